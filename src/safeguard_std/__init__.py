@@ -1,0 +1,59 @@
+"""safeguard_std: children's-safeguarding standards as data, and a deterministic evaluator.
+
+>>> import datetime as dt
+>>> from safeguard_std import bundled_catalog, evaluate, load_evidence
+>>> pack = bundled_catalog().resolve("dorset", as_of=dt.date(2026, 11, 23))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from safeguard_std.domain.calendar import Period, add_period
+from safeguard_std.domain.findings import Assessment, Finding, Status, SubjectRef
+from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.pack import Pack, PackRef, Requirement
+from safeguard_std.evaluate import EvaluationPlan, compile_pack, evaluate
+from safeguard_std.evidence import load_evidence
+from safeguard_std.exceptions import (
+    EvidenceError,
+    PackError,
+    PackNotFound,
+    RuleError,
+    SafeguardError,
+)
+from safeguard_std.packs import PackCatalog, bundled_catalog, load_pack
+from safeguard_std.rules import RuleKind, RuleKindRegistry, default_registry, rule_kind
+from safeguard_std.serialization import assessment_to_json, make_converter
+
+__all__ = [
+    "Assessment",
+    "EvaluationPlan",
+    "EvidenceBundle",
+    "EvidenceError",
+    "Finding",
+    "Pack",
+    "PackCatalog",
+    "PackError",
+    "PackNotFound",
+    "PackRef",
+    "Period",
+    "Requirement",
+    "RuleError",
+    "RuleKind",
+    "RuleKindRegistry",
+    "SafeguardError",
+    "Status",
+    "SubjectRef",
+    "__version__",
+    "add_period",
+    "assessment_to_json",
+    "bundled_catalog",
+    "compile_pack",
+    "default_registry",
+    "evaluate",
+    "load_evidence",
+    "load_pack",
+    "make_converter",
+    "rule_kind",
+]

@@ -1,0 +1,125 @@
+"""Turning schema and structuring errors into located :class:`Problem` values.
+
+Shared by the pack and evidence loaders: one place decides how a problem is worded, where it is
+located, which hint it carries ("did you mean 'section'?"), and which values are withheld because
+they are personal data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import jsonschema
+
+from safeguard_std.documents import Document
+from safeguard_std.exceptions import Problem
+
+__all__ = ["did_you_mean", "schema_problems", "shown"]
+
+Path = tuple[str | int, ...]
+Redact = Callable[[Path], bool]
+
+_MAX_SHOWN = 80
+
+
+def shown(value: Any) -> str:
+    """A short, safe ``repr`` of a value for an error message."""
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest choice, or ``None`` when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+_UNEXPECTED = re.compile(r"'([^']+)' (?:was|were) unexpected")
+
+
+def _properties(schema: Any) -> list[str]:
+    return sorted(schema.get("properties", {})) if isinstance(schema, dict) else []
+
+
+def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> list[Problem]:
+    path: Path = tuple(error.absolute_path)
+    value = error.instance
+    secret = redact(path)
+    found = "(withheld: personal data)" if secret else shown(value)
+    if error.validator == "additionalProperties" and isinstance(value, dict):
+        allowed = _properties(error.schema)
+        extra = sorted(set(value) - set(allowed)) or _UNEXPECTED.findall(error.message)
+        return [
+            Problem(
+                f"unknown key {key!r}",
+                doc.locate((*path, key)),
+                expected="one of " + ", ".join(allowed) if allowed else None,
+                hint=did_you_mean(key, allowed),
+            )
+            for key in extra
+        ]
+    if error.validator == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        name = missing[0] if missing else error.message
+        return [Problem(f"required key {name!r} is missing", doc.locate(path))]
+    if error.validator == "enum":
+        choices = [str(c) for c in error.validator_value]
+        return [
+            Problem(
+                "value not allowed",
+                doc.locate(path),
+                expected="one of " + ", ".join(repr(c) for c in choices),
+                found=found,
+                hint=None if secret or not isinstance(value, str) else did_you_mean(value,
+                                                                                     choices),
+            )
+        ]
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        if best is not None:
+            inner = _one(best, doc, redact)
+            if inner:
+                return inner
+    expected = _expected(error)
+    return [Problem("invalid value", doc.locate(path), expected=expected, found=found)]
+
+
+def _expected(error: jsonschema.ValidationError) -> str:
+    kind = error.validator
+    value = error.validator_value
+    if kind == "type":
+        names = value if isinstance(value, list) else [value]
+        return " or ".join({"integer": "a whole number", "string": "a string", "boolean":
+                            "true or false", "array": "a list", "object": "a mapping",
+                            "null": "null"}.get(n, n) for n in names)
+    if kind == "pattern":
+        return f"text matching {value}"
+    if kind == "const":
+        return repr(value)
+    if kind in ("minimum", "maximum", "minItems", "maxItems", "minLength", "minProperties"):
+        return f"{kind} {value}"
+    return error.message
+
+
+def schema_problems(
+    errors: Iterable[jsonschema.ValidationError],
+    doc: Document,
+    redact: Redact = lambda _p: False,
+    limit: int = 200,
+) -> list[Problem]:
+    """Located problems for schema errors (at most ``limit``: the rest are summarised)."""
+    problems: list[Problem] = []
+    for error in errors:
+        problems.extend(_one(error, doc, redact))
+        if len(problems) >= limit:
+            problems.append(Problem(f"stopped after {limit} problems", doc.locate(())))
+            break
+    return problems
+
+
+def path_of(parts: Sequence[str | int]) -> Path:
+    """A path as a tuple (helper for callers that build paths from lists)."""
+    return tuple(parts)

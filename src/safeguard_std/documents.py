@@ -1,0 +1,277 @@
+"""Reading YAML and JSON documents into plain data, with the position of every node.
+
+An adapter (it decodes bytes; it never opens files itself: callers pass text or bytes and a source
+label). Hostile input is refused with a located :class:`~safeguard_std.exceptions.Problem`:
+
+* bytes that are not UTF-8; documents over :data:`MAX_BYTES`;
+* duplicate keys in a mapping (YAML and JSON both silently keep the last one otherwise);
+* alias expansion ("billion laughs") beyond :data:`MAX_NODES` constructed nodes;
+* nesting deeper than :data:`MAX_DEPTH`;
+* YAML tags other than the core schema's (no Python objects, ever: ``SafeLoader`` only).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import yaml
+
+from safeguard_std.exceptions import Location, Problem
+
+__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "DocumentSyntaxError", "parse"]
+
+#: Largest document accepted, in bytes (a 100,000-person evidence bundle is about 60 MB of JSON).
+MAX_BYTES = 512 * 1024 * 1024
+#: Deepest nesting accepted; real packs and bundles stay below 15.
+MAX_DEPTH = 64
+#: Most YAML nodes constructed from one document, aliases expanded.
+MAX_NODES = 5_000_000
+#: Most nodes constructed by re-using YAML aliases (anchors are for small shared snippets).
+MAX_ALIAS_NODES = 100_000
+
+Path = tuple[str | int, ...]
+
+
+class DocumentSyntaxError(Exception):
+    """Raised by :func:`parse`; carries located problems for the caller's own error class."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(str(problems[0]))
+
+
+@attrs.frozen
+class Document:
+    """Parsed data, where it came from, and (for YAML) the line/column of each path."""
+
+    data: Any
+    source: str | None
+    positions: dict[Path, tuple[int, int]] = attrs.field(factory=dict, eq=False)
+    text: str | None = attrs.field(default=None, eq=False, repr=False)
+
+    def locate(self, path: Path) -> Location:
+        """A :class:`Location` for ``path``, with the nearest known line and column."""
+        probe = tuple(path)
+        while probe not in self.positions and probe:
+            probe = probe[:-1]
+        if probe not in self.positions and self.text is not None and not self.positions:
+            self._load_positions()
+            return self.locate(path) if self.positions else Location(self.source, tuple(path))
+        line, column = self.positions.get(probe, (None, None))
+        return Location(self.source, tuple(path), line, column)
+
+    def _load_positions(self) -> None:
+        # JSON is parsed with the fast json module; positions are only worked out on error.
+        if self.text is None or len(self.text) > 20 * 1024 * 1024:
+            return
+        try:
+            _, positions = _compose(self.text, self.source)
+        except DocumentSyntaxError:
+            return
+        self.positions.update(positions)
+
+
+def _fail(source: str | None, message: str, line: int | None = None,
+          column: int | None = None, path: Path = ()) -> DocumentSyntaxError:
+    return DocumentSyntaxError([Problem(message, Location(source, path, line, column))])
+
+
+def decode(raw: bytes | str, source: str | None) -> str:
+    """Bytes to text: UTF-8 (a BOM is allowed), or a located error."""
+    if isinstance(raw, str):
+        text = raw
+    else:
+        if len(raw) > MAX_BYTES:
+            raise _fail(source, f"document is larger than {MAX_BYTES} bytes")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _fail(source, f"not UTF-8 text: invalid byte at offset {exc.start}") from None
+    if len(text) > MAX_BYTES:
+        raise _fail(source, f"document is larger than {MAX_BYTES} characters")
+    return text
+
+
+class _Builder:
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.count = 0
+        self.alias_count = 0
+        self.seen: set[int] = set()
+        self.positions: dict[Path, tuple[int, int]] = {}
+
+    def build(self, node: yaml.Node, path: Path, depth: int, aliased: bool = False) -> Any:
+        self.count += 1
+        if isinstance(node, yaml.CollectionNode):
+            aliased = aliased or id(node) in self.seen
+            self.seen.add(id(node))
+        if aliased:
+            self.alias_count += 1
+        if self.alias_count > MAX_ALIAS_NODES:
+            raise _fail(self.source, f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes",
+                        *self._pos(node), path)
+        if self.count > MAX_NODES:
+            raise _fail(self.source, f"document has more than {MAX_NODES} nodes",
+                        *self._pos(node), path)
+        if depth > MAX_DEPTH:
+            raise _fail(self.source, f"document is nested deeper than {MAX_DEPTH} levels",
+                        *self._pos(node), path)
+        self.positions.setdefault(path, self._pos(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth, aliased)
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.build(n, (*path, i), depth + 1, aliased) for i, n in enumerate(node.value)
+            ]
+        return self._scalar(node, path)
+
+    def _mapping(
+        self, node: yaml.MappingNode, path: Path, depth: int, aliased: bool
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _fail(self.source, "YAML merge keys ('<<') are not supported",
+                            *self._pos(key_node), path)
+            key = self._scalar(key_node, path)
+            if not isinstance(key, str):
+                key = str(key) if isinstance(key, (int, bool)) or key is None else key
+            if not isinstance(key, str):
+                raise _fail(self.source, f"mapping keys must be strings, got {key!r}",
+                            *self._pos(key_node), path)
+            if key in out:
+                raise _fail(self.source, f"duplicate key {key!r}", *self._pos(key_node),
+                            (*path, key))
+            self.positions[(*path, key)] = self._pos(key_node)
+            out[key] = self.build(value_node, (*path, key), depth + 1, aliased)
+        return out
+
+    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _fail(self.source, "expected a scalar", *self._pos(node), path)
+        try:
+            value = yaml.SafeLoader.construct_scalar(_LOADER, node)
+            resolved = _CONSTRUCTORS.get(node.tag)
+        except yaml.YAMLError as exc:  # pragma: no cover - defensive
+            raise _fail(self.source, f"bad scalar: {exc}", *self._pos(node), path) from None
+        if resolved is None:
+            raise _fail(self.source, f"unsupported YAML tag {node.tag!r}", *self._pos(node), path)
+        try:
+            return resolved(node)
+        except (ValueError, yaml.YAMLError):
+            return value
+
+    @staticmethod
+    def _pos(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+_LOADER = yaml.SafeLoader("")
+
+
+def _yaml12_bool(node: yaml.Node) -> bool | str:
+    # YAML 1.1 reads yes/no/on/off as booleans (the "Norway problem"); only true/false are.
+    text = str(node.value)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def _timestamp_as_text(node: yaml.Node) -> str:
+    # Dates stay strings: the schema and the converter own date parsing, with Europe/London rules.
+    return str(node.value)
+
+
+_CONSTRUCTORS: dict[str, Callable[[Any], Any]] = {
+    "tag:yaml.org,2002:str": lambda n: _LOADER.construct_yaml_str(n),
+    "tag:yaml.org,2002:int": lambda n: _LOADER.construct_yaml_int(n),
+    "tag:yaml.org,2002:float": lambda n: _LOADER.construct_yaml_float(n),
+    "tag:yaml.org,2002:bool": lambda n: _yaml12_bool(n),
+    "tag:yaml.org,2002:null": lambda n: None,
+    "tag:yaml.org,2002:timestamp": _timestamp_as_text,
+}
+
+
+def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise _fail(
+            source,
+            f"not valid YAML: {exc.problem}",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _fail(source, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
+    if node is None:
+        return None, {}
+    builder = _Builder(source)
+    return builder.build(node, (), 0), builder.positions
+
+
+def _no_duplicates(source: str | None) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise _fail(source, f"duplicate key {key!r}")
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _depth_ok(data: Any, limit: int = MAX_DEPTH) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON documents")
+
+
+def parse(raw: bytes | str, source: str | None = None, *, format: str | None = None) -> Document:
+    """Parse a YAML or JSON document (``format`` ``"yaml"``/``"json"``, or guessed from the
+    source's suffix; JSON by default when the text starts with ``{``)."""
+    text = decode(raw, source)
+    fmt = format or _guess(source, text)
+    if fmt == "json":
+        try:
+            data = json.loads(text, object_pairs_hook=_no_duplicates(source),
+                              parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:
+            raise _fail(source, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        except ValueError as exc:
+            raise _fail(source, str(exc)) from None
+        except RecursionError:
+            raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
+        if not _depth_ok(data):
+            raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels")
+        return Document(data, source, {}, text)
+    data, positions = _compose(text, source)
+    return Document(data, source, positions, None)
+
+
+def _guess(source: str | None, text: str) -> str:
+    if source:
+        lower = source.lower()
+        if lower.endswith((".yaml", ".yml")):
+            return "yaml"
+        if lower.endswith(".json"):
+            return "json"
+    return "json" if text.lstrip().startswith(("{", "[")) else "yaml"

@@ -1,0 +1,92 @@
+"""What the evaluator knows while judging one bundle on one date: indexes built once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+
+import attrs
+
+from safeguard_std.domain.organisation import (
+    Attestation,
+    EvidenceBundle,
+    LeadRole,
+    LeadRoleKind,
+    Waiver,
+)
+from safeguard_std.domain.people import Person
+
+__all__ = ["EvaluationContext"]
+
+
+def _latest_first(items: list[Attestation]) -> tuple[Attestation, ...]:
+    return tuple(sorted(items, key=lambda a: (a.attested_on, a.id), reverse=True))
+
+
+@attrs.frozen(kw_only=True)
+class EvaluationContext:
+    """A bundle, the ``as_of`` date, and lookups every rule would otherwise rebuild.
+
+    Everything here is derived from ``bundle`` and ``as_of`` alone, in an order that does not
+    depend on the order of the bundle's lists (ties are broken by id).
+    """
+
+    bundle: EvidenceBundle
+    as_of: dt.date
+    people_by_id: Mapping[str, Person]
+    current_people: tuple[Person, ...]
+    active_roles: tuple[LeadRole, ...]
+    roles_by_person: Mapping[str, frozenset[LeadRoleKind]]
+    attestations: Mapping[tuple[str, str | None], tuple[Attestation, ...]]
+    waivers: Mapping[tuple[str, str | None], tuple[Waiver, ...]]
+
+    @classmethod
+    def build(cls, bundle: EvidenceBundle, as_of: dt.date) -> EvaluationContext:
+        """Index ``bundle`` for evaluation on ``as_of``."""
+        people = sorted(bundle.people, key=lambda p: p.id)
+        roles = tuple(
+            sorted((r for r in bundle.lead_roles if r.is_active(as_of)), key=lambda r: r.id)
+        )
+        by_person: dict[str, set[LeadRoleKind]] = defaultdict(set)
+        for role in roles:
+            by_person[role.person_id].add(role.kind)
+        attestations: dict[tuple[str, str | None], list[Attestation]] = defaultdict(list)
+        for att in bundle.attestations:
+            if att.attested_on <= as_of:
+                attestations[(att.requirement_id, att.subject_id)].append(att)
+        waivers: dict[tuple[str, str | None], list[Waiver]] = defaultdict(list)
+        for waiver in bundle.waivers:
+            if waiver.is_active(as_of):
+                waivers[(waiver.requirement_id, waiver.subject_id)].append(waiver)
+        return cls(
+            bundle=bundle,
+            as_of=as_of,
+            people_by_id={p.id: p for p in people},
+            current_people=tuple(p for p in people if p.active_engagements(as_of)),
+            active_roles=roles,
+            roles_by_person={k: frozenset(s) for k, s in by_person.items()},
+            attestations={k: _latest_first(a) for k, a in attestations.items()},
+            waivers={k: tuple(sorted(w, key=lambda x: x.id)) for k, w in waivers.items()},
+        )
+
+    def holders(self, kind: LeadRoleKind) -> tuple[LeadRole, ...]:
+        """Active holders of a lead role, by role id."""
+        return tuple(r for r in self.active_roles if r.kind is kind)
+
+    def attestation_for(self, requirement_id: str, subject_id: str | None) -> Attestation | None:
+        """The latest attestation on or before ``as_of`` for the requirement and subject (a
+        subject-specific one first, then one for the requirement as a whole)."""
+        for key in ((requirement_id, subject_id), (requirement_id, None)):
+            found = self.attestations.get(key)
+            if found:
+                return found[0]
+        return None
+
+    def waiver_for(self, requirement_id: str, subject_id: str | None) -> Waiver | None:
+        """An active waiver for the requirement and subject, or for the requirement as a whole."""
+        for key in ((requirement_id, subject_id), (requirement_id, None)):
+            found = self.waivers.get(key)
+            if found:
+                return found[0]
+        return None

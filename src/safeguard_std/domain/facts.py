@@ -1,0 +1,229 @@
+"""The facts a predicate may name, with their types and the subjects they are defined for.
+
+This catalogue is the vocabulary of ``applies_when``. Packs are checked against it when they
+load, so a predicate on a field the evidence model does not have is a pack error, not a silent
+``False`` at evaluation time.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from safeguard_std.domain.context import EvaluationContext
+from safeguard_std.domain.organisation import (
+    LeadRoleKind,
+    LegalForm,
+    PolicyDocument,
+    PolicyKind,
+    ProviderKind,
+    Regulator,
+    RiskTier,
+)
+from safeguard_std.domain.pack import SubjectType
+from safeguard_std.domain.people import DbsDisclosure, Person, RegulatedActivity, RoleType
+
+__all__ = ["FACTS", "Fact", "FactType"]
+
+
+class FactType(enum.StrEnum):
+    """The shape of a fact's value, which decides the operators a predicate may use on it."""
+
+    BOOL = "bool"
+    INT = "int"
+    STR = "str"
+    SET = "set"
+
+
+Getter = Callable[[object, EvaluationContext], Any]
+
+
+@attrs.frozen(kw_only=True)
+class Fact:
+    """A named fact: its type, allowed values (for enumerations), and where it is defined."""
+
+    name: str
+    type: FactType
+    description: str
+    getter: Getter = attrs.field(eq=False, repr=False)
+    choices: tuple[str, ...] = ()
+    subjects: frozenset[SubjectType] | None = None  # None: defined for every subject
+
+
+def _choices(e: type[enum.StrEnum]) -> tuple[str, ...]:
+    return tuple(m.value for m in e)
+
+
+def _person(subject: object) -> Person:
+    assert isinstance(subject, Person)
+    return subject
+
+
+def _regulated(subject: object, ctx: EvaluationContext) -> str:
+    values = {e.regulated_activity for e in _person(subject).active_engagements(ctx.as_of)}
+    if RegulatedActivity.YES in values:
+        return RegulatedActivity.YES.value
+    if RegulatedActivity.UNKNOWN in values or not values:
+        return RegulatedActivity.UNKNOWN.value
+    return RegulatedActivity.NO.value
+
+
+def _any_flag(name: str) -> Getter:
+    def get(subject: object, ctx: EvaluationContext) -> bool | None:
+        values = [getattr(e, name) for e in _person(subject).active_engagements(ctx.as_of)]
+        if any(x is True for x in values):
+            return True
+        return False if values and all(x is False for x in values) else None
+
+    return get
+
+
+def _role_types(subject: object, ctx: EvaluationContext) -> frozenset[str]:
+    return frozenset(e.role_type.value for e in _person(subject).active_engagements(ctx.as_of))
+
+
+def _lead_roles(subject: object, ctx: EvaluationContext) -> frozenset[str]:
+    return frozenset(k.value for k in ctx.roles_by_person.get(_person(subject).id, ()))
+
+
+def _has_disclosure(subject: object, _ctx: EvaluationContext) -> bool:
+    return any(
+        c.disclosure is DbsDisclosure.INFORMATION_DISCLOSED for c in _person(subject).dbs_checks
+    )
+
+
+def _policy(subject: object) -> PolicyDocument:
+    assert isinstance(subject, PolicyDocument)
+    return subject
+
+
+def _provider_fact(
+    name: str, kind: FactType, description: str, choices: tuple[str, ...] = ()
+) -> Fact:
+    def get(_subject: object, ctx: EvaluationContext) -> Any:
+        value = getattr(ctx.bundle.provider, name)
+        if isinstance(value, frozenset):
+            return frozenset(str(x) for x in value)
+        return value.value if isinstance(value, enum.Enum) else value
+
+    return Fact(
+        name=f"provider.{name}", type=kind, description=description, getter=get, choices=choices
+    )
+
+
+def _contract_tier(_subject: object, ctx: EvaluationContext) -> str | None:
+    contract = ctx.bundle.contract
+    return None if contract is None or contract.risk_tier is None else contract.risk_tier.value
+
+
+_PERSON = frozenset({SubjectType.PERSON})
+_POLICY = frozenset({SubjectType.POLICY})
+
+_ALL: tuple[Fact, ...] = (
+    _provider_fact("kind", FactType.STR, "What kind of service.", _choices(ProviderKind)),
+    _provider_fact("legal_form", FactType.STR, "Legal form.", _choices(LegalForm)),
+    _provider_fact("is_education", FactType.BOOL, "School, college or alternative provision."),
+    _provider_fact("is_sole_trader", FactType.BOOL, "Works alone as a sole trader."),
+    _provider_fact("serves_18_to_25", FactType.BOOL, "Serves young adults aged 18 to 25."),
+    _provider_fact("serves_age_min", FactType.INT, "Youngest age served."),
+    _provider_fact("serves_age_max", FactType.INT, "Oldest age served."),
+    _provider_fact("regulators", FactType.SET, "Inspectorates.", _choices(Regulator)),
+    _provider_fact("local_areas", FactType.SET, "Local authority areas served."),
+    _provider_fact("activities", FactType.SET, "Activities the provider runs."),
+    _provider_fact("has_website", FactType.BOOL, "Has a website."),
+    _provider_fact("records_held_centrally", FactType.BOOL, "Staff records kept at head office."),
+    Fact(
+        name="contract.present",
+        type=FactType.BOOL,
+        description="The evidence includes the commissioner's contract.",
+        getter=lambda _s, ctx: ctx.bundle.contract is not None,
+    ),
+    Fact(
+        name="contract.risk_tier",
+        type=FactType.STR,
+        description="The commissioner's risk tier for the contract.",
+        getter=_contract_tier,
+        choices=_choices(RiskTier),
+    ),
+    Fact(
+        name="person.role_types",
+        type=FactType.SET,
+        description="Role types of the person's engagements in force on as_of.",
+        getter=_role_types,
+        choices=_choices(RoleType),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.regulated_activity",
+        type=FactType.STR,
+        description="'yes' if any engagement in force is regulated activity, 'unknown' if any "
+        "is unknown and none is yes, else 'no'.",
+        getter=_regulated,
+        choices=_choices(RegulatedActivity),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.regular_contact",
+        type=FactType.BOOL,
+        description="Has direct or regular contact with children in an engagement in force.",
+        getter=_any_flag("regular_contact"),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.supervised",
+        type=FactType.BOOL,
+        description="Supervised in an engagement in force.",
+        getter=_any_flag("supervised"),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.management_role",
+        type=FactType.BOOL,
+        description="Holds a management position in an engagement in force.",
+        getter=_any_flag("management_role"),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.teaching_role",
+        type=FactType.BOOL,
+        description="Teaches in an engagement in force.",
+        getter=_any_flag("teaching_role"),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.lead_roles",
+        type=FactType.SET,
+        description="Safeguarding lead roles the person holds on as_of.",
+        getter=_lead_roles,
+        choices=_choices(LeadRoleKind),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.has_dbs_disclosure",
+        type=FactType.BOOL,
+        description="A DBS certificate on record disclosed information.",
+        getter=_has_disclosure,
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="policy.kind",
+        type=FactType.STR,
+        description="The policy's kind.",
+        getter=lambda s, _c: _policy(s).kind.value,
+        choices=_choices(PolicyKind),
+        subjects=_POLICY,
+    ),
+    Fact(
+        name="policy.activity",
+        type=FactType.STR,
+        description="The activity an activity-specific policy covers.",
+        getter=lambda s, _c: _policy(s).activity,
+        subjects=_POLICY,
+    ),
+)
+
+#: Every fact a predicate may name, by name.
+FACTS: Mapping[str, Fact] = {f.name: f for f in _ALL}

@@ -1,0 +1,159 @@
+"""Loading evidence bundles: bytes to typed entities, with every problem located.
+
+Stages, each reporting all of its problems at once as one
+:class:`~safeguard_std.exceptions.EvidenceError`: parse (JSON or YAML), JSON Schema
+(``schemas/evidence.schema.json``), strict structuring through the one converter (the entities'
+own validators run here), then integrity across records (ids unique within the bundle, references
+to people that exist).
+
+Values of personal fields (names, dates of birth, addresses, DBS certificate numbers) are withheld
+from messages unless the caller passes ``include_personal_data=True``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+
+from safeguard_std._problems import schema_problems, shown
+from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std.domain._base import PERSONAL
+from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.people import DbsCheck, Person
+from safeguard_std.exceptions import EvidenceError, Location, Problem
+from safeguard_std.schemas import schema_errors
+from safeguard_std.serialization import converter, structure_errors
+
+__all__ = ["PERSONAL_FIELDS", "bundle_from_data", "integrity_problems", "load_evidence"]
+
+#: Names of fields marked personal anywhere in the evidence model.
+PERSONAL_FIELDS = frozenset(
+    a.name for cls in (Person, DbsCheck) for a in attrs.fields(cls) if a.metadata.get(PERSONAL)
+) | {"attested_by"}
+
+Path_ = tuple[str | int, ...]
+
+
+def _is_personal(path: Path_) -> bool:
+    return any(isinstance(p, str) and p in PERSONAL_FIELDS for p in path)
+
+
+def _redactor(include_personal_data: bool) -> Any:
+    return (lambda _p: False) if include_personal_data else _is_personal
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _structure_problems(exc: Exception, doc: Document, include_personal: bool) -> list[Problem]:
+    out = []
+    for path, message in structure_errors(exc):
+        secret = not include_personal and _is_personal(path)
+        if secret:
+            message = message.split(", got ")[0] + " (value withheld: personal data)"
+        value = _value_at(doc.data, path)
+        found = None if secret or value is None or message == "required key is missing" \
+            else shown(value)
+        if found and found in message:
+            found = None
+        out.append(Problem(message, doc.locate(path), found=found))
+    return out
+
+
+def integrity_problems(bundle: EvidenceBundle, doc: Document | None = None) -> list[Problem]:
+    """Problems across records: ids reused within the bundle, and references to people or
+    records that are not in it."""
+    locate = doc.locate if doc is not None else (lambda p: Location(None, p))
+    problems: list[Problem] = []
+    seen: Counter[str] = Counter()
+    paths: dict[str, Path_] = {}
+    for path, ident in _ids(converter().unstructure(bundle), ()):
+        seen[ident] += 1
+        if seen[ident] == 2:
+            problems.append(Problem(f"id {ident!r} is used by more than one record",
+                                    locate(path), hint=f"first used at {paths[ident]}"))
+        paths.setdefault(ident, path)
+    people = {p.id for p in bundle.people}
+    for i, role in enumerate(bundle.lead_roles):
+        if role.person_id not in people:
+            problems.append(Problem(f"lead role names person {role.person_id!r}, who is not in "
+                                    "'people'", locate(("lead_roles", i, "person_id"))))
+    for i, panel in enumerate(bundle.recruitment_panels):
+        for j, member in enumerate(panel.members):
+            if member.person_id not in people:
+                problems.append(Problem(
+                    f"panel member {member.person_id!r} is not in 'people'",
+                    locate(("recruitment_panels", i, "members", j, "person_id"))))
+    return problems
+
+
+def _ids(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            yield path, data["id"]
+        for key, value in data.items():
+            if isinstance(value, (dict, list)):
+                yield from _ids(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _ids(value, (*path, i))
+
+
+def bundle_from_data(data: Any, *, source: str | None = None, document: Document | None = None,
+                     include_personal_data: bool = False, validate_schema: bool = True) -> (
+        EvidenceBundle):
+    """Structure already-parsed data into an :class:`EvidenceBundle`, or raise
+    :class:`~safeguard_std.exceptions.EvidenceError` with every problem located."""
+    doc = document if document is not None else Document(data, source)
+    if not isinstance(data, dict):
+        raise EvidenceError([Problem("an evidence bundle must be a mapping", doc.locate(()),
+                                     found=type(data).__name__)], source=source)
+    redact = _redactor(include_personal_data)
+    if validate_schema:
+        problems = schema_problems(schema_errors("evidence", data), doc, redact)
+        if problems:
+            raise EvidenceError(problems, source=source)
+    body = {k: v for k, v in data.items() if k != "$schema"}
+    try:
+        bundle = converter().structure(body, EvidenceBundle)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        raise EvidenceError(_structure_problems(exc, doc, include_personal_data),
+                            source=source) from None
+    problems = integrity_problems(bundle, doc)
+    if problems:
+        raise EvidenceError(problems, source=source)
+    return bundle
+
+
+def load_evidence(source: Path | str | bytes, *, name: str | None = None,
+                  include_personal_data: bool = False, validate_schema: bool = True) -> (
+        EvidenceBundle):
+    """Load an evidence bundle from a file path, or from bytes (``name`` labels errors and picks
+    JSON or YAML by suffix)."""
+    if isinstance(source, bytes):
+        label, raw = name, source
+    else:
+        label = name or str(source)
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise EvidenceError([Problem(f"cannot read evidence file: {exc.strerror}",
+                                         Location(label))], source=label) from None
+    try:
+        doc = parse(raw, label)
+    except DocumentSyntaxError as exc:
+        raise EvidenceError(exc.problems, source=label) from None
+    return bundle_from_data(doc.data, source=label, document=doc,
+                            include_personal_data=include_personal_data,
+                            validate_schema=validate_schema)

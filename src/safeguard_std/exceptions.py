@@ -1,0 +1,188 @@
+"""The library's errors: one root, every error located.
+
+Every error the library raises on bad input is a :class:`SafeguardError`. Leaves also subclass
+the builtin a caller would naturally catch (``ValueError``, ``LookupError``), so code that does not
+know this library still handles them sensibly.
+
+Errors carry fields, not just prose: a :class:`Problem` holds where (:class:`Location`), what was
+found and what was expected; ``str()`` builds the sentence. Documents report *all* of their problems
+at once, so a pack author fixes a file in one pass rather than one error per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "EvidenceError",
+    "InvalidPackRef",
+    "InvalidPeriod",
+    "Location",
+    "PackError",
+    "PackNotFound",
+    "Problem",
+    "RuleError",
+    "SafeguardError",
+    "format_path",
+]
+
+PathPart = str | int
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """Render a path as ``$.people[3].dbs.issued_on`` (``$`` alone for the document root)."""
+    out = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part.isidentifier():
+            out.append(f".{part}")
+        else:
+            out.append(f"[{part!r}]")
+    return "".join(out)
+
+
+def _pointer(path: Sequence[PathPart]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+@attrs.frozen
+class Location:
+    """Where a problem is: a source (file name or label), a path inside it, and a position."""
+
+    source: str | None = None
+    path: tuple[PathPart, ...] = ()
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def json_path(self) -> str:
+        """The path as ``$.a[0].b``."""
+        return format_path(self.path)
+
+    @property
+    def pointer(self) -> str:
+        """The path as an RFC 6901 JSON pointer (``/a/0/b``)."""
+        return _pointer(self.path)
+
+    def __str__(self) -> str:
+        where = self.json_path
+        if self.source:
+            where = f"{self.source} {where}"
+        if self.line is not None:
+            where += f" (line {self.line}" + (
+                f", column {self.column})" if self.column is not None else ")"
+            )
+        return where
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a document, with where it is and what was expected there."""
+
+    message: str
+    location: Location = Location()
+    found: str | None = None
+    expected: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.expected is not None and self.found is not None:
+            text = f"{text}: expected {self.expected}, got {self.found}"
+        elif self.expected is not None:
+            text = f"{text}: expected {self.expected}"
+        elif self.found is not None:
+            text = f"{text}: got {self.found}"
+        text = f"{text} @ {self.location}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text
+
+
+class SafeguardError(Exception):
+    """Root of every error safeguard_std raises on purpose."""
+
+
+class _DocumentError(SafeguardError):
+    """A document (pack or evidence) with one or more located problems."""
+
+    kind = "document"
+
+    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            raise ValueError("a document error needs at least one problem")
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        head = f"invalid {self.kind}: {first}"
+        if more:
+            head += f" (and {more} more problem{'s' if more > 1 else ''})"
+        return head
+
+    def details(self) -> str:
+        """Every problem, one per line, for a user fixing the whole document in one pass."""
+        lines = [f"invalid {self.kind}" + (f" {self.source}" if self.source else "") + ":"]
+        lines.extend(f"  - {p}" for p in self.problems)
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.problems, self.source))
+
+
+def _rebuild(
+    cls: type[_DocumentError], problems: tuple[Problem, ...], source: str | None
+) -> _DocumentError:
+    return cls(problems, source=source)
+
+
+class PackError(_DocumentError, ValueError):
+    """A standard pack that cannot be loaded: schema, semantics or layering."""
+
+    kind = "pack"
+
+
+class EvidenceError(_DocumentError, ValueError):
+    """An evidence bundle that cannot be loaded: syntax, schema or the model's own rules."""
+
+    kind = "evidence"
+
+
+class PackNotFound(SafeguardError, LookupError):
+    """No pack (or no edition of it in force on a date) matches a reference."""
+
+    def __init__(self, ref: str, reason: str) -> None:
+        self.ref = ref
+        self.reason = reason
+        super().__init__(f"no pack {ref!r}: {reason}")
+
+
+class InvalidPackRef(SafeguardError, ValueError):
+    """A pack reference that is not ``ID`` or ``ID@EDITION``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            f"invalid pack reference {text!r}: expected ID or ID@EDITION, e.g. 'dorset@2024'"
+        )
+
+
+class InvalidPeriod(SafeguardError, ValueError):
+    """A period that is not an ISO 8601 calendar duration such as ``P3Y`` or ``P12M``."""
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+        super().__init__(
+            f"invalid period {text!r}: expected an ISO 8601 duration of years, months, weeks "
+            "or days, e.g. 'P3Y', 'P12M', 'P2W', 'P90D'"
+        )
+
+
+class RuleError(SafeguardError):
+    """A rule kind that is misconfigured, or that failed while evaluating a subject."""

@@ -1,0 +1,482 @@
+"""Loading standard packs: files, schema, semantics, layering, editions and discovery.
+
+An adapter around the pure core. A pack folder is ``<root>/<id>/<edition>/pack.yaml`` with its
+test cases in ``tests/*.yaml`` beside it. Loading goes in stages, each reporting *all* its
+problems at once as one :class:`~safeguard_std.exceptions.PackError`:
+
+1. parse (YAML with positions; duplicate keys and alias bombs refused);
+2. JSON Schema (``schemas/standard-pack.schema.json``), with did-you-mean hints;
+3. layering (``extends``, ``set_parameters``, ``exclude``, ``alter``, ``withdraw``): a target that
+   does not exist, or a requirement id defined twice, is an error;
+4. semantics: sections, parameters, predicates on known facts with allowed values, and every
+   rule compiled by its kind.
+
+:class:`PackCatalog` finds packs (bundled, a directory, the ``safeguard_std.packs`` entry point),
+picks the edition in force on a date, and caches resolved packs: a pack is parsed once per catalog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from safeguard_std._problems import did_you_mean, schema_problems
+from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std.domain.calendar import Period
+from safeguard_std.domain.facts import FACTS, FactType
+from safeguard_std.domain.pack import (
+    DocumentAliases,
+    Pack,
+    PackRef,
+    Parameter,
+    ParameterValue,
+    Requirement,
+    Rule,
+    Section,
+    Source,
+)
+from safeguard_std.domain.predicates import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Not,
+    Predicate,
+    PredicateSyntaxError,
+    parse_predicate,
+)
+from safeguard_std.exceptions import (
+    InvalidPeriod,
+    Location,
+    PackError,
+    PackNotFound,
+    Problem,
+)
+from safeguard_std.rules import RuleKindRegistry, default_registry
+from safeguard_std.schemas import data_root, schema_errors
+
+__all__ = ["PackCatalog", "PackLayer", "bundled_catalog", "load_pack", "read_layer"]
+
+PACK_FILE = "pack.yaml"
+
+
+@attrs.frozen
+class PackLayer:
+    """One pack file, parsed and schema-valid, not yet resolved."""
+
+    ref: PackRef
+    data: Mapping[str, Any]
+    document: Document = attrs.field(eq=False, repr=False)
+    folder: Path | None = attrs.field(default=None, eq=False)
+
+    @property
+    def tests_folder(self) -> Path | None:
+        """Where this pack's test cases live (``tests/`` beside the pack file)."""
+        return None if self.folder is None else self.folder / "tests"
+
+
+def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer:
+    """Parse and schema-check one pack file (a ``pack.yaml`` or a folder holding one)."""
+    path = Path(source)
+    if path.is_dir():
+        path = path / PACK_FILE
+    label = str(path)
+    try:
+        raw = text if text is not None else path.read_bytes()
+    except OSError as exc:
+        raise PackError([Problem(f"cannot read pack file: {exc.strerror}", Location(label))],
+                        source=label) from None
+    try:
+        doc = parse(raw, label)
+    except DocumentSyntaxError as exc:
+        raise PackError(exc.problems, source=label) from None
+    if not isinstance(doc.data, dict):
+        raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
+    problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
+    if problems:
+        raise PackError(problems, source=label)
+    ref = PackRef(doc.data["id"], str(doc.data["edition"]))
+    return PackLayer(ref, doc.data, doc, path.parent)
+
+
+def _value(raw: Any) -> ParameterValue:
+    if isinstance(raw, list):
+        return tuple(raw)
+    if isinstance(raw, str) and raw.startswith("P"):
+        try:
+            return Period.parse(raw)
+        except InvalidPeriod:
+            return raw
+    assert isinstance(raw, (int, bool, str))
+    return raw
+
+
+class _Resolver:
+    """Builds a resolved :class:`Pack` from a layer and (recursively) the layers it extends."""
+
+    def __init__(self, catalog: PackCatalog, layer: PackLayer, chain: tuple[PackRef, ...]) -> None:
+        self.catalog = catalog
+        self.layer = layer
+        self.chain = chain
+        self.doc = layer.document
+        self.problems: list[Problem] = []
+        self.label = str(layer.ref)
+
+    def fail(self, message: str, path: tuple[str | int, ...], **kw: Any) -> None:
+        self.problems.append(Problem(message, self.doc.locate(path), **kw))
+
+    def resolve(self) -> Pack:
+        data = self.layer.data
+        base = self._base()
+        reqs: dict[str, Requirement] = {r.id: r for r in base.requirements} if base else {}
+        params = dict(base.parameters) if base else {}
+        docs = dict(base.documents) if base else {}
+        sections = {s.id: s for s in base.sections} if base else {}
+        for s in data.get("sections", []):
+            sections[s["id"]] = Section(id=s["id"], title=s["title"])
+        for name, spec in data.get("parameters", {}).items():
+            if name in params:
+                self.fail(f"parameter {name!r} is already defined by {params[name].origin}; use "
+                          "set_parameters to change it", ("parameters", name))
+            params[name] = Parameter(name=name, value=_value(spec["value"]),
+                                     description=spec.get("description"),
+                                     reading=spec.get("reading"), origin=self.label)
+        for name, value in data.get("set_parameters", {}).items():
+            if name not in params:
+                self.fail(f"set_parameters names unknown parameter {name!r}",
+                          ("set_parameters", name), hint=did_you_mean(name, params))
+                continue
+            params[name] = attrs.evolve(params[name], value=_value(value), origin=self.label)
+        for key, spec in data.get("documents", {}).items():
+            docs[key] = DocumentAliases(id=key, title=spec["title"],
+                                        accepted=tuple(spec.get("accepted", ())),
+                                        note=spec.get("note"))
+        self._exclude(reqs)
+        self._alter(reqs)
+        self._withdraw(reqs)
+        self._add(reqs)
+        pack = Pack(
+            id=data["id"], edition=str(data["edition"]), title=data["title"], board=data["board"],
+            effective_from=dt.date.fromisoformat(data["effective_from"]),
+            effective_to=(dt.date.fromisoformat(data["effective_to"])
+                          if "effective_to" in data else None),
+            supersedes=data.get("supersedes"), extends=data.get("extends"),
+            source=self._source(), sections=tuple(sections.values()), parameters=params,
+            documents=docs, requirements=tuple(reqs.values()),
+            layers=(*(base.layers if base else ()), self.label),
+            path=str(self.layer.document.source),
+        )
+        self._semantics(pack)
+        if self.problems:
+            raise PackError(self.problems, source=self.doc.source)
+        return pack
+
+    def _base(self) -> Pack | None:
+        target = self.layer.data.get("extends")
+        if target is None:
+            for key in ("set_parameters", "exclude", "alter", "withdraw"):
+                if key in self.layer.data:
+                    self.fail(f"{key!r} needs 'extends': there is no base pack to change", (key,))
+            return None
+        try:
+            return self.catalog.resolve(PackRef.parse(target), _chain=self.chain)
+        except (PackNotFound, ValueError) as exc:
+            self.fail(f"cannot extend {target!r}: {exc}", ("extends",))
+            return None
+
+    def _exclude(self, reqs: dict[str, Requirement]) -> None:
+        for i, rid in enumerate(self.layer.data.get("exclude", [])):
+            if reqs.pop(rid, None) is None:
+                self.fail(f"exclude names unknown requirement {rid!r}", ("exclude", i),
+                          hint=did_you_mean(rid, reqs))
+
+    def _alter(self, reqs: dict[str, Requirement]) -> None:
+        for rid, changes in self.layer.data.get("alter", {}).items():
+            if rid not in reqs:
+                self.fail(f"alter names unknown requirement {rid!r}", ("alter", rid),
+                          hint=did_you_mean(rid, reqs))
+                continue
+            req = reqs[rid]
+            fields = self._fields(changes, ("alter", rid))
+            prov = {**req.provenance, **{k: self.label for k in changes}}
+            reqs[rid] = attrs.evolve(req, **fields, provenance=prov)
+
+    def _withdraw(self, reqs: dict[str, Requirement]) -> None:
+        for i, item in enumerate(self.layer.data.get("withdraw", [])):
+            rid = item["id"]
+            if rid not in reqs:
+                self.fail(f"withdraw names unknown requirement {rid!r}", ("withdraw", i, "id"),
+                          hint=did_you_mean(rid, reqs))
+                continue
+            reqs[rid] = attrs.evolve(
+                reqs[rid], withdrawn=True, replaced_by=item.get("replaced_by"),
+                provenance={**reqs[rid].provenance, "withdrawn": self.label},
+            )
+
+    def _add(self, reqs: dict[str, Requirement]) -> None:
+        for i, raw in enumerate(self.layer.data.get("requirements", [])):
+            rid = raw["id"]
+            if rid in reqs:
+                where = reqs[rid].origin
+                self.fail(f"requirement id {rid!r} is already defined"
+                          + (f" by {where}" if where != self.label else "")
+                          + (" (withdrawn ids are never reused)" if reqs[rid].withdrawn else ""),
+                          ("requirements", i, "id"))
+                continue
+            fields = self._fields({k: v for k, v in raw.items() if k != "id"},
+                                  ("requirements", i))
+            reqs[rid] = Requirement(id=rid, origin=self.label, **fields)
+
+    def _fields(self, raw: Mapping[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
+        out = dict(raw)
+        if "rule" in raw:
+            params = {k: v for k, v in raw["rule"].items() if k != "kind"}
+            out["rule"] = Rule(kind=raw["rule"]["kind"], params=params)
+        if "applies_when" in raw:
+            try:
+                out["applies_when"] = parse_predicate(raw["applies_when"])
+            except PredicateSyntaxError as exc:
+                self.fail(str(exc), (*path, "applies_when", *exc.path))
+                out.pop("applies_when")
+        if "tags" in raw:
+            out["tags"] = tuple(raw["tags"])
+        return out
+
+    def _source(self) -> Source | None:
+        raw = self.layer.data.get("source")
+        if raw is None:
+            return None
+        fields = dict(raw)
+        if "retrieved_on" in fields:
+            fields["retrieved_on"] = dt.date.fromisoformat(fields["retrieved_on"])
+        return Source(**fields)
+
+    # -- semantics ----------------------------------------------------------------------------
+
+    def _path_of(self, pack: Pack, rid: str) -> tuple[str | int, ...]:
+        for i, raw in enumerate(self.layer.data.get("requirements", [])):
+            if raw["id"] == rid:
+                return ("requirements", i)
+        return ("alter", rid) if rid in self.layer.data.get("alter", {}) else ()
+
+    def _semantics(self, pack: Pack) -> None:
+        section_ids = {s.id for s in pack.sections}
+        for req in pack.requirements:
+            here = self._path_of(pack, req.id)
+            if not here:
+                continue  # defined and already checked in a base layer
+            if req.section not in section_ids:
+                self.fail(f"requirement {req.id}: unknown section {req.section!r}",
+                          (*here, "section"), hint=did_you_mean(req.section, section_ids))
+            if req.applies_when is not None:
+                self._predicate(req, req.applies_when, (*here, "applies_when"))
+            self._rule(pack, req, here)
+
+    def _predicate(self, req: Requirement, pred: Predicate, path: tuple[str | int, ...]) -> None:
+        if isinstance(pred, (AllOf, AnyOf)):
+            key = "all" if isinstance(pred, AllOf) else "any"
+            for i, part in enumerate(pred.parts):
+                self._predicate(req, part, (*path, key, i))
+            return
+        if isinstance(pred, Not):
+            self._predicate(req, pred.part, (*path, "not"))
+            return
+        assert isinstance(pred, Compare)
+        fact = FACTS.get(pred.field)
+        if fact is None:
+            self.fail(f"requirement {req.id}: unknown fact {pred.field!r}", (*path, "field"),
+                      expected="a fact from the evidence model",
+                      hint=did_you_mean(pred.field, FACTS))
+            return
+        if fact.subjects is not None and req.subject not in fact.subjects:
+            self.fail(f"requirement {req.id}: fact {pred.field!r} is only defined for "
+                      f"{sorted(s.value for s in fact.subjects)} subjects, not "
+                      f"{req.subject.value!r}", (*path, "field"))
+        ops = {FactType.BOOL: {"eq", "ne", "exists"},
+               FactType.INT: {"eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "exists"},
+               FactType.STR: {"eq", "ne", "in", "not_in", "exists"},
+               FactType.SET: {"contains", "intersects", "exists"}}[fact.type]
+        if pred.op not in ops:
+            self.fail(f"requirement {req.id}: operator {pred.op!r} does not apply to "
+                      f"{fact.type.value} fact {pred.field!r}", (*path, pred.op),
+                      expected="one of " + ", ".join(sorted(ops)))
+            return
+        values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
+        for value in values if pred.op != "exists" else ():
+            self._value(req, fact.name, fact.type, fact.choices, value, (*path, pred.op))
+
+    def _value(self, req: Requirement, name: str, kind: FactType, choices: tuple[str, ...],
+               value: Any, path: tuple[str | int, ...]) -> None:
+        wanted = {FactType.BOOL: bool, FactType.INT: int}.get(kind, str)
+        if type(value) is not wanted:
+            self.fail(f"requirement {req.id}: {name} is compared with {value!r}", path,
+                      expected=f"a {wanted.__name__}")
+        elif choices and value not in choices:
+            self.fail(f"requirement {req.id}: {value!r} is not a value of {name}", path,
+                      expected="one of " + ", ".join(choices), hint=did_you_mean(value, choices))
+
+    def _rule(self, pack: Pack, req: Requirement, here: tuple[str | int, ...]) -> None:
+        from safeguard_std.evaluate import _compile_one  # the evaluator owns compilation
+
+        registry = self.catalog.kinds
+        path = (*here, "rule")
+        if req.rule.kind not in registry:
+            self.fail(f"requirement {req.id}: unknown rule kind {req.rule.kind!r}",
+                      (*path, "kind"), hint=did_you_mean(req.rule.kind, registry.names))
+            return
+        for key, value in req.rule.params.items():
+            if isinstance(value, Mapping) and set(value) == {"param"} and \
+                    value["param"] not in pack.parameters:
+                self.fail(f"requirement {req.id}: unknown parameter {value['param']!r}",
+                          (*path, key, "param"), hint=did_you_mean(value["param"],
+                                                                   pack.parameters))
+                return
+        try:
+            _compile_one(pack, req, registry)
+        except Exception as exc:  # every rule-kind complaint becomes a located problem
+            self.fail(f"requirement {req.id}: {exc}", path)
+
+
+@attrs.define
+class PackCatalog:
+    """Known pack layers by id and edition, resolved on demand and cached.
+
+    Build one with :func:`bundled_catalog` (the packs shipped with the library and those installed
+    through the ``safeguard_std.packs`` entry point) and add folders with :meth:`add_folder`.
+    """
+
+    kinds: RuleKindRegistry = attrs.field(factory=default_registry)
+    _layers: dict[PackRef, PackLayer] = attrs.field(factory=dict, alias="layers")
+    _resolved: dict[PackRef, Pack] = attrs.field(factory=dict, init=False)
+
+    def add_layer(self, layer: PackLayer) -> None:
+        """Register a parsed layer; a second layer with the same id@edition is an error."""
+        known = self._layers.get(layer.ref)
+        if known is not None and known.document.source != layer.document.source:
+            raise PackError([Problem(f"pack {layer.ref} is defined twice (also in "
+                                     f"{known.document.source})", layer.document.locate(()))],
+                            source=layer.document.source)
+        self._layers[layer.ref] = layer
+        self._resolved.clear()
+
+    def add_folder(self, root: Path | str) -> None:
+        """Add every pack under ``root`` (``<id>/<edition>/pack.yaml``), or the single pack in
+        ``root`` itself when it holds a ``pack.yaml``."""
+        root = Path(root)
+        files = [root / PACK_FILE] if (root / PACK_FILE).is_file() else sorted(
+            root.glob(f"*/*/{PACK_FILE}"))
+        for path in files:
+            self.add_layer(read_layer(path))
+
+    @property
+    def refs(self) -> tuple[PackRef, ...]:
+        """Every known id@edition, sorted by id then effective date."""
+        return tuple(sorted(self._layers, key=lambda r: (r.id, self._from(r), r.edition or "")))
+
+    def _from(self, ref: PackRef) -> str:
+        return str(self._layers[ref].data["effective_from"])
+
+    def editions(self, pack_id: str) -> tuple[PackRef, ...]:
+        """The editions of one pack, oldest first."""
+        return tuple(r for r in self.refs if r.id == pack_id)
+
+    def layer(self, ref: PackRef) -> PackLayer:
+        """The parsed layer for an exact id@edition."""
+        try:
+            return self._layers[ref]
+        except KeyError:
+            known = sorted({r.id for r in self._layers})
+            hint = did_you_mean(ref.id, known)
+            raise PackNotFound(str(ref), "no such pack or edition; known packs: "
+                               + ", ".join(str(r) for r in self.refs)
+                               + (f" ({hint})" if hint else "")) from None
+
+    def resolve(self, ref: PackRef | str, *, as_of: dt.date | None = None,
+                _chain: tuple[PackRef, ...] = ()) -> Pack:
+        """The resolved pack for ``ref``; without an edition, the one in force on ``as_of``
+        (required then). Editions end the day before the next one starts unless they say."""
+        ref = PackRef.parse(ref) if isinstance(ref, str) else ref
+        if ref.edition is None:
+            ref = self.edition_in_force(ref.id, as_of)
+        if ref in _chain:
+            cycle = " -> ".join(str(r) for r in (*_chain, ref))
+            raise PackNotFound(str(ref), f"circular extends: {cycle}")
+        if ref not in self._resolved:
+            pack = _Resolver(self, self.layer(ref), (*_chain, ref)).resolve()
+            self._resolved[ref] = attrs.evolve(pack, effective_to=self._end_of(pack))
+        return self._resolved[ref]
+
+    def _end_of(self, pack: Pack) -> dt.date | None:
+        if pack.effective_to is not None:
+            return pack.effective_to
+        later = [dt.date.fromisoformat(self._from(r)) for r in self.editions(pack.id)
+                 if dt.date.fromisoformat(self._from(r)) > pack.effective_from]
+        return min(later) - dt.timedelta(days=1) if later else None
+
+    def edition_in_force(self, pack_id: str, as_of: dt.date | None) -> PackRef:
+        """The edition of ``pack_id`` in force on ``as_of``."""
+        editions = self.editions(pack_id)
+        if not editions:
+            self.layer(PackRef(pack_id))  # raises PackNotFound with the known packs
+        if as_of is None:
+            raise PackNotFound(pack_id, "an as_of date is needed to choose an edition, or name "
+                               "one: " + ", ".join(str(e) for e in editions))
+        for ref in reversed(editions):
+            start = dt.date.fromisoformat(self._from(ref))
+            end_raw = self._layers[ref].data.get("effective_to")
+            if start <= as_of and (end_raw is None or as_of <= dt.date.fromisoformat(end_raw)):
+                return ref
+        raise PackNotFound(pack_id, f"no edition is in force on {as_of.isoformat()}; editions: "
+                           + ", ".join(f"{e} from {self._from(e)}" for e in editions))
+
+    def overlaps(self) -> list[Problem]:
+        """Editions of one pack whose explicit end falls on or after the next edition's start."""
+        out = []
+        for pack_id in sorted({r.id for r in self._layers}):
+            eds = self.editions(pack_id)
+            for earlier, later in zip(eds, eds[1:], strict=False):
+                end = self._layers[earlier].data.get("effective_to")
+                start = self._from(later)
+                if end is not None and end >= start:
+                    layer = self._layers[earlier]
+                    out.append(Problem(f"edition {earlier} ends on {end}, after {later} starts",
+                                       layer.document.locate(("effective_to",)),
+                                       expected=f"a date before {start}"))
+        return out
+
+
+def _entry_point_roots(group: str = "safeguard_std.packs") -> Iterable[Path]:
+    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+        obj = ep.load()
+        root = obj() if callable(obj) else obj
+        yield Path(str(root))
+
+
+def bundled_catalog(*, kinds: RuleKindRegistry | None = None,
+                    entry_points_too: bool = True) -> PackCatalog:
+    """A catalog of the packs shipped with safeguard_std (and, by default, those installed
+    through the ``safeguard_std.packs`` entry point)."""
+    catalog = PackCatalog(kinds=kinds or default_registry())
+    catalog.add_folder(Path(str(data_root() / "standards")))
+    if entry_points_too:
+        for root in _entry_point_roots():
+            catalog.add_folder(root)
+    return catalog
+
+
+def load_pack(ref_or_path: str | Path, *, as_of: dt.date | None = None,
+              catalog: PackCatalog | None = None) -> Pack:
+    """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path to a pack
+    file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one)."""
+    catalog = catalog if catalog is not None else bundled_catalog()
+    text = str(ref_or_path)
+    path = Path(text)
+    if isinstance(ref_or_path, Path) or path.exists() or text.endswith((".yaml", ".yml", ".json")):
+        layer = read_layer(path)
+        catalog.add_layer(layer)
+        return catalog.resolve(layer.ref)
+    return catalog.resolve(PackRef.parse(text), as_of=as_of)

@@ -1,0 +1,61 @@
+"""Rule kinds: the registry and the built-in kinds.
+
+>>> from safeguard_std.rules import default_registry
+>>> "check_current" in default_registry()
+True
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from safeguard_std.rules import attestation, checks, followups, organisation, training
+from safeguard_std.rules._kind import (
+    Check,
+    RuleKind,
+    RuleKindRegistry,
+    RuleSpec,
+    outcome,
+    registry_with_entry_points,
+    rule_kind,
+)
+
+__all__ = [
+    "BUILTIN_KINDS",
+    "Check",
+    "RuleKind",
+    "RuleKindRegistry",
+    "RuleSpec",
+    "default_registry",
+    "outcome",
+    "registry_with_entry_points",
+    "rule_kind",
+]
+
+BUILTIN_KINDS: tuple[RuleKind, ...] = (
+    organisation.role_held,
+    organisation.policy_current,
+    organisation.policy_published,
+    organisation.recent_record,
+    organisation.responded_by_due,
+    organisation.actions_complete,
+    organisation.count_at_least,
+    organisation.every_record,
+    checks.check_present,
+    checks.check_current,
+    checks.record_fields_present,
+    followups.references,
+    followups.disclosure_followed_up,
+    training.training_current,
+    training.training_by_start,
+    training.panel_trained,
+    attestation.attested,
+    attestation.documents_referenced,
+)
+
+
+@cache
+def default_registry() -> RuleKindRegistry:
+    """The built-in rule kinds plus any installed through the ``safeguard_std.rule_kinds`` entry
+    point. Cached: entry points are read once per process."""
+    return registry_with_entry_points(RuleKindRegistry().with_kinds(*BUILTIN_KINDS))

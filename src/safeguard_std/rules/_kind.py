@@ -1,0 +1,189 @@
+"""Rule kinds and their registry.
+
+A rule kind is a name, a JSON Schema for its parameters, the subject types it can judge, and a
+``compile`` function. ``compile`` runs once per requirement when a pack is compiled; it validates
+and pre-computes everything it can (periods parsed, documents looked up) and returns a *check*:
+a plain function ``check(subject, ctx) -> Outcome`` that the evaluator calls per subject.
+
+Registries are immutable values. :func:`default_registry` holds the built-in kinds; third parties
+add kinds with :meth:`RuleKindRegistry.with_kinds` or through the ``safeguard_std.rule_kinds``
+entry point (:func:`registry_with_entry_points`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from importlib.metadata import entry_points
+from typing import Any
+
+import attrs
+import jsonschema
+
+from safeguard_std.domain.calendar import Period
+from safeguard_std.domain.context import EvaluationContext
+from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.pack import DocumentAliases, Requirement, SubjectType
+from safeguard_std.exceptions import InvalidPeriod, RuleError
+
+__all__ = [
+    "Check",
+    "RuleKind",
+    "RuleKindRegistry",
+    "RuleSpec",
+    "outcome",
+    "period_param",
+    "rule_kind",
+]
+
+Check = Callable[[Any, EvaluationContext], Outcome]
+
+
+@attrs.frozen(kw_only=True)
+class RuleSpec:
+    """What a rule kind's ``compile`` receives: resolved parameters and the requirement."""
+
+    params: Mapping[str, Any]
+    requirement: Requirement
+    documents: Mapping[str, DocumentAliases] = attrs.field(factory=dict)
+
+
+CompileFn = Callable[[RuleSpec], Check]
+
+
+@attrs.frozen(kw_only=True)
+class RuleKind:
+    """A registered rule kind."""
+
+    name: str
+    description: str
+    subjects: frozenset[SubjectType]
+    parameters: Mapping[str, Any] = attrs.field(eq=False)
+    compile: CompileFn = attrs.field(eq=False, repr=False)
+    attestation: bool = False
+
+    def validate_params(self, params: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+        """Problems with ``params`` against this kind's schema, as ``(path, message)``."""
+        validator = jsonschema.Draft202012Validator(self.parameters)
+        errors = sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path)))
+        return [(tuple(e.path), e.message) for e in errors]
+
+
+def rule_kind(
+    name: str,
+    *,
+    subjects: Iterable[SubjectType],
+    parameters: Mapping[str, Any],
+    attestation: bool = False,
+) -> Callable[[CompileFn], RuleKind]:
+    """Declare a rule kind from its compile function; the docstring becomes its description.
+
+    The parameter schema is closed (``additionalProperties: false``) unless it says otherwise,
+    so a misspelt parameter is a pack error.
+    """
+    schema = {"type": "object", "additionalProperties": False, **parameters}
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+    def wrap(fn: CompileFn) -> RuleKind:
+        return RuleKind(
+            name=name,
+            description=" ".join((fn.__doc__ or "").split()),
+            subjects=frozenset(subjects),
+            parameters=schema,
+            compile=fn,
+            attestation=attestation,
+        )
+
+    return wrap
+
+
+@attrs.frozen
+class RuleKindRegistry:
+    """An immutable mapping of kind names to rule kinds."""
+
+    _kinds: Mapping[str, RuleKind] = attrs.field(factory=dict, alias="kinds")
+
+    def with_kinds(self, *kinds: RuleKind) -> RuleKindRegistry:
+        """A new registry with ``kinds`` added; a name already taken is a ``RuleError``."""
+        merged = dict(self._kinds)
+        for kind in kinds:
+            if kind.name in merged and merged[kind.name] is not kind:
+                raise RuleError(f"rule kind {kind.name!r} is already registered")
+            merged[kind.name] = kind
+        return RuleKindRegistry(dict(sorted(merged.items())))
+
+    def __getitem__(self, name: str) -> RuleKind:
+        return self._kinds[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._kinds
+
+    def __iter__(self) -> Iterator[RuleKind]:
+        return iter(self._kinds.values())
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Registered names, sorted."""
+        return tuple(sorted(self._kinds))
+
+
+def registry_with_entry_points(base: RuleKindRegistry, group: str = "safeguard_std.rule_kinds") -> (
+    RuleKindRegistry
+):
+    """``base`` plus every :class:`RuleKind` (or iterable of them) advertised in ``group``."""
+    found: list[RuleKind] = []
+    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+        obj = ep.load()
+        items = [obj] if isinstance(obj, RuleKind) else list(obj)
+        for item in items:
+            if not isinstance(item, RuleKind):
+                raise RuleError(f"entry point {ep.name!r} in {group} is not a RuleKind")
+            found.append(item)
+    return base.with_kinds(*found)
+
+
+# -- helpers shared by the built-in kinds ---------------------------------------------------------
+
+
+def outcome(
+    status: Status,
+    message: str,
+    *,
+    evidence: Iterable[str] = (),
+    due_on: dt.date | None = None,
+    **facts: Any,
+) -> Outcome:
+    """An outcome with its evidence ids sorted and de-duplicated (order never leaks)."""
+    return Outcome(
+        status=status,
+        message=message,
+        facts=facts,
+        evidence=tuple(sorted(set(evidence))),
+        due_on=due_on,
+    )
+
+
+def period_param(spec: RuleSpec, name: str) -> Period:
+    """Parse the period parameter ``name``; a bad value is a :class:`RuleError` naming it."""
+    try:
+        return Period.parse(spec.params[name])
+    except InvalidPeriod as exc:
+        raise RuleError(f"parameter {name!r}: {exc}") from None
+
+
+def latest(items: Iterable[Any], key: Callable[[Any], dt.date | None]) -> Any | None:
+    """The item with the latest date (ties broken by the greatest id); undated items last."""
+    dated = [(key(i), i.id, i) for i in items if key(i) is not None]
+    if not dated:
+        return None
+    return max(dated, key=lambda t: (t[0], t[1]))[2]
+
+
+PERIOD_SCHEMA: Mapping[str, Any] = {
+    "type": "string",
+    "pattern": r"^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$",
+    "description": "An ISO 8601 calendar duration, e.g. P3Y, P12M, P90D.",
+}

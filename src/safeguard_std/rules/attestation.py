@@ -1,0 +1,175 @@
+"""Rule kinds judged by a person reading a document: attestations and document references."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from safeguard_std.domain.context import EvaluationContext
+from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.organisation import AttestationOutcome, PolicyKind
+from safeguard_std.domain.pack import DocumentAliases, SubjectType
+from safeguard_std.exceptions import RuleError
+from safeguard_std.rules._kind import Check, RuleSpec, outcome, rule_kind
+from safeguard_std.rules.organisation import find_policies
+
+__all__ = ["attested", "documents_referenced", "normalise_title"]
+
+_ANY_SUBJECT = list(SubjectType)
+
+
+def _subject_id(subject: Any) -> str | None:
+    return getattr(subject, "id", None)
+
+
+def _from_attestation(spec: RuleSpec, subject: Any, ctx: EvaluationContext) -> Outcome | None:
+    att = ctx.attestation_for(spec.requirement.id, _subject_id(subject))
+    if att is None:
+        return None
+    ev = [att.id, *att.evidence_refs]
+    on = att.attested_on.isoformat()
+    if att.outcome is AttestationOutcome.MET:
+        return outcome(Status.MET, f"attested as met on {on}", evidence=ev, attested=att.outcome)
+    if att.outcome is AttestationOutcome.PARTIALLY_MET and spec.params.get("allow_partial"):
+        return outcome(
+            Status.MET, f"attested as partially met (working towards) on {on}", evidence=ev,
+            attested=att.outcome.value,
+        )
+    return outcome(
+        Status.NOT_MET, f"attested as {att.outcome.value.replace('_', ' ')} on {on}", evidence=ev,
+        attested=att.outcome.value,
+    )
+
+
+@rule_kind(
+    "attested",
+    subjects=_ANY_SUBJECT,
+    attestation=True,
+    parameters={
+        "properties": {
+            "policies": {
+                "type": "array", "minItems": 1, "items": {"enum": [k.value for k in PolicyKind]}
+            },
+            "topics": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "allow_partial": {"type": "boolean"},
+        },
+    },
+)
+def attested(spec: RuleSpec) -> Check:
+    """Judged by a person: met by an attestation recorded for the requirement (and subject) on or
+    before ``as_of``, or, with ``policies`` and ``topics``, by a policy of those kinds whose
+    recorded topics include every one of ``topics``. Never met silently: without either, the
+    finding is insufficient_evidence. ``allow_partial`` accepts "working towards"."""
+    kinds = frozenset(PolicyKind(k) for k in spec.params.get("policies", []))
+    topics = frozenset(spec.params.get("topics", []))
+    if topics and not kinds:
+        raise RuleError("'topics' needs 'policies': the policy kinds whose topics are read")
+
+    def check(subject: Any, ctx: EvaluationContext) -> Outcome:
+        judged = _from_attestation(spec, subject, ctx)
+        if judged is not None:
+            return judged
+        if not kinds:
+            return outcome(Status.INSUFFICIENT_EVIDENCE, "needs an attestation by a reader")
+        found = sorted(find_policies(ctx.bundle, kinds), key=lambda p: p.id)
+        names = "/".join(sorted(k.value for k in kinds))
+        if not found:
+            return outcome(Status.NOT_MET, f"no {names} policy is recorded")
+        for policy in found:
+            if topics <= policy.topics:
+                return outcome(
+                    Status.MET, "policy recorded as covering: " + ", ".join(sorted(topics)),
+                    evidence=[policy.id], topics=sorted(topics),
+                )
+        have = frozenset().union(*(p.topics for p in found))
+        missing = sorted(topics - have)
+        return outcome(
+            Status.INSUFFICIENT_EVIDENCE,
+            "no attestation that the policy covers: " + ", ".join(missing or sorted(topics)),
+            evidence=[p.id for p in found], missing_topics=missing,
+        )
+
+    return check
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise_title(text: str) -> str:
+    """Lower-case words only, so 'Working Together to Safeguard Children (2023)' and
+    'working together to safeguard children 2023' compare equal."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _match(doc: DocumentAliases, cited: dict[str, str]) -> str | None:
+    for name in doc.names:
+        key = normalise_title(name)
+        if key in cited:
+            return name
+    return None
+
+
+@rule_kind(
+    "documents_referenced",
+    subjects=[SubjectType.CONTRACT, SubjectType.PROVIDER],
+    parameters={
+        "properties": {
+            "documents": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "topics": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "in_policies": {
+                "type": "array", "minItems": 1, "items": {"enum": [k.value for k in PolicyKind]}
+            },
+        },
+        "anyOf": [{"required": ["documents"]}, {"required": ["topics"]}],
+    },
+)
+def documents_referenced(spec: RuleSpec) -> Check:
+    """The contract's safeguarding clause (subject contract) or a policy of ``in_policies``
+    (subject provider) references each of ``documents``, ids from the pack's document table,
+    under its original title or any accepted successor, and covers each of ``topics``. The
+    finding names the title that matched."""
+    doc_ids = list(spec.params.get("documents", []))
+    unknown = [d for d in doc_ids if d not in spec.documents]
+    if unknown:
+        raise RuleError(f"document(s) {unknown} are not in the pack's documents table")
+    docs = [spec.documents[d] for d in doc_ids]
+    topics = frozenset(spec.params.get("topics", []))
+    kinds = frozenset(PolicyKind(k) for k in spec.params.get("in_policies", []))
+    on_contract = spec.requirement.subject is SubjectType.CONTRACT
+    if not on_contract and not kinds:
+        raise RuleError("on a provider subject, 'in_policies' names the policies to read")
+
+    def check(_subject: Any, ctx: EvaluationContext) -> Outcome:
+        if on_contract:
+            contract = ctx.bundle.contract
+            clause = contract.safeguarding_clause if contract else None
+            if clause is None:
+                return outcome(Status.NOT_MET, "the contract has no safeguarding clause recorded")
+            refs, covered, ev = clause.references, clause.topics, [contract.id] if contract else []
+        else:
+            found = sorted(find_policies(ctx.bundle, kinds), key=lambda p: p.id)
+            if not found:
+                names = "/".join(sorted(k.value for k in kinds))
+                return outcome(Status.NOT_MET, f"no {names} policy is recorded")
+            refs = frozenset().union(*(p.references for p in found))
+            covered = frozenset().union(*(p.topics for p in found))
+            ev = [p.id for p in found]
+        cited = {normalise_title(r): r for r in refs}
+        matched = {d.id: _match(d, cited) for d in docs}
+        missing_docs = sorted(k for k, v in matched.items() if v is None)
+        missing_topics = sorted(topics - covered)
+        facts = {"matched": {k: v for k, v in sorted(matched.items()) if v is not None}}
+        if missing_docs or missing_topics:
+            gaps = [f"document {d}" for d in missing_docs] + [f"topic {t}" for t in missing_topics]
+            return outcome(
+                Status.NOT_MET, "does not reference: " + ", ".join(gaps), evidence=ev,
+                missing_documents=missing_docs, missing_topics=missing_topics, **facts,
+            )
+        said = [f"{k} as '{v}'" for k, v in sorted(facts["matched"].items())]
+        return outcome(
+            Status.MET,
+            "references " + "; ".join(said + [f"topic {t}" for t in sorted(topics)]),
+            evidence=ev, **facts,
+        )
+
+    return check

@@ -1,0 +1,388 @@
+"""Rule kinds about a person's pre-appointment and ongoing checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from safeguard_std.domain.calendar import add_period, is_current
+from safeguard_std.domain.context import EvaluationContext
+from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.pack import SubjectType
+from safeguard_std.domain.people import (
+    DbsCheck,
+    DbsLevel,
+    DbsWorkforce,
+    Jurisdiction,
+    Person,
+    StatusCheckResult,
+    SuitabilityCheckKind,
+)
+from safeguard_std.exceptions import RuleError
+from safeguard_std.rules._kind import (
+    PERIOD_SCHEMA,
+    Check,
+    RuleSpec,
+    latest,
+    outcome,
+    period_param,
+    rule_kind,
+)
+
+__all__ = ["check_current", "check_present", "record_fields_present"]
+
+_PERSON = [SubjectType.PERSON]
+_LEVELS = {DbsLevel.BASIC: 0, DbsLevel.STANDARD: 1, DbsLevel.ENHANCED: 2}
+_CHECKS = ("dbs", "identity", "right_to_work", "qualifications", "suitability")
+_OPTIONS: dict[str, set[str]] = {
+    "dbs": {"level", "barred_list_children", "workforce", "jurisdictions", "require_date"},
+    "identity": {"require_photo", "require_address", "require_checked_by", "require_date"},
+    "right_to_work": {"require_checked_by", "require_date"},
+    "qualifications": {"require_checked_by"},
+    "suitability": {"suitability_kind", "require_checked_by", "require_date"},
+}
+
+
+def _missing(record: Any, spec: RuleSpec, *pairs: tuple[str, str]) -> list[str]:
+    """The names of required fields (option -> attribute) that the record leaves empty."""
+    return [attr for option, attr in pairs if spec.params.get(option) and not getattr(record, attr)]
+
+
+def _acceptable_dbs(params: dict[str, Any]) -> set[Jurisdiction]:
+    return {Jurisdiction(j) for j in params.get("jurisdictions", ["dbs"])}
+
+
+def _dbs_present(spec: RuleSpec) -> Check:
+    params = dict(spec.params)
+    level = DbsLevel(params.get("level", "basic"))
+    workforce = {DbsWorkforce(w) for w in params.get("workforce", [])}
+    jurisdictions = _acceptable_dbs(params)
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        usable = [c for c in person.dbs_checks if c.jurisdiction in jurisdictions]
+        if not usable:
+            return outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
+        best = latest(usable, lambda c: c.issued_on) or max(usable, key=lambda c: c.id)
+        ev = [best.id]
+        facts: dict[str, Any] = {"level": best.level.value}
+        if _LEVELS[best.level] < _LEVELS[level]:
+            return outcome(
+                Status.NOT_MET,
+                f"the latest DBS check is {best.level.value}; {level.value} is required",
+                evidence=ev,
+                **facts,
+            )
+        if params.get("barred_list_children"):
+            facts["barred_list_children"] = best.barred_list_children
+            if best.barred_list_children is None:
+                return outcome(
+                    Status.INSUFFICIENT_EVIDENCE,
+                    "the DBS check does not record whether the children's barred list was checked",
+                    evidence=ev,
+                    **facts,
+                )
+            if not best.barred_list_children:
+                return outcome(
+                    Status.NOT_MET,
+                    "the DBS check did not include the children's barred list",
+                    evidence=ev,
+                    **facts,
+                )
+        if workforce:
+            facts["workforce"] = best.workforce.value if best.workforce else None
+            if best.workforce is None:
+                return outcome(
+                    Status.INSUFFICIENT_EVIDENCE,
+                    "the DBS check does not record its workforce",
+                    evidence=ev,
+                    **facts,
+                )
+            if best.workforce not in workforce:
+                return outcome(
+                    Status.NOT_MET,
+                    f"the DBS check is for the {best.workforce.value} workforce",
+                    evidence=ev,
+                    **facts,
+                )
+        if params.get("require_date") and best.issued_on is None:
+            return outcome(
+                Status.NOT_MET, "the date of the DBS check is not recorded", evidence=ev, **facts
+            )
+        return outcome(Status.MET, f"{best.level.value} DBS check recorded", evidence=ev, **facts)
+
+    return check
+
+
+def _identity_present(spec: RuleSpec) -> Check:
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        idc = person.identity_check
+        if idc is None:
+            return outcome(Status.NOT_MET, "no identity check is recorded")
+        gaps = _missing(idc, spec, ("require_checked_by", "checked_by"), ("require_date",
+                                                                           "checked_on"))
+        if spec.params.get("require_photo") and not idc.has_photo_id:
+            gaps.append("photographic document")
+        if spec.params.get("require_address") and not idc.has_address_id:
+            gaps.append("address document")
+        if gaps:
+            return outcome(
+                Status.NOT_MET,
+                "the identity check does not record: " + ", ".join(gaps),
+                evidence=[idc.id],
+                missing=gaps,
+            )
+        return outcome(Status.MET, "identity check recorded", evidence=[idc.id])
+
+    return check
+
+
+def _right_to_work_present(spec: RuleSpec) -> Check:
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        rtw = person.right_to_work
+        if rtw is None:
+            return outcome(Status.NOT_MET, "no right-to-work check is recorded")
+        gaps = _missing(rtw, spec, ("require_checked_by", "checked_by"), ("require_date",
+                                                                           "checked_on"))
+        if gaps:
+            return outcome(
+                Status.NOT_MET,
+                "the right-to-work check does not record: " + ", ".join(gaps),
+                evidence=[rtw.id],
+                missing=gaps,
+            )
+        return outcome(Status.MET, "right-to-work check recorded", evidence=[rtw.id])
+
+    return check
+
+
+def _qualifications_present(spec: RuleSpec) -> Check:
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        required = [q for q in person.qualification_checks if q.required]
+        if not required:
+            return outcome(Status.NOT_APPLICABLE, "no qualification is recorded as required")
+        unchecked = sorted(
+            q.id
+            for q in required
+            if q.checked_on is None or (spec.params.get("require_checked_by") and not q.checked_by)
+        )
+        ev = [q.id for q in required]
+        if unchecked:
+            return outcome(
+                Status.NOT_MET,
+                f"{len(unchecked)} required qualification(s) not recorded as checked",
+                evidence=ev,
+                unchecked=unchecked,
+            )
+        return outcome(Status.MET, "required qualifications checked", evidence=ev)
+
+    return check
+
+
+def _suitability_present(spec: RuleSpec) -> Check:
+    if "suitability_kind" not in spec.params:
+        raise RuleError("check 'suitability' needs the parameter 'suitability_kind'")
+    kind = SuitabilityCheckKind(spec.params["suitability_kind"])
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        found = [c for c in person.suitability_checks if c.kind is kind]
+        best = latest(found, lambda c: c.checked_on) or (found[0] if found else None)
+        if best is None:
+            return outcome(Status.NOT_MET, f"no {kind.value} check is recorded")
+        gaps = _missing(best, spec, ("require_checked_by", "checked_by"), ("require_date",
+                                                                            "checked_on"))
+        if gaps:
+            return outcome(
+                Status.NOT_MET,
+                f"the {kind.value} check does not record: " + ", ".join(gaps),
+                evidence=[best.id],
+                missing=gaps,
+            )
+        if best.satisfactory is False:
+            return outcome(
+                Status.NOT_MET, f"the {kind.value} check was not satisfactory", evidence=[best.id]
+            )
+        return outcome(Status.MET, f"{kind.value} check recorded", evidence=[best.id])
+
+    return check
+
+
+_PRESENT = {
+    "dbs": _dbs_present,
+    "identity": _identity_present,
+    "right_to_work": _right_to_work_present,
+    "qualifications": _qualifications_present,
+    "suitability": _suitability_present,
+}
+
+
+@rule_kind(
+    "check_present",
+    subjects=_PERSON,
+    parameters={
+        "required": ["check"],
+        "properties": {
+            "check": {"enum": list(_CHECKS)},
+            "level": {"enum": [lvl.value for lvl in DbsLevel]},
+            "barred_list_children": {"type": "boolean"},
+            "workforce": {"type": "array", "items": {"enum": [w.value for w in DbsWorkforce]}},
+            "jurisdictions": {"type": "array", "items": {"enum": [j.value for j in Jurisdiction]}},
+            "suitability_kind": {"enum": [k.value for k in SuitabilityCheckKind]},
+            "require_photo": {"type": "boolean"},
+            "require_address": {"type": "boolean"},
+            "require_checked_by": {"type": "boolean"},
+            "require_date": {"type": "boolean"},
+        },
+    },
+)
+def check_present(spec: RuleSpec) -> Check:
+    """A check is recorded for the person, at the required level and with the required details
+    (for DBS: level, children's barred list, workforce; for identity: photographic and address
+    documents, who checked and when; for qualifications: every required one checked)."""
+    check = spec.params["check"]
+    extra = set(spec.params) - {"check"} - _OPTIONS[check]
+    if extra:
+        raise RuleError(f"parameter(s) {sorted(extra)} do not apply to check {check!r}")
+    return _PRESENT[check](spec)
+
+
+def _renewed_on(person: Person, dbs: DbsCheck, count_status: bool) -> tuple[dt.date, list[str]]:
+    assert dbs.issued_on is not None
+    base, ev = dbs.issued_on, [dbs.id]
+    sub = person.update_service
+    if count_status and sub is not None:
+        clear = [
+            s
+            for s in sub.status_checks
+            if s.result is StatusCheckResult.CURRENT_CLEAR
+            and s.dbs_check_id in (None, dbs.id)
+            and s.checked_on >= base
+        ]
+        last = latest(clear, lambda s: s.checked_on)
+        if last is not None:
+            base, ev = last.checked_on, [dbs.id, last.id]
+    return base, ev
+
+
+def _dbs_current(spec: RuleSpec) -> Check:
+    period = period_param(spec, "period")
+    count_status = bool(spec.params.get("count_status_checks", True))
+    level = DbsLevel(spec.params.get("level", "basic"))
+    jurisdictions = _acceptable_dbs(dict(spec.params))
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        usable = [
+            c
+            for c in person.dbs_checks
+            if c.jurisdiction in jurisdictions and _LEVELS[c.level] >= _LEVELS[level]
+        ]
+        if not usable:
+            return outcome(Status.NOT_MET, f"no {level.value}-level DBS check is recorded")
+        best = latest(usable, lambda c: c.issued_on)
+        if best is None:
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                "the DBS check's issue date is not recorded",
+                evidence=[c.id for c in usable],
+            )
+        base, ev = _renewed_on(person, best, count_status)
+        due = add_period(base, period)
+        facts = {"last_checked_on": base.isoformat(), "period": str(period)}
+        if is_current(due, ctx.as_of):
+            return outcome(Status.MET, f"DBS check current until {due}", evidence=ev, due_on=due,
+                           **facts)
+        return outcome(
+            Status.NOT_MET, f"DBS check lapsed: renewal was due on {due}", evidence=ev, due_on=due,
+            **facts
+        )
+
+    return check
+
+
+def _right_to_work_current(_spec: RuleSpec) -> Check:
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        rtw = person.right_to_work
+        if rtw is None:
+            return outcome(Status.NOT_MET, "no right-to-work check is recorded")
+        if not rtw.time_limited:
+            return outcome(Status.MET, "right to work is not time-limited", evidence=[rtw.id])
+        due = rtw.permission_expires_on
+        assert due is not None
+        if is_current(due, ctx.as_of):
+            return outcome(
+                Status.MET, f"time-limited right to work runs until {due}", evidence=[rtw.id],
+                due_on=due,
+            )
+        return outcome(
+            Status.NOT_MET, f"time-limited right to work expired on {due}", evidence=[rtw.id],
+            due_on=due,
+        )
+
+    return check
+
+
+@rule_kind(
+    "check_current",
+    subjects=_PERSON,
+    parameters={
+        "required": ["check"],
+        "properties": {
+            "check": {"enum": ["dbs", "right_to_work"]},
+            "period": PERIOD_SCHEMA,
+            "level": {"enum": [lvl.value for lvl in DbsLevel]},
+            "jurisdictions": {"type": "array", "items": {"enum": [j.value for j in Jurisdiction]}},
+            "count_status_checks": {"type": "boolean"},
+        },
+    },
+)
+def check_current(spec: RuleSpec) -> Check:
+    """A check is still current on ``as_of``. DBS: the latest certificate (at the level, if given)
+    plus ``period``, measured from the last clear Update Service status check when
+    ``count_status_checks`` (default true); current through ``due_on`` inclusive. Right to work:
+    current unless time-limited permission has expired."""
+    check = spec.params["check"]
+    if check == "dbs":
+        if "period" not in spec.params:
+            raise RuleError("check_current for 'dbs' needs the parameter 'period'")
+        return _dbs_current(spec)
+    extra = set(spec.params) - {"check"}
+    if extra:
+        raise RuleError(f"parameter(s) {sorted(extra)} do not apply to check 'right_to_work'")
+    return _right_to_work_current(spec)
+
+
+_PERSON_FIELDS = tuple(
+    a.name for a in attrs.fields(Person) if a.name in ("full_name", "date_of_birth", "address")
+)
+
+
+@rule_kind(
+    "record_fields_present",
+    subjects=_PERSON,
+    parameters={
+        "required": ["fields"],
+        "properties": {
+            "fields": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"enum": list(_PERSON_FIELDS)},
+            }
+        },
+    },
+)
+def record_fields_present(spec: RuleSpec) -> Check:
+    """The staff record holds the named fields for the person (presence only: the values are
+    personal data and never appear in findings)."""
+    fields = tuple(spec.params["fields"])
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        missing = [f for f in fields if getattr(person, f) in (None, "")]
+        if missing:
+            return outcome(
+                Status.NOT_MET, "the record lacks: " + ", ".join(missing), missing=missing
+            )
+        return outcome(Status.MET, "record holds " + ", ".join(fields))
+
+    return check

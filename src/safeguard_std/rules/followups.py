@@ -1,0 +1,167 @@
+"""Rule kinds about references and what must follow a DBS disclosure."""
+
+from __future__ import annotations
+
+from safeguard_std.domain.context import EvaluationContext
+from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.pack import SubjectType
+from safeguard_std.domain.people import (
+    DbsCheck,
+    DbsDisclosure,
+    LadoNotification,
+    Person,
+    RiskAssessment,
+    RiskAssessmentKind,
+)
+from safeguard_std.rules._kind import Check, RuleSpec, outcome, rule_kind
+
+__all__ = ["disclosure_followed_up", "references"]
+
+
+@rule_kind(
+    "references",
+    subjects=[SubjectType.PERSON],
+    parameters={
+        "properties": {
+            "min": {"type": "integer", "minimum": 1, "maximum": 10},
+            "require_verified": {"type": "boolean"},
+            "alternative_risk_assessment": {"enum": [k.value for k in RiskAssessmentKind]},
+        },
+    },
+)
+def references(spec: RuleSpec) -> Check:
+    """At least ``min`` (default 2) satisfactory references, verified when ``require_verified``
+    (default true; open and candidate-supplied references never count). With
+    ``alternative_risk_assessment``, one fewer reference plus a completed risk assessment of that
+    kind is also enough."""
+    need = int(spec.params.get("min", 2))
+    verified = bool(spec.params.get("require_verified", True))
+    alt = spec.params.get("alternative_risk_assessment")
+    alt_kind = RiskAssessmentKind(alt) if alt else None
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        good = [
+            r
+            for r in person.references
+            if (r.is_verified_satisfactory if verified else r.satisfactory is True)
+            and not r.open_reference
+            and not r.supplied_by_candidate
+        ]
+        ev = [r.id for r in good]
+        if len(good) >= need:
+            return outcome(
+                Status.MET, f"{len(good)} satisfactory reference(s)", evidence=ev, count=len(good)
+            )
+        if alt_kind is not None and len(good) == need - 1:
+            ras = [
+                ra
+                for ra in person.risk_assessments
+                if ra.kind is alt_kind and ra.completed_on is not None
+            ]
+            if ras:
+                return outcome(
+                    Status.MET,
+                    f"{len(good)} satisfactory reference(s) and a {alt_kind.value} risk assessment",
+                    evidence=ev + [ra.id for ra in ras],
+                    count=len(good),
+                    risk_assessment=True,
+                )
+        unverified = [
+            r.id for r in person.references if r.satisfactory is True and r.verified_on is None
+        ]
+        return outcome(
+            Status.NOT_MET,
+            f"{len(good)} of {need} satisfactory"
+            + (" verified" if verified else "")
+            + " reference(s)"
+            + (f"; {len(unverified)} awaiting verification" if unverified else "")
+            + (f" and no {alt_kind.value} risk assessment" if alt_kind else ""),
+            evidence=ev,
+            count=len(good),
+            required=need,
+        )
+
+    return check
+
+
+def _follow_up_for(
+    dbs: DbsCheck, records: tuple[RiskAssessment, ...] | tuple[LadoNotification, ...]
+) -> list[str]:
+    """Ids of records tied to the disclosure: by ``relates_to``, or undirected records dated on or
+    after the certificate (a follow-up cannot precede what it follows)."""
+    out = []
+    for rec in records:
+        date = rec.completed_on if isinstance(rec, RiskAssessment) else rec.notified_on
+        if rec.relates_to == dbs.id or (
+            rec.relates_to is None
+            and date is not None
+            and (dbs.issued_on is None or date >= dbs.issued_on)
+        ):
+            out.append(rec.id)
+    return out
+
+
+@rule_kind(
+    "disclosure_followed_up",
+    subjects=[SubjectType.PERSON],
+    parameters={
+        "required": ["requires"],
+        "properties": {
+            "requires": {"enum": ["risk_assessment", "lado_notification"]},
+            "risk_assessment_kinds": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"enum": [k.value for k in RiskAssessmentKind]},
+            },
+            "require_shared_with_lado": {"type": "boolean"},
+        },
+    },
+)
+def disclosure_followed_up(spec: RuleSpec) -> Check:
+    """Every DBS certificate that disclosed information has a follow-up record: a completed risk
+    assessment (of ``risk_assessment_kinds``, default dbs_disclosure and concern; shared with the
+    LADO when ``require_shared_with_lado``) or a LADO notification. Not applicable when nothing
+    was disclosed."""
+    requires = spec.params["requires"]
+    kinds = {
+        RiskAssessmentKind(k)
+        for k in spec.params.get("risk_assessment_kinds", ["dbs_disclosure", "concern"])
+    }
+    shared = bool(spec.params.get("require_shared_with_lado", False))
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        disclosed = sorted(
+            (c for c in person.dbs_checks if c.disclosure is DbsDisclosure.INFORMATION_DISCLOSED),
+            key=lambda c: c.id,
+        )
+        if not disclosed:
+            return outcome(Status.NOT_APPLICABLE, "no DBS check disclosed information")
+        records: tuple[RiskAssessment, ...] | tuple[LadoNotification, ...]
+        if requires == "risk_assessment":
+            records = tuple(
+                ra
+                for ra in person.risk_assessments
+                if ra.kind in kinds
+                and ra.completed_on is not None
+                and (not shared or ra.shared_with_lado_on is not None)
+            )
+            what = "a risk assessment" + (" shared with the LADO" if shared else "")
+        else:
+            records = person.lado_notifications
+            what = "a LADO notification"
+        lacking, ev = [], [c.id for c in disclosed]
+        for dbs in disclosed:
+            found = _follow_up_for(dbs, records)
+            ev.extend(found)
+            if not found:
+                lacking.append(dbs.id)
+        if lacking:
+            return outcome(
+                Status.NOT_MET,
+                f"{len(lacking)} DBS disclosure(s) without {what}",
+                evidence=ev,
+                lacking=lacking,
+            )
+        return outcome(Status.MET, f"every DBS disclosure has {what}", evidence=ev)
+
+    return check

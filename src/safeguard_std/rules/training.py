@@ -1,0 +1,206 @@
+"""Rule kinds about training: refreshers, induction, and trained recruitment panels."""
+
+from __future__ import annotations
+
+from safeguard_std.domain.calendar import add_period, is_current
+from safeguard_std.domain.context import EvaluationContext
+from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.organisation import RecruitmentPanel
+from safeguard_std.domain.pack import SubjectType
+from safeguard_std.domain.people import Person, TrainingCourse, TrainingRecord
+from safeguard_std.rules._kind import (
+    PERIOD_SCHEMA,
+    Check,
+    RuleSpec,
+    latest,
+    outcome,
+    period_param,
+    rule_kind,
+)
+
+__all__ = ["panel_trained", "training_by_start", "training_current"]
+
+_COURSES = {
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": {"enum": [c.value for c in TrainingCourse]},
+}
+
+
+def _courses(spec: RuleSpec) -> frozenset[TrainingCourse]:
+    return frozenset(TrainingCourse(c) for c in spec.params["courses"])
+
+
+def _matching(
+    person: Person, courses: frozenset[TrainingCourse], recognised: bool
+) -> list[TrainingRecord]:
+    return [
+        t
+        for t in person.training
+        if t.course in courses and (not recognised or t.recognised_by_partnership is True)
+    ]
+
+
+@rule_kind(
+    "training_current",
+    subjects=[SubjectType.PERSON],
+    parameters={
+        "required": ["courses", "period"],
+        "properties": {
+            "courses": _COURSES,
+            "period": PERIOD_SCHEMA,
+            "require_recognised": {"type": "boolean"},
+        },
+    },
+)
+def training_current(spec: RuleSpec) -> Check:
+    """The person's latest training in any of ``courses`` (recognised by the partnership when
+    ``require_recognised``) was completed within ``period``; current through ``due_on``."""
+    courses, period = _courses(spec), period_param(spec, "period")
+    recognised = bool(spec.params.get("require_recognised", False))
+    names = "/".join(sorted(c.value for c in courses))
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        found = _matching(person, courses, recognised)
+        if not found:
+            return outcome(
+                Status.NOT_MET,
+                f"no {'recognised ' if recognised else ''}{names} training is recorded",
+            )
+        last = latest(found, lambda t: t.completed_on)
+        if last is None:
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                f"{names} training is recorded without a completion date",
+                evidence=[t.id for t in found],
+            )
+        due = add_period(last.completed_on, period)
+        facts = {"completed_on": last.completed_on.isoformat(), "period": str(period)}
+        if is_current(due, ctx.as_of):
+            return outcome(
+                Status.MET, f"{names} training current until {due}", evidence=[last.id],
+                due_on=due, **facts,
+            )
+        return outcome(
+            Status.NOT_MET, f"{names} training lapsed: refresher was due on {due}",
+            evidence=[last.id], due_on=due, **facts,
+        )
+
+    return check
+
+
+@rule_kind(
+    "training_by_start",
+    subjects=[SubjectType.PERSON],
+    parameters={
+        "required": ["courses", "within"],
+        "properties": {
+            "courses": _COURSES,
+            "within": PERIOD_SCHEMA,
+            "require_online_safety": {"type": "boolean"},
+        },
+    },
+)
+def training_by_start(spec: RuleSpec) -> Check:
+    """Induction: training in any of ``courses`` completed no later than ``within`` after the
+    person's earliest engagement in force started (covering online safety when
+    ``require_online_safety``). Not yet applicable until that date has passed."""
+    courses, within = _courses(spec), period_param(spec, "within")
+    online = bool(spec.params.get("require_online_safety", False))
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        starts = [e.start_on for e in person.active_engagements(ctx.as_of) if e.start_on]
+        if not starts:
+            return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
+        start = min(starts)
+        due = add_period(start, within)
+        found = [
+            t
+            for t in _matching(person, courses, False)
+            if t.completed_on is not None
+            and t.completed_on <= due
+            and (not online or t.includes_online_safety is True)
+        ]
+        if found:
+            return outcome(
+                Status.MET, "induction training completed", evidence=[t.id for t in found],
+                due_on=due,
+            )
+        if is_current(due, ctx.as_of):
+            return outcome(
+                Status.NOT_APPLICABLE, f"induction training not due until {due}", due_on=due
+            )
+        undated = [t.id for t in _matching(person, courses, False) if t.completed_on is None]
+        if undated:
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE, "induction training is recorded without a date",
+                evidence=undated, due_on=due,
+            )
+        return outcome(
+            Status.NOT_MET,
+            f"no induction training{' covering online safety' if online else ''} by {due}",
+            due_on=due,
+        )
+
+    return check
+
+
+@rule_kind(
+    "panel_trained",
+    subjects=[SubjectType.PANEL],
+    parameters={
+        "properties": {
+            "course": {"enum": [c.value for c in TrainingCourse]},
+            "min_trained": {"type": "integer", "minimum": 1},
+            "chair_must_be_trained": {"type": "boolean"},
+            "valid_for": PERIOD_SCHEMA,
+        },
+    },
+)
+def panel_trained(spec: RuleSpec) -> Check:
+    """At least ``min_trained`` (default 1) panel members had completed ``course`` (default
+    safer_recruitment) on or before the interview date (and within ``valid_for`` of it, if given);
+    the chair among them when ``chair_must_be_trained``."""
+    course = TrainingCourse(spec.params.get("course", "safer_recruitment"))
+    need = int(spec.params.get("min_trained", 1))
+    strict_chair = bool(spec.params.get("chair_must_be_trained", False))
+    valid = period_param(spec, "valid_for") if "valid_for" in spec.params else None
+
+    def trained(person: Person | None, panel: RecruitmentPanel) -> bool:
+        if person is None:
+            return False
+        return any(
+            t.course is course
+            and t.completed_on is not None
+            and t.completed_on <= panel.interview_on
+            and (valid is None or panel.interview_on <= add_period(t.completed_on, valid))
+            for t in person.training
+        )
+
+    def check(panel: RecruitmentPanel, ctx: EvaluationContext) -> Outcome:
+        if not panel.members:
+            return outcome(Status.INSUFFICIENT_EVIDENCE, "the panel's members are not recorded")
+        flags = {m.person_id: trained(ctx.people_by_id.get(m.person_id), panel) for m in
+                 panel.members}
+        chair = [m.person_id for m in panel.members if m.is_chair]
+        chair_trained = bool(chair) and all(flags[c] for c in chair)
+        count = sum(flags.values())
+        facts = {"trained_members": count, "chair_trained": chair_trained}
+        ev = sorted(flags)
+        if count < need:
+            return outcome(
+                Status.NOT_MET,
+                f"{count} of {len(flags)} panel members {course.value}-trained; {need} required",
+                evidence=ev, **facts,
+            )
+        if strict_chair and not chair_trained:
+            return outcome(
+                Status.NOT_MET, f"the panel chair is not {course.value}-trained", evidence=ev,
+                **facts,
+            )
+        return outcome(
+            Status.MET, f"{count} panel member(s) {course.value}-trained", evidence=ev, **facts
+        )
+
+    return check

@@ -1,0 +1,319 @@
+"""The one cattrs converter, canonical JSON, and digests.
+
+Structuring is strict: a string is never turned into a number or a boolean (``"false"`` is not
+``True``), dates are ISO calendar dates or timestamps converted in Europe/London, unknown keys are
+errors. Unstructuring omits defaults and writes set-valued fields as sorted lists, so the same
+entity always gives the same document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    BaseValidationError,
+    ForbiddenExtraKeysError,
+)
+from cattrs.errors import AttributeValidationNote, IterableValidationNote
+
+from safeguard_std.domain.calendar import Period, parse_date
+from safeguard_std.domain.findings import Assessment, Finding, SubjectRef, Summary
+from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.pack import Pack, Requirement
+from safeguard_std.domain.predicates import predicate_to_data
+
+__all__ = [
+    "assessment_to_data",
+    "canonical_json",
+    "digest",
+    "make_converter",
+    "structure_errors",
+]
+
+
+def _strict(kind: type, name: str) -> Any:
+    def hook(value: Any, _type: Any) -> Any:
+        if type(value) is not kind and not (kind is int and type(value) is int):
+            raise TypeError(f"expected {name}, got {type(value).__name__} {value!r}")
+        return value
+
+    return hook
+
+
+def _structure_date(value: Any, _type: Any) -> dt.date:
+    return parse_date(value)
+
+
+def _structure_enum(value: Any, type_: type[enum.Enum]) -> enum.Enum:
+    try:
+        return type_(value)
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in type_)
+        raise ValueError(f"expected one of {choices}, got {value!r}") from None
+
+
+def make_converter() -> cattrs.Converter:
+    """A new converter configured for safeguard_std's entities (never the global converter)."""
+    conv = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(bool, _strict(bool, "true or false"))
+    conv.register_structure_hook(int, _strict(int, "a whole number"))
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
+    conv.register_unstructure_hook(Period, str)
+    conv.register_structure_hook(Period, lambda v, _t: Period.parse(v))
+    conv.register_unstructure_hook_func(
+        lambda t: getattr(t, "__origin__", None) is frozenset or t is frozenset,
+        lambda s: sorted(conv.unstructure(x) for x in s),
+    )
+    return conv
+
+
+@cache
+def _default_converter() -> cattrs.Converter:
+    return make_converter()
+
+
+def converter() -> cattrs.Converter:
+    """The library's shared, preconfigured converter (created once; never mutate it)."""
+    return _default_converter()
+
+
+def structure_errors(exc: BaseException, path: tuple[str | int, ...] = ()) -> Iterator[
+    tuple[tuple[str | int, ...], str]
+]:
+    """Flatten a cattrs validation error into ``(path, message)`` pairs, every leaf located."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield (*path, key), "unknown key"
+        return
+    if isinstance(exc, BaseValidationError):
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            if isinstance(note, AttributeValidationNote):
+                step: str | int = note.name
+            elif isinstance(note, IterableValidationNote):
+                step = note.index  # type: ignore[assignment]
+            else:  # pragma: no cover - cattrs adds only these notes
+                step = str(note)
+            if isinstance(inner, KeyError) and not isinstance(note, IterableValidationNote):
+                yield (*path, step), "required key is missing"
+            else:
+                yield from structure_errors(inner, (*path, step))
+        for inner in without:
+            yield from structure_errors(inner, path)
+        return
+    yield path, str(exc) or type(exc).__name__
+
+
+def canonical_json(data: Any, *, indent: int | None = None) -> str:
+    """JSON with sorted keys and no floating-point surprises: the same data, the same text."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=indent,
+                      separators=(",", ": ") if indent else (",", ":"), allow_nan=False)
+
+
+def _canonical_lists(data: Any) -> Any:
+    """Sort lists of records by id, and lists of scalars by value, recursively."""
+    if isinstance(data, Mapping):
+        return {k: _canonical_lists(v) for k, v in data.items()}
+    if isinstance(data, list):
+        items = [_canonical_lists(x) for x in data]
+        if items and all(isinstance(x, Mapping) and "id" in x for x in items):
+            return sorted(items, key=lambda x: str(x["id"]))
+        if all(isinstance(x, str) for x in items):
+            return sorted(items)
+        return items
+    return data
+
+
+def digest(data: Any) -> str:
+    """``sha256:<hex>`` of the canonical JSON of ``data``, independent of list order."""
+    text = canonical_json(_canonical_lists(data))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bundle_to_data(bundle: EvidenceBundle) -> dict[str, Any]:
+    """An evidence bundle as plain JSON-ready data (defaults omitted)."""
+    data = converter().unstructure(bundle)
+    assert isinstance(data, dict)
+    return data
+
+
+def evidence_digest(bundle: EvidenceBundle) -> str:
+    """The digest of a bundle's content: the same for any ordering of its lists."""
+    return digest(bundle_to_data(bundle))
+
+
+def _finding_to_data(f: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": f.id,
+        "pack": f.pack,
+        "requirement": f.requirement_id,
+        "section": f.section,
+        "modality": f.modality.value,
+        "duty_holder": f.duty_holder.value,
+        "subject": _subject(f.subject),
+        "status": f.status.value,
+        "message": f.message,
+        "rule": f.rule,
+        "origin": f.origin,
+    }
+    if f.facts:
+        data["facts"] = _jsonable(f.facts)
+    if f.parameters:
+        data["parameters"] = _jsonable(f.parameters)
+    if f.evidence:
+        data["evidence"] = list(f.evidence)
+    if f.due_on is not None:
+        data["due_on"] = f.due_on.isoformat()
+    return data
+
+
+def _subject(s: SubjectRef) -> dict[str, Any]:
+    return {"type": s.type.value, "id": s.id}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Period):
+        return str(value)
+    if isinstance(value, float):
+        raise TypeError("findings carry no floats; use whole numbers or strings")
+    return value
+
+
+def _summary_to_data(s: Summary) -> dict[str, Any]:
+    return {
+        "total": s.total,
+        "by_status": dict(s.by_status),
+        "by_section": {k: dict(v) for k, v in s.by_section.items()},
+        "by_modality": {k: dict(v) for k, v in s.by_modality.items()},
+        "by_duty_holder": {k: dict(v) for k, v in s.by_duty_holder.items()},
+    }
+
+
+def assessment_to_data(a: Assessment) -> dict[str, Any]:
+    """An assessment as plain data, findings in canonical order."""
+    return {
+        "assessment_format": 1,
+        "library_version": a.library_version,
+        "pack": {
+            "id": a.pack,
+            "edition": a.pack_edition,
+            "digest": a.pack_digest,
+            "layers": list(a.pack_layers),
+        },
+        "as_of": a.as_of.isoformat(),
+        "evidence": {
+            "bundle_id": a.bundle_id,
+            "provider_id": a.provider_id,
+            "digest": a.evidence_digest,
+        },
+        "summary": _summary_to_data(a.summary),
+        "findings": [_finding_to_data(f) for f in a.findings],
+    }
+
+
+def assessment_to_json(a: Assessment) -> str:
+    """The canonical JSON text of an assessment (2-space indent, sorted keys, final newline)."""
+    return canonical_json(assessment_to_data(a), indent=2) + "\n"
+
+
+def _requirement_to_data(req: Requirement) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": req.id,
+        "title": req.title,
+        "section": req.section,
+        "citation": req.citation,
+        "text": req.text,
+        "modality": req.modality.value,
+        "duty_holder": req.duty_holder.value,
+        "subject": req.subject.value,
+        "rule": {"kind": req.rule.kind, **_jsonable(req.rule.params)},
+        "origin": req.origin,
+    }
+    if req.applies_when is not None:
+        data["applies_when"] = predicate_to_data(req.applies_when)
+    for name in ("reading", "severity", "replaced_by"):
+        if getattr(req, name) is not None:
+            data[name] = getattr(req, name)
+    if req.tags:
+        data["tags"] = list(req.tags)
+    if req.metadata:
+        data["metadata"] = _jsonable(req.metadata)
+    if req.withdrawn:
+        data["withdrawn"] = True
+    if req.provenance:
+        data["provenance"] = dict(req.provenance)
+    return data
+
+
+def pack_to_data(pack: Pack) -> dict[str, Any]:
+    """A resolved pack as plain data: what its digest is computed over, and what renders use."""
+    data: dict[str, Any] = {
+        "schema_version": pack.schema_version,
+        "id": pack.id,
+        "edition": pack.edition,
+        "title": pack.title,
+        "board": pack.board,
+        "effective_from": pack.effective_from.isoformat(),
+        "layers": list(pack.layers),
+        "sections": [{"id": s.id, "title": s.title} for s in pack.sections],
+        "parameters": {
+            name: {k: _jsonable(v) for k, v in attrs.asdict(p, recurse=False).items()
+                   if v is not None and k != "name"}
+            for name, p in sorted(pack.parameters.items())
+        },
+        "documents": {
+            k: {"title": d.title, "accepted": list(d.accepted), **({"note": d.note} if d.note
+                                                                    else {})}
+            for k, d in sorted(pack.documents.items())
+        },
+        "requirements": [_requirement_to_data(r) for r in pack.requirements],
+    }
+    for name in ("effective_to", "supersedes", "extends"):
+        value = getattr(pack, name)
+        if value is not None:
+            data[name] = _jsonable(value)
+    if pack.source is not None:
+        data["source"] = {k: _jsonable(v) for k, v in attrs.asdict(pack.source).items()
+                          if v is not None}
+    return data
+
+
+def pack_digest(pack: Pack) -> str:
+    """The digest of a resolved pack: it changes whenever anything that affects findings does."""
+    return digest(pack_to_data(pack))
+
+
+__all__ += [
+    "assessment_to_json",
+    "bundle_to_data",
+    "converter",
+    "evidence_digest",
+    "pack_digest",
+    "pack_to_data",
+]

@@ -39,7 +39,9 @@ class _Builder:
         args = typing.get_args(tp)
         if origin in (typing.Union, types.UnionType):
             inner = [a for a in args if a is not type(None)]
-            schema = self.of(inner[0]) if len(inner) == 1 else {"anyOf": [self.of(a) for a in inner]}
+            schema = (
+                self.of(inner[0]) if len(inner) == 1 else {"anyOf": [self.of(a) for a in inner]}
+            )
             return {"anyOf": [schema, {"type": "null"}]}
         if origin is tuple:
             return {"type": "array", "items": self.of(args[0])}
@@ -70,9 +72,12 @@ class _Builder:
         for field in attrs.fields(cls):
             schema = self.of(hints[field.name])
             if field.metadata.get("role") == "id":
-                schema = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
-                          "description": "Stable identifier that findings point to (never "
-                          "personal data)."}
+                schema = {
+                    "type": "string",
+                    "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
+                    "description": "Stable identifier that findings point to (never "
+                    "personal data).",
+                }
             if field.metadata.get(PERSONAL):
                 schema = {**schema, "x-personal": True}
             props[field.name] = schema

@@ -62,19 +62,19 @@ def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> li
             for key in extra
         ]
     if error.validator == "required":
-        missing = re.findall(r"'([^']+)' is a required property", error.message)
-        name = missing[0] if missing else error.message
+        missing = re.findall(r"'([^']+)' is a required property", str(error.message))
+        name = missing[0] if missing else str(error.message)
         return [Problem(f"required key {name!r} is missing", doc.locate(path))]
     if error.validator == "enum":
-        choices = [str(c) for c in error.validator_value]
+        allowed_values: Any = error.validator_value
+        choices = [str(c) for c in allowed_values]
         return [
             Problem(
                 "value not allowed",
                 doc.locate(path),
                 expected="one of " + ", ".join(repr(c) for c in choices),
                 found=found,
-                hint=None if secret or not isinstance(value, str) else did_you_mean(value,
-                                                                                     choices),
+                hint=None if secret or not isinstance(value, str) else did_you_mean(value, choices),
             )
         ]
     if error.validator in ("oneOf", "anyOf") and error.context:
@@ -89,19 +89,27 @@ def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> li
 
 def _expected(error: jsonschema.ValidationError) -> str:
     kind = error.validator
-    value = error.validator_value
+    value: Any = error.validator_value
     if kind == "type":
         names = value if isinstance(value, list) else [value]
-        return " or ".join({"integer": "a whole number", "string": "a string", "boolean":
-                            "true or false", "array": "a list", "object": "a mapping",
-                            "null": "null"}.get(n, n) for n in names)
+        return " or ".join(
+            {
+                "integer": "a whole number",
+                "string": "a string",
+                "boolean": "true or false",
+                "array": "a list",
+                "object": "a mapping",
+                "null": "null",
+            }.get(str(n), str(n))
+            for n in names
+        )
     if kind == "pattern":
         return f"text matching {value}"
     if kind == "const":
         return repr(value)
     if kind in ("minimum", "maximum", "minItems", "maxItems", "minLength", "minProperties"):
         return f"{kind} {value}"
-    return error.message
+    return str(error.message)
 
 
 def schema_problems(

@@ -21,7 +21,15 @@ import yaml
 
 from safeguard_std.exceptions import Location, Problem
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "DocumentSyntaxError", "parse"]
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Document",
+    "DocumentSyntaxError",
+    "parse",
+]
 
 #: Largest document accepted, in bytes (a 100,000-person evidence bundle is about 60 MB of JSON).
 MAX_BYTES = 512 * 1024 * 1024
@@ -74,8 +82,13 @@ class Document:
         self.positions.update(positions)
 
 
-def _fail(source: str | None, message: str, line: int | None = None,
-          column: int | None = None, path: Path = ()) -> DocumentSyntaxError:
+def _fail(
+    source: str | None,
+    message: str,
+    line: int | None = None,
+    column: int | None = None,
+    path: Path = (),
+) -> DocumentSyntaxError:
     return DocumentSyntaxError([Problem(message, Location(source, path, line, column))])
 
 
@@ -111,21 +124,28 @@ class _Builder:
         if aliased:
             self.alias_count += 1
         if self.alias_count > MAX_ALIAS_NODES:
-            raise _fail(self.source, f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes",
-                        *self._pos(node), path)
+            raise _fail(
+                self.source,
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes",
+                *self._pos(node),
+                path,
+            )
         if self.count > MAX_NODES:
-            raise _fail(self.source, f"document has more than {MAX_NODES} nodes",
-                        *self._pos(node), path)
+            raise _fail(
+                self.source, f"document has more than {MAX_NODES} nodes", *self._pos(node), path
+            )
         if depth > MAX_DEPTH:
-            raise _fail(self.source, f"document is nested deeper than {MAX_DEPTH} levels",
-                        *self._pos(node), path)
+            raise _fail(
+                self.source,
+                f"document is nested deeper than {MAX_DEPTH} levels",
+                *self._pos(node),
+                path,
+            )
         self.positions.setdefault(path, self._pos(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth, aliased)
         if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(n, (*path, i), depth + 1, aliased) for i, n in enumerate(node.value)
-            ]
+            return [self.build(n, (*path, i), depth + 1, aliased) for i, n in enumerate(node.value)]
         return self._scalar(node, path)
 
     def _mapping(
@@ -134,17 +154,26 @@ class _Builder:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _fail(self.source, "YAML merge keys ('<<') are not supported",
-                            *self._pos(key_node), path)
+                raise _fail(
+                    self.source,
+                    "YAML merge keys ('<<') are not supported",
+                    *self._pos(key_node),
+                    path,
+                )
             key = self._scalar(key_node, path)
             if not isinstance(key, str):
                 key = str(key) if isinstance(key, (int, bool)) or key is None else key
             if not isinstance(key, str):
-                raise _fail(self.source, f"mapping keys must be strings, got {key!r}",
-                            *self._pos(key_node), path)
+                raise _fail(
+                    self.source,
+                    f"mapping keys must be strings, got {key!r}",
+                    *self._pos(key_node),
+                    path,
+                )
             if key in out:
-                raise _fail(self.source, f"duplicate key {key!r}", *self._pos(key_node),
-                            (*path, key))
+                raise _fail(
+                    self.source, f"duplicate key {key!r}", *self._pos(key_node), (*path, key)
+                )
             self.positions[(*path, key)] = self._pos(key_node)
             out[key] = self.build(value_node, (*path, key), depth + 1, aliased)
         return out
@@ -252,8 +281,9 @@ def parse(raw: bytes | str, source: str | None = None, *, format: str | None = N
     fmt = format or _guess(source, text)
     if fmt == "json":
         try:
-            data = json.loads(text, object_pairs_hook=_no_duplicates(source),
-                              parse_constant=_reject_constant)
+            data = json.loads(
+                text, object_pairs_hook=_no_duplicates(source), parse_constant=_reject_constant
+            )
         except json.JSONDecodeError as exc:
             raise _fail(source, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
         except ValueError as exc:

@@ -65,8 +65,11 @@ def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], 
         if isinstance(value, Mapping) and set(value) == {"param"}:
             name = value["param"]
             param = pack.parameters[name]
-            plain = str(param.value) if not isinstance(param.value, (int, bool, str, tuple)) \
+            plain = (
+                str(param.value)
+                if not isinstance(param.value, (int, bool, str, tuple))
                 else (list(param.value) if isinstance(param.value, tuple) else param.value)
+            )
             used[name] = plain
             return plain
         if isinstance(value, Mapping):
@@ -139,16 +142,18 @@ def _subjects(kind: SubjectType, ctx: EvaluationContext) -> Iterable[tuple[objec
     elif kind is SubjectType.PANEL:
         items = [p for p in bundle.recruitment_panels if p.interview_on <= ctx.as_of]
     elif kind is SubjectType.SELF_AUDIT:
-        items = [a for a in bundle.self_audits if a.requested_on is None or
-                 a.requested_on <= ctx.as_of]
+        items = [
+            a for a in bundle.self_audits if a.requested_on is None or a.requested_on <= ctx.as_of
+        ]
     else:
         meetings = bundle.contract.monitoring_meetings if bundle.contract else ()
         items = [m for m in meetings if m.held_on <= ctx.as_of]
     return [(i, i.id) for i in sorted(items, key=lambda i: i.id)]
 
 
-def _judge(step: _Compiled, subject: object, subject_id: str | None,
-           ctx: EvaluationContext) -> Outcome:
+def _judge(
+    step: _Compiled, subject: object, subject_id: str | None, ctx: EvaluationContext
+) -> Outcome:
     req = step.requirement
     if subject is None:
         return Outcome(

@@ -63,8 +63,11 @@ def _structure_problems(exc: Exception, doc: Document, include_personal: bool) -
         if secret:
             message = message.split(", got ")[0] + " (value withheld: personal data)"
         value = _value_at(doc.data, path)
-        found = None if secret or value is None or message == "required key is missing" \
+        found = (
+            None
+            if secret or value is None or message == "required key is missing"
             else shown(value)
+        )
         if found and found in message:
             found = None
         out.append(Problem(message, doc.locate(path), found=found))
@@ -81,20 +84,32 @@ def integrity_problems(bundle: EvidenceBundle, doc: Document | None = None) -> l
     for path, ident in _ids(converter().unstructure(bundle), ()):
         seen[ident] += 1
         if seen[ident] == 2:
-            problems.append(Problem(f"id {ident!r} is used by more than one record",
-                                    locate(path), hint=f"first used at {paths[ident]}"))
+            problems.append(
+                Problem(
+                    f"id {ident!r} is used by more than one record",
+                    locate(path),
+                    hint=f"first used at {paths[ident]}",
+                )
+            )
         paths.setdefault(ident, path)
     people = {p.id for p in bundle.people}
     for i, role in enumerate(bundle.lead_roles):
         if role.person_id not in people:
-            problems.append(Problem(f"lead role names person {role.person_id!r}, who is not in "
-                                    "'people'", locate(("lead_roles", i, "person_id"))))
+            problems.append(
+                Problem(
+                    f"lead role names person {role.person_id!r}, who is not in 'people'",
+                    locate(("lead_roles", i, "person_id")),
+                )
+            )
     for i, panel in enumerate(bundle.recruitment_panels):
         for j, member in enumerate(panel.members):
             if member.person_id not in people:
-                problems.append(Problem(
-                    f"panel member {member.person_id!r} is not in 'people'",
-                    locate(("recruitment_panels", i, "members", j, "person_id"))))
+                problems.append(
+                    Problem(
+                        f"panel member {member.person_id!r} is not in 'people'",
+                        locate(("recruitment_panels", i, "members", j, "person_id")),
+                    )
+                )
     return problems
 
 
@@ -110,15 +125,28 @@ def _ids(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
             yield from _ids(value, (*path, i))
 
 
-def bundle_from_data(data: Any, *, source: str | None = None, document: Document | None = None,
-                     include_personal_data: bool = False, validate_schema: bool = True) -> (
-        EvidenceBundle):
+def bundle_from_data(
+    data: Any,
+    *,
+    source: str | None = None,
+    document: Document | None = None,
+    include_personal_data: bool = False,
+    validate_schema: bool = True,
+) -> EvidenceBundle:
     """Structure already-parsed data into an :class:`EvidenceBundle`, or raise
     :class:`~safeguard_std.exceptions.EvidenceError` with every problem located."""
     doc = document if document is not None else Document(data, source)
     if not isinstance(data, dict):
-        raise EvidenceError([Problem("an evidence bundle must be a mapping", doc.locate(()),
-                                     found=type(data).__name__)], source=source)
+        raise EvidenceError(
+            [
+                Problem(
+                    "an evidence bundle must be a mapping",
+                    doc.locate(()),
+                    found=type(data).__name__,
+                )
+            ],
+            source=source,
+        )
     redact = _redactor(include_personal_data)
     if validate_schema:
         problems = schema_problems(schema_errors("evidence", data), doc, redact)
@@ -128,17 +156,22 @@ def bundle_from_data(data: Any, *, source: str | None = None, document: Document
     try:
         bundle = converter().structure(body, EvidenceBundle)
     except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-        raise EvidenceError(_structure_problems(exc, doc, include_personal_data),
-                            source=source) from None
+        raise EvidenceError(
+            _structure_problems(exc, doc, include_personal_data), source=source
+        ) from None
     problems = integrity_problems(bundle, doc)
     if problems:
         raise EvidenceError(problems, source=source)
     return bundle
 
 
-def load_evidence(source: Path | str | bytes, *, name: str | None = None,
-                  include_personal_data: bool = False, validate_schema: bool = True) -> (
-        EvidenceBundle):
+def load_evidence(
+    source: Path | str | bytes,
+    *,
+    name: str | None = None,
+    include_personal_data: bool = False,
+    validate_schema: bool = True,
+) -> EvidenceBundle:
     """Load an evidence bundle from a file path, or from bytes (``name`` labels errors and picks
     JSON or YAML by suffix)."""
     if isinstance(source, bytes):
@@ -148,12 +181,18 @@ def load_evidence(source: Path | str | bytes, *, name: str | None = None,
         try:
             raw = Path(source).read_bytes()
         except OSError as exc:
-            raise EvidenceError([Problem(f"cannot read evidence file: {exc.strerror}",
-                                         Location(label))], source=label) from None
+            raise EvidenceError(
+                [Problem(f"cannot read evidence file: {exc.strerror}", Location(label))],
+                source=label,
+            ) from None
     try:
         doc = parse(raw, label)
     except DocumentSyntaxError as exc:
         raise EvidenceError(exc.problems, source=label) from None
-    return bundle_from_data(doc.data, source=label, document=doc,
-                            include_personal_data=include_personal_data,
-                            validate_schema=validate_schema)
+    return bundle_from_data(
+        doc.data,
+        source=label,
+        document=doc,
+        include_personal_data=include_personal_data,
+        validate_schema=validate_schema,
+    )

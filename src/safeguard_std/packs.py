@@ -18,6 +18,7 @@ picks the edition in force on a date, and caches resolved packs: a pack is parse
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -88,8 +89,9 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     try:
         raw = text if text is not None else path.read_bytes()
     except OSError as exc:
-        raise PackError([Problem(f"cannot read pack file: {exc.strerror}", Location(label))],
-                        source=label) from None
+        raise PackError(
+            [Problem(f"cannot read pack file: {exc.strerror}", Location(label))], source=label
+        ) from None
     try:
         doc = parse(raw, label)
     except DocumentSyntaxError as exc:
@@ -140,33 +142,54 @@ class _Resolver:
             sections[s["id"]] = Section(id=s["id"], title=s["title"])
         for name, spec in data.get("parameters", {}).items():
             if name in params:
-                self.fail(f"parameter {name!r} is already defined by {params[name].origin}; use "
-                          "set_parameters to change it", ("parameters", name))
-            params[name] = Parameter(name=name, value=_value(spec["value"]),
-                                     description=spec.get("description"),
-                                     reading=spec.get("reading"), origin=self.label)
+                self.fail(
+                    f"parameter {name!r} is already defined by {params[name].origin}; use "
+                    "set_parameters to change it",
+                    ("parameters", name),
+                )
+            params[name] = Parameter(
+                name=name,
+                value=_value(spec["value"]),
+                description=spec.get("description"),
+                reading=spec.get("reading"),
+                origin=self.label,
+            )
         for name, value in data.get("set_parameters", {}).items():
             if name not in params:
-                self.fail(f"set_parameters names unknown parameter {name!r}",
-                          ("set_parameters", name), hint=did_you_mean(name, params))
+                self.fail(
+                    f"set_parameters names unknown parameter {name!r}",
+                    ("set_parameters", name),
+                    hint=did_you_mean(name, params),
+                )
                 continue
             params[name] = attrs.evolve(params[name], value=_value(value), origin=self.label)
         for key, spec in data.get("documents", {}).items():
-            docs[key] = DocumentAliases(id=key, title=spec["title"],
-                                        accepted=tuple(spec.get("accepted", ())),
-                                        note=spec.get("note"))
+            docs[key] = DocumentAliases(
+                id=key,
+                title=spec["title"],
+                accepted=tuple(spec.get("accepted", ())),
+                note=spec.get("note"),
+            )
         self._exclude(reqs)
         self._alter(reqs)
         self._withdraw(reqs)
         self._add(reqs)
         pack = Pack(
-            id=data["id"], edition=str(data["edition"]), title=data["title"], board=data["board"],
+            id=data["id"],
+            edition=str(data["edition"]),
+            title=data["title"],
+            board=data["board"],
             effective_from=dt.date.fromisoformat(data["effective_from"]),
-            effective_to=(dt.date.fromisoformat(data["effective_to"])
-                          if "effective_to" in data else None),
-            supersedes=data.get("supersedes"), extends=data.get("extends"),
-            source=self._source(), sections=tuple(sections.values()), parameters=params,
-            documents=docs, requirements=tuple(reqs.values()),
+            effective_to=(
+                dt.date.fromisoformat(data["effective_to"]) if "effective_to" in data else None
+            ),
+            supersedes=data.get("supersedes"),
+            extends=data.get("extends"),
+            source=self._source(),
+            sections=tuple(sections.values()),
+            parameters=params,
+            documents=docs,
+            requirements=tuple(reqs.values()),
             layers=(*(base.layers if base else ()), self.label),
             path=str(self.layer.document.source),
         )
@@ -191,14 +214,20 @@ class _Resolver:
     def _exclude(self, reqs: dict[str, Requirement]) -> None:
         for i, rid in enumerate(self.layer.data.get("exclude", [])):
             if reqs.pop(rid, None) is None:
-                self.fail(f"exclude names unknown requirement {rid!r}", ("exclude", i),
-                          hint=did_you_mean(rid, reqs))
+                self.fail(
+                    f"exclude names unknown requirement {rid!r}",
+                    ("exclude", i),
+                    hint=did_you_mean(rid, reqs),
+                )
 
     def _alter(self, reqs: dict[str, Requirement]) -> None:
         for rid, changes in self.layer.data.get("alter", {}).items():
             if rid not in reqs:
-                self.fail(f"alter names unknown requirement {rid!r}", ("alter", rid),
-                          hint=did_you_mean(rid, reqs))
+                self.fail(
+                    f"alter names unknown requirement {rid!r}",
+                    ("alter", rid),
+                    hint=did_you_mean(rid, reqs),
+                )
                 continue
             req = reqs[rid]
             fields = self._fields(changes, ("alter", rid))
@@ -209,11 +238,16 @@ class _Resolver:
         for i, item in enumerate(self.layer.data.get("withdraw", [])):
             rid = item["id"]
             if rid not in reqs:
-                self.fail(f"withdraw names unknown requirement {rid!r}", ("withdraw", i, "id"),
-                          hint=did_you_mean(rid, reqs))
+                self.fail(
+                    f"withdraw names unknown requirement {rid!r}",
+                    ("withdraw", i, "id"),
+                    hint=did_you_mean(rid, reqs),
+                )
                 continue
             reqs[rid] = attrs.evolve(
-                reqs[rid], withdrawn=True, replaced_by=item.get("replaced_by"),
+                reqs[rid],
+                withdrawn=True,
+                replaced_by=item.get("replaced_by"),
                 provenance={**reqs[rid].provenance, "withdrawn": self.label},
             )
 
@@ -222,13 +256,14 @@ class _Resolver:
             rid = raw["id"]
             if rid in reqs:
                 where = reqs[rid].origin
-                self.fail(f"requirement id {rid!r} is already defined"
-                          + (f" by {where}" if where != self.label else "")
-                          + (" (withdrawn ids are never reused)" if reqs[rid].withdrawn else ""),
-                          ("requirements", i, "id"))
+                self.fail(
+                    f"requirement id {rid!r} is already defined"
+                    + (f" by {where}" if where != self.label else "")
+                    + (" (withdrawn ids are never reused)" if reqs[rid].withdrawn else ""),
+                    ("requirements", i, "id"),
+                )
                 continue
-            fields = self._fields({k: v for k, v in raw.items() if k != "id"},
-                                  ("requirements", i))
+            fields = self._fields({k: v for k, v in raw.items() if k != "id"}, ("requirements", i))
             reqs[rid] = Requirement(id=rid, origin=self.label, **fields)
 
     def _fields(self, raw: Mapping[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
@@ -270,8 +305,11 @@ class _Resolver:
             if not here:
                 continue  # defined and already checked in a base layer
             if req.section not in section_ids:
-                self.fail(f"requirement {req.id}: unknown section {req.section!r}",
-                          (*here, "section"), hint=did_you_mean(req.section, section_ids))
+                self.fail(
+                    f"requirement {req.id}: unknown section {req.section!r}",
+                    (*here, "section"),
+                    hint=did_you_mean(req.section, section_ids),
+                )
             if req.applies_when is not None:
                 self._predicate(req, req.applies_when, (*here, "applies_when"))
             self._rule(pack, req, here)
@@ -288,36 +326,61 @@ class _Resolver:
         assert isinstance(pred, Compare)
         fact = FACTS.get(pred.field)
         if fact is None:
-            self.fail(f"requirement {req.id}: unknown fact {pred.field!r}", (*path, "field"),
-                      expected="a fact from the evidence model",
-                      hint=did_you_mean(pred.field, FACTS))
+            self.fail(
+                f"requirement {req.id}: unknown fact {pred.field!r}",
+                (*path, "field"),
+                expected="a fact from the evidence model",
+                hint=did_you_mean(pred.field, FACTS),
+            )
             return
         if fact.subjects is not None and req.subject not in fact.subjects:
-            self.fail(f"requirement {req.id}: fact {pred.field!r} is only defined for "
-                      f"{sorted(s.value for s in fact.subjects)} subjects, not "
-                      f"{req.subject.value!r}", (*path, "field"))
-        ops = {FactType.BOOL: {"eq", "ne", "exists"},
-               FactType.INT: {"eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "exists"},
-               FactType.STR: {"eq", "ne", "in", "not_in", "exists"},
-               FactType.SET: {"contains", "intersects", "exists"}}[fact.type]
+            self.fail(
+                f"requirement {req.id}: fact {pred.field!r} is only defined for "
+                f"{sorted(s.value for s in fact.subjects)} subjects, not "
+                f"{req.subject.value!r}",
+                (*path, "field"),
+            )
+        ops = {
+            FactType.BOOL: {"eq", "ne", "exists"},
+            FactType.INT: {"eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "exists"},
+            FactType.STR: {"eq", "ne", "in", "not_in", "exists"},
+            FactType.SET: {"contains", "intersects", "exists"},
+        }[fact.type]
         if pred.op not in ops:
-            self.fail(f"requirement {req.id}: operator {pred.op!r} does not apply to "
-                      f"{fact.type.value} fact {pred.field!r}", (*path, pred.op),
-                      expected="one of " + ", ".join(sorted(ops)))
+            self.fail(
+                f"requirement {req.id}: operator {pred.op!r} does not apply to "
+                f"{fact.type.value} fact {pred.field!r}",
+                (*path, pred.op),
+                expected="one of " + ", ".join(sorted(ops)),
+            )
             return
         values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
         for value in values if pred.op != "exists" else ():
             self._value(req, fact.name, fact.type, fact.choices, value, (*path, pred.op))
 
-    def _value(self, req: Requirement, name: str, kind: FactType, choices: tuple[str, ...],
-               value: Any, path: tuple[str | int, ...]) -> None:
+    def _value(
+        self,
+        req: Requirement,
+        name: str,
+        kind: FactType,
+        choices: tuple[str, ...],
+        value: Any,
+        path: tuple[str | int, ...],
+    ) -> None:
         wanted = {FactType.BOOL: bool, FactType.INT: int}.get(kind, str)
         if type(value) is not wanted:
-            self.fail(f"requirement {req.id}: {name} is compared with {value!r}", path,
-                      expected=f"a {wanted.__name__}")
+            self.fail(
+                f"requirement {req.id}: {name} is compared with {value!r}",
+                path,
+                expected=f"a {wanted.__name__}",
+            )
         elif choices and value not in choices:
-            self.fail(f"requirement {req.id}: {value!r} is not a value of {name}", path,
-                      expected="one of " + ", ".join(choices), hint=did_you_mean(value, choices))
+            self.fail(
+                f"requirement {req.id}: {value!r} is not a value of {name}",
+                path,
+                expected="one of " + ", ".join(choices),
+                hint=did_you_mean(str(value), choices),
+            )
 
     def _rule(self, pack: Pack, req: Requirement, here: tuple[str | int, ...]) -> None:
         from safeguard_std.evaluate import _compile_one  # the evaluator owns compilation
@@ -325,15 +388,23 @@ class _Resolver:
         registry = self.catalog.kinds
         path = (*here, "rule")
         if req.rule.kind not in registry:
-            self.fail(f"requirement {req.id}: unknown rule kind {req.rule.kind!r}",
-                      (*path, "kind"), hint=did_you_mean(req.rule.kind, registry.names))
+            self.fail(
+                f"requirement {req.id}: unknown rule kind {req.rule.kind!r}",
+                (*path, "kind"),
+                hint=did_you_mean(req.rule.kind, registry.names),
+            )
             return
         for key, value in req.rule.params.items():
-            if isinstance(value, Mapping) and set(value) == {"param"} and \
-                    value["param"] not in pack.parameters:
-                self.fail(f"requirement {req.id}: unknown parameter {value['param']!r}",
-                          (*path, key, "param"), hint=did_you_mean(value["param"],
-                                                                   pack.parameters))
+            if (
+                isinstance(value, Mapping)
+                and set(value) == {"param"}
+                and value["param"] not in pack.parameters
+            ):
+                self.fail(
+                    f"requirement {req.id}: unknown parameter {value['param']!r}",
+                    (*path, key, "param"),
+                    hint=did_you_mean(value["param"], pack.parameters),
+                )
                 return
         try:
             _compile_one(pack, req, registry)
@@ -357,9 +428,15 @@ class PackCatalog:
         """Register a parsed layer; a second layer with the same id@edition is an error."""
         known = self._layers.get(layer.ref)
         if known is not None and known.document.source != layer.document.source:
-            raise PackError([Problem(f"pack {layer.ref} is defined twice (also in "
-                                     f"{known.document.source})", layer.document.locate(()))],
-                            source=layer.document.source)
+            raise PackError(
+                [
+                    Problem(
+                        f"pack {layer.ref} is defined twice (also in {known.document.source})",
+                        layer.document.locate(()),
+                    )
+                ],
+                source=layer.document.source,
+            )
         self._layers[layer.ref] = layer
         self._resolved.clear()
 
@@ -367,8 +444,11 @@ class PackCatalog:
         """Add every pack under ``root`` (``<id>/<edition>/pack.yaml``), or the single pack in
         ``root`` itself when it holds a ``pack.yaml``."""
         root = Path(root)
-        files = [root / PACK_FILE] if (root / PACK_FILE).is_file() else sorted(
-            root.glob(f"*/*/{PACK_FILE}"))
+        files = (
+            [root / PACK_FILE]
+            if (root / PACK_FILE).is_file()
+            else sorted(root.glob(f"*/*/{PACK_FILE}"))
+        )
         for path in files:
             self.add_layer(read_layer(path))
 
@@ -391,12 +471,16 @@ class PackCatalog:
         except KeyError:
             known = sorted({r.id for r in self._layers})
             hint = did_you_mean(ref.id, known)
-            raise PackNotFound(str(ref), "no such pack or edition; known packs: "
-                               + ", ".join(str(r) for r in self.refs)
-                               + (f" ({hint})" if hint else "")) from None
+            raise PackNotFound(
+                str(ref),
+                "no such pack or edition; known packs: "
+                + ", ".join(str(r) for r in self.refs)
+                + (f" ({hint})" if hint else ""),
+            ) from None
 
-    def resolve(self, ref: PackRef | str, *, as_of: dt.date | None = None,
-                _chain: tuple[PackRef, ...] = ()) -> Pack:
+    def resolve(
+        self, ref: PackRef | str, *, as_of: dt.date | None = None, _chain: tuple[PackRef, ...] = ()
+    ) -> Pack:
         """The resolved pack for ``ref``; without an edition, the one in force on ``as_of``
         (required then). Editions end the day before the next one starts unless they say."""
         ref = PackRef.parse(ref) if isinstance(ref, str) else ref
@@ -413,8 +497,11 @@ class PackCatalog:
     def _end_of(self, pack: Pack) -> dt.date | None:
         if pack.effective_to is not None:
             return pack.effective_to
-        later = [dt.date.fromisoformat(self._from(r)) for r in self.editions(pack.id)
-                 if dt.date.fromisoformat(self._from(r)) > pack.effective_from]
+        later = [
+            dt.date.fromisoformat(self._from(r))
+            for r in self.editions(pack.id)
+            if dt.date.fromisoformat(self._from(r)) > pack.effective_from
+        ]
         return min(later) - dt.timedelta(days=1) if later else None
 
     def edition_in_force(self, pack_id: str, as_of: dt.date | None) -> PackRef:
@@ -423,29 +510,39 @@ class PackCatalog:
         if not editions:
             self.layer(PackRef(pack_id))  # raises PackNotFound with the known packs
         if as_of is None:
-            raise PackNotFound(pack_id, "an as_of date is needed to choose an edition, or name "
-                               "one: " + ", ".join(str(e) for e in editions))
+            raise PackNotFound(
+                pack_id,
+                "an as_of date is needed to choose an edition, or name "
+                "one: " + ", ".join(str(e) for e in editions),
+            )
         for ref in reversed(editions):
             start = dt.date.fromisoformat(self._from(ref))
             end_raw = self._layers[ref].data.get("effective_to")
             if start <= as_of and (end_raw is None or as_of <= dt.date.fromisoformat(end_raw)):
                 return ref
-        raise PackNotFound(pack_id, f"no edition is in force on {as_of.isoformat()}; editions: "
-                           + ", ".join(f"{e} from {self._from(e)}" for e in editions))
+        raise PackNotFound(
+            pack_id,
+            f"no edition is in force on {as_of.isoformat()}; editions: "
+            + ", ".join(f"{e} from {self._from(e)}" for e in editions),
+        )
 
     def overlaps(self) -> list[Problem]:
         """Editions of one pack whose explicit end falls on or after the next edition's start."""
         out = []
         for pack_id in sorted({r.id for r in self._layers}):
             eds = self.editions(pack_id)
-            for earlier, later in zip(eds, eds[1:], strict=False):
+            for earlier, later in itertools.pairwise(eds):
                 end = self._layers[earlier].data.get("effective_to")
                 start = self._from(later)
                 if end is not None and end >= start:
                     layer = self._layers[earlier]
-                    out.append(Problem(f"edition {earlier} ends on {end}, after {later} starts",
-                                       layer.document.locate(("effective_to",)),
-                                       expected=f"a date before {start}"))
+                    out.append(
+                        Problem(
+                            f"edition {earlier} ends on {end}, after {later} starts",
+                            layer.document.locate(("effective_to",)),
+                            expected=f"a date before {start}",
+                        )
+                    )
         return out
 
 
@@ -456,8 +553,9 @@ def _entry_point_roots(group: str = "safeguard_std.packs") -> Iterable[Path]:
         yield Path(str(root))
 
 
-def bundled_catalog(*, kinds: RuleKindRegistry | None = None,
-                    entry_points_too: bool = True) -> PackCatalog:
+def bundled_catalog(
+    *, kinds: RuleKindRegistry | None = None, entry_points_too: bool = True
+) -> PackCatalog:
     """A catalog of the packs shipped with safeguard_std (and, by default, those installed
     through the ``safeguard_std.packs`` entry point)."""
     catalog = PackCatalog(kinds=kinds or default_registry())
@@ -468,8 +566,9 @@ def bundled_catalog(*, kinds: RuleKindRegistry | None = None,
     return catalog
 
 
-def load_pack(ref_or_path: str | Path, *, as_of: dt.date | None = None,
-              catalog: PackCatalog | None = None) -> Pack:
+def load_pack(
+    ref_or_path: str | Path, *, as_of: dt.date | None = None, catalog: PackCatalog | None = None
+) -> Pack:
     """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path to a pack
     file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one)."""
     catalog = catalog if catalog is not None else bundled_catalog()

@@ -19,10 +19,13 @@ from typing import Any
 import attrs
 import cattrs
 from cattrs.errors import (
+    AttributeValidationNote,
     BaseValidationError,
+    ClassValidationError,
     ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
 )
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
 from safeguard_std.domain.calendar import Period, parse_date
 from safeguard_std.domain.findings import Assessment, Finding, SubjectRef, Summary
@@ -93,21 +96,21 @@ def converter() -> cattrs.Converter:
     return _default_converter()
 
 
-def structure_errors(exc: BaseException, path: tuple[str | int, ...] = ()) -> Iterator[
-    tuple[tuple[str | int, ...], str]
-]:
+def structure_errors(
+    exc: BaseException, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Flatten a cattrs validation error into ``(path, message)`` pairs, every leaf located."""
     if isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields):
             yield (*path, key), "unknown key"
         return
-    if isinstance(exc, BaseValidationError):
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
         with_notes, without = exc.group_exceptions()
         for inner, note in with_notes:
             if isinstance(note, AttributeValidationNote):
                 step: str | int = note.name
             elif isinstance(note, IterableValidationNote):
-                step = note.index  # type: ignore[assignment]
+                step = int(note.index)
             else:  # pragma: no cover - cattrs adds only these notes
                 step = str(note)
             if isinstance(inner, KeyError) and not isinstance(note, IterableValidationNote):
@@ -117,13 +120,23 @@ def structure_errors(exc: BaseException, path: tuple[str | int, ...] = ()) -> It
         for inner in without:
             yield from structure_errors(inner, path)
         return
+    if isinstance(exc, BaseValidationError):
+        for inner in exc.exceptions:
+            yield from structure_errors(inner, path)
+        return
     yield path, str(exc) or type(exc).__name__
 
 
 def canonical_json(data: Any, *, indent: int | None = None) -> str:
     """JSON with sorted keys and no floating-point surprises: the same data, the same text."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=indent,
-                      separators=(",", ": ") if indent else (",", ":"), allow_nan=False)
+    return json.dumps(
+        data,
+        sort_keys=True,
+        ensure_ascii=False,
+        indent=indent,
+        separators=(",", ": ") if indent else (",", ":"),
+        allow_nan=False,
+    )
 
 
 def _canonical_lists(data: Any) -> Any:
@@ -283,13 +296,19 @@ def pack_to_data(pack: Pack) -> dict[str, Any]:
         "layers": list(pack.layers),
         "sections": [{"id": s.id, "title": s.title} for s in pack.sections],
         "parameters": {
-            name: {k: _jsonable(v) for k, v in attrs.asdict(p, recurse=False).items()
-                   if v is not None and k != "name"}
+            name: {
+                k: _jsonable(v)
+                for k, v in attrs.asdict(p, recurse=False).items()
+                if v is not None and k != "name"
+            }
             for name, p in sorted(pack.parameters.items())
         },
         "documents": {
-            k: {"title": d.title, "accepted": list(d.accepted), **({"note": d.note} if d.note
-                                                                    else {})}
+            k: {
+                "title": d.title,
+                "accepted": list(d.accepted),
+                **({"note": d.note} if d.note else {}),
+            }
             for k, d in sorted(pack.documents.items())
         },
         "requirements": [_requirement_to_data(r) for r in pack.requirements],
@@ -299,8 +318,9 @@ def pack_to_data(pack: Pack) -> dict[str, Any]:
         if value is not None:
             data[name] = _jsonable(value)
     if pack.source is not None:
-        data["source"] = {k: _jsonable(v) for k, v in attrs.asdict(pack.source).items()
-                          if v is not None}
+        data["source"] = {
+            k: _jsonable(v) for k, v in attrs.asdict(pack.source).items() if v is not None
+        }
     return data
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 
 import attrs
 from attrs import validators as v
@@ -17,12 +18,12 @@ from safeguard_std.domain._base import date_not_before, id_field, opt_date, pers
 from safeguard_std.domain.people import Person
 
 __all__ = [
+    "EDUCATION_KINDS",
     "ActionItem",
     "Attestation",
     "AttestationOutcome",
     "Contract",
     "ContractMetric",
-    "EDUCATION_KINDS",
     "EvidenceBundle",
     "InformationRequest",
     "LeadRole",
@@ -108,6 +109,10 @@ class Regulator(enum.StrEnum):
     ISI = "isi"
 
 
+def _regulators(values: Iterable[str | Regulator]) -> frozenset[Regulator]:
+    return frozenset(Regulator(v) for v in values)
+
+
 @attrs.frozen(kw_only=True)
 class Provider:
     """The organisation (or sole trader) providing the service."""
@@ -123,9 +128,7 @@ class Provider:
     serves_age_max: int | None = attrs.field(
         default=None, validator=v.optional([v.instance_of(int), v.ge(0), v.le(30)])
     )
-    regulators: frozenset[Regulator] = attrs.field(
-        factory=frozenset, converter=lambda xs: frozenset(Regulator(x) for x in xs)
-    )
+    regulators: frozenset[Regulator] = attrs.field(factory=frozenset, converter=_regulators)
     local_areas: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
     activities: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
     website_url: str | None = None
@@ -207,6 +210,10 @@ class PolicyKind(enum.StrEnum):
     OTHER = "other"
 
 
+def _policy_kinds(values: Iterable[str | PolicyKind]) -> frozenset[PolicyKind]:
+    return frozenset(PolicyKind(v) for v in values)
+
+
 @attrs.frozen(kw_only=True)
 class PolicyDocument:
     """A policy: approval, reviews, publication, and the topics and documents it was attested
@@ -232,9 +239,7 @@ class PolicyDocument:
     published_on_website: bool | None = None
     issued_at_induction: bool | None = None
     covered_in_training: bool | None = None
-    includes: frozenset[PolicyKind] = attrs.field(
-        factory=frozenset, converter=lambda xs: frozenset(PolicyKind(x) for x in xs)
-    )
+    includes: frozenset[PolicyKind] = attrs.field(factory=frozenset, converter=_policy_kinds)
     topics: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
     references: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
 

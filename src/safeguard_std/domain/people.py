@@ -28,8 +28,8 @@ __all__ = [
     "LadoNotification",
     "Person",
     "QualificationCheck",
-    "Reference",
     "RefereeKind",
+    "Reference",
     "RegulatedActivity",
     "RightToWorkCheck",
     "RiskAssessment",
@@ -153,9 +153,7 @@ class RightToWorkCheck:
 
     def __attrs_post_init__(self) -> None:
         if self.time_limited and self.permission_expires_on is None:
-            raise ValueError(
-                "'permission_expires_on' is required when 'time_limited' is true"
-            )
+            raise ValueError("'permission_expires_on' is required when 'time_limited' is true")
 
 
 @attrs.frozen(kw_only=True)

@@ -22,11 +22,11 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "OPERATORS",
     "AllOf",
     "AnyOf",
     "Compare",
     "Not",
-    "OPERATORS",
     "Predicate",
     "PredicateSyntaxError",
     "parse_predicate",

@@ -130,9 +130,9 @@ class RuleKindRegistry:
         return tuple(sorted(self._kinds))
 
 
-def registry_with_entry_points(base: RuleKindRegistry, group: str = "safeguard_std.rule_kinds") -> (
-    RuleKindRegistry
-):
+def registry_with_entry_points(
+    base: RuleKindRegistry, group: str = "safeguard_std.rule_kinds"
+) -> RuleKindRegistry:
     """``base`` plus every :class:`RuleKind` (or iterable of them) advertised in ``group``."""
     found: list[RuleKind] = []
     for ep in sorted(entry_points(group=group), key=lambda e: e.name):
@@ -154,13 +154,14 @@ def outcome(
     *,
     evidence: Iterable[str] = (),
     due_on: dt.date | None = None,
-    **facts: Any,
+    facts: Mapping[str, Any] | None = None,
+    **more_facts: Any,
 ) -> Outcome:
     """An outcome with its evidence ids sorted and de-duplicated (order never leaks)."""
     return Outcome(
         status=status,
         message=message,
-        facts=facts,
+        facts={**(facts or {}), **more_facts},
         evidence=tuple(sorted(set(evidence))),
         due_on=due_on,
     )

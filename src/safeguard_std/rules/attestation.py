@@ -32,11 +32,15 @@ def _from_attestation(spec: RuleSpec, subject: Any, ctx: EvaluationContext) -> O
         return outcome(Status.MET, f"attested as met on {on}", evidence=ev, attested=att.outcome)
     if att.outcome is AttestationOutcome.PARTIALLY_MET and spec.params.get("allow_partial"):
         return outcome(
-            Status.MET, f"attested as partially met (working towards) on {on}", evidence=ev,
+            Status.MET,
+            f"attested as partially met (working towards) on {on}",
+            evidence=ev,
             attested=att.outcome.value,
         )
     return outcome(
-        Status.NOT_MET, f"attested as {att.outcome.value.replace('_', ' ')} on {on}", evidence=ev,
+        Status.NOT_MET,
+        f"attested as {att.outcome.value.replace('_', ' ')} on {on}",
+        evidence=ev,
         attested=att.outcome.value,
     )
 
@@ -48,7 +52,9 @@ def _from_attestation(spec: RuleSpec, subject: Any, ctx: EvaluationContext) -> O
     parameters={
         "properties": {
             "policies": {
-                "type": "array", "minItems": 1, "items": {"enum": [k.value for k in PolicyKind]}
+                "type": "array",
+                "minItems": 1,
+                "items": {"enum": [k.value for k in PolicyKind]},
             },
             "topics": {"type": "array", "minItems": 1, "items": {"type": "string"}},
             "allow_partial": {"type": "boolean"},
@@ -78,15 +84,18 @@ def attested(spec: RuleSpec) -> Check:
         for policy in found:
             if topics <= policy.topics:
                 return outcome(
-                    Status.MET, "policy recorded as covering: " + ", ".join(sorted(topics)),
-                    evidence=[policy.id], topics=sorted(topics),
+                    Status.MET,
+                    "policy recorded as covering: " + ", ".join(sorted(topics)),
+                    evidence=[policy.id],
+                    topics=sorted(topics),
                 )
         have = frozenset().union(*(p.topics for p in found))
         missing = sorted(topics - have)
         return outcome(
             Status.INSUFFICIENT_EVIDENCE,
             "no attestation that the policy covers: " + ", ".join(missing or sorted(topics)),
-            evidence=[p.id for p in found], missing_topics=missing,
+            evidence=[p.id for p in found],
+            missing_topics=missing,
         )
 
     return check
@@ -117,7 +126,9 @@ def _match(doc: DocumentAliases, cited: dict[str, str]) -> str | None:
             "documents": {"type": "array", "minItems": 1, "items": {"type": "string"}},
             "topics": {"type": "array", "minItems": 1, "items": {"type": "string"}},
             "in_policies": {
-                "type": "array", "minItems": 1, "items": {"enum": [k.value for k in PolicyKind]}
+                "type": "array",
+                "minItems": 1,
+                "items": {"enum": [k.value for k in PolicyKind]},
             },
         },
         "anyOf": [{"required": ["documents"]}, {"required": ["topics"]}],
@@ -158,18 +169,24 @@ def documents_referenced(spec: RuleSpec) -> Check:
         matched = {d.id: _match(d, cited) for d in docs}
         missing_docs = sorted(k for k, v in matched.items() if v is None)
         missing_topics = sorted(topics - covered)
-        facts = {"matched": {k: v for k, v in sorted(matched.items()) if v is not None}}
+        hits = {k: v for k, v in sorted(matched.items()) if v is not None}
+        facts: dict[str, Any] = {"matched": hits}
         if missing_docs or missing_topics:
             gaps = [f"document {d}" for d in missing_docs] + [f"topic {t}" for t in missing_topics]
             return outcome(
-                Status.NOT_MET, "does not reference: " + ", ".join(gaps), evidence=ev,
-                missing_documents=missing_docs, missing_topics=missing_topics, **facts,
+                Status.NOT_MET,
+                "does not reference: " + ", ".join(gaps),
+                evidence=ev,
+                missing_documents=missing_docs,
+                missing_topics=missing_topics,
+                facts=facts,
             )
-        said = [f"{k} as '{v}'" for k, v in sorted(facts["matched"].items())]
+        said = [f"{k} as '{v}'" for k, v in hits.items()]
         return outcome(
             Status.MET,
             "references " + "; ".join(said + [f"topic {t}" for t in sorted(topics)]),
-            evidence=ev, **facts,
+            evidence=ev,
+            facts=facts,
         )
 
     return check

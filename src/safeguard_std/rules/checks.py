@@ -120,8 +120,9 @@ def _identity_present(spec: RuleSpec) -> Check:
         idc = person.identity_check
         if idc is None:
             return outcome(Status.NOT_MET, "no identity check is recorded")
-        gaps = _missing(idc, spec, ("require_checked_by", "checked_by"), ("require_date",
-                                                                           "checked_on"))
+        gaps = _missing(
+            idc, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
+        )
         if spec.params.get("require_photo") and not idc.has_photo_id:
             gaps.append("photographic document")
         if spec.params.get("require_address") and not idc.has_address_id:
@@ -143,8 +144,9 @@ def _right_to_work_present(spec: RuleSpec) -> Check:
         rtw = person.right_to_work
         if rtw is None:
             return outcome(Status.NOT_MET, "no right-to-work check is recorded")
-        gaps = _missing(rtw, spec, ("require_checked_by", "checked_by"), ("require_date",
-                                                                           "checked_on"))
+        gaps = _missing(
+            rtw, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
+        )
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -190,8 +192,9 @@ def _suitability_present(spec: RuleSpec) -> Check:
         best = latest(found, lambda c: c.checked_on) or (found[0] if found else None)
         if best is None:
             return outcome(Status.NOT_MET, f"no {kind.value} check is recorded")
-        gaps = _missing(best, spec, ("require_checked_by", "checked_by"), ("require_date",
-                                                                            "checked_on"))
+        gaps = _missing(
+            best, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
+        )
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -290,11 +293,15 @@ def _dbs_current(spec: RuleSpec) -> Check:
         due = add_period(base, period)
         facts = {"last_checked_on": base.isoformat(), "period": str(period)}
         if is_current(due, ctx.as_of):
-            return outcome(Status.MET, f"DBS check current until {due}", evidence=ev, due_on=due,
-                           **facts)
+            return outcome(
+                Status.MET, f"DBS check current until {due}", evidence=ev, due_on=due, facts=facts
+            )
         return outcome(
-            Status.NOT_MET, f"DBS check lapsed: renewal was due on {due}", evidence=ev, due_on=due,
-            **facts
+            Status.NOT_MET,
+            f"DBS check lapsed: renewal was due on {due}",
+            evidence=ev,
+            due_on=due,
+            facts=facts,
         )
 
     return check
@@ -311,11 +318,15 @@ def _right_to_work_current(_spec: RuleSpec) -> Check:
         assert due is not None
         if is_current(due, ctx.as_of):
             return outcome(
-                Status.MET, f"time-limited right to work runs until {due}", evidence=[rtw.id],
+                Status.MET,
+                f"time-limited right to work runs until {due}",
+                evidence=[rtw.id],
                 due_on=due,
             )
         return outcome(
-            Status.NOT_MET, f"time-limited right to work expired on {due}", evidence=[rtw.id],
+            Status.NOT_MET,
+            f"time-limited right to work expired on {due}",
+            evidence=[rtw.id],
             due_on=due,
         )
 

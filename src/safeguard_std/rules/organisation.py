@@ -82,7 +82,9 @@ def role_held(spec: RuleSpec) -> Check:
     need_jd = bool(spec.params.get("require_job_description", False))
 
     def check(_provider: object, ctx: EvaluationContext) -> Outcome:
-        missing, holders, ev = [], {}, []
+        missing: list[str] = []
+        holders: dict[str, list[str]] = {}
+        ev: list[str] = []
         for kind in roles:
             valid = [
                 r
@@ -99,14 +101,17 @@ def role_held(spec: RuleSpec) -> Check:
             return outcome(
                 Status.NOT_MET,
                 "no currently engaged holder of: " + ", ".join(missing),
-                evidence=ev, missing=missing,
+                evidence=ev,
+                missing=missing,
             )
         if distinct and len(roles) > 1:
             sets = [set(holders[k.value]) for k in roles]
             if any(len(s) == 1 for s in sets) and len(set.union(*sets)) < len(roles):
                 return outcome(
-                    Status.NOT_MET, "one person holds roles that must be held by different people",
-                    evidence=ev, roles=[k.value for k in roles],
+                    Status.NOT_MET,
+                    "one person holds roles that must be held by different people",
+                    evidence=ev,
+                    roles=[k.value for k in roles],
                 )
         if need_jd:
             active = [r for k in roles for r in ctx.holders(k)]
@@ -121,7 +126,8 @@ def role_held(spec: RuleSpec) -> Check:
                     Status.NOT_MET, "the role is not in the holder's job description", evidence=ev
                 )
         return outcome(
-            Status.MET, "held by a current person: " + ", ".join(k.value for k in roles),
+            Status.MET,
+            "held by a current person: " + ", ".join(k.value for k in roles),
             evidence=ev,
         )
 
@@ -196,15 +202,21 @@ def policy_current(spec: RuleSpec) -> Check:
         if is_current(due, ctx.as_of):
             return outcome(Status.MET, f"policy in date until {due}", evidence=ev, due_on=due)
         return outcome(
-            Status.NOT_MET, f"policy review overdue since {due + dt.timedelta(days=1)}",
-            evidence=ev, due_on=due,
+            Status.NOT_MET,
+            f"policy review overdue since {due + dt.timedelta(days=1)}",
+            evidence=ev,
+            due_on=due,
         )
 
     return check
 
 
-_FLAGS = ("published_to_staff", "published_on_website", "issued_at_induction",
-          "covered_in_training")
+_FLAGS = (
+    "published_to_staff",
+    "published_on_website",
+    "issued_at_induction",
+    "covered_in_training",
+)
 
 
 @rule_kind(
@@ -215,7 +227,10 @@ _FLAGS = ("published_to_staff", "published_on_website", "issued_at_induction",
         "properties": {
             "policies": _POLICIES,
             "require": {
-                "type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(_FLAGS)}
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"enum": list(_FLAGS)},
             },
         },
     },
@@ -243,8 +258,10 @@ def policy_published(spec: RuleSpec) -> Check:
             return outcome(Status.NOT_MET, "policy not " + ", ".join(no), evidence=ev, missing=no)
         if unknown:
             return outcome(
-                Status.INSUFFICIENT_EVIDENCE, "not recorded: " + ", ".join(unknown),
-                evidence=ev, unknown=unknown,
+                Status.INSUFFICIENT_EVIDENCE,
+                "not recorded: " + ", ".join(unknown),
+                evidence=ev,
+                unknown=unknown,
             )
         return outcome(Status.MET, "policy " + ", ".join(wanted), evidence=ev)
 
@@ -269,23 +286,51 @@ def _contract(name: str) -> Callable[[EvidenceBundle], tuple[Any, ...]]:
 COLLECTIONS: Mapping[str, Collection] = {
     c.name: c
     for c in (
-        Collection("training_needs_analyses", TrainingNeedsAnalysis,
-                   lambda b: b.training_needs_analyses, "reviewed_on"),
+        Collection(
+            "training_needs_analyses",
+            TrainingNeedsAnalysis,
+            lambda b: b.training_needs_analyses,
+            "reviewed_on",
+        ),
         Collection("record_reviews", RecordReview, lambda b: b.record_reviews, "reviewed_on"),
         Collection("self_audits", SelfAudit, lambda b: b.self_audits, "submitted_on"),
-        Collection("action_items", ActionItem,
-                   lambda b: tuple(i for a in b.self_audits for i in a.action_plan), "completed_on"),
+        Collection(
+            "action_items",
+            ActionItem,
+            lambda b: tuple(i for a in b.self_audits for i in a.action_plan),
+            "completed_on",
+        ),
         Collection("subscriptions", Subscription, lambda b: b.subscriptions, "subscribed_on"),
-        Collection("information_requests", InformationRequest,
-                   lambda b: b.information_requests, "provided_on"),
-        Collection("monitoring_meetings", MonitoringMeeting, _contract("monitoring_meetings"),
-                   "held_on", SubjectType.CONTRACT),
-        Collection("section11_audits", Section11Audit, _contract("section11_audits"),
-                   "submitted_on", SubjectType.CONTRACT),
-        Collection("thematic_checks", ThematicCheck, _contract("thematic_checks"),
-                   "completed_on", SubjectType.CONTRACT),
-        Collection("contract_metrics", ContractMetric, _contract("metrics"),
-                   None, SubjectType.CONTRACT),
+        Collection(
+            "information_requests",
+            InformationRequest,
+            lambda b: b.information_requests,
+            "provided_on",
+        ),
+        Collection(
+            "monitoring_meetings",
+            MonitoringMeeting,
+            _contract("monitoring_meetings"),
+            "held_on",
+            SubjectType.CONTRACT,
+        ),
+        Collection(
+            "section11_audits",
+            Section11Audit,
+            _contract("section11_audits"),
+            "submitted_on",
+            SubjectType.CONTRACT,
+        ),
+        Collection(
+            "thematic_checks",
+            ThematicCheck,
+            _contract("thematic_checks"),
+            "completed_on",
+            SubjectType.CONTRACT,
+        ),
+        Collection(
+            "contract_metrics", ContractMetric, _contract("metrics"), None, SubjectType.CONTRACT
+        ),
     )
 }
 
@@ -329,9 +374,9 @@ def _filter(coll: Collection, spec: RuleSpec, ctx: EvaluationContext) -> list[An
 _RECORDS = {"enum": sorted(COLLECTIONS)}
 
 
-def _period_for(spec: RuleSpec, ctx: EvaluationContext, tiers: Mapping[str, Period]) -> (
-    Period | None
-):
+def _period_for(
+    spec: RuleSpec, ctx: EvaluationContext, tiers: Mapping[str, Period]
+) -> Period | None:
     if tiers:
         contract = ctx.bundle.contract
         tier = contract.risk_tier if contract is not None else None
@@ -364,9 +409,7 @@ def recent_record(spec: RuleSpec) -> Check:
     if coll.date_field is None:
         raise RuleError(f"records {coll.name!r} have no date; use count_at_least")
     date_field = coll.date_field
-    tiers = {
-        k: Period.parse(v) for k, v in spec.params.get("period_by_risk_tier", {}).items()
-    }
+    tiers = {k: Period.parse(v) for k, v in spec.params.get("period_by_risk_tier", {}).items()}
 
     def check(_subject: object, ctx: EvaluationContext) -> Outcome:
         items = [
@@ -383,7 +426,8 @@ def recent_record(spec: RuleSpec) -> Check:
         when = getattr(last, date_field)
         if tiers and period is None:
             return outcome(
-                Status.INSUFFICIENT_EVIDENCE, "the contract's risk tier is not recorded",
+                Status.INSUFFICIENT_EVIDENCE,
+                "the contract's risk tier is not recorded",
                 evidence=[last.id],
             )
         if period is None:
@@ -392,12 +436,18 @@ def recent_record(spec: RuleSpec) -> Check:
         facts = {"last_on": when.isoformat(), "period": str(period)}
         if is_current(due, ctx.as_of):
             return outcome(
-                Status.MET, f"last on {when}; next due by {due}", evidence=[last.id], due_on=due,
+                Status.MET,
+                f"last on {when}; next due by {due}",
+                evidence=[last.id],
+                due_on=due,
                 **facts,
             )
         return outcome(
-            Status.NOT_MET, f"last on {when}; overdue since {due + dt.timedelta(days=1)}",
-            evidence=[last.id], due_on=due, **facts,
+            Status.NOT_MET,
+            f"last on {when}; overdue since {due + dt.timedelta(days=1)}",
+            evidence=[last.id],
+            due_on=due,
+            **facts,
         )
 
     return check
@@ -408,8 +458,10 @@ def recent_record(spec: RuleSpec) -> Check:
     subjects=_PROVIDER,
     parameters={
         "required": ["records"],
-        "properties": {"records": {"enum": ["self_audits", "information_requests"]},
-                       "where": _WHERE},
+        "properties": {
+            "records": {"enum": ["self_audits", "information_requests"]},
+            "where": _WHERE,
+        },
     },
 )
 def responded_by_due(spec: RuleSpec) -> Check:
@@ -420,28 +472,38 @@ def responded_by_due(spec: RuleSpec) -> Check:
     assert done_field is not None
 
     def check(_provider: object, ctx: EvaluationContext) -> Outcome:
-        items = [i for i in _filter(coll, spec, ctx)
-                 if getattr(i, "requested_on", None) is None or i.requested_on <= ctx.as_of]
+        items = [
+            i
+            for i in _filter(coll, spec, ctx)
+            if getattr(i, "requested_on", None) is None or i.requested_on <= ctx.as_of
+        ]
         if not items:
             return outcome(Status.NOT_APPLICABLE, f"no {coll.name.replace('_', ' ')} requested")
-        late, undated, ev = [], [], [i.id for i in items]
+        late: list[str] = []
+        undated: list[str] = []
+        ev = [i.id for i in items]
         for item in items:
             done = getattr(item, done_field)
             if item.due_on is None:
                 if done is None:
                     undated.append(item.id)
-            elif done is None or done > item.due_on:
-                if done is not None or item.due_on < ctx.as_of:
-                    late.append(item.id)
+            elif (done is None and item.due_on < ctx.as_of) or (
+                done is not None and done > item.due_on
+            ):
+                late.append(item.id)
         if late:
             return outcome(
-                Status.NOT_MET, f"{len(late)} request(s) not answered by the due date",
-                evidence=ev, late=late,
+                Status.NOT_MET,
+                f"{len(late)} request(s) not answered by the due date",
+                evidence=ev,
+                late=late,
             )
         if undated:
             return outcome(
-                Status.INSUFFICIENT_EVIDENCE, "request(s) with no due date and no answer",
-                evidence=ev, undated=undated,
+                Status.INSUFFICIENT_EVIDENCE,
+                "request(s) with no due date and no answer",
+                evidence=ev,
+                undated=undated,
             )
         return outcome(Status.MET, "every request due was answered on time", evidence=ev)
 
@@ -462,12 +524,15 @@ def actions_complete(_spec: RuleSpec) -> Check:
             return outcome(Status.NOT_APPLICABLE, "no action-plan items recorded")
         ev = [i.id for i in items]
         overdue = [
-            i.id for i in items
-            if i.due_on is not None and i.due_on < ctx.as_of
+            i.id
+            for i in items
+            if i.due_on is not None
+            and i.due_on < ctx.as_of
             and (i.completed_on is None or i.completed_on > ctx.as_of)
         ]
         late = [
-            i.id for i in items
+            i.id
+            for i in items
             if i.due_on is not None and i.completed_on is not None and i.completed_on > i.due_on
         ]
         if overdue:
@@ -477,8 +542,10 @@ def actions_complete(_spec: RuleSpec) -> Check:
         undated = [i.id for i in items if i.due_on is None and i.completed_on is None]
         if undated:
             return outcome(
-                Status.INSUFFICIENT_EVIDENCE, f"{len(undated)} open action(s) with no deadline",
-                evidence=ev, undated=undated,
+                Status.INSUFFICIENT_EVIDENCE,
+                f"{len(undated)} open action(s) with no deadline",
+                evidence=ev,
+                undated=undated,
             )
         return outcome(Status.MET, "no action is overdue", evidence=ev, completed_late=late)
 
@@ -507,10 +574,13 @@ def count_at_least(spec: RuleSpec) -> Check:
         ev = [i.id for i in items]
         label = coll.name.replace("_", " ")
         if len(items) >= need:
-            return outcome(Status.MET, f"{len(items)} matching {label}", evidence=ev,
-                           count=len(items))
+            return outcome(
+                Status.MET, f"{len(items)} matching {label}", evidence=ev, count=len(items)
+            )
         return outcome(
-            Status.NOT_MET, f"{len(items)} matching {label}; {need} required", evidence=ev,
+            Status.NOT_MET,
+            f"{len(items)} matching {label}; {need} required",
+            evidence=ev,
             count=len(items),
         )
 
@@ -526,7 +596,8 @@ def count_at_least(spec: RuleSpec) -> Check:
             "records": _RECORDS,
             "where": _WHERE,
             "require": {
-                "type": "object", "minProperties": 1,
+                "type": "object",
+                "minProperties": 1,
                 "additionalProperties": {"type": ["string", "boolean", "integer"]},
             },
         },
@@ -547,7 +618,8 @@ def every_record(spec: RuleSpec) -> Check:
         label = coll.name.replace("_", " ")
         if not items:
             return outcome(Status.INSUFFICIENT_EVIDENCE, f"no {label} recorded")
-        failing, unknown = [], []
+        failing: list[str] = []
+        unknown: list[str] = []
         for item in items:
             for name, value in want.items():
                 have = getattr(item, name)
@@ -558,11 +630,19 @@ def every_record(spec: RuleSpec) -> Check:
                     failing.append(item.id)
         ev = [i.id for i in items]
         if failing:
-            return outcome(Status.NOT_MET, f"{len(set(failing))} of {len(items)} {label} fall "
-                           "short", evidence=ev, failing=sorted(set(failing)))
+            return outcome(
+                Status.NOT_MET,
+                f"{len(set(failing))} of {len(items)} {label} fall short",
+                evidence=ev,
+                failing=sorted(set(failing)),
+            )
         if unknown:
-            return outcome(Status.INSUFFICIENT_EVIDENCE, f"{len(set(unknown))} {label} do not "
-                           "record it", evidence=ev, unknown=sorted(set(unknown)))
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                f"{len(set(unknown))} {label} do not record it",
+                evidence=ev,
+                unknown=sorted(set(unknown)),
+            )
         return outcome(Status.MET, f"all {len(items)} {label} meet it", evidence=ev)
 
     return check

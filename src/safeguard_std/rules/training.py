@@ -79,12 +79,18 @@ def training_current(spec: RuleSpec) -> Check:
         facts = {"completed_on": last.completed_on.isoformat(), "period": str(period)}
         if is_current(due, ctx.as_of):
             return outcome(
-                Status.MET, f"{names} training current until {due}", evidence=[last.id],
-                due_on=due, **facts,
+                Status.MET,
+                f"{names} training current until {due}",
+                evidence=[last.id],
+                due_on=due,
+                **facts,
             )
         return outcome(
-            Status.NOT_MET, f"{names} training lapsed: refresher was due on {due}",
-            evidence=[last.id], due_on=due, **facts,
+            Status.NOT_MET,
+            f"{names} training lapsed: refresher was due on {due}",
+            evidence=[last.id],
+            due_on=due,
+            **facts,
         )
 
     return check
@@ -124,7 +130,9 @@ def training_by_start(spec: RuleSpec) -> Check:
         ]
         if found:
             return outcome(
-                Status.MET, "induction training completed", evidence=[t.id for t in found],
+                Status.MET,
+                "induction training completed",
+                evidence=[t.id for t in found],
                 due_on=due,
             )
         if is_current(due, ctx.as_of):
@@ -134,8 +142,10 @@ def training_by_start(spec: RuleSpec) -> Check:
         undated = [t.id for t in _matching(person, courses, False) if t.completed_on is None]
         if undated:
             return outcome(
-                Status.INSUFFICIENT_EVIDENCE, "induction training is recorded without a date",
-                evidence=undated, due_on=due,
+                Status.INSUFFICIENT_EVIDENCE,
+                "induction training is recorded without a date",
+                evidence=undated,
+                due_on=due,
             )
         return outcome(
             Status.NOT_MET,
@@ -181,8 +191,9 @@ def panel_trained(spec: RuleSpec) -> Check:
     def check(panel: RecruitmentPanel, ctx: EvaluationContext) -> Outcome:
         if not panel.members:
             return outcome(Status.INSUFFICIENT_EVIDENCE, "the panel's members are not recorded")
-        flags = {m.person_id: trained(ctx.people_by_id.get(m.person_id), panel) for m in
-                 panel.members}
+        flags = {
+            m.person_id: trained(ctx.people_by_id.get(m.person_id), panel) for m in panel.members
+        }
         chair = [m.person_id for m in panel.members if m.is_chair]
         chair_trained = bool(chair) and all(flags[c] for c in chair)
         count = sum(flags.values())
@@ -192,15 +203,18 @@ def panel_trained(spec: RuleSpec) -> Check:
             return outcome(
                 Status.NOT_MET,
                 f"{count} of {len(flags)} panel members {course.value}-trained; {need} required",
-                evidence=ev, **facts,
+                evidence=ev,
+                facts=facts,
             )
         if strict_chair and not chair_trained:
             return outcome(
-                Status.NOT_MET, f"the panel chair is not {course.value}-trained", evidence=ev,
-                **facts,
+                Status.NOT_MET,
+                f"the panel chair is not {course.value}-trained",
+                evidence=ev,
+                facts=facts,
             )
         return outcome(
-            Status.MET, f"{count} panel member(s) {course.value}-trained", evidence=ev, **facts
+            Status.MET, f"{count} panel member(s) {course.value}-trained", evidence=ev, facts=facts
         )
 
     return check

@@ -1,0 +1,64 @@
+"""The ``safeguard-std`` command line: the only place that wires adapters together.
+
+Exit codes: 0 success; 1 the command ran and found failures (failing pack tests, lint findings);
+2 unusable input (a bad pack, bad evidence, a bad option). Errors are one clear line per problem
+on stderr, never a traceback (``--debug`` shows one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from safeguard_std import __version__
+from safeguard_std.cli import evaluate_cmd, packs_cmd
+from safeguard_std.cli._common import UsageError
+from safeguard_std.exceptions import SafeguardError
+
+__all__ = ["main"]
+
+_COMMANDS = (evaluate_cmd, packs_cmd)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeguard-std",
+        description="Check safeguarding evidence against standard packs.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for module in _COMMANDS:
+        module.register(commands)
+    return parser
+
+
+def _report(exc: BaseException) -> None:
+    problems = getattr(exc, "problems", ())
+    sys.stderr.write(f"error: {exc}\n")
+    for problem in problems[1:]:
+        sys.stderr.write(f"  - {problem}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (SafeguardError, UsageError) as exc:
+        if args.debug:
+            raise
+        _report(exc)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""What every subcommand shares: dates, catalogs, atomic output and error handling."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pendulum
+
+from safeguard_std.domain.calendar import LONDON
+from safeguard_std.packs import PackCatalog, bundled_catalog
+
+__all__ = ["UsageError", "add_catalog_options", "as_of_date", "catalog_from", "write_output"]
+
+
+class UsageError(Exception):
+    """Unusable command-line input (exit code 2)."""
+
+
+def as_of_date(text: str | None, *, announce: bool = True) -> dt.date:
+    """Parse ``--as-of``; without it, today in Europe/London, announced on stderr."""
+    if text is None:
+        now = pendulum.now(LONDON)
+        today = dt.date(now.year, now.month, now.day)
+        if announce:
+            sys.stderr.write(f"note: --as-of not given; using today in Europe/London, {today}\n")
+        return today
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def add_catalog_options(parser: argparse.ArgumentParser) -> None:
+    """``--packs-dir`` (repeatable) and ``--no-entry-points``."""
+    parser.add_argument(
+        "--packs-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also load packs from DIR (<id>/<edition>/pack.yaml); repeatable",
+    )
+    parser.add_argument(
+        "--no-entry-points",
+        action="store_true",
+        help="ignore packs installed through the safeguard_std.packs entry point",
+    )
+
+
+def catalog_from(args: argparse.Namespace) -> PackCatalog:
+    """The bundled catalog plus any ``--packs-dir`` folders."""
+    catalog = bundled_catalog(entry_points_too=not args.no_entry_points)
+    for folder in args.packs_dir:
+        if not Path(folder).is_dir():
+            raise UsageError(f"--packs-dir: {folder!r} is not a folder")
+        catalog.add_folder(folder)
+    return catalog
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Write to stdout, or atomically to ``path``: a temporary file in the same folder, then
+    renamed, so a reader never sees a half-written file and a failure leaves the old one."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"--output: folder {str(folder)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

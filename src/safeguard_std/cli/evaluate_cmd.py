@@ -1,0 +1,62 @@
+"""``safeguard-std evaluate``: judge an evidence bundle against a pack."""
+
+from __future__ import annotations
+
+import argparse
+
+from safeguard_std.cli._common import (
+    add_catalog_options,
+    as_of_date,
+    catalog_from,
+    write_output,
+)
+from safeguard_std.evaluate import evaluate
+from safeguard_std.evidence import load_evidence
+from safeguard_std.packs import load_pack
+from safeguard_std.serialization import assessment_to_json
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``evaluate`` subcommand."""
+    parser = commands.add_parser(
+        "evaluate",
+        help="judge an evidence bundle against a standard pack",
+        description="Evaluate an evidence bundle against a pack on a date and print the "
+        "canonical JSON assessment (byte-identical for the same inputs).",
+    )
+    parser.add_argument(
+        "--pack",
+        required=True,
+        metavar="REF|PATH",
+        help="pack id (edition in force on --as-of), id@edition, or a pack path",
+    )
+    parser.add_argument(
+        "--evidence", required=True, metavar="FILE", help="evidence bundle (JSON or YAML)"
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the date to judge on (default: today in Europe/London)",
+    )
+    parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
+    parser.add_argument("--format", choices=["json"], default="json", help="output format")
+    parser.add_argument(
+        "--include-personal-data",
+        action="store_true",
+        help="allow personal values (names, dates of birth, DBS numbers) in error messages",
+    )
+    add_catalog_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and write the assessment."""
+    as_of = as_of_date(args.as_of)
+    catalog = catalog_from(args)
+    pack = load_pack(args.pack, as_of=as_of, catalog=catalog)
+    bundle = load_evidence(args.evidence, include_personal_data=args.include_personal_data)
+    assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
+    write_output(assessment_to_json(assessment), args.output)
+    return 0

@@ -1,0 +1,37 @@
+"""``safeguard-std packs``: list the packs and editions this installation can find."""
+
+from __future__ import annotations
+
+import argparse
+
+from safeguard_std.cli._common import add_catalog_options, catalog_from, write_output
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``packs`` subcommand."""
+    parser = commands.add_parser(
+        "packs",
+        help="list the packs found",
+        description="List every pack edition found (bundled, "
+        "--packs-dir, and installed through entry points).",
+    )
+    add_catalog_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print one line per edition: ref, dates in force, layers, title."""
+    catalog = catalog_from(args)
+    lines = []
+    for ref in catalog.refs:
+        pack = catalog.resolve(ref)
+        until = pack.effective_to.isoformat() if pack.effective_to else "open"
+        extends = f"  (extends {pack.extends})" if pack.extends else ""
+        lines.append(
+            f"{ref!s:<16} {pack.effective_from} to {until:<10}  "
+            f"{len(pack.active_requirements):>3} requirements  {pack.title}{extends}"
+        )
+    write_output("\n".join(lines) + ("\n" if lines else ""), None)
+    return 0

@@ -8,7 +8,7 @@ import pytest
 
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.packs import PackCatalog, bundled_catalog
-from safeguard_std.packtests import PackCase, load_cases, run_case, test_files
+from safeguard_std.packtests import PackCase, load_cases, run_case, case_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
 
@@ -25,7 +25,7 @@ CATALOG = _catalog()
 def _cases() -> list[PackCase]:
     cases = []
     for ref in CATALOG.refs:
-        for path in test_files(CATALOG.layer(ref).tests_folder):
+        for path in case_files(CATALOG.layer(ref).tests_folder):
             cases.extend(load_cases(path, ref))
     return cases
 
@@ -41,7 +41,7 @@ def test_pack_case(case: PackCase) -> None:
 
 
 def test_every_pack_edition_has_tests() -> None:
-    untested = [str(r) for r in CATALOG.refs if not test_files(CATALOG.layer(r).tests_folder)]
+    untested = [str(r) for r in CATALOG.refs if not case_files(CATALOG.layer(r).tests_folder)]
     assert untested == []
 
 

@@ -237,7 +237,7 @@ def run_case(case: PackCase, pack: Pack) -> CaseResult:
     return CaseResult(case, tuple(_check(assessment, case.expect)))
 
 
-def test_files(folder: Path | None) -> list[Path]:
+def case_files(folder: Path | None) -> list[Path]:
     """The test files in a pack's ``tests/`` folder, sorted."""
     if folder is None or not folder.is_dir():
         return []
@@ -247,7 +247,7 @@ def test_files(folder: Path | None) -> list[Path]:
 def run_pack_tests(catalog: PackCatalog, ref: PackRef) -> Iterator[CaseResult]:
     """Run every case in the tests folder of ``ref``'s layer, in file and case order."""
     layer = catalog.layer(ref)
-    for path in test_files(layer.tests_folder):
+    for path in case_files(layer.tests_folder):
         for case in load_cases(path, ref):
             pack = catalog.resolve(case.pack, as_of=case.as_of)
             yield run_case(case, pack)

@@ -78,7 +78,9 @@ def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> li
             )
         ]
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
+        # An optional field is anyOf [X, null]: report against X, not against null.
+        branches = [e for e in error.context if e.schema != {"type": "null"}]
+        best = jsonschema.exceptions.best_match(branches or error.context)
         if best is not None:
             inner = _one(best, doc, redact)
             if inner:

@@ -25,7 +25,7 @@ from safeguard_std.documents import Document, DocumentSyntaxError, parse
 from safeguard_std.domain._base import PERSONAL
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import DbsCheck, Person
-from safeguard_std.exceptions import EvidenceError, Location, Problem
+from safeguard_std.exceptions import EvidenceError, Location, Problem, format_path
 from safeguard_std.schemas import schema_errors
 from safeguard_std.serialization import converter, structure_errors
 
@@ -63,10 +63,10 @@ def _structure_problems(exc: Exception, doc: Document, include_personal: bool) -
         if secret:
             message = message.split(", got ")[0] + " (value withheld: personal data)"
         value = _value_at(doc.data, path)
+        # Only scalars are shown: a whole record could carry personal fields.
+        scalar = isinstance(value, (str, int, float, bool))
         found = (
-            None
-            if secret or value is None or message == "required key is missing"
-            else shown(value)
+            None if secret or not scalar or message == "required key is missing" else shown(value)
         )
         if found and found in message:
             found = None
@@ -88,7 +88,7 @@ def integrity_problems(bundle: EvidenceBundle, doc: Document | None = None) -> l
                 Problem(
                     f"id {ident!r} is used by more than one record",
                     locate(path),
-                    hint=f"first used at {paths[ident]}",
+                    hint=f"first used at {format_path(paths[ident])}",
                 )
             )
         paths.setdefault(ident, path)

@@ -310,9 +310,12 @@ class _Resolver:
                     (*here, "section"),
                     hint=did_you_mean(req.section, section_ids),
                 )
+            before = len(self.problems)
             if req.applies_when is not None:
                 self._predicate(req, req.applies_when, (*here, "applies_when"))
-            self._rule(pack, req, here)
+            # A predicate already reported is not compiled again (one problem, one message).
+            checked = req if len(self.problems) == before else attrs.evolve(req, applies_when=None)
+            self._rule(pack, checked, here)
 
     def _predicate(self, req: Requirement, pred: Predicate, path: tuple[str | int, ...]) -> None:
         if isinstance(pred, (AllOf, AnyOf)):

@@ -74,9 +74,10 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
-    conv.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
-    )
+    # By class, not predicate: StrEnum's MRO puts str before Enum, and cattrs dispatches on
+    # classes first, so a predicate hook would lose to the identity hook for str.
+    conv.register_unstructure_hook(enum.StrEnum, lambda e: e.value)
+    conv.register_unstructure_hook(enum.Enum, lambda e: e.value)
     conv.register_unstructure_hook(Period, str)
     conv.register_structure_hook(Period, lambda v, _t: Period.parse(v))
     conv.register_unstructure_hook_func(

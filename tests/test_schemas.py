@@ -40,3 +40,11 @@ def evidence_files() -> list[Path]:
 @pytest.mark.parametrize("path", evidence_files(), ids=lambda p: p.name)
 def test_example_evidence_validates(path: Path) -> None:
     assert list(schema_errors("evidence", json.loads(path.read_text()))) == []
+
+
+def test_rule_kind_reference_is_current() -> None:
+    from safeguard_std.reference import rule_kinds_markdown
+
+    committed = (ROOT / "docs" / "rule-kinds.md").read_text()
+    assert committed == rule_kinds_markdown(), (
+        "regenerate: python -m safeguard_std.reference > docs/rule-kinds.md")

@@ -47,4 +47,5 @@ def test_rule_kind_reference_is_current() -> None:
 
     committed = (ROOT / "docs" / "rule-kinds.md").read_text()
     assert committed == rule_kinds_markdown(), (
-        "regenerate: python -m safeguard_std.reference > docs/rule-kinds.md")
+        "regenerate: python -m safeguard_std.reference > docs/rule-kinds.md"
+    )

@@ -10,7 +10,7 @@ import json
 import sys
 
 from safeguard_std.domain.facts import FACTS
-from safeguard_std.rules import RuleKindRegistry, RuleKind, default_registry
+from safeguard_std.rules import RuleKind, RuleKindRegistry, default_registry
 
 __all__ = ["rule_kinds_markdown"]
 
@@ -52,8 +52,9 @@ def rule_kinds_markdown(registry: RuleKindRegistry | None = None) -> str:
     for fact in FACTS.values():
         subjects = ", ".join(sorted(s.value for s in fact.subjects)) if fact.subjects else "all"
         values = ", ".join(fact.choices) or "-"
-        out.append(f"| `{fact.name}` | {fact.type.value} | {values} | {subjects} | "
-                   f"{fact.description} |")
+        out.append(
+            f"| `{fact.name}` | {fact.type.value} | {values} | {subjects} | {fact.description} |"
+        )
     return "\n".join(out) + "\n"
 
 

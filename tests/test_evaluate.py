@@ -88,7 +88,8 @@ def test_registry_refuses_a_second_kind_with_the_same_name() -> None:
 def test_registries_are_immutable_values() -> None:
     base = RuleKindRegistry().with_kinds(*BUILTIN_KINDS)
     extended = base.with_kinds(has_name)
-    assert "has_name" in extended and "has_name" not in base
+    assert "has_name" in extended
+    assert "has_name" not in base
 
 
 def test_entry_point_rule_kinds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,12 +1,18 @@
 """Reading YAML and JSON documents into plain data, with the position of every node.
 
 An adapter (it decodes bytes; it never opens files itself: callers pass text or bytes and a source
-label). Hostile input is refused with a located :class:`~safeguard_std.exceptions.Problem`:
+label). Hostile input is refused with a located :class:`~safeguard_std.exceptions.Problem`, in
+time and memory bounded by the limits below (``docs/limits.md`` gives the measured costs):
 
-* bytes that are not UTF-8; documents over :data:`MAX_BYTES`;
+* bytes that are not UTF-8; documents over :data:`MAX_BYTES` (YAML over :data:`MAX_YAML_BYTES`:
+  the pure-Python YAML parser is about a hundred times slower than ``json``);
 * duplicate keys in a mapping (YAML and JSON both silently keep the last one otherwise);
-* alias expansion ("billion laughs") beyond :data:`MAX_NODES` constructed nodes;
-* nesting deeper than :data:`MAX_DEPTH`;
+* YAML with more than :data:`MAX_YAML_NODES` nodes, or nested deeper than :data:`MAX_DEPTH`,
+  refused *while* it is composed, before its node graph is built;
+* alias expansion ("billion laughs") beyond :data:`MAX_ALIAS_NODES` constructed nodes, and any
+  document building more than :data:`MAX_NODES` values;
+* JSON with more than :data:`MAX_NODES` lists and mappings (counted by their opening brackets
+  before parsing, so brackets inside strings count too), or nested deeper than :data:`MAX_DEPTH`;
 * YAML tags other than the core schema's (no Python objects, ever: ``SafeLoader`` only).
 """
 
@@ -26,17 +32,26 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
+    "MAX_YAML_BYTES",
+    "MAX_YAML_NODES",
     "Document",
     "DocumentSyntaxError",
     "parse",
 ]
 
 #: Largest document accepted, in bytes (a 100,000-person evidence bundle is about 60 MB of JSON).
-MAX_BYTES = 512 * 1024 * 1024
+MAX_BYTES = 128 * 1024 * 1024
+#: Largest YAML document accepted, in characters (packs are tens of kilobytes; large evidence
+#: bundles belong in JSON).
+MAX_YAML_BYTES = 16 * 1024 * 1024
 #: Deepest nesting accepted; real packs and bundles stay below 15.
 MAX_DEPTH = 64
-#: Most YAML nodes constructed from one document, aliases expanded.
+#: Most values built from one document (aliases expanded), and most lists and mappings in a JSON
+#: document.
 MAX_NODES = 5_000_000
+#: Most YAML nodes composed from one document (each costs about 20 microseconds and 600 bytes
+#: while composing).
+MAX_YAML_NODES = 250_000
 #: Most nodes constructed by re-using YAML aliases (anchors are for small shared snippets).
 MAX_ALIAS_NODES = 100_000
 
@@ -224,9 +239,43 @@ _CONSTRUCTORS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """``SafeLoader`` that counts nodes and nesting while composing, so a hostile document is
+    refused before its node graph (about a kilobyte a node) is built."""
+
+    def __init__(self, text: str, source: str | None) -> None:
+        super().__init__(text)
+        self.source = source
+        self.nodes = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self.nodes += 1
+        self.depth += 1
+        try:
+            if self.nodes > MAX_YAML_NODES or self.depth > MAX_DEPTH + 1:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                message = (
+                    f"YAML document has more than {MAX_YAML_NODES} nodes"
+                    if self.nodes > MAX_YAML_NODES
+                    else f"document is nested deeper than {MAX_DEPTH} levels"
+                )
+                raise _fail(self.source, message, mark.line + 1, mark.column + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
+    if len(text) > MAX_YAML_BYTES:
+        raise _fail(
+            source,
+            f"YAML document is larger than {MAX_YAML_BYTES} characters; write large evidence "
+            "bundles as JSON",
+        )
+    loader = _BoundedLoader(text, source)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise _fail(
@@ -239,6 +288,8 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
         raise _fail(source, f"not valid YAML: {exc}") from None
     except RecursionError:
         raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
     if node is None:
         return None, {}
     builder = _Builder(source)
@@ -258,15 +309,16 @@ def _no_duplicates(source: str | None) -> Callable[[list[tuple[str, Any]]], dict
 
 
 def _depth_ok(data: Any, limit: int = MAX_DEPTH) -> bool:
-    stack = [(data, 0)]
+    # Only containers are pushed: a tuple per scalar would cost more than the document itself.
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = []
+    if isinstance(data, (dict, list)):
+        stack.append((data, 0))
     while stack:
         item, depth = stack.pop()
-        if depth > limit:
+        if depth >= limit and item:  # its children would lie deeper than the limit
             return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        values = item.values() if isinstance(item, dict) else item
+        stack.extend((v, depth + 1) for v in values if isinstance(v, (dict, list)))
     return True
 
 
@@ -280,6 +332,8 @@ def parse(raw: bytes | str, source: str | None = None, *, format: str | None = N
     text = decode(raw, source)
     fmt = format or _guess(source, text)
     if fmt == "json":
+        if text.count("{") + text.count("[") > MAX_NODES:
+            raise _fail(source, f"document has more than {MAX_NODES} lists and mappings")
         try:
             data = json.loads(
                 text, object_pairs_hook=_no_duplicates(source), parse_constant=_reject_constant

@@ -26,6 +26,7 @@ __all__ = [
     "RuleError",
     "SafeguardError",
     "format_path",
+    "quoted",
 ]
 
 PathPart = str | int
@@ -42,6 +43,13 @@ def format_path(path: Sequence[PathPart]) -> str:
         else:
             out.append(f"[{part!r}]")
     return "".join(out)
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters: an error message stays one readable line
+    however large the offending value is."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _pointer(path: Sequence[PathPart]) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import did_you_mean, schema_problems
+from safeguard_std._problems import did_you_mean, schema_problems, shown
 from safeguard_std.documents import Document, DocumentSyntaxError, parse
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
@@ -99,10 +100,80 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
     problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
+    if not problems:
+        problems = _value_problems(doc)
     if problems:
         raise PackError(problems, source=label)
     ref = PackRef(doc.data["id"], str(doc.data["edition"]))
     return PackLayer(ref, doc.data, doc, path.parent)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The schema's patterns, matched whole (the schema's "$" also matches before a final newline).
+_PACK_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
+_EDITION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+_REQUIREMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def _floats(
+    data: Any, path: tuple[str | int, ...] = ()
+) -> Iterable[tuple[tuple[str | int, ...], float]]:
+    if isinstance(data, float):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _floats(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _floats(value, (*path, i))
+
+
+def _value_problems(doc: Document) -> list[Problem]:
+    """What the schema cannot say: real calendar dates, ids without stray characters (a JSON
+    Schema ``$`` lets a final newline through in Python), and no fractional numbers (findings and
+    digests are canonical JSON without floats)."""
+    data = doc.data
+    problems = [
+        Problem(
+            "numbers with a fraction are not allowed in a pack",
+            doc.locate(path),
+            expected="a whole number, or text in quotes such as '3.2'",
+            found=shown(value),
+        )
+        for path, value in _floats(data)
+    ]
+    for path in (("effective_from",), ("effective_to",), ("source", "retrieved_on")):
+        value = data.get(path[0]) if len(path) == 1 else (data.get("source") or {}).get(path[1])
+        if value is None:
+            continue
+        try:
+            real = bool(_DATE.fullmatch(value)) and dt.date.fromisoformat(value) is not None
+        except ValueError:
+            real = False
+        if not real:
+            problems.append(
+                Problem(
+                    "not a real calendar date",
+                    doc.locate(path),
+                    expected="a date YYYY-MM-DD",
+                    found=shown(value),
+                )
+            )
+    for key, pattern in (("id", _PACK_ID), ("edition", _EDITION)):
+        if not pattern.fullmatch(data[key]):
+            problems.append(
+                Problem(f"invalid pack {key}", doc.locate((key,)), found=shown(data[key]))
+            )
+    for i, req in enumerate(data.get("requirements", [])):
+        if not _REQUIREMENT_ID.fullmatch(req["id"]):
+            problems.append(
+                Problem(
+                    "invalid requirement id",
+                    doc.locate(("requirements", i, "id")),
+                    found=shown(req["id"]),
+                )
+            )
+    return problems
 
 
 def _value(raw: Any) -> ParameterValue:
@@ -398,6 +469,18 @@ class _Resolver:
             )
             return
         for key, value in req.rule.params.items():
+            if (
+                isinstance(value, Mapping)
+                and set(value) == {"param"}
+                and not isinstance(value["param"], str)
+            ):
+                self.fail(
+                    f"requirement {req.id}: 'param' must name a parameter",
+                    (*path, key, "param"),
+                    expected="a parameter name",
+                    found=shown(value["param"]),
+                )
+                return
             if (
                 isinstance(value, Mapping)
                 and set(value) == {"param"}

@@ -18,7 +18,7 @@ import re
 import attrs
 import pendulum
 
-from safeguard_std.exceptions import InvalidPeriod
+from safeguard_std.exceptions import InvalidPeriod, quoted
 
 __all__ = ["LONDON", "Period", "add_period", "is_current", "london_date", "parse_date"]
 
@@ -83,10 +83,17 @@ class Period:
 
 
 def add_period(start: dt.date, period: Period) -> dt.date:
-    """``start`` plus ``period``, clamping to the month's last day (29 Feb + 1 year = 28 Feb)."""
-    moved = pendulum.Date(start.year, start.month, start.day).add(
-        years=period.years, months=period.months, weeks=period.weeks, days=period.days
-    )
+    """``start`` plus ``period``, clamping to the month's last day (29 Feb + 1 year = 28 Feb).
+
+    A result beyond the last representable day is that day (9999-12-31): a record dated near the
+    end of the calendar stays current, rather than its rule failing on the arithmetic.
+    """
+    try:
+        moved = pendulum.Date(start.year, start.month, start.day).add(
+            years=period.years, months=period.months, weeks=period.weeks, days=period.days
+        )
+    except (ValueError, OverflowError):  # past 9999-12-31
+        return dt.date.max
     return dt.date(moved.year, moved.month, moved.day)
 
 
@@ -120,13 +127,15 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return dt.date(value.year, value.month, value.day)
     if not isinstance(value, str):
-        raise ValueError(f"expected a date 'YYYY-MM-DD', got {value!r}")
+        raise ValueError(f"expected a date 'YYYY-MM-DD', got {quoted(value)}")
     text = value.strip()
     if _DATE.fullmatch(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"expected a real calendar date 'YYYY-MM-DD', got {value!r}") from None
+            raise ValueError(
+                f"expected a real calendar date 'YYYY-MM-DD', got {quoted(value)}"
+            ) from None
     if "T" in text and _DATE.match(text):
         try:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -135,5 +144,6 @@ def parse_date(value: object) -> dt.date:
         else:
             return london_date(parsed)
     raise ValueError(
-        f"expected a date 'YYYY-MM-DD' or a timestamp 'YYYY-MM-DDTHH:MM:SS+00:00', got {value!r}"
+        "expected a date 'YYYY-MM-DD' or a timestamp 'YYYY-MM-DDTHH:MM:SS+00:00', "
+        f"got {quoted(value)}"
     )

@@ -60,11 +60,7 @@ def _dbs_present(spec: RuleSpec) -> Check:
     workforce = {DbsWorkforce(w) for w in params.get("workforce", [])}
     jurisdictions = _acceptable_dbs(params)
 
-    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        usable = [c for c in person.dbs_checks if c.jurisdiction in jurisdictions]
-        if not usable:
-            return outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
-        best = latest(usable, lambda c: c.issued_on) or max(usable, key=lambda c: c.id)
+    def judge(best: DbsCheck) -> Outcome:
         ev = [best.id]
         facts: dict[str, Any] = {"level": best.level.value}
         if _LEVELS[best.level] < _LEVELS[level]:
@@ -111,6 +107,18 @@ def _dbs_present(spec: RuleSpec) -> Check:
                 Status.NOT_MET, "the date of the DBS check is not recorded", evidence=ev, **facts
             )
         return outcome(Status.MET, f"{best.level.value} DBS check recorded", evidence=ev, **facts)
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        usable = [c for c in person.dbs_checks if c.jurisdiction in jurisdictions]
+        if not usable:
+            return outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
+        # Any certificate that meets every condition will do: a newer one at a lower level (for
+        # another post, say) does not cancel an enhanced one, as check_current also reads it.
+        # Otherwise the latest certificate is the one reported.
+        judged = {c.id: judge(c) for c in usable}
+        pool = [c for c in usable if judged[c.id].status is Status.MET] or usable
+        best = latest(pool, lambda c: c.issued_on) or max(pool, key=lambda c: c.id)
+        return judged[best.id]
 
     return check
 
@@ -189,7 +197,8 @@ def _suitability_present(spec: RuleSpec) -> Check:
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         found = [c for c in person.suitability_checks if c.kind is kind]
-        best = latest(found, lambda c: c.checked_on) or (found[0] if found else None)
+        # Undated checks only: the greatest id, as for DBS checks (never the list's order).
+        best = latest(found, lambda c: c.checked_on) or max(found, key=lambda c: c.id, default=None)
         if best is None:
             return outcome(Status.NOT_MET, f"no {kind.value} check is recorded")
         gaps = _missing(
@@ -241,8 +250,10 @@ _PRESENT = {
 )
 def check_present(spec: RuleSpec) -> Check:
     """A check is recorded for the person, at the required level and with the required details
-    (for DBS: level, children's barred list, workforce; for identity: photographic and address
-    documents, who checked and when; for qualifications: every required one checked)."""
+    (for DBS: level, children's barred list, workforce, and any certificate meeting them all
+    counts; for identity: photographic and address documents, who checked and when; for
+    qualifications: every required one checked; for suitability: the latest check of the kind,
+    the greatest id among undated ones)."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]
     if extra:

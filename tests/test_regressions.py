@@ -260,3 +260,44 @@ def test_validator_messages_are_sentences_not_tuples() -> None:
     with pytest.raises(EvidenceError) as info:
         bundle_from_data({**BASE_BUNDLE, "schema_version": 2})
     assert str(info.value) == "invalid evidence: 'schema_version' must be in (1,) (got 2) @ $"
+
+
+def test_control_characters_in_yaml_are_one_clear_line() -> None:
+    """PyYAML's reader checks characters when the loader is built; the error was a multi-line
+    message (and, once, escaped as a ReaderError)."""
+    assert _syntax(b"a: \x00", "x.yaml") == (
+        "not valid YAML: special characters are not allowed (character 0x0 at offset 3) @ x.yaml $"
+    )
+
+
+def test_huge_keys_are_cut_in_messages_and_paths() -> None:
+    """An unknown or duplicate key of any length was quoted whole, twice (message and path)."""
+    key = "k" * 100_000
+    data = {**BASE_BUNDLE, key: 1}
+    with pytest.raises(EvidenceError) as info:
+        load_evidence(json.dumps(data).encode(), name="x.json")
+    assert len(str(info.value)) < 600
+    assert _syntax(f'{{"{key}": 1, "{key}": 2}}', "x.json") == (
+        f"duplicate key '{'k' * 76}... @ x.json $"
+    )
+
+
+def test_many_unknown_keys_are_counted_not_listed() -> None:
+    """200,000 unknown keys gave 200,000 problems (each with a difflib hint) before the problem
+    limit was checked, and every one re-read the whole document for line numbers: minutes."""
+    data = {**BASE_BUNDLE, **{f"k{i}": 1 for i in range(50_000)}}
+    with pytest.raises(EvidenceError) as info:
+        load_evidence(json.dumps(data).encode(), name="x.json")
+    problems = [str(p) for p in info.value.problems]
+    assert len(problems) == 21
+    assert problems[-1] == "and 49980 more unknown keys @ x.json $"
+
+
+def test_reading_a_file_stops_at_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files were read whole before their size was checked: /dev/zero never ended."""
+    from safeguard_std import documents
+
+    monkeypatch.setattr(documents, "MAX_BYTES", 1000)
+    with pytest.raises(EvidenceError) as info:
+        load_evidence("/dev/zero")
+    assert str(info.value) == "invalid evidence: document is larger than 1000 bytes @ /dev/zero $"

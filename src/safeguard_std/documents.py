@@ -1,8 +1,9 @@
 """Reading YAML and JSON documents into plain data, with the position of every node.
 
-An adapter (it decodes bytes; it never opens files itself: callers pass text or bytes and a source
-label). Hostile input is refused with a located :class:`~safeguard_std.exceptions.Problem`, in
-time and memory bounded by the limits below (``docs/limits.md`` gives the measured costs):
+An adapter: it decodes bytes that callers pass with a source label, and :func:`read_bounded`
+reads a file no further than the size limit. Hostile input is refused with a located
+:class:`~safeguard_std.exceptions.Problem`, in time and memory bounded by the limits below
+(``docs/limits.md`` gives the measured costs):
 
 * bytes that are not UTF-8; documents over :data:`MAX_BYTES` (YAML over :data:`MAX_YAML_BYTES`:
   the pure-Python YAML parser is about a hundred times slower than ``json``);
@@ -19,31 +20,34 @@ time and memory bounded by the limits below (``docs/limits.md`` gives the measur
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 import yaml
 
-from safeguard_std.exceptions import Location, Problem
+from safeguard_std.exceptions import Location, Problem, quoted
 
 __all__ = [
     "MAX_ALIAS_NODES",
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
+    "MAX_POSITIONED_JSON",
     "MAX_YAML_BYTES",
     "MAX_YAML_NODES",
     "Document",
     "DocumentSyntaxError",
     "parse",
+    "read_bounded",
 ]
 
 #: Largest document accepted, in bytes (a 100,000-person evidence bundle is about 60 MB of JSON).
 MAX_BYTES = 128 * 1024 * 1024
 #: Largest YAML document accepted, in characters (packs are tens of kilobytes; large evidence
 #: bundles belong in JSON).
-MAX_YAML_BYTES = 16 * 1024 * 1024
+MAX_YAML_BYTES = 4 * 1024 * 1024
 #: Deepest nesting accepted; real packs and bundles stay below 15.
 MAX_DEPTH = 64
 #: Most values built from one document (aliases expanded), and most lists and mappings in a JSON
@@ -52,6 +56,10 @@ MAX_NODES = 5_000_000
 #: Most YAML nodes composed from one document (each costs about 20 microseconds and 600 bytes
 #: while composing).
 MAX_YAML_NODES = 250_000
+#: Largest JSON document whose errors get line and column numbers (worked out by reading the
+#: text again with the slower YAML parser, only when there is an error); larger ones are located
+#: by path alone.
+MAX_POSITIONED_JSON = 256 * 1024
 #: Most nodes constructed by re-using YAML aliases (anchors are for small shared snippets).
 MAX_ALIAS_NODES = 100_000
 
@@ -74,21 +82,25 @@ class Document:
     source: str | None
     positions: dict[Path, tuple[int, int]] = attrs.field(factory=dict, eq=False)
     text: str | None = attrs.field(default=None, eq=False, repr=False)
+    # Positions of a JSON document are worked out once, on the first error, or never.
+    _tried: list[bool] = attrs.field(factory=list, init=False, eq=False, repr=False)
 
     def locate(self, path: Path) -> Location:
         """A :class:`Location` for ``path``, with the nearest known line and column."""
         probe = tuple(path)
         while probe not in self.positions and probe:
             probe = probe[:-1]
-        if probe not in self.positions and self.text is not None and not self.positions:
+        if probe not in self.positions and self.text is not None and not self._tried:
+            self._tried.append(True)
             self._load_positions()
             return self.locate(path) if self.positions else Location(self.source, tuple(path))
         line, column = self.positions.get(probe, (None, None))
         return Location(self.source, tuple(path), line, column)
 
     def _load_positions(self) -> None:
-        # JSON is parsed with the fast json module; positions are only worked out on error.
-        if self.text is None or len(self.text) > 20 * 1024 * 1024:
+        # JSON is parsed with the fast json module; positions are only worked out on error, by
+        # reading the text again as YAML (a superset), within the YAML limits.
+        if self.text is None or len(self.text) > MAX_POSITIONED_JSON:
             return
         try:
             _, positions = _compose(self.text, self.source)
@@ -105,6 +117,17 @@ def _fail(
     path: Path = (),
 ) -> DocumentSyntaxError:
     return DocumentSyntaxError([Problem(message, Location(source, path, line, column))])
+
+
+def read_bounded(path: str | os.PathLike[str]) -> bytes:
+    """A file's bytes, reading no more than :data:`MAX_BYTES` (plus one, to tell): a huge file,
+    a pipe or a device such as ``/dev/zero`` is refused without being read whole. ``OSError``
+    passes through for the caller to report."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise _fail(str(path), f"document is larger than {MAX_BYTES} bytes")
+    return raw
 
 
 def decode(raw: bytes | str, source: str | None) -> str:
@@ -181,13 +204,13 @@ class _Builder:
             if not isinstance(key, str):
                 raise _fail(
                     self.source,
-                    f"mapping keys must be strings, got {key!r}",
+                    f"mapping keys must be strings, got {quoted(key)}",
                     *self._pos(key_node),
                     path,
                 )
             if key in out:
                 raise _fail(
-                    self.source, f"duplicate key {key!r}", *self._pos(key_node), (*path, key)
+                    self.source, f"duplicate key {quoted(key)}", *self._pos(key_node), (*path, key)
                 )
             self.positions[(*path, key)] = self._pos(key_node)
             out[key] = self.build(value_node, (*path, key), depth + 1, aliased)
@@ -273,9 +296,15 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
             f"YAML document is larger than {MAX_YAML_BYTES} characters; write large evidence "
             "bundles as JSON",
         )
-    loader = _BoundedLoader(text, source)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text, source)  # the reader checks every character here
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise _fail(
+            source,
+            f"not valid YAML: {exc.reason} (character {exc.character:#x} at offset {exc.position})",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise _fail(
@@ -289,7 +318,8 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
     except RecursionError:
         raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None, {}
     builder = _Builder(source)
@@ -301,7 +331,7 @@ def _no_duplicates(source: str | None) -> Callable[[list[tuple[str, Any]]], dict
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise _fail(source, f"duplicate key {key!r}")
+                raise _fail(source, f"duplicate key {quoted(key)}")
             out[key] = value
         return out
 

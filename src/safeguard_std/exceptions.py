@@ -38,10 +38,10 @@ def format_path(path: Sequence[PathPart]) -> str:
     for part in path:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif part.isidentifier():
+        elif part.isidentifier() and len(part) <= 40:
             out.append(f".{part}")
         else:
-            out.append(f"[{part!r}]")
+            out.append(f"[{quoted(part, 40)}]")
     return "".join(out)
 
 

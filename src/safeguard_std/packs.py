@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from safeguard_std._problems import did_you_mean, schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
 from safeguard_std.domain.pack import (
@@ -88,7 +88,9 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
         path = path / PACK_FILE
     label = str(path)
     try:
-        raw = text if text is not None else path.read_bytes()
+        raw = text if text is not None else read_bounded(path)
+    except DocumentSyntaxError as exc:
+        raise PackError(exc.problems, source=label) from None
     except OSError as exc:
         raise PackError(
             [Problem(f"cannot read pack file: {exc.strerror}", Location(label))], source=label

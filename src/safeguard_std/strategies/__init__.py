@@ -21,9 +21,8 @@ Conventions, as in Hypothesis itself:
   the clock and neither do its strategies): events in the fifteen years up to ``as_of``, with a
   share on renewal boundaries (exactly one, two or three years or six months before, a day either
   side, 29 February), dates of birth 16 to 80 years before;
-* examples shrink towards the simplest record: dates towards ``as_of``, optional fields towards
-  ``None`` (recorded facts like check dates towards being present), lists towards empty, choices
-  towards their first value;
+* examples shrink towards the simplest record: optional fields towards ``None``, lists towards
+  empty, required dates towards ``as_of``, choices towards their first value;
 * personal data is obviously synthetic: ``Test Person 3``, ``3 Example Road, Testville ZZ99
   9ZZ``, DBS certificate numbers ``9999`` followed by eight digits;
 * after ``import hypothesis``, ``st.from_type(DbsCheck)`` (and every other entity) uses these
@@ -154,7 +153,8 @@ def people(
 
     ``current=True`` gives exactly one engagement in force on ``as_of``; ``current=False`` exactly
     one that is not (ended, or not yet started); ``None`` zero to two of either. Shrinks towards a
-    person with a name, date of birth and address, one current engagement and no records.
+    person with no personal data recorded, no engagement (with ``current``: one that started on
+    ``as_of``) and no records.
     """
     check_as_of(as_of)
     check_bool_or_none("current", current)
@@ -165,40 +165,42 @@ def engagements(
     *, as_of: dt.date = DEFAULT_AS_OF, current: bool | None = None
 ) -> SearchStrategy[Engagement]:
     """Engagements (employee, volunteer, agency, ...), in force on ``as_of`` when ``current`` is
-    true, not in force when false. Shrinks towards one that started on ``as_of`` and is open."""
+    true, not in force when false. Shrinks towards an employee's open-ended engagement starting
+    on or just after ``as_of``."""
     check_as_of(as_of)
     check_bool_or_none("current", current)
     return entity(ppl.make_engagement, as_of, current=current)
 
 
 def identity_documents() -> SearchStrategy[IdentityDocument]:
-    """Documents seen for an identity check. Shrinks towards a passport without photo or address
-    recorded."""
+    """Documents seen for an identity check. Shrinks towards a passport showing neither photo nor
+    address."""
     return entity(ppl.make_identity_document, DEFAULT_AS_OF)
 
 
 def identity_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[IdentityCheck]:
-    """Identity checks with zero to three documents. Shrinks towards one checked on ``as_of``, by
-    a named checker, with no documents."""
+    """Identity checks with zero to three documents. Shrinks towards an undated, unattributed
+    check with no documents."""
     return _simple(ppl.make_identity_check, as_of)
 
 
 def right_to_work_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[RightToWorkCheck]:
     """Right-to-work checks; time-limited permission expires either side of ``as_of``. Shrinks
-    towards a dated, attributed check that is not time-limited."""
+    towards an undated, unattributed check that is not time-limited."""
     return _simple(ppl.make_right_to_work_check, as_of)
 
 
 def qualification_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[QualificationCheck]:
-    """Qualifications, required or not, checked or not. Shrinks towards an optional one checked on
-    ``as_of``."""
+    """Qualifications, required or not, checked or not. Shrinks towards an optional one, not
+    checked."""
     return _simple(ppl.make_qualification_check, as_of)
 
 
 def dbs_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[DbsCheck]:
     """DBS, PVG and AccessNI certificates at every level, with or without barred lists, workforce
-    and disclosure recorded. Shrinks towards a basic DBS certificate issued on ``as_of`` with a
-    synthetic number and nothing else recorded."""
+    and disclosure recorded; most are enhanced DBS certificates. Shrinks towards an enhanced DBS
+    certificate including the children's barred list, with nothing else recorded (no number, no
+    dates)."""
     return _simple(ppl.make_dbs_check, as_of)
 
 
@@ -211,37 +213,37 @@ def status_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[StatusChe
 def update_service_subscriptions(
     *, as_of: dt.date = DEFAULT_AS_OF
 ) -> SearchStrategy[UpdateServiceSubscription]:
-    """Update Service subscriptions with zero to three status checks. Shrinks towards one
-    subscribed on ``as_of`` with no checks."""
+    """Update Service subscriptions with zero to three status checks. Shrinks towards an undated
+    one with no checks."""
     return _simple(ppl.make_update_service_subscription, as_of)
 
 
 def suitability_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[SuitabilityCheck]:
     """Further checks (barred list, prohibition, section 128, overseas, ...). Shrinks towards a
-    barred-list check on ``as_of`` with no result recorded."""
+    satisfactory barred-list check with nothing else recorded."""
     return _simple(ppl.make_suitability_check, as_of)
 
 
 def references(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Reference]:
     """References: received, perhaps verified, satisfactory or not, open or candidate-supplied.
-    Shrinks towards an employer reference received on ``as_of`` with no outcome."""
+    Shrinks towards a satisfactory employer reference with nothing else recorded."""
     return _simple(ppl.make_reference, as_of)
 
 
 def risk_assessments(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[RiskAssessment]:
-    """Risk assessments of every kind, perhaps shared with the LADO. Shrinks towards a DBS
-    disclosure assessment completed on ``as_of``."""
+    """Risk assessments of every kind, perhaps shared with the LADO. Shrinks towards an undated
+    DBS disclosure assessment."""
     return _simple(ppl.make_risk_assessment, as_of)
 
 
 def lado_notifications(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[LadoNotification]:
-    """Notifications to the LADO. Shrinks towards one made on ``as_of``."""
+    """Notifications to the LADO. Shrinks towards an undated one."""
     return _simple(ppl.make_lado_notification, as_of)
 
 
 def training_records(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[TrainingRecord]:
-    """Completed courses of every kind. Shrinks towards induction training completed on ``as_of``
-    with nothing else recorded."""
+    """Completed courses of every kind. Shrinks towards undated induction training with nothing
+    else recorded."""
     return _simple(ppl.make_training_record, as_of)
 
 
@@ -250,26 +252,26 @@ def training_records(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Traini
 
 def providers() -> SearchStrategy[Provider]:
     """Providers of every kind and legal form. Shrinks towards a maintained school run by a
-    company, serving ages 0 to 0, with no regulators, areas, activities or website."""
+    company, with nothing else recorded."""
     return entity(org.make_provider, DEFAULT_AS_OF)
 
 
 def lead_roles(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[LeadRole]:
     """Lead roles (DSL, deputy, designated senior manager, ...) held by ``p-0001`` to ``p-0003``.
-    Shrinks towards a DSL role starting on ``as_of`` with no end."""
+    Shrinks towards an undated DSL role held by ``p-0001``."""
     return entity(org.make_lead_role, check_as_of(as_of), person_ids=_PEOPLE_IDS)
 
 
 def policy_documents(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[PolicyDocument]:
     """Policies with approval and review dates in order, publication flags, topics and document
-    references. Shrinks towards a safeguarding policy approved on ``as_of`` and nothing else."""
+    references. Shrinks towards a safeguarding policy with nothing recorded."""
     return _simple(org.make_policy, as_of)
 
 
 def training_needs_analyses(
     *, as_of: dt.date = DEFAULT_AS_OF
 ) -> SearchStrategy[TrainingNeedsAnalysis]:
-    """Training needs analyses. Shrinks towards one reviewed on ``as_of``."""
+    """Training needs analyses. Shrinks towards an undated one."""
     return _simple(org.make_training_needs_analysis, as_of)
 
 
@@ -297,20 +299,19 @@ def action_items(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[ActionItem
 
 
 def self_audits(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[SelfAudit]:
-    """Requested self-audits with due dates, submissions and action plans. Shrinks towards one
-    requested and due on ``as_of``, not submitted, with no actions."""
+    """Requested self-audits with due dates, submissions and action plans. Shrinks towards an
+    undated one with no actions."""
     return _simple(org.make_self_audit, as_of)
 
 
 def subscriptions(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Subscription]:
-    """Subscriptions to partnership updates, perhaps ended. Shrinks towards a procedures-updates
-    subscription started on ``as_of``."""
+    """Subscriptions to partnership updates, perhaps ended. Shrinks towards an undated
+    procedures-updates subscription."""
     return _simple(org.make_subscription, as_of)
 
 
 def information_requests(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[InformationRequest]:
-    """A council's requests for information. Shrinks towards one requested and due on ``as_of``
-    and not answered."""
+    """A council's requests for information. Shrinks towards an undated, unanswered one."""
     return _simple(org.make_information_request, as_of)
 
 
@@ -331,7 +332,7 @@ def monitoring_meetings(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Mon
 
 
 def section11_audits(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Section11Audit]:
-    """Section 11 audits at tender or in the cycle. Shrinks towards a tender audit on ``as_of``."""
+    """Section 11 audits at tender or in the cycle. Shrinks towards an undated tender audit."""
     return _simple(org.make_section11_audit, as_of)
 
 
@@ -342,7 +343,7 @@ def thematic_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Themati
 
 def contracts(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Contract]:
     """Commissioners' contracts with clause, metrics, meetings, audits and thematic checks.
-    Shrinks towards a high-risk contract starting on ``as_of`` with an empty clause."""
+    Shrinks towards a contract with Example Council and nothing else recorded."""
     return _simple(org.make_contract, as_of)
 
 
@@ -399,8 +400,8 @@ def evidence_bundles(
       overdue), sometimes a random bundle that already fails.
 
     ``kinds`` is the rule-kind registry to compile ``pack`` with (default: the built-in kinds and
-    those installed through the entry point). Shrinks towards fewer people (``min_people``) with
-    fewer records, dates towards ``as_of``.
+    those installed through the entry point). Shrinks towards ``min_people`` people and fewer
+    records (with ``compliant``, towards the least the pack asks for).
     """
     check_as_of(as_of)
     check_bool_or_none("compliant", compliant)
@@ -468,7 +469,8 @@ def pack_documents(
     parameters, period parameters referenced by name, a documents table, and ``applies_when``
     predicates over facts from :data:`safeguard_std.domain.facts.FACTS` with allowed values. The
     rules of one pack never contradict each other, so ``evidence_bundles(pack, compliant=True)``
-    works for every pack drawn. Shrinks towards one ``role_held`` requirement for the DSL.
+    works for every pack drawn. Shrinks towards one requirement of the first kind named (by
+    default ``actions_complete``) and no predicate.
     """
     registry = default_registry()
     names = _kind_names(kinds, registry)

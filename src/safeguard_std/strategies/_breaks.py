@@ -215,18 +215,23 @@ BREAKERS: Mapping[str, Breaker] = {
 
 
 def break_bundle(fix: Fix) -> EvidenceBundle | None:
-    """Break up to three ``met`` findings of ``fix.bundle``; ``None`` if nothing ended up
-    ``not_met`` (every breakable finding was waived, say)."""
+    """Break one to three ``met`` findings of ``fix.bundle`` (more, in turn, while nothing is
+    ``not_met`` yet); ``None`` if nothing ended up ``not_met`` (every finding was waived, say)."""
     assessment = fix.demands.plan.evaluate(fix.bundle, as_of=fix.as_of)
+    # Findings not applicable or short of evidence may break too (an overdue action where there
+    # were none), so they are candidates after the met ones.
     met = [
         (fix.demands.steps[f.requirement_id], f.subject.id)
+        for status in (Status.MET, Status.NOT_APPLICABLE, Status.INSUFFICIENT_EVIDENCE)
         for f in assessment.findings
-        if f.status is Status.MET and f.requirement_id in fix.demands.steps
+        if f.status is status and f.requirement_id in fix.demands.steps
     ]
     met = [(step, subject) for step, subject in met if step.kind in BREAKERS]
     if not met:
         return None
     size = fix.gen(st.integers(1, min(3, len(met))))
-    for step, subject in fix.gen(st.lists(st.sampled_from(met), min_size=size, max_size=size)):
+    for done, (step, subject) in enumerate(fix.gen(st.permutations(met)), start=1):
         BREAKERS[step.kind](fix, step, subject)
-    return fix.bundle if not_met(fix) else None
+        if done >= size and not_met(fix):
+            return fix.bundle
+    return None

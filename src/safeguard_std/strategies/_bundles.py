@@ -113,8 +113,8 @@ def bundles(
 ) -> SearchStrategy[EvidenceBundle]:
     """The strategy behind :func:`safeguard_std.strategies.evidence_bundles` (arguments checked)."""
     pack = demands.plan.pack if demands is not None else None
-    if compliant is True and demands is not None:
-        min_people = max(min_people, demands.people)
+    if compliant is not None and demands is not None:
+        min_people = max(min_people, min(demands.people, max_people))
 
     @st.composite
     def draw(draw: DrawFn) -> EvidenceBundle:

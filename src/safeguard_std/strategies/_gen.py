@@ -154,6 +154,14 @@ class Gen:
         """``None`` or ``make()``; shrinks to ``None``."""
         return make() if self.draw(st.booleans()) else None
 
+    def usually(self, make: Callable[[], T]) -> T | None:
+        """``make()`` three times in four, else ``None``; shrinks to ``None``."""
+        return make() if self.draw(st.integers(0, 3)) else None
+
+    def mostly(self, common: T, *others: T) -> T:
+        """``common`` three times in four, else one of ``others``; shrinks to ``common``."""
+        return self.draw(st.sampled_from((common,) * max(1, 3 * len(others)) + others))
+
     def flag(self) -> bool | None:
         """``None``, ``False`` or ``True``; shrinks to ``None``."""
         return self.draw(st.sampled_from((None, False, True)))

@@ -78,11 +78,13 @@ def make_engagement(gen: Gen, *, current: bool | None = None) -> Engagement:
     as_of = gen.as_of
     start: dt.date | None
     end: dt.date | None
-    if current is True or (current is None and gen(st.integers(0, 5)) > 0):
+    # 0-3: in force (the simplest), 4: ended, 5: a starter not yet engaged.
+    shape = 0 if current is True else gen(st.integers(4 if current is False else 0, 5))
+    if shape < 4:
         start = gen.past()
-        end = gen.maybe(lambda: gen.future())
-    elif gen(st.booleans()):
-        start = gen.future(min_days=1)  # a starter: not yet engaged
+        end = gen.maybe(gen.future)
+    elif shape == 5:
+        start = gen.future(min_days=1)
         end = None
     else:
         end = gen.past(min_days=1)
@@ -94,7 +96,9 @@ def make_engagement(gen: Gen, *, current: bool | None = None) -> Engagement:
         job_title=gen.maybe(lambda: f"Test Role {gen.number('role')}"),
         start_on=start,
         end_on=end,
-        regulated_activity=gen.choice(list(RegulatedActivity)),
+        regulated_activity=gen.mostly(
+            RegulatedActivity.YES, RegulatedActivity.NO, RegulatedActivity.UNKNOWN
+        ),
         regular_contact=gen.flag(),
         supervised=gen.flag(),
         management_role=gen.flag(),
@@ -147,26 +151,28 @@ def make_qualification_check(gen: Gen) -> QualificationCheck:
 
 def make_dbs_check(gen: Gen) -> DbsCheck:
     """A DBS (or PVG/AccessNI) certificate; DBS numbers are 12 synthetic digits."""
-    jurisdiction = gen(st.sampled_from(list(Jurisdiction)))
+    jurisdiction = gen.mostly(Jurisdiction.DBS, Jurisdiction.PVG, Jurisdiction.ACCESSNI)
     n = gen.number("dbs")
     number = (
         synthetic_dbs_number(n)
         if jurisdiction is Jurisdiction.DBS
         else f"TEST-{jurisdiction.value.upper()}-{n:04d}"
     )
-    issued = gen.maybe(gen.past)
+    issued = gen.usually(gen.past)
     return DbsCheck(
         id=gen.id("dbs"),
         jurisdiction=jurisdiction,
         certificate_number=gen.maybe(lambda: number),
-        level=gen.choice(list(DbsLevel)),
-        barred_list_children=gen.flag(),
+        level=gen.mostly(DbsLevel.ENHANCED, DbsLevel.BASIC, DbsLevel.STANDARD),
+        barred_list_children=gen.mostly(True, None, False),
         barred_list_adults=gen.flag(),
-        workforce=gen.maybe(lambda: gen.choice(list(DbsWorkforce))),
+        workforce=gen.usually(lambda: gen.mostly(DbsWorkforce.CHILD, *list(DbsWorkforce)[1:])),
         issued_on=issued,
         seen_on=gen.maybe(lambda: gen.between(issued, gen.as_of)) if issued else None,
         seen_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
-        disclosure=gen.maybe(lambda: gen.choice(list(DbsDisclosure))),
+        disclosure=gen.usually(
+            lambda: gen.mostly(DbsDisclosure.CLEAR, DbsDisclosure.INFORMATION_DISCLOSED)
+        ),
     )
 
 
@@ -196,23 +202,24 @@ def make_suitability_check(gen: Gen) -> SuitabilityCheck:
     """A further pre-appointment check (barred list, prohibition, overseas, ...)."""
     return SuitabilityCheck(
         id=gen.id("suit"),
-        kind=gen.choice(list(SuitabilityCheckKind)),
-        checked_on=gen.maybe(gen.past),
-        checked_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
-        satisfactory=gen.flag(),
+        # One kind half the time, so that a person often has several checks of a kind.
+        kind=gen.mostly(SuitabilityCheckKind.BARRED_LIST, *list(SuitabilityCheckKind)[1:]),
+        checked_on=gen.usually(gen.past),
+        checked_by=gen.usually(lambda: gen.choice(_CHECKERS)),
+        satisfactory=gen.mostly(True, None, False),
     )
 
 
 def make_reference(gen: Gen) -> Reference:
     """A reference, received and perhaps verified."""
-    received = gen.maybe(gen.past)
+    received = gen.usually(gen.past)
     return Reference(
         id=gen.id("ref"),
         referee_kind=gen.choice(list(RefereeKind)),
         received_on=received,
-        verified_on=gen.maybe(lambda: gen.between(received, gen.as_of)) if received else None,
-        verified_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
-        satisfactory=gen.flag(),
+        verified_on=gen.usually(lambda: gen.between(received, gen.as_of)) if received else None,
+        verified_by=gen.usually(lambda: gen.choice(_CHECKERS)),
+        satisfactory=gen.mostly(True, None, False),
         open_reference=gen(st.booleans()),
         supplied_by_candidate=gen(st.booleans()),
     )
@@ -246,7 +253,7 @@ def make_training_record(gen: Gen) -> TrainingRecord:
     return TrainingRecord(
         id=gen.id("trn"),
         course=gen.choice(list(TrainingCourse)),
-        completed_on=gen.maybe(gen.past),
+        completed_on=gen.usually(gen.past),
         provider_org=gen.maybe(lambda: gen.choice(_TRAINERS)),
         recognised_by_partnership=gen.flag(),
         includes_online_safety=gen.flag(),
@@ -254,8 +261,8 @@ def make_training_record(gen: Gen) -> TrainingRecord:
 
 
 def _date_of_birth(gen: Gen) -> dt.date:
-    # 16 to 80 years old; always earlier than any event date (HISTORY_DAYS is 15 years).
-    return gen.past(max_days=80 * 365, min_days=HISTORY_DAYS + 366)
+    # 16 to 80 years old: always earlier than any event date (HISTORY_DAYS is 15 years).
+    return gen.past(max_days=80 * 365, min_days=max(16 * 366, HISTORY_DAYS + 366))
 
 
 def make_person(gen: Gen, *, current: bool | None = None) -> Person:
@@ -266,7 +273,7 @@ def make_person(gen: Gen, *, current: bool | None = None) -> Person:
         if current is not None
         else gen.some(lambda: make_engagement(gen), max_size=2)
     )
-    dbs = gen.some(lambda: make_dbs_check(gen), max_size=2)
+    dbs = gen.some(lambda: make_dbs_check(gen), max_size=3)
     dbs_ids = tuple(c.id for c in dbs)
     return Person(
         id=gen.id("p"),

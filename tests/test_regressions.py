@@ -128,8 +128,8 @@ def test_a_period_past_the_last_representable_day_saturates() -> None:
     assert add_period(dt.date(9998, 12, 31), Period.parse("P3Y")) == dt.date.max
     found = judge(
         {"kind": "check_current", "check": "dbs", "period": "P3Y"},
-        make_bundle(dbs_checks=[{"id": "d-1", "level": "basic", "issued_on": "9999-12-31"}]),
-        AS_OF,
+        make_bundle(dbs_checks=[{"id": "d-1", "level": "basic", "issued_on": "9998-06-01"}]),
+        dt.date.max,
     )
     assert (found.status.value, found.due_on) == ("met", dt.date.max)
 
@@ -301,3 +301,69 @@ def test_reading_a_file_stops_at_the_size_limit(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(EvidenceError) as info:
         load_evidence("/dev/zero")
     assert str(info.value) == "invalid evidence: document is larger than 1000 bytes @ /dev/zero $"
+
+
+# -- the evidence as it stood on as_of ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "person", "message"),
+    [
+        (
+            {"kind": "check_current", "check": "dbs", "period": "P3Y"},
+            {"dbs_checks": [{"id": "d-1", "level": "basic", "issued_on": "2026-01-02"}]},
+            "no basic-level DBS check is recorded",
+        ),
+        (
+            {"kind": "check_current", "check": "dbs", "period": "P3Y"},
+            {
+                "dbs_checks": [{"id": "d-1", "level": "basic", "issued_on": "2020-01-02"}],
+                "update_service": {
+                    "id": "u-1",
+                    "status_checks": [
+                        {"id": "s-1", "checked_on": "2026-01-02", "result": "current_clear"}
+                    ],
+                },
+            },
+            "DBS check lapsed: renewal was due on 2023-01-02",
+        ),
+        (
+            {"kind": "training_current", "courses": ["child_protection"], "period": "P3Y"},
+            {
+                "training": [
+                    {"id": "t-1", "course": "child_protection", "completed_on": "2026-01-02"}
+                ]
+            },
+            "no child_protection training is recorded",
+        ),
+        (
+            {"kind": "references", "min": 1},
+            {
+                "references": [
+                    {
+                        "id": "r-1",
+                        "received_on": "2025-12-01",
+                        "verified_on": "2026-01-02",
+                        "satisfactory": True,
+                    }
+                ]
+            },
+            "0 of 1 satisfactory verified reference(s); 1 awaiting verification",
+        ),
+        (
+            {"kind": "check_present", "check": "identity"},
+            {"identity_check": {"id": "i-1", "checked_on": "2026-01-02"}},
+            "no identity check is recorded",
+        ),
+    ],
+)
+def test_records_dated_after_as_of_do_not_count(
+    rule: dict[str, Any], person: dict[str, Any], message: str
+) -> None:
+    """docs/dates.md rule 8 said so, but a DBS check issued tomorrow (or training completed,
+    a reference verified, an identity checked tomorrow) satisfied today's finding, so re-running
+    an old as_of did not reproduce the old result."""
+    found = judge(rule, make_bundle(**person), AS_OF)
+    assert (found.status.value, found.message) == ("not_met", message)
+    later = judge(rule, make_bundle(**person), dt.date(2026, 6, 1))
+    assert later.status.value == "met"

@@ -304,3 +304,46 @@ def test_a_lapsed_check_never_becomes_current_again(
 def test_a_lapse_never_heals_under_any_pack(pack: Pack, days: int, data: st.DataObject) -> None:
     bundle = data.draw(evidence_bundles(pack, as_of=AS_OF, max_people=4))
     _lapsed_stay_lapsed(pack, bundle, AS_OF, AS_OF + dt.timedelta(days=days))
+
+
+def _later_records(person: Person, after: dt.date) -> dict[str, tuple[Any, ...]]:
+    """The records of ``person`` dated after ``after``, by field."""
+    return {
+        "dbs_checks": tuple(c for c in person.dbs_checks if c.issued_on and c.issued_on > after),
+        "training": tuple(t for t in person.training if t.completed_on and t.completed_on > after),
+        "references": tuple(
+            r for r in person.references if r.received_on and r.received_on > after
+        ),
+        "suitability_checks": tuple(
+            c for c in person.suitability_checks if c.checked_on and c.checked_on > after
+        ),
+        "risk_assessments": tuple(
+            r for r in person.risk_assessments if r.completed_on and r.completed_on > after
+        ),
+    }
+
+
+@given(st.sampled_from(REFS), st.integers(1, 2 * 366), st.data())
+def test_records_dated_after_as_of_never_count(ref: str, days: int, data: st.DataObject) -> None:
+    """docs/dates.md rule 8: adding records dated after as_of changes no finding on as_of, so
+    re-running an old as_of reproduces the old result."""
+    pack = PACKS[ref]
+    as_of = as_of_for(pack)
+    bundle = data.draw(evidence_bundles(pack, as_of=as_of), label="as it stood")
+    later = data.draw(
+        evidence_bundles(as_of=as_of + dt.timedelta(days=days), min_people=len(bundle.people)),
+        label="records from later",
+    )
+    people = []
+    for mine, theirs in zip(bundle.people, later.people, strict=False):
+        extra = _later_records(theirs, as_of)
+        people.append(attrs.evolve(mine, **{k: (*getattr(mine, k), *v) for k, v in extra.items()}))
+    future_policies = tuple(p for p in later.policies if p.approved_on and p.approved_on > as_of)
+    grown = attrs.evolve(
+        bundle,
+        people=(*people, *bundle.people[len(people) :]),
+        policies=(*bundle.policies, *future_policies),
+    )
+    before = evaluate(pack, bundle, as_of=as_of).findings
+    after = evaluate(pack, grown, as_of=as_of).findings
+    assert after == before

@@ -15,6 +15,7 @@ from safeguard_std.domain.organisation import (
     LeadRoleKind,
     Waiver,
 )
+from safeguard_std.domain.on_record import as_recorded_on
 from safeguard_std.domain.people import Person
 
 __all__ = ["EvaluationContext"]
@@ -43,7 +44,8 @@ class EvaluationContext:
 
     @classmethod
     def build(cls, bundle: EvidenceBundle, as_of: dt.date) -> EvaluationContext:
-        """Index ``bundle`` for evaluation on ``as_of``."""
+        """Index ``bundle``, as it stood on ``as_of``, for evaluation on that date."""
+        bundle = as_recorded_on(bundle, as_of)
         people = sorted(bundle.people, key=lambda p: p.id)
         roles = tuple(
             sorted((r for r in bundle.lead_roles if r.is_active(as_of)), key=lambda r: r.id)

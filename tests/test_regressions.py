@@ -367,3 +367,30 @@ def test_records_dated_after_as_of_do_not_count(
     assert (found.status.value, found.message) == ("not_met", message)
     later = judge(rule, make_bundle(**person), dt.date(2026, 6, 1))
     assert later.status.value == "met"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "id: !!python/object/apply:os.system ['echo hi']\n",
+            "unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+            "@ x.yaml $.id (line 1, column 5)",
+        ),
+        (
+            "a: !!set {x, y}\n",
+            "unsupported YAML tag 'tag:yaml.org,2002:set' @ x.yaml $.a (line 1, column 4)",
+        ),
+    ],
+)
+def test_tags_on_mappings_and_sequences_are_refused(text: str, message: str) -> None:
+    """Only scalar tags were checked: '!!python/object/apply' on a sequence was silently read as
+    a plain list (never executed, but never refused either)."""
+    assert _syntax(text, "x.yaml") == message
+
+
+def test_a_number_too_long_to_read_says_so_plainly() -> None:
+    """Python's guard message named sys.set_int_max_str_digits()."""
+    assert _syntax(b'{"id": 1' + b"0" * 5000 + b"}", "x.json") == (
+        "numbers longer than 4300 digits are not allowed @ x.json $"
+    )

@@ -180,6 +180,11 @@ class _Builder:
                 path,
             )
         self.positions.setdefault(path, self._pos(node))
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+            # '!!python/object/apply', '!!set', '!!omap': never constructed, never ignored.
+            raise _fail(
+                self.source, f"unsupported YAML tag {quoted(node.tag)}", *self._pos(node), path
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth, aliased)
         if isinstance(node, yaml.SequenceNode):
@@ -225,7 +230,9 @@ class _Builder:
         except yaml.YAMLError as exc:  # pragma: no cover - defensive
             raise _fail(self.source, f"bad scalar: {exc}", *self._pos(node), path) from None
         if resolved is None:
-            raise _fail(self.source, f"unsupported YAML tag {node.tag!r}", *self._pos(node), path)
+            raise _fail(
+                self.source, f"unsupported YAML tag {quoted(node.tag)}", *self._pos(node), path
+            )
         try:
             return resolved(node)
         except (ValueError, yaml.YAMLError):
@@ -237,6 +244,7 @@ class _Builder:
 
 
 _LOADER = yaml.SafeLoader("")
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _yaml12_bool(node: yaml.Node) -> bool | str:
@@ -371,7 +379,10 @@ def parse(raw: bytes | str, source: str | None = None, *, format: str | None = N
         except json.JSONDecodeError as exc:
             raise _fail(source, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
         except ValueError as exc:
-            raise _fail(source, str(exc)) from None
+            message = str(exc)
+            if "integer string conversion" in message:  # Python's guard on huge numbers
+                message = "numbers longer than 4300 digits are not allowed"
+            raise _fail(source, message) from None
         except RecursionError:
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
         if not _depth_ok(data):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from safeguard_std.domain.on_record import as_recorded_on
 from safeguard_std.domain.organisation import (
     Attestation,
     EvidenceBundle,
@@ -15,7 +16,6 @@ from safeguard_std.domain.organisation import (
     LeadRoleKind,
     Waiver,
 )
-from safeguard_std.domain.on_record import as_recorded_on
 from safeguard_std.domain.people import Person
 
 __all__ = ["EvaluationContext"]

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -16,6 +17,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+import safeguard_std
 from safeguard_std.domain import organisation, people
 from safeguard_std.domain.people import DbsCheck, Jurisdiction
 from safeguard_std.strategies import (
@@ -201,12 +203,20 @@ def test_a_pack_with_contradictory_rules_is_refused_eagerly() -> None:
 
 
 def test_importing_the_library_never_imports_hypothesis() -> None:
+    src = Path(safeguard_std.__file__).parent
+    names = sorted(
+        ".".join(("safeguard_std", *p.relative_to(src).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        )
+        for p in src.rglob("*.py")
+        if "strategies" not in p.relative_to(src).parts
+        and p.name not in ("_hypothesis_setup.py", "__main__.py")
+    )
+    assert len(names) > 30
     code = (
-        "import importlib, pkgutil, sys\n"
-        "import safeguard_std\n"
-        "for m in pkgutil.walk_packages(safeguard_std.__path__, 'safeguard_std.'):\n"
-        "    if not any(w in m.name for w in ('strategies', 'hypothesis', '__main__')):\n"
-        "        importlib.import_module(m.name)\n"
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
         "assert 'hypothesis' not in sys.modules, 'hypothesis was imported'\n"
         "print('ok')\n"
     )
@@ -214,3 +224,28 @@ def test_importing_the_library_never_imports_hypothesis() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "ok\n", "")
+
+
+def test_the_entry_point_registers_every_type_strategy() -> None:
+    from safeguard_std._hypothesis_setup import STRATEGY_NAMES
+
+    registered = {
+        (cls.__module__, cls.__name__): fn.__name__ for cls, fn in TYPE_STRATEGIES.items()
+    }
+    assert registered == STRATEGY_NAMES
+
+
+def test_the_strategies_can_be_imported_first() -> None:
+    """Importing safeguard_std.strategies imports Hypothesis, whose entry point imports the
+    strategies again: the hook must not need the half-imported module (it did)."""
+    code = (
+        "from safeguard_std.strategies import evidence_bundles\n"
+        "from hypothesis import strategies as st\n"
+        "from safeguard_std.domain.people import DbsCheck\n"
+        "from hypothesis import find\n"
+        "print(find(st.from_type(DbsCheck), lambda c: True).id)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "dbs-0001\n", "")

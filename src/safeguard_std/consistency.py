@@ -93,32 +93,44 @@ def _records(owner: Any, name: str) -> Iterator[tuple[Path, Any]]:
         yield (name,), value
 
 
-def _person_dates(person: Person) -> Iterator[tuple[Path, str, dt.date, bool]]:
-    """Every date on a person's record: (path, field, date, is it a past event)."""
+Dated = tuple[Path, str, dt.date, bool]
+
+
+def _person_dates(person: Person) -> list[Dated]:
+    """Every date on a person's record: (path to its record, field, date, is it a past event).
+
+    Run for every person of a bundle, so written as plain loops: no generators, and the path to
+    a record is built once for all its dates."""
+    out: list[Dated] = []
     if person.record_updated_on is not None:
-        yield ("record_updated_on",), "record_updated_on", person.record_updated_on, True
+        out.append(((), "record_updated_on", person.record_updated_on, True))
     for i, engagement in enumerate(person.engagements):
-        for field in ("start_on", "end_on"):
-            day = getattr(engagement, field)
-            if day is not None:
-                yield ("engagements", i, field), field, day, False
+        if engagement.start_on is not None:
+            out.append((("engagements", i), "start_on", engagement.start_on, False))
+        if engagement.end_on is not None:
+            out.append((("engagements", i), "end_on", engagement.end_on, False))
     for name, fields in _PERSON_EVENTS.items():
-        for path, record in _records(person, name):
+        value = getattr(person, name)
+        if value is None:
+            continue
+        items: list[tuple[Path, Any]] = (
+            [((name, i), r) for i, r in enumerate(value)]
+            if isinstance(value, tuple)
+            else [((name,), value)]
+        )
+        for prefix, record in items:
             for field in fields:
                 day = getattr(record, field)
                 if day is not None:
-                    yield (*path, field), field, day, True
+                    out.append((prefix, field, day, True))
     if person.update_service is not None:
         for i, check in enumerate(person.update_service.status_checks):
-            yield (
-                ("update_service", "status_checks", i, "checked_on"),
-                "checked_on",
-                check.checked_on,
-                True,
-            )
-    if person.right_to_work is not None and person.right_to_work.permission_expires_on:
-        path = ("right_to_work", "permission_expires_on")
-        yield path, "permission_expires_on", person.right_to_work.permission_expires_on, False
+            where: Path = ("update_service", "status_checks", i)
+            out.append((where, "checked_on", check.checked_on, True))
+    rtw = person.right_to_work
+    if rtw is not None and rtw.permission_expires_on is not None:
+        out.append((("right_to_work",), "permission_expires_on", rtw.permission_expires_on, False))
+    return out
 
 
 def _future(path: Path, day: dt.date, as_of: dt.date, subject: str | None) -> Inconsistency:
@@ -135,15 +147,16 @@ def _future(path: Path, day: dt.date, as_of: dt.date, subject: str | None) -> In
 def _people(bundle: EvidenceBundle, as_of: dt.date | None) -> Iterator[Inconsistency]:
     for i, person in enumerate(bundle.people):
         base: Path = ("people", i)
-        for path, field, day, event in _person_dates(person):
+        born = person.date_of_birth
+        for prefix, field, day, event in _person_dates(person):
             if as_of is not None and event and day > as_of:
-                yield _future((*base, *path), day, as_of, person.id)
-            if person.date_of_birth is not None and day < person.date_of_birth:
+                yield _future((*base, *prefix, field), day, as_of, person.id)
+            if born is not None and day < born:
                 yield Inconsistency(
                     Severity.ERROR,
                     "date.before_birth",
                     f"'{field}' is before the person's date of birth",
-                    (*base, *path),
+                    (*base, *prefix, field),
                     person.id,
                 )
         if as_of is not None and person.date_of_birth is not None and person.date_of_birth > as_of:
@@ -219,9 +232,9 @@ def _name_key(name: str | None) -> tuple[str, ...]:
 
 
 def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
-    for key in sorted(keyed, key=repr):
-        if len(keyed[key]) > 1:
-            yield keyed[key]
+    shared = [key for key, found in keyed.items() if len(found) > 1]
+    for key in sorted(shared, key=repr):
+        yield keyed[key]
 
 
 def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
@@ -273,7 +286,7 @@ def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
         for j, check in enumerate(p.dbs_checks):
             if check.certificate_number:
                 holders[(check.jurisdiction, check.certificate_number)].append((i, j))
-    for key in sorted(holders, key=repr):
+    for key in sorted((k for k, v in holders.items() if len(v) > 1), key=repr):
         found = holders[key]
         ids = {bundle.people[i].id for i, _ in found}
         if len(ids) < 2:

@@ -65,6 +65,7 @@ _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _TIME = r"(?:[ t]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ORD = r"(?:st|nd|rd|th)?"
 
+_FAST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 _NUMERIC = re.compile(
     r"(?P<a>\d{1,2})\s*(?P<sep>[./-])\s*(?P<b>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})" + _TIME
 )
@@ -243,7 +244,7 @@ class DateReader:
 
     def read(self, value: object) -> Parsed:
         """Read one non-blank cell value."""
-        key = (type(value), value)
+        key = value if type(value) is str else (type(value), value)
         hit = self._cache.get(key)
         if hit is None:
             hit = self._read(value)
@@ -252,6 +253,10 @@ class DateReader:
         return hit
 
     def _read(self, value: object) -> Parsed:
+        if type(value) is str and (m := _FAST.fullmatch(value)) is not None:
+            a, b = int(m[1]), int(m[3])
+            if self.order == "dmy" and b <= 12:
+                return self._numeric(a, b, m[4])
         if isinstance(value, bool):
             return reject("date.not_a_date", "a true/false value, not a date")
         if isinstance(value, dt.datetime):

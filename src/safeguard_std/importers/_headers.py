@@ -47,7 +47,7 @@ class HeaderPlan:
     group_row: int | None
     columns: tuple[Column, ...]
     report: tuple[ColumnReport, ...]
-    header_keys: tuple[str, ...]
+    header_cells: tuple[object, ...]
 
     @property
     def fields(self) -> frozenset[str]:
@@ -217,8 +217,7 @@ def plan_sheet(
         if _group_row_helps(_texts(above, width), _texts(header, width), mapping):
             group_row = number - 1
     columns, report = plan_columns(header, by_number[group_row] if group_row else None, mapping)
-    keys = tuple(header_key(cell_text(c)) if c is not None else "" for c in header)
-    return HeaderPlan(number, group_row, tuple(columns), tuple(report), keys)
+    return HeaderPlan(number, group_row, tuple(columns), tuple(report), tuple(header))
 
 
 __all__ += ["plan_sheet"]

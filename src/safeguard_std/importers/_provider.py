@@ -11,7 +11,7 @@ people are checked once the people are imported.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,10 @@ from safeguard_std._problems import schema_problems
 from safeguard_std.documents import Document, DocumentSyntaxError, parse
 from safeguard_std.domain.organisation import EvidenceBundle, Provider
 from safeguard_std.domain.people import Person
-from safeguard_std.evidence import PERSONAL_FIELDS, bundle_from_data, integrity_problems
+from safeguard_std.evidence import PERSONAL_FIELDS, bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Location, Problem
 from safeguard_std.schemas import schema_errors
+from safeguard_std.serialization import converter
 
 __all__ = ["ProviderFile", "load_provider"]
 
@@ -81,13 +82,49 @@ class ProviderFile:
             bundle = attrs.evolve(
                 bundle, lead_roles=linked.lead_roles, recruitment_panels=linked.recruitment_panels
             )
-        problems = integrity_problems(bundle)
-        if problems:
-            raise EvidenceError(
-                [attrs.evolve(p, location=Location(None, p.location.path)) for p in problems],
-                source=self.source,
-            )
+        clashes = self._clashes(people)
+        if clashes:
+            raise EvidenceError(clashes, source=self.source)
         return bundle
+
+    def _clashes(self, people: tuple[Person, ...]) -> list[Problem]:
+        """Ids the provider file uses that the import also gave out. Imported ids are unique
+        by construction, so only the file's few ids need looking for: checking every id of a
+        100,000-person bundle would cost more than the import."""
+        base = self.base
+        mine = {ident: path for path, ident in _ids(converter().unstructure(base), ())}
+        for key in _LINKED:
+            for i, r in enumerate(self.linked.get(key, [])):
+                if isinstance(r, dict) and isinstance(r.get("id"), str):
+                    mine[r["id"]] = (key, i)
+        heads = {ident.split(":")[0] for ident in mine}
+        problems = []
+        for person in people:
+            if person.id not in heads:
+                continue
+            for _path, ident in _ids(converter().unstructure(person), ()):
+                if ident in mine:
+                    problems.append(
+                        Problem(
+                            f"id {ident!r} is used in the provider file and by an imported record",
+                            self.document.locate(mine[ident]),
+                            hint="imported people are p-<staff number> or p-<sheet>-r<row>",
+                        )
+                    )
+        return problems
+
+
+def _ids(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every record id in plain data, with its path."""
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            yield path, data["id"]
+        for key, value in data.items():
+            if isinstance(value, (dict, list)):
+                yield from _ids(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _ids(value, (*path, i))
 
 
 def _is_personal(path: tuple[str | int, ...]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -40,7 +40,7 @@ from safeguard_std.domain.people import (
     TrainingRecord,
     UpdateServiceSubscription,
 )
-from safeguard_std.importers._fields import FIELDS, REFERENCE_SLOTS, Kind
+from safeguard_std.importers._fields import FIELDS, REFERENCE_SLOTS
 from safeguard_std.importers._headers import Column
 from safeguard_std.importers._parsed import Mark, Parsed, Severity
 from safeguard_std.importers._result import Issue, Origin
@@ -49,11 +49,25 @@ from safeguard_std.importers._values import READERS, RefereeReading, cell_text, 
 __all__ = ["Cell", "RowBuilder", "RowContext", "Value"]
 
 _SIX_MONTHS = Period(months=6)
+# Enum iteration is slow and these loops run for every row: iterate tuples built once.
+_SUITABILITY = tuple((k, f"check.{k.value}") for k in SuitabilityCheckKind)
+_COURSES = tuple((c, f"training.{c.value}") for c in TrainingCourse)
+_RISKS = tuple((k, f"risk_assessment.{k.value}") for k in RiskAssessmentKind)
+_ENGAGEMENT_OPTIONS = tuple(
+    (name, f"engagement.{name}")
+    for name in (
+        "regular_contact",
+        "supervised",
+        "management_role",
+        "teaching_role",
+        "job_title",
+        "agency_name",
+    )
+)
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._:-]+")
 
 
-@attrs.frozen
-class Cell:
+class Cell(NamedTuple):
     """A non-blank cell: its column, raw value and how it read."""
 
     column: Column
@@ -74,14 +88,31 @@ def _raw_text(raw: object) -> str:
     return cell_text(raw) if not isinstance(raw, str) else raw
 
 
-@attrs.frozen
-class Value:
-    """A value for a field and where it came from (``cell`` when it was typed on the row)."""
+class Value(NamedTuple):
+    """A value for a field and where it came from: a cell typed on the row (``cell``, ``row``
+    and ``sheet``), or an ``origin`` (a header, a sheet name, a default). Origins of cells are
+    built only when provenance is written: a record has tens of thousands of them."""
 
     value: Any
     mark: Mark | None
-    origin: Origin
+    origin: Origin | None = None
     cell: Cell | None = None
+    row: int = 0
+    sheet: str | None = None
+
+    def to_origin(self) -> Origin:
+        """Where the value came from."""
+        if self.origin is not None:
+            return self.origin
+        cell = self.cell
+        assert cell is not None
+        return Origin(
+            "cell",
+            raw=cell.text,
+            sheet=self.sheet,
+            cell=f"{cell.column.letter}{self.row}",
+            header=cell.column.header,
+        )
 
 
 @attrs.frozen
@@ -96,6 +127,43 @@ class RowContext:
     sheet_role: Value | None
     board_role: RoleType
     columns: frozenset[str]
+    available: frozenset[str] = frozenset()
+    dated: tuple[str, ...] = ()
+    events: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    fallback: Mapping[str, Value] = attrs.field(factory=dict)
+    suitability: tuple[tuple[SuitabilityCheckKind, str], ...] = ()
+    courses: tuple[tuple[TrainingCourse, str], ...] = ()
+    risks: tuple[tuple[RiskAssessmentKind, str], ...] = ()
+
+    def has(self, *fields: str) -> bool:
+        """Whether any of ``fields`` can have a value on this sheet (a column, an implied
+        value or a default): records no column can fill are not looked for, row after row."""
+        return not self.available.isdisjoint(fields)
+
+
+def sheet_records(
+    available: frozenset[str],
+) -> tuple[
+    tuple[tuple[SuitabilityCheckKind, str], ...],
+    tuple[tuple[TrainingCourse, str], ...],
+    tuple[tuple[RiskAssessmentKind, str], ...],
+]:
+    """The further checks, courses and risk assessments some column or default can give on a
+    sheet: worked out once per sheet, so rows do not look for records nothing can fill."""
+
+    def has(*fields: str) -> bool:
+        return not available.isdisjoint(fields)
+
+    return (
+        tuple(
+            (k, b)
+            for k, b in _SUITABILITY
+            if has(f"{b}.checked_on", f"{b}.checked_by", f"{b}.satisfactory")
+        ),
+        tuple((c, b) for c, b in _COURSES if has(f"{b}.completed_on")),
+        tuple((k, b) for k, b in _RISKS if has(f"{b}.completed_on")),
+    )
 
 
 def _row_id(ctx: RowContext, row: int) -> str:
@@ -114,12 +182,15 @@ class RowBuilder:
         taken_ids: set[str],
     ) -> None:
         self.ctx = ctx
+        self.sheet = ctx.sheet
+        self.fallback = ctx.fallback
+        self.available = ctx.available
         self.row = row
         self.cells = cells
         self.section_role = section_role
         self.taken_ids = taken_ids
         self.issues: list[Issue] = []
-        self.origins: dict[str, dict[str, tuple[Origin, ...]]] = {}
+        self.origins: dict[str, dict[str, tuple[Value, ...]]] = {}
         self.rejected = False
         self.person_id = ""
         self._role_value: Value | None = None
@@ -168,28 +239,32 @@ class RowBuilder:
         self.rejected = True
         self.issue(Severity.ERROR, code, message, cell)
 
-    def record(self, record_id: str, field: str, *values: Value | None) -> None:
+    def record(self, record_id: str, field: str, value: Value | None) -> None:
         """Remember where a record's field came from."""
-        origins = tuple(v.origin for v in values if v is not None)
-        if origins:
-            self.origins.setdefault(record_id, {})[field] = origins
+        if value is not None:
+            entry = self.origins.get(record_id)
+            if entry is None:
+                self.origins[record_id] = {field: (value,)}
+            else:
+                entry[field] = (value,)
+
+    def record_all(self, record_id: str, field: str, values: tuple[Value, ...]) -> None:
+        """Remember the several values a field was built from (a name from two columns)."""
+        if values:
+            self.origins.setdefault(record_id, {})[field] = values
 
     # -- reading values ------------------------------------------------------------------------
 
     def get(self, field: str) -> Value | None:
         """The row's value for ``field``: its cell, else implied, else a default."""
+        if field not in self.available:
+            return None
         found = self.cells.get(field)
-        if found:
+        if found is not None:
             cell = found[0]
-            origin = Origin(
-                "cell",
-                raw=cell.text,
-                sheet=self.ctx.sheet,
-                cell=f"{cell.column.letter}{self.row}",
-                header=cell.column.header,
-            )
-            return Value(cell.parsed.value, cell.parsed.mark, origin, cell)
-        return self.ctx.implied.get(field) or self.ctx.defaults.get(field)
+            parsed = cell.parsed
+            return Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+        return self.fallback.get(field)
 
     def cell(self, field: str) -> Cell | None:
         """The row's own cell for ``field``, if it has a readable one."""
@@ -256,9 +331,18 @@ class RowBuilder:
 
     def plain(self, field: str) -> Value | None:
         """A value that must not be a mark (marks are reported and give ``None``)."""
-        value = self.get(field)
-        if value is None:
+        if field not in self.available:
             return None
+        found = self.cells.get(field)
+        value: Value | None
+        if found is not None:
+            cell = found[0]
+            parsed = cell.parsed
+            value = Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+        else:
+            value = self.fallback.get(field)
+            if value is None:
+                return None
         if value.mark is not None:
             self.marked(value, yes_ok=False)
             return None
@@ -288,11 +372,11 @@ class RowBuilder:
             "address": address[0] if address else None,
             "engagements": (self._engagement(role),),
         }
-        self.record(pid, "full_name", *name[1])
+        self.record_all(pid, "full_name", name[1])
         self.record(pid, "date_of_birth", dob)
         self.record(pid, "previous_names", prev)
         if address:
-            self.record(pid, "address", *address[1])
+            self.record_all(pid, "address", address[1])
         dbs = self._dbs()
         person_fields.update(
             identity_check=self._identity(),
@@ -387,22 +471,19 @@ class RowBuilder:
             self.record(self.person_id, "id", value)
 
     def _dated_fields(self) -> list[str]:
+        cells = self.cells
         return [
-            f
-            for f, cells in self.cells.items()
-            if cells
-            and FIELDS[f].kind in (Kind.DATE, Kind.CHECK)
-            and isinstance(cells[0].parsed.value, dt.date)
+            f for f in self.ctx.dated if f in cells and type(cells[f][0].parsed.value) is dt.date
         ]
 
     def _dates_against_birth_and_as_of(self) -> None:
         as_of = self.ctx.as_of
-        for field in self._dated_fields():
-            if (
-                as_of is not None
-                and FIELDS[field].event
-                and self.cells[field][0].parsed.value > as_of
-            ):
+        events = self.ctx.events
+        dated = self._dated_fields()
+        if not dated:
+            return
+        for field in dated:
+            if as_of is not None and field in events and self.cells[field][0].parsed.value > as_of:
                 self.drop(
                     field,
                     "date.future",
@@ -415,8 +496,10 @@ class RowBuilder:
         born = dob.parsed.value
         earlier = [
             f
-            for f in self._dated_fields()
-            if f != "person.date_of_birth" and self.cells[f][0].parsed.value < born
+            for f in dated
+            if f != "person.date_of_birth"
+            and f in self.cells
+            and self.cells[f][0].parsed.value < born
         ]
         if len(earlier) >= 2:
             self.drop(
@@ -441,14 +524,8 @@ class RowBuilder:
         return (str(value.value), (value,)) if value else None
 
     def _cell_value(self, cell: Cell) -> Value:
-        origin = Origin(
-            "cell",
-            raw=cell.text,
-            sheet=self.ctx.sheet,
-            cell=f"{cell.column.letter}{self.row}",
-            header=cell.column.header,
-        )
-        return Value(cell.parsed.value, cell.parsed.mark, origin, cell)
+        parsed = cell.parsed
+        return Value(parsed.value, parsed.mark, None, cell, self.row, self.ctx.sheet)
 
     # -- engagement ----------------------------------------------------------------------------
 
@@ -482,27 +559,27 @@ class RowBuilder:
         self.record(eid, "start_on", start)
         self.record(eid, "end_on", end)
         self.record(eid, "regulated_activity", regulated)
-        for name in ("regular_contact", "supervised", "management_role", "teaching_role"):
-            value = self.plain(f"engagement.{name}")
-            if value is not None:
-                fields[name] = value.value
-                self.record(eid, name, value)
-        for name in ("job_title", "agency_name"):
-            value = self.plain(f"engagement.{name}")
-            if value is not None:
-                fields[name] = value.value
-                self.record(eid, name, value)
+        for name, key in _ENGAGEMENT_OPTIONS:
+            if key in self.available:
+                value = self.plain(key)
+                if value is not None:
+                    fields[name] = value.value
+                    self.record(eid, name, value)
         return Engagement(**fields)
 
     # -- checks --------------------------------------------------------------------------------
 
     def _by(self, field: str, rid: str, name: str, into: dict[str, Any]) -> None:
+        if field not in self.available:
+            return
         value = self.plain(field)
         if value is not None:
             into[name] = value.value
             self.record(rid, name, value)
 
     def _identity(self) -> IdentityCheck | None:
+        if not self.ctx.has("identity.checked_on", "identity.checked_by", "identity.documents"):
+            return None
         rid = f"{self.person_id}:identity"
         done, on, value = self.check_date("identity.checked_on")
         docs = self.plain("identity.documents")
@@ -525,6 +602,10 @@ class RowBuilder:
         self.warn("check.undated", f"{what} recorded without a date", field=field)
 
     def _right_to_work(self) -> RightToWorkCheck | None:
+        if not self.ctx.has(
+            "right_to_work.checked_on", "right_to_work.checked_by", "right_to_work.expires_on"
+        ):
+            return None
         rid = f"{self.person_id}:rtw"
         done, on, value = self.check_date("right_to_work.checked_on")
         expires = self.plain("right_to_work.expires_on")
@@ -541,6 +622,8 @@ class RowBuilder:
         return RightToWorkCheck(**fields)
 
     def _qualifications(self) -> tuple[QualificationCheck, ...]:
+        if not self.ctx.has("qualifications.checked_on", "qualifications.name"):
+            return ()
         rid = f"{self.person_id}:qualifications"
         value = self.get("qualifications.checked_on")
         name = self.plain("qualifications.name")
@@ -562,6 +645,8 @@ class RowBuilder:
         return (QualificationCheck(**fields),)
 
     def _dbs(self) -> DbsCheck | None:
+        if "dbs" not in self.ctx.groups:
+            return None
         rid = f"{self.person_id}:dbs"
         jurisdiction = self.plain("dbs.jurisdiction")
         where = jurisdiction.value if jurisdiction else Jurisdiction.DBS
@@ -629,7 +714,7 @@ class RowBuilder:
         parsed = reader(cell.raw)
         for note in parsed.notes:
             self.issue(note.severity, note.code, note.message, cell)
-        value = Value(parsed.value, parsed.mark, self._cell_value(cell).origin, cell)
+        value = Value(parsed.value, parsed.mark, None, cell, self.row, self.ctx.sheet)
         if parsed.mark is not None:
             self.marked(value, yes_ok=False)
             return None
@@ -656,7 +741,7 @@ class RowBuilder:
         if flag is None:
             return None
         result = DbsDisclosure.INFORMATION_DISCLOSED if flag.value else DbsDisclosure.CLEAR
-        return Value(result, None, flag.origin, flag.cell)
+        return flag._replace(value=result)
 
     def _barred(
         self, fields: dict[str, Any], level: dict[str, Any], level_value: Value | None
@@ -732,6 +817,8 @@ class RowBuilder:
         return True, value.value if value.mark is None else None, value
 
     def _update_service(self, dbs: DbsCheck | None) -> UpdateServiceSubscription | None:
+        if self._update_service_from_issue is None and "update_service" not in self.ctx.groups:
+            return None
         rid = f"{self.person_id}:update_service"
         value = self.get("update_service.subscribed")
         from_issue = self._update_service_from_issue
@@ -792,8 +879,7 @@ class RowBuilder:
 
     def _suitability(self, dbs: DbsCheck | None) -> tuple[SuitabilityCheck, ...]:
         out = []
-        for kind in SuitabilityCheckKind:
-            base = f"check.{kind.value}"
+        for kind, base in self.ctx.suitability:
             rid = f"{self.person_id}:check:{kind.value}"
             done, on, value = self.check_date(f"{base}.checked_on")
             fields: dict[str, Any] = {"id": rid, "kind": kind, "checked_on": on}
@@ -813,6 +899,8 @@ class RowBuilder:
     def _references(self) -> tuple[Reference, ...]:
         out: list[Reference] = []
         for n in REFERENCE_SLOTS:
+            if f"reference{n}" not in self.ctx.groups:
+                continue
             reference = self._reference(n)
             if reference is not None:
                 out.append(reference)
@@ -868,8 +956,7 @@ class RowBuilder:
 
     def _training(self) -> tuple[TrainingRecord, ...]:
         out = []
-        for course in TrainingCourse:
-            base = f"training.{course.value}"
+        for course, base in self.ctx.courses:
             rid = f"{self.person_id}:training:{course.value}"
             done, on, value = self.check_date(f"{base}.completed_on")
             if not done:
@@ -886,8 +973,10 @@ class RowBuilder:
 
     def _risk_assessments(self) -> tuple[RiskAssessment, ...]:
         found: dict[str, tuple[RiskAssessmentKind, dt.date | None, Value | None]] = {}
-        for kind in RiskAssessmentKind:
-            done, on, value = self.check_date(f"risk_assessment.{kind.value}.completed_on")
+        if "risk_assessment" not in self.ctx.groups:
+            return ()
+        for kind, base in self.ctx.risks:
+            done, on, value = self.check_date(f"{base}.completed_on")
             if done:
                 found[kind.value] = (kind, on, value)
         done, on, value = self.check_date("risk_assessment.completed_on")
@@ -938,6 +1027,8 @@ class RowBuilder:
         return tuple(out)
 
     def _lado(self) -> tuple[LadoNotification, ...]:
+        if not self.ctx.has("lado.notified_on"):
+            return ()
         done, on, value = self.check_date("lado.notified_on")
         if not done:
             return ()

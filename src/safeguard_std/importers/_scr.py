@@ -3,11 +3,13 @@ of every row out."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,7 @@ from safeguard_std.importers._result import (
     column_letter,
     summarise,
 )
-from safeguard_std.importers._rows import Cell, RowBuilder, RowContext, Value
-from safeguard_std.importers._synonyms import header_key
+from safeguard_std.importers._rows import Cell, RowBuilder, RowContext, Value, sheet_records
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
 from safeguard_std.importers._values import BOARD, READERS, Reader, cell_text, role_type_of_words
 
@@ -78,7 +79,22 @@ _NOTABLE_GROUPS = ("identity", "right_to_work", "qualifications", "dbs", "refere
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and value.isspace())
+
+
+def _repeats_header(row: Sequence[object], filled: list[int], headers: list[str]) -> bool:
+    """A copy of the header row (a page-break repeat) is not a person."""
+    first = filled[0]
+    if first >= len(headers) or not isinstance(row[first], str):
+        return False
+    if cell_text(row[first]).lower() != headers[first]:
+        return False
+    same = sum(
+        1
+        for i in filled
+        if i < len(headers) and isinstance(row[i], str) and cell_text(row[i]).lower() == headers[i]
+    )
+    return same >= 2 and same * 2 >= len(filled)
 
 
 def _slug(name: str | None) -> str:
@@ -111,6 +127,7 @@ class _Row:
     number: int
     builder: RowBuilder
     person: Person | None
+    status: RowStatus | None = None
 
 
 @attrs.define
@@ -124,6 +141,7 @@ class _SheetRun:
     issues: list[Issue] = attrs.field(factory=list)
     filled: Counter[int] = attrs.field(factory=Counter)
     problems: Counter[str] = attrs.field(factory=Counter)
+    used: Counter[str] = attrs.field(factory=Counter)
     formats: dict[str, Counter[str]] = attrs.field(factory=lambda: defaultdict(Counter))
     ambiguous: dict[str, list[tuple[_Row, Cell]]] = attrs.field(factory=lambda: defaultdict(list))
     blank: int = 0
@@ -157,30 +175,35 @@ class _SheetRun:
         ctx = self._context(plan, rule.defaults)
         readers = {c.letter: self._reader(c) for c in plan.columns}
         mapped = {c.index for c in plan.columns}
+        headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
         width = max((len(r) for _, r in head), default=0)
         section: Value | None = None
         first = plan.header_row + 1
         for number, row in itertools.chain(head, rows):
             if number < first:
                 continue
-            if all(_blank(v) for v in row):
+            filled = [
+                i
+                for i, v in enumerate(row)
+                if v is not None and v != "" and not (type(v) is str and v.isspace())
+            ]
+            if not filled:
                 self.blank += 1
                 continue
-            kind = self._classify(row, plan)
-            if kind == "repeated":
+            if len(filled) == 1 and isinstance(row[filled[0]], str):
+                role = role_type_of_words(row[filled[0]], sheet=True)  # type: ignore[arg-type]
+                if role is not None:
+                    text = cell_text(row[filled[0]])
+                    self.headings += 1
+                    origin = Origin("section", raw=text, sheet=self.name, detail=f"row {number}")
+                    section = Value(role, None, origin)
+                    continue
+            if _repeats_header(row, filled, headers):
                 self.repeated += 1
                 continue
-            if kind is not None:
-                self.headings += 1
-                section = Value(
-                    kind[0],
-                    None,
-                    Origin("section", raw=kind[1], sheet=self.name, cell=f"A{number}"),
-                )
-                continue
             width = max(width, len(row))
-            for index, value in enumerate(row):
-                if index not in mapped and not _blank(value):
+            for index in filled:
+                if index not in mapped:
                     self.filled[index] += 1
             self._row(number, row, plan, readers, ctx, section)
         self._mixed_formats()
@@ -232,6 +255,13 @@ class _SheetRun:
                 implied.setdefault(field, Value(value, None, origin))
         board = RoleType.GOVERNOR if self.provider.kind in _GOVERNED else RoleType.TRUSTEE
         fields = plan.fields
+        available = frozenset(fields | set(implied) | set(defaults))
+        suitability, courses, risks = sheet_records(available)
+        dated = tuple(
+            c.field
+            for c in plan.columns
+            if FIELDS[c.field].kind in (Kind.DATE, Kind.CHECK) and c.field not in _LAZY
+        )
         ctx = RowContext(
             sheet=self.name,
             sheet_slug=_slug(self.name),
@@ -241,6 +271,14 @@ class _SheetRun:
             sheet_role=sheet_role,
             board_role=board,
             columns=fields,
+            available=available,
+            suitability=suitability,
+            courses=courses,
+            risks=risks,
+            dated=tuple(dict.fromkeys(dated)),
+            events=frozenset(f for f in dated if FIELDS[f].event),
+            groups=frozenset(f.split(".")[0] for f in available),
+            fallback={**defaults, **implied},
         )
         self._sheet_notes(ctx, fields)
         return ctx
@@ -306,22 +344,6 @@ class _SheetRun:
         base = READERS[spec.kind.value]
         return _cached(base) if spec.kind in _CACHED else base
 
-    def _classify(self, row: Sequence[object], plan: HeaderPlan) -> tuple[str, str] | str | None:
-        filled = [(i, v) for i, v in enumerate(row) if not _blank(v)]
-        if len(filled) == 1 and isinstance(filled[0][1], str):
-            role = role_type_of_words(filled[0][1], sheet=True)
-            if role is not None:
-                return role, cell_text(filled[0][1])
-        keys = plan.header_keys
-        same = sum(
-            1
-            for i, v in filled
-            if i < len(keys) and keys[i] and isinstance(v, str) and header_key(v) == keys[i]
-        )
-        if same >= 2 and same * 2 >= len(filled):
-            return "repeated"
-        return None
-
     def _row(
         self,
         number: int,
@@ -333,16 +355,20 @@ class _SheetRun:
     ) -> None:
         cells: dict[str, list[Cell]] = {}
         parse_issues: list[Issue] = []
+        length = len(row)
         for column in plan.columns:
-            if column.index >= len(row):
+            if column.index >= length:
                 continue
             raw = row[column.index]
-            if _blank(raw):
+            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
                 continue
-            parsed = readers[column.letter](raw)
+            letter = column.letter
+            self.used[letter] += 1
+            parsed = readers[letter](raw)
             cell = Cell(column, raw, parsed)
             if parsed.notes:
-                spec = FIELDS[column.field]
+                self.problems[letter] += 1
+                personal = FIELDS[column.field].personal
                 for note in parsed.notes:
                     parse_issues.append(
                         Issue(
@@ -351,29 +377,30 @@ class _SheetRun:
                             note.message,
                             sheet=self.name,
                             row=number,
-                            column=column.letter,
+                            column=letter,
                             header=column.header,
                             field=column.field,
                             raw=cell.text,
-                            personal=spec.personal,
+                            personal=personal,
                         )
                     )
+            if parsed.fmt is not None:
+                self.formats[letter][parsed.fmt.rstrip("2")] += 1
             if not parsed.rejected:
-                cells.setdefault(column.field, []).append(cell)
+                found = cells.get(column.field)
+                if found is None:
+                    cells[column.field] = [cell]
+                else:
+                    found.append(cell)
         builder = RowBuilder(ctx, number, cells, section, self.taken_ids)
         builder.issues.extend(parse_issues)
         person = builder.build()
         record = _Row(number, builder, person)
         self.rows.append(record)
         for field, found in cells.items():
-            for cell in found:
-                if cell.parsed.fmt:
-                    self.formats[cell.column.letter][cell.parsed.fmt.rstrip("2")] += 1
-                if cell.parsed.ambiguous and builder.cell(field) is cell:
-                    self.ambiguous[cell.column.letter].append((record, cell))
-        for issue in parse_issues:
-            if issue.column:
-                self.problems[issue.column] += 1
+            cell = found[0]
+            if cell.parsed.ambiguous and builder.cell(field) is cell:
+                self.ambiguous[cell.column.letter].append((record, cell))
 
     def _mixed_formats(self) -> None:
         for letter, formats in sorted(self.formats.items()):
@@ -466,20 +493,13 @@ class _SheetRun:
     def _report(self, plan: HeaderPlan, ctx: RowContext) -> SheetReport:
         columns = []
         for report in plan.report:
-            index = _index(report.letter)
-            filled = self.filled.get(index, 0)
             if report.status is ColumnStatus.MAPPED:
-                filled = sum(
-                    1
-                    for r in self.rows
-                    for cells in r.builder.cells.values()
-                    for c in cells
-                    if c.column.letter == report.letter
-                ) + self.problems.get(report.letter, 0)
-            columns.append(
-                attrs.evolve(report, filled=filled, problems=self.problems.get(report.letter, 0))
-            )
-        statuses = Counter(_status(r) for r in self.rows)
+                filled = self.used.get(report.letter, 0)
+            else:
+                filled = self.filled.get(_index(report.letter), 0)
+            problems = self.problems.get(report.letter, 0)
+            columns.append(attrs.evolve(report, filled=filled, problems=problems))
+        # Row counts are filled in by _recount, once cross-row checks have added their issues.
         return SheetReport(
             name=self.name,
             imported=True,
@@ -488,9 +508,6 @@ class _SheetRun:
             role_type=ctx.sheet_role.value if ctx.sheet_role else None,
             columns=tuple(columns),
             rows_read=len(self.rows),
-            rows_imported=statuses[RowStatus.IMPORTED] + statuses[RowStatus.IMPORTED_WITH_WARNINGS],
-            rows_with_warnings=statuses[RowStatus.IMPORTED_WITH_WARNINGS],
-            rows_rejected=statuses[RowStatus.REJECTED],
             blank_rows=self.blank,
             heading_rows=self.headings,
             repeated_header_rows=self.repeated,
@@ -505,12 +522,24 @@ def _index(letter: str) -> int:
     return value - 1
 
 
+_NOTE = Severity.NOTE
+_REJECTED, _WARNED, _IMPORTED = (
+    RowStatus.REJECTED,
+    RowStatus.IMPORTED_WITH_WARNINGS,
+    RowStatus.IMPORTED,
+)
+
+
 def _status(row: _Row) -> RowStatus:
-    if row.person is None:
-        return RowStatus.REJECTED
-    if any(i.severity is not Severity.NOTE for i in row.builder.issues):
-        return RowStatus.IMPORTED_WITH_WARNINGS
-    return RowStatus.IMPORTED
+    """The row's status, once its issues are final (worked out once, then kept)."""
+    if row.status is None:
+        if row.person is None:
+            row.status = _REJECTED
+        elif any(i.severity is not _NOTE for i in row.builder.issues):
+            row.status = _WARNED
+        else:
+            row.status = _IMPORTED
+    return row.status
 
 
 def _mapping(
@@ -674,6 +703,50 @@ def import_scr(
     :class:`~safeguard_std.exceptions.MissingExtra` (.xlsx without openpyxl). Problems in rows
     and cells never raise: every row has an outcome in the result.
     """
+    with _collector_paused():
+        return _import(
+            source,
+            provider=provider,
+            sheet=sheet,
+            mapping=mapping,
+            as_of=as_of,
+            defaults=defaults,
+            name=name,
+            provider_name=provider_name,
+            include_personal_data=include_personal_data,
+        )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while importing.
+
+    An import allocates millions of small objects, none of them in reference cycles (frozen
+    entities, tuples, the row's cells); reference counting frees them all. Left running, the
+    cyclic collector rescans every live object each time enough have been allocated, which made
+    100,000 rows take a minute instead of seconds. It is restored (if it was on) on the way out.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _import(
+    source: Path | str | bytes,
+    *,
+    provider: Path | str | bytes | Mapping[str, Any] | Provider,
+    sheet: str | Sequence[str] | None,
+    mapping: ScrMapping | Path | str | None,
+    as_of: dt.date | None,
+    defaults: Mapping[str, str] | None,
+    name: str | None,
+    provider_name: str | None,
+    include_personal_data: bool,
+) -> ImportResult:
     plan_mapping = _mapping(mapping, defaults)
     provider_file = load_provider(
         provider, name=provider_name, include_personal_data=include_personal_data
@@ -757,7 +830,7 @@ def _finish(
         for r in run.rows
     )
     reports = [_recount(rep, outcomes) for rep in reports]
-    origins: dict[str, dict[str, tuple[Origin, ...]]] = {}
+    origins: dict[str, dict[str, tuple[Value, ...]]] = {}
     for r in rows:
         if r.person is not None:
             origins.update(r.builder.origins)

@@ -25,7 +25,12 @@ from typing import Any
 import attrs
 
 from safeguard_std.domain.organisation import EvidenceBundle
-from safeguard_std.domain.people import Person
+from safeguard_std.domain.people import (
+    Person,
+    RegulatedActivity,
+    RoleType,
+    SuitabilityCheckKind,
+)
 
 __all__ = ["Inconsistency", "Severity", "check_consistency"]
 
@@ -168,6 +173,7 @@ def _people(bundle: EvidenceBundle, as_of: dt.date | None) -> Iterator[Inconsist
                 person.id,
             )
         yield from _status_checks(person, base)
+        yield from _barred_not_permitted(person, base)
         yield from _references_after_start(person, base)
         if as_of is not None:
             yield from _leaver(person, base, as_of)
@@ -188,6 +194,40 @@ def _status_checks(person: Person, base: Path) -> Iterator[Inconsistency]:
                 (*base, "update_service", "status_checks", i, "checked_on"),
                 person.id,
             )
+
+
+def _barred_not_permitted(person: Person, base: Path) -> Iterator[Inconsistency]:
+    # KCSIE (volunteers) and the DBS: a barred-list check may only be asked for someone in
+    # regulated activity, and a supervised volunteer is not. Recording one suggests an unlawful
+    # check, or a volunteer who is not in fact supervised.
+    engagements = person.engagements
+    if not engagements or not all(
+        e.role_type is RoleType.VOLUNTEER
+        and e.supervised is True
+        and e.regulated_activity is not RegulatedActivity.YES
+        for e in engagements
+    ):
+        return
+    paths: list[Path] = [
+        (*base, "suitability_checks", i)
+        for i, check in enumerate(person.suitability_checks)
+        if check.kind is SuitabilityCheckKind.BARRED_LIST
+    ]
+    paths += [
+        (*base, "dbs_checks", i, "barred_list_children")
+        for i, dbs in enumerate(person.dbs_checks)
+        if dbs.barred_list_children
+    ]
+    if paths:
+        yield Inconsistency(
+            Severity.WARNING,
+            "dbs.barred_check_not_permitted",
+            "a children's barred-list check is recorded for a supervised volunteer, who is not "
+            "in regulated activity: the check is not permitted (or the volunteer is not "
+            "supervised)",
+            paths[0],
+            person.id,
+        )
 
 
 def _references_after_start(person: Person, base: Path) -> Iterator[Inconsistency]:

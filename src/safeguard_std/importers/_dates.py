@@ -322,7 +322,7 @@ class DateReader:
         if m := _NUM_MONTH_YEAR.fullmatch(text):
             return self._imprecise(int(m["y"]), int(m["m"]))
         if _SERIAL.fullmatch(text):
-            return self._serial(float(text), assumed=True)
+            return self._serial(float(text), assumed=self.epoch is None)
         if _MONTH_ONLY.fullmatch(text) or _DAY_MONTH_NO_YEAR.fullmatch(text):
             return reject("date.no_year", "a date without a year")
         if _YEAR_ONLY.fullmatch(text):

@@ -15,7 +15,13 @@ from collections.abc import Sequence
 
 import attrs
 
-from safeguard_std.importers._fields import FIELDS, NOT_MODELLED, by_field_of, date_field_of
+from safeguard_std.importers._fields import (
+    FIELDS,
+    NOT_MODELLED,
+    by_field_of,
+    date_field_of,
+    group_of,
+)
 from safeguard_std.importers._mapping import ColumnRule, ScrMapping
 from safeguard_std.importers._result import ColumnReport, ColumnStatus, column_letter
 from safeguard_std.importers._synonyms import POSITIONAL, SYNONYMS, Synonym, header_key
@@ -178,27 +184,50 @@ def plan_columns(
     """Decide every column's meaning from the header row (and the group row above it)."""
     width = max(len(header), len(group or ()))
     subs = _texts(header, width)
-    tops = _filled(_texts(group, width)) if group is not None else [""] * width
+    tops = _spans(_texts(group, width), subs, mapping) if group is not None else [""] * width
     planner = _Planner(mapping)
     for index, (top, sub) in enumerate(zip(tops, subs, strict=True)):
         if not sub and not top:
             continue
-        shown = f"{top} {sub}".strip() if top and sub else (sub or top)
         for text in ([f"{top} {sub}"] if top and sub else []) + [sub]:
             if not text:
                 continue
             rule, how = _lookup(header_key(text), mapping)
             if rule is not None:
-                planner.add(index, shown, rule, how if text == sub else f"{how}, grouped header")
+                planner.add(index, text, rule, how if text == sub else f"{how}, grouped header")
                 break
             target = planner.positional(header_key(text))
             if target is not None:
-                planner.add(index, shown, Synonym(target), "the column before")
+                planner.add(index, text, Synonym(target), "the column before")
                 break
         else:
             rule, how = _lookup(header_key(top), mapping) if top and not sub else (None, "")
-            planner.add(index, shown, rule, how)
+            planner.add(index, sub or top, rule, how)
     return planner.columns, planner.report
+
+
+def _spans(group: list[str], subs: list[str], mapping: ScrMapping) -> list[str]:
+    """Each column's group heading. A merged heading's cell holds text in its first column
+    only; it spans the columns after it until the next heading, or until a column whose own
+    heading means something that the group heading would not add to ("Workforce" after "DBS"
+    stays in the group, "Notes" leaves it)."""
+    out: list[str] = []
+    current, record = "", None
+    for top, sub in zip(group, subs, strict=True):
+        if top:
+            current, record = top, None
+        if current and sub:
+            joined, _ = _lookup(header_key(f"{current} {sub}"), mapping)
+            alone, _ = _lookup(header_key(sub), mapping)
+            if joined is not None:
+                record = group_of(joined.field)
+            elif alone is not None:
+                if not top and record is not None and group_of(alone.field) != record:
+                    current, record = "", None
+                elif record is None:
+                    record = group_of(alone.field)
+        out.append(current)
+    return out
 
 
 def plan_sheet(

@@ -82,6 +82,8 @@ class Cell(NamedTuple):
 
 def _raw_text(raw: object) -> str:
     if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time(0) and raw.tzinfo is None:
+            return raw.date().isoformat()
         return raw.isoformat(sep=" ")
     if isinstance(raw, dt.date):
         return raw.isoformat()
@@ -701,7 +703,7 @@ class RowBuilder:
         if disclosure is not None:
             fields["disclosure"] = disclosure.value
             self.record(rid, "disclosure", disclosure)
-        if issued is None and done:
+        if issued is None and done and self._update_service_from_issue is None:
             self._undated("DBS certificate", "dbs.issued_on")
         self._copy_kept()
         return DbsCheck(**fields)

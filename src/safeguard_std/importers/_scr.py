@@ -142,6 +142,7 @@ class _SheetRun:
     filled: Counter[int] = attrs.field(factory=Counter)
     problems: Counter[str] = attrs.field(factory=Counter)
     used: Counter[str] = attrs.field(factory=Counter)
+    headers: dict[str, str] = attrs.field(factory=dict)
     formats: dict[str, Counter[str]] = attrs.field(factory=lambda: defaultdict(Counter))
     ambiguous: dict[str, list[tuple[_Row, Cell]]] = attrs.field(factory=lambda: defaultdict(list))
     blank: int = 0
@@ -174,6 +175,7 @@ class _SheetRun:
             return self._no_header()
         ctx = self._context(plan, rule.defaults)
         readers = {c.letter: self._reader(c) for c in plan.columns}
+        self.headers = {c.letter: c.header for c in plan.columns}
         mapped = {c.index for c in plan.columns}
         headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
         width = max((len(r) for _, r in head), default=0)
@@ -288,9 +290,11 @@ class _SheetRun:
             self.sheet_issue(
                 Severity.NOTE,
                 "sheet.board_role",
-                f"the sheet's people are read as {ctx.board_role.value}s (the provider is a "
-                f"{self.provider.kind.value.replace('_', ' ')}); give a role type column or a "
-                "sheet role_type in a mapping to say otherwise",
+                f"the sheet names governors and trustees together: its people are read as "
+                f"{ctx.board_role.value}s, as the provider's kind is "
+                f"{self.provider.kind.value!r} (maintained schools have governors, others "
+                "trustees); give a role type column or a sheet role_type in a mapping to say "
+                "otherwise",
             )
         has_role = (
             "engagement.role_type" in fields
@@ -384,7 +388,7 @@ class _SheetRun:
                             personal=personal,
                         )
                     )
-            if parsed.fmt is not None:
+            if parsed.fmt is not None and (not parsed.rejected or parsed.fmt == "mdy"):
                 self.formats[letter][parsed.fmt.rstrip("2")] += 1
             if not parsed.rejected:
                 found = cells.get(column.field)
@@ -404,23 +408,33 @@ class _SheetRun:
 
     def _mixed_formats(self) -> None:
         for letter, formats in sorted(self.formats.items()):
-            families = {f: n for f, n in formats.items() if f != "month"}
+            # Written months ("3 Sept 2023") and month-year dates cannot be misread, so they
+            # never make a column suspect; numbers in two orders, or typed text beside dates
+            # a spreadsheet converted (a locale mix-up), do.
+            families = {f: n for f, n in formats.items() if f not in ("month", "text")}
             found = self.ambiguous.get(letter, [])
             if len(families) < 2:
                 continue
             listed = ", ".join(
                 f"{FORMAT_NAMES.get(f, f)} ({n})" for f, n in sorted(families.items())
             )
-            header = found[0][1].column.header if found else None
+            if found:
+                severity = Severity.WARNING
+                tail = (
+                    f"{len(found)} dates that could be read either way round were read the UK "
+                    "way (day/month) and are flagged"
+                )
+            else:
+                severity = Severity.NOTE
+                tail = "no date in it could be read either way round"
             self.issues.append(
                 Issue(
-                    Severity.WARNING,
+                    severity,
                     "column.mixed_date_formats",
-                    f"the column mixes date formats: {listed}; {len(found)} dates that could be "
-                    "read either way round were read the UK way (day/month) and are flagged",
+                    f"the column mixes date formats: {listed}; {tail}",
                     sheet=self.name,
                     column=letter,
-                    header=header,
+                    header=self.headers.get(letter),
                 )
             )
             for record, cell in found:

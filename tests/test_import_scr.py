@@ -650,3 +650,29 @@ def test_rows_without_as_of_skip_the_future_checks() -> None:
     assert result.as_of is None
     assert result.report_data()["as_of"] is None
     assert RowStatus.IMPORTED in {r.status for r in result.rows}
+
+
+def test_the_column_reference_is_current() -> None:
+    from safeguard_std.importers._reference import scr_columns_markdown
+
+    committed = (FIXTURES.parents[1] / "docs" / "reference" / "scr-columns.md").read_text()
+    assert committed == scr_columns_markdown(), (
+        "regenerate: python -m safeguard_std.importers._reference > docs/reference/scr-columns.md"
+    )
+
+
+def test_the_how_to_guide_python_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    root = FIXTURES.parents[1]
+    text = (root / "docs" / "how-to" / "import-an-scr.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    monkeypatch.chdir(root)
+    for block in blocks:
+        exec(compile(block, "import-an-scr.md", "exec"), {})
+    assert (
+        capsys.readouterr().out.splitlines()[0].startswith("43 [\"B43 'Surname': names a company")
+    )

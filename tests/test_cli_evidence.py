@@ -61,9 +61,12 @@ def test_import_writes_bundle_provenance_and_report(
     assert provenance["bundle_id"] == "example-youth-trust-scr"
     assert provenance["evidence_digest"].startswith("sha256:")
     assert provenance["records"]["p-S101"]["full_name"] == [
-        {"cell": "C3", "header": "Forename", "raw": "Dev", "source": "cell"},
-        {"cell": "B3", "header": "Surname", "raw": "Clarke", "source": "cell"},
+        {"cell": "C3", "raw": "Dev"},
+        {"cell": "B3", "raw": "Clarke"},
     ]
+    assert provenance["columns"][""]["B"] == "Surname"
+    lines = (tmp_path / "bundle.provenance.json").read_text().splitlines()
+    assert len(lines) == 2 + len(provenance["records"])  # one record a line
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["summary"]["rows_read"] == 226
     assert "Clarke" not in (tmp_path / "report.json").read_text()
@@ -95,6 +98,9 @@ def test_the_imported_bundle_validates_and_evaluates(
     )
     assert code == 0
     assessment = json.loads((tmp_path / "assessment.json").read_text())
+    provenance = json.loads((tmp_path / "bundle.provenance.json").read_text())
+    assert provenance["evidence_digest"] == assessment["evidence"]["digest"]
+    assert provenance["records"]["p-S101"]["date_of_birth"][0]["cell"] == "Staff!E3"
     assert assessment["summary"]["total"] > 200
     assert assessment["summary"]["by_status"].get("error", 0) == 0
 

@@ -613,9 +613,13 @@ def test_provenance_keeps_the_raw_value_beside_each_parsed_one() -> None:
     person = result.bundle.people[1]
     assert person.date_of_birth == dt.date(1981, 5, 12)
     data = result.provenance.to_data()
-    assert data["records"]["p-1002"]["date_of_birth"] == [
-        {"source": "cell", "raw": "12/05/1981", "cell": "C3", "header": "Date of birth"}
-    ]
+    assert data["records"]["p-1002"]["date_of_birth"] == [{"cell": "C3", "raw": "12/05/1981"}]
+    assert data["columns"][""]["C"] == "Date of birth"
+    (origin,) = result.provenance.origins("p-1002")["date_of_birth"]
+    assert (origin.header, origin.ref) == ("Date of birth", "C3")
+    assert json.loads("".join(result.provenance.chunks(bundle_id="b"))) == {
+        **result.provenance.to_data(bundle_id="b")
+    }
     assert data["records"]["p-1002"]["id"][0]["raw"] == "1002"
     assert data["source"]["sha256"] == __import__("hashlib").sha256(SECRET.encode()).hexdigest()
     assert data["source"]["as_of"] == "2026-11-23"

@@ -10,8 +10,11 @@ with ``--strict``), 2 when the file cannot be read.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
+import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
 from safeguard_std.importers import ImportResult, Issue, RowStatus, import_scr
 from safeguard_std.importers import Severity as ImportSeverity
-from safeguard_std.serialization import bundle_to_data, canonical_json, evidence_digest
+from safeguard_std.serialization import bundle_to_data, canonical_json, digest
 
 __all__ = ["register", "run_import", "run_validate"]
 
@@ -148,8 +151,35 @@ def _provenance_path(args: argparse.Namespace) -> str | None:
     return str(out.with_name(f"{stem}.provenance.json"))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    # As in import_scr (docs/decisions/0011): writing 100,000 people allocates millions of
+    # acyclic objects, and the cyclic collector would rescan them all, again and again.
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Import, write the bundle (and provenance, and report), and summarise on stderr."""
+    with _collector_paused():
+        return _run_import(args)
+
+
+def _canonical_chunks(data: Any) -> Iterator[str]:
+    """The bundle as canonical JSON (the text canonical_json(data, indent=2) gives), in chunks."""
+    encoder = json.JSONEncoder(
+        sort_keys=True, ensure_ascii=False, indent=2, separators=(",", ": "), allow_nan=False
+    )
+    yield from encoder.iterencode(data)
+    yield "\n"
+
+
+def _run_import(args: argparse.Namespace) -> int:
     as_of = as_of_date(args.as_of)
     if args.max_messages < 0:
         raise UsageError("--max-messages: expected 0 or more")
@@ -163,12 +193,11 @@ def run_import(args: argparse.Namespace) -> int:
         include_personal_data=args.include_personal_data,
     )
     data = bundle_to_data(result.bundle)
-    write_output(canonical_json(data, indent=2) + "\n", args.output)
+    write_output(_canonical_chunks(data), args.output)
     provenance = _provenance_path(args)
     if provenance is not None:
-        extra = {"bundle_id": result.bundle.id, "evidence_digest": evidence_digest(result.bundle)}
-        text = canonical_json(result.provenance.to_data(**extra), indent=2) + "\n"
-        write_output(text, provenance)
+        extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
+        write_output(result.provenance.chunks(**extra), provenance)
     if args.report:
         report = result.report_data(include_personal_data=args.include_personal_data)
         write_output(canonical_json(report, indent=2) + "\n", args.report)

@@ -13,8 +13,6 @@ import datetime as dt
 import re
 from typing import Literal
 
-import attrs
-
 from safeguard_std.domain.calendar import london_date
 from safeguard_std.importers._parsed import Mark, Parsed, note, reject
 
@@ -366,9 +364,9 @@ class DateReader:
         parsed = self._build(year, month, day, fmt)
         if parsed.rejected or len(year_text) == 4:
             ambiguous = day <= 12 and month <= 12 and day != month
-            return parsed if not ambiguous else attrs.evolve(parsed, ambiguous=True)
-        parsed = attrs.evolve(parsed, fmt=fmt + "2")
-        return attrs.evolve(parsed, ambiguous=day <= 12 and month <= 12 and day != month)
+            return parsed if not ambiguous else parsed._replace(ambiguous=True)
+        parsed = parsed._replace(fmt=fmt + "2")
+        return parsed._replace(ambiguous=day <= 12 and month <= 12 and day != month)
 
     def _build(self, year: int, month: int, day: int, fmt: str) -> Parsed:
         try:
@@ -388,7 +386,7 @@ class DateReader:
             "month and year only: read as the 1st of the month (the earliest day, so nothing "
             "is judged current for longer than it can have been)",
         )
-        return attrs.evolve(parsed, notes=(warning,))
+        return parsed._replace(notes=(warning,))
 
     def _checked(self, found: dt.date, fmt: str) -> Parsed:
         if not _EARLIEST <= found <= _LATEST:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -43,9 +43,8 @@ class Note:
     message: str
 
 
-@attrs.frozen
-class Parsed:
-    """The result of reading a cell.
+class Parsed(NamedTuple):
+    """The result of reading a cell (a named tuple: one is made for most distinct cells).
 
     ``value`` is the parsed value, or ``None``; ``mark`` is set when the cell held a mark;
     ``rejected`` when the cell had content that could not be imported. ``fmt`` names the date

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
@@ -222,8 +223,22 @@ class Origin:
     header: str | None = None
     detail: str | None = None
 
+    @property
+    def ref(self) -> str | None:
+        """The cell in A1 notation, with its sheet: ``E3``, ``Staff!E3``, ``'Governors &
+        Trustees'!E3``."""
+        if self.cell is None:
+            return None
+        if self.sheet is None:
+            return self.cell
+        sheet = self.sheet if self.sheet.replace("_", "").isalnum() else f"'{self.sheet}'"
+        return f"{sheet}!{self.cell}"
+
     def to_data(self) -> dict[str, Any]:
-        """As JSON-ready data (empty parts omitted)."""
+        """As JSON-ready data: a cell is its reference and raw text (its header is in the
+        provenance's column table); anything else says where it came from."""
+        if self.source == "cell":
+            return {"cell": self.ref, "raw": self.raw}
         return {k: v for k, v in attrs.asdict(self).items() if v is not None}
 
     def to_origin(self) -> Origin:
@@ -249,26 +264,44 @@ class Provenance:
 
     source: Mapping[str, Any]
     entries: Mapping[str, Mapping[str, tuple[Traced, ...]]]
+    columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
 
     def origins(self, record_id: str) -> dict[str, tuple[Origin, ...]]:
         """Where each field of one record came from (empty for a record not imported)."""
         fields = self.entries.get(record_id, {})
         return {f: tuple(t.to_origin() for t in traced) for f, traced in sorted(fields.items())}
 
-    def to_data(self, **extra: Any) -> dict[str, Any]:
-        """The provenance document written beside a bundle (``extra`` adds top-level keys)."""
+    def _record(self, record_id: str) -> dict[str, list[dict[str, Any]]]:
+        fields = self.entries[record_id]
+        return {f: [t.to_origin().to_data() for t in traced] for f, traced in fields.items()}
+
+    def _head(self, extra: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "provenance_format": 1,
             **extra,
             "source": dict(self.source),
-            "records": {
-                rid: {
-                    f: [t.to_origin().to_data() for t in traced]
-                    for f, traced in sorted(fields.items())
-                }
-                for rid, fields in sorted(self.entries.items())
-            },
+            "columns": {sheet: dict(letters) for sheet, letters in self.columns.items()},
         }
+
+    def to_data(self, **extra: Any) -> dict[str, Any]:
+        """The provenance document written beside a bundle (``extra`` adds top-level keys):
+        ``columns`` gives each sheet's headers by column letter (``""`` for a CSV file), and
+        ``records`` each record's fields' origins."""
+        return {
+            **self._head(extra),
+            "records": {rid: self._record(rid) for rid in sorted(self.entries)},
+        }
+
+    def chunks(self, **extra: Any) -> Iterator[str]:
+        """The same document as JSON text, one record a line, built a record at a time: the
+        provenance of 100,000 rows is written without ever holding it all."""
+        head = json.dumps(self._head(extra), sort_keys=True, ensure_ascii=False)
+        yield head[:-1] + ',"records":{\n'
+        last = len(self.entries) - 1
+        for i, rid in enumerate(sorted(self.entries)):
+            record = json.dumps(self._record(rid), sort_keys=True, ensure_ascii=False)
+            yield json.dumps(rid, ensure_ascii=False) + ":" + record + (",\n" if i < last else "\n")
+        yield "}}\n"
 
 
 @attrs.frozen

@@ -859,7 +859,11 @@ def _finish(
         "provider_file": provider_file.source,
         "as_of": as_of.isoformat() if as_of else None,
     }
-    provenance = Provenance({k: v for k, v in source.items() if v is not None}, origins)
+    columns = {
+        run.name or "": {letter: header for letter, header in sorted(run.headers.items())}
+        for run in runs
+    }
+    provenance = Provenance({k: v for k, v in source.items() if v is not None}, origins, columns)
     summary = summarise(
         outcomes,
         tuple(reports),

@@ -680,3 +680,49 @@ def test_the_how_to_guide_python_runs(
     assert (
         capsys.readouterr().out.splitlines()[0].startswith("43 [\"B43 'Surname': names a company")
     )
+
+
+def test_the_less_common_columns_become_evidence() -> None:
+    result = csv_import(
+        "Name,Previous names,Staff type,Start date,Regulated activity,DBS level,DBS date,"
+        "Status check date,Status check result,Right to work,Visa expiry,Qualification held,"
+        "Qualifications checked,Last updated,Volunteer risk assessment,LADO notified\n"
+        "Alex Smith,Jones; Brown,Staff,01/09/2020,Y,Enhanced,20/08/2020,01/09/2023,No change,"
+        "15/08/2020,31/03/2027,QTS,16/08/2020,01/11/2026,02/09/2020,Y\n"
+    )
+    (alex,) = result.bundle.people
+    assert alex.previous_names == ("Jones", "Brown")
+    us = alex.update_service
+    assert us is not None
+    assert us.subscribed_on is None
+    (status,) = us.status_checks
+    assert (status.checked_on, status.result.value, status.dbs_check_id) == (
+        dt.date(2023, 9, 1),
+        "current_clear",
+        "p-r2:dbs",
+    )
+    rtw = alex.right_to_work
+    assert rtw is not None
+    assert (rtw.time_limited, rtw.permission_expires_on) == (True, dt.date(2027, 3, 31))
+    (qual,) = alex.qualification_checks
+    assert (qual.qualification, qual.checked_on) == ("QTS", dt.date(2020, 8, 16))
+    assert alex.record_updated_on == dt.date(2026, 11, 1)
+    (risk,) = alex.risk_assessments
+    assert (risk.kind.value, risk.completed_on) == ("volunteer", dt.date(2020, 9, 2))
+    (lado,) = alex.lado_notifications
+    assert lado.notified_on is None
+    assert messages(result) == [
+        "P2 'LADO notified': recorded as done ('Y', a tick, 'on file') but not dated (got 'Y')"
+    ]
+
+
+def test_a_status_check_without_a_result_is_reported_not_guessed() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,Regulated activity,DBS level,DBS date,Status check date\n"
+        "Alex Smith,Staff,01/09/2020,Y,Enhanced,20/08/2020,01/09/2023\n"
+    )
+    assert result.bundle.people[0].update_service is None
+    assert messages(result) == [
+        "G2 'Status check date': Update Service status check without a result: not imported "
+        "(got '01/09/2023')"
+    ]

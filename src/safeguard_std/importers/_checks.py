@@ -191,36 +191,24 @@ class CheckReader(DbsReader):
         return tuple(out)
 
     def _risk_assessments(self) -> tuple[RiskAssessment, ...]:
-        found: dict[str, tuple[RiskAssessmentKind, dt.date | None, Value | None]] = {}
         if "risk_assessment" not in self.ctx.groups:
             return ()
+        # (kind, date, value, the field its date came from), one per kind
+        found: dict[RiskAssessmentKind, tuple[dt.date | None, Value | None, str]] = {}
         for kind, base in self.ctx.risks:
             done, on, value = self.check_date(f"{base}.completed_on")
             if done:
-                found[kind.value] = (kind, on, value)
-        done, on, value = self.check_date("risk_assessment.completed_on")
-        kind_value = self.plain("risk_assessment.kind")
-        if done and kind_value is None:
-            self.warn(
-                "risk_assessment.no_kind",
-                "risk assessment not imported: what it was for is not recorded (add a 'Risk "
-                "assessment type' column)",
-                value.cell if value else None,
-            )
-        elif done and kind_value is not None:
-            found.setdefault("generic", (kind_value.value, on, value))
+                found[kind] = (on, value, f"{base}.completed_on")
+        generic = self._generic_risk_assessment(found)
         shared_generic = self.plain("risk_assessment.shared_with_lado_on")
         out: list[RiskAssessment] = []
-        for key, (kind, on, value) in sorted(found.items()):
+        for kind, (on, value, field) in sorted(found.items()):
             rid = f"{self.person_id}:risk_assessment:{kind.value}"
-            if any(r.id == rid for r in out):
-                continue
             fields: dict[str, Any] = {"id": rid, "kind": kind, "completed_on": on}
             shared = self.plain(f"risk_assessment.{kind.value}.shared_with_lado_on")
-            if shared is None and shared_generic is not None:
-                only = len(found) == 1 or key == "generic"
-                if only or kind is RiskAssessmentKind.DBS_DISCLOSURE:
-                    shared, shared_generic = shared_generic, None
+            attach = len(found) == 1 or kind in (generic, RiskAssessmentKind.DBS_DISCLOSURE)
+            if shared is None and shared_generic is not None and attach:
+                shared, shared_generic = shared_generic, None
             if shared is not None and on is not None and shared.value < on:
                 self.warn(
                     "risk_assessment.shared_before_completed",
@@ -233,7 +221,7 @@ class CheckReader(DbsReader):
                 fields["shared_with_lado_on"] = shared.value
                 self.record(rid, "shared_with_lado_on", shared)
             if on is None:
-                self._undated("risk assessment", f"risk_assessment.{kind.value}.completed_on")
+                self._undated("risk assessment", field)
             self.record(rid, "completed_on", value)
             out.append(RiskAssessment(**fields))
         if shared_generic is not None:
@@ -244,6 +232,36 @@ class CheckReader(DbsReader):
                 shared_generic.cell,
             )
         return tuple(out)
+
+    def _generic_risk_assessment(
+        self, found: dict[RiskAssessmentKind, tuple[dt.date | None, Value | None, str]]
+    ) -> RiskAssessmentKind | None:
+        """A "Risk assessment" column whose kind another column ("Risk assessment type") gives."""
+        field = "risk_assessment.completed_on"
+        done, on, value = self.check_date(field)
+        if not done:
+            return None
+        kind_value = self.plain("risk_assessment.kind")
+        cell = value.cell if value else None
+        if kind_value is None:
+            self.warn(
+                "risk_assessment.no_kind",
+                "risk assessment not imported: what it was for is not recorded (add a 'Risk "
+                "assessment type' column)",
+                cell,
+            )
+            return None
+        kind: RiskAssessmentKind = kind_value.value
+        if kind in found:
+            self.warn(
+                "risk_assessment.twice",
+                f"a second {kind.value.replace('_', ' ')} risk assessment on the row: not "
+                "imported (the record holds one of each kind per person)",
+                cell,
+            )
+            return None
+        found[kind] = (on, value, field)
+        return kind
 
     def _lado(self) -> tuple[LadoNotification, ...]:
         if not self.ctx.has("lado.notified_on"):

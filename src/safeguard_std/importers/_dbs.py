@@ -86,7 +86,7 @@ class DbsReader(RowReader):
         if disclosure is not None:
             fields["disclosure"] = disclosure.value
             self.record(rid, "disclosure", disclosure)
-        if issued is None and done and self._update_service_from_issue is None:
+        if issued is None and self._update_service_from_issue is None:
             self._undated("DBS certificate", "dbs.issued_on")
         self._copy_kept()
         return DbsCheck(**fields)

@@ -345,4 +345,8 @@ class RowReader:
             self.record(rid, name, value)
 
     def _undated(self, what: str, field: str) -> None:
+        """A record with no date, unless its date cell was already reported (a tick, a refused
+        value, a pending mark): one problem, one message."""
+        if any(issue.field == field for issue in self.issues):
+            return
         self.warn("check.undated", f"{what} recorded without a date", field=field)

@@ -104,6 +104,11 @@ def where(name: str, case: str) -> str:
 
 UNDATED = "recorded as done ('Y', a tick, 'on file') but not dated"
 PENDING = "marked pending ('TBC', 'awaited', ...): not evidence of a completed check"
+ORPHAN = (
+    "not imported: the row records nothing for this to belong to (its check or date is blank, "
+    "or was not imported)"
+)
+PARTNERSHIP = "Dorset Safeguarding Children Partnership"
 AMBIGUOUS = (
     "day and month could be either way round, in a column that mixes date formats: read the "
     "UK way (day/month), as {}"
@@ -191,7 +196,11 @@ CASES: dict[str, Expected] = {
     ),
     "no_year": (
         "imported_with_warnings",
-        [("date.no_year", "Safeguarding training", "a date without a year", "Sept")],
+        [
+            ("date.no_year", "Safeguarding training", "a date without a year", "Sept"),
+            # The training date was refused, so its provider has no record to belong to.
+            ("cell.not_imported", "Training provider", ORPHAN, PARTNERSHIP),
+        ],
     ),
     "invalid_date": (
         "imported_with_warnings",
@@ -427,6 +436,7 @@ CASES: dict[str, Expected] = {
         [
             ("check.pending", "DBS date", PENDING, "TBC"),
             ("check.pending", "Barred list check", PENDING, "TBC"),
+            ("cell.not_imported", "Training provider", ORPHAN, PARTNERSHIP),
         ],
     ),
     "end_before_start": (

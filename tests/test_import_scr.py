@@ -726,3 +726,22 @@ def test_a_status_check_without_a_result_is_reported_not_guessed() -> None:
         "G2 'Status check date': Update Service status check without a result: not imported "
         "(got '01/09/2023')"
     ]
+
+
+def test_a_cell_with_nothing_to_belong_to_is_reported_never_dropped() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,Regulated activity,DBS seen by,Safeguarding training,"
+        "Training provider,Risk assessment type,Qualifications checked by\n"
+        "Alex Smith,Staff,01/09/2020,Y,AB,,DSCP,Volunteer,CD\n"
+    )
+    orphan = (
+        "not imported: the row records nothing for this to belong to (its check or date is "
+        "blank, or was not imported)"
+    )
+    assert [(i.header, i.message) for i in result.rows[0].issues] == [
+        ("DBS seen by", orphan),
+        ("Training provider", orphan),
+        ("Risk assessment type", orphan),
+        ("Qualifications checked by", orphan),
+    ]
+    assert result.rows[0].status is RowStatus.IMPORTED_WITH_WARNINGS

@@ -261,6 +261,7 @@ class CheckReader(DbsReader):
             )
             return None
         found[kind] = (on, value, field)
+        self.record(f"{self.person_id}:risk_assessment:{kind.value}", "kind", kind_value)
         return kind
 
     def _lado(self) -> tuple[LadoNotification, ...]:

@@ -53,6 +53,7 @@ class DbsReader(RowReader):
         if not exists:
             return None
         if not level:
+            self.covered("dbs.")
             self.warn(
                 "dbs.no_level",
                 "DBS check not imported: its level (basic, standard or enhanced) is not "

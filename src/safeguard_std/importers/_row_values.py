@@ -183,6 +183,9 @@ class RowReader:
         self.person_id = ""
         self._role_value: Value | None = None
         self._update_service_from_issue: Value | None = None
+        # Cells that became evidence or were reported: whatever is left over is reported at
+        # the end, so no cell is ever dropped without a word (ids: cells are not hashable).
+        self.accounted: set[int] = set()
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -196,6 +199,7 @@ class RowReader:
     ) -> None:
         """Record an issue at a cell (or at the row)."""
         if cell is not None:
+            self.accounted.add(id(cell))
             spec = FIELDS.get(cell.column.field)
             self.issues.append(
                 Issue(
@@ -230,6 +234,8 @@ class RowReader:
     def record(self, record_id: str, field: str, value: Value | None) -> None:
         """Remember where a record's field came from."""
         if value is not None:
+            if value.cell is not None:
+                self.accounted.add(id(value.cell))
             entry = self.origins.get(record_id)
             if entry is None:
                 self.origins[record_id] = {field: (value,)}
@@ -239,7 +245,27 @@ class RowReader:
     def record_all(self, record_id: str, field: str, values: tuple[Value, ...]) -> None:
         """Remember the several values a field was built from (a name from two columns)."""
         if values:
+            self.accounted.update(id(v.cell) for v in values if v.cell is not None)
             self.origins.setdefault(record_id, {})[field] = values
+
+    def covered(self, prefix: str) -> None:
+        """Count the cells of every field starting ``prefix`` as reported (a message about
+        their whole record, such as "DBS check not imported", has said what became of them)."""
+        for field, cells in self.cells.items():
+            if field.startswith(prefix):
+                self.accounted.update(id(c) for c in cells)
+
+    def leftovers(self) -> None:
+        """Report every cell that neither became evidence nor was reported."""
+        for cells in self.cells.values():
+            for cell in cells:
+                if id(cell) not in self.accounted:
+                    self.warn(
+                        "cell.not_imported",
+                        "not imported: the row records nothing for this to belong to (its "
+                        "check or date is blank, or was not imported)",
+                        cell,
+                    )
 
     # -- reading values ------------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ class RowBuilder(CheckReader):
         if updated:
             person_fields["record_updated_on"] = updated.value
             self.record(pid, "record_updated_on", updated)
+        self.leftovers()
         try:
             return Person(**person_fields)
         except (ValueError, TypeError) as exc:  # a model rule this builder did not foresee

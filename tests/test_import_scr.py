@@ -745,3 +745,16 @@ def test_a_cell_with_nothing_to_belong_to_is_reported_never_dropped() -> None:
         ("Qualifications checked by", orphan),
     ]
     assert result.rows[0].status is RowStatus.IMPORTED_WITH_WARNINGS
+
+
+def test_spreadsheet_error_values_are_refused_in_any_column() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,Regulated activity,DBS level,DBS date\n"
+        "Alex Smith,Staff,#REF!,#N/A,Enhanced,#VALUE!\n"
+    )
+    assert [(i.header, i.code, i.shown_raw()) for i in result.rows[0].issues] == [
+        ("Start date", "cell.excel_error", "#REF!"),
+        ("Regulated activity", "cell.excel_error", "#N/A"),
+        ("DBS date", "cell.excel_error", "#VALUE!"),
+        (None, "engagement.no_start", None),
+    ]

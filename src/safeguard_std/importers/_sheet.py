@@ -20,7 +20,7 @@ from safeguard_std.importers._dates import FORMAT_NAMES, DateReader
 from safeguard_std.importers._fields import FIELDS, Kind, group_of
 from safeguard_std.importers._headers import Column, HeaderPlan, plan_sheet
 from safeguard_std.importers._mapping import ScrMapping, read_default
-from safeguard_std.importers._parsed import Mark, Parsed, Severity
+from safeguard_std.importers._parsed import Mark, Parsed, Severity, reject
 from safeguard_std.importers._result import (
     ColumnReport,
     ColumnStatus,
@@ -32,7 +32,14 @@ from safeguard_std.importers._result import (
 )
 from safeguard_std.importers._rows import Cell, RowBuilder, RowContext, Value, sheet_records
 from safeguard_std.importers._tables import Sheet
-from safeguard_std.importers._values import BOARD, READERS, Reader, cell_text, role_type_of_words
+from safeguard_std.importers._values import (
+    BOARD,
+    EXCEL_ERRORS,
+    READERS,
+    Reader,
+    cell_text,
+    role_type_of_words,
+)
 
 __all__ = ["SheetRow", "SheetRun", "row_status"]
 
@@ -93,6 +100,9 @@ def _cached(reader: Reader) -> Reader:
         return hit
 
     return read
+
+
+_EXCEL_ERROR = reject("cell.excel_error", "a spreadsheet error value, not data")
 
 
 def _lazy(value: object) -> Parsed:
@@ -347,7 +357,10 @@ class SheetRun:
                 continue
             letter = column.letter
             self.used[letter] += 1
-            parsed = readers[letter](raw)
+            if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
+                parsed = _EXCEL_ERROR
+            else:
+                parsed = readers[letter](raw)
             cell = Cell(column, raw, parsed)
             if parsed.notes:
                 self.problems[letter] += 1

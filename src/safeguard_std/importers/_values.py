@@ -31,6 +31,7 @@ from safeguard_std.importers._parsed import Mark, Note, Parsed, Severity, note, 
 
 __all__ = [
     "BOARD",
+    "EXCEL_ERRORS",
     "READERS",
     "DocumentReading",
     "Reader",
@@ -69,12 +70,12 @@ def cell_text(value: object) -> str:
 
 def _text(value: object) -> Parsed:
     text = cell_text(value)
-    if text.startswith("#") and text.upper() in _EXCEL_ERRORS:
+    if text.startswith("#") and text.upper() in EXCEL_ERRORS:
         return reject("cell.excel_error", "a spreadsheet error value, not data")
     return Parsed(value=text)
 
 
-_EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"}
+EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"}
 
 _COMPANY = re.compile(
     r"\b(ltd|limited|plc|llp|llc|inc|cic|co|company|services|solutions|contractors|"

@@ -178,7 +178,6 @@ NOT_MODELLED: Mapping[str, str] = {
     "qts": "holding QTS is a qualification, not a check; map the column to "
     "qualifications.checked_on if it records that QTS was checked",
     "photo": "photographs are not evidence in the model",
-    "notes": "free-text notes are not evidence",
 }
 
 

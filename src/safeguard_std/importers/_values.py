@@ -53,14 +53,14 @@ def normalise(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).replace("'", "").split())
 
 
-_ODD_SPACE = ("  ", "\u00a0", "\n", "\t", "\r")
+_ODD_SPACES = re.compile(r"  |[\u00a0\n\t\r]")
 
 
 def cell_text(value: object) -> str:
     """A cell as text the way a person would read it (``1001.0`` is ``1001``)."""
     if type(value) is str:
         text = value.strip()
-        if not any(s in text for s in _ODD_SPACE):
+        if not _ODD_SPACES.search(text):
             return text
         return " ".join(text.replace("\u00a0", " ").split())
     if isinstance(value, float) and value.is_integer():

@@ -157,7 +157,7 @@ def _names(kinds: frozenset[PolicyKind]) -> str:
 
 @rule_kind(
     "policy_current",
-    subjects=_PROVIDER,
+    subjects=[SubjectType.PROVIDER, SubjectType.POLICY],
     parameters={
         "required": ["policies"],
         "properties": {
@@ -171,14 +171,20 @@ def _names(kinds: frozenset[PolicyKind]) -> str:
 def policy_current(spec: RuleSpec) -> Check:
     """A policy of one of ``policies`` (standalone, or a section of another policy) exists and is
     in date: its last review or approval plus ``review_period`` has not passed, nor has its own
-    next review date. ``due_on`` is the earlier of the two."""
+    next review date. ``due_on`` is the earlier of the two. On a ``policy`` subject, each policy
+    of those kinds is judged on its own (others are not applicable)."""
     kinds = _kinds(spec)
     period = period_param(spec, "review_period") if "review_period" in spec.params else None
     need_next = bool(spec.params.get("require_next_review_date", False))
     need_approval = bool(spec.params.get("require_approval", False))
 
-    def check(_provider: object, ctx: EvaluationContext) -> Outcome:
-        found = find_policies(ctx.bundle, kinds)
+    def check(subject: object, ctx: EvaluationContext) -> Outcome:
+        if isinstance(subject, PolicyDocument):
+            if subject.kind not in kinds and not subject.includes & kinds:
+                return outcome(Status.NOT_APPLICABLE, f"not a {_names(kinds)} policy")
+            found = [subject]
+        else:
+            found = find_policies(ctx.bundle, kinds)
         if not found:
             return outcome(Status.NOT_MET, f"no {_names(kinds)} policy is recorded")
         policy = latest(found, lambda p: p.last_review) or min(found, key=lambda p: p.id)

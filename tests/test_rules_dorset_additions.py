@@ -258,13 +258,23 @@ def test_record_updated_messages_and_future_changes() -> None:
     assert judge(UPDATED, bundle, D(2024, 3, 8)).message == (
         "record last updated on 2024-02-20, before a change on 2024-02-29; it was due by 2024-03-07"
     )
-    # The change has not happened yet on as_of; only the engagement start (2020) counts.
+    # The check has not happened yet on as_of, and a start date is not a change.
     early = judge(UPDATED, bundle, D(2024, 2, 21))
-    assert (early.status, early.evidence) == (Status.MET, ("e-1",))
-    # A current person always has one change: the start of their engagement.
-    bare = judge(UPDATED, make_bundle(), D(2024, 1, 1))
-    assert (bare.status, bare.message, bare.evidence) == (
+    assert (early.status, early.message) == (
+        Status.NOT_APPLICABLE,
+        "the record holds no dated change",
+    )
+    # A leaving date is a change the record must show.
+    leaver = make_bundle(
+        engagements=[
+            {"id": "e-1", "role_type": "employee", "start_on": "2020-01-06", "end_on": "2024-03-31"}
+        ],
+        record_updated_on="2024-03-01",
+    )
+    late = judge(UPDATED, leaver, D(2024, 3, 31))
+    assert (late.status, late.evidence, late.due_on) == (Status.MET, ("e-1",), D(2024, 4, 7))
+    missing = judge(UPDATED, make_bundle(identity_check=identity), D(2024, 3, 8))
+    assert (missing.status, missing.message) == (
         Status.INSUFFICIENT_EVIDENCE,
         "the record does not say when it was last updated",
-        ("e-1",),
     )

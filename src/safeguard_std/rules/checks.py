@@ -430,12 +430,11 @@ def record_fields_present(spec: RuleSpec) -> Check:
 
 
 def _changes(person: Person) -> list[tuple[dt.date, str]]:
-    """Dated changes the staff record holds (2.4 and 2.5 of the Dorset standard: engagement,
+    """Dated changes the staff record holds (2.4 and 2.5 of the Dorset standard: a leaving date,
     identity, right to work, qualifications, DBS, suitability checks, references, risk
-    assessments), with the id of the record each comes from. Training is kept elsewhere."""
-    out: list[tuple[dt.date | None, str]] = []
-    for e in person.engagements:
-        out += [(e.start_on, e.id), (e.end_on, e.id)]
+    assessments), with the id of the record each comes from. A start date is not a change: the
+    record is completed before someone starts. Training is kept elsewhere."""
+    out: list[tuple[dt.date | None, str]] = [(e.end_on, e.id) for e in person.engagements]
     if person.identity_check is not None:
         out.append((person.identity_check.checked_on, person.identity_check.id))
     if person.right_to_work is not None:
@@ -460,8 +459,8 @@ def _changes(person: Person) -> list[tuple[dt.date, str]]:
 )
 def record_updated(spec: RuleSpec) -> Check:
     """The person's record was updated (``record_updated_on``) on or after the latest change it
-    holds that is dated on or before ``as_of`` (a start or end of engagement, a check, a
-    reference, a risk assessment), or that change is no more than ``within`` old: ``due_on`` is
+    holds that is dated on or before ``as_of`` (a check, a reference, a risk assessment, the end
+    of an engagement), or that change is no more than ``within`` old: ``due_on`` is
     the change plus ``within``. A record that does not say when it was updated is
     insufficient_evidence."""
     within = period_param(spec, "within")

@@ -435,3 +435,16 @@ def test_the_documented_council_layer_loads_and_changes_what_it_says(tmp_path: P
     assert strict.requirement("DOR-4.1").rule.kind == "recent_record"
     assert strict.requirement("DOR-1.2.2a").modality.value == "must"
     assert len(strict.requirements) == 104
+
+
+def test_docs_table_rows_match_the_pack(packs: dict[str, Pack]) -> None:
+    table = (ROOT / "docs" / "packs" / "dorset.md").read_text(encoding="utf-8")
+    row = re.compile(
+        r"^\| ([^|]+) \| `(DOR-[^`]+)`[^|]* \| ([^|]+) \| (must|should|recommended) \|"
+    )
+    rows = {m[2]: (m[1], m[3], m[4]) for line in table.splitlines() if (m := row.match(line))}
+    assert len(rows) == 104
+    for rid, (citation, title, modality) in rows.items():
+        pack = packs["2023"] if rid not in NEW_IN_2024 else packs["2024"]
+        req = pack.requirement(rid)
+        assert (citation, title, modality) == (req.citation, req.title, req.modality.value), rid

@@ -37,7 +37,14 @@ _PERSON = [SubjectType.PERSON]
 _LEVELS = {DbsLevel.BASIC: 0, DbsLevel.STANDARD: 1, DbsLevel.ENHANCED: 2}
 _CHECKS = ("dbs", "identity", "right_to_work", "qualifications", "suitability")
 _OPTIONS: dict[str, set[str]] = {
-    "dbs": {"level", "barred_list_children", "workforce", "jurisdictions", "require_date"},
+    "dbs": {
+        "level",
+        "barred_list_children",
+        "workforce",
+        "jurisdictions",
+        "require_date",
+        "require_certificate_number",
+    },
     "identity": {"require_photo", "require_address", "require_checked_by", "require_date"},
     "right_to_work": {"require_checked_by", "require_date"},
     "qualifications": {"require_checked_by"},
@@ -110,6 +117,16 @@ def _dbs_present(spec: RuleSpec) -> Check:
             return outcome(
                 Status.NOT_MET, "the date of the DBS check is not recorded", evidence=ev, **facts
             )
+        if params.get("require_certificate_number"):
+            # Whether a number is recorded, never the number: it is personal data.
+            facts["certificate_number_recorded"] = bool(best.certificate_number)
+            if not best.certificate_number:
+                return outcome(
+                    Status.NOT_MET,
+                    "the certificate number of the DBS check is not recorded",
+                    evidence=ev,
+                    **facts,
+                )
         return outcome(Status.MET, f"{best.level.value} DBS check recorded", evidence=ev, **facts)
 
     return check
@@ -236,12 +253,14 @@ _PRESENT = {
             "require_address": {"type": "boolean"},
             "require_checked_by": {"type": "boolean"},
             "require_date": {"type": "boolean"},
+            "require_certificate_number": {"type": "boolean"},
         },
     },
 )
 def check_present(spec: RuleSpec) -> Check:
     """A check is recorded for the person, at the required level and with the required details
-    (for DBS: level, children's barred list, workforce; for identity: photographic and address
+    (for DBS: level, children's barred list, workforce, issue date (``require_date``) and
+    certificate number (``require_certificate_number``); for identity: photographic and address
     documents, who checked and when; for qualifications: every required one checked)."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]

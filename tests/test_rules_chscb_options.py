@@ -190,3 +190,50 @@ def test_findings_from_the_option_serialise() -> None:
     )
     (finding,) = out["findings"]
     assert finding["facts"] == {"first_due_on": "2026-02-28"}
+
+
+MEETINGS = {
+    "kind": "every_record",
+    "records": "monitoring_meetings",
+    "require": {"safeguarding_discussed": True},
+    "up_to_as_of": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("as_of", "status"),
+    [(D(2026, 7, 13), Status.MET), (D(2026, 7, 14), Status.NOT_MET)],
+)
+def test_meetings_after_as_of_are_not_judged(as_of: dt.date, status: Status) -> None:
+    meetings = [
+        {"id": "mm-1", "held_on": "2026-04-14", "safeguarding_discussed": True},
+        {"id": "mm-2", "held_on": "2026-07-14", "safeguarding_discussed": False},
+    ]
+    bundle = make_bundle(_contract(monitoring_meetings=meetings))
+    finding = judge(MEETINGS, bundle, as_of, subject="contract")
+    assert finding.status is status
+    assert finding.evidence == (("mm-1",) if as_of < D(2026, 7, 14) else ("mm-1", "mm-2"))
+
+
+def test_without_up_to_as_of_every_meeting_is_judged() -> None:
+    meetings = [{"id": "mm-2", "held_on": "2026-07-14", "safeguarding_discussed": False}]
+    bundle = make_bundle(_contract(monitoring_meetings=meetings))
+    rule = {k: v for k, v in MEETINGS.items() if k != "up_to_as_of"}
+    assert judge(rule, bundle, D(2026, 1, 1), subject="contract").status is Status.NOT_MET
+    finding = judge(MEETINGS, bundle, D(2026, 1, 1), subject="contract")
+    assert (finding.status, finding.message) == (
+        Status.INSUFFICIENT_EVIDENCE,
+        "no monitoring meetings recorded",
+    )
+
+
+def test_up_to_as_of_needs_dated_records() -> None:
+    rule = {
+        "kind": "every_record",
+        "records": "contract_metrics",
+        "require": {"topic": "safeguarding"},
+        "up_to_as_of": True,
+    }
+    with pytest.raises(PackError) as err:
+        make_pack({"rule": rule, "subject": "contract"})
+    assert "records 'contract_metrics' have no date; 'up_to_as_of' does not apply" in str(err.value)

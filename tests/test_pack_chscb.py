@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -79,6 +81,29 @@ def test_every_requirement_is_cited_quoted_and_read() -> None:
         assert req.reading, req.id
         assert req.reading.strip(), req.id
         assert req.severity in {"major", "critical"}, req.id
+
+
+SOURCE = FOLDER / "source.txt"
+_ELISION = re.compile(r"\[[^\]]*\]|\.\.\.")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("**", "").split())
+
+
+def test_stored_source_is_the_text_the_pack_cites() -> None:
+    assert PACK.source is not None
+    assert hashlib.sha256(SOURCE.read_bytes()).hexdigest() == PACK.source.sha256
+
+
+@pytest.mark.parametrize("requirement", _requirements())
+def test_quoted_text_is_verbatim_from_the_source(requirement: str) -> None:
+    # "[...]" and "..." mark elisions, "[words]" a reader's insertion: every other run of words
+    # must appear in the source as written (bold markers and line breaks aside).
+    source = _plain(SOURCE.read_text(encoding="utf-8"))
+    fragments = [_plain(f).strip(" ,") for f in _ELISION.split(PACK.requirement(requirement).text)]
+    missing = [f for f in fragments if len(f) >= 3 and f not in source]
+    assert missing == []
 
 
 def test_items_bind_the_commissioner_and_appendix_a_the_provider() -> None:

@@ -44,6 +44,7 @@ _OPTIONS: dict[str, set[str]] = {
         "jurisdictions",
         "require_date",
         "require_seen_by",
+        "require_certificate_number",
     },
     "identity": {
         "require_photo",
@@ -134,6 +135,16 @@ def _dbs_present(spec: RuleSpec) -> Check:
                 missing=unseen,
                 **facts,
             )
+        if params.get("require_certificate_number"):
+            # Whether a number is recorded, never the number: it is personal data.
+            facts["certificate_number_recorded"] = bool(best.certificate_number)
+            if not best.certificate_number:
+                return outcome(
+                    Status.NOT_MET,
+                    "the certificate number of the DBS check is not recorded",
+                    evidence=ev,
+                    **facts,
+                )
         return outcome(Status.MET, f"{best.level.value} DBS check recorded", evidence=ev, **facts)
 
     return check
@@ -264,15 +275,17 @@ _PRESENT = {
             "require_date": {"type": "boolean"},
             "require_seen_by": {"type": "boolean"},
             "require_documents": {"type": "boolean"},
+            "require_certificate_number": {"type": "boolean"},
         },
     },
 )
 def check_present(spec: RuleSpec) -> Check:
     """A check is recorded for the person, at the required level and with the required details
-    (for DBS: level, children's barred list, workforce, issue date, and with
-    ``require_seen_by`` when and by whom the certificate was seen; for identity: photographic and
-    address documents, the documents seen (``require_documents``), who checked and when; for
-    qualifications: every required one checked)."""
+    (for DBS: level, children's barred list, workforce, issue date (``require_date``),
+    certificate number (``require_certificate_number``), and with ``require_seen_by`` when and by
+    whom the certificate was seen; for identity: photographic and address documents, the
+    documents seen (``require_documents``), who checked and when; for qualifications: every
+    required one checked)."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]
     if extra:

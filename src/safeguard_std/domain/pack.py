@@ -1,8 +1,8 @@
 """Standard packs: one board's standard at one edition, as typed values.
 
 A :class:`Pack` here is always *resolved*: layering (``extends``, ``includes``,
-``set_parameters``, ``exclude``, ``alter``) has been applied by the loader and every requirement records which layer each of its
-fields came from. The evaluator only ever sees resolved packs.
+``set_parameters``, ``exclude``, ``alter``) has been applied by the loader and every requirement
+records which layer each of its fields came from. The evaluator only ever sees resolved packs.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from safeguard_std.domain.pack import Modality, Pack
 from safeguard_std.packs import PackCatalog, bundled_catalog
 from safeguard_std.packtests import case_files, load_cases
 from safeguard_std.serialization import pack_to_data
+from tests.conftest import ROOT
 
 EDITIONS = ("2024", "2025")
 PARAGRAPH = re.compile(r"^(¶\d+(-\d+)?(, ¶\d+(-\d+)?)*|Annex [A-F] \(.+\))$")
@@ -137,3 +138,13 @@ def test_the_editions_differ_in_data_a_diff_can_show(catalog: PackCatalog) -> No
     # Nothing a rule judges changed: the rules and parameters are the same in both editions.
     assert [r["rule"] for r in old["requirements"]] == [r["rule"] for r in new["requirements"]]
     assert old["parameters"] == new["parameters"]
+
+
+def test_pack_page_lists_every_requirement_with_its_paragraphs(catalog: PackCatalog) -> None:
+    page = (ROOT / "docs" / "packs" / "kcsie.md").read_text()
+    for req in catalog.resolve("kcsie@2025").requirements:
+        cited = req.metadata["paragraphs"]
+        cells = [cited[e] or "not confirmed" for e in EDITIONS]
+        (row,) = [line for line in page.splitlines() if line.startswith(f"| `{req.id}` |")]
+        assert row.startswith(f"| `{req.id}` | {req.title} |"), req.id
+        assert f"| {cells[0]} | {cells[1]} |" in row, req.id

@@ -295,3 +295,22 @@ def test_gate_true_judges_the_included_layer(catalog: PackCatalog) -> None:
     pack = catalog.resolve("board@1", as_of=FIRST_2025)
     education = evaluate(pack, bundle, as_of=FIRST_2025)
     assert any(f.status is Status.MET for f in education.findings if ":" in f.requirement_id)
+
+
+def test_an_attestation_under_the_namespaced_id_wins(catalog: PackCatalog) -> None:
+    bundle = load_evidence(ACADEMY)
+    namespaced = attrs.evolve(
+        bundle.attestations[0],
+        id="att-ns",
+        requirement_id="kcsie:KCSIE-VOLUNTEER-RISK-ASSESSMENT",
+        outcome="not_met",
+    )
+    both = attrs.evolve(bundle, attestations=(*bundle.attestations, namespaced))
+    pack = catalog.resolve("board@1", as_of=FIRST_2025)
+    (finding,) = [
+        f
+        for f in evaluate(pack, both, as_of=FIRST_2025).findings
+        if f.requirement_id == "kcsie:KCSIE-VOLUNTEER-RISK-ASSESSMENT"
+        and f.subject.id == "p-volunteer"
+    ]
+    assert (finding.status, finding.evidence) == (Status.NOT_MET, ("att-ns",))

@@ -6,8 +6,9 @@ problems at once as one :class:`~safeguard_std.exceptions.PackError`:
 
 1. parse (YAML with positions; duplicate keys and alias bombs refused);
 2. JSON Schema (``schemas/standard-pack.schema.json``), with did-you-mean hints;
-3. layering (``extends``, ``set_parameters``, ``exclude``, ``alter``, ``withdraw``): a target that
-   does not exist, or a requirement id defined twice, is an error;
+3. layering (``extends``, ``includes``, ``set_parameters``, ``exclude``, ``alter``,
+   ``withdraw``): a target that does not exist, or a requirement id defined twice, is an error;
+   an include without an edition takes the edition in force on ``as_of``;
 4. semantics: sections, parameters, predicates on known facts with allowed values, and every
    rule compiled by its kind.
 
@@ -17,6 +18,7 @@ picks the edition in force on a date, and caches resolved packs: a pack is parse
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
@@ -26,12 +28,19 @@ from typing import Any
 
 import attrs
 
+from safeguard_std._inclusion import (
+    SEPARATOR,
+    namespaced_parameters,
+    namespaced_requirement,
+    namespaced_sections,
+)
 from safeguard_std._problems import did_you_mean, schema_problems
 from safeguard_std.documents import Document, DocumentSyntaxError, parse
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
 from safeguard_std.domain.pack import (
     DocumentAliases,
+    Inclusion,
     Pack,
     PackRef,
     Parameter,
@@ -40,6 +49,7 @@ from safeguard_std.domain.pack import (
     Rule,
     Section,
     Source,
+    SubjectType,
 )
 from safeguard_std.domain.predicates import (
     AllOf,
@@ -51,6 +61,8 @@ from safeguard_std.domain.predicates import (
     parse_predicate,
 )
 from safeguard_std.exceptions import (
+    AsOfRequired,
+    InvalidPackRef,
     InvalidPeriod,
     Location,
     PackError,
@@ -117,13 +129,29 @@ def _value(raw: Any) -> ParameterValue:
     return raw
 
 
-class _Resolver:
-    """Builds a resolved :class:`Pack` from a layer and (recursively) the layers it extends."""
+def _unique(*items: str) -> tuple[str, ...]:
+    """Items in first-seen order, each once (a layer reached twice is listed once)."""
+    return tuple(dict.fromkeys(items))
 
-    def __init__(self, catalog: PackCatalog, layer: PackLayer, chain: tuple[PackRef, ...]) -> None:
+
+Choice = tuple[tuple[str, PackRef], ...]
+
+
+class _Resolver:
+    """Builds a resolved :class:`Pack` from a layer and (recursively) the layers it extends and
+    includes; ``as_of`` chooses the edition of every include that names none."""
+
+    def __init__(
+        self,
+        catalog: PackCatalog,
+        layer: PackLayer,
+        chain: tuple[PackRef, ...],
+        as_of: dt.date | None = None,
+    ) -> None:
         self.catalog = catalog
         self.layer = layer
         self.chain = chain
+        self.as_of = as_of
         self.doc = layer.document
         self.problems: list[Problem] = []
         self.label = str(layer.ref)
@@ -138,6 +166,7 @@ class _Resolver:
         params = dict(base.parameters) if base else {}
         docs = dict(base.documents) if base else {}
         sections = {s.id: s for s in base.sections} if base else {}
+        inclusions = self._include(reqs, params, docs, sections)
         for s in data.get("sections", []):
             sections[s["id"]] = Section(id=s["id"], title=s["title"])
         for name, spec in data.get("parameters", {}).items():
@@ -190,7 +219,12 @@ class _Resolver:
             parameters=params,
             documents=docs,
             requirements=tuple(reqs.values()),
-            layers=(*(base.layers if base else ()), self.label),
+            layers=_unique(
+                *(base.layers if base else ()),
+                *(layer for inc in inclusions for layer in inc.layers),
+                self.label,
+            ),
+            includes=(*(base.includes if base else ()), *inclusions),
             path=str(self.layer.document.source),
         )
         self._semantics(pack)
@@ -201,15 +235,101 @@ class _Resolver:
     def _base(self) -> Pack | None:
         target = self.layer.data.get("extends")
         if target is None:
+            if "includes" in self.layer.data:
+                return None  # the included packs are what set_parameters, exclude... change
             for key in ("set_parameters", "exclude", "alter", "withdraw"):
                 if key in self.layer.data:
                     self.fail(f"{key!r} needs 'extends': there is no base pack to change", (key,))
             return None
         try:
-            return self.catalog.resolve(PackRef.parse(target), _chain=self.chain)
+            ref = PackRef.parse(target)
+            # An unpinned base is never chosen by date: the base of an edition is fixed.
+            as_of = self.as_of if ref.edition is not None else None
+            return self.catalog.resolve(ref, as_of=as_of, _chain=self.chain)
+        except AsOfRequired:
+            raise
         except (PackNotFound, ValueError) as exc:
             self.fail(f"cannot extend {target!r}: {exc}", ("extends",))
             return None
+
+    def _include(
+        self,
+        reqs: dict[str, Requirement],
+        params: dict[str, Parameter],
+        docs: dict[str, DocumentAliases],
+        sections: dict[str, Section],
+    ) -> list[Inclusion]:
+        out: list[Inclusion] = []
+        for i, spec in enumerate(self.layer.data.get("includes", [])):
+            where: tuple[str | int, ...] = ("includes", i)
+            included = self._included(spec, where)
+            if included is None:
+                continue
+            namespace = spec.get("namespace", included.id)
+            prefix = namespace + SEPARATOR
+            if any(k.startswith(prefix) for k in (*reqs, *sections, *params)):
+                self.fail(
+                    f"namespace {namespace!r} is already used by another include",
+                    (*where, "namespace" if "namespace" in spec else "pack"),
+                    hint="give this include its own 'namespace'",
+                )
+                continue
+            gate = self._gate(spec, where)
+            for section in namespaced_sections(included, prefix):
+                sections[section.id] = section
+            for param in namespaced_parameters(included, prefix):
+                params[param.name] = param
+            for key, doc in included.documents.items():
+                if key in docs and docs[key] != doc:
+                    self.fail(
+                        f"document {key!r} of {included.ref} differs from the one already "
+                        "defined here",
+                        (*where, "pack"),
+                    )
+                docs.setdefault(key, doc)
+            for req in included.requirements:
+                new = namespaced_requirement(
+                    req, prefix=prefix, included=included, gate=gate, including=self.label
+                )
+                reqs[new.id] = new
+            out.append(
+                Inclusion(
+                    requested=spec["pack"],
+                    ref=included.ref,
+                    namespace=namespace,
+                    applies_when=gate,
+                    layers=included.layers,
+                )
+            )
+        return out
+
+    def _included(self, spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Pack | None:
+        text = spec["pack"]
+        try:
+            ref = PackRef.parse(text)
+            if ref.edition is None:
+                if self.as_of is None:
+                    raise AsOfRequired(self.label, text, self.doc.locate((*where, "pack")))
+                ref = self.catalog.edition_in_force(ref.id, self.as_of)
+            return self.catalog.resolve(ref, as_of=self.as_of, _chain=self.chain)
+        except AsOfRequired:
+            raise
+        except (PackNotFound, ValueError) as exc:
+            self.fail(f"cannot include {text!r}: {exc}", (*where, "pack"))
+            return None
+
+    def _gate(self, spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Predicate | None:
+        if "applies_when" not in spec:
+            return None
+        path = (*where, "applies_when")
+        try:
+            gate = parse_predicate(spec["applies_when"])
+        except PredicateSyntaxError as exc:
+            self.fail(str(exc), (*path, *exc.path))
+            return None
+        before = len(self.problems)
+        self._predicate(f"include {spec['pack']!r}", None, gate, path)
+        return gate if len(self.problems) == before else None
 
     def _exclude(self, reqs: dict[str, Requirement]) -> None:
         for i, rid in enumerate(self.layer.data.get("exclude", [])):
@@ -312,35 +432,51 @@ class _Resolver:
                 )
             before = len(self.problems)
             if req.applies_when is not None:
-                self._predicate(req, req.applies_when, (*here, "applies_when"))
+                label = f"requirement {req.id}"
+                self._predicate(label, req.subject, req.applies_when, (*here, "applies_when"))
             # A predicate already reported is not compiled again (one problem, one message).
             checked = req if len(self.problems) == before else attrs.evolve(req, applies_when=None)
             self._rule(pack, checked, here)
 
-    def _predicate(self, req: Requirement, pred: Predicate, path: tuple[str | int, ...]) -> None:
+    def _predicate(
+        self,
+        label: str,
+        subject: SubjectType | None,
+        pred: Predicate,
+        path: tuple[str | int, ...],
+    ) -> None:
+        """Check facts, operators and values; ``subject`` None means judged once per bundle (an
+        include's ``applies_when``), where only provider and contract facts are defined."""
         if isinstance(pred, (AllOf, AnyOf)):
             key = "all" if isinstance(pred, AllOf) else "any"
             for i, part in enumerate(pred.parts):
-                self._predicate(req, part, (*path, key, i))
+                self._predicate(label, subject, part, (*path, key, i))
             return
         if isinstance(pred, Not):
-            self._predicate(req, pred.part, (*path, "not"))
+            self._predicate(label, subject, pred.part, (*path, "not"))
             return
         assert isinstance(pred, Compare)
         fact = FACTS.get(pred.field)
         if fact is None:
             self.fail(
-                f"requirement {req.id}: unknown fact {pred.field!r}",
+                f"{label}: unknown fact {pred.field!r}",
                 (*path, "field"),
                 expected="a fact from the evidence model",
                 hint=did_you_mean(pred.field, FACTS),
             )
             return
-        if fact.subjects is not None and req.subject not in fact.subjects:
+        if fact.subjects is not None and subject is None:
             self.fail(
-                f"requirement {req.id}: fact {pred.field!r} is only defined for "
-                f"{sorted(s.value for s in fact.subjects)} subjects, not "
-                f"{req.subject.value!r}",
+                f"{label}: fact {pred.field!r} is only defined for "
+                f"{sorted(s.value for s in fact.subjects)} subjects; an include's applies_when "
+                "is judged once per provider and may name only provider and contract facts",
+                (*path, "field"),
+            )
+        elif fact.subjects is not None and subject not in fact.subjects:
+            assert subject is not None
+            self.fail(
+                f"{label}: fact {pred.field!r} is only defined for "
+                f"{sorted(s.value for s in fact.subjects)} subjects, not {subject.value!r}",
                 (*path, "field"),
             )
         ops = {
@@ -351,7 +487,7 @@ class _Resolver:
         }[fact.type]
         if pred.op not in ops:
             self.fail(
-                f"requirement {req.id}: operator {pred.op!r} does not apply to "
+                f"{label}: operator {pred.op!r} does not apply to "
                 f"{fact.type.value} fact {pred.field!r}",
                 (*path, pred.op),
                 expected="one of " + ", ".join(sorted(ops)),
@@ -359,11 +495,11 @@ class _Resolver:
             return
         values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
         for value in values if pred.op != "exists" else ():
-            self._value(req, fact.name, fact.type, fact.choices, value, (*path, pred.op))
+            self._value(label, fact.name, fact.type, fact.choices, value, (*path, pred.op))
 
     def _value(
         self,
-        req: Requirement,
+        label: str,
         name: str,
         kind: FactType,
         choices: tuple[str, ...],
@@ -373,13 +509,13 @@ class _Resolver:
         wanted = {FactType.BOOL: bool, FactType.INT: int}.get(kind, str)
         if type(value) is not wanted:
             self.fail(
-                f"requirement {req.id}: {name} is compared with {value!r}",
+                f"{label}: {name} is compared with {value!r}",
                 path,
                 expected=f"a {wanted.__name__}",
             )
         elif choices and value not in choices:
             self.fail(
-                f"requirement {req.id}: {value!r} is not a value of {name}",
+                f"{label}: {value!r} is not a value of {name}",
                 path,
                 expected="one of " + ", ".join(choices),
                 hint=did_you_mean(str(value), choices),
@@ -425,7 +561,9 @@ class PackCatalog:
 
     kinds: RuleKindRegistry = attrs.field(factory=default_registry)
     _layers: dict[PackRef, PackLayer] = attrs.field(factory=dict, alias="layers")
-    _resolved: dict[PackRef, Pack] = attrs.field(factory=dict, init=False)
+    # Keyed by the edition and, for packs with undated includes, the editions those resolved to
+    # on the date asked: every date in one KCSIE edition's term shares one resolved pack.
+    _resolved: dict[tuple[PackRef, Choice], Pack] = attrs.field(factory=dict, init=False)
 
     def add_layer(self, layer: PackLayer) -> None:
         """Register a parsed layer; a second layer with the same id@edition is an error."""
@@ -485,17 +623,54 @@ class PackCatalog:
         self, ref: PackRef | str, *, as_of: dt.date | None = None, _chain: tuple[PackRef, ...] = ()
     ) -> Pack:
         """The resolved pack for ``ref``; without an edition, the one in force on ``as_of``
-        (required then). Editions end the day before the next one starts unless they say."""
+        (required then). Editions end the day before the next one starts unless they say.
+
+        A pack that ``includes`` another without naming its edition (``- pack: kcsie``) takes
+        the edition in force on ``as_of``; resolving it without ``as_of`` raises
+        :class:`~safeguard_std.exceptions.AsOfRequired`, located at the include.
+        """
         ref = PackRef.parse(ref) if isinstance(ref, str) else ref
         if ref.edition is None:
             ref = self.edition_in_force(ref.id, as_of)
         if ref in _chain:
             cycle = " -> ".join(str(r) for r in (*_chain, ref))
             raise PackNotFound(str(ref), f"circular extends: {cycle}")
-        if ref not in self._resolved:
-            pack = _Resolver(self, self.layer(ref), (*_chain, ref)).resolve()
-            self._resolved[ref] = attrs.evolve(pack, effective_to=self._end_of(pack))
-        return self._resolved[ref]
+        key = (ref, self._choices(ref, as_of, set()))
+        if key not in self._resolved:
+            pack = _Resolver(self, self.layer(ref), (*_chain, ref), as_of).resolve()
+            self._resolved[key] = attrs.evolve(pack, effective_to=self._end_of(pack))
+        return self._resolved[key]
+
+    def _choices(self, ref: PackRef, as_of: dt.date | None, seen: set[PackRef]) -> Choice:
+        """The editions chosen on ``as_of`` for every undated include reachable from ``ref``
+        (through extends and includes); raises AsOfRequired when one exists and as_of is None."""
+        layer = self._layers.get(ref)
+        if layer is None or ref in seen:
+            return ()
+        seen.add(ref)
+        found: list[tuple[str, PackRef]] = []
+        targets: list[PackRef] = []
+        extends = layer.data.get("extends")
+        if isinstance(extends, str):
+            with contextlib.suppress(InvalidPackRef):
+                target = PackRef.parse(extends)
+                if target.edition is not None:
+                    targets.append(target)
+        for i, spec in enumerate(layer.data.get("includes", [])):
+            try:
+                target = PackRef.parse(spec["pack"])
+                if target.edition is None:
+                    if as_of is None:
+                        where = layer.document.locate(("includes", i, "pack"))
+                        raise AsOfRequired(str(ref), spec["pack"], where)
+                    target = self.edition_in_force(target.id, as_of)
+                    found.append((f"{ref}#{i}", target))
+            except (InvalidPackRef, PackNotFound):
+                continue  # the resolver reports it, located
+            targets.append(target)
+        for target in targets:
+            found.extend(self._choices(target, as_of, seen))
+        return tuple(found)
 
     def _end_of(self, pack: Pack) -> dt.date | None:
         if pack.effective_to is not None:
@@ -580,5 +755,5 @@ def load_pack(
     if isinstance(ref_or_path, Path) or path.exists() or text.endswith((".yaml", ".yml", ".json")):
         layer = read_layer(path)
         catalog.add_layer(layer)
-        return catalog.resolve(layer.ref)
+        return catalog.resolve(layer.ref, as_of=as_of)
     return catalog.resolve(PackRef.parse(text), as_of=as_of)

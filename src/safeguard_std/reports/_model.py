@@ -164,8 +164,14 @@ class Report:
         return self.requirements[requirement_id]
 
     def title_of(self, finding: Finding) -> str:
-        """The requirement's title, for a finding."""
-        return self.requirements[finding.requirement_id].title
+        """The requirement's title, for a finding (empty when only its id is known)."""
+        info = self.requirements[finding.requirement_id]
+        return "" if info.title == info.id else info.title
+
+    def label_of(self, finding: Finding) -> str:
+        """``DEMO-1 Named DSL and deputy``, or the id alone when the title is unknown."""
+        title = self.title_of(finding)
+        return f"{finding.requirement_id} {title}" if title else finding.requirement_id
 
 
 def _check_inputs(

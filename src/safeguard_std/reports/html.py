@@ -267,7 +267,8 @@ def _metrics(r: Report) -> str:
 
 
 def _req(r: Report, f: Finding) -> str:
-    return f"<strong>{_e(f.requirement_id)}</strong> {_e(r.title_of(f))}"
+    title = r.title_of(f)
+    return f"<strong>{_e(f.requirement_id)}</strong>" + (f" {_e(title)}" if title else "")
 
 
 def _subject(f: Finding) -> str:

@@ -42,7 +42,7 @@ def _details(report: Report, f: Finding) -> str:
         subject += f" ({name})"
     lines = [
         f"finding: {f.id}",
-        f"requirement: {f.requirement_id} {report.title_of(f)} ({f.modality.value})",
+        f"requirement: {report.label_of(f)} ({f.modality.value})",
         f"subject: {subject}",
         f"status: {status_label(f.status)}",
         f"finding detail: {f.message}",

@@ -129,7 +129,7 @@ def _issues(r: Report) -> list[str]:
         rows = [
             (
                 f.modality.value,
-                escape(f"{f.requirement_id} {r.title_of(f)}"),
+                escape(r.label_of(f)),
                 _subject(f),
                 status_label(f.status),
                 escape(f.message),
@@ -153,7 +153,7 @@ def _lapses(r: Report) -> list[str]:
             lp.finding.due_on.isoformat() if lp.finding.due_on else "",
             plural(lp.days_left, "day"),
             escape(lp.what),
-            escape(f"{lp.finding.requirement_id} {r.title_of(lp.finding)}"),
+            escape(r.label_of(lp.finding)),
             _subject(lp.finding),
             status_label(lp.finding.status),
         )
@@ -177,7 +177,7 @@ def _people(r: Report) -> list[str]:
         lines += [f"### {escape(label)}", ""]
         rows = [
             (
-                escape(f"{f.requirement_id} {r.title_of(f)}"),
+                escape(r.label_of(f)),
                 status_label(f.status),
                 escape(f.message),
             )
@@ -185,7 +185,7 @@ def _people(r: Report) -> list[str]:
         ]
         rows += [
             (
-                escape(f"{lp.finding.requirement_id} {r.title_of(lp.finding)}"),
+                escape(r.label_of(lp.finding)),
                 f"due {lp.finding.due_on}",
                 escape(f"{lp.what}: {lp.finding.message}"),
             )
@@ -198,10 +198,7 @@ def _people(r: Report) -> list[str]:
 def _waived(r: Report) -> list[str]:
     if not r.waived:
         return []
-    rows = [
-        (escape(f"{f.requirement_id} {r.title_of(f)}"), _subject(f), escape(f.message))
-        for f in r.waived
-    ]
+    rows = [(escape(r.label_of(f)), _subject(f), escape(f.message)) for f in r.waived]
     return ["## Waivers in force", "", *_table(("Requirement", "Subject", "Finding"), rows)]
 
 

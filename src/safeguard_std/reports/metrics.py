@@ -283,7 +283,7 @@ def _actions(
         note="open actions are counted from the evidence bundle; without it only overdue "
         "ones are known"
         if reqs
-        else "no requirement of this pack measures it and no evidence bundle was given",
+        else "open actions are counted from the evidence bundle, which was not given",
     )
 
 

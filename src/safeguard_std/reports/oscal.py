@@ -153,7 +153,7 @@ def _finding(report: Report, f: Finding) -> dict[str, Any]:
         description += f" (requirement {f.requirement_id}, {_line(info.citation)})"
     return {
         "uuid": stable_uuid("finding", f.id),
-        "title": _line(f"{f.requirement_id}: {info.title}"),
+        "title": _line(report.label_of(f)),
         "description": description,
         "props": props,
         "target": {

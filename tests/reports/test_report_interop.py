@@ -215,3 +215,18 @@ def test_junit_survives_control_characters(harbour_demo: tuple) -> None:
     root = ET.fromstring(text.encode("utf-8"))
     failure = next(root.iter("failure"))
     assert failure.get("message") == 'bad \ufffd <byte> & "x"'
+
+
+def test_an_assessment_without_findings_is_still_valid(harbour_demo: tuple) -> None:
+    import attrs
+
+    _, _, a = harbour_demo
+    empty = attrs.evolve(a, findings=())
+    log = json.loads(to_sarif(empty))
+    assert list(jsonschema.Draft4Validator(SARIF_SCHEMA).iter_errors(log)) == []
+    assert ET.fromstring(to_junit(empty).encode()).get("tests") == "0"
+    models = pytest.importorskip(
+        "trestle.oscal.assessment_results",
+        reason="compliance-trestle is not installed (pip install -e '.[interop]')",
+    )
+    models.Model.model_validate(json.loads(to_oscal(empty)))

@@ -33,6 +33,13 @@ from safeguard_std.reports.junit import render_junit, to_junit
 from safeguard_std.reports.markdown import render_markdown, to_markdown
 from safeguard_std.reports.metrics import KNOWN_METRICS, METRIC_TAG, Metric, compute_metrics
 from safeguard_std.reports.oscal import OSCAL_NS, render_oscal, to_oscal
+from safeguard_std.reports.portfolio import (
+    Portfolio,
+    PortfolioSummary,
+    evaluate_portfolio,
+    portfolio_to_json,
+    portfolio_to_markdown,
+)
 from safeguard_std.reports.sarif import render_sarif, to_sarif
 
 __all__ = [
@@ -45,11 +52,16 @@ __all__ = [
     "Lapse",
     "Metric",
     "PersonIssues",
+    "Portfolio",
+    "PortfolioSummary",
     "Rating",
     "Report",
     "SectionRating",
     "build_report",
     "compute_metrics",
+    "evaluate_portfolio",
+    "portfolio_to_json",
+    "portfolio_to_markdown",
     "render",
     "to_html",
     "to_json",

@@ -305,9 +305,9 @@ def _lapses(r: Report) -> str:
         return head + "<p>Nothing lapses within the horizon.</p>\n</section>\n"
     rows = [
         [
-            _e(lp.finding.due_on.isoformat() if lp.finding.due_on else ""),
+            f'<span class="nowrap">{_e(lp.finding.due_on or "")}</span>',
             _e(plural(lp.days_left, "day")),
-            _e(lp.what),
+            f'<span class="nowrap">{_e(lp.what)}</span>',
             _req(r, lp.finding),
             _subject(lp.finding),
             _status(lp.finding.status),

@@ -188,6 +188,25 @@ def render_oscal(report: Report) -> str:
     doc_uuid = stable_uuid(
         "assessment-results", pack, a.pack_digest, a.bundle_id, a.evidence_digest, str(a.as_of)
     )
+    result: dict[str, Any] = {
+        "uuid": stable_uuid("result", doc_uuid),
+        "title": _line(f"{report.pack_title or pack}: {who}"),
+        "description": _line(
+            f"Every requirement of {pack} judged for each of its subjects in evidence "
+            f"bundle {a.bundle_id} as of {a.as_of}; overall rating {report.overall.label}."
+        ),
+        "start": when,
+        "end": when,
+        "props": _result_props(report),
+        "reviewed-controls": {
+            "control-selections": [{"include-all": {}}],
+            "description": f"All active requirements of {pack}.",
+        },
+    }
+    if a.findings:
+        result["local-definitions"] = {"inventory-items": _inventory(report, names)}
+        result["observations"] = [_observation(report, f, names) for f in a.findings]
+        result["findings"] = [_finding(report, f) for f in a.findings]
     document = {
         "uuid": doc_uuid,
         "metadata": {
@@ -209,34 +228,8 @@ def render_oscal(report: Report) -> str:
             "href": f"urn:safeguard-std:pack:{pack}",
             "remarks": "The standard pack stands in for an OSCAL assessment plan.",
         },
-        "results": [
-            {
-                "uuid": stable_uuid("result", doc_uuid),
-                "title": _line(f"{report.pack_title or pack}: {who}"),
-                "description": _line(
-                    f"Every requirement of {pack} judged for each of its subjects in evidence "
-                    f"bundle {a.bundle_id} as of {a.as_of}; overall rating "
-                    f"{report.overall.label}."
-                ),
-                "start": when,
-                "end": when,
-                "props": _result_props(report),
-                "local-definitions": {"inventory-items": _inventory(report, names)}
-                if a.findings
-                else {},
-                "reviewed-controls": {
-                    "control-selections": [{"include-all": {}}],
-                    "description": f"All active requirements of {pack}.",
-                },
-                "observations": [_observation(report, f, names) for f in a.findings],
-                "findings": [_finding(report, f) for f in a.findings],
-            }
-        ],
+        "results": [result],
     }
-    result = document["results"][0]  # type: ignore[index]
-    if not a.findings:
-        for key in ("local-definitions", "observations", "findings"):
-            result.pop(key)
     return canonical_json({"assessment-results": document}, indent=2) + "\n"
 
 

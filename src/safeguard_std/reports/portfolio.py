@@ -25,6 +25,7 @@ from safeguard_std.domain.pack import Modality, Pack
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.reports._format import STATUS_ORDER, percent, ratio_text, status_label
 from safeguard_std.reports._model import RATING_OVERALL, RATING_RULE, Rating, build_report
+from safeguard_std.reports.markdown import escape
 from safeguard_std.serialization import canonical_json
 
 __all__ = [
@@ -300,8 +301,6 @@ def portfolio_to_json(summary: PortfolioSummary) -> str:
 
 
 def _cell(text: object) -> str:
-    from safeguard_std.reports.markdown import escape
-
     return escape(str(text))
 
 

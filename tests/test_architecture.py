@@ -13,6 +13,7 @@ ADAPTERS = (
     "documents",
     "packs",
     "evidence",
+    "evidence_stream",
     "packtests",
     "schemas",
     "cli",

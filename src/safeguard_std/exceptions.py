@@ -24,6 +24,7 @@ __all__ = [
     "PackError",
     "PackNotFound",
     "Problem",
+    "ReportError",
     "RuleError",
     "SafeguardError",
     "format_path",
@@ -205,3 +206,8 @@ class InvalidPeriod(SafeguardError, ValueError):
 
 class RuleError(SafeguardError):
     """A rule kind that is misconfigured, or that failed while evaluating a subject."""
+
+
+class ReportError(SafeguardError, ValueError):
+    """A report asked for with inputs that do not belong together (a pack or bundle other than
+    the assessment's) or with a bad option (a horizon out of range)."""

@@ -26,7 +26,9 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import did_you_mean, schema_problems
+import jsonschema
+
+from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown
 from safeguard_std.documents import Document, DocumentSyntaxError, parse
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
@@ -99,10 +101,44 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
     problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
+    problems = problems or _date_problems(doc)
     if problems:
         raise PackError(problems, source=label)
     ref = PackRef(doc.data["id"], str(doc.data["edition"]))
     return PackLayer(ref, doc.data, doc, path.parent)
+
+
+def _date_problems(doc: Document) -> list[Problem]:
+    # The schema checks the shape YYYY-MM-DD; the calendar (no 30 February) is checked here.
+    problems: list[Problem] = []
+    dates: dict[str, dt.date] = {}
+    for path in (("effective_from",), ("effective_to",), ("source", "retrieved_on")):
+        raw: Any = doc.data
+        for part in path:
+            raw = raw.get(part) if isinstance(raw, dict) else None
+        if raw is None:
+            continue
+        try:
+            dates[path[-1]] = dt.date.fromisoformat(raw)
+        except ValueError:
+            problems.append(
+                Problem(
+                    "not a calendar date",
+                    doc.locate(path),
+                    expected="a date YYYY-MM-DD",
+                    found=shown(raw),
+                )
+            )
+    start, end = dates.get("effective_from"), dates.get("effective_to")
+    if start is not None and end is not None and end < start:
+        problems.append(
+            Problem(
+                f"edition ends on {end} before it starts on {start}",
+                doc.locate(("effective_to",)),
+                expected=f"a date on or after {start}",
+            )
+        )
+    return problems
 
 
 def _value(raw: Any) -> ParameterValue:
@@ -257,14 +293,22 @@ class _Resolver:
             if rid in reqs:
                 where = reqs[rid].origin
                 self.fail(
-                    f"requirement id {rid!r} is already defined"
-                    + (f" by {where}" if where != self.label else "")
+                    f"requirement id {rid!r} is already defined "
+                    + (f"by {where}" if where != self.label else self._first_definition(rid))
                     + (" (withdrawn ids are never reused)" if reqs[rid].withdrawn else ""),
                     ("requirements", i, "id"),
                 )
                 continue
             fields = self._fields({k: v for k, v in raw.items() if k != "id"}, ("requirements", i))
             reqs[rid] = Requirement(id=rid, origin=self.label, **fields)
+
+    def _first_definition(self, rid: str) -> str:
+        for i, raw in enumerate(self.layer.data.get("requirements", [])):
+            if raw["id"] == rid:
+                loc = self.doc.locate(("requirements", i, "id"))
+                line = f" (line {loc.line})" if loc.line is not None else ""
+                return f"at {loc.json_path}{line}"
+        return "in this file"  # pragma: no cover - the first definition is always found
 
     def _fields(self, raw: Mapping[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
         out = dict(raw)
@@ -300,10 +344,15 @@ class _Resolver:
 
     def _semantics(self, pack: Pack) -> None:
         section_ids = {s.id for s in pack.sections}
+        changed = set(self.layer.data.get("set_parameters", {}))
         for req in pack.requirements:
             here = self._path_of(pack, req.id)
             if not here:
-                continue  # defined and already checked in a base layer
+                # Defined and checked in a base layer; recheck its rule only when this layer
+                # changes a parameter it uses (a period set to "3 years" breaks it here).
+                if changed & _param_refs(req) and not req.withdrawn:
+                    self._rule(pack, req, (), here=("set_parameters",))
+                continue
             if req.section not in section_ids:
                 self.fail(
                     f"requirement {req.id}: unknown section {req.section!r}",
@@ -315,7 +364,7 @@ class _Resolver:
                 self._predicate(req, req.applies_when, (*here, "applies_when"))
             # A predicate already reported is not compiled again (one problem, one message).
             checked = req if len(self.problems) == before else attrs.evolve(req, applies_when=None)
-            self._rule(pack, checked, here)
+            self._rule(pack, checked, (*here, "rule"), here=here)
 
     def _predicate(self, req: Requirement, pred: Predicate, path: tuple[str | int, ...]) -> None:
         if isinstance(pred, (AllOf, AnyOf)):
@@ -385,16 +434,31 @@ class _Resolver:
                 hint=did_you_mean(str(value), choices),
             )
 
-    def _rule(self, pack: Pack, req: Requirement, here: tuple[str | int, ...]) -> None:
-        from safeguard_std.evaluate import _compile_one  # the evaluator owns compilation
+    def _rule(
+        self,
+        pack: Pack,
+        req: Requirement,
+        path: tuple[str | int, ...],
+        *,
+        here: tuple[str | int, ...],
+    ) -> None:
+        from safeguard_std.evaluate import _compile_one, resolve_params  # the evaluator compiles
 
         registry = self.catalog.kinds
-        path = (*here, "rule")
         if req.rule.kind not in registry:
             self.fail(
                 f"requirement {req.id}: unknown rule kind {req.rule.kind!r}",
                 (*path, "kind"),
                 hint=did_you_mean(req.rule.kind, registry.names),
+            )
+            return
+        kind = registry[req.rule.kind]
+        if req.subject not in kind.subjects:
+            judges = sorted(s.value for s in kind.subjects)
+            self.fail(
+                f"requirement {req.id}: rule kind {kind.name!r} judges {judges}, "
+                f"not {req.subject.value!r}",
+                (*here, "subject") if "subject" in self.doc_at(here) else (*path, "kind"),
             )
             return
         for key, value in req.rule.params.items():
@@ -409,10 +473,56 @@ class _Resolver:
                     hint=did_you_mean(value["param"], pack.parameters),
                 )
                 return
+        params, _ = resolve_params(pack, req.rule.params)
+        errors = jsonschema.Draft202012Validator(kind.parameters).iter_errors(params)
+        problems = rule_param_problems(
+            sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
+            requirement=req.id,
+            kind=kind.name,
+            allowed=sorted(kind.parameters.get("properties", {})),
+            locate=lambda at: self._param_location(req, path, at),
+        )
+        if problems:
+            self.problems.extend(problems)
+            return
         try:
             _compile_one(pack, req, registry)
         except Exception as exc:  # every rule-kind complaint becomes a located problem
             self.fail(f"requirement {req.id}: {exc}", path)
+
+    def doc_at(self, path: tuple[str | int, ...]) -> Any:
+        """The raw data at ``path`` in this layer (an empty mapping when there is none)."""
+        node: Any = self.layer.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return {}
+        return node
+
+    def _param_location(
+        self, req: Requirement, path: tuple[str | int, ...], at: tuple[str | int, ...]
+    ) -> tuple[Location, str]:
+        """Where a rule parameter's bad value is written: the rule itself, or the pack parameter
+        it refers to when this layer declares or sets that parameter."""
+        raw = req.rule.params.get(at[0]) if at and isinstance(at[0], str) else None
+        if not (isinstance(raw, Mapping) and set(raw) == {"param"}):
+            return self.doc.locate((*path, *at)), ""
+        name = raw["param"]
+        note = f" (from parameter {name!r})"
+        if name in self.layer.data.get("set_parameters", {}):
+            return self.doc.locate(("set_parameters", name)), note
+        if name in self.layer.data.get("parameters", {}):
+            return self.doc.locate(("parameters", name, "value")), note
+        return self.doc.locate((*path, at[0], "param")), note
+
+
+def _param_refs(req: Requirement) -> set[str]:
+    return {
+        v["param"]
+        for v in req.rule.params.values()
+        if isinstance(v, Mapping) and set(v) == {"param"}
+    }
 
 
 @attrs.define
@@ -537,7 +647,15 @@ class PackCatalog:
             for earlier, later in itertools.pairwise(eds):
                 end = self._layers[earlier].data.get("effective_to")
                 start = self._from(later)
-                if end is not None and end >= start:
+                if start == self._from(earlier):
+                    out.append(
+                        Problem(
+                            f"editions {earlier} and {later} both start on {start}",
+                            self._layers[later].document.locate(("effective_from",)),
+                            expected=f"a date after {start}",
+                        )
+                    )
+                elif end is not None and end >= start:
                     layer = self._layers[earlier]
                     out.append(
                         Problem(

@@ -1,0 +1,388 @@
+"""``pack render``: a resolved pack as a document a person reads, in Markdown or HTML.
+
+Section by section, each requirement shows its id and title, how strongly it binds (modality) and
+whom (duty holder), what it is judged per, the source text it encodes with its citation, when it
+applies (the predicate in words), what evidence satisfies it (the rule kind's own description and
+its parameters in words), and the pack's reading of any ambiguity. Parameters, documents and
+withdrawn requirements follow. The HTML is one self-contained, printable file: no scripts, no
+fonts or styles fetched from anywhere. Output depends only on the pack (no dates, no clock).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator
+
+import attrs
+
+from safeguard_std import __version__
+from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
+from safeguard_std.domain.pack import Modality, Pack, Requirement
+from safeguard_std.rules import RuleKindRegistry, default_registry
+
+__all__ = ["FORMATS", "RequirementView", "render_html", "render_markdown", "render_pack"]
+
+FORMATS = ("markdown", "html")
+
+_MODALITY_WORDS = {
+    Modality.MUST: "Must: a requirement",
+    Modality.SHOULD: "Should: expected unless there is good reason not to",
+    Modality.RECOMMENDED: "Recommended: good practice",
+}
+
+
+@attrs.frozen
+class RequirementView:
+    """One requirement as the strings a document shows."""
+
+    id: str
+    title: str
+    modality: str
+    duty_holder: str
+    subject: str
+    citation: str
+    text: str
+    applies: str
+    rule_kind: str
+    evidence: str  # the rule kind's description, with ``code`` marked as `code`
+    parameters: tuple[tuple[str, str], ...]
+    attestation: bool
+    reading: str | None
+    notes: tuple[str, ...]
+
+
+def _notes(req: Requirement, pack: Pack) -> tuple[str, ...]:
+    out = []
+    if len(pack.layers) > 1:
+        out.append(f"Defined in {req.origin}")
+        changed: dict[str, list[str]] = {}
+        for field, layer in sorted(req.provenance.items()):
+            changed.setdefault(layer, []).append(field)
+        out += [f"{', '.join(fields)} changed in {layer}" for layer, fields in changed.items()]
+    if req.severity:
+        out.append(f"Severity: {req.severity}")
+    if req.tags:
+        out.append("Tags: " + ", ".join(req.tags))
+    meta = {k: v for k, v in req.metadata.items() if k != "lint_ignore"}
+    if meta:
+        out.append("Metadata: " + json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str))
+    return tuple(out)
+
+
+def requirement_view(req: Requirement, pack: Pack, kinds: RuleKindRegistry) -> RequirementView:
+    """The strings shown for ``req``."""
+    kind = kinds[req.rule.kind] if req.rule.kind in kinds else None
+    return RequirementView(
+        id=req.id,
+        title=req.title,
+        modality=req.modality.value,
+        duty_holder=req.duty_holder.value,
+        subject=req.subject.value.replace("_", " "),
+        citation=req.citation,
+        text=req.text,
+        applies="always" if req.applies_when is None else predicate_words(req.applies_when),
+        rule_kind=req.rule.kind,
+        evidence=rst_to_plain(kind.description, ("`", "`")) if kind else "(unknown rule kind)",
+        parameters=tuple((k, param_words(v, pack)) for k, v in req.rule.params.items()),
+        attestation=bool(kind and kind.attestation),
+        reading=req.reading,
+        notes=_notes(req, pack),
+    )
+
+
+def _by_section(pack: Pack) -> Iterator[tuple[str, str, list[Requirement]]]:
+    for section in pack.sections:
+        reqs = [r for r in pack.active_requirements if r.section == section.id]
+        if reqs:
+            yield section.id, section.title, reqs
+
+
+def _in_force(pack: Pack) -> str:
+    until = f"to {pack.effective_to.isoformat()}" if pack.effective_to else "until replaced"
+    return f"{pack.effective_from.isoformat()} {until}"
+
+
+def _facts(pack: Pack) -> list[tuple[str, str]]:
+    rows = [
+        ("Pack", f"{pack.id}@{pack.edition}"),
+        ("Board", pack.board),
+        ("In force", _in_force(pack)),
+    ]
+    if pack.supersedes:
+        rows.append(("Supersedes", pack.supersedes))
+    if len(pack.layers) > 1:
+        rows.append(("Built from", " then ".join(pack.layers)))
+    src = pack.source
+    if src is not None:
+        rows.append(("Source", src.title + (f", {src.publisher}" if src.publisher else "")))
+        if src.url:
+            rows.append(("Source address", src.url))
+        if src.retrieved_on:
+            rows.append(("Retrieved", src.retrieved_on.isoformat()))
+        if src.sha256:
+            rows.append(("Source SHA-256", src.sha256))
+    counts = {m: sum(1 for r in pack.active_requirements if r.modality is m) for m in Modality}
+    rows.append(
+        (
+            "Requirements",
+            f"{len(pack.active_requirements)} ("
+            + ", ".join(f"{n} {m.value}" for m, n in counts.items())
+            + ")",
+        )
+    )
+    return rows
+
+
+# -- Markdown --------------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_requirement(view: RequirementView) -> list[str]:
+    out = [f"### {view.id}: {view.title}", ""]
+    out.append(
+        f"**{view.modality.upper()}** · duty holder: {view.duty_holder} · judged per "
+        f"{view.subject} · applies: {view.applies}"
+    )
+    out += ["", *(f"> {line}" if line else ">" for line in view.text.splitlines()), ""]
+    out += [f"Source: {view.citation}", ""]
+    how = "a person's attestation" if view.attestation else "the records"
+    out += [f"**Evidence** (rule `{view.rule_kind}`, judged from {how}): {view.evidence}", ""]
+    if view.parameters:
+        out += [f"- `{k}`: {v}" for k, v in view.parameters] + [""]
+    if view.reading:
+        out += [f"**Reading:** {view.reading}", ""]
+    if view.notes:
+        out += ["*" + "; ".join(view.notes) + "*", ""]
+    return out
+
+
+def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
+    """``pack`` as a Markdown document."""
+    kinds = kinds if kinds is not None else default_registry()
+    out = [f"# {pack.title}", ""]
+    out += ["| | |", "| --- | --- |"] + [f"| {k} | {_md_cell(v)} |" for k, v in _facts(pack)]
+    if pack.source and pack.source.notes:
+        out += ["", pack.source.notes]
+    out += ["", "## Contents", ""]
+    out += [f"- [{sid} {title}](#section-{sid})" for sid, title, _ in _by_section(pack)]
+    if pack.parameters:
+        out.append("- [Parameters](#parameters)")
+    out.append("")
+    for sid, title, reqs in _by_section(pack):
+        out += [f'<a id="section-{sid}"></a>', "", f"## {sid} {title}", ""]
+        for req in reqs:
+            out += _md_requirement(requirement_view(req, pack, kinds))
+    if pack.parameters:
+        out += ['<a id="parameters"></a>', "", "## Parameters", ""]
+        out += ["| name | value | meaning | reading | set by |", "| --- | --- | --- | --- | --- |"]
+        for name, p in sorted(pack.parameters.items()):
+            cells = (name, value_words(p.value), p.description or "", p.reading or "", p.origin or "")
+            out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        out.append("")
+    if pack.documents:
+        out += ["## Documents named", "", "| id | title | accepted in its place |", "| --- | --- | --- |"]
+        for key, doc in sorted(pack.documents.items()):
+            out.append(f"| {key} | {_md_cell(doc.title)} | {_md_cell('; '.join(doc.accepted))} |")
+        out.append("")
+    withdrawn = [r for r in pack.requirements if r.withdrawn]
+    if withdrawn:
+        out += ["## Withdrawn requirements", ""]
+        for r in withdrawn:
+            by = f" (replaced by {r.replaced_by})" if r.replaced_by else ""
+            out.append(f"- {r.id}: {r.title}{by}")
+        out.append("")
+    out += [f"*Rendered by safeguard-std {__version__} from {pack.id}@{pack.edition}.*", ""]
+    return "\n".join(out)
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+_CSS = """
+:root { --ink: #1d2329; --muted: #56616b; --rule: #d5dbe0; --must: #9b1c1c;
+  --should: #8a5a00; --recommended: #1f5f8b; --paper: #ffffff; --quote: #f4f6f8; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--paper); color: var(--ink);
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 52rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 1rem; }
+h2 { font-size: 1.35rem; margin: 2.5rem 0 1rem; padding-bottom: .3rem; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 1.05rem; margin: 0 0 .4rem; }
+code { font: .88em/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+  background: var(--quote); padding: .05em .3em; border-radius: 3px; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .93rem; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid var(--rule); }
+th { font-weight: 600; }
+table.facts th { width: 11rem; color: var(--muted); font-weight: 500; }
+td.value { white-space: nowrap; }
+nav ol { padding-left: 1.2rem; columns: 2; }
+a { color: #1f5f8b; }
+.notes, .provenance { color: var(--muted); font-size: .9rem; }
+article.req { border: 1px solid var(--rule); border-left: 5px solid var(--rule); border-radius: 4px;
+  padding: .9rem 1.1rem; margin: 0 0 1rem; break-inside: avoid; page-break-inside: avoid; }
+article.must { border-left-color: var(--must); }
+article.should { border-left-color: var(--should); }
+article.recommended { border-left-color: var(--recommended); }
+.id { font-family: ui-monospace, Menlo, Consolas, monospace; color: var(--muted); font-weight: 500; margin-right: .4rem; }
+.badges { margin: 0 0 .6rem; display: flex; flex-wrap: wrap; gap: .35rem; }
+.badge { font-size: .78rem; border: 1px solid var(--rule); border-radius: 999px; padding: .05rem .55rem; color: var(--muted); }
+.badge.must { color: #fff; background: var(--must); border-color: var(--must); }
+.badge.should { color: #fff; background: var(--should); border-color: var(--should); }
+.badge.recommended { color: #fff; background: var(--recommended); border-color: var(--recommended); }
+blockquote { margin: .4rem 0 .3rem; padding: .5rem .9rem; background: var(--quote); border-left: 3px solid var(--rule); }
+blockquote p { margin: 0; }
+.cite { color: var(--muted); font-size: .85rem; margin: 0 0 .6rem; }
+dl { display: grid; grid-template-columns: 8.5rem 1fr; gap: .3rem .8rem; margin: .4rem 0 0; }
+dt { color: var(--muted); font-size: .9rem; }
+dd { margin: 0; }
+dd ul { margin: .2rem 0 0; padding-left: 1.1rem; }
+footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
+@media print {
+  body { font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+  article.req { border-color: #999; }
+  @page { margin: 18mm 16mm; }
+}
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _code(text: str) -> str:
+    return rst_to_plain(_e(text), ("<code>", "</code>"))
+
+
+def _html_requirement(view: RequirementView) -> list[str]:
+    paragraphs = "".join(f"<p>{_e(p)}</p>" for p in view.text.split("\n\n") if p.strip())
+    judged = "a person's attestation" if view.attestation else "the records"
+    params = ""
+    if view.parameters:
+        items = "".join(f"<li><code>{_e(k)}</code>: {_e(v)}</li>" for k, v in view.parameters)
+        params = f"<ul>{items}</ul>"
+    rows = [
+        ("Applies", _e(view.applies)),
+        (
+            "Evidence",
+            f"Judged from {judged} by rule <code>{_e(view.rule_kind)}</code>. "
+            f"{rst_to_plain(_e(view.evidence.replace('`', '``')), ('<code>', '</code>'))}"
+            f"{params}",
+        ),
+    ]
+    if view.reading:
+        rows.append(("Reading", _e(view.reading)))
+    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    notes = f'<p class="notes">{_e("; ".join(view.notes))}</p>' if view.notes else ""
+    return [
+        f'<article class="req {view.modality}" id="{_e(view.id)}">',
+        f'<h3><span class="id">{_e(view.id)}</span>{_e(view.title)}</h3>',
+        '<p class="badges">'
+        f'<span class="badge {view.modality}">{_e(view.modality.upper())}</span>'
+        f'<span class="badge">duty holder: {_e(view.duty_holder)}</span>'
+        f'<span class="badge">judged per {_e(view.subject)}</span></p>',
+        f"<blockquote>{paragraphs}</blockquote>",
+        f'<p class="cite">Source: {_e(view.citation)}</p>',
+        f"<dl>{dl}</dl>",
+        notes,
+        "</article>",
+    ]
+
+
+def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
+    """``pack`` as one self-contained, printable HTML page."""
+    kinds = kinds if kinds is not None else default_registry()
+    title = f"{pack.title} ({pack.id}@{pack.edition})"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="safeguard-std {__version__}">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{_e(pack.title)}</h1>",
+        '<table class="facts">',
+        *(
+            f"<tr><th>{_e(k)}</th><td>"
+            + (f'<a href="{_e(v)}">{_e(v)}</a>' if k == "Source address" else _e(v))
+            + "</td></tr>"
+            for k, v in _facts(pack)
+        ),
+        "</table>",
+    ]
+    if pack.source and pack.source.notes:
+        out.append(f'<p class="notes">{_e(pack.source.notes)}</p>')
+    sections = list(_by_section(pack))
+    out.append('<nav aria-label="Contents"><h2>Contents</h2><ol>')
+    out += [f'<li><a href="#section-{_e(s)}">{_e(s)} {_e(t)}</a></li>' for s, t, _ in sections]
+    if pack.parameters:
+        out.append('<li><a href="#parameters">Parameters</a></li>')
+    out.append("</ol></nav>")
+    for sid, stitle, reqs in sections:
+        out.append(f'<section id="section-{_e(sid)}"><h2>{_e(sid)} {_e(stitle)}</h2>')
+        for req in reqs:
+            out += _html_requirement(requirement_view(req, pack, kinds))
+        out.append("</section>")
+    if pack.parameters:
+        out.append('<section id="parameters"><h2>Parameters</h2>')
+        out.append(
+            "<p>Values declared once and used by the rules above; a council may change them "
+            "in one place.</p>"
+        )
+        out.append(
+            "<table><tr><th>Name</th><th>Value</th><th>Meaning</th><th>Reading</th>"
+            "<th>Set by</th></tr>"
+        )
+        for name, p in sorted(pack.parameters.items()):
+            cells = [
+                f"<code>{_e(name)}</code>",
+                _e(value_words(p.value)),
+                _e(p.description or ""),
+                _e(p.reading or ""),
+                _e(p.origin or ""),
+            ]
+            out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        out.append("</table></section>")
+    if pack.documents:
+        out.append("<section><h2>Documents named</h2><table>")
+        out.append("<tr><th>Id</th><th>Title</th><th>Accepted in its place</th></tr>")
+        for key, doc in sorted(pack.documents.items()):
+            out.append(
+                f"<tr><td><code>{_e(key)}</code></td><td>{_e(doc.title)}</td>"
+                f"<td>{_e('; '.join(doc.accepted))}</td></tr>"
+            )
+        out.append("</table></section>")
+    withdrawn = [r for r in pack.requirements if r.withdrawn]
+    if withdrawn:
+        out.append("<section><h2>Withdrawn requirements</h2><ul>")
+        for r in withdrawn:
+            by = f" (replaced by {_e(r.replaced_by)})" if r.replaced_by else ""
+            out.append(f"<li><span class=\"id\">{_e(r.id)}</span>{_e(r.title)}{by}</li>")
+        out.append("</ul></section>")
+    out += [
+        f"<footer>Rendered by safeguard-std {__version__} from {_e(pack.id)}@{_e(pack.edition)}."
+        "</footer>",
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def render_pack(pack: Pack, fmt: str = "markdown", *, kinds: RuleKindRegistry | None = None) -> str:
+    """``pack`` rendered as ``fmt`` (``markdown`` or ``html``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    return render_markdown(pack, kinds=kinds) if fmt == "markdown" else render_html(pack, kinds=kinds)

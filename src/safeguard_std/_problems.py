@@ -189,7 +189,8 @@ def rule_param_problems(
                 )
             )
         elif error.validator == "enum":
-            choices = [str(c) for c in error.validator_value]
+            allowed_values: Any = error.validator_value
+            choices = [str(c) for c in allowed_values]
             problems.append(
                 Problem(
                     f"{name}: value not allowed",
@@ -201,7 +202,9 @@ def rule_param_problems(
             )
         else:
             problems.append(
-                Problem(f"{name}: invalid value", where, expected=_expected(error), found=shown(value))
+                Problem(
+                    f"{name}: invalid value", where, expected=_expected(error), found=shown(value)
+                )
             )
     return problems
 

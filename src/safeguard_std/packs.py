@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-
 import jsonschema
 
 from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown

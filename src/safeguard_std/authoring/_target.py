@@ -57,7 +57,7 @@ def _siblings(files: Iterable[Path]) -> list[Path]:
     """Other editions laid out beside the named files as ``<root>/<id>/<edition>/pack.yaml``."""
     roots = {f.resolve().parent.parent.parent for f in files if f.name == PACK_FILE}
     named = {f.resolve() for f in files}
-    out = []
+    out: list[Path] = []
     for root in sorted(roots):
         out.extend(p for p in sorted(root.glob(f"*/*/{PACK_FILE}")) if p.resolve() not in named)
     return out
@@ -78,10 +78,10 @@ def open_target(spec: str | Path, *, catalog: PackCatalog | None = None) -> Pack
     base = catalog if catalog is not None else bundled_catalog()
     if not looks_like_path(spec):
         ref = PackRef.parse(str(spec))
-        refs = base.editions(ref.id) if ref.edition is None else (ref,)
-        for r in refs or (ref,):
+        named = base.editions(ref.id) if ref.edition is None else (ref,)
+        for r in named or (ref,):
             base.layer(r)  # PackNotFound, listing the known packs
-        return PackTarget(base, tuple(refs))
+        return PackTarget(base, tuple(named))
     path = Path(spec)
     if not path.exists():
         raise PackNotFound(str(spec), "no such file or folder")

@@ -62,17 +62,38 @@ def param_words(value: Any, pack: Pack) -> str:
 
 # Sentences for boolean facts, true then false; other facts read as "the provider's kind".
 _BOOLEAN = {
-    "provider.is_education": ("the provider is an education setting", "the provider is not an education setting"),
-    "provider.is_sole_trader": ("the provider is a sole trader", "the provider is not a sole trader"),
-    "provider.serves_18_to_25": ("the provider serves young adults aged 18 to 25", "the provider does not serve young adults aged 18 to 25"),
+    "provider.is_education": (
+        "the provider is an education setting",
+        "the provider is not an education setting",
+    ),
+    "provider.is_sole_trader": (
+        "the provider is a sole trader",
+        "the provider is not a sole trader",
+    ),
+    "provider.serves_18_to_25": (
+        "the provider serves young adults aged 18 to 25",
+        "the provider does not serve young adults aged 18 to 25",
+    ),
     "provider.has_website": ("the provider has a website", "the provider has no website"),
-    "provider.records_held_centrally": ("staff records are held centrally", "staff records are not held centrally"),
+    "provider.records_held_centrally": (
+        "staff records are held centrally",
+        "staff records are not held centrally",
+    ),
     "contract.present": ("the evidence includes the contract", "the evidence has no contract"),
-    "person.regular_contact": ("the person has regular contact with children", "the person has no regular contact with children"),
+    "person.regular_contact": (
+        "the person has regular contact with children",
+        "the person has no regular contact with children",
+    ),
     "person.supervised": ("the person is supervised", "the person is not supervised"),
-    "person.management_role": ("the person holds a management role", "the person holds no management role"),
+    "person.management_role": (
+        "the person holds a management role",
+        "the person holds no management role",
+    ),
     "person.teaching_role": ("the person teaches", "the person does not teach"),
-    "person.has_dbs_disclosure": ("a DBS certificate of the person disclosed information", "no DBS certificate of the person disclosed information"),
+    "person.has_dbs_disclosure": (
+        "a DBS certificate of the person disclosed information",
+        "no DBS certificate of the person disclosed information",
+    ),
 }
 _OPS = {
     "eq": "is",

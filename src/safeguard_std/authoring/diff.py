@@ -17,7 +17,7 @@ import attrs
 from safeguard_std.authoring._words import predicate_words, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Pack, Requirement
-from safeguard_std.domain.predicates import predicate_to_data
+from safeguard_std.domain.predicates import parse_predicate, predicate_to_data
 from safeguard_std.serialization import pack_to_data
 
 __all__ = ["FieldChange", "PackDiff", "RequirementChange", "diff_packs"]
@@ -36,7 +36,8 @@ _REQUIREMENT_FIELDS = (
     "severity",
     "tags",
 )
-_PACK_FIELDS = ("title", "board", "effective_from", "effective_to", "supersedes", "source")
+_PACK_FIELDS = ("title", "board", "supersedes")
+_SOURCE_FIELDS = ("title", "publisher", "url", "retrieved_on", "sha256", "notes")
 
 
 @attrs.frozen
@@ -83,6 +84,8 @@ class PackDiff:
 
     old: str
     new: str
+    old_in_force: str = ""
+    new_in_force: str = ""
     pack: tuple[FieldChange, ...] = ()
     sections: tuple[FieldChange, ...] = ()
     added: tuple[tuple[str, str], ...] = ()
@@ -111,6 +114,8 @@ class PackDiff:
         return {
             "old": self.old,
             "new": self.new,
+            "old_in_force": self.old_in_force,
+            "new_in_force": self.new_in_force,
             "pack": [attrs.asdict(c) for c in self.pack],
             "sections": [attrs.asdict(c) for c in self.sections],
             "requirements": {
@@ -159,7 +164,9 @@ def _requirements(old: Pack, new: Pack) -> tuple[Any, Any, Any]:
     before = {r.id: r for r in old.requirements}
     after = {r.id: r for r in new.requirements}
     added = tuple(
-        (r.id, r.title) for r in new.active_requirements if r.id not in before or before[r.id].withdrawn
+        (r.id, r.title)
+        for r in new.active_requirements
+        if r.id not in before or before[r.id].withdrawn
     )
     withdrawn = []
     for r in old.active_requirements:
@@ -188,9 +195,16 @@ def _parameters(old: Pack, new: Pack) -> tuple[ParameterChange, ...]:
         va = None if a is None else _plain(a.value)
         vb = None if b is None else _plain(b.value)
         if va != vb:
-            users = tuple(r.id for r in new.active_requirements if name in param_refs(r.rule.params))
+            users = tuple(
+                r.id for r in new.active_requirements if name in param_refs(r.rule.params)
+            )
             out.append(ParameterChange(name, va, vb, users))
     return tuple(out)
+
+
+def _in_force(pack: Pack) -> str:
+    start = pack.effective_from.isoformat()
+    return f"{start} to {pack.effective_to.isoformat()}" if pack.effective_to else f"from {start}"
 
 
 def diff_packs(old: Pack, new: Pack) -> PackDiff:
@@ -200,10 +214,17 @@ def diff_packs(old: Pack, new: Pack) -> PackDiff:
     sec_old = {s.id: s.title for s in old.sections}
     sec_new = {s.id: s.title for s in new.sections}
     docs_old, docs_new = data_old["documents"], data_new["documents"]
+    src_old, src_new = data_old.get("source", {}), data_new.get("source", {})
     return PackDiff(
         old=str(old.ref),
         new=str(new.ref),
-        pack=_changes(_PACK_FIELDS, data_old.get, data_new.get),
+        old_in_force=_in_force(old),
+        new_in_force=_in_force(new),
+        pack=_changes(_PACK_FIELDS, data_old.get, data_new.get)
+        + tuple(
+            FieldChange(f"source.{c.field}", c.old, c.new)
+            for c in _changes(_SOURCE_FIELDS, src_old.get, src_new.get)
+        ),
         sections=_changes(sorted(set(sec_old) | set(sec_new)), sec_old.get, sec_new.get),
         added=added,
         withdrawn=withdrawn,
@@ -217,15 +238,13 @@ def _shown(field: str, value: Any) -> str:
     if value is None:
         return "(none)"
     if field == "applies_when":
-        from safeguard_std.domain.predicates import parse_predicate
-
         return predicate_words(parse_predicate(value))
     if field == "rule":
         params = {k: v for k, v in value.items() if k != "kind"}
-        return value["kind"] + (f" ({value_words(params)})" if params else "")
-    if isinstance(value, str) and field not in ("text", "reading", "title", "citation"):
+        return str(value["kind"]) + (f" ({value_words(params)})" if params else "")
+    if isinstance(value, str) and not field.endswith(("text", "reading", "title", "citation")):
         return value_words(value)
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _field_lines(change: FieldChange, indent: str) -> list[str]:
@@ -236,7 +255,7 @@ def _field_lines(change: FieldChange, indent: str) -> list[str]:
 
 
 def _text(d: PackDiff) -> str:
-    lines = [f"{d.old} -> {d.new}"]
+    lines = [f"{d.old} ({d.old_in_force}) -> {d.new} ({d.new_in_force})"]
     if d.empty:
         return "\n".join([*lines, "", "no differences"]) + "\n"
     if d.pack:
@@ -245,7 +264,9 @@ def _text(d: PackDiff) -> str:
             lines += _field_lines(c, "  ")
     if d.sections:
         lines += ["", "Sections"]
-        lines += [f"  {c.field}: {_shown('title', c.old)} -> {_shown('title', c.new)}" for c in d.sections]
+        lines += [
+            f"  {c.field}: {_shown('title', c.old)} -> {_shown('title', c.new)}" for c in d.sections
+        ]
     if d.added:
         lines += ["", f"Requirements added ({len(d.added)})"]
         lines += [f"  + {rid}  {title}" for rid, title in d.added]
@@ -256,15 +277,17 @@ def _text(d: PackDiff) -> str:
             lines.append(f"  - {w.id}  {w.title} ({how})")
     if d.changed:
         lines += ["", f"Requirements changed ({len(d.changed)})"]
-        for c in d.changed:
-            lines.append(f"  ~ {c.id}  {c.title}")
-            for change in c.changes:
+        for req in d.changed:
+            lines.append(f"  ~ {req.id}  {req.title}")
+            for change in req.changes:
                 lines += _field_lines(change, "      ")
     if d.parameters:
         lines += ["", f"Parameters changed ({len(d.parameters)})"]
         for p in d.parameters:
             users = f"; used by {', '.join(p.used_by)}" if p.used_by else ""
-            lines.append(f"  ~ {p.name}: {_shown('value', p.old)} -> {_shown('value', p.new)}{users}")
+            lines.append(
+                f"  ~ {p.name}: {_shown('value', p.old)} -> {_shown('value', p.new)}{users}"
+            )
     if d.documents:
         lines += ["", "Documents"]
         for c in d.documents:

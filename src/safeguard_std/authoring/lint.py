@@ -171,7 +171,9 @@ class _Linter:
     def requirement(self, req: Requirement, tested: set[str]) -> None:
         here = self.here(req.id)
         if not req.citation.strip():
-            self.add("no-citation", f"requirement {req.id} has no citation", (*here, "citation"), req.id)
+            self.add(
+                "no-citation", f"requirement {req.id} has no citation", (*here, "citation"), req.id
+            )
         if not req.text.strip():
             self.add(
                 "no-source-text",
@@ -180,7 +182,9 @@ class _Linter:
                 req.id,
             )
         if req.id not in tested:
-            self.add("untested", f"no case in the pack's tests names requirement {req.id}", here, req.id)
+            self.add(
+                "untested", f"no case in the pack's tests names requirement {req.id}", here, req.id
+            )
         self.modality(req, here)
         self.attestation(req, here)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterator
+from importlib import resources
 
 import attrs
 
@@ -72,7 +73,7 @@ def _notes(req: Requirement, pack: Pack) -> tuple[str, ...]:
 
 def requirement_view(req: Requirement, pack: Pack, kinds: RuleKindRegistry) -> RequirementView:
     """The strings shown for ``req``."""
-    kind = kinds[req.rule.kind] if req.rule.kind in kinds else None
+    kind = kinds[req.rule.kind] if req.rule.kind in kinds else None  # noqa: SIM401
     return RequirementView(
         id=req.id,
         title=req.title,
@@ -180,11 +181,22 @@ def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str
         out += ['<a id="parameters"></a>', "", "## Parameters", ""]
         out += ["| name | value | meaning | reading | set by |", "| --- | --- | --- | --- | --- |"]
         for name, p in sorted(pack.parameters.items()):
-            cells = (name, value_words(p.value), p.description or "", p.reading or "", p.origin or "")
+            cells = (
+                name,
+                value_words(p.value),
+                p.description or "",
+                p.reading or "",
+                p.origin or "",
+            )
             out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
         out.append("")
     if pack.documents:
-        out += ["## Documents named", "", "| id | title | accepted in its place |", "| --- | --- | --- |"]
+        out += [
+            "## Documents named",
+            "",
+            "| id | title | accepted in its place |",
+            "| --- | --- | --- |",
+        ]
         for key, doc in sorted(pack.documents.items()):
             out.append(f"| {key} | {_md_cell(doc.title)} | {_md_cell('; '.join(doc.accepted))} |")
         out.append("")
@@ -201,55 +213,9 @@ def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str
 
 # -- HTML ------------------------------------------------------------------------------------------
 
-_CSS = """
-:root { --ink: #1d2329; --muted: #56616b; --rule: #d5dbe0; --must: #9b1c1c;
-  --should: #8a5a00; --recommended: #1f5f8b; --paper: #ffffff; --quote: #f4f6f8; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--paper); color: var(--ink);
-  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 52rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 1rem; }
-h2 { font-size: 1.35rem; margin: 2.5rem 0 1rem; padding-bottom: .3rem; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.05rem; margin: 0 0 .4rem; }
-code { font: .88em/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-  background: var(--quote); padding: .05em .3em; border-radius: 3px; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .93rem; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid var(--rule); }
-th { font-weight: 600; }
-table.facts th { width: 11rem; color: var(--muted); font-weight: 500; }
-td.value { white-space: nowrap; }
-nav ol { padding-left: 1.2rem; columns: 2; }
-a { color: #1f5f8b; }
-.notes, .provenance { color: var(--muted); font-size: .9rem; }
-article.req { border: 1px solid var(--rule); border-left: 5px solid var(--rule); border-radius: 4px;
-  padding: .9rem 1.1rem; margin: 0 0 1rem; break-inside: avoid; page-break-inside: avoid; }
-article.must { border-left-color: var(--must); }
-article.should { border-left-color: var(--should); }
-article.recommended { border-left-color: var(--recommended); }
-.id { font-family: ui-monospace, Menlo, Consolas, monospace; color: var(--muted); font-weight: 500; margin-right: .4rem; }
-.badges { margin: 0 0 .6rem; display: flex; flex-wrap: wrap; gap: .35rem; }
-.badge { font-size: .78rem; border: 1px solid var(--rule); border-radius: 999px; padding: .05rem .55rem; color: var(--muted); }
-.badge.must { color: #fff; background: var(--must); border-color: var(--must); }
-.badge.should { color: #fff; background: var(--should); border-color: var(--should); }
-.badge.recommended { color: #fff; background: var(--recommended); border-color: var(--recommended); }
-blockquote { margin: .4rem 0 .3rem; padding: .5rem .9rem; background: var(--quote); border-left: 3px solid var(--rule); }
-blockquote p { margin: 0; }
-.cite { color: var(--muted); font-size: .85rem; margin: 0 0 .6rem; }
-dl { display: grid; grid-template-columns: 8.5rem 1fr; gap: .3rem .8rem; margin: .4rem 0 0; }
-dt { color: var(--muted); font-size: .9rem; }
-dd { margin: 0; }
-dd ul { margin: .2rem 0 0; padding-left: 1.1rem; }
-footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
-@media print {
-  body { font-size: 11pt; }
-  main { max-width: none; padding: 0; }
-  nav { display: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  a { color: inherit; text-decoration: none; }
-  article.req { border-color: #999; }
-  @page { margin: 18mm 16mm; }
-}
-"""
+
+def _css() -> str:
+    return resources.files("safeguard_std.authoring").joinpath("render.css").read_text("utf-8")
 
 
 def _e(text: str) -> str:
@@ -307,7 +273,7 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="safeguard-std {__version__}">',
         f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>\n{_css()}</style>",
         "</head>",
         "<body>",
         "<main>",
@@ -368,7 +334,7 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
         out.append("<section><h2>Withdrawn requirements</h2><ul>")
         for r in withdrawn:
             by = f" (replaced by {_e(r.replaced_by)})" if r.replaced_by else ""
-            out.append(f"<li><span class=\"id\">{_e(r.id)}</span>{_e(r.title)}{by}</li>")
+            out.append(f'<li><span class="id">{_e(r.id)}</span>{_e(r.title)}{by}</li>')
         out.append("</ul></section>")
     out += [
         f"<footer>Rendered by safeguard-std {__version__} from {_e(pack.id)}@{_e(pack.edition)}."
@@ -385,4 +351,6 @@ def render_pack(pack: Pack, fmt: str = "markdown", *, kinds: RuleKindRegistry | 
     """``pack`` rendered as ``fmt`` (``markdown`` or ``html``)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    return render_markdown(pack, kinds=kinds) if fmt == "markdown" else render_html(pack, kinds=kinds)
+    return (
+        render_markdown(pack, kinds=kinds) if fmt == "markdown" else render_html(pack, kinds=kinds)
+    )

@@ -47,15 +47,15 @@ def run_tests(
     target = open_target(spec, catalog=catalog)
     if target.problems:
         raise PackError(target.problems)
-    return [
-        PackTestRun(ref, tuple(_cases(target.catalog, ref, keyword))) for ref in target.refs
-    ]
+    return [PackTestRun(ref, tuple(_cases(target.catalog, ref, keyword))) for ref in target.refs]
 
 
 def _expected(mismatch: Mismatch) -> str:
     want = dict(mismatch.expected)
     text = f"{want.pop('requirement')} {want.pop('subject', 'every subject')} {want.pop('status')}"
-    extras = " ".join(f"{k}={v!r}" if k == "message_contains" else f"{k} {v}" for k, v in sorted(want.items()))
+    extras = " ".join(
+        f"{k}={v!r}" if k == "message_contains" else f"{k} {v}" for k, v in sorted(want.items())
+    )
     return f"{text} {extras}".strip()
 
 

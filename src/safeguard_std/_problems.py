@@ -147,13 +147,14 @@ def rule_param_problems(
     requirement: str,
     kind: str,
     allowed: Sequence[str],
-    locate: Callable[[Path], Any],
+    locate: Callable[[Path, bool], Any],
 ) -> list[Problem]:
     """Located problems for a rule kind's parameter errors.
 
-    ``locate(path)`` returns ``(Location, note)`` for a path inside the rule's parameters: the
-    location of the offending parameter (or of the pack parameter it refers to) and a note such
-    as ``" (from parameter 'dbs_renewal')"``.
+    ``locate(path, follow)`` returns ``(Location, note)`` for a path inside the rule's
+    parameters: where the offending parameter is written or, with ``follow``, where the value of
+    the pack parameter it refers to is written, and a note such as
+    ``" (from parameter 'dbs_renewal')"``.
     """
     problems: list[Problem] = []
     head = f"requirement {requirement}: rule kind {kind!r}"
@@ -161,7 +162,7 @@ def rule_param_problems(
         path: Path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             for key in sorted(set(error.instance) - set(allowed)):
-                where, _ = locate((*path, key))
+                where, _ = locate((*path, key), False)
                 problems.append(
                     Problem(
                         f"{head} has no parameter {key!r}",
@@ -173,10 +174,10 @@ def rule_param_problems(
             continue
         if error.validator == "required":
             missing = re.findall(r"'([^']+)' is a required property", str(error.message))
-            where, _ = locate(path)
+            where, _ = locate(path, False)
             problems.append(Problem(f"{head} needs parameter {missing[0]!r}", where))
             continue
-        where, note = locate(path)
+        where, note = locate(path, True)
         name = f"{head} parameter {_param_name(path)!r}{note}"
         value = error.instance
         if error.validator == "pattern" and error.validator_value == _PERIOD_PATTERN:

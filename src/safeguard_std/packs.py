@@ -479,7 +479,7 @@ class _Resolver:
             requirement=req.id,
             kind=kind.name,
             allowed=sorted(kind.parameters.get("properties", {})),
-            locate=lambda at: self._param_location(req, path, at),
+            locate=lambda at, follow: self._param_location(req, path, at, follow),
         )
         if problems:
             self.problems.extend(problems)
@@ -500,12 +500,16 @@ class _Resolver:
         return node
 
     def _param_location(
-        self, req: Requirement, path: tuple[str | int, ...], at: tuple[str | int, ...]
+        self,
+        req: Requirement,
+        path: tuple[str | int, ...],
+        at: tuple[str | int, ...],
+        follow: bool,
     ) -> tuple[Location, str]:
         """Where a rule parameter's bad value is written: the rule itself, or the pack parameter
         it refers to when this layer declares or sets that parameter."""
         raw = req.rule.params.get(at[0]) if at and isinstance(at[0], str) else None
-        if not (isinstance(raw, Mapping) and set(raw) == {"param"}):
+        if not follow or not (isinstance(raw, Mapping) and set(raw) == {"param"}):
             return self.doc.locate((*path, *at)), ""
         name = raw["param"]
         note = f" (from parameter {name!r})"
@@ -582,6 +586,12 @@ class PackCatalog:
             return self._layers[ref]
         except KeyError:
             known = sorted({r.id for r in self._layers})
+            if ref.id in known:
+                raise PackNotFound(
+                    str(ref),
+                    f"no edition {ref.edition!r} of {ref.id}; editions: "
+                    + ", ".join(str(r) for r in self.editions(ref.id)),
+                ) from None
             hint = did_you_mean(ref.id, known)
             raise PackNotFound(
                 str(ref),

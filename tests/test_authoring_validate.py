@@ -149,7 +149,7 @@ def test_cli_exit_1_with_one_line_per_problem(capsys: pytest.CaptureFixture[str]
     code = main(["pack", "validate", "--no-entry-points", str(BROKEN / "misspelt-key")])
     out = capsys.readouterr().out.replace(f"{BROKEN}/", "").splitlines()
     assert code == 1
-    assert out[-1] == "misspelt-key: 2 problems" or out[-1].endswith("misspelt-key: 2 problems")
+    assert out[-1].endswith("misspelt-key: 2 problems")
     assert out[:-1] == dict(EXPECTED)["misspelt-key"]
 
 
@@ -166,7 +166,7 @@ def test_cli_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     )
     data = json.loads(capsys.readouterr().out)
     assert code == 1
-    assert data["packs"] == ["demo@1"] and data["valid"] is False
+    assert (data["packs"], data["valid"]) == (["demo@1"], False)
     (problem,) = data["problems"]
     assert {k: problem[k] for k in ("line", "column", "pointer", "path", "hint")} == {
         "line": 26,

@@ -19,6 +19,8 @@ ADAPTERS = (
     "importers",
     "reports",
     "_problems",
+    "authoring",
+    "pytest_plugin",
 )
 WALL_CLOCK = (
     "date.today",

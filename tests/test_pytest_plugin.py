@@ -82,7 +82,7 @@ def test_broken_test_file_is_a_located_collection_error(council_repo: pytest.Pyt
     result.stdout.fnmatch_lines(
         [
             "*not a calendar date: expected a date YYYY-MM-DD, got '2026-02-30' @ *harbour.yaml "
-            "$.cases[1].as_of (line 10, column 5)"
+            "$.cases[1].as_of (line 9, column 5)"
         ]
     )
 

@@ -151,9 +151,7 @@ class PackCaseItem(pytest.Item):
         if not result.passed:
             raise PackCaseFailure(result)
 
-    def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         """Expected and actual findings side by side."""
         from safeguard_std.authoring import side_by_side
         from safeguard_std.exceptions import SafeguardError

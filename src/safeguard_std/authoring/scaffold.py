@@ -39,11 +39,17 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _section_id(catalog: PackCatalog | None, base: PackRef | None) -> str:
+def _free_names(catalog: PackCatalog | None, base: PackRef | None, pack_id: str) -> tuple[str, str]:
+    """A section id and a parameter name the base pack does not use already."""
     if catalog is None or base is None:
-        return "1"
-    taken = {s.id for s in catalog.resolve(base).sections}
-    return next(f"L{i}" for i in range(1, len(taken) + 2) if f"L{i}" not in taken)
+        return "1", "policy_review"
+    pack = catalog.resolve(base)
+    taken = {s.id for s in pack.sections}
+    section = next(f"L{i}" for i in range(1, len(taken) + 2) if f"L{i}" not in taken)
+    param = "policy_review"
+    if param in pack.parameters:
+        param = f"{pack_id.replace('-', '_')}_policy_review"
+    return section, param
 
 
 def _pack_text(
@@ -54,6 +60,7 @@ def _pack_text(
     effective_from: dt.date,
     extends: PackRef | None,
     section: str,
+    param: str,
     schema: str,
 ) -> str:
     rid = f"{pack_id.upper().replace('_', '-')}-1"
@@ -82,7 +89,7 @@ effective_from: {effective_from.isoformat()}
 sections:
   - {{id: {_quoted(section)}, title: Policies}}
 parameters:
-  policy_review:
+  {param}:
     value: P1Y
     description: How often the safeguarding policy must be reviewed.
 requirements:
@@ -97,7 +104,7 @@ requirements:
     rule:
       kind: policy_current
       policies: [safeguarding]
-      review_period: {{param: policy_review}}
+      review_period: {{param: {param}}}
 """
 
 
@@ -180,7 +187,7 @@ def scaffold_pack(
             title or f"{board} safeguarding standard",
             effective_from,
             base,
-            _section_id(catalog, base),
+            *_free_names(catalog, base, ref.id),
             schema_reference(folder),
         ),
         encoding="utf-8",

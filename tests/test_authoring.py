@@ -277,8 +277,7 @@ def test_diff_rule_and_applicability_changes(tmp_path: Path) -> None:
         "",
         "Requirements changed (1)",
         "  ~ DEMO-3  Enhanced DBS with barred list for regulated activity",
-        "      applies_when: the person's regulated activity is yes -> the person is not "
-        "supervised",
+        "      applies_when: the person is in regulated activity -> the person is not supervised",
         "      rule:",
         "        - check_present (check: dbs; level: enhanced; barred_list_children: yes)",
         "        + check_present (check: dbs; level: enhanced; barred_list_children: no)",
@@ -314,15 +313,16 @@ def test_render_markdown_shows_each_requirement() -> None:
     assert "| Built from | harbour@2023 then harbour@2024 |" in text
     assert "### HAR-5: DBS renewed every three years" in text
     assert (
-        "**RECOMMENDED** · duty holder: provider · judged per person · applies: the person's "
-        "regulated activity is yes"
+        "**RECOMMENDED** · duty holder: provider · judged per person · applies: the person is in "
+        "regulated activity"
     ) in text
     assert "> The council recommends DBS checks are renewed at least every three years." in text
     assert "- `period`: 2 years (P2Y), parameter dbs_renewal" in text
     assert "*Defined in harbour@2023; modality, text changed in harbour@2024*" in text
     assert "- HAR-3: Policy says how to report to the DSL (replaced by HAR-8)" in text
     assert "HAR-7" not in text  # excluded: not in the 2024 pack at all
-    assert "| dbs_renewal | 2 years (P2Y) |" in text
+    assert "| dbs_renewal | 2 years (P2Y) | How long a DBS check counts as current. |" in text
+    assert text.count("| HAR-5 | harbour@2024 |") == 1  # used by, set by
 
 
 def test_render_html_is_self_contained_and_escaped(tmp_path: Path) -> None:

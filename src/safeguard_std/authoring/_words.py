@@ -122,7 +122,18 @@ def _literal(value: Any) -> str:
     return str(value).replace("_", " ") if isinstance(value, str) else str(value)
 
 
+# Sentences for a few enumerated facts compared with eq, by value.
+_VALUES = {
+    ("person.regulated_activity", "yes"): "the person is in regulated activity",
+    ("person.regulated_activity", "no"): "the person is not in regulated activity",
+    ("person.regulated_activity", "unknown"): "whether the person is in regulated activity is "
+    "not known",
+}
+
+
 def _compare_words(pred: Compare) -> str:
+    if pred.op == "eq" and (pred.field, pred.value) in _VALUES:
+        return _VALUES[(pred.field, pred.value)]
     if pred.field in _BOOLEAN and pred.op in ("eq", "ne") and isinstance(pred.value, bool):
         yes, no = _BOOLEAN[pred.field]
         return yes if pred.value == (pred.op == "eq") else no

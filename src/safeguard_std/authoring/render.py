@@ -19,6 +19,7 @@ import attrs
 
 from safeguard_std import __version__
 from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
+from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Modality, Pack, Requirement
 from safeguard_std.rules import RuleKindRegistry, default_registry
 
@@ -92,6 +93,10 @@ def requirement_view(req: Requirement, pack: Pack, kinds: RuleKindRegistry) -> R
     )
 
 
+def _users(pack: Pack, name: str) -> list[str]:
+    return [r.id for r in pack.active_requirements if name in param_refs(r.rule.params)]
+
+
 def _by_section(pack: Pack) -> Iterator[tuple[str, str, list[Requirement]]]:
     for section in pack.sections:
         reqs = [r for r in pack.active_requirements if r.section == section.id]
@@ -128,7 +133,7 @@ def _facts(pack: Pack) -> list[tuple[str, str]]:
         (
             "Requirements",
             f"{len(pack.active_requirements)} ("
-            + ", ".join(f"{n} {m.value}" for m, n in counts.items())
+            + ", ".join(f"{n} {m.value}" for m, n in counts.items() if n)
             + ")",
         )
     )
@@ -228,31 +233,32 @@ def _code(text: str) -> str:
 
 def _html_requirement(view: RequirementView) -> list[str]:
     paragraphs = "".join(f"<p>{_e(p)}</p>" for p in view.text.split("\n\n") if p.strip())
-    judged = "a person's attestation" if view.attestation else "the records"
     params = ""
     if view.parameters:
-        items = "".join(f"<li><code>{_e(k)}</code>: {_e(v)}</li>" for k, v in view.parameters)
-        params = f"<ul>{items}</ul>"
+        items = "".join(f"<li>{_e(k.replace('_', ' '))}: {_e(v)}</li>" for k, v in view.parameters)
+        params = f'<ul class="params">{items}</ul>'
+    how = rst_to_plain(_e(view.evidence.replace("`", "``")), ("<code>", "</code>"))
     rows = [
         ("Applies", _e(view.applies)),
-        (
-            "Evidence",
-            f"Judged from {judged} by rule <code>{_e(view.rule_kind)}</code>. "
-            f"{rst_to_plain(_e(view.evidence.replace('`', '``')), ('<code>', '</code>'))}"
-            f"{params}",
-        ),
+        ("Rule", f"<code>{_e(view.rule_kind)}</code>{params}"),
+        ("Evidence", how),
     ]
     if view.reading:
         rows.append(("Reading", _e(view.reading)))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     notes = f'<p class="notes">{_e("; ".join(view.notes))}</p>' if view.notes else ""
+    judged = (
+        '<span class="badge attest">needs a person\'s attestation</span>'
+        if view.attestation
+        else '<span class="badge">judged from records</span>'
+    )
     return [
         f'<article class="req {view.modality}" id="{_e(view.id)}">',
         f'<h3><span class="id">{_e(view.id)}</span>{_e(view.title)}</h3>',
         '<p class="badges">'
         f'<span class="badge {view.modality}">{_e(view.modality.upper())}</span>'
         f'<span class="badge">duty holder: {_e(view.duty_holder)}</span>'
-        f'<span class="badge">judged per {_e(view.subject)}</span></p>',
+        f'<span class="badge">judged per {_e(view.subject)}</span>{judged}</p>',
         f"<blockquote>{paragraphs}</blockquote>",
         f'<p class="cite">Source: {_e(view.citation)}</p>',
         f"<dl>{dl}</dl>",
@@ -290,11 +296,11 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
     if pack.source and pack.source.notes:
         out.append(f'<p class="notes">{_e(pack.source.notes)}</p>')
     sections = list(_by_section(pack))
-    out.append('<nav aria-label="Contents"><h2>Contents</h2><ol>')
+    out.append('<nav aria-label="Contents"><h2>Contents</h2><ul class="toc">')
     out += [f'<li><a href="#section-{_e(s)}">{_e(s)} {_e(t)}</a></li>' for s, t, _ in sections]
     if pack.parameters:
         out.append('<li><a href="#parameters">Parameters</a></li>')
-    out.append("</ol></nav>")
+    out.append("</ul></nav>")
     for sid, stitle, reqs in sections:
         out.append(f'<section id="section-{_e(sid)}"><h2>{_e(sid)} {_e(stitle)}</h2>')
         for req in reqs:
@@ -308,7 +314,7 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
         )
         out.append(
             "<table><tr><th>Name</th><th>Value</th><th>Meaning</th><th>Reading</th>"
-            "<th>Set by</th></tr>"
+            "<th>Used by</th><th>Set by</th></tr>"
         )
         for name, p in sorted(pack.parameters.items()):
             cells = [
@@ -316,6 +322,7 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
                 _e(value_words(p.value)),
                 _e(p.description or ""),
                 _e(p.reading or ""),
+                ", ".join(f'<a href="#{_e(r)}">{_e(r)}</a>' for r in _users(pack, name)),
                 _e(p.origin or ""),
             ]
             out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

@@ -184,13 +184,17 @@ def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str
             out += _md_requirement(requirement_view(req, pack, kinds))
     if pack.parameters:
         out += ['<a id="parameters"></a>', "", "## Parameters", ""]
-        out += ["| name | value | meaning | reading | set by |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            "| name | value | meaning | reading | used by | set by |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for name, p in sorted(pack.parameters.items()):
             cells = (
                 name,
                 value_words(p.value),
                 p.description or "",
                 p.reading or "",
+                ", ".join(_users(pack, name)),
                 p.origin or "",
             )
             out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")

@@ -39,17 +39,22 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _free_names(catalog: PackCatalog | None, base: PackRef | None, pack_id: str) -> tuple[str, str]:
-    """A section id and a parameter name the base pack does not use already."""
+def _free_names(
+    catalog: PackCatalog | None, base: PackRef | None, pack_id: str
+) -> tuple[str, str, str]:
+    """A requirement id, a section id and a parameter name the base pack does not use."""
+    prefix = pack_id.upper().replace("_", "-")
     if catalog is None or base is None:
-        return "1", "policy_review"
+        return f"{prefix}-1", "1", "policy_review"
     pack = catalog.resolve(base)
+    ids = {r.id for r in pack.requirements}
+    rid = next(f"{prefix}-{i}" for i in range(1, len(ids) + 2) if f"{prefix}-{i}" not in ids)
     taken = {s.id for s in pack.sections}
     section = next(f"L{i}" for i in range(1, len(taken) + 2) if f"L{i}" not in taken)
     param = "policy_review"
     if param in pack.parameters:
         param = f"{pack_id.replace('-', '_')}_policy_review"
-    return section, param
+    return rid, section, param
 
 
 def _pack_text(
@@ -59,15 +64,16 @@ def _pack_text(
     title: str,
     effective_from: dt.date,
     extends: PackRef | None,
+    rid: str,
     section: str,
     param: str,
     schema: str,
 ) -> str:
-    rid = f"{pack_id.upper().replace('_', '-')}-1"
     layer = ""
     if extends is not None:
+        supersedes = f"supersedes: {extends}\n" if extends.id == pack_id else ""
         layer = f"""extends: {extends}              # start from this pack; change it below
-# set_parameters: {{NAME: P2Y}}       # a new value for one of its parameters
+{supersedes}# set_parameters: {{NAME: P2Y}}       # a new value for one of its parameters
 # exclude: [REQ-ID]                 # leave a requirement out
 # alter:                            # change fields of one of its requirements
 #   REQ-ID: {{text: "..."}}
@@ -108,8 +114,7 @@ requirements:
 """
 
 
-def _tests_text(pack_id: str, effective_from: dt.date, schema: str) -> str:
-    rid = f"{pack_id.upper().replace('_', '-')}-1"
+def _tests_text(rid: str, effective_from: dt.date, schema: str) -> str:
     reviewed = effective_from.isoformat()
     as_of = (effective_from + dt.timedelta(days=180)).isoformat()
     lapsed = (effective_from.replace(day=1) + dt.timedelta(days=500)).isoformat()
@@ -178,6 +183,7 @@ def scaffold_pack(
     pack_file = folder / PACK_FILE
     if pack_file.exists() and not overwrite:
         raise FileExistsError(f"{pack_file} already exists")
+    rid, section, param = _free_names(catalog, base, ref.id)
     (folder / "tests").mkdir(parents=True, exist_ok=True)
     pack_file.write_text(
         _pack_text(
@@ -187,14 +193,16 @@ def scaffold_pack(
             title or f"{board} safeguarding standard",
             effective_from,
             base,
-            *_free_names(catalog, base, ref.id),
+            rid,
+            section,
+            param,
             schema_reference(folder),
         ),
         encoding="utf-8",
     )
     test_file = folder / "tests" / "example.yaml"
     test_file.write_text(
-        _tests_text(ref.id, effective_from, schema_reference(folder / "tests", _TESTS_SCHEMA)),
+        _tests_text(rid, effective_from, schema_reference(folder / "tests", _TESTS_SCHEMA)),
         encoding="utf-8",
     )
     return [pack_file, test_file]

@@ -325,7 +325,7 @@ def _new(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--effective-from", metavar="YYYY-MM-DD", help="first day in force (default: today)"
     )
     p.add_argument("--extends", metavar="ID@EDITION", help="layer the new pack over this one")
-    p.add_argument("--output", metavar="DIR", default=".", help="where to create it (default .)")
+    p.add_argument("--output", metavar="DIR", default=".", help="where to create it, created if need be (default .)")
     p.add_argument("--force", action="store_true", help="overwrite an existing pack file")
     add_catalog_options(p)
     p.set_defaults(run=run_new)
@@ -333,7 +333,7 @@ def _new(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_new(args: argparse.Namespace) -> int:
     """Scaffold a pack and say what to do next."""
-    if not Path(args.output).is_dir():
+    if Path(args.output).exists() and not Path(args.output).is_dir():
         raise UsageError(f"--output: {args.output!r} is not a folder")
     start = as_of_date(args.effective_from) if args.effective_from else None
     if start is None:

@@ -470,3 +470,20 @@ def test_new_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "no pack 'nosuch@1'" in capsys.readouterr().err
     with pytest.raises(PackError):
         run_tests(FIXTURES / "broken-packs" / "syntax-error", catalog=PackCatalog(layers={}))
+
+
+@pytest.mark.parametrize("sub", ["validate", "lint", "test", "diff", "render", "new"])
+def test_every_subcommand_has_help(sub: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["pack", sub, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: safeguard-std pack {sub} ")
+    assert "exit status: 0 " in out
+
+
+def test_bad_option_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["pack", "render", "demo@1", "--format", "pdf"])
+    assert info.value.code == 2
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err

@@ -325,7 +325,12 @@ def _new(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--effective-from", metavar="YYYY-MM-DD", help="first day in force (default: today)"
     )
     p.add_argument("--extends", metavar="ID@EDITION", help="layer the new pack over this one")
-    p.add_argument("--output", metavar="DIR", default=".", help="where to create it, created if need be (default .)")
+    p.add_argument(
+        "--output",
+        metavar="DIR",
+        default=".",
+        help="where to create it, created if need be (default .)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing pack file")
     add_catalog_options(p)
     p.set_defaults(run=run_new)

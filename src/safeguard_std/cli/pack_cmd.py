@@ -35,6 +35,7 @@ from safeguard_std.cli._common import (
     write_output,
 )
 from safeguard_std.domain.pack import Pack, PackRef
+from safeguard_std.exceptions import PackError
 from safeguard_std.packs import PackCatalog
 
 __all__ = ["register"]
@@ -237,8 +238,6 @@ def _diff(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _one(target: PackTarget, spec: str) -> tuple[PackCatalog, Pack]:
     if target.problems:
-        from safeguard_std.exceptions import PackError
-
         raise PackError(target.problems)
     if len(target.refs) != 1:
         found = ", ".join(str(r) for r in target.refs) or "none"

@@ -185,12 +185,14 @@ Requirements withdrawn (2)
   - HAR-3  Policy says how to report to the DSL (replaced by HAR-8)
   - HAR-7  Subscribed to the partnership newsletter (removed)
 
-Requirements changed (2)
+Requirements changed (3)
   ~ HAR-1  Named safeguarding lead and deputy
       title: Named DSL and deputy -> Named safeguarding lead and deputy
       text:
         - The provider must name a designated safeguarding lead (DSL) and a deputy.
         + The provider must name a safeguarding lead and a deputy.
+  ~ HAR-5  DBS renewed every three years
+      parameter values: period: 3 years (P3Y) -> period: 2 years (P2Y)
   ~ HAR-6  Two references
       text:
         - Two satisfactory references should be taken up and verified.
@@ -242,6 +244,7 @@ def test_diff_json() -> None:
     ]
     assert [(c["id"], [x["field"] for x in c["changes"]]) for c in reqs["changed"]] == [
         ("HAR-1", ["title", "text"]),
+        ("HAR-5", ["parameter values"]),
         ("HAR-6", ["text", "modality"]),
     ]
     assert data["parameters"] == [

@@ -18,6 +18,7 @@ from safeguard_std.authoring._words import predicate_words, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Pack, Requirement
 from safeguard_std.domain.predicates import parse_predicate, predicate_to_data
+from safeguard_std.evaluate import resolve_params
 from safeguard_std.serialization import pack_to_data
 
 __all__ = ["FieldChange", "PackDiff", "RequirementChange", "diff_packs"]
@@ -183,9 +184,30 @@ def _requirements(old: Pack, new: Pack) -> tuple[Any, Any, Any]:
         fields = _changes(
             _REQUIREMENT_FIELDS, lambda n, w=was: _req_value(w, n), lambda n, x=r: _req_value(x, n)
         )
+        if not any(f.field == "rule" for f in fields):
+            fields += _effective(old, was, new, r)
         if fields:
             changed.append(RequirementChange(r.id, r.title, fields))
     return added, tuple(withdrawn), tuple(changed)
+
+
+def _effective(old: Pack, was: Requirement, new: Pack, now: Requirement) -> tuple[FieldChange, ...]:
+    """The rule's parameter values when only a pack parameter it uses changed."""
+    try:
+        before = _plain(resolve_params(old, was.rule.params)[0])
+        after = _plain(resolve_params(new, now.rule.params)[0])
+    except KeyError:  # pragma: no cover - resolved packs declare every parameter they use
+        return ()
+    if before == after:
+        return ()
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return (
+        FieldChange(
+            "parameter values",
+            {k: before.get(k) for k in keys},
+            {k: after.get(k) for k in keys},
+        ),
+    )
 
 
 def _parameters(old: Pack, new: Pack) -> tuple[ParameterChange, ...]:
@@ -239,6 +261,8 @@ def _shown(field: str, value: Any) -> str:
         return "(none)"
     if field == "applies_when":
         return predicate_words(parse_predicate(value))
+    if field == "parameter values":
+        return value_words(value)
     if field == "rule":
         params = {k: v for k, v in value.items() if k != "kind"}
         return str(value["kind"]) + (f" ({value_words(params)})" if params else "")

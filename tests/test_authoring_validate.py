@@ -248,3 +248,41 @@ def test_a_broken_copy_of_every_pack_names_the_line(ref: str, source: Path, tmp_
         f"unknown rule kind {match.group(1) + 'x'!r}"
     ]
     assert problems[0].hint == f"did you mean {match.group(1)!r}?"
+
+
+def _two_editions(tmp_path: Path, first_extra: str, second_from: str) -> Path:
+    text = (FIXTURES / "packs" / "demo" / "1" / "pack.yaml").read_text()
+    for edition, body in (
+        (
+            "1",
+            text.replace(
+                "effective_from: 2020-01-01\n", f"effective_from: 2020-01-01\n{first_extra}"
+            ),
+        ),
+        ("2", text.replace('edition: "1"', 'edition: "2"').replace("2020-01-01", second_from)),
+    ):
+        (tmp_path / "demo" / edition).mkdir(parents=True)
+        (tmp_path / "demo" / edition / "pack.yaml").write_text(body)
+    return tmp_path / "demo"
+
+
+def test_editions_starting_the_same_day_overlap(tmp_path: Path) -> None:
+    target = _two_editions(tmp_path, "", "2020-01-01")
+    lines = [
+        problem_line(p).replace(f"{tmp_path}/", "")
+        for p in validate_pack(target, catalog=PackCatalog(layers={})).problems
+    ]
+    assert lines == [
+        "demo/2/pack.yaml:7:1: editions demo@1 and demo@2 both start on 2020-01-01: expected a date after 2020-01-01 [/effective_from]"
+    ]
+
+
+def test_edition_ending_before_it_starts(tmp_path: Path) -> None:
+    target = _two_editions(tmp_path, "effective_to: 2019-12-31\n", "2024-09-01")
+    lines = [
+        problem_line(p).replace(f"{tmp_path}/", "")
+        for p in validate_pack(target, catalog=PackCatalog(layers={})).problems
+    ]
+    assert lines == [
+        "demo/1/pack.yaml:8:1: edition ends on 2019-12-31 before it starts on 2020-01-01: expected a date on or after 2020-01-01 [/effective_to]"
+    ]

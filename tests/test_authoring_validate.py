@@ -9,6 +9,7 @@ where one helps, and the JSON pointer.
 from __future__ import annotations
 
 import json
+import shutil
 import re
 from pathlib import Path
 
@@ -285,4 +286,17 @@ def test_edition_ending_before_it_starts(tmp_path: Path) -> None:
     ]
     assert lines == [
         "demo/1/pack.yaml:8:1: edition ends on 2019-12-31 before it starts on 2020-01-01: expected a date on or after 2020-01-01 [/effective_to]"
+    ]
+
+
+def test_a_layer_over_a_broken_base_reports_the_base_once(tmp_path: Path) -> None:
+    shutil.copytree(BROKEN / "unknown-rule-kind" / "demo" / "1", tmp_path / "demo" / "1")
+    shutil.copytree(BROKEN / "unknown-alter-target" / "demo" / "2", tmp_path / "demo" / "2")
+    lines = [
+        problem_line(p).replace(f"{tmp_path}/", "")
+        for p in validate_pack(tmp_path / "demo", catalog=PackCatalog(layers={})).problems
+    ]
+    assert lines == [
+        "demo/1/pack.yaml:26:12: requirement DEMO-1: unknown rule kind 'role_hold' (did you mean 'role_held'?) [/requirements/0/rule/kind]",
+        f"demo/2/pack.yaml:8:1: cannot extend 'demo@1': requirement DEMO-1: unknown rule kind 'role_hold' (in {tmp_path}/demo/1/pack.yaml) [/extends]",
     ]

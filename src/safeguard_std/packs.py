@@ -169,6 +169,9 @@ class _Resolver:
     def resolve(self) -> Pack:
         data = self.layer.data
         base = self._base()
+        if base is None and "extends" in data:
+            # Without its base a layer's alter/exclude/... targets would all look dangling.
+            raise PackError(self.problems, source=self.doc.source)
         reqs: dict[str, Requirement] = {r.id: r for r in base.requirements} if base else {}
         params = dict(base.parameters) if base else {}
         docs = dict(base.documents) if base else {}
@@ -242,6 +245,11 @@ class _Resolver:
             return None
         try:
             return self.catalog.resolve(PackRef.parse(target), _chain=self.chain)
+        except PackError as exc:
+            n = len(exc.problems)
+            why = exc.problems[0].message if n == 1 else f"it has {n} problems"
+            self.fail(f"cannot extend {target!r}: {why} (in {exc.source or target})", ("extends",))
+            return None
         except (PackNotFound, ValueError) as exc:
             self.fail(f"cannot extend {target!r}: {exc}", ("extends",))
             return None

@@ -490,3 +490,18 @@ def test_bad_option_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["pack", "render", "demo@1", "--format", "pdf"])
     assert info.value.code == 2
     assert "invalid choice: 'pdf'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("sid", "title", "heading"),
+    [
+        ("1", "Staff records", "1 Staff records"),
+        ("2", "2. Training", "2. Training"),
+        ("A1", "Appendix A.1 Commitment", "Appendix A.1 Commitment"),
+        ("1.1", "1.1 Safeguarding policy", "1.1 Safeguarding policy"),
+    ],
+)
+def test_section_headings_are_not_numbered_twice(sid: str, title: str, heading: str) -> None:
+    from safeguard_std.authoring.render import _heading
+
+    assert _heading(sid, title) == heading

@@ -97,11 +97,23 @@ def _users(pack: Pack, name: str) -> list[str]:
     return [r.id for r in pack.active_requirements if name in param_refs(r.rule.params)]
 
 
+_NUMBERED = ("appendix", "annex", "schedule", "section", "part")
+
+
+def _heading(sid: str, title: str) -> str:
+    """``1 Staff records``, unless the title already carries its number ("2. Training",
+    "Appendix A.1 ...")."""
+    lower = title.lower()
+    if lower.startswith((sid.lower(), *_NUMBERED)) or title[:1].isdigit():
+        return title
+    return f"{sid} {title}"
+
+
 def _by_section(pack: Pack) -> Iterator[tuple[str, str, list[Requirement]]]:
     for section in pack.sections:
         reqs = [r for r in pack.active_requirements if r.section == section.id]
         if reqs:
-            yield section.id, section.title, reqs
+            yield section.id, _heading(section.id, section.title), reqs
 
 
 def _in_force(pack: Pack) -> str:
@@ -174,12 +186,12 @@ def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str
     if pack.source and pack.source.notes:
         out += ["", pack.source.notes]
     out += ["", "## Contents", ""]
-    out += [f"- [{sid} {title}](#section-{sid})" for sid, title, _ in _by_section(pack)]
+    out += [f"- [{title}](#section-{sid})" for sid, title, _ in _by_section(pack)]
     if pack.parameters:
         out.append("- [Parameters](#parameters)")
     out.append("")
     for sid, title, reqs in _by_section(pack):
-        out += [f'<a id="section-{sid}"></a>', "", f"## {sid} {title}", ""]
+        out += [f'<a id="section-{sid}"></a>', "", f"## {title}", ""]
         for req in reqs:
             out += _md_requirement(requirement_view(req, pack, kinds))
     if pack.parameters:
@@ -301,12 +313,12 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
         out.append(f'<p class="notes">{_e(pack.source.notes)}</p>')
     sections = list(_by_section(pack))
     out.append('<nav aria-label="Contents"><h2>Contents</h2><ul class="toc">')
-    out += [f'<li><a href="#section-{_e(s)}">{_e(s)} {_e(t)}</a></li>' for s, t, _ in sections]
+    out += [f'<li><a href="#section-{_e(s)}">{_e(t)}</a></li>' for s, t, _ in sections]
     if pack.parameters:
         out.append('<li><a href="#parameters">Parameters</a></li>')
     out.append("</ul></nav>")
     for sid, stitle, reqs in sections:
-        out.append(f'<section id="section-{_e(sid)}"><h2>{_e(sid)} {_e(stitle)}</h2>')
+        out.append(f'<section id="section-{_e(sid)}"><h2>{_e(stitle)}</h2>')
         for req in reqs:
             out += _html_requirement(requirement_view(req, pack, kinds))
         out.append("</section>")

@@ -15,8 +15,9 @@ code                           what it finds
                                should; "recommend", "encourage", "good practice" recommended)
 ``attestation-where-structured``  an attestation rule on a requirement whose words name
                                something a structured kind judges from records (DBS,
-                               references, training, lead roles, reviews...); a heuristic on
-                               keywords, skipped when the text is about a policy's content
+                               references, training, lead roles, risk assessments...); a
+                               heuristic on keywords, skipped when the text is about a
+                               document's content or about following other guidance
 ``unused-parameter``           a parameter declared, or set, that no active requirement uses
 ``unknown-supersedes``         ``supersedes`` names a pack edition that cannot be found
 ``empty-section``              a section with no active requirement
@@ -107,14 +108,18 @@ _STRUCTURED: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("training_current", "training_by_start"), re.compile(r"\b(training|trained)\b", re.I)),
     (("panel_trained",), re.compile(r"\b(interview|recruitment) panels?\b", re.I)),
     (("role_held",), re.compile(r"\b(safeguarding lead|deputy|DSL|designated)\b", re.I)),
-    (("disclosure_followed_up",), re.compile(r"\b(risk assessments?|LADO)\b", re.I)),
+    (("disclosure_followed_up",), re.compile(r"\brisk assessments?\b", re.I)),
     (
         ("responded_by_due", "actions_complete"),
         re.compile(r"\b(self[- ]audits?|action plans?)\b", re.I),
     ),
 )
+# Words that say the requirement is about a document's content or about following another
+# standard, which only a reader can judge: no structured kind is suggested for those.
 _ABOUT_A_DOCUMENT = re.compile(
-    r"\b(polic(?:y|ies)|procedures?|code of conduct|guidance|strategy|framework|clause)\b", re.I
+    r"\b(polic(?:y|ies)|procedures?|code of conduct|guidance|strategy|framework|clause|"
+    r"follow(?:s|ed|ing)?|in line with|rules|Working Together|KCSIE)\b",
+    re.I,
 )
 
 

@@ -75,3 +75,25 @@ def test_value_words() -> None:
 )
 def test_predicate_words(data: dict[str, object], words: str) -> None:
     assert predicate_words(parse_predicate(data)) == words
+
+
+def test_documents_are_named_by_title() -> None:
+    from safeguard_std.authoring._words import param_words
+    from tests.support import make_pack
+
+    pack = make_pack(
+        {
+            "subject": "provider",
+            "rule": {
+                "kind": "documents_referenced",
+                "documents": ["wt"],
+                "in_policies": ["safeguarding"],
+            },
+        },
+        documents={"wt": {"title": "Working Together to Safeguard Children 2015"}},
+    )
+    rule = pack.requirement("R-1").rule
+    assert param_words(rule.params["documents"], pack, "documents") == (
+        "Working Together to Safeguard Children 2015 (wt)"
+    )
+    assert param_words(["other"], pack, "documents") == "other"

@@ -51,8 +51,13 @@ def value_words(value: Any) -> str:
     return str(value)
 
 
-def param_words(value: Any, pack: Pack) -> str:
-    """A rule parameter: literal values in words; ``{param: NAME}`` as its value and name."""
+def param_words(value: Any, pack: Pack, key: str = "") -> str:
+    """A rule parameter: literal values in words; ``{param: NAME}`` as its value and name;
+    ids from the pack's documents table (``documents``) as the documents' titles."""
+    if key == "documents" and isinstance(value, (list, tuple)):
+        return "; ".join(
+            f"{pack.documents[d].title} ({d})" if d in pack.documents else str(d) for d in value
+        )
     if isinstance(value, Mapping) and set(value) == {"param"}:
         param = pack.parameters.get(value["param"])
         shown = value_words(param.value) if param is not None else "(undeclared)"

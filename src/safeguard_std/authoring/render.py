@@ -86,7 +86,7 @@ def requirement_view(req: Requirement, pack: Pack, kinds: RuleKindRegistry) -> R
         applies="always" if req.applies_when is None else predicate_words(req.applies_when),
         rule_kind=req.rule.kind,
         evidence=rst_to_plain(kind.description, ("`", "`")) if kind else "(unknown rule kind)",
-        parameters=tuple((k, param_words(v, pack)) for k, v in req.rule.params.items()),
+        parameters=tuple((k, param_words(v, pack, k)) for k, v in req.rule.params.items()),
         attestation=bool(kind and kind.attestation),
         reading=req.reading,
         notes=_notes(req, pack),

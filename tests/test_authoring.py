@@ -157,6 +157,32 @@ def test_test_cli(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
+def test_test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "pack",
+        "test",
+        "--no-entry-points",
+        "--format",
+        "json",
+        str(PACKS / "harbour" / "2024"),
+    ]
+    assert main(args) == 0
+    cases = json.loads(capsys.readouterr().out)
+    assert [c["case"] for c in cases][:2] == [
+        "lead and deputy named",
+        "DBS now lapses after two years",
+    ]
+    assert cases[0] == {
+        "pack": "harbour@2024",
+        "file": str(PACKS / "harbour" / "2024" / "tests" / "harbour.yaml"),
+        "case": "lead and deputy named",
+        "as_of": "2024-10-01",
+        "passed": True,
+        "error": None,
+        "mismatches": [],
+    }
+
+
 def test_test_cli_bad_test_file_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     target = FIXTURES / "broken-packs" / "test-file-bad-date"
     assert main(["pack", "test", "--no-entry-points", str(target)]) == 2

@@ -89,3 +89,23 @@ def test_a_missing_folder_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--safeguard-packs", "nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*safeguard_packs: '*nowhere' is not a folder"])
+
+
+def test_folder_in_testpaths_is_collected_once(council_repo: pytest.Pytester) -> None:
+    council_repo.makepyprojecttoml(
+        '[tool.pytest.ini_options]\ntestpaths = ["packs"]\nsafeguard_packs = ["packs"]\n'
+    )
+    result = council_repo.runpytest()
+    result.assert_outcomes(passed=10)
+
+
+def test_broken_pack_file_is_a_located_collection_error(council_repo: pytest.Pytester) -> None:
+    path = council_repo.path / "packs" / "harbour" / "2023" / "pack.yaml"
+    path.write_text(path.read_text().replace("modality: should", "modality: shoud", 1))
+    result = council_repo.runpytest("--safeguard-packs", "packs")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert (
+        "value not allowed: expected one of 'must', 'should', 'recommended', got 'shoud' @ "
+        f"{path} $.requirements[5].modality"
+    ) in result.stdout.str()
+    assert "Traceback" not in result.stdout.str()

@@ -37,6 +37,7 @@ from safeguard_std.cli._common import (
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.exceptions import PackError
 from safeguard_std.packs import PackCatalog
+from safeguard_std.packtests import CaseResult
 
 __all__ = ["register"]
 
@@ -183,14 +184,34 @@ def _test(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("-k", metavar="TEXT", help="only cases whose file::name contains TEXT")
     p.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
     p.add_argument("--width", type=int, help="line width (default: the terminal's)")
+    _format_arg(p)
     add_catalog_options(p)
     p.set_defaults(run=run_test)
+
+
+def _case_data(result: CaseResult) -> dict[str, object]:
+    case = result.case
+    return {
+        "pack": str(case.pack),
+        "file": case.file,
+        "case": case.name,
+        "as_of": case.as_of.isoformat(),
+        "passed": result.passed,
+        "error": result.error,
+        "mismatches": [
+            {"expected": m.expected, "actual": list(m.actual)} for m in result.mismatches
+        ],
+    }
 
 
 def run_test(args: argparse.Namespace) -> int:
     """Run the cases and report."""
     width = args.width or shutil.get_terminal_size((100, 24)).columns
     runs = run_tests(args.target, catalog=catalog_from(args), keyword=args.k)
+    if args.format == "json":
+        cases = [_case_data(r) for run in runs for r in run.results]
+        write_output(json.dumps(cases, indent=2, ensure_ascii=False) + "\n", None)
+        return 0 if cases and all(c["passed"] for c in cases) else 1
     lines: list[str] = []
     total = failed = 0
     for run in runs:

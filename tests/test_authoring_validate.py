@@ -92,7 +92,7 @@ EXPECTED: list[tuple[str, list[str]]] = [
         "unknown-fact/demo/1/pack.yaml:44:20: requirement DEMO-3: unknown fact 'person.regulated_activty': expected a fact from the evidence model (did you mean 'person.regulated_activity'?) [/requirements/2/applies_when/field]",
     ]),
     ("unknown-parameter-reference", [
-        "unknown-parameter-reference/demo/1/pack.yaml:55:54: requirement DEMO-4: unknown parameter 'dbs_renewl' (did you mean 'dbs_renewal'?) [/requirements/3/rule/period/param]",
+        "unknown-parameter-reference/demo/1/pack.yaml:55:54: requirement DEMO-4: unknown parameter 'dbs_renewl': expected one of dbs_renewal, training_refresh (did you mean 'dbs_renewal'?) [/requirements/3/rule/period/param]",
     ]),
     ("unknown-replaced-by/demo/2", [
         "unknown-replaced-by/demo/2/pack.yaml:11:18: withdraw DEMO-6: replaced_by names unknown requirement 'DEMO-66': expected a requirement of this pack (did you mean 'DEMO-6'?) [/withdraw/0/replaced_by]",
@@ -104,10 +104,10 @@ EXPECTED: list[tuple[str, list[str]]] = [
         "unknown-rule-parameter/demo/1/pack.yaml:73:54: requirement DEMO-6: rule kind 'attested' has no parameter 'topcs': expected one of allow_partial, policies, topics (did you mean 'topics'?) [/requirements/5/rule/topcs]",
     ]),
     ("unknown-section", [
-        "unknown-section/demo/1/pack.yaml:58:5: requirement DEMO-5: unknown section '3' [/requirements/4/section]",
+        "unknown-section/demo/1/pack.yaml:58:5: requirement DEMO-5: unknown section '3': expected one of 1, 2 [/requirements/4/section]",
     ]),
     ("unknown-set-parameter/demo/2", [
-        "unknown-set-parameter/demo/2/pack.yaml:11:3: set_parameters names unknown parameter 'dbs_renwal' (did you mean 'dbs_renewal'?) [/set_parameters/dbs_renwal]",
+        "unknown-set-parameter/demo/2/pack.yaml:11:3: set_parameters names unknown parameter 'dbs_renwal': expected one of dbs_renewal, training_refresh (did you mean 'dbs_renewal'?) [/set_parameters/dbs_renwal]",
     ]),
     ("unknown-withdraw-target/demo/2", [
         "unknown-withdraw-target/demo/2/pack.yaml:11:6: withdraw names unknown requirement 'DEMO-60' (did you mean 'DEMO-6'?) [/withdraw/0/id]",
@@ -300,3 +300,13 @@ def test_a_layer_over_a_broken_base_reports_the_base_once(tmp_path: Path) -> Non
         "demo/1/pack.yaml:26:12: requirement DEMO-1: unknown rule kind 'role_hold' (did you mean 'role_held'?) [/requirements/0/rule/kind]",
         "demo/2/pack.yaml:8:1: cannot extend 'demo@1': requirement DEMO-1: unknown rule kind 'role_hold' (in demo/1/pack.yaml) [/extends]",
     ]
+
+
+def test_expected_lists_are_kept_short() -> None:
+    from safeguard_std.packs import _one_of
+
+    assert _one_of([]) == "one declared in the pack (none is)"
+    assert _one_of(["a", "b"]) == "one of a, b"
+    assert _one_of([f"p{i}" for i in range(14)]) == (
+        "one of p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11 and 2 more"
+    )

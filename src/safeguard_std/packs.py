@@ -197,6 +197,7 @@ class _Resolver:
                 self.fail(
                     f"set_parameters names unknown parameter {name!r}",
                     ("set_parameters", name),
+                    expected=_one_of(params),
                     hint=did_you_mean(name, params),
                 )
                 continue
@@ -364,6 +365,7 @@ class _Resolver:
                 self.fail(
                     f"requirement {req.id}: unknown section {req.section!r}",
                     (*here, "section"),
+                    expected=_one_of([s.id for s in pack.sections]),
                     hint=did_you_mean(req.section, section_ids),
                 )
             before = len(self.problems)
@@ -477,6 +479,7 @@ class _Resolver:
                 self.fail(
                     f"requirement {req.id}: unknown parameter {value['param']!r}",
                     (*path, key, "param"),
+                    expected=_one_of(pack.parameters),
                     hint=did_you_mean(value["param"], pack.parameters),
                 )
                 return
@@ -526,6 +529,16 @@ class _Resolver:
         if name in self.layer.data.get("parameters", {}):
             return self.doc.locate(("parameters", name, "value")), note
         return self.doc.locate((*path, at[0], "param")), note
+
+
+def _one_of(names: Iterable[str], most: int = 12) -> str:
+    """``one of a, b, c`` (the first ``most``, then a count), or ``none is declared``."""
+    names = list(names)
+    if not names:
+        return "one declared in the pack (none is)"
+    shown_names = ", ".join(names[:most])
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return f"one of {shown_names}{more}"
 
 
 def _param_refs(req: Requirement) -> set[str]:

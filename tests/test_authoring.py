@@ -374,6 +374,10 @@ def test_render_cli_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert capsys.readouterr().out.startswith(
         "# Harbour safeguarding standards for contracted services (2024)"
     )
+    assert main([*args, str(PACKS / "harbour"), "--as-of", "2024-08-31"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "# Harbour safeguarding standards for contracted services\n"
+    )
     assert main([*args, "harbour"]) == 2
     assert "names 2 editions" in capsys.readouterr().err
 

@@ -307,7 +307,9 @@ def _render(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=["markdown", "html"], default="markdown")
     p.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
     p.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="with ID alone: render the edition in force then"
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="with several editions of one pack, render the one in force on this date",
     )
     add_catalog_options(p)
     p.set_defaults(run=run_render)
@@ -317,8 +319,8 @@ def run_render(args: argparse.Namespace) -> int:
     """Render one edition."""
     catalog = catalog_from(args)
     target = open_target(args.target, catalog=catalog)
-    if args.as_of and not target.files:
-        ref = target.catalog.edition_in_force(PackRef.parse(args.target).id, as_of_date(args.as_of))
+    if args.as_of and len({r.id for r in target.refs}) == 1:
+        ref = target.catalog.edition_in_force(target.refs[0].id, as_of_date(args.as_of))
         target = PackTarget(target.catalog, (ref,))
     _, pack = _one(target, args.target)
     write_output(render_pack(pack, args.format, kinds=target.catalog.kinds), args.output)

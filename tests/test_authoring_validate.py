@@ -232,7 +232,7 @@ def test_a_broken_copy_of_every_pack_names_the_line(ref: str, source: Path, tmp_
     """Every pack we know (bundled ones included, once merged), copied with its first rule kind
     misspelt, gives the unknown-kind message on exactly that line."""
     text = source.read_text(encoding="utf-8")
-    match = re.search(r"kind: ([a-z_]+)", text)
+    match = re.search(r"rule:\s*(?:\{\s*)?kind: ([a-z_]+)", text)
     assert match is not None
     broken = text[: match.start(1)] + match.group(1) + "x" + text[match.end(1) :]
     line = text[: match.start()].count("\n") + 1

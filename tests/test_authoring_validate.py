@@ -235,7 +235,7 @@ def test_a_broken_copy_of_every_pack_names_the_line(ref: str, source: Path, tmp_
     match = re.search(r"rule:\s*(?:\{\s*)?kind: ([a-z_]+)", text)
     assert match is not None
     broken = text[: match.start(1)] + match.group(1) + "x" + text[match.end(1) :]
-    line = text[: match.start()].count("\n") + 1
+    line = text[: match.start(1)].count("\n") + 1
     pack_id, edition = ref.split("@")
     folder = tmp_path / pack_id / edition
     folder.mkdir(parents=True)

@@ -20,6 +20,8 @@ ADAPTERS = (
     "importers",
     "reports",
     "_problems",
+    "authoring",
+    "pytest_plugin",
 )
 WALL_CLOCK = (
     "date.today",

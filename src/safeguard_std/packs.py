@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import jsonschema
 
 from safeguard_std._inclusion import (
     SEPARATOR,
@@ -34,7 +35,7 @@ from safeguard_std._inclusion import (
     namespaced_requirement,
     namespaced_sections,
 )
-from safeguard_std._problems import did_you_mean, schema_problems
+from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown
 from safeguard_std.documents import Document, DocumentSyntaxError, parse
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
@@ -111,10 +112,44 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
     problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
+    problems = problems or _date_problems(doc)
     if problems:
         raise PackError(problems, source=label)
     ref = PackRef(doc.data["id"], str(doc.data["edition"]))
     return PackLayer(ref, doc.data, doc, path.parent)
+
+
+def _date_problems(doc: Document) -> list[Problem]:
+    # The schema checks the shape YYYY-MM-DD; the calendar (no 30 February) is checked here.
+    problems: list[Problem] = []
+    dates: dict[str, dt.date] = {}
+    for path in (("effective_from",), ("effective_to",), ("source", "retrieved_on")):
+        raw: Any = doc.data
+        for part in path:
+            raw = raw.get(part) if isinstance(raw, dict) else None
+        if raw is None:
+            continue
+        try:
+            dates[path[-1]] = dt.date.fromisoformat(raw)
+        except ValueError:
+            problems.append(
+                Problem(
+                    "not a calendar date",
+                    doc.locate(path),
+                    expected="a date YYYY-MM-DD",
+                    found=shown(raw),
+                )
+            )
+    start, end = dates.get("effective_from"), dates.get("effective_to")
+    if start is not None and end is not None and end < start:
+        problems.append(
+            Problem(
+                f"edition ends on {end} before it starts on {start}",
+                doc.locate(("effective_to",)),
+                expected=f"a date on or after {start}",
+            )
+        )
+    return problems
 
 
 def _value(raw: Any) -> ParameterValue:
@@ -162,6 +197,9 @@ class _Resolver:
     def resolve(self) -> Pack:
         data = self.layer.data
         base = self._base()
+        if base is None and "extends" in data:
+            # Without its base a layer's alter/exclude/... targets would all look dangling.
+            raise PackError(self.problems, source=self.doc.source)
         reqs: dict[str, Requirement] = {r.id: r for r in base.requirements} if base else {}
         params = dict(base.parameters) if base else {}
         docs = dict(base.documents) if base else {}
@@ -188,6 +226,7 @@ class _Resolver:
                 self.fail(
                     f"set_parameters names unknown parameter {name!r}",
                     ("set_parameters", name),
+                    expected=_one_of(params),
                     hint=did_you_mean(name, params),
                 )
                 continue
@@ -248,6 +287,11 @@ class _Resolver:
             return self.catalog.resolve(ref, as_of=as_of, _chain=self.chain)
         except AsOfRequired:
             raise
+        except PackError as exc:
+            n = len(exc.problems)
+            why = exc.problems[0].message if n == 1 else f"it has {n} problems"
+            self.fail(f"cannot extend {target!r}: {why} (in {exc.source or target})", ("extends",))
+            return None
         except (PackNotFound, ValueError) as exc:
             self.fail(f"cannot extend {target!r}: {exc}", ("extends",))
             return None
@@ -377,14 +421,22 @@ class _Resolver:
             if rid in reqs:
                 where = reqs[rid].origin
                 self.fail(
-                    f"requirement id {rid!r} is already defined"
-                    + (f" by {where}" if where != self.label else "")
+                    f"requirement id {rid!r} is already defined "
+                    + (f"by {where}" if where != self.label else self._first_definition(rid))
                     + (" (withdrawn ids are never reused)" if reqs[rid].withdrawn else ""),
                     ("requirements", i, "id"),
                 )
                 continue
             fields = self._fields({k: v for k, v in raw.items() if k != "id"}, ("requirements", i))
             reqs[rid] = Requirement(id=rid, origin=self.label, **fields)
+
+    def _first_definition(self, rid: str) -> str:
+        for i, raw in enumerate(self.layer.data.get("requirements", [])):
+            if raw["id"] == rid:
+                loc = self.doc.locate(("requirements", i, "id"))
+                line = f" (line {loc.line})" if loc.line is not None else ""
+                return f"at {loc.json_path}{line}"
+        return "in this file"  # pragma: no cover - the first definition is always found
 
     def _fields(self, raw: Mapping[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
         out = dict(raw)
@@ -420,14 +472,20 @@ class _Resolver:
 
     def _semantics(self, pack: Pack) -> None:
         section_ids = {s.id for s in pack.sections}
+        changed = set(self.layer.data.get("set_parameters", {}))
         for req in pack.requirements:
             here = self._path_of(pack, req.id)
             if not here:
-                continue  # defined and already checked in a base layer
+                # Defined and checked in a base layer; recheck its rule only when this layer
+                # changes a parameter it uses (a period set to "3 years" breaks it here).
+                if changed & _param_refs(req) and not req.withdrawn:
+                    self._rule(pack, req, (), here=("set_parameters",))
+                continue
             if req.section not in section_ids:
                 self.fail(
                     f"requirement {req.id}: unknown section {req.section!r}",
                     (*here, "section"),
+                    expected=_one_of([s.id for s in pack.sections]),
                     hint=did_you_mean(req.section, section_ids),
                 )
             before = len(self.problems)
@@ -436,7 +494,7 @@ class _Resolver:
                 self._predicate(label, req.subject, req.applies_when, (*here, "applies_when"))
             # A predicate already reported is not compiled again (one problem, one message).
             checked = req if len(self.problems) == before else attrs.evolve(req, applies_when=None)
-            self._rule(pack, checked, here)
+            self._rule(pack, checked, (*here, "rule"), here=here)
 
     def _predicate(
         self,
@@ -521,16 +579,31 @@ class _Resolver:
                 hint=did_you_mean(str(value), choices),
             )
 
-    def _rule(self, pack: Pack, req: Requirement, here: tuple[str | int, ...]) -> None:
-        from safeguard_std.evaluate import _compile_one  # the evaluator owns compilation
+    def _rule(
+        self,
+        pack: Pack,
+        req: Requirement,
+        path: tuple[str | int, ...],
+        *,
+        here: tuple[str | int, ...],
+    ) -> None:
+        from safeguard_std.evaluate import _compile_one, resolve_params  # the evaluator compiles
 
         registry = self.catalog.kinds
-        path = (*here, "rule")
         if req.rule.kind not in registry:
             self.fail(
                 f"requirement {req.id}: unknown rule kind {req.rule.kind!r}",
                 (*path, "kind"),
                 hint=did_you_mean(req.rule.kind, registry.names),
+            )
+            return
+        kind = registry[req.rule.kind]
+        if req.subject not in kind.subjects:
+            judges = sorted(s.value for s in kind.subjects)
+            self.fail(
+                f"requirement {req.id}: rule kind {kind.name!r} judges {judges}, "
+                f"not {req.subject.value!r}",
+                (*here, "subject") if "subject" in self.doc_at(here) else (*path, "kind"),
             )
             return
         for key, value in req.rule.params.items():
@@ -542,13 +615,74 @@ class _Resolver:
                 self.fail(
                     f"requirement {req.id}: unknown parameter {value['param']!r}",
                     (*path, key, "param"),
+                    expected=_one_of(pack.parameters),
                     hint=did_you_mean(value["param"], pack.parameters),
                 )
                 return
+        params, _ = resolve_params(pack, req.rule.params)
+        errors = jsonschema.Draft202012Validator(kind.parameters).iter_errors(params)
+        problems = rule_param_problems(
+            sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
+            requirement=req.id,
+            kind=kind.name,
+            allowed=sorted(kind.parameters.get("properties", {})),
+            locate=lambda at, follow: self._param_location(req, path, at, follow),
+        )
+        if problems:
+            self.problems.extend(problems)
+            return
         try:
             _compile_one(pack, req, registry)
         except Exception as exc:  # every rule-kind complaint becomes a located problem
             self.fail(f"requirement {req.id}: {exc}", path)
+
+    def doc_at(self, path: tuple[str | int, ...]) -> Any:
+        """The raw data at ``path`` in this layer (an empty mapping when there is none)."""
+        node: Any = self.layer.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return {}
+        return node
+
+    def _param_location(
+        self,
+        req: Requirement,
+        path: tuple[str | int, ...],
+        at: tuple[str | int, ...],
+        follow: bool,
+    ) -> tuple[Location, str]:
+        """Where a rule parameter's bad value is written: the rule itself, or the pack parameter
+        it refers to when this layer declares or sets that parameter."""
+        raw = req.rule.params.get(at[0]) if at and isinstance(at[0], str) else None
+        if not follow or not (isinstance(raw, Mapping) and set(raw) == {"param"}):
+            return self.doc.locate((*path, *at)), ""
+        name = raw["param"]
+        note = f" (from parameter {name!r})"
+        if name in self.layer.data.get("set_parameters", {}):
+            return self.doc.locate(("set_parameters", name)), note
+        if name in self.layer.data.get("parameters", {}):
+            return self.doc.locate(("parameters", name, "value")), note
+        return self.doc.locate((*path, at[0], "param")), note
+
+
+def _one_of(names: Iterable[str], most: int = 12) -> str:
+    """``one of a, b, c`` (the first ``most``, then a count), or ``none is declared``."""
+    names = list(names)
+    if not names:
+        return "one declared in the pack (none is)"
+    shown_names = ", ".join(names[:most])
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return f"one of {shown_names}{more}"
+
+
+def _param_refs(req: Requirement) -> set[str]:
+    return {
+        v["param"]
+        for v in req.rule.params.values()
+        if isinstance(v, Mapping) and set(v) == {"param"}
+    }
 
 
 @attrs.define
@@ -611,6 +745,12 @@ class PackCatalog:
             return self._layers[ref]
         except KeyError:
             known = sorted({r.id for r in self._layers})
+            if ref.id in known:
+                raise PackNotFound(
+                    str(ref),
+                    f"no edition {ref.edition!r} of {ref.id}; editions: "
+                    + ", ".join(str(r) for r in self.editions(ref.id)),
+                ) from None
             hint = did_you_mean(ref.id, known)
             raise PackNotFound(
                 str(ref),
@@ -682,6 +822,55 @@ class PackCatalog:
         ]
         return min(later) - dt.timedelta(days=1) if later else None
 
+    def _undated_includes(self, ref: PackRef, seen: frozenset[PackRef] = frozenset()) -> set[str]:
+        """Ids of packs included without an edition by ``ref`` or any layer it extends."""
+        if ref in seen or ref not in self._layers:
+            return set()
+        data = self._layers[ref].data
+        found = {
+            PackRef.parse(spec["pack"]).id
+            for spec in data.get("includes", [])
+            if PackRef.parse(spec["pack"]).edition is None
+        }
+        if "extends" in data:
+            base = PackRef.parse(data["extends"])
+            if base.edition is not None:
+                found |= self._undated_includes(base, seen | {ref})
+        return found
+
+    def review_dates(self, ref: PackRef | str) -> tuple[dt.date, ...]:
+        """The dates on which ``ref`` resolves differently: its first day, and the first day of
+        every edition of a pack it includes without an edition that starts while it is in force.
+        Authoring tools check a pack on each of these dates."""
+        ref = PackRef.parse(ref) if isinstance(ref, str) else ref
+        start = dt.date.fromisoformat(self._from(ref))
+        end_raw = self._layers[ref].data.get("effective_to")
+        later = [
+            dt.date.fromisoformat(self._from(r))
+            for r in self.editions(ref.id)
+            if dt.date.fromisoformat(self._from(r)) > start
+        ]
+        end = (
+            dt.date.fromisoformat(end_raw)
+            if end_raw
+            else (min(later) - dt.timedelta(days=1) if later else None)
+        )
+        dates = {start}
+        for included in self._undated_includes(ref):
+            for edition in self.editions(included):
+                begins = dt.date.fromisoformat(self._from(edition))
+                if start < begins and (end is None or begins <= end):
+                    dates.add(begins)
+        return tuple(sorted(dates))
+
+    def resolutions(self, ref: PackRef | str) -> tuple[Pack, ...]:
+        """``ref`` resolved on each of its :meth:`review_dates` (one pack when it includes nothing
+        by date). Raises the first resolution's error, as :meth:`resolve` would."""
+        ref = PackRef.parse(ref) if isinstance(ref, str) else ref
+        if not self._undated_includes(ref):
+            return (self.resolve(ref),)
+        return tuple(self.resolve(ref, as_of=d) for d in self.review_dates(ref))
+
     def edition_in_force(self, pack_id: str, as_of: dt.date | None) -> PackRef:
         """The edition of ``pack_id`` in force on ``as_of``."""
         editions = self.editions(pack_id)
@@ -712,7 +901,15 @@ class PackCatalog:
             for earlier, later in itertools.pairwise(eds):
                 end = self._layers[earlier].data.get("effective_to")
                 start = self._from(later)
-                if end is not None and end >= start:
+                if start == self._from(earlier):
+                    out.append(
+                        Problem(
+                            f"editions {earlier} and {later} both start on {start}",
+                            self._layers[later].document.locate(("effective_from",)),
+                            expected=f"a date after {start}",
+                        )
+                    )
+                elif end is not None and end >= start:
                     layer = self._layers[earlier]
                     out.append(
                         Problem(

@@ -186,13 +186,28 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
                 ],
                 source=label,
             )
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            at = (*where, "as_of") if "as_of" in raw else ("as_of",)
+            raise PackError(
+                [
+                    Problem(
+                        "not a calendar date",
+                        doc.locate(at),
+                        expected="a date YYYY-MM-DD",
+                        found=repr(as_of),
+                    )
+                ],
+                source=label,
+            ) from None
         pack = PackRef.parse(raw.get("pack", data.get("pack", str(default_pack))))
         cases.append(
             PackCase(
                 label,
                 raw["name"],
                 pack,
-                dt.date.fromisoformat(as_of),
+                day,
                 evidence,
                 tuple(raw["expect"]),
                 raw.get("edition"),

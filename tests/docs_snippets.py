@@ -40,7 +40,7 @@ from safeguard_std.cli import main
 
 RUN_LANGS = frozenset({"python", "pycon", "sh", "bash", "shell", "console"})
 SHELL_PROGRAMS = frozenset(
-    {"safeguard-std", "cp", "mkdir", "cat", "head", "tail", "grep", "ls", "diff", "pytest"}
+    {"safeguard-std", "cp", "mkdir", "cat", "head", "tail", "grep", "ls", "diff", "pytest", "echo", "cmp"}
 )
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,})(?P<lang>[\w-]*)\s*$")
 _MARKER = re.compile(r"^<!--\s*(?P<name>[\w:-]+)(?::\s*(?P<value>.*?))?\s*-->$")
@@ -144,6 +144,7 @@ class PageRun:
         runner = doctest.DocTestRunner(optionflags=flags)
         out = io.StringIO()
         runner.run(test, out=out.write, clear_globs=False)
+        self.namespace.update(test.globs)
         assert runner.failures == 0, f"{block.where}: doctest failed\n{out.getvalue()}"
 
     def _check(self, block: Block, command: str, expected: str | None) -> None:

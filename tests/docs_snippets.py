@@ -40,7 +40,20 @@ from safeguard_std.cli import main
 
 RUN_LANGS = frozenset({"python", "pycon", "sh", "bash", "shell", "console"})
 SHELL_PROGRAMS = frozenset(
-    {"safeguard-std", "cp", "mkdir", "cat", "head", "tail", "grep", "ls", "diff", "pytest", "echo", "cmp"}
+    {
+        "safeguard-std",
+        "cp",
+        "mkdir",
+        "cat",
+        "head",
+        "tail",
+        "grep",
+        "ls",
+        "diff",
+        "pytest",
+        "echo",
+        "cmp",
+    }
 )
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,})(?P<lang>[\w-]*)\s*$")
 _MARKER = re.compile(r"^<!--\s*(?P<name>[\w:-]+)(?::\s*(?P<value>.*?))?\s*-->$")

@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 from tests.docs_snippets import Block, PageRun, blocks, prepare, shell_commands
 
 DOCS = ROOT / "docs"
-PAGES = sorted(p for p in DOCS.rglob("*.md") if "_scripts" not in p.parts) + [ROOT / "README.md"]
+PAGES = [*sorted(p for p in DOCS.rglob("*.md") if "_scripts" not in p.parts), ROOT / "README.md"]
 TUTORIAL = DOCS / "tutorial.md"
 
 
@@ -76,7 +76,9 @@ def test_tutorial_reaches_a_corrected_assessment(tmp_path: Path) -> None:
     finding_id = "dorset/DOR-1.4.1/provider:prov-ecyt"
     before = json.loads((tmp_path / "assessment.json").read_text())
     after = json.loads((tmp_path / "assessment-after.json").read_text())
-    status = {a: {f["id"]: f["status"] for f in x["findings"]} for a, x in [("b", before), ("a", after)]}
+    status = {
+        a: {f["id"]: f["status"] for f in x["findings"]} for a, x in [("b", before), ("a", after)]
+    }
     assert status["b"][finding_id] == "not_met"
     assert status["a"][finding_id] == "met"
     changed = sorted(i for i in status["a"] if status["a"][i] != status["b"][i])

@@ -18,13 +18,13 @@ import mkdocs_gen_files
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import reference_pages as ref  # noqa: E402
+import reference_pages as ref
 
-import safeguard_std  # noqa: E402
-from safeguard_std.authoring import render_markdown  # noqa: E402
-from safeguard_std.cli import _parser  # noqa: E402
-from safeguard_std.packs import bundled_catalog  # noqa: E402
-from safeguard_std.reference import rule_kinds_markdown  # noqa: E402
+import safeguard_std
+from safeguard_std.authoring import render_markdown
+from safeguard_std.cli import _parser
+from safeguard_std.packs import bundled_catalog
+from safeguard_std.reference import rule_kinds_markdown
 
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
@@ -92,7 +92,10 @@ write("rule-kinds.md", rule_kinds_markdown())
 
 catalog = bundled_catalog()
 pack_entries: list[str] = []
-pack_rows = ["| pack | edition | in force from | title | how it was read |", "| --- | --- | --- | --- | --- |"]
+pack_rows = [
+    "| pack | edition | in force from | title | how it was read |",
+    "| --- | --- | --- | --- | --- |",
+]
 for pack_id in sorted({r.id for r in catalog.refs}):
     guide = f"packs/{pack_id}.md"
     has_guide = (DOCS / guide).is_file()
@@ -105,7 +108,7 @@ for pack_id in sorted({r.id for r in catalog.refs}):
             slug = f"{pack_id}-{edition.edition}" + (f"-from-{when}" if n else "")
             page = f"reference/packs/{slug}.md"
             note = (
-                f"!!! note \"Generated\"\n    `{edition}` rendered by "
+                f'!!! note "Generated"\n    `{edition}` rendered by '
                 "`safeguard_std.authoring.render_markdown` when this site was built "
                 f"(`safeguard-std pack render {edition}` prints the same)."
             )

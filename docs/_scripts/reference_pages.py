@@ -250,9 +250,9 @@ def _table_lines(table: _Table) -> list[str]:
             kind = f"[{kind}](#{table.anchor}-{name})"
         else:
             kind = _type_text(prop)
-        meaning = " ".join([_cell(prop.get("description", "")), *(
-            f"({note})" for note in _constraints(prop)
-        )]).strip()
+        meaning = " ".join(
+            [_cell(prop.get("description", "")), *(f"({note})" for note in _constraints(prop))]
+        ).strip()
         needed = "yes" if name in required else ""
         out.append(f"| `{name}` | {kind} | {needed} | {meaning} |")
     out.append("")

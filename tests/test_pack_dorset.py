@@ -10,9 +10,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
+from safeguard_std._inclusion import without_included
 from safeguard_std.cli import main
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.pack import Pack, PackRef, Requirement
@@ -43,21 +43,9 @@ NEW_IN_2024 = {"DOR-1.1.0", "DOR-1.1.8"}  # expectations for everyone; phone the
 
 def dorset_only(catalog: PackCatalog, ref: PackRef | str) -> Pack:
     """An edition with only Dorset's own requirements, sections and parameters: the KCSIE layer
-    it includes for education providers (ids ``kcsie:...``) is left out. Resolved on its latest
-    review date, so the include is really there to be left out."""
-    pack = catalog.resolutions(ref)[-1]
-
-    def mine(name: str) -> bool:
-        return not name.startswith("kcsie:")
-
-    return attrs.evolve(
-        pack,
-        requirements=tuple(r for r in pack.requirements if mine(r.id)),
-        sections=tuple(s for s in pack.sections if mine(s.id)),
-        parameters={k: v for k, v in pack.parameters.items() if mine(k)},
-        layers=tuple(layer for layer in pack.layers if not layer.startswith("kcsie@")),
-        includes=(),
-    )
+    it includes for education providers is left out. Resolved on its latest review date, so the
+    include is really there to be left out."""
+    return without_included(catalog.resolutions(ref)[-1])
 
 
 @pytest.fixture(scope="module")

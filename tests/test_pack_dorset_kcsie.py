@@ -82,3 +82,39 @@ def test_review_dates_cover_every_included_edition(catalog: PackCatalog) -> None
         ("kcsie@2024", "dorset@2023", "dorset@2024"),
         ("kcsie@2024", "kcsie@2025", "dorset@2023", "dorset@2024"),
     ]
+
+
+def _ids(items: list[object]) -> list[str]:
+    return [x if isinstance(x, str) else x["id"] for x in items]  # type: ignore[index]
+
+
+def test_diff_of_the_dorset_editions_is_exactly_what_dorset_changed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from safeguard_std.cli import main
+
+    assert main(["pack", "diff", "dorset@2023", "dorset@2024", "--format", "json"]) == 0
+    reqs = json.loads(capsys.readouterr().out)["requirements"]
+    assert _ids(reqs["added"]) == ["DOR-1.1.0", "DOR-1.1.8"]
+    assert reqs["withdrawn"] == []
+    assert _ids(reqs["changed"]) == [
+        "DOR-0.2a",
+        "DOR-0.4",
+        "DOR-0.5",
+        "DOR-1.0",
+        "DOR-1.1.1",
+        "DOR-1.1.3a",
+        "DOR-1.1.3b",
+        "DOR-1.1.4",
+    ]
+
+
+def test_diff_of_the_kcsie_editions(capsys: pytest.CaptureFixture[str]) -> None:
+    from safeguard_std.cli import main
+
+    assert main(["pack", "diff", "kcsie@2024", "kcsie@2025"]) == 0
+    out = capsys.readouterr().out
+    assert "kcsie@2024 (2024-09-02 to 2025-08-31) -> kcsie@2025 (from 2025-09-01)" in out
+    assert "Check a teacher's record" in out

@@ -82,3 +82,21 @@ def namespaced_sections(included: Pack, prefix: str) -> list[Section]:
 def namespaced_parameters(included: Pack, prefix: str) -> list[Parameter]:
     """The included pack's parameters, renamed (values and origins kept)."""
     return [attrs.evolve(p, name=prefix + p.name) for p in included.parameters.values()]
+
+
+def without_included(pack: Pack) -> Pack:
+    """``pack`` with every included layer taken out: only what its own layers define.
+
+    Authored ids cannot contain the namespace separator, so everything namespaced came from an
+    include. Comparing two editions of a board's pack (``pack diff``) uses this: an included
+    baseline has editions of its own, compared on its own.
+    """
+    included_layers = {layer for inc in pack.includes for layer in inc.layers}
+    return attrs.evolve(
+        pack,
+        requirements=tuple(r for r in pack.requirements if SEPARATOR not in r.id),
+        sections=tuple(s for s in pack.sections if SEPARATOR not in s.id),
+        parameters={k: v for k, v in pack.parameters.items() if SEPARATOR not in k},
+        layers=tuple(layer for layer in pack.layers if layer not in included_layers),
+        includes=(),
+    )

@@ -222,6 +222,8 @@ class _Resolver:
                 origin=self.label,
             )
         for name, value in data.get("set_parameters", {}).items():
+            if name not in params and self._absent(name, params):
+                continue
             if name not in params:
                 self.fail(
                     f"set_parameters names unknown parameter {name!r}",
@@ -354,6 +356,14 @@ class _Resolver:
             if ref.edition is None:
                 if self.as_of is None:
                     raise AsOfRequired(self.label, text, self.doc.locate((*where, "pack")))
+                if (
+                    spec.get("optional")
+                    and self.catalog.editions(ref.id)
+                    and not any(
+                        self.catalog.in_force(e, self.as_of) for e in self.catalog.editions(ref.id)
+                    )
+                ):
+                    return None  # a known pack with no edition in force that day: nothing
                 ref = self.catalog.edition_in_force(ref.id, self.as_of)
             return self.catalog.resolve(ref, as_of=self.as_of, _chain=self.chain)
         except AsOfRequired:
@@ -375,9 +385,18 @@ class _Resolver:
         self._predicate(f"include {spec['pack']!r}", None, gate, path)
         return gate if len(self.problems) == before else None
 
+    def _absent(self, name: str, present: Iterable[str]) -> bool:
+        """Whether ``name`` lies in the namespace of an optional include (here or in a base layer)
+        that contributed nothing on this date: changes aimed at it are skipped, not errors."""
+        for namespace in self.catalog.optional_namespaces(self.layer.ref):
+            prefix = namespace + SEPARATOR
+            if name.startswith(prefix) and not any(k.startswith(prefix) for k in present):
+                return True
+        return False
+
     def _exclude(self, reqs: dict[str, Requirement]) -> None:
         for i, rid in enumerate(self.layer.data.get("exclude", [])):
-            if reqs.pop(rid, None) is None:
+            if reqs.pop(rid, None) is None and not self._absent(rid, reqs):
                 self.fail(
                     f"exclude names unknown requirement {rid!r}",
                     ("exclude", i),
@@ -386,6 +405,8 @@ class _Resolver:
 
     def _alter(self, reqs: dict[str, Requirement]) -> None:
         for rid, changes in self.layer.data.get("alter", {}).items():
+            if rid not in reqs and self._absent(rid, reqs):
+                continue
             if rid not in reqs:
                 self.fail(
                     f"alter names unknown requirement {rid!r}",
@@ -401,6 +422,8 @@ class _Resolver:
     def _withdraw(self, reqs: dict[str, Requirement]) -> None:
         for i, item in enumerate(self.layer.data.get("withdraw", [])):
             rid = item["id"]
+            if rid not in reqs and self._absent(rid, reqs):
+                continue
             if rid not in reqs:
                 self.fail(
                     f"withdraw names unknown requirement {rid!r}",
@@ -821,6 +844,36 @@ class PackCatalog:
             if dt.date.fromisoformat(self._from(r)) > pack.effective_from
         ]
         return min(later) - dt.timedelta(days=1) if later else None
+
+    def in_force(self, ref: PackRef, as_of: dt.date) -> bool:
+        """Whether the edition ``ref`` is in force on ``as_of`` (implicit ends included)."""
+        start = dt.date.fromisoformat(self._from(ref))
+        end_raw = self._layers[ref].data.get("effective_to")
+        later = [
+            dt.date.fromisoformat(self._from(r))
+            for r in self.editions(ref.id)
+            if dt.date.fromisoformat(self._from(r)) > start
+        ]
+        if end_raw:
+            end: dt.date | None = dt.date.fromisoformat(end_raw)
+        else:
+            end = min(later) - dt.timedelta(days=1) if later else None
+        return start <= as_of and (end is None or as_of <= end)
+
+    def optional_namespaces(self, ref: PackRef, seen: frozenset[PackRef] = frozenset()) -> set[str]:
+        """Namespaces of ``optional`` includes declared by ``ref`` or a layer it extends."""
+        if ref in seen or ref not in self._layers:
+            return set()
+        data = self._layers[ref].data
+        found = {
+            spec.get("namespace", PackRef.parse(spec["pack"]).id)
+            for spec in data.get("includes", [])
+            if spec.get("optional")
+        }
+        if "extends" in data:
+            with contextlib.suppress(InvalidPackRef):
+                found |= self.optional_namespaces(PackRef.parse(data["extends"]), seen | {ref})
+        return found
 
     def _undated_includes(self, ref: PackRef, seen: frozenset[PackRef] = frozenset()) -> set[str]:
         """Ids of packs included without an edition by ``ref`` or any layer it extends."""

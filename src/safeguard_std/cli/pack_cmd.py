@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from safeguard_std._inclusion import without_included
 from safeguard_std.authoring import (
     CODES,
     diff_packs,
@@ -284,7 +285,8 @@ def run_diff(args: argparse.Namespace) -> int:
         old, new = _predecessor(old_catalog, old), old
     else:
         _, new = _one(open_target(args.new, catalog=catalog), args.new)
-    diff = diff_packs(old, new)
+    # Included baselines (e.g. kcsie) have editions of their own: diff them on their own.
+    diff = diff_packs(without_included(old), without_included(new))
     write_output(diff.to_json() if args.format == "json" else diff.to_text(), None)
     return 1 if args.exit_code and not diff.empty else 0
 

@@ -57,7 +57,8 @@ def _matching(
 def training_current(spec: RuleSpec) -> Check:
     """The person's latest training in any of ``courses`` (recognised by the partnership when
     ``require_recognised``) was completed within ``period``; current through ``due_on``. Without
-    ``period``, any dated completion on or before ``as_of`` is enough (training undertaken)."""
+    ``period``, any dated completion is enough (training undertaken). Completions after
+    ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``."""
     courses = _courses(spec)
     period = period_param(spec, "period") if "period" in spec.params else None
     recognised = bool(spec.params.get("require_recognised", False))
@@ -70,17 +71,7 @@ def training_current(spec: RuleSpec) -> Check:
                 Status.NOT_MET,
                 f"no {'recognised ' if recognised else ''}{names} training is recorded",
             )
-        # A completion dated after as_of cannot make training current on as_of.
-        last = latest(
-            found,
-            lambda t: t.completed_on if t.completed_on and t.completed_on <= ctx.as_of else None,
-        )
-        if last is None and any(t.completed_on is not None for t in found):
-            return outcome(
-                Status.NOT_MET,
-                f"no {names} training completed on or before {ctx.as_of}",
-                evidence=[t.id for t in found],
-            )
+        last = latest(found, lambda t: t.completed_on)
         if last is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,

@@ -5,8 +5,8 @@ What runs, in the order it appears on the page, sharing one folder (and one Pyth
 - ```python blocks are executed;
 - ```pycon blocks are doctests (``>>>`` lines, then the expected output; ``...`` matches anything);
 - ```sh, ```bash and ```shell blocks are commands, one a line (``\\`` continues a line);
-- ```console blocks are ``$ command`` lines, each followed by its expected output (a line ``...``
-  matches any number of lines);
+- ```console blocks are ``$ command`` lines (``\\`` continues one), each followed by its expected
+  output (a line ``...`` matches any number of lines);
 - a block of any language after ``<!-- file: PATH -->`` is written to PATH first, so the commands
   after it can use it.
 
@@ -221,13 +221,17 @@ def console_commands(code: str) -> Iterator[tuple[str, str | None]]:
     """``$ command`` lines and the output shown after each (None when none is shown)."""
     command: str | None = None
     output: list[str] = []
+    continued = False
     for line in code.splitlines():
-        if line.startswith("$ "):
+        if continued and command is not None:
+            command = command[:-1] + " " + line.strip()
+        elif line.startswith("$ "):
             if command is not None:
                 yield command, "\n".join(output) if output else None
             command, output = line[2:], []
         elif command is not None:
             output.append(line)
+        continued = command is not None and not output and command.endswith("\\")
     if command is not None:
         yield command, "\n".join(output) if output else None
 

@@ -103,23 +103,34 @@ for pack_id in sorted({r.id for r in catalog.refs}):
     if has_guide:
         pack_entries.append(f"    * [How it was read]({guide})")
     for edition in catalog.editions(pack_id):
-        for n, pack in enumerate(catalog.resolutions(edition)):
-            when = pack.effective_from.isoformat()
-            slug = f"{pack_id}-{edition.edition}" + (f"-from-{when}" if n else "")
+        # An edition that includes a pack by date resolves differently on each date an included
+        # edition starts: render each resolution, the latest under the edition's own name.
+        packs = catalog.resolutions(edition)
+        dates = catalog.review_dates(edition) if len(packs) > 1 else (None,)
+        for n, (pack, day) in enumerate(zip(packs, dates, strict=True)):
+            latest = n == len(packs) - 1
+            slug = f"{pack_id}-{edition.edition}" + ("" if latest else f"-on-{day}")
             page = f"reference/packs/{slug}.md"
+            included = [layer for layer in pack.layers if not layer.startswith(f"{pack_id}@")]
+            when = ""
+            if day is not None:
+                when = f" as resolved from {day}" + (
+                    f", with {', '.join(included)} beneath it" if included else ""
+                )
+            cli = f" (`safeguard-std pack render {edition}` prints the same)" if day is None else ""
             note = (
-                f'!!! note "Generated"\n    `{edition}` rendered by '
-                "`safeguard_std.authoring.render_markdown` when this site was built "
-                f"(`safeguard-std pack render {edition}` prints the same)."
+                f'!!! note "Generated"\n    `{edition}`{when}, rendered by '
+                f"`safeguard_std.authoring.render_markdown` when this site was built{cli}."
             )
             body = render_markdown(pack, kinds=catalog.kinds)
             title, _, rest = body.partition("\n")
             write(page, f"{title}\n\n{note}\n{rest}")
-            label = f"{edition}" + (f" from {when}" if n else "")
+            label = f"{edition}" + (f" from {day}" if day is not None else "")
             pack_entries.append(f"    * [{label}]({page})")
             how = f"[{pack_id}](../../{guide})" if has_guide else ""
+            start = day or pack.effective_from
             pack_rows.append(
-                f"| [`{edition}`]({slug}.md) | {edition.edition} | {when} | {pack.title} | {how} |"
+                f"| [`{edition}`]({slug}.md) | {edition.edition} | {start} | {pack.title} | {how} |"
             )
 
 write(

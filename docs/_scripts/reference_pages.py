@@ -82,7 +82,7 @@ def _option_rows(parser: argparse.ArgumentParser) -> list[str]:
 
 def _usage(parser: argparse.ArgumentParser) -> str:
     previous = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "96"  # argparse wraps to the terminal; the page must not depend on it
+    os.environ["COLUMNS"] = "88"  # argparse wraps to the terminal; the page must not depend on it
     try:
         return parser.format_usage().strip()
     finally:

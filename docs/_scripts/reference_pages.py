@@ -227,10 +227,23 @@ def _object_tables(title: str, anchor: str, spec: Mapping[str, Any]) -> Iterator
     """The object itself, then every object nested inline in it (each gets its own table)."""
     yield _Table(title, anchor, spec)
     for name, prop in spec.get("properties", {}).items():
-        inner = prop.get("items", prop) if prop.get("type") == "array" else prop
-        if inner.get("type") == "object" and "properties" in inner:
-            suffix = "[]" if prop.get("type") == "array" else ""
+        inner, suffix = _nested(prop)
+        if inner is not None:
             yield from _object_tables(f"{title}.{name}{suffix}", f"{anchor}-{name}", inner)
+
+
+def _nested(prop: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str]:
+    """The object schema nested inside ``prop`` (itself, its items, or its values), if any, and
+    how its table is named (``[]`` for a list, ``.*`` for a mapping of names)."""
+    candidates = [(prop, "")]
+    if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+        candidates.append((prop["items"], "[]"))
+    if isinstance(prop.get("additionalProperties"), dict):
+        candidates.append((prop["additionalProperties"], ".*"))
+    for candidate, suffix in reversed(candidates):
+        if candidate.get("type") == "object" and "properties" in candidate:
+            return candidate, suffix
+    return None, ""
 
 
 def _table_lines(table: _Table) -> list[str]:
@@ -244,10 +257,10 @@ def _table_lines(table: _Table) -> list[str]:
     required = set(spec.get("required", []))
     out += ["| field | type | required | meaning |", "| --- | --- | --- | --- |"]
     for name, prop in props.items():
-        inner = prop.get("items", prop) if prop.get("type") == "array" else prop
-        if inner.get("type") == "object" and "properties" in inner:
-            kind = "list of objects" if prop.get("type") == "array" else "object"
-            kind = f"[{kind}](#{table.anchor}-{name})"
+        inner, suffix = _nested(prop)
+        if inner is not None:
+            words = {"[]": "list of objects", ".*": "mapping of names to objects"}
+            kind = f"[{words.get(suffix, 'object')}](#{table.anchor}-{name})"
         else:
             kind = _type_text(prop)
         meaning = " ".join(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import doctest
 import importlib
+import importlib.util
 import json
 import os
 import pkgutil
@@ -29,7 +30,8 @@ DOCS = ROOT / "docs"
 
 def _load(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, DOCS / "_scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

@@ -102,8 +102,10 @@ _NUMBERED = ("appendix", "annex", "schedule", "section", "part")
 
 def _heading(sid: str, title: str) -> str:
     """``1 Staff records``, unless the title already carries its number ("2. Training",
-    "Appendix A.1 ...")."""
+    "Appendix A.1 ...") or the id is a name rather than a number (KCSIE's ``scr``)."""
     lower = title.lower()
+    if not any(c.isdigit() for c in sid):
+        return title
     if lower.startswith((sid.lower(), *_NUMBERED)) or title[:1].isdigit():
         return title
     return f"{sid} {title}"

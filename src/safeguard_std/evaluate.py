@@ -37,6 +37,7 @@ class _Compiled:
     check: Check
     applies: Applies | None
     parameters: Mapping[str, Any]
+    included_when: Applies | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -125,7 +126,10 @@ def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _C
         raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
     applies = compile_predicate(req.applies_when, _fact_getter) if req.applies_when else None
-    return _Compiled(requirement=req, check=check, applies=applies, parameters=used)
+    gate = compile_predicate(req.included_when, _fact_getter) if req.included_when else None
+    return _Compiled(
+        requirement=req, check=check, applies=applies, parameters=used, included_when=gate
+    )
 
 
 def _subjects(kind: SubjectType, ctx: EvaluationContext) -> Iterable[tuple[object, str | None]]:
@@ -229,6 +233,11 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
     ctx = EvaluationContext.build(evidence, as_of)
     findings: list[Finding] = []
     for step in plan.steps:
+        # An included layer whose applies_when is false for this provider is not judged at all:
+        # a youth charity's assessment against a pack that includes KCSIE for schools is the one
+        # it would get without the include (only provider and contract facts are allowed here).
+        if step.included_when is not None and not step.included_when(evidence.provider, ctx):
+            continue
         for subject, subject_id in _subjects(step.requirement.subject, ctx):
             ref = SubjectRef(step.requirement.subject, subject_id)
             findings.append(_finding(plan.pack, step, ref, _judge(step, subject, subject_id, ctx)))

@@ -153,7 +153,7 @@ def _provenance_path(args: argparse.Namespace) -> str | None:
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    # As in import_scr (docs/decisions/0011): writing 100,000 people allocates millions of
+    # As in import_scr (docs/decisions/0015): writing 100,000 people allocates millions of
     # acyclic objects, and the cyclic collector would rescan them all, again and again.
     was_on = gc.isenabled()
     gc.disable()

@@ -31,14 +31,28 @@ from safeguard_std.rules._kind import (
     rule_kind,
 )
 
-__all__ = ["check_current", "check_present", "record_fields_present"]
+__all__ = ["check_current", "check_present", "record_fields_present", "record_updated"]
 
 _PERSON = [SubjectType.PERSON]
 _LEVELS = {DbsLevel.BASIC: 0, DbsLevel.STANDARD: 1, DbsLevel.ENHANCED: 2}
 _CHECKS = ("dbs", "identity", "right_to_work", "qualifications", "suitability")
 _OPTIONS: dict[str, set[str]] = {
-    "dbs": {"level", "barred_list_children", "workforce", "jurisdictions", "require_date"},
-    "identity": {"require_photo", "require_address", "require_checked_by", "require_date"},
+    "dbs": {
+        "level",
+        "barred_list_children",
+        "workforce",
+        "jurisdictions",
+        "require_date",
+        "require_seen_by",
+        "require_certificate_number",
+    },
+    "identity": {
+        "require_photo",
+        "require_address",
+        "require_checked_by",
+        "require_date",
+        "require_documents",
+    },
     "right_to_work": {"require_checked_by", "require_date"},
     "qualifications": {"require_checked_by"},
     "suitability": {"suitability_kind", "require_checked_by", "require_date"},
@@ -110,6 +124,27 @@ def _dbs_present(spec: RuleSpec) -> Check:
             return outcome(
                 Status.NOT_MET, "the date of the DBS check is not recorded", evidence=ev, **facts
             )
+        unseen = _missing(
+            best, spec, ("require_seen_by", "seen_on"), ("require_seen_by", "seen_by")
+        )
+        if unseen:
+            return outcome(
+                Status.NOT_MET,
+                "the DBS check does not record: " + ", ".join(unseen),
+                evidence=ev,
+                missing=unseen,
+                **facts,
+            )
+        if params.get("require_certificate_number"):
+            # Whether a number is recorded, never the number: it is personal data.
+            facts["certificate_number_recorded"] = bool(best.certificate_number)
+            if not best.certificate_number:
+                return outcome(
+                    Status.NOT_MET,
+                    "the certificate number of the DBS check is not recorded",
+                    evidence=ev,
+                    **facts,
+                )
         return outcome(Status.MET, f"{best.level.value} DBS check recorded", evidence=ev, **facts)
 
     return check
@@ -127,6 +162,8 @@ def _identity_present(spec: RuleSpec) -> Check:
             gaps.append("photographic document")
         if spec.params.get("require_address") and not idc.has_address_id:
             gaps.append("address document")
+        if spec.params.get("require_documents") and not idc.documents:
+            gaps.append("documents seen")
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -236,13 +273,19 @@ _PRESENT = {
             "require_address": {"type": "boolean"},
             "require_checked_by": {"type": "boolean"},
             "require_date": {"type": "boolean"},
+            "require_seen_by": {"type": "boolean"},
+            "require_documents": {"type": "boolean"},
+            "require_certificate_number": {"type": "boolean"},
         },
     },
 )
 def check_present(spec: RuleSpec) -> Check:
     """A check is recorded for the person, at the required level and with the required details
-    (for DBS: level, children's barred list, workforce; for identity: photographic and address
-    documents, who checked and when; for qualifications: every required one checked)."""
+    (for DBS: level, children's barred list, workforce, issue date (``require_date``),
+    certificate number (``require_certificate_number``), and with ``require_seen_by`` when and by
+    whom the certificate was seen; for identity: photographic and address documents, the
+    documents seen (``require_documents``), who checked and when; for qualifications: every
+    required one checked)."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]
     if extra:
@@ -395,5 +438,84 @@ def record_fields_present(spec: RuleSpec) -> Check:
                 Status.NOT_MET, "the record lacks: " + ", ".join(missing), missing=missing
             )
         return outcome(Status.MET, "record holds " + ", ".join(fields))
+
+    return check
+
+
+def _changes(person: Person) -> list[tuple[dt.date, str]]:
+    """Dated changes the staff record holds (2.4 and 2.5 of the Dorset standard: a leaving date,
+    identity, right to work, qualifications, DBS, suitability checks, references, risk
+    assessments), with the id of the record each comes from. A start date is not a change: the
+    record is completed before someone starts. Training is kept elsewhere."""
+    out: list[tuple[dt.date | None, str]] = [(e.end_on, e.id) for e in person.engagements]
+    if person.identity_check is not None:
+        out.append((person.identity_check.checked_on, person.identity_check.id))
+    if person.right_to_work is not None:
+        out.append((person.right_to_work.checked_on, person.right_to_work.id))
+    out += [(q.checked_on, q.id) for q in person.qualification_checks]
+    out += [(s.checked_on, s.id) for s in person.suitability_checks]
+    for c in person.dbs_checks:
+        out += [(c.issued_on, c.id), (c.seen_on, c.id)]
+    if person.update_service is not None:
+        out += [(s.checked_on, s.id) for s in person.update_service.status_checks]
+    for r in person.references:
+        out += [(r.received_on, r.id), (r.verified_on, r.id)]
+    for ra in person.risk_assessments:
+        out.append((ra.completed_on, ra.id))
+    return [(d, i) for d, i in out if d is not None]
+
+
+@rule_kind(
+    "record_updated",
+    subjects=_PERSON,
+    parameters={"required": ["within"], "properties": {"within": PERIOD_SCHEMA}},
+)
+def record_updated(spec: RuleSpec) -> Check:
+    """The person's record was updated (``record_updated_on``) on or after the latest change it
+    holds that is dated on or before ``as_of`` (a check, a reference, a risk assessment, the end
+    of an engagement), or that change is no more than ``within`` old: ``due_on`` is
+    the change plus ``within``. A record that does not say when it was updated is
+    insufficient_evidence."""
+    within = period_param(spec, "within")
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        changes = [c for c in _changes(person) if c[0] <= ctx.as_of]
+        if not changes:
+            return outcome(Status.NOT_APPLICABLE, "the record holds no dated change")
+        changed_on, source = max(changes)
+        facts: dict[str, Any] = {"changed_on": changed_on.isoformat(), "within": str(within)}
+        updated = person.record_updated_on
+        if updated is None:
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                "the record does not say when it was last updated",
+                evidence=[source],
+                facts=facts,
+            )
+        facts["updated_on"] = updated.isoformat()
+        if updated >= changed_on:
+            return outcome(
+                Status.MET,
+                f"record updated on {updated}, on or after its latest change ({changed_on})",
+                evidence=[source],
+                facts=facts,
+            )
+        due = add_period(changed_on, within)
+        if is_current(due, ctx.as_of):
+            return outcome(
+                Status.MET,
+                f"a change on {changed_on} is to be recorded by {due}",
+                evidence=[source],
+                due_on=due,
+                facts=facts,
+            )
+        return outcome(
+            Status.NOT_MET,
+            f"record last updated on {updated}, before a change on {changed_on}; "
+            f"it was due by {due}",
+            evidence=[source],
+            due_on=due,
+            facts=facts,
+        )
 
     return check

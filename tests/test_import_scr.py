@@ -665,23 +665,6 @@ def test_the_column_reference_is_current() -> None:
     )
 
 
-def test_the_how_to_guide_python_runs(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import re
-
-    root = FIXTURES.parents[1]
-    text = (root / "docs" / "how-to" / "import-an-scr.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert blocks
-    monkeypatch.chdir(root)
-    for block in blocks:
-        exec(compile(block, "import-an-scr.md", "exec"), {})
-    assert (
-        capsys.readouterr().out.splitlines()[0].startswith("43 [\"B43 'Surname': names a company")
-    )
-
-
 def test_the_less_common_columns_become_evidence() -> None:
     result = csv_import(
         "Name,Previous names,Staff type,Start date,Regulated activity,DBS level,DBS date,"

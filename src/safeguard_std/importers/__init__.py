@@ -1,10 +1,24 @@
-"""Importers: spreadsheets in, evidence bundles out, with every row accounted for.
+r"""Importers: spreadsheets in, evidence bundles out, with every row accounted for.
 
+>>> import datetime as dt
 >>> from safeguard_std.importers import import_scr
->>> as_of = dt.date(2026, 11, 23)
->>> result = import_scr("scr.csv", provider="provider.yaml", as_of=as_of)  # doctest: +SKIP
->>> result.summary.rows_read == result.summary.imported + result.summary.rejected  # doctest: +SKIP
-True
+>>> record = (
+...     b"Name,Staff type,Start date,DBS level,DBS date,Regulated activity\n"
+...     b"Alex Smith,Staff,01/09/2021,Enhanced,20/08/2021,Y\n"
+...     b"ABC Cleaning Ltd,Contractor,,,,\n"
+... )
+>>> provider = {
+...     "provider": {"id": "p", "name": "P", "kind": "youth", "legal_form": "sole_trader"}
+... }
+>>> result = import_scr(record, name="scr.csv", provider=provider, as_of=dt.date(2026, 11, 23))
+>>> s = result.summary
+>>> (s.rows_read, s.imported, s.rejected)
+(2, 1, 1)
+>>> result.bundle.people[0].dbs_checks[0].issued_on
+datetime.date(2021, 8, 20)
+>>> print(result.rows[1].issues[0])
+A3 'Name': names a company or organisation, not a person: list each person who works on
+site, by name (value withheld: personal data)
 
 An adapter: it reads files, the core never imports it. ``openpyxl`` is needed for .xlsx files
 only, and imported only when one is read (``pip install 'safeguard-std[xlsx]'``).

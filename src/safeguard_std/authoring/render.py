@@ -18,6 +18,7 @@ from importlib import resources
 import attrs
 
 from safeguard_std import __version__
+from safeguard_std._inclusion import SEPARATOR
 from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Modality, Pack, Requirement
@@ -112,7 +113,9 @@ def _heading(sid: str, title: str) -> str:
 
 
 def _by_section(pack: Pack) -> Iterator[tuple[str, str, list[Requirement]]]:
-    for section in pack.sections:
+    # The pack's own sections first; an included baseline (kcsie:...) follows, as an appendix.
+    ordered = sorted(pack.sections, key=lambda s: SEPARATOR in s.id)
+    for section in ordered:
         reqs = [r for r in pack.active_requirements if r.section == section.id]
         if reqs:
             yield section.id, _heading(section.id, section.title), reqs

@@ -8,6 +8,8 @@ pack again. Nothing here reads files, the clock or the environment.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -17,10 +19,18 @@ import attrs
 from safeguard_std import __version__
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
-from safeguard_std.domain.findings import Assessment, Finding, Outcome, Status, SubjectRef, Summary
-from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.findings import (
+    Assessment,
+    Finding,
+    Outcome,
+    RequirementRef,
+    Status,
+    SubjectRef,
+    Summary,
+)
+from safeguard_std.domain.organisation import EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
-from safeguard_std.domain.predicates import compile_predicate
+from safeguard_std.domain.predicates import Predicate, compile_predicate
 from safeguard_std.exceptions import Location, PackError, Problem, RuleError
 from safeguard_std.rules import RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
@@ -37,6 +47,7 @@ class _Compiled:
     check: Check
     applies: Applies | None
     parameters: Mapping[str, Any]
+    ref: RequirementRef
 
 
 @attrs.frozen(kw_only=True)
@@ -91,15 +102,22 @@ def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> Evalua
     registry = kinds if kinds is not None else default_registry()
     steps: list[_Compiled] = []
     problems: list[Problem] = []
+    shared: dict[Predicate, Applies] = {}
     for index, req in enumerate(pack.requirements):
         if req.withdrawn:
             continue
         where = Location(source=pack.path, path=("requirements", index, "rule"))
         try:
-            steps.append(_compile_one(pack, req, registry))
+            step = _compile_one(pack, req, registry)
         except (RuleError, KeyError, ValueError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
             problems.append(Problem(f"requirement {req.id}: {message}", where))
+            continue
+        if req.applies_when is not None and step.applies is not None:
+            # Requirements with the same applies_when share one compiled predicate, so an
+            # evaluation works out whether it holds once per subject, not once per requirement.
+            step = attrs.evolve(step, applies=shared.setdefault(req.applies_when, step.applies))
+        steps.append(step)
     if problems:
         raise PackError(problems, source=pack.path)
     return EvaluationPlan(pack=pack, digest=pack_digest(pack), steps=tuple(steps))
@@ -125,17 +143,28 @@ def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _C
         raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
     applies = compile_predicate(req.applies_when, _fact_getter) if req.applies_when else None
-    return _Compiled(requirement=req, check=check, applies=applies, parameters=used)
+    ref = RequirementRef(
+        pack=pack.id,
+        requirement_id=req.id,
+        section=req.section,
+        modality=req.modality,
+        duty_holder=req.duty_holder,
+        rule=req.rule.kind,
+        parameters=used,
+        origin=req.origin,
+    )
+    return _Compiled(requirement=req, check=check, applies=applies, parameters=used, ref=ref)
 
 
-def _subjects(kind: SubjectType, ctx: EvaluationContext) -> Iterable[tuple[object, str | None]]:
+def _subjects(kind: SubjectType, ctx: EvaluationContext) -> list[tuple[object, SubjectRef]]:
     bundle = ctx.bundle
     if kind is SubjectType.PROVIDER:
-        return [(bundle.provider, bundle.provider.id)]
+        return [(bundle.provider, SubjectRef(kind, bundle.provider.id))]
     if kind is SubjectType.PERSON:
-        return [(p, p.id) for p in ctx.current_people]
+        return [(p, SubjectRef(kind, p.id)) for p in ctx.current_people]
     if kind is SubjectType.CONTRACT:
-        return [(bundle.contract, bundle.contract.id if bundle.contract else None)]
+        contract = bundle.contract
+        return [(contract, SubjectRef(kind, contract.id if contract else None))]
     items: Iterable[Any]
     if kind is SubjectType.POLICY:
         items = bundle.policies
@@ -148,78 +177,114 @@ def _subjects(kind: SubjectType, ctx: EvaluationContext) -> Iterable[tuple[objec
     else:
         meetings = bundle.contract.monitoring_meetings if bundle.contract else ()
         items = [m for m in meetings if m.held_on <= ctx.as_of]
-    return [(i, i.id) for i in sorted(items, key=lambda i: i.id)]
+    return [(i, SubjectRef(kind, i.id)) for i in sorted(items, key=lambda i: i.id)]
 
 
-def _judge(
-    step: _Compiled, subject: object, subject_id: str | None, ctx: EvaluationContext
-) -> Outcome:
-    req = step.requirement
-    if subject is None:
-        return Outcome(
-            status=Status.INSUFFICIENT_EVIDENCE,
-            message=f"the evidence has no {req.subject.value} to judge",
-        )
-    try:
-        if step.applies is not None and not step.applies(subject, ctx):
-            return Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
-        result = step.check(subject, ctx)
-    except Exception as exc:  # a failing rule must not stop the evaluation
-        return Outcome(
-            status=Status.ERROR,
-            message=f"rule {req.rule.kind!r} failed: {type(exc).__name__}",
-        )
-    waiver = ctx.waiver_for(req.id, subject_id)
-    if waiver is not None and result.status is not Status.NOT_APPLICABLE:
-        until = f" until {waiver.expires_on}" if waiver.expires_on else ""
-        return attrs.evolve(
-            result,
-            status=Status.WAIVED,
-            message=f"waived{until} by {waiver.id}; would be {result.status.value}: "
-            f"{result.message}",
-            facts={**result.facts, "waived_status": result.status.value},
-            evidence=tuple(sorted({*result.evidence, waiver.id})),
-        )
-    return result
+_NOT_APPLICABLE = Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
 
 
-def _finding(pack: Pack, step: _Compiled, ref: SubjectRef, result: Outcome) -> Finding:
-    req = step.requirement
-    return Finding(
-        id=f"{pack.id}/{req.id}/{ref}",
-        pack=pack.id,
-        requirement_id=req.id,
-        section=req.section,
-        modality=req.modality,
-        duty_holder=req.duty_holder,
-        subject=ref,
-        status=result.status,
-        message=result.message,
-        rule=req.rule.kind,
-        facts=result.facts,
-        parameters=step.parameters,
-        evidence=result.evidence,
-        due_on=result.due_on,
-        origin=req.origin,
+def _failed(step: _Compiled, exc: BaseException) -> Outcome:
+    return Outcome(
+        status=Status.ERROR,
+        message=f"rule {step.requirement.rule.kind!r} failed: {type(exc).__name__}",
     )
 
 
-def _summary(findings: tuple[Finding, ...], pack: Pack) -> Summary:
-    statuses = [s.value for s in Status]
+def _waived(result: Outcome, waiver: Waiver) -> Outcome:
+    until = f" until {waiver.expires_on}" if waiver.expires_on else ""
+    return attrs.evolve(
+        result,
+        status=Status.WAIVED,
+        message=f"waived{until} by {waiver.id}; would be {result.status.value}: {result.message}",
+        facts={**result.facts, "waived_status": result.status.value},
+        evidence=tuple(sorted({*result.evidence, waiver.id})),
+    )
 
-    def table(key: Callable[[Finding], str], keys: Iterable[str]) -> dict[str, dict[str, int]]:
-        counts: dict[str, Counter[str]] = {k: Counter() for k in keys}
-        for f in findings:
-            counts.setdefault(key(f), Counter())[f.status.value] += 1
-        return {k: {s: c[s] for s in statuses} for k, c in counts.items()}
 
-    overall = Counter(f.status.value for f in findings)
+def _applies(
+    applies: Applies, subjects: list[tuple[object, SubjectRef]], ctx: EvaluationContext
+) -> list[bool | Exception]:
+    """Whether ``applies`` holds for each subject, or the exception it raised (reported as an
+    error finding by each requirement that uses it)."""
+    flags: list[bool | Exception] = []
+    for subject, _ref in subjects:
+        try:
+            flags.append(bool(applies(subject, ctx)) if subject is not None else True)
+        except Exception as exc:
+            flags.append(exc)
+    return flags
+
+
+def _judge_all(
+    step: _Compiled,
+    subjects: list[tuple[object, SubjectRef]],
+    flags: list[bool | Exception] | None,
+    ctx: EvaluationContext,
+    waivable: bool,
+    out: list[Finding],
+) -> None:
+    """Append one finding per subject to ``out``, in the subjects' order.
+
+    The hot loop of the library: it runs once per requirement and subject, so it does no more
+    than it must (no per-finding lookups that a whole requirement can answer once)."""
+    ref, check, req = step.ref, step.check, step.requirement
+    append = out.append
+    for index, (subject, subject_ref) in enumerate(subjects):
+        flag = True if flags is None else flags[index]
+        result: Outcome
+        if flag is False:
+            result = _NOT_APPLICABLE
+        elif subject is None:
+            result = Outcome(
+                status=Status.INSUFFICIENT_EVIDENCE,
+                message=f"the evidence has no {req.subject.value} to judge",
+            )
+        elif flag is not True:
+            assert isinstance(flag, Exception)
+            result = _failed(step, flag)
+        else:
+            try:
+                result = check(subject, ctx)
+            except Exception as exc:  # a failing rule must not stop the evaluation
+                result = _failed(step, exc)
+            else:
+                if waivable and result.status is not Status.NOT_APPLICABLE:
+                    waiver = ctx.waiver_for(req.id, subject_ref.id)
+                    if waiver is not None:
+                        result = _waived(result, waiver)
+        append(Finding(ref, subject_ref, result))
+
+
+_status_of = operator.attrgetter("outcome.status")
+
+
+def _counts(findings: list[Finding]) -> dict[Status, int]:
+    statuses = list(map(_status_of, findings))
+    return {s: statuses.count(s) for s in Status}  # identity compares: cheaper than hashing
+
+
+def _summary(counted: list[tuple[_Compiled, dict[Status, int]]], pack: Pack) -> Summary:
+    statuses = list(Status)
+    sections: dict[str, Counter[Status]] = {s.id: Counter() for s in pack.sections}
+    modalities: dict[str, Counter[Status]] = {m.value: Counter() for m in Modality}
+    holders: dict[str, Counter[Status]] = {"provider": Counter(), "commissioner": Counter()}
+    overall: Counter[Status] = Counter()
+    for step, counts in counted:
+        req = step.requirement
+        overall.update(counts)
+        sections.setdefault(req.section, Counter()).update(counts)
+        modalities.setdefault(req.modality.value, Counter()).update(counts)
+        holders.setdefault(req.duty_holder.value, Counter()).update(counts)
+
+    def table(counters: dict[str, Counter[Status]]) -> dict[str, dict[str, int]]:
+        return {k: {s.value: c[s] for s in statuses} for k, c in counters.items()}
+
     return Summary(
-        total=len(findings),
-        by_status={s: overall[s] for s in statuses},
-        by_section=table(lambda f: f.section, [s.id for s in pack.sections]),
-        by_modality=table(lambda f: f.modality.value, [m.value for m in Modality]),
-        by_duty_holder=table(lambda f: f.duty_holder.value, ["provider", "commissioner"]),
+        total=sum(overall.values()),
+        by_status={s.value: overall[s] for s in statuses},
+        by_section=table(sections),
+        by_modality=table(modalities),
+        by_duty_holder=table(holders),
     )
 
 
@@ -228,11 +293,26 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
         raise TypeError(f"as_of must be a calendar date (datetime.date), got {as_of!r}")
     ctx = EvaluationContext.build(evidence, as_of)
     findings: list[Finding] = []
+    counted: list[tuple[_Compiled, dict[Status, int]]] = []
+    subjects: dict[SubjectType, list[tuple[object, SubjectRef]]] = {}
+    flags: dict[tuple[int, SubjectType], list[bool | Exception]] = {}
+    waived = {requirement_id for requirement_id, _subject in ctx.waivers}
     for step in plan.steps:
-        for subject, subject_id in _subjects(step.requirement.subject, ctx):
-            ref = SubjectRef(step.requirement.subject, subject_id)
-            findings.append(_finding(plan.pack, step, ref, _judge(step, subject, subject_id, ctx)))
-    ordered = tuple(findings)  # plan order, then subject id: canonical by construction
+        kind = step.requirement.subject
+        if kind not in subjects:
+            subjects[kind] = _subjects(kind, ctx)
+        these = subjects[kind]
+        step_flags = None
+        if step.applies is not None:
+            key = (id(step.applies), kind)
+            if key not in flags:
+                flags[key] = _applies(step.applies, these, ctx)
+            step_flags = flags[key]
+        waivable = step.requirement.id in waived
+        mine: list[Finding] = []
+        _judge_all(step, these, step_flags, ctx, waivable, mine)
+        counted.append((step, _counts(mine)))
+        findings.extend(mine)
     return Assessment(
         pack=plan.pack.id,
         pack_edition=plan.pack.edition,
@@ -241,9 +321,9 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
         as_of=as_of,
         bundle_id=evidence.id,
         provider_id=evidence.provider.id,
-        evidence_digest=evidence_digest(evidence),
-        findings=ordered,
-        summary=_summary(ordered, plan.pack),
+        evidence_digest=functools.partial(evidence_digest, evidence),
+        findings=tuple(findings),  # plan order, then subject id: canonical by construction
+        summary=_summary(counted, plan.pack),
         library_version=__version__,
     )
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import attrs
@@ -83,7 +84,18 @@ class Period:
 
 
 def add_period(start: dt.date, period: Period) -> dt.date:
-    """``start`` plus ``period``, clamping to the month's last day (29 Feb + 1 year = 28 Feb)."""
+    """``start`` plus ``period``, clamping to the month's last day (29 Feb + 1 year = 28 Feb).
+
+    A pure function, remembered for the last 65,536 (date, period) pairs: a staff record holds
+    a few thousand distinct dates, and Pendulum's arithmetic costs far more than a lookup.
+    """
+    if type(start) is not dt.date:  # a datetime (or a subclass) is not cached as if a date
+        return _add_period(dt.date(start.year, start.month, start.day), period)
+    return _add_period(start, period)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _add_period(start: dt.date, period: Period) -> dt.date:
     moved = pendulum.Date(start.year, start.month, start.day).add(
         years=period.years, months=period.months, weeks=period.weeks, days=period.days
     )

@@ -63,12 +63,14 @@ def _person(subject: object) -> Person:
 
 
 def _regulated(subject: object, ctx: EvaluationContext) -> str:
-    values = {e.regulated_activity for e in _person(subject).active_engagements(ctx.as_of)}
-    if RegulatedActivity.YES in values:
-        return RegulatedActivity.YES.value
-    if RegulatedActivity.UNKNOWN in values or not values:
-        return RegulatedActivity.UNKNOWN.value
-    return RegulatedActivity.NO.value
+    engaged = unknown = False
+    for engagement in _person(subject).engagements:
+        if engagement.is_active(ctx.as_of):
+            if engagement.regulated_activity is RegulatedActivity.YES:
+                return "yes"
+            engaged = True
+            unknown = unknown or engagement.regulated_activity is RegulatedActivity.UNKNOWN
+    return "unknown" if unknown or not engaged else "no"
 
 
 def _any_flag(name: str) -> Getter:
@@ -86,7 +88,11 @@ def _role_types(subject: object, ctx: EvaluationContext) -> frozenset[str]:
 
 
 def _lead_roles(subject: object, ctx: EvaluationContext) -> frozenset[str]:
-    return frozenset(k.value for k in ctx.roles_by_person.get(_person(subject).id, ()))
+    kinds = ctx.roles_by_person.get(_person(subject).id)
+    return frozenset(k.value for k in kinds) if kinds else _NONE
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _has_disclosure(subject: object, _ctx: EvaluationContext) -> bool:

@@ -134,13 +134,14 @@ def predicate_to_data(pred: Predicate) -> dict[str, Any]:
 
 
 def _compare(op: str, expected: Any) -> Callable[[Any], bool]:
+    wanted = frozenset(expected) if op == "intersects" else frozenset()
     table: dict[str, Callable[[Any], bool]] = {
         "eq": lambda x: x is not None and x == expected,
         "ne": lambda x: x != expected,
         "in": lambda x: x is not None and x in expected,
         "not_in": lambda x: x is None or x not in expected,
         "contains": lambda x: x is not None and expected in x,
-        "intersects": lambda x: x is not None and bool(set(x) & set(expected)),
+        "intersects": lambda x: x is not None and not wanted.isdisjoint(x),
         "gt": lambda x: x is not None and x > expected,
         "ge": lambda x: x is not None and x >= expected,
         "lt": lambda x: x is not None and x < expected,

@@ -158,13 +158,13 @@ def outcome(
     **more_facts: Any,
 ) -> Outcome:
     """An outcome with its evidence ids sorted and de-duplicated (order never leaks)."""
-    return Outcome(
-        status=status,
-        message=message,
-        facts={**(facts or {}), **more_facts},
-        evidence=tuple(sorted(set(evidence))),
-        due_on=due_on,
-    )
+    # more_facts is a new dict, made for this call: it can be the outcome's own.
+    merged = {**facts, **more_facts} if facts else more_facts
+    if isinstance(evidence, (list, tuple)) and len(evidence) < 2:
+        ids = tuple(evidence)  # nothing to sort: the common case, kept cheap
+    else:
+        ids = tuple(sorted(set(evidence)))
+    return Outcome(status=status, message=message, facts=merged, evidence=ids, due_on=due_on)
 
 
 def period_param(spec: RuleSpec, name: str) -> Period:
@@ -177,10 +177,12 @@ def period_param(spec: RuleSpec, name: str) -> Period:
 
 def latest(items: Iterable[Any], key: Callable[[Any], dt.date | None]) -> Any | None:
     """The item with the latest date (ties broken by the greatest id); undated items last."""
-    dated = [(key(i), i.id, i) for i in items if key(i) is not None]
-    if not dated:
-        return None
-    return max(dated, key=lambda t: (t[0], t[1]))[2]
+    best, best_key = None, None
+    for item in items:
+        when = key(item)
+        if when is not None and (best_key is None or (when, item.id) > best_key):
+            best, best_key = item, (when, item.id)
+    return best
 
 
 PERIOD_SCHEMA: Mapping[str, Any] = {

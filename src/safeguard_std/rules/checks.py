@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any
 
 import attrs
@@ -34,6 +35,9 @@ from safeguard_std.rules._kind import (
 __all__ = ["check_current", "check_present", "record_fields_present"]
 
 _PERSON = [SubjectType.PERSON]
+_issued_on = operator.attrgetter("issued_on")
+_checked_on = operator.attrgetter("checked_on")
+_id_of = operator.attrgetter("id")
 _LEVELS = {DbsLevel.BASIC: 0, DbsLevel.STANDARD: 1, DbsLevel.ENHANCED: 2}
 _CHECKS = ("dbs", "identity", "right_to_work", "qualifications", "suitability")
 _OPTIONS: dict[str, set[str]] = {
@@ -59,73 +63,91 @@ def _dbs_present(spec: RuleSpec) -> Check:
     level = DbsLevel(params.get("level", "basic"))
     workforce = {DbsWorkforce(w) for w in params.get("workforce", [])}
     jurisdictions = _acceptable_dbs(params)
+    barred = bool(params.get("barred_list_children"))
+    require_date = bool(params.get("require_date"))
+    none_recorded = outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
+    recorded = {lvl: f"{lvl.value} DBS check recorded" for lvl in DbsLevel}
+    too_low = {
+        lvl: f"the latest DBS check is {lvl.value}; {level.value} is required" for lvl in DbsLevel
+    }
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         usable = [c for c in person.dbs_checks if c.jurisdiction in jurisdictions]
         if not usable:
-            return outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
-        best = latest(usable, lambda c: c.issued_on) or max(usable, key=lambda c: c.id)
-        ev = [best.id]
+            return none_recorded
+        best = latest(usable, _issued_on) or max(usable, key=_id_of)
+        ev = (best.id,)
         facts: dict[str, Any] = {"level": best.level.value}
         if _LEVELS[best.level] < _LEVELS[level]:
-            return outcome(
-                Status.NOT_MET,
-                f"the latest DBS check is {best.level.value}; {level.value} is required",
-                evidence=ev,
-                **facts,
+            return Outcome(
+                status=Status.NOT_MET, message=too_low[best.level], facts=facts, evidence=ev
             )
-        if params.get("barred_list_children"):
+        if barred:
             facts["barred_list_children"] = best.barred_list_children
             if best.barred_list_children is None:
-                return outcome(
-                    Status.INSUFFICIENT_EVIDENCE,
-                    "the DBS check does not record whether the children's barred list was checked",
+                return Outcome(
+                    status=Status.INSUFFICIENT_EVIDENCE,
+                    message="the DBS check does not record whether the children's barred list "
+                    "was checked",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
             if not best.barred_list_children:
-                return outcome(
-                    Status.NOT_MET,
-                    "the DBS check did not include the children's barred list",
+                return Outcome(
+                    status=Status.NOT_MET,
+                    message="the DBS check did not include the children's barred list",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
         if workforce:
             facts["workforce"] = best.workforce.value if best.workforce else None
             if best.workforce is None:
-                return outcome(
-                    Status.INSUFFICIENT_EVIDENCE,
-                    "the DBS check does not record its workforce",
+                return Outcome(
+                    status=Status.INSUFFICIENT_EVIDENCE,
+                    message="the DBS check does not record its workforce",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
             if best.workforce not in workforce:
-                return outcome(
-                    Status.NOT_MET,
-                    f"the DBS check is for the {best.workforce.value} workforce",
+                return Outcome(
+                    status=Status.NOT_MET,
+                    message=f"the DBS check is for the {best.workforce.value} workforce",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
-        if params.get("require_date") and best.issued_on is None:
-            return outcome(
-                Status.NOT_MET, "the date of the DBS check is not recorded", evidence=ev, **facts
+        if require_date and best.issued_on is None:
+            return Outcome(
+                status=Status.NOT_MET,
+                message="the date of the DBS check is not recorded",
+                facts=facts,
+                evidence=ev,
             )
-        return outcome(Status.MET, f"{best.level.value} DBS check recorded", evidence=ev, **facts)
+        return Outcome(status=Status.MET, message=recorded[best.level], facts=facts, evidence=ev)
 
     return check
 
 
+def _required_fields(spec: RuleSpec, *pairs: tuple[str, str]) -> tuple[str, ...]:
+    """The attributes a record must fill, from the ``require_*`` options that are set."""
+    return tuple(attr for option, attr in pairs if spec.params.get(option))
+
+
 def _identity_present(spec: RuleSpec) -> Check:
+    required = _required_fields(
+        spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
+    )
+    photo = bool(spec.params.get("require_photo"))
+    address = bool(spec.params.get("require_address"))
+    none_recorded = outcome(Status.NOT_MET, "no identity check is recorded")
+
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         idc = person.identity_check
         if idc is None:
-            return outcome(Status.NOT_MET, "no identity check is recorded")
-        gaps = _missing(
-            idc, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
-        )
-        if spec.params.get("require_photo") and not idc.has_photo_id:
+            return none_recorded
+        gaps = [attr for attr in required if not getattr(idc, attr)]
+        if photo and not idc.has_photo_id:
             gaps.append("photographic document")
-        if spec.params.get("require_address") and not idc.has_address_id:
+        if address and not idc.has_address_id:
             gaps.append("address document")
         if gaps:
             return outcome(
@@ -134,19 +156,22 @@ def _identity_present(spec: RuleSpec) -> Check:
                 evidence=[idc.id],
                 missing=gaps,
             )
-        return outcome(Status.MET, "identity check recorded", evidence=[idc.id])
+        return Outcome(status=Status.MET, message="identity check recorded", evidence=(idc.id,))
 
     return check
 
 
 def _right_to_work_present(spec: RuleSpec) -> Check:
+    required = _required_fields(
+        spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
+    )
+    none_recorded = outcome(Status.NOT_MET, "no right-to-work check is recorded")
+
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         rtw = person.right_to_work
         if rtw is None:
-            return outcome(Status.NOT_MET, "no right-to-work check is recorded")
-        gaps = _missing(
-            rtw, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
-        )
+            return none_recorded
+        gaps = [attr for attr in required if not getattr(rtw, attr)]
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -154,7 +179,9 @@ def _right_to_work_present(spec: RuleSpec) -> Check:
                 evidence=[rtw.id],
                 missing=gaps,
             )
-        return outcome(Status.MET, "right-to-work check recorded", evidence=[rtw.id])
+        return Outcome(
+            status=Status.MET, message="right-to-work check recorded", evidence=(rtw.id,)
+        )
 
     return check
 
@@ -262,7 +289,7 @@ def _renewed_on(person: Person, dbs: DbsCheck, count_status: bool) -> tuple[dt.d
             and s.dbs_check_id in (None, dbs.id)
             and s.checked_on >= base
         ]
-        last = latest(clear, lambda s: s.checked_on)
+        last = latest(clear, _checked_on)
         if last is not None:
             base, ev = last.checked_on, [dbs.id, last.id]
     return base, ev
@@ -270,19 +297,20 @@ def _renewed_on(person: Person, dbs: DbsCheck, count_status: bool) -> tuple[dt.d
 
 def _dbs_current(spec: RuleSpec) -> Check:
     period = period_param(spec, "period")
+    period_text = str(period)
     count_status = bool(spec.params.get("count_status_checks", True))
     level = DbsLevel(spec.params.get("level", "basic"))
+    levels = frozenset(lvl for lvl in DbsLevel if _LEVELS[lvl] >= _LEVELS[level])
     jurisdictions = _acceptable_dbs(dict(spec.params))
+    none_recorded = outcome(Status.NOT_MET, f"no {level.value}-level DBS check is recorded")
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         usable = [
-            c
-            for c in person.dbs_checks
-            if c.jurisdiction in jurisdictions and _LEVELS[c.level] >= _LEVELS[level]
+            c for c in person.dbs_checks if c.jurisdiction in jurisdictions and c.level in levels
         ]
         if not usable:
-            return outcome(Status.NOT_MET, f"no {level.value}-level DBS check is recorded")
-        best = latest(usable, lambda c: c.issued_on)
+            return none_recorded
+        best = latest(usable, _issued_on)
         if best is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
@@ -291,7 +319,7 @@ def _dbs_current(spec: RuleSpec) -> Check:
             )
         base, ev = _renewed_on(person, best, count_status)
         due = add_period(base, period)
-        facts = {"last_checked_on": base.isoformat(), "period": str(period)}
+        facts = {"last_checked_on": base.isoformat(), "period": period_text}
         if is_current(due, ctx.as_of):
             return outcome(
                 Status.MET, f"DBS check current until {due}", evidence=ev, due_on=due, facts=facts
@@ -387,13 +415,18 @@ def record_fields_present(spec: RuleSpec) -> Check:
     """The staff record holds the named fields for the person (presence only: the values are
     personal data and never appear in findings)."""
     fields = tuple(spec.params["fields"])
+    complete = outcome(Status.MET, "record holds " + ", ".join(fields))
+    lacking: dict[tuple[str, ...], Outcome] = {}  # one outcome per combination of gaps
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        missing = [f for f in fields if getattr(person, f) in (None, "")]
-        if missing:
-            return outcome(
-                Status.NOT_MET, "the record lacks: " + ", ".join(missing), missing=missing
+        missing = tuple(f for f in fields if getattr(person, f) in (None, ""))
+        if not missing:
+            return complete
+        found = lacking.get(missing)
+        if found is None:
+            found = lacking[missing] = outcome(
+                Status.NOT_MET, "the record lacks: " + ", ".join(missing), missing=list(missing)
             )
-        return outcome(Status.MET, "record holds " + ", ".join(fields))
+        return found
 
     return check

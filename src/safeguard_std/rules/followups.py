@@ -10,6 +10,7 @@ from safeguard_std.domain.people import (
     DbsDisclosure,
     LadoNotification,
     Person,
+    Reference,
     RiskAssessment,
     RiskAssessmentKind,
 )
@@ -38,21 +39,24 @@ def references(spec: RuleSpec) -> Check:
     verified = bool(spec.params.get("require_verified", True))
     alt = spec.params.get("alternative_risk_assessment")
     alt_kind = RiskAssessmentKind(alt) if alt else None
+    enough = {n: f"{n} satisfactory reference(s)" for n in range(need, need + 4)}
 
-    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        good = [
-            r
-            for r in person.references
-            if (r.is_verified_satisfactory if verified else r.satisfactory is True)
+    def usable(r: Reference) -> bool:
+        return (
+            r.satisfactory is True
+            and (r.verified_on is not None or not verified)
             and not r.open_reference
             and not r.supplied_by_candidate
-        ]
+        )
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        good = [r for r in person.references if usable(r)]
         ev = [r.id for r in good]
-        if len(good) >= need:
-            return outcome(
-                Status.MET, f"{len(good)} satisfactory reference(s)", evidence=ev, count=len(good)
-            )
-        if alt_kind is not None and len(good) == need - 1:
+        count = len(good)
+        if count >= need:
+            message = enough.get(count) or f"{count} satisfactory reference(s)"
+            return outcome(Status.MET, message, evidence=ev, count=count)
+        if alt_kind is not None and count == need - 1:
             ras = [
                 ra
                 for ra in person.risk_assessments
@@ -61,9 +65,9 @@ def references(spec: RuleSpec) -> Check:
             if ras:
                 return outcome(
                     Status.MET,
-                    f"{len(good)} satisfactory reference(s) and a {alt_kind.value} risk assessment",
+                    f"{count} satisfactory reference(s) and a {alt_kind.value} risk assessment",
                     evidence=ev + [ra.id for ra in ras],
-                    count=len(good),
+                    count=count,
                     risk_assessment=True,
                 )
         unverified = [
@@ -71,13 +75,13 @@ def references(spec: RuleSpec) -> Check:
         ]
         return outcome(
             Status.NOT_MET,
-            f"{len(good)} of {need} satisfactory"
+            f"{count} of {need} satisfactory"
             + (" verified" if verified else "")
             + " reference(s)"
             + (f"; {len(unverified)} awaiting verification" if unverified else "")
             + (f" and no {alt_kind.value} risk assessment" if alt_kind else ""),
             evidence=ev,
-            count=len(good),
+            count=count,
             required=need,
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 from safeguard_std.domain.calendar import add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status
@@ -35,11 +37,14 @@ def _courses(spec: RuleSpec) -> frozenset[TrainingCourse]:
 def _matching(
     person: Person, courses: frozenset[TrainingCourse], recognised: bool
 ) -> list[TrainingRecord]:
+    if not recognised:
+        return [t for t in person.training if t.course in courses]
     return [
-        t
-        for t in person.training
-        if t.course in courses and (not recognised or t.recognised_by_partnership is True)
+        t for t in person.training if t.course in courses and t.recognised_by_partnership is True
     ]
+
+
+_completed_on = operator.attrgetter("completed_on")
 
 
 @rule_kind(
@@ -58,17 +63,18 @@ def training_current(spec: RuleSpec) -> Check:
     """The person's latest training in any of ``courses`` (recognised by the partnership when
     ``require_recognised``) was completed within ``period``; current through ``due_on``."""
     courses, period = _courses(spec), period_param(spec, "period")
+    period_text = str(period)
     recognised = bool(spec.params.get("require_recognised", False))
     names = "/".join(sorted(c.value for c in courses))
+    none_recorded = outcome(
+        Status.NOT_MET, f"no {'recognised ' if recognised else ''}{names} training is recorded"
+    )
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         found = _matching(person, courses, recognised)
         if not found:
-            return outcome(
-                Status.NOT_MET,
-                f"no {'recognised ' if recognised else ''}{names} training is recorded",
-            )
-        last = latest(found, lambda t: t.completed_on)
+            return none_recorded
+        last = latest(found, _completed_on)
         if last is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
@@ -76,21 +82,21 @@ def training_current(spec: RuleSpec) -> Check:
                 evidence=[t.id for t in found],
             )
         due = add_period(last.completed_on, period)
-        facts = {"completed_on": last.completed_on.isoformat(), "period": str(period)}
+        facts = {"completed_on": last.completed_on.isoformat(), "period": period_text}
         if is_current(due, ctx.as_of):
-            return outcome(
-                Status.MET,
-                f"{names} training current until {due}",
-                evidence=[last.id],
+            return Outcome(
+                status=Status.MET,
+                message=f"{names} training current until {due}",
+                facts=facts,
+                evidence=(last.id,),
                 due_on=due,
-                **facts,
             )
-        return outcome(
-            Status.NOT_MET,
-            f"{names} training lapsed: refresher was due on {due}",
-            evidence=[last.id],
+        return Outcome(
+            status=Status.NOT_MET,
+            message=f"{names} training lapsed: refresher was due on {due}",
+            facts=facts,
+            evidence=(last.id,),
             due_on=due,
-            **facts,
         )
 
     return check

@@ -59,6 +59,15 @@ class Document:
     source: str | None
     positions: dict[Path, tuple[int, int]] = attrs.field(factory=dict, eq=False)
     text: str | None = attrs.field(default=None, eq=False, repr=False)
+    #: False when :func:`parse` was asked to leave the nesting check to the caller
+    #: (:meth:`check_depth`), who has a cheaper way to know most documents are shallow.
+    depth_checked: bool = attrs.field(default=True, eq=False)
+
+    def check_depth(self) -> None:
+        """Raise :class:`DocumentSyntaxError` if the data nests deeper than :data:`MAX_DEPTH`
+        (a no-op when :func:`parse` checked already)."""
+        if not self.depth_checked and not _depth_ok(self.data):
+            raise _fail(self.source, f"document is nested deeper than {MAX_DEPTH} levels")
 
     def locate(self, path: Path) -> Location:
         """A :class:`Location` for ``path``, with the nearest known line and column."""
@@ -247,36 +256,52 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
 
 def _no_duplicates(source: str | None) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
+        out = dict(pairs)
+        if len(out) == len(pairs):  # the common case, decided in C
+            return out
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
                 raise _fail(source, f"duplicate key {key!r}")
-            out[key] = value
-        return out
+            seen.add(key)
+        raise AssertionError("unreachable: a shorter dict means a repeated key")  # pragma: no cover
 
     return hook
 
 
 def _depth_ok(data: Any, limit: int = MAX_DEPTH) -> bool:
-    stack = [(data, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return True
+    """Whether no container in ``data`` (parsed JSON) is nested deeper than ``limit``."""
+
+    def within(node: Any, depth: int) -> bool:  # node: a container at ``depth``
+        children = node.values() if type(node) is dict else node
+        if depth >= limit and children:
+            return False  # its children would lie deeper than the limit
+        for child in children:
+            kind = type(child)
+            if (kind is dict or kind is list) and not within(child, depth + 1):
+                return False
+        return True
+
+    # Recursion stops at ``limit`` levels, so a hostile document cannot exhaust the stack.
+    return type(data) not in (dict, list) or within(data, 0)
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON documents")
 
 
-def parse(raw: bytes | str, source: str | None = None, *, format: str | None = None) -> Document:
+def parse(
+    raw: bytes | str,
+    source: str | None = None,
+    *,
+    format: str | None = None,
+    check_depth: bool = True,
+) -> Document:
     """Parse a YAML or JSON document (``format`` ``"yaml"``/``"json"``, or guessed from the
-    source's suffix; JSON by default when the text starts with ``{``)."""
+    source's suffix; JSON by default when the text starts with ``{``).
+
+    ``check_depth=False`` leaves the nesting check of a JSON document to the caller
+    (:meth:`Document.check_depth`); YAML is always checked while it is built."""
     text = decode(raw, source)
     fmt = format or _guess(source, text)
     if fmt == "json":
@@ -290,9 +315,9 @@ def parse(raw: bytes | str, source: str | None = None, *, format: str | None = N
             raise _fail(source, str(exc)) from None
         except RecursionError:
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
-        if not _depth_ok(data):
+        if check_depth and not _depth_ok(data):
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels")
-        return Document(data, source, {}, text)
+        return Document(data, source, {}, text, depth_checked=check_depth)
     data, positions = _compose(text, source)
     return Document(data, source, positions, None)
 

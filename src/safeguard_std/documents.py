@@ -327,6 +327,6 @@ def _guess(source: str | None, text: str) -> str:
         lower = source.lower()
         if lower.endswith((".yaml", ".yml")):
             return "yaml"
-        if lower.endswith(".json"):
+        if lower.endswith((".json", ".ndjson", ".jsonl")):  # a line of NDJSON is JSON
             return "json"
     return "json" if text.lstrip().startswith(("{", "[")) else "yaml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
     add_catalog_options,
     as_of_date,
@@ -14,6 +15,7 @@ from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.packs import load_pack
 from safeguard_std.serialization import assessment_to_json
+from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
 
@@ -48,6 +50,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="allow personal values (names, dates of birth, DBS numbers) in error messages",
     )
     add_catalog_options(parser)
+    evaluate_stream.add_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -56,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     as_of = as_of_date(args.as_of)
     catalog = catalog_from(args)
     pack = load_pack(args.pack, as_of=as_of, catalog=catalog)
+    if is_portfolio(args.evidence):
+        return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
     bundle = load_evidence(args.evidence, include_personal_data=args.include_personal_data)
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
     write_output(assessment_to_json(assessment), args.output)

@@ -17,6 +17,7 @@ from safeguard_std.evidence import _ids, _structure_fully, integrity_problems, l
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.schemas import schema
 from safeguard_std.serialization import converter
+from tests.conftest import ROOT
 from tests.support import BASE_BUNDLE
 
 ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "x-personal"}
@@ -248,3 +249,21 @@ def test_a_document_parsed_without_the_depth_check_can_check_later() -> None:
     assert isinstance(doc, Document)
     assert not doc.depth_checked
     doc.check_depth()  # shallow: no error
+
+
+def test_yaml_is_read_the_same_by_both_parsers() -> None:
+    import yaml
+
+    from safeguard_std import documents
+
+    text = (ROOT / "tests" / "fixtures" / "packs" / "demo" / "1" / "pack.yaml").read_text()
+    fast = documents._compose(text, "p.yaml")
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    builder = documents._Builder("p.yaml")
+    assert fast == (builder.build(node, (), 0), builder.positions)
+
+
+def test_yaml_syntax_errors_keep_pyyaml_wording() -> None:
+    with pytest.raises(Exception, match="not valid YAML: expected <block end>") as info:
+        parse("a:\n  - b\n  c: d\n", "p.yaml")
+    assert "line 3" in str(info.value)

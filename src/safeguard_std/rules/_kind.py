@@ -61,11 +61,27 @@ class RuleKind:
     parameters: Mapping[str, Any] = attrs.field(eq=False)
     compile: CompileFn = attrs.field(eq=False, repr=False)
     attestation: bool = False
+    _validator: Any = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    @property
+    def validator(self) -> jsonschema.protocols.Validator:
+        """A validator for this kind's parameter schema, made (and the schema itself checked)
+        the first time a pack uses the kind rather than when the library is imported: checking
+        a schema against the JSON Schema meta-schema costs about a millisecond."""
+        if self._validator is None:
+            try:
+                jsonschema.Draft202012Validator.check_schema(self.parameters)
+            except jsonschema.SchemaError as exc:
+                raise RuleError(
+                    f"rule kind {self.name!r} has an invalid parameter schema: {exc.message}"
+                ) from None
+            object.__setattr__(self, "_validator", jsonschema.Draft202012Validator(self.parameters))
+        validator: jsonschema.protocols.Validator = self._validator
+        return validator
 
     def validate_params(self, params: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
         """Problems with ``params`` against this kind's schema, as ``(path, message)``."""
-        validator = jsonschema.Draft202012Validator(self.parameters)
-        errors = sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path)))
+        errors = sorted(self.validator.iter_errors(params), key=lambda e: list(map(str, e.path)))
         return [(tuple(e.path), e.message) for e in errors]
 
 
@@ -79,10 +95,10 @@ def rule_kind(
     """Declare a rule kind from its compile function; the docstring becomes its description.
 
     The parameter schema is closed (``additionalProperties: false``) unless it says otherwise,
-    so a misspelt parameter is a pack error.
+    so a misspelt parameter is a pack error. The schema is checked when a pack first uses the
+    kind (:attr:`RuleKind.validator`); an invalid one is a :class:`RuleError` then.
     """
     schema = {"type": "object", "additionalProperties": False, **parameters}
-    jsonschema.Draft202012Validator.check_schema(schema)
 
     def wrap(fn: CompileFn) -> RuleKind:
         return RuleKind(

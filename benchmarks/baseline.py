@@ -124,15 +124,11 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
                 and not ref.get("supplied_by_candidate")
             ):
                 good += 1
-        if good >= 2:
-            status = "met"
-        elif good == 1 and any(
+        single_ra = good == 1 and any(
             ra["kind"] == "single_reference" and ra.get("completed_on") is not None
             for ra in person.get("risk_assessments", ())
-        ):
-            status = "met"
-        else:
-            status = "not_met"
+        )
+        status = "met" if good >= 2 or single_ra else "not_met"
         out["BENCH-REFERENCES", pid] = status
 
         # Identity checked, with photographic and address documents, and by whom.

@@ -138,10 +138,8 @@ class BundleGenerator:
     def _engagements(self, pid: str) -> tuple[list[dict[str, Any]], int]:
         """Engagements and the days-before-as_of of the earliest start."""
         roll = self.rng.random() * 100
-        if roll < 2:  # a future starter: not judged yet
-            start = -self._ago(1, _FUTURE_DAYS - 10)
-        else:
-            start = self._ago(30, 12 * _YEAR)
+        # 2% are future starters (not judged yet); the rest started up to 12 years ago.
+        start = -self._ago(1, _FUTURE_DAYS - 10) if roll < 2 else self._ago(30, 12 * _YEAR)
         eng: dict[str, Any] = {
             "id": f"{pid}-e1",
             "role_type": self._pick("role"),

@@ -226,9 +226,43 @@ def _judge_all(
     """Append one finding per subject to ``out``, in the subjects' order.
 
     The hot loop of the library: it runs once per requirement and subject, so it does no more
-    than it must (no per-finding lookups that a whole requirement can answer once)."""
+    than it must. Anything a whole requirement can answer once (is anything waived? is there a
+    subject missing?) is answered before the loop, which then takes the shortest road."""
+    ref, check, append, new = step.ref, step.check, out.append, Finding
+    if waivable or any(subject is None for subject, _ref in subjects):
+        _judge_each(step, subjects, flags, ctx, waivable, out)
+    elif flags is None:
+        for subject, subject_ref in subjects:
+            try:
+                result = check(subject, ctx)
+            except Exception as exc:  # a failing rule must not stop the evaluation
+                result = _failed(step, exc)
+            append(new(ref, subject_ref, result))
+    else:
+        for (subject, subject_ref), flag in zip(subjects, flags, strict=True):
+            if flag is True:
+                try:
+                    result = check(subject, ctx)
+                except Exception as exc:
+                    result = _failed(step, exc)
+            elif flag is False:
+                result = _NOT_APPLICABLE
+            else:
+                assert isinstance(flag, Exception)
+                result = _failed(step, flag)
+            append(new(ref, subject_ref, result))
+
+
+def _judge_each(
+    step: _Compiled,
+    subjects: list[tuple[object, SubjectRef]],
+    flags: list[bool | Exception] | None,
+    ctx: EvaluationContext,
+    waivable: bool,
+    out: list[Finding],
+) -> None:
+    """:func:`_judge_all` for the general case: a missing subject, waivers."""
     ref, check, req = step.ref, step.check, step.requirement
-    append = out.append
     for index, (subject, subject_ref) in enumerate(subjects):
         flag = True if flags is None else flags[index]
         result: Outcome
@@ -252,7 +286,7 @@ def _judge_all(
                     waiver = ctx.waiver_for(req.id, subject_ref.id)
                     if waiver is not None:
                         result = _waived(result, waiver)
-        append(Finding(ref, subject_ref, result))
+        out.append(Finding(ref, subject_ref, result))
 
 
 _status_of = operator.attrgetter("outcome.status")

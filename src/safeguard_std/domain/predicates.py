@@ -166,5 +166,8 @@ def compile_predicate(pred: Predicate, getters: Callable[[str], Callable[..., An
         inner = compile_predicate(pred.part, getters)
         return lambda s, c: not inner(s, c)
     get = getters(pred.field)
-    test = _compare(pred.op, pred.value)
+    expected = pred.value
+    if pred.op == "eq":  # the most common test, without a second call
+        return lambda s, c: (x := get(s, c)) is not None and x == expected
+    test = _compare(pred.op, expected)
     return lambda s, c: test(get(s, c))

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import jsonschema
 
-from safeguard_std.domain.calendar import Period
+from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status
 from safeguard_std.domain.pack import DocumentAliases, Requirement, SubjectType
@@ -193,12 +193,31 @@ def period_param(spec: RuleSpec, name: str) -> Period:
 
 def latest(items: Iterable[Any], key: Callable[[Any], dt.date | None]) -> Any | None:
     """The item with the latest date (ties broken by the greatest id); undated items last."""
+    if isinstance(items, (list, tuple)) and len(items) == 1:  # the usual record: one check
+        only = items[0]
+        return only if key(only) is not None else None
     best, best_key = None, None
     for item in items:
         when = key(item)
         if when is not None and (best_key is None or (when, item.id) > best_key):
             best, best_key = item, (when, item.id)
     return best
+
+
+def due_after(period: Period) -> Callable[[dt.date], dt.date]:
+    """``add_period(start, period)`` for one rule's period, remembered per start date (a
+    staff record repeats its dates; calendar arithmetic is the slow part of a date rule)."""
+    memo: dict[dt.date, dt.date] = {}
+
+    def due(start: dt.date) -> dt.date:
+        found = memo.get(start)
+        if found is None:
+            if len(memo) >= 65_536:
+                memo.clear()
+            found = memo[start] = add_period(start, period)
+        return found
+
+    return due
 
 
 PERIOD_SCHEMA: Mapping[str, Any] = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.domain.calendar import add_period, is_current
+from safeguard_std.domain.calendar import is_current
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status
 from safeguard_std.domain.pack import SubjectType
@@ -26,6 +26,7 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
+    due_after,
     latest,
     outcome,
     period_param,
@@ -145,10 +146,15 @@ def _identity_present(spec: RuleSpec) -> Check:
         if idc is None:
             return none_recorded
         gaps = [attr for attr in required if not getattr(idc, attr)]
-        if photo and not idc.has_photo_id:
-            gaps.append("photographic document")
-        if address and not idc.has_address_id:
-            gaps.append("address document")
+        if photo or address:
+            seen_photo = seen_address = False
+            for document in idc.documents:
+                seen_photo = seen_photo or document.photo
+                seen_address = seen_address or document.shows_address
+            if photo and not seen_photo:
+                gaps.append("photographic document")
+            if address and not seen_address:
+                gaps.append("address document")
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -303,6 +309,7 @@ def _dbs_current(spec: RuleSpec) -> Check:
     levels = frozenset(lvl for lvl in DbsLevel if _LEVELS[lvl] >= _LEVELS[level])
     jurisdictions = _acceptable_dbs(dict(spec.params))
     none_recorded = outcome(Status.NOT_MET, f"no {level.value}-level DBS check is recorded")
+    due_after_ = due_after(period)
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         usable = [
@@ -318,19 +325,13 @@ def _dbs_current(spec: RuleSpec) -> Check:
                 evidence=[c.id for c in usable],
             )
         base, ev = _renewed_on(person, best, count_status)
-        due = add_period(base, period)
+        due = due_after_(base)
         facts = {"last_checked_on": base.isoformat(), "period": period_text}
         if is_current(due, ctx.as_of):
-            return outcome(
-                Status.MET, f"DBS check current until {due}", evidence=ev, due_on=due, facts=facts
-            )
-        return outcome(
-            Status.NOT_MET,
-            f"DBS check lapsed: renewal was due on {due}",
-            evidence=ev,
-            due_on=due,
-            facts=facts,
-        )
+            message = "DBS check current until " + due.isoformat()
+            return outcome(Status.MET, message, evidence=ev, due_on=due, facts=facts)
+        message = "DBS check lapsed: renewal was due on " + due.isoformat()
+        return outcome(Status.NOT_MET, message, evidence=ev, due_on=due, facts=facts)
 
     return check
 

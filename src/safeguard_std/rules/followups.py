@@ -10,7 +10,6 @@ from safeguard_std.domain.people import (
     DbsDisclosure,
     LadoNotification,
     Person,
-    Reference,
     RiskAssessment,
     RiskAssessmentKind,
 )
@@ -41,16 +40,15 @@ def references(spec: RuleSpec) -> Check:
     alt_kind = RiskAssessmentKind(alt) if alt else None
     enough = {n: f"{n} satisfactory reference(s)" for n in range(need, need + 4)}
 
-    def usable(r: Reference) -> bool:
-        return (
-            r.satisfactory is True
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        good = [
+            r
+            for r in person.references
+            if r.satisfactory is True
             and (r.verified_on is not None or not verified)
             and not r.open_reference
             and not r.supplied_by_candidate
-        )
-
-    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        good = [r for r in person.references if usable(r)]
+        ]
         ev = [r.id for r in good]
         count = len(good)
         if count >= need:

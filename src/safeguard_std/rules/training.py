@@ -14,6 +14,7 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
+    due_after,
     latest,
     outcome,
     period_param,
@@ -69,6 +70,9 @@ def training_current(spec: RuleSpec) -> Check:
     none_recorded = outcome(
         Status.NOT_MET, f"no {'recognised ' if recognised else ''}{names} training is recorded"
     )
+    current, lapsed = f"{names} training current until ", f"{names} training lapsed: refresher "
+    lapsed += "was due on "
+    due_after_ = due_after(period)
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         found = _matching(person, courses, recognised)
@@ -81,19 +85,19 @@ def training_current(spec: RuleSpec) -> Check:
                 f"{names} training is recorded without a completion date",
                 evidence=[t.id for t in found],
             )
-        due = add_period(last.completed_on, period)
+        due = due_after_(last.completed_on)
         facts = {"completed_on": last.completed_on.isoformat(), "period": period_text}
         if is_current(due, ctx.as_of):
             return Outcome(
                 status=Status.MET,
-                message=f"{names} training current until {due}",
+                message=current + due.isoformat(),
                 facts=facts,
                 evidence=(last.id,),
                 due_on=due,
             )
         return Outcome(
             status=Status.NOT_MET,
-            message=f"{names} training lapsed: refresher was due on {due}",
+            message=lapsed + due.isoformat(),
             facts=facts,
             evidence=(last.id,),
             due_on=due,

@@ -27,6 +27,7 @@ from safeguard_std.domain.findings import (
     Status,
     SubjectRef,
     Summary,
+    make_finding,
 )
 from safeguard_std.domain.organisation import EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
@@ -48,6 +49,7 @@ class _Compiled:
     applies: Applies | None
     parameters: Mapping[str, Any]
     ref: RequirementRef
+    included_when: Applies | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +119,9 @@ def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> Evalua
             # Requirements with the same applies_when share one compiled predicate, so an
             # evaluation works out whether it holds once per subject, not once per requirement.
             step = attrs.evolve(step, applies=shared.setdefault(req.applies_when, step.applies))
+        if req.included_when is not None and step.included_when is not None:
+            gate = shared.setdefault(req.included_when, step.included_when)
+            step = attrs.evolve(step, included_when=gate)
         steps.append(step)
     if problems:
         raise PackError(problems, source=pack.path)
@@ -143,6 +148,7 @@ def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _C
         raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
     applies = compile_predicate(req.applies_when, _fact_getter) if req.applies_when else None
+    gate = compile_predicate(req.included_when, _fact_getter) if req.included_when else None
     ref = RequirementRef(
         pack=pack.id,
         requirement_id=req.id,
@@ -153,7 +159,14 @@ def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _C
         parameters=used,
         origin=req.origin,
     )
-    return _Compiled(requirement=req, check=check, applies=applies, parameters=used, ref=ref)
+    return _Compiled(
+        requirement=req,
+        check=check,
+        applies=applies,
+        parameters=used,
+        ref=ref,
+        included_when=gate,
+    )
 
 
 def _subjects(kind: SubjectType, ctx: EvaluationContext) -> list[tuple[object, SubjectRef]]:
@@ -228,7 +241,7 @@ def _judge_all(
     The hot loop of the library: it runs once per requirement and subject, so it does no more
     than it must. Anything a whole requirement can answer once (is anything waived? is there a
     subject missing?) is answered before the loop, which then takes the shortest road."""
-    ref, check, append, new = step.ref, step.check, out.append, Finding
+    ref, check, append, new = step.ref, step.check, out.append, make_finding
     if waivable or any(subject is None for subject, _ref in subjects):
         _judge_each(step, subjects, flags, ctx, waivable, out)
     elif flags is None:
@@ -286,7 +299,7 @@ def _judge_each(
                     waiver = ctx.waiver_for(req.id, subject_ref.id)
                     if waiver is not None:
                         result = _waived(result, waiver)
-        out.append(Finding(ref, subject_ref, result))
+        out.append(make_finding(ref, subject_ref, result))
 
 
 _status_of = operator.attrgetter("outcome.status")
@@ -331,7 +344,17 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
     subjects: dict[SubjectType, list[tuple[object, SubjectRef]]] = {}
     flags: dict[tuple[int, SubjectType], list[bool | Exception]] = {}
     waived = {requirement_id for requirement_id, _subject in ctx.waivers}
+    gates: dict[int, bool] = {}  # each included layer's applies_when, once per bundle
     for step in plan.steps:
+        # An included layer whose applies_when is false for this provider is not judged at all:
+        # a youth charity's assessment against a pack that includes KCSIE for schools is the one
+        # it would get without the include (only provider and contract facts are allowed here).
+        if step.included_when is not None:
+            gate = id(step.included_when)
+            if gate not in gates:
+                gates[gate] = bool(step.included_when(evidence.provider, ctx))
+            if not gates[gate]:
+                continue
         kind = step.requirement.subject
         if kind not in subjects:
             subjects[kind] = _subjects(kind, ctx)

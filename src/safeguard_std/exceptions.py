@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "AsOfRequired",
     "EvidenceError",
     "InvalidPackRef",
     "InvalidPeriod",
@@ -23,6 +24,7 @@ __all__ = [
     "PackError",
     "PackNotFound",
     "Problem",
+    "ReportError",
     "RuleError",
     "SafeguardError",
     "format_path",
@@ -163,6 +165,24 @@ class PackNotFound(SafeguardError, LookupError):
         super().__init__(f"no pack {ref!r}: {reason}")
 
 
+class AsOfRequired(SafeguardError, ValueError):
+    """A pack that includes another without naming its edition was resolved without a date.
+
+    The included edition is the one in force on ``as_of``, so there is nothing to resolve until a
+    date is given (or the include pins an edition).
+    """
+
+    def __init__(self, ref: str, include: str, location: Location) -> None:
+        self.ref = ref
+        self.include = include
+        self.location = location
+        super().__init__(
+            f"pack {ref} includes {include!r} without an edition, so it can only be resolved for "
+            f"a date: give as_of (the edition of {include!r} in force that day is used) or pin "
+            f"the include (e.g. '{include}@EDITION') @ {location}"
+        )
+
+
 class InvalidPackRef(SafeguardError, ValueError):
     """A pack reference that is not ``ID`` or ``ID@EDITION``."""
 
@@ -186,3 +206,8 @@ class InvalidPeriod(SafeguardError, ValueError):
 
 class RuleError(SafeguardError):
     """A rule kind that is misconfigured, or that failed while evaluating a subject."""
+
+
+class ReportError(SafeguardError, ValueError):
+    """A report asked for with inputs that do not belong together (a pack or bundle other than
+    the assessment's) or with a bad option (a horizon out of range)."""

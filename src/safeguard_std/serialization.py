@@ -401,6 +401,8 @@ def _requirement_to_data(req: Requirement) -> dict[str, Any]:
     }
     if req.applies_when is not None:
         data["applies_when"] = predicate_to_data(req.applies_when)
+    if req.included_when is not None:
+        data["included_when"] = predicate_to_data(req.included_when)
     for name in ("reading", "severity", "replaced_by"):
         if getattr(req, name) is not None:
             data[name] = getattr(req, name)
@@ -444,6 +446,22 @@ def pack_to_data(pack: Pack) -> dict[str, Any]:
         },
         "requirements": [_requirement_to_data(r) for r in pack.requirements],
     }
+    if pack.includes:
+        # The edition each include resolved to is part of what was judged, so of the digest.
+        data["includes"] = [
+            {
+                "pack": inc.requested,
+                "edition": str(inc.ref),
+                "namespace": inc.namespace,
+                "layers": list(inc.layers),
+                **(
+                    {"applies_when": predicate_to_data(inc.applies_when)}
+                    if inc.applies_when is not None
+                    else {}
+                ),
+            }
+            for inc in pack.includes
+        ]
     for name in ("effective_to", "supersedes", "extends"):
         value = getattr(pack, name)
         if value is not None:

@@ -14,7 +14,15 @@ import pendulum
 from safeguard_std.domain.calendar import LONDON
 from safeguard_std.packs import PackCatalog, bundled_catalog
 
-__all__ = ["UsageError", "add_catalog_options", "as_of_date", "catalog_from", "write_output"]
+__all__ = [
+    "UsageError",
+    "add_catalog_options",
+    "add_report_options",
+    "as_of_date",
+    "catalog_from",
+    "horizon_days",
+    "write_output",
+]
 
 
 class UsageError(Exception):
@@ -48,6 +56,26 @@ def add_catalog_options(parser: argparse.ArgumentParser) -> None:
         "--no-entry-points",
         action="store_true",
         help="ignore packs installed through the safeguard_std.packs entry point",
+    )
+
+
+def horizon_days(text: str) -> int:
+    """Parse ``--horizon``: whole days from 0 to 3660."""
+    if not text.isdigit() or not 0 <= int(text) <= 3660:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days from 0 to 3660, got {text!r}"
+        )
+    return int(text)
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """``--horizon DAYS``: how far ahead reports list lapses."""
+    parser.add_argument(
+        "--horizon",
+        type=horizon_days,
+        default=90,
+        metavar="DAYS",
+        help="list what lapses within DAYS days of --as-of (default: 90)",
     )
 
 

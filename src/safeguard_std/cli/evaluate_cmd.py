@@ -7,6 +7,7 @@ import argparse
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
     add_catalog_options,
+    add_report_options,
     as_of_date,
     catalog_from,
     write_output,
@@ -14,7 +15,7 @@ from safeguard_std.cli._common import (
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.packs import load_pack
-from safeguard_std.serialization import assessment_to_json
+from safeguard_std.reports import FORMATS, render
 from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
@@ -25,8 +26,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "evaluate",
         help="judge an evidence bundle against a standard pack",
-        description="Evaluate an evidence bundle against a pack on a date and print the "
-        "canonical JSON assessment (byte-identical for the same inputs).",
+        description="Evaluate an evidence bundle against a pack on a date and write the "
+        "assessment as canonical JSON (with ratings, metrics and lapses), a Markdown or HTML "
+        "report, OSCAL assessment-results, SARIF 2.1.0 or JUnit XML; byte-identical for the "
+        "same inputs.",
     )
     parser.add_argument(
         "--pack",
@@ -43,11 +46,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the date to judge on (default: today in Europe/London)",
     )
     parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
-    parser.add_argument("--format", choices=["json"], default="json", help="output format")
+    parser.add_argument(
+        "--format", choices=list(FORMATS), default="json", help="output format (default: json)"
+    )
+    add_report_options(parser)
     parser.add_argument(
         "--include-personal-data",
         action="store_true",
-        help="allow personal values (names, dates of birth, DBS numbers) in error messages",
+        help="allow personal values (names, dates of birth, DBS numbers) in error messages, "
+        "and people's names in reports",
     )
     add_catalog_options(parser)
     evaluate_stream.add_options(parser)
@@ -63,5 +70,13 @@ def run(args: argparse.Namespace) -> int:
         return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
     bundle = load_evidence(args.evidence, include_personal_data=args.include_personal_data)
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
-    write_output(assessment_to_json(assessment), args.output)
+    text = render(
+        assessment,
+        args.format,
+        pack=pack,
+        bundle=bundle,
+        include_personal_data=args.include_personal_data,
+        horizon_days=args.horizon,
+    )
+    write_output(text, args.output)
     return 0

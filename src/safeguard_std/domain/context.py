@@ -20,6 +20,16 @@ from safeguard_std.domain.people import Person
 __all__ = ["EvaluationContext"]
 
 
+def _keys(requirement_id: str, subject_id: str | None) -> list[tuple[str, str | None]]:
+    """Lookup keys, most specific first. A requirement included under a namespace
+    (``kcsie:KCSIE-X``) is also found by its own id (``KCSIE-X``), so evidence recorded against
+    the national pack serves every board pack that includes it; the namespaced id wins."""
+    ids = [requirement_id]
+    if ":" in requirement_id:
+        ids.append(requirement_id.rsplit(":", 1)[1])
+    return [(rid, sid) for rid in ids for sid in (subject_id, None)]
+
+
 def _latest_first(items: list[Attestation]) -> tuple[Attestation, ...]:
     return tuple(sorted(items, key=lambda a: (a.attested_on, a.id), reverse=True))
 
@@ -76,8 +86,9 @@ class EvaluationContext:
 
     def attestation_for(self, requirement_id: str, subject_id: str | None) -> Attestation | None:
         """The latest attestation on or before ``as_of`` for the requirement and subject (a
-        subject-specific one first, then one for the requirement as a whole)."""
-        for key in ((requirement_id, subject_id), (requirement_id, None)):
+        subject-specific one first, then one for the requirement as a whole; for an included
+        requirement, then the same under the included pack's own id)."""
+        for key in _keys(requirement_id, subject_id):
             found = self.attestations.get(key)
             if found:
                 return found[0]
@@ -85,7 +96,7 @@ class EvaluationContext:
 
     def waiver_for(self, requirement_id: str, subject_id: str | None) -> Waiver | None:
         """An active waiver for the requirement and subject, or for the requirement as a whole."""
-        for key in ((requirement_id, subject_id), (requirement_id, None)):
+        for key in _keys(requirement_id, subject_id):
             found = self.waivers.get(key)
             if found:
                 return found[0]

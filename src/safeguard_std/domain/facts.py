@@ -208,6 +208,13 @@ _ALL: tuple[Fact, ...] = (
         subjects=_PERSON,
     ),
     Fact(
+        name="person.lived_or_worked_outside_uk",
+        type=FactType.BOOL,
+        description="Has lived or worked outside the UK (None when the record does not say).",
+        getter=lambda s, _c: _person(s).lived_or_worked_outside_uk,
+        subjects=_PERSON,
+    ),
+    Fact(
         name="person.has_dbs_disclosure",
         type=FactType.BOOL,
         description="A DBS certificate on record disclosed information.",

@@ -25,6 +25,7 @@ __all__ = [
     "Status",
     "SubjectRef",
     "Summary",
+    "make_finding",
 ]
 
 
@@ -90,18 +91,61 @@ class RequirementRef:
     origin: str = ""
 
 
-@attrs.frozen
+_REQUIREMENT_PARTS: tuple[str, ...] = ("pack", "requirement_id", "section", "modality")
+_REQUIREMENT_PARTS += ("duty_holder", "rule", "parameters", "origin")
+_OUTCOME_PARTS = ("status", "message", "facts", "evidence", "due_on")
+
+
+@attrs.frozen(init=False)
 class Finding:
     """One requirement judged for one subject.
 
     A finding is three references: the requirement (shared by all its findings), the subject and
-    the rule's outcome; its other attributes read through them. Evaluating a large bundle makes
-    one finding per person and requirement, so a finding costs no more than it must.
+    the rule's outcome; ``id``, ``pack``, ``requirement_id``, ``section``, ``modality``,
+    ``duty_holder``, ``rule``, ``parameters``, ``origin``, ``status``, ``message``, ``facts``,
+    ``evidence`` and ``due_on`` read through them. Evaluating a large bundle makes one finding per
+    person and requirement, so a finding costs no more than it must.
+
+    Build one from the three parts, or from the flat attributes by keyword
+    (``Finding(pack=..., requirement_id=..., subject=..., status=..., message=..., ...)``);
+    ``attrs.evolve(finding, status=...)`` changes any attribute. An ``id``, if given, must be the
+    one the finding derives (``pack/requirement/subject``): ids are never free-form.
     """
 
     requirement: RequirementRef
     subject: SubjectRef
     outcome: Outcome
+
+    def __init__(
+        self,
+        requirement: RequirementRef | None = None,
+        subject: SubjectRef | None = None,
+        outcome: Outcome | None = None,
+        *,
+        id: str | None = None,
+        **parts: Any,
+    ) -> None:
+        unknown = set(parts) - set(_REQUIREMENT_PARTS) - set(_OUTCOME_PARTS)
+        if unknown:
+            raise TypeError(f"Finding() got unexpected keyword argument(s) {sorted(unknown)}")
+        if subject is None:
+            raise TypeError("Finding() needs a subject")
+        req = {k: parts[k] for k in _REQUIREMENT_PARTS if k in parts}
+        out = {k: parts[k] for k in _OUTCOME_PARTS if k in parts}
+        if requirement is None:
+            requirement = RequirementRef(**req)
+        elif req:
+            requirement = attrs.evolve(requirement, **req)
+        if outcome is None:
+            outcome = Outcome(**out)
+        elif out:
+            outcome = attrs.evolve(outcome, **out)
+        _set = object.__setattr__
+        _set(self, "requirement", requirement)
+        _set(self, "subject", subject)
+        _set(self, "outcome", outcome)
+        if id is not None and id != self.id:
+            raise ValueError(f"a finding's id is {self.id!r}, derived from its parts; got {id!r}")
 
     @property
     def id(self) -> str:
@@ -172,6 +216,21 @@ class Finding:
     def due_on(self) -> dt.date | None:
         """The last day something is current, where a date governs the finding."""
         return self.outcome.due_on
+
+
+def make_finding(requirement: RequirementRef, subject: SubjectRef, outcome: Outcome) -> Finding:
+    """A finding from its three parts, as the evaluator makes one per subject and requirement:
+    the same object ``Finding(requirement, subject, outcome)`` gives, without the keyword
+    handling (about four times cheaper)."""
+    finding: Finding = _new(Finding)
+    _put(finding, "requirement", requirement)
+    _put(finding, "subject", subject)
+    _put(finding, "outcome", outcome)
+    return finding
+
+
+_new = object.__new__
+_put = object.__setattr__
 
 
 @attrs.frozen(kw_only=True)

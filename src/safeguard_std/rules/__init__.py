@@ -44,6 +44,7 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     checks.check_present,
     checks.check_current,
     checks.record_fields_present,
+    checks.record_updated,
     followups.references,
     followups.disclosure_followed_up,
     training.training_current,

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.domain.calendar import is_current
+from safeguard_std.domain.calendar import add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status
 from safeguard_std.domain.pack import SubjectType
@@ -33,7 +33,7 @@ from safeguard_std.rules._kind import (
     rule_kind,
 )
 
-__all__ = ["check_current", "check_present", "record_fields_present"]
+__all__ = ["check_current", "check_present", "record_fields_present", "record_updated"]
 
 _PERSON = [SubjectType.PERSON]
 _issued_on = operator.attrgetter("issued_on")
@@ -42,8 +42,22 @@ _id_of = operator.attrgetter("id")
 _LEVELS = {DbsLevel.BASIC: 0, DbsLevel.STANDARD: 1, DbsLevel.ENHANCED: 2}
 _CHECKS = ("dbs", "identity", "right_to_work", "qualifications", "suitability")
 _OPTIONS: dict[str, set[str]] = {
-    "dbs": {"level", "barred_list_children", "workforce", "jurisdictions", "require_date"},
-    "identity": {"require_photo", "require_address", "require_checked_by", "require_date"},
+    "dbs": {
+        "level",
+        "barred_list_children",
+        "workforce",
+        "jurisdictions",
+        "require_date",
+        "require_seen_by",
+        "require_certificate_number",
+    },
+    "identity": {
+        "require_photo",
+        "require_address",
+        "require_checked_by",
+        "require_date",
+        "require_documents",
+    },
     "right_to_work": {"require_checked_by", "require_date"},
     "qualifications": {"require_checked_by"},
     "suitability": {"suitability_kind", "require_checked_by", "require_date"},
@@ -66,6 +80,8 @@ def _dbs_present(spec: RuleSpec) -> Check:
     jurisdictions = _acceptable_dbs(params)
     barred = bool(params.get("barred_list_children"))
     require_date = bool(params.get("require_date"))
+    seen = ("seen_on", "seen_by") if params.get("require_seen_by") else ()
+    require_number = bool(params.get("require_certificate_number"))
     none_recorded = outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
     recorded = {lvl: f"{lvl.value} DBS check recorded" for lvl in DbsLevel}
     too_low = {
@@ -123,6 +139,25 @@ def _dbs_present(spec: RuleSpec) -> Check:
                 facts=facts,
                 evidence=ev,
             )
+        unseen = [attr for attr in seen if not getattr(best, attr)]
+        if unseen:
+            return outcome(
+                Status.NOT_MET,
+                "the DBS check does not record: " + ", ".join(unseen),
+                evidence=ev,
+                missing=unseen,
+                **facts,
+            )
+        if require_number:
+            # Whether a number is recorded, never the number: it is personal data.
+            facts["certificate_number_recorded"] = bool(best.certificate_number)
+            if not best.certificate_number:
+                return Outcome(
+                    status=Status.NOT_MET,
+                    message="the certificate number of the DBS check is not recorded",
+                    facts=facts,
+                    evidence=ev,
+                )
         return Outcome(status=Status.MET, message=recorded[best.level], facts=facts, evidence=ev)
 
     return check
@@ -139,6 +174,7 @@ def _identity_present(spec: RuleSpec) -> Check:
     )
     photo = bool(spec.params.get("require_photo"))
     address = bool(spec.params.get("require_address"))
+    documents = bool(spec.params.get("require_documents"))
     none_recorded = outcome(Status.NOT_MET, "no identity check is recorded")
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
@@ -155,6 +191,8 @@ def _identity_present(spec: RuleSpec) -> Check:
                 gaps.append("photographic document")
             if address and not seen_address:
                 gaps.append("address document")
+        if documents and not idc.documents:
+            gaps.append("documents seen")
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -269,13 +307,19 @@ _PRESENT = {
             "require_address": {"type": "boolean"},
             "require_checked_by": {"type": "boolean"},
             "require_date": {"type": "boolean"},
+            "require_seen_by": {"type": "boolean"},
+            "require_documents": {"type": "boolean"},
+            "require_certificate_number": {"type": "boolean"},
         },
     },
 )
 def check_present(spec: RuleSpec) -> Check:
     """A check is recorded for the person, at the required level and with the required details
-    (for DBS: level, children's barred list, workforce; for identity: photographic and address
-    documents, who checked and when; for qualifications: every required one checked)."""
+    (for DBS: level, children's barred list, workforce, issue date (``require_date``),
+    certificate number (``require_certificate_number``), and with ``require_seen_by`` when and by
+    whom the certificate was seen; for identity: photographic and address documents, the
+    documents seen (``require_documents``), who checked and when; for qualifications: every
+    required one checked)."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]
     if extra:
@@ -429,5 +473,84 @@ def record_fields_present(spec: RuleSpec) -> Check:
                 Status.NOT_MET, "the record lacks: " + ", ".join(missing), missing=list(missing)
             )
         return found
+
+    return check
+
+
+def _changes(person: Person) -> list[tuple[dt.date, str]]:
+    """Dated changes the staff record holds (2.4 and 2.5 of the Dorset standard: a leaving date,
+    identity, right to work, qualifications, DBS, suitability checks, references, risk
+    assessments), with the id of the record each comes from. A start date is not a change: the
+    record is completed before someone starts. Training is kept elsewhere."""
+    out: list[tuple[dt.date | None, str]] = [(e.end_on, e.id) for e in person.engagements]
+    if person.identity_check is not None:
+        out.append((person.identity_check.checked_on, person.identity_check.id))
+    if person.right_to_work is not None:
+        out.append((person.right_to_work.checked_on, person.right_to_work.id))
+    out += [(q.checked_on, q.id) for q in person.qualification_checks]
+    out += [(s.checked_on, s.id) for s in person.suitability_checks]
+    for c in person.dbs_checks:
+        out += [(c.issued_on, c.id), (c.seen_on, c.id)]
+    if person.update_service is not None:
+        out += [(s.checked_on, s.id) for s in person.update_service.status_checks]
+    for r in person.references:
+        out += [(r.received_on, r.id), (r.verified_on, r.id)]
+    for ra in person.risk_assessments:
+        out.append((ra.completed_on, ra.id))
+    return [(d, i) for d, i in out if d is not None]
+
+
+@rule_kind(
+    "record_updated",
+    subjects=_PERSON,
+    parameters={"required": ["within"], "properties": {"within": PERIOD_SCHEMA}},
+)
+def record_updated(spec: RuleSpec) -> Check:
+    """The person's record was updated (``record_updated_on``) on or after the latest change it
+    holds that is dated on or before ``as_of`` (a check, a reference, a risk assessment, the end
+    of an engagement), or that change is no more than ``within`` old: ``due_on`` is
+    the change plus ``within``. A record that does not say when it was updated is
+    insufficient_evidence."""
+    within = period_param(spec, "within")
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        changes = [c for c in _changes(person) if c[0] <= ctx.as_of]
+        if not changes:
+            return outcome(Status.NOT_APPLICABLE, "the record holds no dated change")
+        changed_on, source = max(changes)
+        facts: dict[str, Any] = {"changed_on": changed_on.isoformat(), "within": str(within)}
+        updated = person.record_updated_on
+        if updated is None:
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                "the record does not say when it was last updated",
+                evidence=[source],
+                facts=facts,
+            )
+        facts["updated_on"] = updated.isoformat()
+        if updated >= changed_on:
+            return outcome(
+                Status.MET,
+                f"record updated on {updated}, on or after its latest change ({changed_on})",
+                evidence=[source],
+                facts=facts,
+            )
+        due = add_period(changed_on, within)
+        if is_current(due, ctx.as_of):
+            return outcome(
+                Status.MET,
+                f"a change on {changed_on} is to be recorded by {due}",
+                evidence=[source],
+                due_on=due,
+                facts=facts,
+            )
+        return outcome(
+            Status.NOT_MET,
+            f"record last updated on {updated}, before a change on {changed_on}; "
+            f"it was due by {due}",
+            evidence=[source],
+            due_on=due,
+            facts=facts,
+        )
 
     return check

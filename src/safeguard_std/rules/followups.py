@@ -13,7 +13,15 @@ from safeguard_std.domain.people import (
     RiskAssessment,
     RiskAssessmentKind,
 )
-from safeguard_std.rules._kind import Check, RuleSpec, outcome, rule_kind
+from safeguard_std.rules._kind import (
+    PERIOD_SCHEMA,
+    Check,
+    RuleSpec,
+    due_after,
+    outcome,
+    period_param,
+    rule_kind,
+)
 
 __all__ = ["disclosure_followed_up", "references"]
 
@@ -26,6 +34,7 @@ __all__ = ["disclosure_followed_up", "references"]
             "min": {"type": "integer", "minimum": 1, "maximum": 10},
             "require_verified": {"type": "boolean"},
             "alternative_risk_assessment": {"enum": [k.value for k in RiskAssessmentKind]},
+            "longer_than": PERIOD_SCHEMA,
         },
     },
 )
@@ -33,14 +42,27 @@ def references(spec: RuleSpec) -> Check:
     """At least ``min`` (default 2) satisfactory references, verified when ``require_verified``
     (default true; open and candidate-supplied references never count). With
     ``alternative_risk_assessment``, one fewer reference plus a completed risk assessment of that
-    kind is also enough."""
+    kind is also enough. With ``longer_than``, only people engaged for longer than that period are
+    judged: an engagement in force that is open-ended, has no start date, or ends more than the
+    period after it starts; everyone else is not applicable."""
     need = int(spec.params.get("min", 2))
     verified = bool(spec.params.get("require_verified", True))
     alt = spec.params.get("alternative_risk_assessment")
     alt_kind = RiskAssessmentKind(alt) if alt else None
     enough = {n: f"{n} satisfactory reference(s)" for n in range(need, need + 4)}
+    longer = period_param(spec, "longer_than") if "longer_than" in spec.params else None
+    longer_after = due_after(longer) if longer is not None else None
 
-    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        if longer_after is not None and not any(
+            e.start_on is None or e.end_on is None or e.end_on > longer_after(e.start_on)
+            for e in person.active_engagements(ctx.as_of)
+        ):
+            return outcome(
+                Status.NOT_APPLICABLE,
+                f"engaged for no longer than {longer}",
+                longer_than=str(longer),
+            )
         good = [
             r
             for r in person.references

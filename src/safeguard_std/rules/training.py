@@ -52,7 +52,7 @@ _completed_on = operator.attrgetter("completed_on")
     "training_current",
     subjects=[SubjectType.PERSON],
     parameters={
-        "required": ["courses", "period"],
+        "required": ["courses"],
         "properties": {
             "courses": _COURSES,
             "period": PERIOD_SCHEMA,
@@ -62,8 +62,10 @@ _completed_on = operator.attrgetter("completed_on")
 )
 def training_current(spec: RuleSpec) -> Check:
     """The person's latest training in any of ``courses`` (recognised by the partnership when
-    ``require_recognised``) was completed within ``period``; current through ``due_on``."""
-    courses, period = _courses(spec), period_param(spec, "period")
+    ``require_recognised``) was completed within ``period``; current through ``due_on``. Without
+    ``period``, any dated completion on or before ``as_of`` is enough (training undertaken)."""
+    courses = _courses(spec)
+    period = period_param(spec, "period") if "period" in spec.params else None
     period_text = str(period)
     recognised = bool(spec.params.get("require_recognised", False))
     names = "/".join(sorted(c.value for c in courses))
@@ -72,18 +74,36 @@ def training_current(spec: RuleSpec) -> Check:
     )
     current, lapsed = f"{names} training current until ", f"{names} training lapsed: refresher "
     lapsed += "was due on "
-    due_after_ = due_after(period)
+    due_after_ = due_after(period) if period is not None else None
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         found = _matching(person, courses, recognised)
         if not found:
             return none_recorded
-        last = latest(found, _completed_on)
+        # A completion dated after as_of cannot make training current on as_of.
+        as_of = ctx.as_of
+        last = latest(
+            found,
+            lambda t: t.completed_on if t.completed_on and t.completed_on <= as_of else None,
+        )
+        if last is None and any(t.completed_on is not None for t in found):
+            return outcome(
+                Status.NOT_MET,
+                f"no {names} training completed on or before {as_of}",
+                evidence=[t.id for t in found],
+            )
         if last is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
                 f"{names} training is recorded without a completion date",
                 evidence=[t.id for t in found],
+            )
+        if due_after_ is None:
+            return outcome(
+                Status.MET,
+                f"{names} training completed on {last.completed_on}",
+                evidence=[last.id],
+                completed_on=last.completed_on.isoformat(),
             )
         due = due_after_(last.completed_on)
         facts = {"completed_on": last.completed_on.isoformat(), "period": period_text}
@@ -115,15 +135,18 @@ def training_current(spec: RuleSpec) -> Check:
             "courses": _COURSES,
             "within": PERIOD_SCHEMA,
             "require_online_safety": {"type": "boolean"},
+            "require_recognised": {"type": "boolean"},
         },
     },
 )
 def training_by_start(spec: RuleSpec) -> Check:
     """Induction: training in any of ``courses`` completed no later than ``within`` after the
     person's earliest engagement in force started (covering online safety when
-    ``require_online_safety``). Not yet applicable until that date has passed."""
+    ``require_online_safety``; recognised by the partnership when ``require_recognised``). Not
+    yet applicable until that date has passed."""
     courses, within = _courses(spec), period_param(spec, "within")
     online = bool(spec.params.get("require_online_safety", False))
+    recognised = bool(spec.params.get("require_recognised", False))
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         starts = [e.start_on for e in person.active_engagements(ctx.as_of) if e.start_on]
@@ -133,7 +156,7 @@ def training_by_start(spec: RuleSpec) -> Check:
         due = add_period(start, within)
         found = [
             t
-            for t in _matching(person, courses, False)
+            for t in _matching(person, courses, recognised)
             if t.completed_on is not None
             and t.completed_on <= due
             and (not online or t.includes_online_safety is True)
@@ -149,7 +172,7 @@ def training_by_start(spec: RuleSpec) -> Check:
             return outcome(
                 Status.NOT_APPLICABLE, f"induction training not due until {due}", due_on=due
             )
-        undated = [t.id for t in _matching(person, courses, False) if t.completed_on is None]
+        undated = [t.id for t in _matching(person, courses, recognised) if t.completed_on is None]
         if undated:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
@@ -157,11 +180,9 @@ def training_by_start(spec: RuleSpec) -> Check:
                 evidence=undated,
                 due_on=due,
             )
-        return outcome(
-            Status.NOT_MET,
-            f"no induction training{' covering online safety' if online else ''} by {due}",
-            due_on=due,
-        )
+        what = " recognised by the partnership" if recognised else ""
+        what += " covering online safety" if online else ""
+        return outcome(Status.NOT_MET, f"no induction training{what} by {due}", due_on=due)
 
     return check
 

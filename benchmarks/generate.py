@@ -64,9 +64,10 @@ _SATISFACTORY = ((True, 95), (None, 3), (False, 2))
 _REFEREE = (("employer", 80), ("academic", 10), ("character", 8), ("other", 2))
 _TRAINING_COUNT = ((0, 6), (1, 40), (2, 38), (3, 16))
 _STAFF_COURSES = (
-    ("induction_safeguarding", 30),
-    ("child_protection", 35),
+    ("induction_safeguarding", 25),
+    ("child_protection", 30),
     ("safeguarding_refresher", 20),
+    ("annual_update", 10),
     ("online_safety", 10),
     ("prevent", 5),
 )
@@ -138,8 +139,14 @@ class BundleGenerator:
     def _engagements(self, pid: str) -> tuple[list[dict[str, Any]], int]:
         """Engagements and the days-before-as_of of the earliest start."""
         roll = self.rng.random() * 100
-        # 2% are future starters (not judged yet); the rest started up to 12 years ago.
-        start = -self._ago(1, _FUTURE_DAYS - 10) if roll < 2 else self._ago(30, 12 * _YEAR)
+        # 2% are future starters (not judged yet), 4% on a fixed term that began weeks ago; the
+        # rest started up to 12 years ago.
+        if roll < 2:
+            start = -self._ago(1, _FUTURE_DAYS - 10)
+        elif 6 <= roll < 10:
+            start = self._ago(10, 80)
+        else:
+            start = self._ago(30, 12 * _YEAR)
         eng: dict[str, Any] = {
             "id": f"{pid}-e1",
             "role_type": self._pick("role"),
@@ -152,6 +159,8 @@ class BundleGenerator:
             eng["regular_contact"] = regulated == "yes" or self._chance(30)
         if 2 <= roll < 6 and start > 60:  # a leaver still in the record
             eng["end_on"] = self._day(self._ago(1, min(start - 1, 2 * _YEAR)))
+        elif 6 <= roll < 10:  # the fixed term ends after as_of: some last under three months
+            eng["end_on"] = self._day(-self._ago(1, 60))
         out = [eng]
         if self._chance(7):  # a second, later role (e.g. a volunteer taken on as staff)
             later = self._ago(1, max(start - 1, 1))

@@ -38,6 +38,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.generate import AS_OF  # noqa: E402  (stdlib only: importing it costs nothing)
 
 FIXTURE_PACK = ROOT / "benchmarks" / "packs" / "dorset-person-rules" / "1" / "pack.yaml"
+DEFAULT_PACK = "dorset"
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 DOCS = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- benchmark-figures:begin -->", "<!-- benchmark-figures:end -->"
@@ -152,40 +153,12 @@ def person_pack(pack: Any) -> Any:
 
 
 def baseline_map(pack: Any) -> dict[str, str]:
-    """Which of the pack's person-level requirements each hand-written rule implements
-    (baseline rule id -> requirement id), recognised by rule kind and parameters."""
+    """The pack's requirements the hand-written loop implements (its rule id -> requirement id):
+    Dorset's nine, by id, where the pack has them."""
+    from benchmarks.baseline import RULES
 
-    def signature(req: Any) -> str | None:
-        kind, params = req.rule.kind, req.rule.params
-        if kind == "check_present":
-            return {
-                "dbs": "BENCH-DBS-LEVEL",
-                "identity": "BENCH-IDENTITY",
-                "right_to_work": "BENCH-RIGHT-TO-WORK",
-            }.get(params.get("check"))
-        if kind == "check_current" and params.get("check") == "dbs":
-            return "BENCH-DBS-RENEWAL"
-        if kind == "references":
-            return "BENCH-REFERENCES"
-        if kind == "record_fields_present":
-            return "BENCH-RECORD"
-        if kind == "training_current":
-            lead = "lead_roles" in json.dumps(_predicate(req))
-            return "BENCH-DSL-TRAINING" if lead else "BENCH-TRAINING"
-        return None
-
-    found: dict[str, str] = {}
-    for req in pack.requirements:
-        rule = signature(req)
-        if rule is not None and rule not in found:
-            found[rule] = req.id
-    return found
-
-
-def _predicate(req: Any) -> Any:
-    from safeguard_std.domain.predicates import predicate_to_data
-
-    return predicate_to_data(req.applies_when) if req.applies_when is not None else None
+    ids = {r.id for r in pack.requirements}
+    return {rule: rule for rule in RULES if rule in ids}
 
 
 # -- tasks (each runs in its own child process) ---------------------------------------------------
@@ -200,12 +173,15 @@ def task_import(args: argparse.Namespace) -> dict[str, Any]:
 
     imported = time.perf_counter()
     catalog = bundled_catalog(entry_points_too=False)
-    refs = list(catalog.refs)
-    plans = [compile_pack(catalog.resolve(ref), kinds=catalog.kinds) for ref in refs]
-    names = [str(ref) for ref in refs]
-    if Path(args.pack).exists():  # a fixture pack outside the catalog: load it too
-        plans.append(compile_pack(load_pack(args.pack, catalog=catalog), kinds=catalog.kinds))
-        names.append(str(Path(args.pack).relative_to(ROOT)))
+    # Each bundled pack as a user gets it: the edition in force on the day, with its base
+    # editions and included baselines resolved, validated and compiled.
+    packs = [
+        catalog.resolve(pack_id, as_of=AS_OF) for pack_id in sorted({r.id for r in catalog.refs})
+    ]
+    if Path(args.pack).exists():  # a pack file outside the catalog: load it too
+        packs.append(load_pack(args.pack, catalog=catalog))
+    plans = [compile_pack(pack, kinds=catalog.kinds) for pack in packs]
+    names = [f"{p.id}@{p.edition}" for p in packs]
     done = time.perf_counter()
     return {
         "import_ms": (imported - start) * 1000,
@@ -596,9 +572,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--pack",
-        default=str(FIXTURE_PACK),
-        help="pack path or reference (e.g. dorset); its person-level requirements are measured "
-        "(default: the benchmark fixture encoding Dorset's person-level rules)",
+        default=DEFAULT_PACK,
+        help="pack reference or path whose person-level requirements are measured (default: "
+        f"the bundled {DEFAULT_PACK!r} pack, edition in force on the benchmark date; "
+        "benchmarks/packs/dorset-person-rules/1/pack.yaml is the extract of its nine rules)",
     )
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--repeat", type=int, help="runs per measurement (best is kept)")

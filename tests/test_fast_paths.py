@@ -168,3 +168,29 @@ def test_canonical_json_is_unchanged_for_awkward_values() -> None:
         canonical_json({"x": float("nan")}, indent=2)
     with pytest.raises(TypeError, match="not JSON serializable"):
         canonical_json({"x": object()}, indent=2)
+
+
+def test_a_requirement_is_compiled_once_for_the_same_pack_context() -> None:
+    from safeguard_std import evaluate as ev
+
+    pack = make_pack({"rule": {"kind": "check_current", "check": "dbs", "period": "P3Y"}})
+    first = compile_pack(pack).steps[0]
+    assert compile_pack(pack).steps[0] is first  # remembered
+    changed = attrs.evolve(pack, parameters=dict(pack.parameters))  # another parameters object
+    assert compile_pack(changed).steps[0] is not first
+    assert id(pack.requirements[0]) in ev._COMPILED
+
+
+def test_importing_the_library_does_not_import_pendulum() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, safeguard_std, safeguard_std.cli; "
+        "print('pendulum' in sys.modules); "
+        "from safeguard_std.domain.calendar import LONDON; print(LONDON)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "Europe/London"]

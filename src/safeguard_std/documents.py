@@ -188,6 +188,8 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
+            return node.value  # what construct_yaml_str gives, without two calls: most scalars
         if not isinstance(node, yaml.ScalarNode):
             raise _fail(self.source, "expected a scalar", *self._pos(node), path)
         try:
@@ -208,6 +210,7 @@ class _Builder:
 
 
 _LOADER = yaml.SafeLoader("")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _yaml12_bool(node: yaml.Node) -> bool | str:

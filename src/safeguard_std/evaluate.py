@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -128,7 +129,39 @@ def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> Evalua
     return EvaluationPlan(pack=pack, digest=pack_digest(pack), steps=tuple(steps))
 
 
+# Compiled requirements, remembered while the requirement lives: loading a pack compiles each
+# requirement to check it, and compile_pack would otherwise do it all again. Keyed by identity
+# (requirements hold dicts, so they do not hash); an entry counts only for the very same
+# requirement, parameters, documents and registry objects it was compiled with.
+_COMPILED: dict[int, tuple[Any, ...]] = {}
+
+
+def _forget(key: int) -> Callable[[Any], None]:
+    def drop(_gone: Any) -> None:
+        _COMPILED.pop(key, None)
+
+    return drop
+
+
 def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
+    hit = _COMPILED.get(id(req))
+    if (
+        hit is not None
+        and hit[0]() is req
+        and hit[1] is pack.parameters
+        and hit[2] is pack.documents
+        and hit[3] is registry
+        and hit[4] == pack.id
+    ):
+        step: _Compiled = hit[5]
+        return step
+    step = _compile_fresh(pack, req, registry)
+    alive = weakref.ref(req, _forget(id(req)))
+    _COMPILED[id(req)] = (alive, pack.parameters, pack.documents, registry, pack.id, step)
+    return step
+
+
+def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
     if req.rule.kind not in registry:
         raise RuleError(f"unknown rule kind {req.rule.kind!r}")
     kind = registry[req.rule.kind]

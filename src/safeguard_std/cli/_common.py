@@ -9,9 +9,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pendulum
-
-from safeguard_std.domain.calendar import LONDON
 from safeguard_std.packs import PackCatalog, bundled_catalog
 
 __all__ = [
@@ -32,6 +29,10 @@ class UsageError(Exception):
 def as_of_date(text: str | None, *, announce: bool = True) -> dt.date:
     """Parse ``--as-of``; without it, today in Europe/London, announced on stderr."""
     if text is None:
+        import pendulum  # only when the date is not given: importing it costs ~20 ms
+
+        from safeguard_std.domain.calendar import LONDON
+
         now = pendulum.now(LONDON)
         today = dt.date(now.year, now.month, now.day)
         if announce:

@@ -62,6 +62,7 @@ class RuleKind:
     compile: CompileFn = attrs.field(eq=False, repr=False)
     attestation: bool = False
     _validator: Any = attrs.field(default=None, init=False, eq=False, repr=False)
+    _schema_checked: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
     @property
     def validator(self) -> jsonschema.protocols.Validator:
@@ -70,7 +71,8 @@ class RuleKind:
         a schema against the JSON Schema meta-schema costs about a millisecond."""
         if self._validator is None:
             try:
-                jsonschema.Draft202012Validator.check_schema(self.parameters)
+                if not self._schema_checked:
+                    jsonschema.Draft202012Validator.check_schema(self.parameters)
             except jsonschema.SchemaError as exc:
                 raise RuleError(
                     f"rule kind {self.name!r} has an invalid parameter schema: {exc.message}"
@@ -78,6 +80,12 @@ class RuleKind:
             object.__setattr__(self, "_validator", jsonschema.Draft202012Validator(self.parameters))
         validator: jsonschema.protocols.Validator = self._validator
         return validator
+
+    def _schema_known_good(self) -> RuleKind:
+        """Mark the parameter schema as already checked (the built-in kinds: the test suite
+        checks theirs, so a process need not check them again)."""
+        object.__setattr__(self, "_schema_checked", True)
+        return self
 
     def validate_params(self, params: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
         """Problems with ``params`` against this kind's schema, as ``(path, message)``."""

@@ -252,6 +252,10 @@ def _applies(
 ) -> list[bool | Exception]:
     """Whether ``applies`` holds for each subject, or the exception it raised (reported as an
     error finding by each requirement that uses it)."""
+    try:  # the usual case, in one comprehension
+        return [bool(applies(s, ctx)) if s is not None else True for s, _ref in subjects]
+    except Exception:
+        pass
     flags: list[bool | Exception] = []
     for subject, _ref in subjects:
         try:
@@ -274,8 +278,9 @@ def _judge_all(
     The hot loop of the library: it runs once per requirement and subject, so it does no more
     than it must. Anything a whole requirement can answer once (is anything waived? is there a
     subject missing?) is answered before the loop, which then takes the shortest road."""
-    ref, check, append, new = step.ref, step.check, out.append, make_finding
-    if waivable or any(subject is None for subject, _ref in subjects):
+    ref, check, append = step.ref, step.check, out.append
+    new, put = _new_finding, _put  # a finding's three slots, set in place (see make_finding)
+    if waivable or (subjects and subjects[0][0] is None):  # only a missing contract is None
         _judge_each(step, subjects, flags, ctx, waivable, out)
     elif flags is None:
         for subject, subject_ref in subjects:
@@ -283,7 +288,11 @@ def _judge_all(
                 result = check(subject, ctx)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
-            append(new(ref, subject_ref, result))
+            finding = new(Finding)
+            put(finding, "requirement", ref)
+            put(finding, "subject", subject_ref)
+            put(finding, "outcome", result)
+            append(finding)
     else:
         for (subject, subject_ref), flag in zip(subjects, flags, strict=True):
             if flag is True:
@@ -296,7 +305,15 @@ def _judge_all(
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
-            append(new(ref, subject_ref, result))
+            finding = new(Finding)
+            put(finding, "requirement", ref)
+            put(finding, "subject", subject_ref)
+            put(finding, "outcome", result)
+            append(finding)
+
+
+_new_finding = object.__new__
+_put = object.__setattr__
 
 
 def _judge_each(
@@ -376,7 +393,6 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
     counted: list[tuple[_Compiled, dict[Status, int]]] = []
     subjects: dict[SubjectType, list[tuple[object, SubjectRef]]] = {}
     flags: dict[tuple[int, SubjectType], list[bool | Exception]] = {}
-    waived = {requirement_id for requirement_id, _subject in ctx.waivers}
     gates: dict[int, bool] = {}  # each included layer's applies_when, once per bundle
     for step in plan.steps:
         # An included layer whose applies_when is false for this provider is not judged at all:
@@ -398,7 +414,7 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
             if key not in flags:
                 flags[key] = _applies(step.applies, these, ctx)
             step_flags = flags[key]
-        waivable = step.requirement.id in waived
+        waivable = bool(ctx.waivers) and ctx.has_waiver(step.requirement.id)
         mine: list[Finding] = []
         _judge_all(step, these, step_flags, ctx, waivable, mine)
         counted.append((step, _counts(mine)))

@@ -26,6 +26,7 @@ __all__ = [
     "SubjectRef",
     "Summary",
     "make_finding",
+    "make_outcome",
 ]
 
 
@@ -227,6 +228,25 @@ def make_finding(requirement: RequirementRef, subject: SubjectRef, outcome: Outc
     _put(finding, "subject", subject)
     _put(finding, "outcome", outcome)
     return finding
+
+
+def make_outcome(
+    status: Status,
+    message: str,
+    facts: Mapping[str, Any],
+    evidence: tuple[str, ...] = (),
+    due_on: dt.date | None = None,
+) -> Outcome:
+    """An outcome from all its parts, positionally: the object ``Outcome(status=..., ...)``
+    gives, for rule kinds that make one per subject (about a third cheaper). ``evidence`` must be
+    sorted and free of repeats already; ``facts`` is kept, not copied."""
+    made: Outcome = _new(Outcome)
+    _put(made, "status", status)
+    _put(made, "message", message)
+    _put(made, "facts", facts)
+    _put(made, "evidence", evidence)
+    _put(made, "due_on", due_on)
+    return made
 
 
 _new = object.__new__

@@ -10,7 +10,7 @@ import attrs
 
 from safeguard_std.domain.calendar import add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import (
     DbsCheck,
@@ -89,16 +89,20 @@ def _dbs_present(spec: RuleSpec) -> Check:
     }
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        usable = [c for c in person.dbs_checks if c.jurisdiction in jurisdictions]
-        if not usable:
-            return none_recorded
-        best = latest(usable, _issued_on) or max(usable, key=_id_of)
+        records = person.dbs_checks
+        if len(records) == 1:  # the usual record: one certificate, no choosing
+            best = records[0]
+            if best.jurisdiction not in jurisdictions:
+                return none_recorded
+        else:
+            usable = [c for c in records if c.jurisdiction in jurisdictions]
+            if not usable:
+                return none_recorded
+            best = latest(usable, _issued_on) or max(usable, key=_id_of)
         ev = (best.id,)
         facts: dict[str, Any] = {"level": best.level.value}
         if _LEVELS[best.level] < _LEVELS[level]:
-            return Outcome(
-                status=Status.NOT_MET, message=too_low[best.level], facts=facts, evidence=ev
-            )
+            return make_outcome(Status.NOT_MET, too_low[best.level], facts, ev)
         if barred:
             facts["barred_list_children"] = best.barred_list_children
             if best.barred_list_children is None:
@@ -158,7 +162,7 @@ def _dbs_present(spec: RuleSpec) -> Check:
                     facts=facts,
                     evidence=ev,
                 )
-        return Outcome(status=Status.MET, message=recorded[best.level], facts=facts, evidence=ev)
+        return make_outcome(Status.MET, recorded[best.level], facts, ev)
 
     return check
 
@@ -181,7 +185,10 @@ def _identity_present(spec: RuleSpec) -> Check:
         idc = person.identity_check
         if idc is None:
             return none_recorded
-        gaps = [attr for attr in required if not getattr(idc, attr)]
+        gaps = []
+        for attr in required:
+            if not getattr(idc, attr):
+                gaps.append(attr)
         if photo or address:
             seen_photo = seen_address = False
             for document in idc.documents:
@@ -200,7 +207,7 @@ def _identity_present(spec: RuleSpec) -> Check:
                 evidence=[idc.id],
                 missing=gaps,
             )
-        return Outcome(status=Status.MET, message="identity check recorded", evidence=(idc.id,))
+        return make_outcome(Status.MET, "identity check recorded", {}, (idc.id,))
 
     return check
 
@@ -215,7 +222,10 @@ def _right_to_work_present(spec: RuleSpec) -> Check:
         rtw = person.right_to_work
         if rtw is None:
             return none_recorded
-        gaps = [attr for attr in required if not getattr(rtw, attr)]
+        gaps = []
+        for attr in required:
+            if not getattr(rtw, attr):
+                gaps.append(attr)
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -223,9 +233,7 @@ def _right_to_work_present(spec: RuleSpec) -> Check:
                 evidence=[rtw.id],
                 missing=gaps,
             )
-        return Outcome(
-            status=Status.MET, message="right-to-work check recorded", evidence=(rtw.id,)
-        )
+        return make_outcome(Status.MET, "right-to-work check recorded", {}, (rtw.id,))
 
     return check
 
@@ -327,9 +335,13 @@ def check_present(spec: RuleSpec) -> Check:
     return _PRESENT[check](spec)
 
 
-def _renewed_on(person: Person, dbs: DbsCheck, count_status: bool) -> tuple[dt.date, list[str]]:
+def _renewed_on(
+    person: Person, dbs: DbsCheck, count_status: bool
+) -> tuple[dt.date, tuple[str, ...]]:
+    """When the certificate was last checked (issue, or the last clear status check on it), and
+    the ids that show it, sorted."""
     assert dbs.issued_on is not None
-    base, ev = dbs.issued_on, [dbs.id]
+    base, ev = dbs.issued_on, (dbs.id,)
     sub = person.update_service
     if count_status and sub is not None:
         clear = [
@@ -341,7 +353,7 @@ def _renewed_on(person: Person, dbs: DbsCheck, count_status: bool) -> tuple[dt.d
         ]
         last = latest(clear, _checked_on)
         if last is not None:
-            base, ev = last.checked_on, [dbs.id, last.id]
+            base, ev = last.checked_on, tuple(sorted({dbs.id, last.id}))
     return base, ev
 
 
@@ -356,12 +368,18 @@ def _dbs_current(spec: RuleSpec) -> Check:
     due_after_ = due_after(period)
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        usable = [
-            c for c in person.dbs_checks if c.jurisdiction in jurisdictions and c.level in levels
-        ]
-        if not usable:
-            return none_recorded
-        best = latest(usable, _issued_on)
+        records = person.dbs_checks
+        if len(records) == 1:  # the usual record
+            only = records[0]
+            if only.jurisdiction not in jurisdictions or only.level not in levels:
+                return none_recorded
+            usable = [only]
+            best = only if only.issued_on is not None else None
+        else:
+            usable = [c for c in records if c.jurisdiction in jurisdictions and c.level in levels]
+            if not usable:
+                return none_recorded
+            best = latest(usable, _issued_on)
         if best is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
@@ -373,9 +391,9 @@ def _dbs_current(spec: RuleSpec) -> Check:
         facts = {"last_checked_on": base.isoformat(), "period": period_text}
         if is_current(due, ctx.as_of):
             message = "DBS check current until " + due.isoformat()
-            return outcome(Status.MET, message, evidence=ev, due_on=due, facts=facts)
+            return make_outcome(Status.MET, message, facts, ev, due)
         message = "DBS check lapsed: renewal was due on " + due.isoformat()
-        return outcome(Status.NOT_MET, message, evidence=ev, due_on=due, facts=facts)
+        return make_outcome(Status.NOT_MET, message, facts, ev, due)
 
     return check
 
@@ -464,9 +482,13 @@ def record_fields_present(spec: RuleSpec) -> Check:
     lacking: dict[tuple[str, ...], Outcome] = {}  # one outcome per combination of gaps
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        missing = tuple(f for f in fields if getattr(person, f) in (None, ""))
-        if not missing:
+        for name in fields:
+            value = getattr(person, name)
+            if value is None or value == "":
+                break
+        else:
             return complete
+        missing = tuple(f for f in fields if getattr(person, f) in (None, ""))
         found = lacking.get(missing)
         if found is None:
             found = lacking[missing] = outcome(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import (
     DbsCheck,
@@ -54,28 +58,26 @@ def references(spec: RuleSpec) -> Check:
     longer_after = due_after(longer) if longer is not None else None
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        if longer_after is not None and not any(
-            e.start_on is None or e.end_on is None or e.end_on > longer_after(e.start_on)
-            for e in person.active_engagements(ctx.as_of)
-        ):
+        if longer_after is not None and not _longer_term(ctx.engagements_of(person), longer_after):
             return outcome(
                 Status.NOT_APPLICABLE,
                 f"engaged for no longer than {longer}",
                 longer_than=str(longer),
             )
-        good = [
-            r
-            for r in person.references
-            if r.satisfactory is True
-            and (r.verified_on is not None or not verified)
-            and not r.open_reference
-            and not r.supplied_by_candidate
-        ]
-        ev = [r.id for r in good]
-        count = len(good)
+        ev = []
+        for r in person.references:
+            if (
+                r.satisfactory is True
+                and (r.verified_on is not None or not verified)
+                and not r.open_reference
+                and not r.supplied_by_candidate
+            ):
+                ev.append(r.id)
+        count = len(ev)
         if count >= need:
             message = enough.get(count) or f"{count} satisfactory reference(s)"
-            return outcome(Status.MET, message, evidence=ev, count=count)
+            ev.sort()  # ids are unique in a bundle: sorted is what outcome() would make
+            return make_outcome(Status.MET, message, {"count": count}, tuple(ev))
         if alt_kind is not None and count == need - 1:
             ras = [
                 ra
@@ -106,6 +108,14 @@ def references(spec: RuleSpec) -> Check:
         )
 
     return check
+
+
+def _longer_term(engagements: tuple[Any, ...], after: Callable[[dt.date], dt.date]) -> bool:
+    """Any engagement open-ended, without a start, or ending later than ``after(start)``."""
+    for e in engagements:
+        if e.start_on is None or e.end_on is None or e.end_on > after(e.start_on):
+            return True
+    return False
 
 
 def _follow_up_for(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 
 from safeguard_std.domain.calendar import add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.organisation import RecruitmentPanel
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import Person, TrainingCourse, TrainingRecord
@@ -15,7 +16,6 @@ from safeguard_std.rules._kind import (
     Check,
     RuleSpec,
     due_after,
-    latest,
     outcome,
     period_param,
     rule_kind,
@@ -80,48 +80,42 @@ def training_current(spec: RuleSpec) -> Check:
         found = _matching(person, courses, recognised)
         if not found:
             return none_recorded
-        # A completion dated after as_of cannot make training current on as_of.
-        as_of = ctx.as_of
-        last = latest(
-            found,
-            lambda t: t.completed_on if t.completed_on and t.completed_on <= as_of else None,
-        )
-        if last is None and any(t.completed_on is not None for t in found):
+        # A completion dated after as_of cannot make training current on as_of. The latest
+        # completion (ties: the greatest id), as latest() would find it, in one pass.
+        as_of, dated = ctx.as_of, False
+        last: TrainingRecord | None = None
+        last_key: tuple[dt.date, str] | None = None
+        for t in found:
+            done = t.completed_on
+            if done is not None:
+                dated = True
+                if done <= as_of and (last_key is None or (done, t.id) > last_key):
+                    last, last_key = t, (done, t.id)
+        if last is None and dated:
             return outcome(
                 Status.NOT_MET,
                 f"no {names} training completed on or before {as_of}",
                 evidence=[t.id for t in found],
             )
-        if last is None:
+        if last is None or last_key is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
                 f"{names} training is recorded without a completion date",
                 evidence=[t.id for t in found],
             )
+        completed_on = last_key[0]
         if due_after_ is None:
             return outcome(
                 Status.MET,
-                f"{names} training completed on {last.completed_on}",
+                f"{names} training completed on {completed_on}",
                 evidence=[last.id],
-                completed_on=last.completed_on.isoformat(),
+                completed_on=completed_on.isoformat(),
             )
-        due = due_after_(last.completed_on)
-        facts = {"completed_on": last.completed_on.isoformat(), "period": period_text}
-        if is_current(due, ctx.as_of):
-            return Outcome(
-                status=Status.MET,
-                message=current + due.isoformat(),
-                facts=facts,
-                evidence=(last.id,),
-                due_on=due,
-            )
-        return Outcome(
-            status=Status.NOT_MET,
-            message=lapsed + due.isoformat(),
-            facts=facts,
-            evidence=(last.id,),
-            due_on=due,
-        )
+        due = due_after_(completed_on)
+        facts = {"completed_on": completed_on.isoformat(), "period": period_text}
+        if is_current(due, as_of):
+            return make_outcome(Status.MET, current + due.isoformat(), facts, (last.id,), due)
+        return make_outcome(Status.NOT_MET, lapsed + due.isoformat(), facts, (last.id,), due)
 
     return check
 
@@ -149,7 +143,7 @@ def training_by_start(spec: RuleSpec) -> Check:
     recognised = bool(spec.params.get("require_recognised", False))
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        starts = [e.start_on for e in person.active_engagements(ctx.as_of) if e.start_on]
+        starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
         if not starts:
             return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
         start = min(starts)

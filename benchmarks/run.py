@@ -166,12 +166,12 @@ def baseline_map(pack: Any) -> dict[str, str]:
 
 def task_import(args: argparse.Namespace) -> dict[str, Any]:
     """Import the library, then load, validate and compile every bundled pack (and --pack)."""
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     import safeguard_std  # noqa: F401
     from safeguard_std.evaluate import compile_pack
     from safeguard_std.packs import bundled_catalog, load_pack
 
-    imported = time.perf_counter()
+    imported, imported_cpu = time.perf_counter(), time.process_time()
     catalog = bundled_catalog(entry_points_too=False)
     # Each bundled pack as a user gets it: the edition in force on the day, with its base
     # editions and included baselines resolved, validated and compiled.
@@ -182,11 +182,14 @@ def task_import(args: argparse.Namespace) -> dict[str, Any]:
         packs.append(load_pack(args.pack, catalog=catalog))
     plans = [compile_pack(pack, kinds=catalog.kinds) for pack in packs]
     names = [f"{p.id}@{p.edition}" for p in packs]
-    done = time.perf_counter()
+    done, done_cpu = time.perf_counter(), time.process_time()
     return {
         "import_ms": (imported - start) * 1000,
         "packs_ms": (done - imported) * 1000,
         "total_ms": (done - start) * 1000,
+        "import_cpu_ms": (imported_cpu - start_cpu) * 1000,
+        "packs_cpu_ms": (done_cpu - imported_cpu) * 1000,
+        "total_cpu_ms": (done_cpu - start_cpu) * 1000,
         "packs": names,
         "requirements": sum(len(p.steps) for p in plans),
     }
@@ -211,19 +214,28 @@ def task_size(args: argparse.Namespace) -> dict[str, Any]:
         "same": compile_pack(same_rules, kinds=catalog.kinds),
     }
 
-    loads = []
+    loads, paused = [], []
     for _ in range(repeat):
         loads.append(timed(lambda: load_evidence(raw, name="bundle.json")))
+        gc.disable()  # as the command line loads (see batch_collector)
+        paused.append(timed(lambda: load_evidence(raw, name="bundle.json")))
+        gc.enable()
     bundle = load_evidence(raw, name="bundle.json")
     data = json.loads(raw)  # what the hand-written loop works on: the bundle as JSON gives it
     current = sum(1 for p in bundle.people if p.active_engagements(AS_OF))
 
     agreement = _agreement(plans["same"], bundle, data, mapping)
+    from safeguard_std.cli._common import batch_collector
+
     modes = {}
-    for mode in ("gc_default", "gc_frozen"):
-        if mode == "gc_frozen":
-            gc.collect()
-            gc.freeze()  # as the command line does once a bundle is loaded
+    defaults = gc.get_threshold()
+    for mode in ("gc_untouched", "gc_batch", "gc_disabled"):
+        if mode == "gc_batch":
+            batch_collector()  # exactly what the command line does once a bundle is loaded
+        if mode == "gc_disabled":
+            gc.unfreeze()
+            gc.set_threshold(*defaults)
+            gc.disable()  # as timeit measures
         base_runs, same_runs, person_runs = [], [], []
         for _ in range(repeat):  # interleaved, so a disturbance hits both sides alike
             base_runs.append(timed(lambda: evaluate_bundle(data, AS_OF)))
@@ -237,7 +249,7 @@ def task_size(args: argparse.Namespace) -> dict[str, Any]:
             "ratio_cpu": same["cpu_s"] / base["cpu_s"],
             "ratio_wall": same["wall_s"] / base["wall_s"],
         }
-    gc.unfreeze()
+    gc.enable()
     assessment = plans["person"].evaluate(bundle, as_of=AS_OF)
     digest = timed(lambda: evidence_digest(bundle))
     to_json = timed(lambda: assessment_to_json(assessment))
@@ -249,6 +261,7 @@ def task_size(args: argparse.Namespace) -> dict[str, Any]:
         "person_requirements": len(plans["person"].steps),
         "findings": len(assessment.findings),
         "load": best(loads),
+        "load_collector_paused": best(paused),
         "modes": modes,
         "evidence_digest": {"wall_s": digest[0], "cpu_s": digest[1]},
         "assessment_to_json": {"wall_s": to_json[0], "cpu_s": to_json[1]},
@@ -429,124 +442,151 @@ def tables(results: dict[str, Any]) -> str:
     """The figures as Markdown tables (printed, and written into docs/performance.md)."""
     out: list[str] = []
     m = results["machine"]
+    load = m["load_average_1min_at_start"]
     out += [
-        f"Measured {results['date']} on {m['cpu_model']}, {m['nproc']} processors, "
-        f"{m['memory_gb']} GB, Python {m['python']} ({m['platform']}); commit "
-        f"`{m['commit']}`; 1-minute load average at start {m['load_average_1min_at_start']}. "
-        f"Command: `{results['command']}`.",
+        f"Measured {results['date']} on {m['cpu_model']} ({m['nproc']} processors, "
+        f"{m['memory_gb']} GB), Python {m['python']}, {m['platform']}; commit `{m['commit']}`; "
+        f"1-minute load average when the run began: {load:.2f}. Command: "
+        f"`{results['command']}`. Times are CPU seconds of the measuring process unless "
+        "marked wall; each is the best of the repeats.",
         "",
     ]
     imp = results["import"]
+    verdict = "met" if imp["total_ms"] < IMPORT_BUDGET_MS else "NOT met"
     out += [
-        "**Import and packs** (fresh interpreter, bytecode compiled; median of "
-        f"{imp['runs']} runs): import {imp['import_ms']:.0f} ms, loading, validating and compiling "
-        f"{', '.join(imp['packs']) or 'no packs'} ({imp['requirements']} requirements) "
-        f"{imp['packs_ms']:.0f} ms; **total {imp['total_ms']:.0f} ms** (budget "
-        f"{IMPORT_BUDGET_MS} ms: {'met' if imp['total_ms'] < IMPORT_BUDGET_MS else 'NOT met'}).",
+        "**Import and packs** (a fresh interpreter each run, bytecode compiled as pip installs "
+        f"it; median of {imp['runs']} runs): `import safeguard_std` {imp['import_ms']:.0f} ms; "
+        f"loading, validating and compiling {', '.join(imp['packs'])} ({imp['requirements']} "
+        f"requirements) {imp['packs_ms']:.0f} ms; **total {imp['total_ms']:.0f} ms wall** "
+        f"({imp['total_cpu_ms']:.0f} ms CPU); budget {IMPORT_BUDGET_MS} ms: {verdict}.",
         "",
     ]
     sizes = results["sizes"]
     if sizes:
         first = sizes[0]
         out += [
-            f"**Evaluation** of the {first['requirements']} person-level rules the baseline also "
-            "implements, one bundle per size, best of the repeats; CPU seconds of the process. "
-            "`ratio` is our evaluator's time over the hand-written loop's, measured in the same "
-            "process, interleaved.",
+            f"**Evaluation** of the {first['requirements']} Dorset person-level requirements the "
+            "hand-written loop also implements (one bundle of that many people), and the loop "
+            "itself, interleaved in one process. *Batch*: Python's garbage collector set as the "
+            "command line sets it once a bundle is loaded (`gc.freeze()`, then "
+            "`gc.set_threshold(50_000, 20, 100)`; see below); *untouched*: the collector as "
+            "Python starts; *off*: `gc.disable()`, as `timeit` measures.",
             "",
-            "| people | load (people/s) | evaluate (people/s) | µs/person | baseline (people/s) "
-            "| ratio | ratio, GC frozen | statuses agree |",
+            "| people | evaluate people/s | µs/person | loop people/s | **ratio, batch** "
+            "| ratio, untouched | ratio, off | statuses agree |",
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for s in sizes:
-            d, f = s["modes"]["gc_default"], s["modes"]["gc_frozen"]
+            fr, un, off = (s["modes"][k] for k in ("gc_batch", "gc_untouched", "gc_disabled"))
             agree = s["agreement"]
             out.append(
-                f"| {s['people']:,} | {_rate(s['people'], s['load']['cpu_s'])} "
-                f"| {_rate(s['people'], d['evaluate']['cpu_s'])} "
-                f"| {d['evaluate']['cpu_s'] / s['people'] * 1e6:.2f} "
-                f"| {_rate(s['people'], d['baseline']['cpu_s'])} "
-                f"| **{d['ratio_cpu']:.2f}** | {f['ratio_cpu']:.2f} "
+                f"| {s['people']:,} | {_rate(s['people'], fr['evaluate']['cpu_s'])} "
+                f"| {fr['evaluate']['cpu_s'] / s['people'] * 1e6:.2f} "
+                f"| {_rate(s['people'], fr['baseline']['cpu_s'])} "
+                f"| **{fr['ratio_cpu']:.2f}** | {un['ratio_cpu']:.2f} | {off['ratio_cpu']:.2f} "
                 f"| {agree['agree']:,} of {agree['compared']:,} |"
             )
         out += [
             "",
-            "**Scaling**: time per person at each size, relative to the smallest (1.00 = "
-            "perfectly linear).",
+            "**Scaling**: microseconds per person at each size (collector as in batch), and each "
+            "relative to the smallest size (1.00: time grows exactly linearly with people). "
+            "*Load* is JSON bytes to typed entities with the collector paused, as the command "
+            "line loads (*untouched*: as Python starts); *all person-level* is every "
+            "person-level requirement of the pack; *digest* the evidence digest; *write* the "
+            "assessment as indented canonical JSON.",
             "",
-            "| people | load µs/person | × | evaluate µs/person | × | all person-level rules "
-            "µs/person | evidence digest µs/person | write JSON µs/person |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| people | load | × | evaluate | × | all person-level | × | load, untouched "
+            "| digest | write |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        base_load = first["load"]["cpu_s"] / first["people"]
-        base_eval = first["modes"]["gc_default"]["evaluate"]["cpu_s"] / first["people"]
+
+        def per(s: dict[str, Any], value: float) -> float:
+            return value / s["people"] * 1e6
+
+        def batch(s: dict[str, Any], key: str) -> float:
+            return float(s["modes"]["gc_batch"][key]["cpu_s"])
+
+        base = (
+            per(first, first["load_collector_paused"]["cpu_s"]),
+            per(first, batch(first, "evaluate")),
+            per(first, batch(first, "evaluate_all_person_requirements")),
+        )
         for s in sizes:
-            n = s["people"]
-            load = s["load"]["cpu_s"] / n
-            ev = s["modes"]["gc_default"]["evaluate"]["cpu_s"] / n
-            allp = s["modes"]["gc_default"]["evaluate_all_person_requirements"]["cpu_s"] / n
+            now = (
+                per(s, s["load_collector_paused"]["cpu_s"]),
+                per(s, batch(s, "evaluate")),
+                per(s, batch(s, "evaluate_all_person_requirements")),
+            )
+            cells = " | ".join(f"{v:.2f} | {v / b:.2f}" for v, b in zip(now, base, strict=True))
             out.append(
-                f"| {n:,} | {load * 1e6:.1f} | {load / base_load:.2f} | {ev * 1e6:.2f} "
-                f"| {ev / base_eval:.2f} | {allp * 1e6:.2f} "
-                f"| {s['evidence_digest']['cpu_s'] / n * 1e6:.1f} "
-                f"| {s['assessment_to_json']['cpu_s'] / n * 1e6:.1f} |"
+                f"| {s['people']:,} | {cells} | {per(s, s['load']['cpu_s']):.2f} "
+                f"| {per(s, s['evidence_digest']['cpu_s']):.1f} "
+                f"| {per(s, s['assessment_to_json']['cpu_s']):.1f} |"
             )
         out.append("")
     b = results.get("bundles")
     if b:
+        lines = _rate(b["bundles"], b["load_evaluate_write"]["cpu_s"])
         out += [
-            f"**Whole bundles** ({b['bundles']} bundles of {b['people_per_bundle']} people, every "
-            f"requirement of the pack: {b['requirements']}): evaluate "
+            f"**Whole bundles** ({b['bundles']} bundles of {b['people_per_bundle']} people, "
+            f"every requirement of the pack: {b['requirements']}): evaluate "
             f"**{_rate(b['bundles'], b['evaluate']['cpu_s'])} bundles/s**; load, evaluate and "
-            f"write each as a line of JSON {_rate(b['bundles'], b['load_evaluate_write']['cpu_s'])} "
-            "bundles/s.",
+            f"write each as a line of canonical JSON {lines} bundles/s.",
             "",
         ]
-    runs = [("end to end", e) for e in results["end_to_end"]]
+    runs = [("one bundle", e) for e in results["end_to_end"]]
     runs += [("portfolio", p) for p in results["streaming"]]
     if runs:
         out += [
-            "**Command line** (`safeguard-std evaluate`, a child process; peak RSS is the "
-            "kernel's figure for the largest process, tree is the sampled total of the process "
-            "and its workers):",
+            "**Command line**, end to end (`safeguard-std evaluate` as a child process, wall "
+            "time; *peak RSS* is the kernel's figure for the largest single process, *tree* the "
+            "sampled peak of the process and its workers together):",
             "",
-            "| run | people | input | jobs | wall s | CPU s | people/s (wall) | peak RSS MB "
+            "| run | people | input | jobs | wall s | CPU s | people/s | peak RSS MB "
             "| tree MB | output |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name, r in runs:
-            what = f"{r['bundles']:,} bundles (.ndjson)" if "bundles" in r else "1 bundle (.json)"
+            many = "bundles" in r
+            what = f"{r['bundles']:,} bundles, .ndjson" if many else "1 bundle, .json"
+            size = f"{r['input_bytes'] / 1e6:,.0f} MB {what}"
             output = (
-                f"{r['stdout_lines']:,} lines" if "bundles" in r else f"{r['output_bytes']:,} B"
+                f"{r['stdout_lines']:,} assessments"
+                if many
+                else f"{r['output_bytes'] / 1e6:,.0f} MB JSON"
             )
             out.append(
-                f"| {name} | {r['people']:,} | {what} | {r.get('jobs', 1)} | {r['wall_s']:.1f} "
-                f"| {r['cpu_s']:.1f} | {_rate(r['people'], r['wall_s'])} | {r['peak_rss_mb']:.0f} "
-                f"| {r['peak_tree_rss_mb']:.0f} | {output} |"
+                f"| {name} | {r['people']:,} | {size} | {r.get('jobs', 1)} | {r['wall_s']:.1f} "
+                f"| {r['cpu_s']:.1f} | {_rate(r['people'], r['wall_s'])} "
+                f"| {r['peak_rss_mb']:.0f} | {r['peak_tree_rss_mb']:.0f} | {output} |"
             )
         out.append("")
     t = results["targets"]
-    out += [
+    out.append(
         "**Targets**: "
-        + "; ".join(
-            f"{name.replace('_', ' ')}: {'met' if ok else 'NOT met'}" for name, ok in t.items()
-        )
-        + ".",
-    ]
+        + "; ".join(f"{k.replace('_', ' ')}: {'met' if ok else 'NOT met'}" for k, ok in t.items())
+        + "."
+    )
     return "\n".join(out) + "\n"
 
 
 def targets(results: dict[str, Any]) -> dict[str, bool]:
-    out = {"import_and_packs_under_300_ms": results["import"]["total_ms"] < IMPORT_BUDGET_MS}
+    """Each target of the issue, met or not, from the figures."""
+    out = {"import and packs under 300 ms": results["import"]["total_ms"] < IMPORT_BUDGET_MS}
     if results["sizes"]:
-        worst = max(s["modes"]["gc_default"]["ratio_cpu"] for s in results["sizes"])
-        out["evaluation_within_2x_of_the_hand_written_loop"] = worst <= RATIO_TARGET
-        out["baseline_agrees_on_every_status"] = all(
+        batch = max(s["modes"]["gc_batch"]["ratio_cpu"] for s in results["sizes"])
+        untouched = max(s["modes"]["gc_untouched"]["ratio_cpu"] for s in results["sizes"])
+        out["person-level evaluation within 2x of the loop (collector as in batch)"] = (
+            batch <= RATIO_TARGET
+        )
+        out["the same with the collector untouched"] = untouched <= RATIO_TARGET
+        out["the loop agrees on every status"] = all(
             s["agreement"]["agree"] == s["agreement"]["compared"] for s in results["sizes"]
         )
     for run in results["streaming"]:
-        key = f"portfolio_of_{run['people']:,}_people_under_300_mb".replace(",", "_")
-        out[key] = run["peak_tree_rss_mb"] < STREAM_BUDGET_MB and run["exit"] == 0
+        peak = max(run["peak_rss_mb"], run["peak_tree_rss_mb"])
+        key = f"{run['people']:,}-person portfolio, --jobs {run['jobs']}, under 300 MB"
+        out[key] = peak < STREAM_BUDGET_MB and run["exit"] == 0
     return out
 
 
@@ -623,7 +663,14 @@ def main(argv: list[str] | None = None) -> int:
     runs = [child("import", pack=pack) for _ in range(3 if args.quick else 7)]
     results["import"] = {
         key: statistics.median(r[key] for r in runs)
-        for key in ("import_ms", "packs_ms", "total_ms")
+        for key in (
+            "import_ms",
+            "packs_ms",
+            "total_ms",
+            "import_cpu_ms",
+            "packs_cpu_ms",
+            "total_cpu_ms",
+        )
     } | {"packs": runs[0]["packs"], "requirements": runs[0]["requirements"], "runs": len(runs)}
     print(f"  import and packs: {results['import']['total_ms']:.0f} ms")
 

@@ -157,3 +157,17 @@ def test_cli_refuses_negative_jobs(
     assert code == 2
     assert capsys.readouterr().err == "error: --jobs: expected 0 or more, got -1\n"
     assert not out.exists()
+
+
+def test_the_command_puts_the_garbage_collector_back(
+    tmp_path: Path, bundles: list[dict[str, object]]
+) -> None:
+    import gc
+
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps(bundles[0]))
+    args = ["evaluate", "--pack", str(PACK_FILE), "--as-of", AS_OF.isoformat()]
+    assert main([*args, "--evidence", str(source), "--output", str(tmp_path / "a.json")]) == 0
+    assert cli(tmp_path, [json.dumps(bundles[1]).encode()])[0] == 0
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before

@@ -9,6 +9,8 @@ from safeguard_std.cli._common import (
     add_catalog_options,
     add_report_options,
     as_of_date,
+    batch,
+    batch_collector,
     catalog_from,
     write_output,
 )
@@ -61,6 +63,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
+@batch  # the collector paused while loading, then set for a batch: see batch_collector
 def run(args: argparse.Namespace) -> int:
     """Evaluate and write the assessment."""
     as_of = as_of_date(args.as_of)
@@ -69,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if is_portfolio(args.evidence):
         return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
     bundle = load_evidence(args.evidence, include_personal_data=args.include_personal_data)
+    batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
     text = render(
         assessment,

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from safeguard_std.cli._common import UsageError
+from safeguard_std.cli._common import UsageError, batch_collector
 from safeguard_std.domain.pack import Pack
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.rules import RuleKindRegistry
@@ -87,6 +87,7 @@ def run_portfolio(
     except OSError as exc:
         raise UsageError(f"--evidence: cannot read {args.evidence!r}: {exc.strerror}") from None
     lines = bad = 0
+    batch_collector()  # the pack lives until exit; workers inherit the setting
     with source, _sink(args.output) as out:
         results = evaluate_portfolio(
             pack,

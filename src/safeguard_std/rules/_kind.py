@@ -228,6 +228,31 @@ def due_after(period: Period) -> Callable[[dt.date], dt.date]:
     return due
 
 
+def due_parts(
+    period: Period, fact: str, current: str, lapsed: str
+) -> Callable[[dt.date], tuple[dt.date, Mapping[str, Any], str, str]]:
+    """For a rule whose outcome turns on ``start + period``: a function of ``start`` giving the
+    due date, the facts (``{fact: start, "period": period}``) and the two messages (``current``
+    or ``lapsed`` followed by the due date), remembered per start date. A staff record repeats
+    its dates, so most people's outcomes share these parts; the facts mapping is shared too
+    (findings' facts are read, never changed)."""
+    memo: dict[dt.date, tuple[dt.date, Mapping[str, Any], str, str]] = {}
+    period_text = str(period)
+
+    def parts(start: dt.date) -> tuple[dt.date, Mapping[str, Any], str, str]:
+        found = memo.get(start)
+        if found is None:
+            if len(memo) >= 65_536:
+                memo.clear()
+            due = add_period(start, period)
+            text = due.isoformat()
+            facts = {fact: start.isoformat(), "period": period_text}
+            found = memo[start] = (due, facts, current + text, lapsed + text)
+        return found
+
+    return parts
+
+
 PERIOD_SCHEMA: Mapping[str, Any] = {
     "type": "string",
     "pattern": r"^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$",

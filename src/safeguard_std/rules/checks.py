@@ -26,7 +26,7 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
-    due_after,
+    due_parts,
     latest,
     outcome,
     period_param,
@@ -359,13 +359,17 @@ def _renewed_on(
 
 def _dbs_current(spec: RuleSpec) -> Check:
     period = period_param(spec, "period")
-    period_text = str(period)
     count_status = bool(spec.params.get("count_status_checks", True))
     level = DbsLevel(spec.params.get("level", "basic"))
     levels = frozenset(lvl for lvl in DbsLevel if _LEVELS[lvl] >= _LEVELS[level])
     jurisdictions = _acceptable_dbs(dict(spec.params))
     none_recorded = outcome(Status.NOT_MET, f"no {level.value}-level DBS check is recorded")
-    due_after_ = due_after(period)
+    parts = due_parts(
+        period,
+        "last_checked_on",
+        "DBS check current until ",
+        "DBS check lapsed: renewal was due on ",
+    )
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         records = person.dbs_checks
@@ -387,13 +391,10 @@ def _dbs_current(spec: RuleSpec) -> Check:
                 evidence=[c.id for c in usable],
             )
         base, ev = _renewed_on(person, best, count_status)
-        due = due_after_(base)
-        facts = {"last_checked_on": base.isoformat(), "period": period_text}
+        due, facts, current, lapsed = parts(base)
         if is_current(due, ctx.as_of):
-            message = "DBS check current until " + due.isoformat()
-            return make_outcome(Status.MET, message, facts, ev, due)
-        message = "DBS check lapsed: renewal was due on " + due.isoformat()
-        return make_outcome(Status.NOT_MET, message, facts, ev, due)
+            return make_outcome(Status.MET, current, facts, ev, due)
+        return make_outcome(Status.NOT_MET, lapsed, facts, ev, due)
 
     return check
 

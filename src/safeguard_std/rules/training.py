@@ -15,7 +15,7 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
-    due_after,
+    due_parts,
     outcome,
     period_param,
     rule_kind,
@@ -66,7 +66,6 @@ def training_current(spec: RuleSpec) -> Check:
     ``period``, any dated completion on or before ``as_of`` is enough (training undertaken)."""
     courses = _courses(spec)
     period = period_param(spec, "period") if "period" in spec.params else None
-    period_text = str(period)
     recognised = bool(spec.params.get("require_recognised", False))
     names = "/".join(sorted(c.value for c in courses))
     none_recorded = outcome(
@@ -74,7 +73,7 @@ def training_current(spec: RuleSpec) -> Check:
     )
     current, lapsed = f"{names} training current until ", f"{names} training lapsed: refresher "
     lapsed += "was due on "
-    due_after_ = due_after(period) if period is not None else None
+    parts = due_parts(period, "completed_on", current, lapsed) if period is not None else None
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         found = _matching(person, courses, recognised)
@@ -104,18 +103,17 @@ def training_current(spec: RuleSpec) -> Check:
                 evidence=[t.id for t in found],
             )
         completed_on = last_key[0]
-        if due_after_ is None:
+        if parts is None:
             return outcome(
                 Status.MET,
                 f"{names} training completed on {completed_on}",
                 evidence=[last.id],
                 completed_on=completed_on.isoformat(),
             )
-        due = due_after_(completed_on)
-        facts = {"completed_on": completed_on.isoformat(), "period": period_text}
+        due, facts, met, not_met = parts(completed_on)
         if is_current(due, as_of):
-            return make_outcome(Status.MET, current + due.isoformat(), facts, (last.id,), due)
-        return make_outcome(Status.NOT_MET, lapsed + due.isoformat(), facts, (last.id,), due)
+            return make_outcome(Status.MET, met, facts, (last.id,), due)
+        return make_outcome(Status.NOT_MET, not_met, facts, (last.id,), due)
 
     return check
 

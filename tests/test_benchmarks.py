@@ -173,6 +173,7 @@ def test_the_report_states_each_target_from_the_figures() -> None:
     }
     text = tables(results)
     assert "| 1,000 | 556 | 1800.00 | 1,000 | **1.80** | 2.50 | 1.50 | 9,000 of 9,000 |" in text
-    assert "| 1,000 | 50.00 | 1.00 | 1800.00 | 1.00 | 4000.00 | 1.00 | 100.00 | 20.0 | 200.0 |" in text
+    scaling = "| 1,000 | 50.00 | 1.00 | 1800.00 | 1.00 | 4000.00 | 1.00 | 100.00 | 20.0 | 200.0 |"
+    assert scaling in text
     assert "| portfolio | 1,000,000 | 1,300 MB 10,000 bundles, .ndjson | 2 | 100.0 |" in text
     assert "**total 210 ms wall**" in text

@@ -1,11 +1,12 @@
 """Seeded generator of realistic evidence bundles, at any size, as plain JSON-ready dicts.
 
-Deterministic for a seed (``random.Random(seed)``, nothing else), fast (about 15 microseconds a
-person), and realistic in its gaps: most records are complete, and a few per cent of people miss
-each thing a real single central record misses (DESIGN.md section D and DOMAIN.md section D):
-an unverified reference, a blank "checked by", a basic DBS check for regulated activity, a
-barred list left blank, an undated course, a lapsed certificate, a leaver still listed, a future
-starter, an unknown regulated-activity flag, a missing address.
+Deterministic for a seed (``random.Random(seed)``, nothing else), fast (about 25 microseconds
+of CPU a person), and realistic in its gaps: most records are complete, and a few per cent of
+people miss each thing a real single central record misses (DOMAIN.md section D): an unverified
+reference, a blank "checked by", a basic DBS check for regulated activity, a barred list left
+blank, an adult-workforce certificate, an undated course, a lapsed certificate, a leaver still
+listed, a future starter, a short fixed term, an unknown regulated-activity flag, a missing
+address.
 
 As a library::
 

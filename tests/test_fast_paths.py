@@ -195,3 +195,23 @@ def test_importing_the_library_does_not_import_pendulum() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "Europe/London"]
+
+
+def test_judging_in_chunks_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from benchmarks.generate import AS_OF as DAY
+    from benchmarks.generate import BundleGenerator
+
+    from safeguard_std.evidence import bundle_from_data
+    from safeguard_std.packs import bundled_catalog
+    from safeguard_std.serialization import assessment_to_json
+
+    ev = importlib.import_module("safeguard_std.evaluate")
+    pack = bundled_catalog(entry_points_too=False).resolve("dorset", as_of=DAY)
+    bundle = bundle_from_data(BundleGenerator(seed=5).bundle(70))
+    texts = set()
+    for size in (1, 7, 64, 10_000):
+        monkeypatch.setattr(ev, "CHUNK", size)
+        texts.add(assessment_to_json(evaluate(pack, bundle, as_of=DAY)))
+    assert len(texts) == 1

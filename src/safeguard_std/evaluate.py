@@ -385,40 +385,59 @@ def _summary(counted: list[tuple[_Compiled, dict[Status, int]]], pack: Pack) -> 
     )
 
 
-def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Assessment:
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise TypeError(f"as_of must be a calendar date (datetime.date), got {as_of!r}")
-    ctx = EvaluationContext.build(evidence, as_of)
-    findings: list[Finding] = []
-    counted: list[tuple[_Compiled, dict[Status, int]]] = []
-    subjects: dict[SubjectType, list[tuple[object, SubjectRef]]] = {}
-    flags: dict[tuple[int, SubjectType], list[bool | Exception]] = {}
+def _included(
+    plan: EvaluationPlan, evidence: EvidenceBundle, ctx: EvaluationContext
+) -> list[_Compiled]:
+    """The plan's steps, less those of an included layer whose applies_when is false for this
+    provider: a youth charity's assessment against a pack that includes KCSIE for schools is the
+    one it would get without the include (only provider and contract facts are allowed there)."""
     gates: dict[int, bool] = {}  # each included layer's applies_when, once per bundle
+    steps = []
     for step in plan.steps:
-        # An included layer whose applies_when is false for this provider is not judged at all:
-        # a youth charity's assessment against a pack that includes KCSIE for schools is the one
-        # it would get without the include (only provider and contract facts are allowed here).
         if step.included_when is not None:
             gate = id(step.included_when)
             if gate not in gates:
                 gates[gate] = bool(step.included_when(evidence.provider, ctx))
             if not gates[gate]:
                 continue
-        kind = step.requirement.subject
-        if kind not in subjects:
-            subjects[kind] = _subjects(kind, ctx)
-        these = subjects[kind]
-        step_flags = None
-        if step.applies is not None:
-            key = (id(step.applies), kind)
-            if key not in flags:
-                flags[key] = _applies(step.applies, these, ctx)
-            step_flags = flags[key]
-        waivable = bool(ctx.waivers) and ctx.has_waiver(step.requirement.id)
-        mine: list[Finding] = []
-        _judge_all(step, these, step_flags, ctx, waivable, mine)
-        counted.append((step, _counts(mine)))
-        findings.extend(mine)
+        steps.append(step)
+    return steps
+
+
+#: Subjects judged together against every requirement that judges their kind. Small enough that
+#: a chunk's records stay in the processor's cache from one requirement to the next (a bundle of
+#: 20,000 people judged one requirement at a time is a quarter slower), large enough that the
+#: per-requirement work around each chunk does not count.
+CHUNK = 256
+
+
+def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Assessment:
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise TypeError(f"as_of must be a calendar date (datetime.date), got {as_of!r}")
+    ctx = EvaluationContext.build(evidence, as_of)
+    steps = _included(plan, evidence, ctx)
+    outs: list[list[Finding]] = [[] for _ in steps]
+    by_kind: dict[SubjectType, list[int]] = {}
+    for index, step in enumerate(steps):
+        by_kind.setdefault(step.requirement.subject, []).append(index)
+    waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
+    for kind, indexes in by_kind.items():
+        these = _subjects(kind, ctx)
+        for start in range(0, len(these), CHUNK):
+            chunk = these[start : start + CHUNK]
+            flags: dict[int, list[bool | Exception]] = {}  # each predicate, once per subject
+            for index in indexes:
+                step, step_flags = steps[index], None
+                if step.applies is not None:
+                    key = id(step.applies)
+                    if key not in flags:
+                        flags[key] = _applies(step.applies, chunk, ctx)
+                    step_flags = flags[key]
+                _judge_all(step, chunk, step_flags, ctx, waivable[index], outs[index])
+    findings: list[Finding] = []
+    for out in outs:  # plan order, then subject id: canonical by construction
+        findings.extend(out)
+    counted = [(step, _counts(out)) for step, out in zip(steps, outs, strict=True)]
     return Assessment(
         pack=plan.pack.id,
         pack_edition=plan.pack.edition,
@@ -428,7 +447,7 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
         bundle_id=evidence.id,
         provider_id=evidence.provider.id,
         evidence_digest=functools.partial(evidence_digest, evidence),
-        findings=tuple(findings),  # plan order, then subject id: canonical by construction
+        findings=tuple(findings),
         summary=_summary(counted, plan.pack),
         library_version=__version__,
     )

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import jsonschema
 
 from safeguard_std._inclusion import (
     SEPARATOR,
@@ -70,6 +69,7 @@ from safeguard_std.exceptions import (
     PackError,
     PackNotFound,
     Problem,
+    RuleError,
 )
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.schemas import data_root, schema_errors
@@ -644,7 +644,12 @@ class _Resolver:
                 )
                 return
         params, _ = resolve_params(pack, req.rule.params)
-        errors = jsonschema.Draft202012Validator(kind.parameters).iter_errors(params)
+        try:
+            validator = kind.validator  # made once per kind, its schema checked then
+        except RuleError as exc:
+            self.fail(f"requirement {req.id}: {exc}", path)
+            return
+        errors = validator.iter_errors(params)
         problems = rule_param_problems(
             sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
             requirement=req.id,

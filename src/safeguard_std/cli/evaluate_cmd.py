@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
     add_catalog_options,
     add_report_options,
     as_of_date,
+    batch,
+    batch_collector,
     catalog_from,
     write_output,
 )
@@ -15,6 +18,7 @@ from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.packs import load_pack
 from safeguard_std.reports import FORMATS, render
+from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
 
@@ -55,15 +59,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "and people's names in reports",
     )
     add_catalog_options(parser)
+    evaluate_stream.add_options(parser)
     parser.set_defaults(run=run)
 
 
+@batch  # the collector paused while loading, then set for a batch: see batch_collector
 def run(args: argparse.Namespace) -> int:
     """Evaluate and write the assessment."""
     as_of = as_of_date(args.as_of)
     catalog = catalog_from(args)
     pack = load_pack(args.pack, as_of=as_of, catalog=catalog)
+    if is_portfolio(args.evidence):
+        return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
     bundle = load_evidence(args.evidence, include_personal_data=args.include_personal_data)
+    batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
     text = render(
         assessment,

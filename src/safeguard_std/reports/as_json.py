@@ -20,7 +20,7 @@ from safeguard_std.reports._model import (
     Report,
     build_report,
 )
-from safeguard_std.serialization import assessment_to_data, canonical_json
+from safeguard_std.serialization import assessment_to_json
 
 __all__ = ["REPORT_FORMAT", "render_json", "report_to_data", "to_json"]
 
@@ -117,6 +117,6 @@ def to_json(
 
 def render_json(report: Report) -> str:
     """The JSON text of a built report (see :func:`to_json`)."""
-    data = assessment_to_data(report.assessment)
-    data["report"] = report_to_data(report)
-    return canonical_json(data, indent=2) + "\n"
+    # Findings are written as they are turned into data: a large assessment's findings never
+    # exist all at once as dictionaries (the text is the same as assessment_to_data's).
+    return assessment_to_json(report.assessment, extra={"report": report_to_data(report)})

@@ -54,6 +54,9 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     attestation.documents_referenced,
 )
 
+for _kind in BUILTIN_KINDS:  # their schemas are checked by tests/test_fast_paths.py
+    _kind._schema_known_good()
+
 
 @cache
 def default_registry() -> RuleKindRegistry:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from safeguard_std.domain.calendar import add_period
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import (
     DbsCheck,
@@ -18,6 +21,7 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
+    due_after,
     outcome,
     period_param,
     rule_kind,
@@ -49,31 +53,32 @@ def references(spec: RuleSpec) -> Check:
     verified = bool(spec.params.get("require_verified", True))
     alt = spec.params.get("alternative_risk_assessment")
     alt_kind = RiskAssessmentKind(alt) if alt else None
+    enough = {n: f"{n} satisfactory reference(s)" for n in range(need, need + 4)}
     longer = period_param(spec, "longer_than") if "longer_than" in spec.params else None
+    longer_after = due_after(longer) if longer is not None else None
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        if longer is not None and not any(
-            e.start_on is None or e.end_on is None or e.end_on > add_period(e.start_on, longer)
-            for e in person.active_engagements(ctx.as_of)
-        ):
+        if longer_after is not None and not _longer_term(ctx.engagements_of(person), longer_after):
             return outcome(
                 Status.NOT_APPLICABLE,
                 f"engaged for no longer than {longer}",
                 longer_than=str(longer),
             )
-        good = [
-            r
-            for r in person.references
-            if (r.is_verified_satisfactory if verified else r.satisfactory is True)
-            and not r.open_reference
-            and not r.supplied_by_candidate
-        ]
-        ev = [r.id for r in good]
-        if len(good) >= need:
-            return outcome(
-                Status.MET, f"{len(good)} satisfactory reference(s)", evidence=ev, count=len(good)
-            )
-        if alt_kind is not None and len(good) == need - 1:
+        ev = []
+        for r in person.references:
+            if (
+                r.satisfactory is True
+                and (r.verified_on is not None or not verified)
+                and not r.open_reference
+                and not r.supplied_by_candidate
+            ):
+                ev.append(r.id)
+        count = len(ev)
+        if count >= need:
+            message = enough.get(count) or f"{count} satisfactory reference(s)"
+            ev.sort()  # ids are unique in a bundle: sorted is what outcome() would make
+            return make_outcome(Status.MET, message, {"count": count}, tuple(ev))
+        if alt_kind is not None and count == need - 1:
             ras = [
                 ra
                 for ra in person.risk_assessments
@@ -82,9 +87,9 @@ def references(spec: RuleSpec) -> Check:
             if ras:
                 return outcome(
                     Status.MET,
-                    f"{len(good)} satisfactory reference(s) and a {alt_kind.value} risk assessment",
+                    f"{count} satisfactory reference(s) and a {alt_kind.value} risk assessment",
                     evidence=ev + [ra.id for ra in ras],
-                    count=len(good),
+                    count=count,
                     risk_assessment=True,
                 )
         unverified = [
@@ -92,17 +97,25 @@ def references(spec: RuleSpec) -> Check:
         ]
         return outcome(
             Status.NOT_MET,
-            f"{len(good)} of {need} satisfactory"
+            f"{count} of {need} satisfactory"
             + (" verified" if verified else "")
             + " reference(s)"
             + (f"; {len(unverified)} awaiting verification" if unverified else "")
             + (f" and no {alt_kind.value} risk assessment" if alt_kind else ""),
             evidence=ev,
-            count=len(good),
+            count=count,
             required=need,
         )
 
     return check
+
+
+def _longer_term(engagements: tuple[Any, ...], after: Callable[[dt.date], dt.date]) -> bool:
+    """Any engagement open-ended, without a start, or ending later than ``after(start)``."""
+    for e in engagements:
+        if e.start_on is None or e.end_on is None or e.end_on > after(e.start_on):
+            return True
+    return False
 
 
 def _follow_up_for(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
+
 from safeguard_std.domain.calendar import add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.organisation import RecruitmentPanel
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import Person, TrainingCourse, TrainingRecord
@@ -12,7 +15,7 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
-    latest,
+    due_parts,
     outcome,
     period_param,
     rule_kind,
@@ -35,11 +38,14 @@ def _courses(spec: RuleSpec) -> frozenset[TrainingCourse]:
 def _matching(
     person: Person, courses: frozenset[TrainingCourse], recognised: bool
 ) -> list[TrainingRecord]:
+    if not recognised:
+        return [t for t in person.training if t.course in courses]
     return [
-        t
-        for t in person.training
-        if t.course in courses and (not recognised or t.recognised_by_partnership is True)
+        t for t in person.training if t.course in courses and t.recognised_by_partnership is True
     ]
+
+
+_completed_on = operator.attrgetter("completed_on")
 
 
 @rule_kind(
@@ -63,45 +69,52 @@ def training_current(spec: RuleSpec) -> Check:
     period = period_param(spec, "period") if "period" in spec.params else None
     recognised = bool(spec.params.get("require_recognised", False))
     names = "/".join(sorted(c.value for c in courses))
+    none_recorded = outcome(
+        Status.NOT_MET, f"no {'recognised ' if recognised else ''}{names} training is recorded"
+    )
+    current, lapsed = f"{names} training current until ", f"{names} training lapsed: refresher "
+    lapsed += "was due on "
+    parts = due_parts(period, "completed_on", current, lapsed) if period is not None else None
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         found = _matching(person, courses, recognised)
         if not found:
+            return none_recorded
+        # A completion dated after as_of cannot make training current on as_of. The latest
+        # completion (ties: the greatest id), as latest() would find it, in one pass.
+        as_of, dated = ctx.as_of, False
+        last: TrainingRecord | None = None
+        last_key: tuple[dt.date, str] | None = None
+        for t in found:
+            done = t.completed_on
+            if done is not None:
+                dated = True
+                if done <= as_of and (last_key is None or (done, t.id) > last_key):
+                    last, last_key = t, (done, t.id)
+        if last is None and dated:
             return outcome(
                 Status.NOT_MET,
-                f"no {'recognised ' if recognised else ''}{names} training is recorded",
+                f"no {names} training completed on or before {as_of}",
+                evidence=[t.id for t in found],
             )
-        last = latest(found, lambda t: t.completed_on)
-        if last is None:
+        if last is None or last_key is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
                 f"{names} training is recorded without a completion date",
                 evidence=[t.id for t in found],
             )
-        if period is None:
+        completed_on = last_key[0]
+        if parts is None:
             return outcome(
                 Status.MET,
-                f"{names} training completed on {last.completed_on}",
+                f"{names} training completed on {completed_on}",
                 evidence=[last.id],
-                completed_on=last.completed_on.isoformat(),
+                completed_on=completed_on.isoformat(),
             )
-        due = add_period(last.completed_on, period)
-        facts = {"completed_on": last.completed_on.isoformat(), "period": str(period)}
-        if is_current(due, ctx.as_of):
-            return outcome(
-                Status.MET,
-                f"{names} training current until {due}",
-                evidence=[last.id],
-                due_on=due,
-                **facts,
-            )
-        return outcome(
-            Status.NOT_MET,
-            f"{names} training lapsed: refresher was due on {due}",
-            evidence=[last.id],
-            due_on=due,
-            **facts,
-        )
+        due, facts, met, not_met = parts(completed_on)
+        if is_current(due, as_of):
+            return make_outcome(Status.MET, met, facts, (last.id,), due)
+        return make_outcome(Status.NOT_MET, not_met, facts, (last.id,), due)
 
     return check
 
@@ -129,7 +142,7 @@ def training_by_start(spec: RuleSpec) -> Check:
     recognised = bool(spec.params.get("require_recognised", False))
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        starts = [e.start_on for e in person.active_engagements(ctx.as_of) if e.start_on]
+        starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
         if not starts:
             return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
         start = min(starts)

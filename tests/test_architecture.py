@@ -13,12 +13,15 @@ ADAPTERS = (
     "documents",
     "packs",
     "evidence",
+    "evidence_stream",
     "packtests",
     "schemas",
     "cli",
     "importers",
     "reports",
     "_problems",
+    "authoring",
+    "pytest_plugin",
 )
 WALL_CLOCK = (
     "date.today",

@@ -21,11 +21,14 @@ import attrs
 from safeguard_std.domain._base import PERSONAL
 from safeguard_std.domain.organisation import EvidenceBundle
 
-__all__ = ["build_evidence_schema"]
+__all__ = ["DATE_PATTERN", "build_evidence_schema"]
+
+#: What the schema accepts as a date (the converter then parses it).
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T.+)?$"
 
 _DATE = {
     "type": "string",
-    "pattern": r"^\d{4}-\d{2}-\d{2}(T.+)?$",
+    "pattern": DATE_PATTERN,
     "description": "A calendar date YYYY-MM-DD (a timestamp is converted in Europe/London).",
 }
 

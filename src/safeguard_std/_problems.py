@@ -16,8 +16,9 @@ import jsonschema
 
 from safeguard_std.documents import Document
 from safeguard_std.exceptions import Problem, quoted
+from safeguard_std.rules._kind import PERIOD_SCHEMA
 
-__all__ = ["did_you_mean", "schema_problems", "shown"]
+__all__ = ["did_you_mean", "rule_param_problems", "schema_problems", "shown"]
 
 Path = tuple[str | int, ...]
 Redact = Callable[[Path], bool]
@@ -137,6 +138,85 @@ def schema_problems(
         if len(problems) >= limit:
             problems.append(Problem(f"stopped after {limit} problems", doc.locate(())))
             break
+    return problems
+
+
+_PERIOD_PATTERN = PERIOD_SCHEMA["pattern"]
+
+
+def _param_name(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def rule_param_problems(
+    errors: Iterable[jsonschema.ValidationError],
+    *,
+    requirement: str,
+    kind: str,
+    allowed: Sequence[str],
+    locate: Callable[[Path, bool], Any],
+) -> list[Problem]:
+    """Located problems for a rule kind's parameter errors.
+
+    ``locate(path, follow)`` returns ``(Location, note)`` for a path inside the rule's
+    parameters: where the offending parameter is written or, with ``follow``, where the value of
+    the pack parameter it refers to is written, and a note such as
+    ``" (from parameter 'dbs_renewal')"``.
+    """
+    problems: list[Problem] = []
+    head = f"requirement {requirement}: rule kind {kind!r}"
+    for error in errors:
+        path: Path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            for key in sorted(set(error.instance) - set(allowed)):
+                where, _ = locate((*path, key), False)
+                problems.append(
+                    Problem(
+                        f"{head} has no parameter {key!r}",
+                        where,
+                        expected="one of " + ", ".join(allowed) if allowed else "no parameters",
+                        hint=did_you_mean(key, allowed),
+                    )
+                )
+            continue
+        if error.validator == "required":
+            missing = re.findall(r"'([^']+)' is a required property", str(error.message))
+            where, _ = locate(path, False)
+            problems.append(Problem(f"{head} needs parameter {missing[0]!r}", where))
+            continue
+        where, note = locate(path, True)
+        name = f"{head} parameter {_param_name(path)!r}{note}"
+        value = error.instance
+        if error.validator == "pattern" and error.validator_value == _PERIOD_PATTERN:
+            problems.append(
+                Problem(
+                    f"{name} is not a duration",
+                    where,
+                    expected="an ISO 8601 duration such as P3Y, P12M, P2W or P90D",
+                    found=shown(value),
+                )
+            )
+        elif error.validator == "enum":
+            allowed_values: Any = error.validator_value
+            choices = [str(c) for c in allowed_values]
+            problems.append(
+                Problem(
+                    f"{name}: value not allowed",
+                    where,
+                    expected="one of " + ", ".join(repr(c) for c in choices),
+                    found=shown(value),
+                    hint=did_you_mean(value, choices) if isinstance(value, str) else None,
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    f"{name}: invalid value", where, expected=_expected(error), found=shown(value)
+                )
+            )
     return problems
 
 

@@ -14,6 +14,9 @@ reads a file no further than the size limit. Hostile input is refused with a loc
   document building more than :data:`MAX_NODES` values;
 * JSON with more than :data:`MAX_NODES` lists and mappings (counted by their opening brackets
   before parsing, so brackets inside strings count too), or nested deeper than :data:`MAX_DEPTH`;
+* with libyaml, a YAML document is first walked as events (iteratively: libyaml's own composer
+  recurses on the C stack, and a few hundred kilobytes of nested brackets crash the process)
+  and refused at the first node beyond the limits, before the fast composer sees it;
 * YAML tags other than the core schema's (no Python objects, ever: ``SafeLoader`` only).
 """
 
@@ -84,6 +87,15 @@ class Document:
     text: str | None = attrs.field(default=None, eq=False, repr=False)
     # Positions of a JSON document are worked out once, on the first error, or never.
     _tried: list[bool] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    #: False when :func:`parse` was asked to leave the nesting check to the caller
+    #: (:meth:`check_depth`), who has a cheaper way to know most documents are shallow.
+    depth_checked: bool = attrs.field(default=True, eq=False)
+
+    def check_depth(self) -> None:
+        """Raise :class:`DocumentSyntaxError` if the data nests deeper than :data:`MAX_DEPTH`
+        (a no-op when :func:`parse` checked already)."""
+        if not self.depth_checked and not _depth_ok(self.data):
+            raise _fail(self.source, f"document is nested deeper than {MAX_DEPTH} levels")
 
     def locate(self, path: Path) -> Location:
         """A :class:`Location` for ``path``, with the nearest known line and column."""
@@ -222,6 +234,8 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
+            return node.value  # what construct_yaml_str gives, without two calls: most scalars
         if not isinstance(node, yaml.ScalarNode):
             raise _fail(self.source, "expected a scalar", *self._pos(node), path)
         try:
@@ -244,6 +258,7 @@ class _Builder:
 
 
 _LOADER = yaml.SafeLoader("")
+_STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -270,9 +285,15 @@ _CONSTRUCTORS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+#: libyaml's parser, when PyYAML was built with it: about ten times faster than the pure-Python
+#: one, with the same nodes and positions. It only ever composes nodes; our own builder turns
+#: them into data, so the two parsers differ only in how they word a syntax error (below).
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """``SafeLoader`` that counts nodes and nesting while composing, so a hostile document is
-    refused before its node graph (about a kilobyte a node) is built."""
+    refused before its node graph (about 600 bytes a node) is built."""
 
     def __init__(self, text: str, source: str | None) -> None:
         super().__init__(text)
@@ -286,15 +307,37 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if self.nodes > MAX_YAML_NODES or self.depth > MAX_DEPTH + 1:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                message = (
-                    f"YAML document has more than {MAX_YAML_NODES} nodes"
-                    if self.nodes > MAX_YAML_NODES
-                    else f"document is nested deeper than {MAX_DEPTH} levels"
-                )
-                raise _fail(self.source, message, mark.line + 1, mark.column + 1)
+                raise _fail(self.source, _too_big(self.nodes), mark.line + 1, mark.column + 1)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def _too_big(nodes: int) -> str:
+    if nodes > MAX_YAML_NODES:
+        return f"YAML document has more than {MAX_YAML_NODES} nodes"
+    return f"document is nested deeper than {MAX_DEPTH} levels"
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)
+
+
+def _check_shape(text: str, source: str | None) -> None:
+    """Walk libyaml's events (an iterative parser) and refuse, at the first node beyond them,
+    a document over the node or nesting limits: libyaml's composer recurses on the C stack, so
+    deep nesting would crash the process instead of raising."""
+    nodes = depth = 0
+    for event in yaml.parse(text, Loader=_FAST_LOADER):
+        if isinstance(event, _NODE_EVENTS):
+            nodes += 1
+            if nodes > MAX_YAML_NODES or depth > MAX_DEPTH:
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                raise _fail(source, _too_big(nodes), line, column)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
@@ -304,6 +347,14 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
             f"YAML document is larger than {MAX_YAML_BYTES} characters; write large evidence "
             "bundles as JSON",
         )
+    if _FAST_LOADER is not None:
+        try:
+            _check_shape(text, source)
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # parse again below, so the message is always PyYAML's own
+        else:
+            return _build(node, source)
     loader: _BoundedLoader | None = None
     try:
         loader = _BoundedLoader(text, source)  # the reader checks every character here
@@ -328,6 +379,10 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
     finally:
         if loader is not None:
             loader.dispose()
+    return _build(node, source)
+
+
+def _build(node: yaml.Node | None, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
     if node is None:
         return None, {}
     builder = _Builder(source)
@@ -336,37 +391,52 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
 
 def _no_duplicates(source: str | None) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
+        out = dict(pairs)
+        if len(out) == len(pairs):  # the common case, decided in C
+            return out
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
                 raise _fail(source, f"duplicate key {quoted(key)}")
-            out[key] = value
-        return out
+            seen.add(key)
+        raise AssertionError("unreachable: a shorter dict means a repeated key")  # pragma: no cover
 
     return hook
 
 
 def _depth_ok(data: Any, limit: int = MAX_DEPTH) -> bool:
-    # Only containers are pushed: a tuple per scalar would cost more than the document itself.
-    stack: list[tuple[dict[str, Any] | list[Any], int]] = []
-    if isinstance(data, (dict, list)):
-        stack.append((data, 0))
-    while stack:
-        item, depth = stack.pop()
-        if depth >= limit and item:  # its children would lie deeper than the limit
-            return False
-        values = item.values() if isinstance(item, dict) else item
-        stack.extend((v, depth + 1) for v in values if isinstance(v, (dict, list)))
-    return True
+    """Whether no container in ``data`` (parsed JSON) is nested deeper than ``limit``."""
+
+    def within(node: Any, depth: int) -> bool:  # node: a container at ``depth``
+        children = node.values() if type(node) is dict else node
+        if depth >= limit and children:
+            return False  # its children would lie deeper than the limit
+        for child in children:
+            kind = type(child)
+            if (kind is dict or kind is list) and not within(child, depth + 1):
+                return False
+        return True
+
+    # Recursion stops at ``limit`` levels, so a hostile document cannot exhaust the stack.
+    return type(data) not in (dict, list) or within(data, 0)
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON documents")
 
 
-def parse(raw: bytes | str, source: str | None = None, *, format: str | None = None) -> Document:
+def parse(
+    raw: bytes | str,
+    source: str | None = None,
+    *,
+    format: str | None = None,
+    check_depth: bool = True,
+) -> Document:
     """Parse a YAML or JSON document (``format`` ``"yaml"``/``"json"``, or guessed from the
-    source's suffix; JSON by default when the text starts with ``{``)."""
+    source's suffix; JSON by default when the text starts with ``{``).
+
+    ``check_depth=False`` leaves the nesting check of a JSON document to the caller
+    (:meth:`Document.check_depth`); YAML is always checked while it is built."""
     text = decode(raw, source)
     fmt = format or _guess(source, text)
     if fmt == "json":
@@ -385,9 +455,9 @@ def parse(raw: bytes | str, source: str | None = None, *, format: str | None = N
             raise _fail(source, message) from None
         except RecursionError:
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
-        if not _depth_ok(data):
+        if check_depth and not _depth_ok(data):
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels")
-        return Document(data, source, {}, text)
+        return Document(data, source, {}, text, depth_checked=check_depth)
     data, positions = _compose(text, source)
     return Document(data, source, positions, None)
 
@@ -397,6 +467,6 @@ def _guess(source: str | None, text: str) -> str:
         lower = source.lower()
         if lower.endswith((".yaml", ".yml")):
             return "yaml"
-        if lower.endswith(".json"):
+        if lower.endswith((".json", ".ndjson", ".jsonl")):  # a line of NDJSON is JSON
             return "json"
     return "json" if text.lstrip().startswith(("{", "[")) else "yaml"

@@ -8,6 +8,9 @@ pack again. Nothing here reads files, the clock or the environment.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -17,10 +20,19 @@ import attrs
 from safeguard_std import __version__
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
-from safeguard_std.domain.findings import Assessment, Finding, Outcome, Status, SubjectRef, Summary
-from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.findings import (
+    Assessment,
+    Finding,
+    Outcome,
+    RequirementRef,
+    Status,
+    SubjectRef,
+    Summary,
+    make_finding,
+)
+from safeguard_std.domain.organisation import EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
-from safeguard_std.domain.predicates import compile_predicate
+from safeguard_std.domain.predicates import Predicate, compile_predicate
 from safeguard_std.exceptions import Location, PackError, Problem, RuleError
 from safeguard_std.rules import RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
@@ -37,6 +49,8 @@ class _Compiled:
     check: Check
     applies: Applies | None
     parameters: Mapping[str, Any]
+    ref: RequirementRef
+    included_when: Applies | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -91,21 +105,64 @@ def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> Evalua
     registry = kinds if kinds is not None else default_registry()
     steps: list[_Compiled] = []
     problems: list[Problem] = []
+    shared: dict[Predicate, Applies] = {}
     for index, req in enumerate(pack.requirements):
         if req.withdrawn:
             continue
         where = Location(source=pack.path, path=("requirements", index, "rule"))
         try:
-            steps.append(_compile_one(pack, req, registry))
+            step = _compile_one(pack, req, registry)
         except (RuleError, KeyError, ValueError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
             problems.append(Problem(f"requirement {req.id}: {message}", where))
+            continue
+        if req.applies_when is not None and step.applies is not None:
+            # Requirements with the same applies_when share one compiled predicate, so an
+            # evaluation works out whether it holds once per subject, not once per requirement.
+            step = attrs.evolve(step, applies=shared.setdefault(req.applies_when, step.applies))
+        if req.included_when is not None and step.included_when is not None:
+            gate = shared.setdefault(req.included_when, step.included_when)
+            step = attrs.evolve(step, included_when=gate)
+        steps.append(step)
     if problems:
         raise PackError(problems, source=pack.path)
     return EvaluationPlan(pack=pack, digest=pack_digest(pack), steps=tuple(steps))
 
 
+# Compiled requirements, remembered while the requirement lives: loading a pack compiles each
+# requirement to check it, and compile_pack would otherwise do it all again. Keyed by identity
+# (requirements hold dicts, so they do not hash); an entry counts only for the very same
+# requirement, parameters, documents and registry objects it was compiled with.
+_COMPILED: dict[int, tuple[Any, ...]] = {}
+
+
+def _forget(key: int) -> Callable[[Any], None]:
+    # The cache is bound now: at interpreter exit module globals may already be None.
+    def drop(_gone: Any, cache: dict[int, tuple[Any, ...]] = _COMPILED) -> None:
+        cache.pop(key, None)
+
+    return drop
+
+
 def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
+    hit = _COMPILED.get(id(req))
+    if (
+        hit is not None
+        and hit[0]() is req
+        and hit[1] is pack.parameters
+        and hit[2] is pack.documents
+        and hit[3] is registry
+        and hit[4] == pack.id
+    ):
+        step: _Compiled = hit[5]
+        return step
+    step = _compile_fresh(pack, req, registry)
+    alive = weakref.ref(req, _forget(id(req)))
+    _COMPILED[id(req)] = (alive, pack.parameters, pack.documents, registry, pack.id, step)
+    return step
+
+
+def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
     if req.rule.kind not in registry:
         raise RuleError(f"unknown rule kind {req.rule.kind!r}")
     kind = registry[req.rule.kind]
@@ -125,17 +182,36 @@ def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _C
         raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
     applies = compile_predicate(req.applies_when, _fact_getter) if req.applies_when else None
-    return _Compiled(requirement=req, check=check, applies=applies, parameters=used)
+    gate = compile_predicate(req.included_when, _fact_getter) if req.included_when else None
+    ref = RequirementRef(
+        pack=pack.id,
+        requirement_id=req.id,
+        section=req.section,
+        modality=req.modality,
+        duty_holder=req.duty_holder,
+        rule=req.rule.kind,
+        parameters=used,
+        origin=req.origin,
+    )
+    return _Compiled(
+        requirement=req,
+        check=check,
+        applies=applies,
+        parameters=used,
+        ref=ref,
+        included_when=gate,
+    )
 
 
-def _subjects(kind: SubjectType, ctx: EvaluationContext) -> Iterable[tuple[object, str | None]]:
+def _subjects(kind: SubjectType, ctx: EvaluationContext) -> list[tuple[object, SubjectRef]]:
     bundle = ctx.bundle
     if kind is SubjectType.PROVIDER:
-        return [(bundle.provider, bundle.provider.id)]
+        return [(bundle.provider, SubjectRef(kind, bundle.provider.id))]
     if kind is SubjectType.PERSON:
-        return [(p, p.id) for p in ctx.current_people]
+        return [(p, SubjectRef(kind, p.id)) for p in ctx.current_people]
     if kind is SubjectType.CONTRACT:
-        return [(bundle.contract, bundle.contract.id if bundle.contract else None)]
+        contract = bundle.contract
+        return [(contract, SubjectRef(kind, contract.id if contract else None))]
     items: Iterable[Any]
     if kind is SubjectType.POLICY:
         items = bundle.policies
@@ -148,91 +224,221 @@ def _subjects(kind: SubjectType, ctx: EvaluationContext) -> Iterable[tuple[objec
     else:
         meetings = bundle.contract.monitoring_meetings if bundle.contract else ()
         items = [m for m in meetings if m.held_on <= ctx.as_of]
-    return [(i, i.id) for i in sorted(items, key=lambda i: i.id)]
+    return [(i, SubjectRef(kind, i.id)) for i in sorted(items, key=lambda i: i.id)]
 
 
-def _judge(
-    step: _Compiled, subject: object, subject_id: str | None, ctx: EvaluationContext
-) -> Outcome:
-    req = step.requirement
-    if subject is None:
-        return Outcome(
-            status=Status.INSUFFICIENT_EVIDENCE,
-            message=f"the evidence has no {req.subject.value} to judge",
-        )
-    try:
-        if step.applies is not None and not step.applies(subject, ctx):
-            return Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
-        result = step.check(subject, ctx)
-    except Exception as exc:  # a failing rule must not stop the evaluation
-        return Outcome(
-            status=Status.ERROR,
-            message=f"rule {req.rule.kind!r} failed: {type(exc).__name__}",
-        )
-    waiver = ctx.waiver_for(req.id, subject_id)
-    if waiver is not None and result.status is not Status.NOT_APPLICABLE:
-        until = f" until {waiver.expires_on}" if waiver.expires_on else ""
-        return attrs.evolve(
-            result,
-            status=Status.WAIVED,
-            message=f"waived{until} by {waiver.id}; would be {result.status.value}: "
-            f"{result.message}",
-            facts={**result.facts, "waived_status": result.status.value},
-            evidence=tuple(sorted({*result.evidence, waiver.id})),
-        )
-    return result
+_NOT_APPLICABLE = Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
 
 
-def _finding(pack: Pack, step: _Compiled, ref: SubjectRef, result: Outcome) -> Finding:
-    req = step.requirement
-    return Finding(
-        id=f"{pack.id}/{req.id}/{ref}",
-        pack=pack.id,
-        requirement_id=req.id,
-        section=req.section,
-        modality=req.modality,
-        duty_holder=req.duty_holder,
-        subject=ref,
-        status=result.status,
-        message=result.message,
-        rule=req.rule.kind,
-        facts=result.facts,
-        parameters=step.parameters,
-        evidence=result.evidence,
-        due_on=result.due_on,
-        origin=req.origin,
+def _failed(step: _Compiled, exc: BaseException) -> Outcome:
+    return Outcome(
+        status=Status.ERROR,
+        message=f"rule {step.requirement.rule.kind!r} failed: {type(exc).__name__}",
     )
 
 
-def _summary(findings: tuple[Finding, ...], pack: Pack) -> Summary:
-    statuses = [s.value for s in Status]
+def _waived(result: Outcome, waiver: Waiver) -> Outcome:
+    until = f" until {waiver.expires_on}" if waiver.expires_on else ""
+    return attrs.evolve(
+        result,
+        status=Status.WAIVED,
+        message=f"waived{until} by {waiver.id}; would be {result.status.value}: {result.message}",
+        facts={**result.facts, "waived_status": result.status.value},
+        evidence=tuple(sorted({*result.evidence, waiver.id})),
+    )
 
-    def table(key: Callable[[Finding], str], keys: Iterable[str]) -> dict[str, dict[str, int]]:
-        counts: dict[str, Counter[str]] = {k: Counter() for k in keys}
-        for f in findings:
-            counts.setdefault(key(f), Counter())[f.status.value] += 1
-        return {k: {s: c[s] for s in statuses} for k, c in counts.items()}
 
-    overall = Counter(f.status.value for f in findings)
+def _applies(
+    applies: Applies, subjects: list[tuple[object, SubjectRef]], ctx: EvaluationContext
+) -> list[bool | Exception]:
+    """Whether ``applies`` holds for each subject, or the exception it raised (reported as an
+    error finding by each requirement that uses it)."""
+    try:  # the usual case, in one comprehension
+        return [bool(applies(s, ctx)) if s is not None else True for s, _ref in subjects]
+    except Exception:
+        pass
+    flags: list[bool | Exception] = []
+    for subject, _ref in subjects:
+        try:
+            flags.append(bool(applies(subject, ctx)) if subject is not None else True)
+        except Exception as exc:
+            flags.append(exc)
+    return flags
+
+
+def _judge_all(
+    step: _Compiled,
+    subjects: list[tuple[object, SubjectRef]],
+    flags: list[bool | Exception] | None,
+    ctx: EvaluationContext,
+    waivable: bool,
+    out: list[Finding],
+) -> None:
+    """Append one finding per subject to ``out``, in the subjects' order.
+
+    The hot loop of the library: it runs once per requirement and subject, so it does no more
+    than it must. Anything a whole requirement can answer once (is anything waived? is there a
+    subject missing?) is answered before the loop, which then takes the shortest road."""
+    ref, check, append = step.ref, step.check, out.append
+    new, put = _new_finding, _put  # a finding's three slots, set in place (see make_finding)
+    if waivable or (subjects and subjects[0][0] is None):  # only a missing contract is None
+        _judge_each(step, subjects, flags, ctx, waivable, out)
+    elif flags is None:
+        for subject, subject_ref in subjects:
+            try:
+                result = check(subject, ctx)
+            except Exception as exc:  # a failing rule must not stop the evaluation
+                result = _failed(step, exc)
+            finding = new(Finding)
+            put(finding, "requirement", ref)
+            put(finding, "subject", subject_ref)
+            put(finding, "outcome", result)
+            append(finding)
+    else:
+        for (subject, subject_ref), flag in zip(subjects, flags, strict=True):
+            if flag is True:
+                try:
+                    result = check(subject, ctx)
+                except Exception as exc:
+                    result = _failed(step, exc)
+            elif flag is False:
+                result = _NOT_APPLICABLE
+            else:
+                assert isinstance(flag, Exception)
+                result = _failed(step, flag)
+            finding = new(Finding)
+            put(finding, "requirement", ref)
+            put(finding, "subject", subject_ref)
+            put(finding, "outcome", result)
+            append(finding)
+
+
+_new_finding = object.__new__
+_put = object.__setattr__
+
+
+def _judge_each(
+    step: _Compiled,
+    subjects: list[tuple[object, SubjectRef]],
+    flags: list[bool | Exception] | None,
+    ctx: EvaluationContext,
+    waivable: bool,
+    out: list[Finding],
+) -> None:
+    """:func:`_judge_all` for the general case: a missing subject, waivers."""
+    ref, check, req = step.ref, step.check, step.requirement
+    for index, (subject, subject_ref) in enumerate(subjects):
+        flag = True if flags is None else flags[index]
+        result: Outcome
+        if flag is False:
+            result = _NOT_APPLICABLE
+        elif subject is None:
+            result = Outcome(
+                status=Status.INSUFFICIENT_EVIDENCE,
+                message=f"the evidence has no {req.subject.value} to judge",
+            )
+        elif flag is not True:
+            assert isinstance(flag, Exception)
+            result = _failed(step, flag)
+        else:
+            try:
+                result = check(subject, ctx)
+            except Exception as exc:  # a failing rule must not stop the evaluation
+                result = _failed(step, exc)
+            else:
+                if waivable and result.status is not Status.NOT_APPLICABLE:
+                    waiver = ctx.waiver_for(req.id, subject_ref.id)
+                    if waiver is not None:
+                        result = _waived(result, waiver)
+        out.append(make_finding(ref, subject_ref, result))
+
+
+_status_of = operator.attrgetter("outcome.status")
+
+
+def _counts(findings: list[Finding]) -> dict[Status, int]:
+    statuses = list(map(_status_of, findings))
+    return {s: statuses.count(s) for s in Status}  # identity compares: cheaper than hashing
+
+
+def _summary(counted: list[tuple[_Compiled, dict[Status, int]]], pack: Pack) -> Summary:
+    statuses = list(Status)
+    sections: dict[str, Counter[Status]] = {s.id: Counter() for s in pack.sections}
+    modalities: dict[str, Counter[Status]] = {m.value: Counter() for m in Modality}
+    holders: dict[str, Counter[Status]] = {"provider": Counter(), "commissioner": Counter()}
+    overall: Counter[Status] = Counter()
+    for step, counts in counted:
+        req = step.requirement
+        overall.update(counts)
+        sections.setdefault(req.section, Counter()).update(counts)
+        modalities.setdefault(req.modality.value, Counter()).update(counts)
+        holders.setdefault(req.duty_holder.value, Counter()).update(counts)
+
+    def table(counters: dict[str, Counter[Status]]) -> dict[str, dict[str, int]]:
+        return {k: {s.value: c[s] for s in statuses} for k, c in counters.items()}
+
     return Summary(
-        total=len(findings),
-        by_status={s: overall[s] for s in statuses},
-        by_section=table(lambda f: f.section, [s.id for s in pack.sections]),
-        by_modality=table(lambda f: f.modality.value, [m.value for m in Modality]),
-        by_duty_holder=table(lambda f: f.duty_holder.value, ["provider", "commissioner"]),
+        total=sum(overall.values()),
+        by_status={s.value: overall[s] for s in statuses},
+        by_section=table(sections),
+        by_modality=table(modalities),
+        by_duty_holder=table(holders),
     )
+
+
+def _included(
+    plan: EvaluationPlan, evidence: EvidenceBundle, ctx: EvaluationContext
+) -> list[_Compiled]:
+    """The plan's steps, less those of an included layer whose applies_when is false for this
+    provider: a youth charity's assessment against a pack that includes KCSIE for schools is the
+    one it would get without the include (only provider and contract facts are allowed there)."""
+    gates: dict[int, bool] = {}  # each included layer's applies_when, once per bundle
+    steps = []
+    for step in plan.steps:
+        if step.included_when is not None:
+            gate = id(step.included_when)
+            if gate not in gates:
+                gates[gate] = bool(step.included_when(evidence.provider, ctx))
+            if not gates[gate]:
+                continue
+        steps.append(step)
+    return steps
+
+
+#: Subjects judged together against every requirement that judges their kind. Small enough that
+#: a chunk's records stay in the processor's cache from one requirement to the next (a bundle of
+#: 20,000 people judged one requirement at a time is a quarter slower), large enough that the
+#: per-requirement work around each chunk does not count.
+CHUNK = 256
 
 
 def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Assessment:
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise TypeError(f"as_of must be a calendar date (datetime.date), got {as_of!r}")
     ctx = EvaluationContext.build(evidence, as_of)
+    steps = _included(plan, evidence, ctx)
+    outs: list[list[Finding]] = [[] for _ in steps]
+    by_kind: dict[SubjectType, list[int]] = {}
+    for index, step in enumerate(steps):
+        by_kind.setdefault(step.requirement.subject, []).append(index)
+    waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
+    for kind, indexes in by_kind.items():
+        these = _subjects(kind, ctx)
+        for start in range(0, len(these), CHUNK):
+            chunk = these[start : start + CHUNK]
+            flags: dict[int, list[bool | Exception]] = {}  # each predicate, once per subject
+            for index in indexes:
+                step, step_flags = steps[index], None
+                if step.applies is not None:
+                    key = id(step.applies)
+                    if key not in flags:
+                        flags[key] = _applies(step.applies, chunk, ctx)
+                    step_flags = flags[key]
+                _judge_all(step, chunk, step_flags, ctx, waivable[index], outs[index])
     findings: list[Finding] = []
-    for step in plan.steps:
-        for subject, subject_id in _subjects(step.requirement.subject, ctx):
-            ref = SubjectRef(step.requirement.subject, subject_id)
-            findings.append(_finding(plan.pack, step, ref, _judge(step, subject, subject_id, ctx)))
-    ordered = tuple(findings)  # plan order, then subject id: canonical by construction
+    for out in outs:  # plan order, then subject id: canonical by construction
+        findings.extend(out)
+    counted = [(step, _counts(out)) for step, out in zip(steps, outs, strict=True)]
     return Assessment(
         pack=plan.pack.id,
         pack_edition=plan.pack.edition,
@@ -241,9 +447,9 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
         as_of=as_of,
         bundle_id=evidence.id,
         provider_id=evidence.provider.id,
-        evidence_digest=evidence_digest(evidence),
-        findings=ordered,
-        summary=_summary(ordered, plan.pack),
+        evidence_digest=functools.partial(evidence_digest, evidence),
+        findings=tuple(findings),
+        summary=_summary(counted, plan.pack),
         library_version=__version__,
     )
 

@@ -16,15 +16,20 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "AsOfRequired",
     "EvidenceError",
     "InvalidPackRef",
     "InvalidPeriod",
     "Location",
+    "MappingError",
+    "MissingExtra",
     "PackError",
     "PackNotFound",
     "Problem",
+    "ReportError",
     "RuleError",
     "SafeguardError",
+    "SpreadsheetError",
     "format_path",
     "quoted",
 ]
@@ -162,6 +167,36 @@ class EvidenceError(_DocumentError, ValueError):
     kind = "evidence"
 
 
+class MappingError(_DocumentError, ValueError):
+    """A column-mapping file for a spreadsheet import that cannot be used."""
+
+    kind = "mapping"
+
+
+class SpreadsheetError(_DocumentError, ValueError):
+    """A spreadsheet that cannot be imported at all: unreadable, or no header row recognised.
+
+    Problems in single rows or cells never raise this: they are reported row by row.
+    """
+
+    kind = "spreadsheet"
+
+
+class MissingExtra(SafeguardError, ImportError):
+    """An optional dependency is not installed; the message names the extra that provides it."""
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        self.what = what
+        self.extra = extra
+        self.module = module
+        super().__init__(
+            f"{what} needs the optional dependency {module!r}: pip install 'safeguard-std[{extra}]'"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.what, self.extra, self.module))
+
+
 class PackNotFound(SafeguardError, LookupError):
     """No pack (or no edition of it in force on a date) matches a reference."""
 
@@ -169,6 +204,24 @@ class PackNotFound(SafeguardError, LookupError):
         self.ref = ref
         self.reason = reason
         super().__init__(f"no pack {ref!r}: {reason}")
+
+
+class AsOfRequired(SafeguardError, ValueError):
+    """A pack that includes another without naming its edition was resolved without a date.
+
+    The included edition is the one in force on ``as_of``, so there is nothing to resolve until a
+    date is given (or the include pins an edition).
+    """
+
+    def __init__(self, ref: str, include: str, location: Location) -> None:
+        self.ref = ref
+        self.include = include
+        self.location = location
+        super().__init__(
+            f"pack {ref} includes {include!r} without an edition, so it can only be resolved for "
+            f"a date: give as_of (the edition of {include!r} in force that day is used) or pin "
+            f"the include (e.g. '{include}@EDITION') @ {location}"
+        )
 
 
 class InvalidPackRef(SafeguardError, ValueError):
@@ -194,3 +247,8 @@ class InvalidPeriod(SafeguardError, ValueError):
 
 class RuleError(SafeguardError):
     """A rule kind that is misconfigured, or that failed while evaluating a subject."""
+
+
+class ReportError(SafeguardError, ValueError):
+    """A report asked for with inputs that do not belong together (a pack or bundle other than
+    the assessment's) or with a bad option (a horizon out of range)."""

@@ -6,8 +6,9 @@ problems at once as one :class:`~safeguard_std.exceptions.PackError`:
 
 1. parse (YAML with positions; duplicate keys and alias bombs refused);
 2. JSON Schema (``schemas/standard-pack.schema.json``), with did-you-mean hints;
-3. layering (``extends``, ``set_parameters``, ``exclude``, ``alter``, ``withdraw``): a target that
-   does not exist, or a requirement id defined twice, is an error;
+3. layering (``extends``, ``includes``, ``set_parameters``, ``exclude``, ``alter``,
+   ``withdraw``): a target that does not exist, or a requirement id defined twice, is an error;
+   an include without an edition takes the edition in force on ``as_of``;
 4. semantics: sections, parameters, predicates on known facts with allowed values, and every
    rule compiled by its kind.
 
@@ -17,8 +18,10 @@ picks the edition in force on a date, and caches resolved packs: a pack is parse
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
@@ -27,12 +30,19 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import did_you_mean, schema_problems, shown
+from safeguard_std._inclusion import (
+    SEPARATOR,
+    namespaced_parameters,
+    namespaced_requirement,
+    namespaced_sections,
+)
+from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown
 from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
 from safeguard_std.domain.pack import (
     DocumentAliases,
+    Inclusion,
     Pack,
     PackRef,
     Parameter,
@@ -41,6 +51,7 @@ from safeguard_std.domain.pack import (
     Rule,
     Section,
     Source,
+    SubjectType,
 )
 from safeguard_std.domain.predicates import (
     AllOf,
@@ -52,11 +63,14 @@ from safeguard_std.domain.predicates import (
     parse_predicate,
 )
 from safeguard_std.exceptions import (
+    AsOfRequired,
+    InvalidPackRef,
     InvalidPeriod,
     Location,
     PackError,
     PackNotFound,
     Problem,
+    RuleError,
 )
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.schemas import data_root, schema_errors
@@ -102,15 +116,46 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
     problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
-    if not problems:
-        problems = _value_problems(doc)
+    problems = problems or [*_date_problems(doc), *_value_problems(doc)]
     if problems:
         raise PackError(problems, source=label)
     ref = PackRef(doc.data["id"], str(doc.data["edition"]))
     return PackLayer(ref, doc.data, doc, path.parent)
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+def _date_problems(doc: Document) -> list[Problem]:
+    # The schema checks the shape YYYY-MM-DD; the calendar (no 30 February) is checked here.
+    problems: list[Problem] = []
+    dates: dict[str, dt.date] = {}
+    for path in (("effective_from",), ("effective_to",), ("source", "retrieved_on")):
+        raw: Any = doc.data
+        for part in path:
+            raw = raw.get(part) if isinstance(raw, dict) else None
+        if raw is None:
+            continue
+        try:
+            dates[path[-1]] = dt.date.fromisoformat(raw)
+        except ValueError:
+            problems.append(
+                Problem(
+                    "not a calendar date",
+                    doc.locate(path),
+                    expected="a date YYYY-MM-DD",
+                    found=shown(raw),
+                )
+            )
+    start, end = dates.get("effective_from"), dates.get("effective_to")
+    if start is not None and end is not None and end < start:
+        problems.append(
+            Problem(
+                f"edition ends on {end} before it starts on {start}",
+                doc.locate(("effective_to",)),
+                expected=f"a date on or after {start}",
+            )
+        )
+    return problems
+
+
 # The schema's patterns, matched whole (the schema's "$" also matches before a final newline).
 _PACK_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 _EDITION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
@@ -131,9 +176,9 @@ def _floats(
 
 
 def _value_problems(doc: Document) -> list[Problem]:
-    """What the schema cannot say: real calendar dates, ids without stray characters (a JSON
-    Schema ``$`` lets a final newline through in Python), and no fractional numbers (findings and
-    digests are canonical JSON without floats)."""
+    """What else the schema cannot say: ids without stray characters (a JSON Schema ``$`` lets a
+    final newline through in Python), and no fractional numbers (findings and digests are
+    canonical JSON without floats)."""
     data = doc.data
     problems = [
         Problem(
@@ -144,23 +189,6 @@ def _value_problems(doc: Document) -> list[Problem]:
         )
         for path, value in _floats(data)
     ]
-    for path in (("effective_from",), ("effective_to",), ("source", "retrieved_on")):
-        value = data.get(path[0]) if len(path) == 1 else (data.get("source") or {}).get(path[1])
-        if value is None:
-            continue
-        try:
-            real = bool(_DATE.fullmatch(value)) and dt.date.fromisoformat(value) is not None
-        except ValueError:
-            real = False
-        if not real:
-            problems.append(
-                Problem(
-                    "not a real calendar date",
-                    doc.locate(path),
-                    expected="a date YYYY-MM-DD",
-                    found=shown(value),
-                )
-            )
     for key, pattern in (("id", _PACK_ID), ("edition", _EDITION)):
         if not pattern.fullmatch(data[key]):
             problems.append(
@@ -190,13 +218,29 @@ def _value(raw: Any) -> ParameterValue:
     return raw
 
 
-class _Resolver:
-    """Builds a resolved :class:`Pack` from a layer and (recursively) the layers it extends."""
+def _unique(*items: str) -> tuple[str, ...]:
+    """Items in first-seen order, each once (a layer reached twice is listed once)."""
+    return tuple(dict.fromkeys(items))
 
-    def __init__(self, catalog: PackCatalog, layer: PackLayer, chain: tuple[PackRef, ...]) -> None:
+
+Choice = tuple[tuple[str, PackRef], ...]
+
+
+class _Resolver:
+    """Builds a resolved :class:`Pack` from a layer and (recursively) the layers it extends and
+    includes; ``as_of`` chooses the edition of every include that names none."""
+
+    def __init__(
+        self,
+        catalog: PackCatalog,
+        layer: PackLayer,
+        chain: tuple[PackRef, ...],
+        as_of: dt.date | None = None,
+    ) -> None:
         self.catalog = catalog
         self.layer = layer
         self.chain = chain
+        self.as_of = as_of
         self.doc = layer.document
         self.problems: list[Problem] = []
         self.label = str(layer.ref)
@@ -207,10 +251,14 @@ class _Resolver:
     def resolve(self) -> Pack:
         data = self.layer.data
         base = self._base()
+        if base is None and "extends" in data:
+            # Without its base a layer's alter/exclude/... targets would all look dangling.
+            raise PackError(self.problems, source=self.doc.source)
         reqs: dict[str, Requirement] = {r.id: r for r in base.requirements} if base else {}
         params = dict(base.parameters) if base else {}
         docs = dict(base.documents) if base else {}
         sections = {s.id: s for s in base.sections} if base else {}
+        inclusions = self._include(reqs, params, docs, sections)
         for s in data.get("sections", []):
             sections[s["id"]] = Section(id=s["id"], title=s["title"])
         for name, spec in data.get("parameters", {}).items():
@@ -228,10 +276,13 @@ class _Resolver:
                 origin=self.label,
             )
         for name, value in data.get("set_parameters", {}).items():
+            if name not in params and self._absent(name, params):
+                continue
             if name not in params:
                 self.fail(
                     f"set_parameters names unknown parameter {name!r}",
                     ("set_parameters", name),
+                    expected=_one_of(params),
                     hint=did_you_mean(name, params),
                 )
                 continue
@@ -263,7 +314,12 @@ class _Resolver:
             parameters=params,
             documents=docs,
             requirements=tuple(reqs.values()),
-            layers=(*(base.layers if base else ()), self.label),
+            layers=_unique(
+                *(base.layers if base else ()),
+                *(layer for inc in inclusions for layer in inc.layers),
+                self.label,
+            ),
+            includes=(*(base.includes if base else ()), *inclusions),
             path=str(self.layer.document.source),
         )
         self._semantics(pack)
@@ -274,19 +330,127 @@ class _Resolver:
     def _base(self) -> Pack | None:
         target = self.layer.data.get("extends")
         if target is None:
+            if "includes" in self.layer.data:
+                return None  # the included packs are what set_parameters, exclude... change
             for key in ("set_parameters", "exclude", "alter", "withdraw"):
                 if key in self.layer.data:
                     self.fail(f"{key!r} needs 'extends': there is no base pack to change", (key,))
             return None
         try:
-            return self.catalog.resolve(PackRef.parse(target), _chain=self.chain)
+            ref = PackRef.parse(target)
+            # An unpinned base is never chosen by date: the base of an edition is fixed.
+            as_of = self.as_of if ref.edition is not None else None
+            return self.catalog.resolve(ref, as_of=as_of, _chain=self.chain)
+        except AsOfRequired:
+            raise
+        except PackError as exc:
+            n = len(exc.problems)
+            why = exc.problems[0].message if n == 1 else f"it has {n} problems"
+            self.fail(f"cannot extend {target!r}: {why} (in {exc.source or target})", ("extends",))
+            return None
         except (PackNotFound, ValueError) as exc:
             self.fail(f"cannot extend {target!r}: {exc}", ("extends",))
             return None
 
+    def _include(
+        self,
+        reqs: dict[str, Requirement],
+        params: dict[str, Parameter],
+        docs: dict[str, DocumentAliases],
+        sections: dict[str, Section],
+    ) -> list[Inclusion]:
+        out: list[Inclusion] = []
+        for i, spec in enumerate(self.layer.data.get("includes", [])):
+            where: tuple[str | int, ...] = ("includes", i)
+            included = self._included(spec, where)
+            if included is None:
+                continue
+            namespace = spec.get("namespace", included.id)
+            prefix = namespace + SEPARATOR
+            if any(k.startswith(prefix) for k in (*reqs, *sections, *params)):
+                self.fail(
+                    f"namespace {namespace!r} is already used by another include",
+                    (*where, "namespace" if "namespace" in spec else "pack"),
+                    hint="give this include its own 'namespace'",
+                )
+                continue
+            gate = self._gate(spec, where)
+            for section in namespaced_sections(included, prefix):
+                sections[section.id] = section
+            for param in namespaced_parameters(included, prefix):
+                params[param.name] = param
+            for key, doc in included.documents.items():
+                if key in docs and docs[key] != doc:
+                    self.fail(
+                        f"document {key!r} of {included.ref} differs from the one already "
+                        "defined here",
+                        (*where, "pack"),
+                    )
+                docs.setdefault(key, doc)
+            for req in included.requirements:
+                new = namespaced_requirement(
+                    req, prefix=prefix, included=included, gate=gate, including=self.label
+                )
+                reqs[new.id] = new
+            out.append(
+                Inclusion(
+                    requested=spec["pack"],
+                    ref=included.ref,
+                    namespace=namespace,
+                    applies_when=gate,
+                    layers=included.layers,
+                )
+            )
+        return out
+
+    def _included(self, spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Pack | None:
+        text = spec["pack"]
+        try:
+            ref = PackRef.parse(text)
+            if ref.edition is None:
+                if self.as_of is None:
+                    raise AsOfRequired(self.label, text, self.doc.locate((*where, "pack")))
+                if (
+                    spec.get("optional")
+                    and self.catalog.editions(ref.id)
+                    and not any(
+                        self.catalog.in_force(e, self.as_of) for e in self.catalog.editions(ref.id)
+                    )
+                ):
+                    return None  # a known pack with no edition in force that day: nothing
+                ref = self.catalog.edition_in_force(ref.id, self.as_of)
+            return self.catalog.resolve(ref, as_of=self.as_of, _chain=self.chain)
+        except AsOfRequired:
+            raise
+        except (PackNotFound, ValueError) as exc:
+            self.fail(f"cannot include {text!r}: {exc}", (*where, "pack"))
+            return None
+
+    def _gate(self, spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Predicate | None:
+        if "applies_when" not in spec:
+            return None
+        path = (*where, "applies_when")
+        try:
+            gate = parse_predicate(spec["applies_when"])
+        except PredicateSyntaxError as exc:
+            self.fail(str(exc), (*path, *exc.path))
+            return None
+        before = len(self.problems)
+        self._predicate(f"include {spec['pack']!r}", None, gate, path)
+        return gate if len(self.problems) == before else None
+
+    def _absent(self, name: str, present: Iterable[str]) -> bool:
+        """Whether ``name`` lies in the namespace of an optional include (here or in a base layer)
+        that contributed nothing on this date: changes aimed at it are skipped, not errors."""
+        for namespace in self.catalog.optional_namespaces(self.layer.ref):
+            prefix = namespace + SEPARATOR
+            if name.startswith(prefix) and not any(k.startswith(prefix) for k in present):
+                return True
+        return False
+
     def _exclude(self, reqs: dict[str, Requirement]) -> None:
         for i, rid in enumerate(self.layer.data.get("exclude", [])):
-            if reqs.pop(rid, None) is None:
+            if reqs.pop(rid, None) is None and not self._absent(rid, reqs):
                 self.fail(
                     f"exclude names unknown requirement {rid!r}",
                     ("exclude", i),
@@ -295,6 +459,8 @@ class _Resolver:
 
     def _alter(self, reqs: dict[str, Requirement]) -> None:
         for rid, changes in self.layer.data.get("alter", {}).items():
+            if rid not in reqs and self._absent(rid, reqs):
+                continue
             if rid not in reqs:
                 self.fail(
                     f"alter names unknown requirement {rid!r}",
@@ -310,6 +476,8 @@ class _Resolver:
     def _withdraw(self, reqs: dict[str, Requirement]) -> None:
         for i, item in enumerate(self.layer.data.get("withdraw", [])):
             rid = item["id"]
+            if rid not in reqs and self._absent(rid, reqs):
+                continue
             if rid not in reqs:
                 self.fail(
                     f"withdraw names unknown requirement {rid!r}",
@@ -330,14 +498,22 @@ class _Resolver:
             if rid in reqs:
                 where = reqs[rid].origin
                 self.fail(
-                    f"requirement id {rid!r} is already defined"
-                    + (f" by {where}" if where != self.label else "")
+                    f"requirement id {rid!r} is already defined "
+                    + (f"by {where}" if where != self.label else self._first_definition(rid))
                     + (" (withdrawn ids are never reused)" if reqs[rid].withdrawn else ""),
                     ("requirements", i, "id"),
                 )
                 continue
             fields = self._fields({k: v for k, v in raw.items() if k != "id"}, ("requirements", i))
             reqs[rid] = Requirement(id=rid, origin=self.label, **fields)
+
+    def _first_definition(self, rid: str) -> str:
+        for i, raw in enumerate(self.layer.data.get("requirements", [])):
+            if raw["id"] == rid:
+                loc = self.doc.locate(("requirements", i, "id"))
+                line = f" (line {loc.line})" if loc.line is not None else ""
+                return f"at {loc.json_path}{line}"
+        return "in this file"  # pragma: no cover - the first definition is always found
 
     def _fields(self, raw: Mapping[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
         out = dict(raw)
@@ -373,47 +549,69 @@ class _Resolver:
 
     def _semantics(self, pack: Pack) -> None:
         section_ids = {s.id for s in pack.sections}
+        changed = set(self.layer.data.get("set_parameters", {}))
         for req in pack.requirements:
             here = self._path_of(pack, req.id)
             if not here:
-                continue  # defined and already checked in a base layer
+                # Defined and checked in a base layer; recheck its rule only when this layer
+                # changes a parameter it uses (a period set to "3 years" breaks it here).
+                if changed & _param_refs(req) and not req.withdrawn:
+                    self._rule(pack, req, (), here=("set_parameters",))
+                continue
             if req.section not in section_ids:
                 self.fail(
                     f"requirement {req.id}: unknown section {req.section!r}",
                     (*here, "section"),
+                    expected=_one_of([s.id for s in pack.sections]),
                     hint=did_you_mean(req.section, section_ids),
                 )
             before = len(self.problems)
             if req.applies_when is not None:
-                self._predicate(req, req.applies_when, (*here, "applies_when"))
+                label = f"requirement {req.id}"
+                self._predicate(label, req.subject, req.applies_when, (*here, "applies_when"))
             # A predicate already reported is not compiled again (one problem, one message).
             checked = req if len(self.problems) == before else attrs.evolve(req, applies_when=None)
-            self._rule(pack, checked, here)
+            self._rule(pack, checked, (*here, "rule"), here=here)
 
-    def _predicate(self, req: Requirement, pred: Predicate, path: tuple[str | int, ...]) -> None:
+    def _predicate(
+        self,
+        label: str,
+        subject: SubjectType | None,
+        pred: Predicate,
+        path: tuple[str | int, ...],
+    ) -> None:
+        """Check facts, operators and values; ``subject`` None means judged once per bundle (an
+        include's ``applies_when``), where only provider and contract facts are defined."""
         if isinstance(pred, (AllOf, AnyOf)):
             key = "all" if isinstance(pred, AllOf) else "any"
             for i, part in enumerate(pred.parts):
-                self._predicate(req, part, (*path, key, i))
+                self._predicate(label, subject, part, (*path, key, i))
             return
         if isinstance(pred, Not):
-            self._predicate(req, pred.part, (*path, "not"))
+            self._predicate(label, subject, pred.part, (*path, "not"))
             return
         assert isinstance(pred, Compare)
         fact = FACTS.get(pred.field)
         if fact is None:
             self.fail(
-                f"requirement {req.id}: unknown fact {pred.field!r}",
+                f"{label}: unknown fact {pred.field!r}",
                 (*path, "field"),
                 expected="a fact from the evidence model",
                 hint=did_you_mean(pred.field, FACTS),
             )
             return
-        if fact.subjects is not None and req.subject not in fact.subjects:
+        if fact.subjects is not None and subject is None:
             self.fail(
-                f"requirement {req.id}: fact {pred.field!r} is only defined for "
-                f"{sorted(s.value for s in fact.subjects)} subjects, not "
-                f"{req.subject.value!r}",
+                f"{label}: fact {pred.field!r} is only defined for "
+                f"{sorted(s.value for s in fact.subjects)} subjects; an include's applies_when "
+                "is judged once per provider and may name only provider and contract facts",
+                (*path, "field"),
+            )
+        elif fact.subjects is not None and subject not in fact.subjects:
+            assert subject is not None
+            self.fail(
+                f"{label}: fact {pred.field!r} is only defined for "
+                f"{sorted(s.value for s in fact.subjects)} subjects, not {subject.value!r}",
                 (*path, "field"),
             )
         ops = {
@@ -424,7 +622,7 @@ class _Resolver:
         }[fact.type]
         if pred.op not in ops:
             self.fail(
-                f"requirement {req.id}: operator {pred.op!r} does not apply to "
+                f"{label}: operator {pred.op!r} does not apply to "
                 f"{fact.type.value} fact {pred.field!r}",
                 (*path, pred.op),
                 expected="one of " + ", ".join(sorted(ops)),
@@ -432,11 +630,11 @@ class _Resolver:
             return
         values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
         for value in values if pred.op != "exists" else ():
-            self._value(req, fact.name, fact.type, fact.choices, value, (*path, pred.op))
+            self._value(label, fact.name, fact.type, fact.choices, value, (*path, pred.op))
 
     def _value(
         self,
-        req: Requirement,
+        label: str,
         name: str,
         kind: FactType,
         choices: tuple[str, ...],
@@ -446,28 +644,43 @@ class _Resolver:
         wanted = {FactType.BOOL: bool, FactType.INT: int}.get(kind, str)
         if type(value) is not wanted:
             self.fail(
-                f"requirement {req.id}: {name} is compared with {value!r}",
+                f"{label}: {name} is compared with {value!r}",
                 path,
                 expected=f"a {wanted.__name__}",
             )
         elif choices and value not in choices:
             self.fail(
-                f"requirement {req.id}: {value!r} is not a value of {name}",
+                f"{label}: {value!r} is not a value of {name}",
                 path,
                 expected="one of " + ", ".join(choices),
                 hint=did_you_mean(str(value), choices),
             )
 
-    def _rule(self, pack: Pack, req: Requirement, here: tuple[str | int, ...]) -> None:
-        from safeguard_std.evaluate import _compile_one  # the evaluator owns compilation
+    def _rule(
+        self,
+        pack: Pack,
+        req: Requirement,
+        path: tuple[str | int, ...],
+        *,
+        here: tuple[str | int, ...],
+    ) -> None:
+        from safeguard_std.evaluate import _compile_one, resolve_params  # the evaluator compiles
 
         registry = self.catalog.kinds
-        path = (*here, "rule")
         if req.rule.kind not in registry:
             self.fail(
                 f"requirement {req.id}: unknown rule kind {req.rule.kind!r}",
                 (*path, "kind"),
                 hint=did_you_mean(req.rule.kind, registry.names),
+            )
+            return
+        kind = registry[req.rule.kind]
+        if req.subject not in kind.subjects:
+            judges = sorted(s.value for s in kind.subjects)
+            self.fail(
+                f"requirement {req.id}: rule kind {kind.name!r} judges {judges}, "
+                f"not {req.subject.value!r}",
+                (*here, "subject") if "subject" in self.doc_at(here) else (*path, "kind"),
             )
             return
         for key, value in req.rule.params.items():
@@ -491,13 +704,79 @@ class _Resolver:
                 self.fail(
                     f"requirement {req.id}: unknown parameter {value['param']!r}",
                     (*path, key, "param"),
+                    expected=_one_of(pack.parameters),
                     hint=did_you_mean(value["param"], pack.parameters),
                 )
                 return
+        params, _ = resolve_params(pack, req.rule.params)
+        try:
+            validator = kind.validator  # made once per kind, its schema checked then
+        except RuleError as exc:
+            self.fail(f"requirement {req.id}: {exc}", path)
+            return
+        errors = validator.iter_errors(params)
+        problems = rule_param_problems(
+            sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
+            requirement=req.id,
+            kind=kind.name,
+            allowed=sorted(kind.parameters.get("properties", {})),
+            locate=lambda at, follow: self._param_location(req, path, at, follow),
+        )
+        if problems:
+            self.problems.extend(problems)
+            return
         try:
             _compile_one(pack, req, registry)
         except Exception as exc:  # every rule-kind complaint becomes a located problem
             self.fail(f"requirement {req.id}: {exc}", path)
+
+    def doc_at(self, path: tuple[str | int, ...]) -> Any:
+        """The raw data at ``path`` in this layer (an empty mapping when there is none)."""
+        node: Any = self.layer.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return {}
+        return node
+
+    def _param_location(
+        self,
+        req: Requirement,
+        path: tuple[str | int, ...],
+        at: tuple[str | int, ...],
+        follow: bool,
+    ) -> tuple[Location, str]:
+        """Where a rule parameter's bad value is written: the rule itself, or the pack parameter
+        it refers to when this layer declares or sets that parameter."""
+        raw = req.rule.params.get(at[0]) if at and isinstance(at[0], str) else None
+        if not follow or not (isinstance(raw, Mapping) and set(raw) == {"param"}):
+            return self.doc.locate((*path, *at)), ""
+        name = raw["param"]
+        note = f" (from parameter {name!r})"
+        if name in self.layer.data.get("set_parameters", {}):
+            return self.doc.locate(("set_parameters", name)), note
+        if name in self.layer.data.get("parameters", {}):
+            return self.doc.locate(("parameters", name, "value")), note
+        return self.doc.locate((*path, at[0], "param")), note
+
+
+def _one_of(names: Iterable[str], most: int = 12) -> str:
+    """``one of a, b, c`` (the first ``most``, then a count), or ``none is declared``."""
+    names = list(names)
+    if not names:
+        return "one declared in the pack (none is)"
+    shown_names = ", ".join(names[:most])
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return f"one of {shown_names}{more}"
+
+
+def _param_refs(req: Requirement) -> set[str]:
+    return {
+        v["param"]
+        for v in req.rule.params.values()
+        if isinstance(v, Mapping) and set(v) == {"param"}
+    }
 
 
 @attrs.define
@@ -510,7 +789,9 @@ class PackCatalog:
 
     kinds: RuleKindRegistry = attrs.field(factory=default_registry)
     _layers: dict[PackRef, PackLayer] = attrs.field(factory=dict, alias="layers")
-    _resolved: dict[PackRef, Pack] = attrs.field(factory=dict, init=False)
+    # Keyed by the edition and, for packs with undated includes, the editions those resolved to
+    # on the date asked: every date in one KCSIE edition's term shares one resolved pack.
+    _resolved: dict[tuple[PackRef, Choice], Pack] = attrs.field(factory=dict, init=False)
 
     def add_layer(self, layer: PackLayer) -> None:
         """Register a parsed layer; a second layer with the same id@edition is an error."""
@@ -558,6 +839,12 @@ class PackCatalog:
             return self._layers[ref]
         except KeyError:
             known = sorted({r.id for r in self._layers})
+            if ref.id in known:
+                raise PackNotFound(
+                    str(ref),
+                    f"no edition {ref.edition!r} of {ref.id}; editions: "
+                    + ", ".join(str(r) for r in self.editions(ref.id)),
+                ) from None
             hint = did_you_mean(ref.id, known)
             raise PackNotFound(
                 str(ref),
@@ -570,17 +857,54 @@ class PackCatalog:
         self, ref: PackRef | str, *, as_of: dt.date | None = None, _chain: tuple[PackRef, ...] = ()
     ) -> Pack:
         """The resolved pack for ``ref``; without an edition, the one in force on ``as_of``
-        (required then). Editions end the day before the next one starts unless they say."""
+        (required then). Editions end the day before the next one starts unless they say.
+
+        A pack that ``includes`` another without naming its edition (``- pack: kcsie``) takes
+        the edition in force on ``as_of``; resolving it without ``as_of`` raises
+        :class:`~safeguard_std.exceptions.AsOfRequired`, located at the include.
+        """
         ref = PackRef.parse(ref) if isinstance(ref, str) else ref
         if ref.edition is None:
             ref = self.edition_in_force(ref.id, as_of)
         if ref in _chain:
             cycle = " -> ".join(str(r) for r in (*_chain, ref))
             raise PackNotFound(str(ref), f"circular extends: {cycle}")
-        if ref not in self._resolved:
-            pack = _Resolver(self, self.layer(ref), (*_chain, ref)).resolve()
-            self._resolved[ref] = attrs.evolve(pack, effective_to=self._end_of(pack))
-        return self._resolved[ref]
+        key = (ref, self._choices(ref, as_of, set()))
+        if key not in self._resolved:
+            pack = _Resolver(self, self.layer(ref), (*_chain, ref), as_of).resolve()
+            self._resolved[key] = attrs.evolve(pack, effective_to=self._end_of(pack))
+        return self._resolved[key]
+
+    def _choices(self, ref: PackRef, as_of: dt.date | None, seen: set[PackRef]) -> Choice:
+        """The editions chosen on ``as_of`` for every undated include reachable from ``ref``
+        (through extends and includes); raises AsOfRequired when one exists and as_of is None."""
+        layer = self._layers.get(ref)
+        if layer is None or ref in seen:
+            return ()
+        seen.add(ref)
+        found: list[tuple[str, PackRef]] = []
+        targets: list[PackRef] = []
+        extends = layer.data.get("extends")
+        if isinstance(extends, str):
+            with contextlib.suppress(InvalidPackRef):
+                target = PackRef.parse(extends)
+                if target.edition is not None:
+                    targets.append(target)
+        for i, spec in enumerate(layer.data.get("includes", [])):
+            try:
+                target = PackRef.parse(spec["pack"])
+                if target.edition is None:
+                    if as_of is None:
+                        where = layer.document.locate(("includes", i, "pack"))
+                        raise AsOfRequired(str(ref), spec["pack"], where)
+                    target = self.edition_in_force(target.id, as_of)
+                    found.append((f"{ref}#{i}", target))
+            except (InvalidPackRef, PackNotFound):
+                continue  # the resolver reports it, located
+            targets.append(target)
+        for target in targets:
+            found.extend(self._choices(target, as_of, seen))
+        return tuple(found)
 
     def _end_of(self, pack: Pack) -> dt.date | None:
         if pack.effective_to is not None:
@@ -591,6 +915,85 @@ class PackCatalog:
             if dt.date.fromisoformat(self._from(r)) > pack.effective_from
         ]
         return min(later) - dt.timedelta(days=1) if later else None
+
+    def in_force(self, ref: PackRef, as_of: dt.date) -> bool:
+        """Whether the edition ``ref`` is in force on ``as_of`` (implicit ends included)."""
+        start = dt.date.fromisoformat(self._from(ref))
+        end_raw = self._layers[ref].data.get("effective_to")
+        later = [
+            dt.date.fromisoformat(self._from(r))
+            for r in self.editions(ref.id)
+            if dt.date.fromisoformat(self._from(r)) > start
+        ]
+        if end_raw:
+            end: dt.date | None = dt.date.fromisoformat(end_raw)
+        else:
+            end = min(later) - dt.timedelta(days=1) if later else None
+        return start <= as_of and (end is None or as_of <= end)
+
+    def optional_namespaces(self, ref: PackRef, seen: frozenset[PackRef] = frozenset()) -> set[str]:
+        """Namespaces of ``optional`` includes declared by ``ref`` or a layer it extends."""
+        if ref in seen or ref not in self._layers:
+            return set()
+        data = self._layers[ref].data
+        found = {
+            spec.get("namespace", PackRef.parse(spec["pack"]).id)
+            for spec in data.get("includes", [])
+            if spec.get("optional")
+        }
+        if "extends" in data:
+            with contextlib.suppress(InvalidPackRef):
+                found |= self.optional_namespaces(PackRef.parse(data["extends"]), seen | {ref})
+        return found
+
+    def _undated_includes(self, ref: PackRef, seen: frozenset[PackRef] = frozenset()) -> set[str]:
+        """Ids of packs included without an edition by ``ref`` or any layer it extends."""
+        if ref in seen or ref not in self._layers:
+            return set()
+        data = self._layers[ref].data
+        found = {
+            PackRef.parse(spec["pack"]).id
+            for spec in data.get("includes", [])
+            if PackRef.parse(spec["pack"]).edition is None
+        }
+        if "extends" in data:
+            base = PackRef.parse(data["extends"])
+            if base.edition is not None:
+                found |= self._undated_includes(base, seen | {ref})
+        return found
+
+    def review_dates(self, ref: PackRef | str) -> tuple[dt.date, ...]:
+        """The dates on which ``ref`` resolves differently: its first day, and the first day of
+        every edition of a pack it includes without an edition that starts while it is in force.
+        Authoring tools check a pack on each of these dates."""
+        ref = PackRef.parse(ref) if isinstance(ref, str) else ref
+        start = dt.date.fromisoformat(self._from(ref))
+        end_raw = self._layers[ref].data.get("effective_to")
+        later = [
+            dt.date.fromisoformat(self._from(r))
+            for r in self.editions(ref.id)
+            if dt.date.fromisoformat(self._from(r)) > start
+        ]
+        end = (
+            dt.date.fromisoformat(end_raw)
+            if end_raw
+            else (min(later) - dt.timedelta(days=1) if later else None)
+        )
+        dates = {start}
+        for included in self._undated_includes(ref):
+            for edition in self.editions(included):
+                begins = dt.date.fromisoformat(self._from(edition))
+                if start < begins and (end is None or begins <= end):
+                    dates.add(begins)
+        return tuple(sorted(dates))
+
+    def resolutions(self, ref: PackRef | str) -> tuple[Pack, ...]:
+        """``ref`` resolved on each of its :meth:`review_dates` (one pack when it includes nothing
+        by date). Raises the first resolution's error, as :meth:`resolve` would."""
+        ref = PackRef.parse(ref) if isinstance(ref, str) else ref
+        if not self._undated_includes(ref):
+            return (self.resolve(ref),)
+        return tuple(self.resolve(ref, as_of=d) for d in self.review_dates(ref))
 
     def edition_in_force(self, pack_id: str, as_of: dt.date | None) -> PackRef:
         """The edition of ``pack_id`` in force on ``as_of``."""
@@ -622,7 +1025,15 @@ class PackCatalog:
             for earlier, later in itertools.pairwise(eds):
                 end = self._layers[earlier].data.get("effective_to")
                 start = self._from(later)
-                if end is not None and end >= start:
+                if start == self._from(earlier):
+                    out.append(
+                        Problem(
+                            f"editions {earlier} and {later} both start on {start}",
+                            self._layers[later].document.locate(("effective_from",)),
+                            expected=f"a date after {start}",
+                        )
+                    )
+                elif end is not None and end >= start:
                     layer = self._layers[earlier]
                     out.append(
                         Problem(
@@ -662,8 +1073,17 @@ def load_pack(
     catalog = catalog if catalog is not None else bundled_catalog()
     text = str(ref_or_path)
     path = Path(text)
-    if isinstance(ref_or_path, Path) or path.exists() or text.endswith((".yaml", ".yml", ".json")):
+    # A bare word is a pack id even when the working folder holds a folder of that name; a path
+    # says so by a separator, a file suffix, or being a Path.
+    looks_like_path = (
+        isinstance(ref_or_path, Path)
+        or "/" in text
+        or os.sep in text
+        or text.endswith((".yaml", ".yml", ".json"))
+        or (path / PACK_FILE).is_file()
+    )
+    if looks_like_path:
         layer = read_layer(path)
         catalog.add_layer(layer)
-        return catalog.resolve(layer.ref)
+        return catalog.resolve(layer.ref, as_of=as_of)
     return catalog.resolve(PackRef.parse(text), as_of=as_of)

@@ -3,7 +3,9 @@
 A test file names base evidence (inline, or ``{file: PATH}`` relative to the test file) and a list
 of cases. Each case may replace the evidence or patch it with RFC 6902 JSON Patch operations
 (``add``, ``remove``, ``replace``), sets ``as_of``, and lists expected findings by requirement,
-optional subject (``person:p-001``), status, and optionally ``due_on`` and ``message_contains``.
+optional subject (``person:p-001``), status, and optionally ``due_on``, ``message_contains`` and
+``origin`` (the layer the requirement came from). A case may also name the ``edition`` its pack
+must resolve to on its ``as_of``, which tests the choice of edition by date.
 The same cases run under ``safeguard-std pack test`` and under pytest.
 """
 
@@ -48,6 +50,7 @@ class PackCase:
     as_of: dt.date
     evidence: dict[str, Any]
     expect: tuple[dict[str, Any], ...]
+    edition: str | None = None
 
     @property
     def id(self) -> str:
@@ -183,15 +186,31 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
                 ],
                 source=label,
             )
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            at = (*where, "as_of") if "as_of" in raw else ("as_of",)
+            raise PackError(
+                [
+                    Problem(
+                        "not a calendar date",
+                        doc.locate(at),
+                        expected="a date YYYY-MM-DD",
+                        found=repr(as_of),
+                    )
+                ],
+                source=label,
+            ) from None
         pack = PackRef.parse(raw.get("pack", data.get("pack", str(default_pack))))
         cases.append(
             PackCase(
                 label,
                 raw["name"],
                 pack,
-                dt.date.fromisoformat(as_of),
+                day,
                 evidence,
                 tuple(raw["expect"]),
+                raw.get("edition"),
             )
         )
     return cases
@@ -203,6 +222,8 @@ def _matches(finding: Finding, want: dict[str, Any]) -> bool:
     if "due_on" in want and (
         finding.due_on is None or finding.due_on.isoformat() != want["due_on"]
     ):
+        return False
+    if "origin" in want and finding.origin != want["origin"]:
         return False
     return "message_contains" not in want or want["message_contains"] in finding.message
 
@@ -220,6 +241,7 @@ def _check(assessment: Assessment, expect: Sequence[dict[str, Any]]) -> list[Mis
             actual = tuple(
                 f"{f.subject} {f.status.value}"
                 + (f" due {f.due_on}" if f.due_on else "")
+                + (f" from {f.origin}" if "origin" in want else "")
                 + f" ({f.message})"
                 for f in found
             )
@@ -234,7 +256,10 @@ def run_case(case: PackCase, pack: Pack) -> CaseResult:
     except EvidenceError as exc:
         return CaseResult(case, error=exc.details())
     assessment = compile_pack(pack).evaluate(bundle, as_of=case.as_of)
-    return CaseResult(case, tuple(_check(assessment, case.expect)))
+    mismatches = _check(assessment, case.expect)
+    if case.edition is not None and pack.edition != case.edition:
+        mismatches.insert(0, Mismatch({"edition": case.edition}, (f"edition {pack.edition}",)))
+    return CaseResult(case, tuple(mismatches))
 
 
 def case_files(folder: Path | None) -> list[Path]:

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from safeguard_std.domain.organisation import EvidenceBundle
-from safeguard_std.domain.pack import Pack
+from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.packs import PackCatalog, bundled_catalog, read_layer
 from safeguard_std.serialization import bundle_to_data
 from tests.conftest import AS_OF, FIXTURES
@@ -37,8 +37,6 @@ def catalog() -> PackCatalog:
 
 CATALOG = catalog()
 
-#: Every pack edition the suite knows, resolved: the demo fixture and every bundled pack.
-PACKS: dict[str, Pack] = {str(ref): CATALOG.resolve(ref) for ref in CATALOG.refs}
 
 
 def load_document(document: dict[str, Any], *, base: PackCatalog | None = None) -> Pack:
@@ -60,6 +58,19 @@ def as_of_for(pack: Pack) -> dt.date:
         if pack.effective_to and pack.effective_to < AS_OF
         else pack.effective_from
     )
+
+
+def _resolved(ref: PackRef) -> Pack:
+    """An edition resolved on a date it is in force (packs that include another pack without
+    naming its edition resolve only for a date)."""
+    start = dt.date.fromisoformat(str(CATALOG.layer(ref).data["effective_from"]))
+    pack = CATALOG.resolve(ref, as_of=start)
+    on = as_of_for(pack)
+    return pack if on == start else CATALOG.resolve(ref, as_of=on)
+
+
+#: Every pack edition the suite knows, resolved: the fixtures and every bundled pack.
+PACKS: dict[str, Pack] = {str(ref): _resolved(ref) for ref in CATALOG.refs}
 
 
 def bundle_text(bundle: EvidenceBundle) -> str:

@@ -84,9 +84,10 @@ catalog = bundled_catalog(entry_points_too=False)
 for folder in cases["folders"]:
     catalog.add_folder(folder)
 for case in cases["cases"]:
-    pack = catalog.resolve(case["pack"])
+    as_of = dt.date.fromisoformat(case["as_of"])
+    pack = catalog.resolve(case["pack"], as_of=as_of)
     bundle = load_evidence(Path(case["bundle"]))
-    text = assessment_to_json(evaluate(pack, bundle, as_of=dt.date.fromisoformat(case["as_of"])))
+    text = assessment_to_json(evaluate(pack, bundle, as_of=as_of))
     print(case["pack"], hashlib.sha256(text.encode()).hexdigest())
 """
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 
+from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
     add_catalog_options,
+    add_report_options,
     as_of_date,
+    batch,
+    batch_collector,
     catalog_from,
     write_output,
 )
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.packs import load_pack
-from safeguard_std.serialization import assessment_to_json
+from safeguard_std.reports import FORMATS, render
+from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
 
@@ -23,8 +28,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "evaluate",
         help="judge an evidence bundle against a standard pack",
-        description="Evaluate an evidence bundle against a pack on a date and print the "
-        "canonical JSON assessment (byte-identical for the same inputs).",
+        description="Evaluate an evidence bundle against a pack on a date and write the "
+        "assessment as canonical JSON (with ratings, metrics and lapses), a Markdown or HTML "
+        "report, OSCAL assessment-results, SARIF 2.1.0 or JUnit XML; byte-identical for the "
+        "same inputs.",
     )
     parser.add_argument(
         "--pack",
@@ -41,22 +48,39 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the date to judge on (default: today in Europe/London)",
     )
     parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
-    parser.add_argument("--format", choices=["json"], default="json", help="output format")
+    parser.add_argument(
+        "--format", choices=list(FORMATS), default="json", help="output format (default: json)"
+    )
+    add_report_options(parser)
     parser.add_argument(
         "--include-personal-data",
         action="store_true",
-        help="allow personal values (names, dates of birth, DBS numbers) in error messages",
+        help="allow personal values (names, dates of birth, DBS numbers) in error messages, "
+        "and people's names in reports",
     )
     add_catalog_options(parser)
+    evaluate_stream.add_options(parser)
     parser.set_defaults(run=run)
 
 
+@batch  # the collector paused while loading, then set for a batch: see batch_collector
 def run(args: argparse.Namespace) -> int:
     """Evaluate and write the assessment."""
     as_of = as_of_date(args.as_of)
     catalog = catalog_from(args)
     pack = load_pack(args.pack, as_of=as_of, catalog=catalog)
+    if is_portfolio(args.evidence):
+        return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
     bundle = load_evidence(args.evidence, include_personal_data=args.include_personal_data)
+    batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
-    write_output(assessment_to_json(assessment), args.output)
+    text = render(
+        assessment,
+        args.format,
+        pack=pack,
+        bundle=bundle,
+        include_personal_data=args.include_personal_data,
+        horizon_days=args.horizon,
+    )
+    write_output(text, args.output)
     return 0

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from safeguard_std.cli._common import add_catalog_options, catalog_from, write_output
+from safeguard_std.exceptions import AsOfRequired, PackError, PackNotFound
 
 __all__ = ["register"]
 
@@ -26,12 +28,25 @@ def run(args: argparse.Namespace) -> int:
     catalog = catalog_from(args)
     lines = []
     for ref in catalog.refs:
-        pack = catalog.resolve(ref)
+        try:
+            pack = catalog.resolve(ref)
+            note = ""
+        except AsOfRequired:
+            # Undated includes resolve by date: count them as on the edition's first day.
+            first = dt.date.fromisoformat(str(catalog.layer(ref).data["effective_from"]))
+            try:
+                pack = catalog.resolve(ref, as_of=first)
+            except (PackError, PackNotFound) as exc:
+                lines.append(f"{ref!s:<16} {first} (not resolvable on its first day: {exc})")
+                continue
+            note = f" on {first}"
         until = pack.effective_to.isoformat() if pack.effective_to else "open"
         extends = f"  (extends {pack.extends})" if pack.extends else ""
+        includes = "".join(f"  (includes {inc.requested}: {inc.ref})" for inc in pack.includes)
         lines.append(
             f"{ref!s:<16} {pack.effective_from} to {until:<10}  "
-            f"{len(pack.active_requirements):>3} requirements  {pack.title}{extends}"
+            f"{len(pack.active_requirements):>3} requirements{note}  {pack.title}{extends}"
+            f"{includes}"
         )
     write_output("\n".join(lines) + ("\n" if lines else ""), None)
     return 0

@@ -13,16 +13,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from typing import Any
 
 import attrs
-import pendulum
 
 from safeguard_std.exceptions import InvalidPeriod, quoted
 
-__all__ = ["LONDON", "Period", "add_period", "is_current", "london_date", "parse_date"]
+# LONDON is provided by the module's __getattr__, below.
+__all__ = ["LONDON", "Period", "add_period", "is_current", "london_date", "parse_date"]  # noqa: F822
 
-LONDON = pendulum.timezone("Europe/London")
+
+def __getattr__(name: str) -> Any:
+    # LONDON, the Europe/London time zone, is made when first used: importing Pendulum costs
+    # about 20 ms, and most uses of the library (loading packs, judging dates) never need it.
+    if name == "LONDON":
+        return _london()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _london() -> Any:
+    import pendulum
+
+    return pendulum.timezone("Europe/London")
+
 
 _PERIOD = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
 _MAX_UNIT = 1000
@@ -85,9 +101,21 @@ class Period:
 def add_period(start: dt.date, period: Period) -> dt.date:
     """``start`` plus ``period``, clamping to the month's last day (29 Feb + 1 year = 28 Feb).
 
+    A pure function, remembered for the last 65,536 (date, period) pairs: a staff record holds
+    a few thousand distinct dates, and Pendulum's arithmetic costs far more than a lookup.
+
     A result beyond the last representable day is that day (9999-12-31): a record dated near the
     end of the calendar stays current, rather than its rule failing on the arithmetic.
     """
+    if type(start) is not dt.date:  # a datetime (or a subclass) is not cached as if a date
+        return _add_period(dt.date(start.year, start.month, start.day), period)
+    return _add_period(start, period)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _add_period(start: dt.date, period: Period) -> dt.date:
+    import pendulum  # once imported, a dictionary lookup: this runs only on a cache miss
+
     try:
         moved = pendulum.Date(start.year, start.month, start.day).add(
             years=period.years, months=period.months, weeks=period.weeks, days=period.days
@@ -109,7 +137,9 @@ def london_date(moment: dt.datetime) -> dt.date:
     """
     if moment.tzinfo is None:
         return moment.date()
-    local = pendulum.instance(moment).in_timezone(LONDON)
+    import pendulum
+
+    local = pendulum.instance(moment).in_timezone(_london())
     return dt.date(local.year, local.month, local.day)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from safeguard_std.domain.on_record import as_recorded_on
+from safeguard_std.domain.known_on import known_on
 from safeguard_std.domain.organisation import (
     Attestation,
     EvidenceBundle,
@@ -16,9 +16,19 @@ from safeguard_std.domain.organisation import (
     LeadRoleKind,
     Waiver,
 )
-from safeguard_std.domain.people import Person
+from safeguard_std.domain.people import Engagement, Person
 
 __all__ = ["EvaluationContext"]
+
+
+def _keys(requirement_id: str, subject_id: str | None) -> list[tuple[str, str | None]]:
+    """Lookup keys, most specific first. A requirement included under a namespace
+    (``kcsie:KCSIE-X``) is also found by its own id (``KCSIE-X``), so evidence recorded against
+    the national pack serves every board pack that includes it; the namespaced id wins."""
+    ids = [requirement_id]
+    if ":" in requirement_id:
+        ids.append(requirement_id.rsplit(":", 1)[1])
+    return [(rid, sid) for rid in ids for sid in (subject_id, None)]
 
 
 def _latest_first(items: list[Attestation]) -> tuple[Attestation, ...]:
@@ -41,12 +51,19 @@ class EvaluationContext:
     roles_by_person: Mapping[str, frozenset[LeadRoleKind]]
     attestations: Mapping[tuple[str, str | None], tuple[Attestation, ...]]
     waivers: Mapping[tuple[str, str | None], tuple[Waiver, ...]]
+    #: Each current person's engagements in force on ``as_of``, by person id.
+    engagements: Mapping[str, tuple[Engagement, ...]] = attrs.field(factory=dict)
 
     @classmethod
     def build(cls, bundle: EvidenceBundle, as_of: dt.date) -> EvaluationContext:
-        """Index ``bundle``, as it stood on ``as_of``, for evaluation on that date."""
-        bundle = as_recorded_on(bundle, as_of)
+        """Index ``bundle``, as known on ``as_of`` (:func:`known_on`), for evaluation then."""
+        bundle = known_on(bundle, as_of)
         people = sorted(bundle.people, key=lambda p: p.id)
+        active = {}
+        for person in people:
+            engaged = person.active_engagements(as_of)
+            if engaged:
+                active[person.id] = engaged
         roles = tuple(
             sorted((r for r in bundle.lead_roles if r.is_active(as_of)), key=lambda r: r.id)
         )
@@ -65,12 +82,27 @@ class EvaluationContext:
             bundle=bundle,
             as_of=as_of,
             people_by_id={p.id: p for p in people},
-            current_people=tuple(p for p in people if p.active_engagements(as_of)),
+            current_people=tuple(p for p in people if p.id in active),
+            engagements=active,
             active_roles=roles,
             roles_by_person={k: frozenset(s) for k, s in by_person.items()},
             attestations={k: _latest_first(a) for k, a in attestations.items()},
             waivers={k: tuple(sorted(w, key=lambda x: x.id)) for k, w in waivers.items()},
         )
+
+    def engagements_of(self, person: Person) -> tuple[Engagement, ...]:
+        """The person's engagements in force on ``as_of`` (worked out once, when the context is
+        built, for everyone in the bundle)."""
+        found = self.engagements.get(person.id)
+        if found is None or self.people_by_id.get(person.id) is not person:
+            return person.active_engagements(self.as_of)  # not this bundle's person
+        return found
+
+    def has_waiver(self, requirement_id: str) -> bool:
+        """Whether an active waiver names the requirement (for any subject, or as a whole;
+        for an included requirement, under its own id too)."""
+        ids = {rid for rid, _subject in _keys(requirement_id, None)}
+        return any(rid in ids for rid, _subject in self.waivers)
 
     def holders(self, kind: LeadRoleKind) -> tuple[LeadRole, ...]:
         """Active holders of a lead role, by role id."""
@@ -78,8 +110,9 @@ class EvaluationContext:
 
     def attestation_for(self, requirement_id: str, subject_id: str | None) -> Attestation | None:
         """The latest attestation on or before ``as_of`` for the requirement and subject (a
-        subject-specific one first, then one for the requirement as a whole)."""
-        for key in ((requirement_id, subject_id), (requirement_id, None)):
+        subject-specific one first, then one for the requirement as a whole; for an included
+        requirement, then the same under the included pack's own id)."""
+        for key in _keys(requirement_id, subject_id):
             found = self.attestations.get(key)
             if found:
                 return found[0]
@@ -87,7 +120,7 @@ class EvaluationContext:
 
     def waiver_for(self, requirement_id: str, subject_id: str | None) -> Waiver | None:
         """An active waiver for the requirement and subject, or for the requirement as a whole."""
-        for key in ((requirement_id, subject_id), (requirement_id, None)):
+        for key in _keys(requirement_id, subject_id):
             found = self.waivers.get(key)
             if found:
                 return found[0]

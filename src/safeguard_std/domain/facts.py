@@ -62,31 +62,45 @@ def _person(subject: object) -> Person:
     return subject
 
 
-def _regulated(subject: object, ctx: EvaluationContext) -> str:
-    values = {e.regulated_activity for e in _person(subject).active_engagements(ctx.as_of)}
-    if RegulatedActivity.YES in values:
-        return RegulatedActivity.YES.value
-    if RegulatedActivity.UNKNOWN in values or not values:
-        return RegulatedActivity.UNKNOWN.value
-    return RegulatedActivity.NO.value
+# The person facts below take the subject as it comes: a pack is checked when it loads, so a
+# person fact is only ever asked of a person (an isinstance check per call would cost more than
+# some facts do).
+
+
+def _regulated(subject: Any, ctx: EvaluationContext) -> str:
+    engaged = unknown = False
+    for engagement in ctx.engagements_of(subject):
+        if engagement.regulated_activity is RegulatedActivity.YES:
+            return "yes"
+        engaged = True
+        unknown = unknown or engagement.regulated_activity is RegulatedActivity.UNKNOWN
+    return "unknown" if unknown or not engaged else "no"
 
 
 def _any_flag(name: str) -> Getter:
-    def get(subject: object, ctx: EvaluationContext) -> bool | None:
-        values = [getattr(e, name) for e in _person(subject).active_engagements(ctx.as_of)]
-        if any(x is True for x in values):
-            return True
-        return False if values and all(x is False for x in values) else None
+    def get(subject: Any, ctx: EvaluationContext) -> bool | None:
+        engaged, all_false = False, True
+        for engagement in ctx.engagements_of(subject):
+            value = getattr(engagement, name)
+            if value is True:
+                return True
+            engaged = True
+            all_false = all_false and value is False
+        return False if engaged and all_false else None
 
     return get
 
 
-def _role_types(subject: object, ctx: EvaluationContext) -> frozenset[str]:
-    return frozenset(e.role_type.value for e in _person(subject).active_engagements(ctx.as_of))
+def _role_types(subject: Any, ctx: EvaluationContext) -> frozenset[str]:
+    return frozenset(e.role_type.value for e in ctx.engagements_of(subject))
 
 
-def _lead_roles(subject: object, ctx: EvaluationContext) -> frozenset[str]:
-    return frozenset(k.value for k in ctx.roles_by_person.get(_person(subject).id, ()))
+def _lead_roles(subject: Any, ctx: EvaluationContext) -> frozenset[str]:
+    kinds = ctx.roles_by_person.get(subject.id)
+    return frozenset(k.value for k in kinds) if kinds else _NONE
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _has_disclosure(subject: object, _ctx: EvaluationContext) -> bool:
@@ -199,6 +213,13 @@ _ALL: tuple[Fact, ...] = (
         description="Safeguarding lead roles the person holds on as_of.",
         getter=_lead_roles,
         choices=_choices(LeadRoleKind),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.lived_or_worked_outside_uk",
+        type=FactType.BOOL,
+        description="Has lived or worked outside the UK (None when the record does not say).",
+        getter=lambda s, _c: _person(s).lived_or_worked_outside_uk,
         subjects=_PERSON,
     ),
     Fact(

@@ -1,8 +1,8 @@
 """Standard packs: one board's standard at one edition, as typed values.
 
-A :class:`Pack` here is always *resolved*: layering (``extends``, ``set_parameters``, ``exclude``,
-``alter``) has been applied by the loader and every requirement records which layer each of its
-fields came from. The evaluator only ever sees resolved packs.
+A :class:`Pack` here is always *resolved*: layering (``extends``, ``includes``,
+``set_parameters``, ``exclude``, ``alter``) has been applied by the loader and every requirement
+records which layer each of its fields came from. The evaluator only ever sees resolved packs.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from safeguard_std.exceptions import InvalidPackRef
 __all__ = [
     "DocumentAliases",
     "DutyHolder",
+    "Inclusion",
     "Modality",
     "Pack",
     "PackRef",
@@ -180,6 +181,25 @@ class Requirement:
     replaced_by: str | None = None
     origin: str = ""
     provenance: Mapping[str, str] = attrs.field(factory=dict)
+    #: For a requirement brought in by ``includes``: the provider-level condition under which the
+    #: included layer is judged at all. False for a bundle: the requirement yields no findings.
+    included_when: Predicate | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Inclusion:
+    """A pack included beneath this one (``includes:``), as resolved for one ``as_of``.
+
+    ``requested`` is the reference as written (``kcsie`` or ``kcsie@2025``); ``ref`` is the
+    edition actually used; included requirement ids, sections and parameters are prefixed with
+    ``namespace:``; ``applies_when`` gates the whole layer per bundle.
+    """
+
+    requested: str
+    ref: PackRef
+    namespace: str
+    applies_when: Predicate | None = None
+    layers: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -201,6 +221,7 @@ class Pack:
     documents: Mapping[str, DocumentAliases] = attrs.field(factory=dict)
     requirements: tuple[Requirement, ...] = ()
     layers: tuple[str, ...] = ()
+    includes: tuple[Inclusion, ...] = ()
     path: str | None = attrs.field(default=None, eq=False)
 
     @property

@@ -414,6 +414,8 @@ class Person:
     lado_notifications: tuple[LadoNotification, ...] = ()
     training: tuple[TrainingRecord, ...] = ()
     record_updated_on: dt.date | None = opt_date()
+    #: Has lived or worked outside the UK (KCSIE's "further checks" apply); None when not recorded.
+    lived_or_worked_outside_uk: bool | None = None
 
     def active_engagements(self, as_of: dt.date) -> tuple[Engagement, ...]:
         """Engagements in force on ``as_of``."""

@@ -134,13 +134,14 @@ def predicate_to_data(pred: Predicate) -> dict[str, Any]:
 
 
 def _compare(op: str, expected: Any) -> Callable[[Any], bool]:
+    wanted = frozenset(expected) if op == "intersects" else frozenset()
     table: dict[str, Callable[[Any], bool]] = {
         "eq": lambda x: x is not None and x == expected,
         "ne": lambda x: x != expected,
         "in": lambda x: x is not None and x in expected,
         "not_in": lambda x: x is None or x not in expected,
         "contains": lambda x: x is not None and expected in x,
-        "intersects": lambda x: x is not None and bool(set(x) & set(expected)),
+        "intersects": lambda x: x is not None and not wanted.isdisjoint(x),
         "gt": lambda x: x is not None and x > expected,
         "ge": lambda x: x is not None and x >= expected,
         "lt": lambda x: x is not None and x < expected,
@@ -155,15 +156,33 @@ Compiled = Callable[[object, Any], bool]
 
 def compile_predicate(pred: Predicate, getters: Callable[[str], Callable[..., Any]]) -> Compiled:
     """Compile a predicate to ``f(subject, ctx) -> bool`` using ``getters(field)``."""
+    # Predicates run once per subject: the common shapes get closures without a generator or a
+    # second call; each behaves exactly as the general form below it.
     if isinstance(pred, AllOf):
         parts = [compile_predicate(p, getters) for p in pred.parts]
+        if len(parts) == 2:
+            first, second = parts
+            return lambda s, c: bool(first(s, c)) and bool(second(s, c))
         return lambda s, c: all(p(s, c) for p in parts)
     if isinstance(pred, AnyOf):
         parts = [compile_predicate(p, getters) for p in pred.parts]
+        if len(parts) == 2:
+            first, second = parts
+            return lambda s, c: bool(first(s, c)) or bool(second(s, c))
         return lambda s, c: any(p(s, c) for p in parts)
     if isinstance(pred, Not):
         inner = compile_predicate(pred.part, getters)
         return lambda s, c: not inner(s, c)
     get = getters(pred.field)
-    test = _compare(pred.op, pred.value)
+    expected = pred.value
+    if pred.op == "eq":
+        return lambda s, c: (x := get(s, c)) is not None and x == expected
+    if pred.op == "ne":
+        return lambda s, c: bool(get(s, c) != expected)
+    if pred.op == "contains":
+        return lambda s, c: (x := get(s, c)) is not None and expected in x
+    if pred.op == "intersects":
+        wanted = frozenset(expected)
+        return lambda s, c: (x := get(s, c)) is not None and not wanted.isdisjoint(x)
+    test = _compare(pred.op, expected)
     return lambda s, c: test(get(s, c))

@@ -44,6 +44,7 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     checks.check_present,
     checks.check_current,
     checks.record_fields_present,
+    checks.record_updated,
     followups.references,
     followups.disclosure_followed_up,
     training.training_current,
@@ -52,6 +53,9 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     attestation.attested,
     attestation.documents_referenced,
 )
+
+for _kind in BUILTIN_KINDS:  # their schemas are checked by tests/test_fast_paths.py
+    _kind._schema_known_good()
 
 
 @cache

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import jsonschema
 
-from safeguard_std.domain.calendar import Period
+from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status
 from safeguard_std.domain.pack import DocumentAliases, Requirement, SubjectType
@@ -61,11 +61,35 @@ class RuleKind:
     parameters: Mapping[str, Any] = attrs.field(eq=False)
     compile: CompileFn = attrs.field(eq=False, repr=False)
     attestation: bool = False
+    _validator: Any = attrs.field(default=None, init=False, eq=False, repr=False)
+    _schema_checked: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+
+    @property
+    def validator(self) -> jsonschema.protocols.Validator:
+        """A validator for this kind's parameter schema, made (and the schema itself checked)
+        the first time a pack uses the kind rather than when the library is imported: checking
+        a schema against the JSON Schema meta-schema costs about a millisecond."""
+        if self._validator is None:
+            try:
+                if not self._schema_checked:
+                    jsonschema.Draft202012Validator.check_schema(self.parameters)
+            except jsonschema.SchemaError as exc:
+                raise RuleError(
+                    f"rule kind {self.name!r} has an invalid parameter schema: {exc.message}"
+                ) from None
+            object.__setattr__(self, "_validator", jsonschema.Draft202012Validator(self.parameters))
+        validator: jsonschema.protocols.Validator = self._validator
+        return validator
+
+    def _schema_known_good(self) -> RuleKind:
+        """Mark the parameter schema as already checked (the built-in kinds: the test suite
+        checks theirs, so a process need not check them again)."""
+        object.__setattr__(self, "_schema_checked", True)
+        return self
 
     def validate_params(self, params: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
         """Problems with ``params`` against this kind's schema, as ``(path, message)``."""
-        validator = jsonschema.Draft202012Validator(self.parameters)
-        errors = sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path)))
+        errors = sorted(self.validator.iter_errors(params), key=lambda e: list(map(str, e.path)))
         return [(tuple(e.path), e.message) for e in errors]
 
 
@@ -79,10 +103,10 @@ def rule_kind(
     """Declare a rule kind from its compile function; the docstring becomes its description.
 
     The parameter schema is closed (``additionalProperties: false``) unless it says otherwise,
-    so a misspelt parameter is a pack error.
+    so a misspelt parameter is a pack error. The schema is checked when a pack first uses the
+    kind (:attr:`RuleKind.validator`); an invalid one is a :class:`RuleError` then.
     """
     schema = {"type": "object", "additionalProperties": False, **parameters}
-    jsonschema.Draft202012Validator.check_schema(schema)
 
     def wrap(fn: CompileFn) -> RuleKind:
         return RuleKind(
@@ -158,13 +182,13 @@ def outcome(
     **more_facts: Any,
 ) -> Outcome:
     """An outcome with its evidence ids sorted and de-duplicated (order never leaks)."""
-    return Outcome(
-        status=status,
-        message=message,
-        facts={**(facts or {}), **more_facts},
-        evidence=tuple(sorted(set(evidence))),
-        due_on=due_on,
-    )
+    # more_facts is a new dict, made for this call: it can be the outcome's own.
+    merged = {**facts, **more_facts} if facts else more_facts
+    if isinstance(evidence, (list, tuple)) and len(evidence) < 2:
+        ids = tuple(evidence)  # nothing to sort: the common case, kept cheap
+    else:
+        ids = tuple(sorted(set(evidence)))
+    return Outcome(status=status, message=message, facts=merged, evidence=ids, due_on=due_on)
 
 
 def period_param(spec: RuleSpec, name: str) -> Period:
@@ -177,10 +201,56 @@ def period_param(spec: RuleSpec, name: str) -> Period:
 
 def latest(items: Iterable[Any], key: Callable[[Any], dt.date | None]) -> Any | None:
     """The item with the latest date (ties broken by the greatest id); undated items last."""
-    dated = [(key(i), i.id, i) for i in items if key(i) is not None]
-    if not dated:
-        return None
-    return max(dated, key=lambda t: (t[0], t[1]))[2]
+    if isinstance(items, (list, tuple)) and len(items) == 1:  # the usual record: one check
+        only = items[0]
+        return only if key(only) is not None else None
+    best, best_key = None, None
+    for item in items:
+        when = key(item)
+        if when is not None and (best_key is None or (when, item.id) > best_key):
+            best, best_key = item, (when, item.id)
+    return best
+
+
+def due_after(period: Period) -> Callable[[dt.date], dt.date]:
+    """``add_period(start, period)`` for one rule's period, remembered per start date (a
+    staff record repeats its dates; calendar arithmetic is the slow part of a date rule)."""
+    memo: dict[dt.date, dt.date] = {}
+
+    def due(start: dt.date) -> dt.date:
+        found = memo.get(start)
+        if found is None:
+            if len(memo) >= 65_536:
+                memo.clear()
+            found = memo[start] = add_period(start, period)
+        return found
+
+    return due
+
+
+def due_parts(
+    period: Period, fact: str, current: str, lapsed: str
+) -> Callable[[dt.date], tuple[dt.date, Mapping[str, Any], str, str]]:
+    """For a rule whose outcome turns on ``start + period``: a function of ``start`` giving the
+    due date, the facts (``{fact: start, "period": period}``) and the two messages (``current``
+    or ``lapsed`` followed by the due date), remembered per start date. A staff record repeats
+    its dates, so most people's outcomes share these parts; the facts mapping is shared too
+    (findings' facts are read, never changed)."""
+    memo: dict[dt.date, tuple[dt.date, Mapping[str, Any], str, str]] = {}
+    period_text = str(period)
+
+    def parts(start: dt.date) -> tuple[dt.date, Mapping[str, Any], str, str]:
+        found = memo.get(start)
+        if found is None:
+            if len(memo) >= 65_536:
+                memo.clear()
+            due = add_period(start, period)
+            text = due.isoformat()
+            facts = {fact: start.isoformat(), "period": period_text}
+            found = memo[start] = (due, facts, current + text, lapsed + text)
+        return found
+
+    return parts
 
 
 PERIOD_SCHEMA: Mapping[str, Any] = {

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any
 
 import attrs
 
 from safeguard_std.domain.calendar import add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import (
     DbsCheck,
@@ -25,20 +26,38 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
+    due_parts,
     latest,
     outcome,
     period_param,
     rule_kind,
 )
 
-__all__ = ["check_current", "check_present", "record_fields_present"]
+__all__ = ["check_current", "check_present", "record_fields_present", "record_updated"]
 
 _PERSON = [SubjectType.PERSON]
+_issued_on = operator.attrgetter("issued_on")
+_checked_on = operator.attrgetter("checked_on")
+_id_of = operator.attrgetter("id")
 _LEVELS = {DbsLevel.BASIC: 0, DbsLevel.STANDARD: 1, DbsLevel.ENHANCED: 2}
 _CHECKS = ("dbs", "identity", "right_to_work", "qualifications", "suitability")
 _OPTIONS: dict[str, set[str]] = {
-    "dbs": {"level", "barred_list_children", "workforce", "jurisdictions", "require_date"},
-    "identity": {"require_photo", "require_address", "require_checked_by", "require_date"},
+    "dbs": {
+        "level",
+        "barred_list_children",
+        "workforce",
+        "jurisdictions",
+        "require_date",
+        "require_seen_by",
+        "require_certificate_number",
+    },
+    "identity": {
+        "require_photo",
+        "require_address",
+        "require_checked_by",
+        "require_date",
+        "require_documents",
+    },
     "right_to_work": {"require_checked_by", "require_date"},
     "qualifications": {"require_checked_by"},
     "suitability": {"suitability_kind", "require_checked_by", "require_date"},
@@ -59,82 +78,134 @@ def _dbs_present(spec: RuleSpec) -> Check:
     level = DbsLevel(params.get("level", "basic"))
     workforce = {DbsWorkforce(w) for w in params.get("workforce", [])}
     jurisdictions = _acceptable_dbs(params)
+    barred = bool(params.get("barred_list_children"))
+    require_date = bool(params.get("require_date"))
+    seen = ("seen_on", "seen_by") if params.get("require_seen_by") else ()
+    require_number = bool(params.get("require_certificate_number"))
+    none_recorded = outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
+    recorded = {lvl: f"{lvl.value} DBS check recorded" for lvl in DbsLevel}
+    too_low = {
+        lvl: f"the latest DBS check is {lvl.value}; {level.value} is required" for lvl in DbsLevel
+    }
 
     def judge(best: DbsCheck) -> Outcome:
-        ev = [best.id]
+        ev = (best.id,)
         facts: dict[str, Any] = {"level": best.level.value}
         if _LEVELS[best.level] < _LEVELS[level]:
-            return outcome(
-                Status.NOT_MET,
-                f"the latest DBS check is {best.level.value}; {level.value} is required",
-                evidence=ev,
-                **facts,
-            )
-        if params.get("barred_list_children"):
+            return make_outcome(Status.NOT_MET, too_low[best.level], facts, ev)
+        if barred:
             facts["barred_list_children"] = best.barred_list_children
             if best.barred_list_children is None:
-                return outcome(
-                    Status.INSUFFICIENT_EVIDENCE,
-                    "the DBS check does not record whether the children's barred list was checked",
+                return Outcome(
+                    status=Status.INSUFFICIENT_EVIDENCE,
+                    message="the DBS check does not record whether the children's barred list "
+                    "was checked",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
             if not best.barred_list_children:
-                return outcome(
-                    Status.NOT_MET,
-                    "the DBS check did not include the children's barred list",
+                return Outcome(
+                    status=Status.NOT_MET,
+                    message="the DBS check did not include the children's barred list",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
         if workforce:
             facts["workforce"] = best.workforce.value if best.workforce else None
             if best.workforce is None:
-                return outcome(
-                    Status.INSUFFICIENT_EVIDENCE,
-                    "the DBS check does not record its workforce",
+                return Outcome(
+                    status=Status.INSUFFICIENT_EVIDENCE,
+                    message="the DBS check does not record its workforce",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
             if best.workforce not in workforce:
-                return outcome(
-                    Status.NOT_MET,
-                    f"the DBS check is for the {best.workforce.value} workforce",
+                return Outcome(
+                    status=Status.NOT_MET,
+                    message=f"the DBS check is for the {best.workforce.value} workforce",
+                    facts=facts,
                     evidence=ev,
-                    **facts,
                 )
-        if params.get("require_date") and best.issued_on is None:
-            return outcome(
-                Status.NOT_MET, "the date of the DBS check is not recorded", evidence=ev, **facts
+        if require_date and best.issued_on is None:
+            return Outcome(
+                status=Status.NOT_MET,
+                message="the date of the DBS check is not recorded",
+                facts=facts,
+                evidence=ev,
             )
-        return outcome(Status.MET, f"{best.level.value} DBS check recorded", evidence=ev, **facts)
+        unseen = [attr for attr in seen if not getattr(best, attr)]
+        if unseen:
+            return outcome(
+                Status.NOT_MET,
+                "the DBS check does not record: " + ", ".join(unseen),
+                evidence=ev,
+                missing=unseen,
+                **facts,
+            )
+        if require_number:
+            # Whether a number is recorded, never the number: it is personal data.
+            facts["certificate_number_recorded"] = bool(best.certificate_number)
+            if not best.certificate_number:
+                return Outcome(
+                    status=Status.NOT_MET,
+                    message="the certificate number of the DBS check is not recorded",
+                    facts=facts,
+                    evidence=ev,
+                )
+        return make_outcome(Status.MET, recorded[best.level], facts, ev)
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        usable = [c for c in person.dbs_checks if c.jurisdiction in jurisdictions]
+        records = person.dbs_checks
+        if len(records) == 1:  # the usual record: one certificate, no choosing
+            best = records[0]
+            return none_recorded if best.jurisdiction not in jurisdictions else judge(best)
+        usable = [c for c in records if c.jurisdiction in jurisdictions]
         if not usable:
-            return outcome(Status.NOT_MET, "no DBS check is recorded", dbs_checks=0)
+            return none_recorded
         # Any certificate that meets every condition will do: a newer one at a lower level (for
         # another post, say) does not cancel an enhanced one, as check_current also reads it.
         # Otherwise the latest certificate is the one reported.
         judged = {c.id: judge(c) for c in usable}
         pool = [c for c in usable if judged[c.id].status is Status.MET] or usable
-        best = latest(pool, lambda c: c.issued_on) or max(pool, key=lambda c: c.id)
+        best = latest(pool, _issued_on) or max(pool, key=_id_of)
         return judged[best.id]
 
     return check
 
 
+def _required_fields(spec: RuleSpec, *pairs: tuple[str, str]) -> tuple[str, ...]:
+    """The attributes a record must fill, from the ``require_*`` options that are set."""
+    return tuple(attr for option, attr in pairs if spec.params.get(option))
+
+
 def _identity_present(spec: RuleSpec) -> Check:
+    required = _required_fields(
+        spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
+    )
+    photo = bool(spec.params.get("require_photo"))
+    address = bool(spec.params.get("require_address"))
+    documents = bool(spec.params.get("require_documents"))
+    none_recorded = outcome(Status.NOT_MET, "no identity check is recorded")
+
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         idc = person.identity_check
         if idc is None:
-            return outcome(Status.NOT_MET, "no identity check is recorded")
-        gaps = _missing(
-            idc, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
-        )
-        if spec.params.get("require_photo") and not idc.has_photo_id:
-            gaps.append("photographic document")
-        if spec.params.get("require_address") and not idc.has_address_id:
-            gaps.append("address document")
+            return none_recorded
+        gaps = []
+        for attr in required:
+            if not getattr(idc, attr):
+                gaps.append(attr)
+        if photo or address:
+            seen_photo = seen_address = False
+            for document in idc.documents:
+                seen_photo = seen_photo or document.photo
+                seen_address = seen_address or document.shows_address
+            if photo and not seen_photo:
+                gaps.append("photographic document")
+            if address and not seen_address:
+                gaps.append("address document")
+        if documents and not idc.documents:
+            gaps.append("documents seen")
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -142,19 +213,25 @@ def _identity_present(spec: RuleSpec) -> Check:
                 evidence=[idc.id],
                 missing=gaps,
             )
-        return outcome(Status.MET, "identity check recorded", evidence=[idc.id])
+        return make_outcome(Status.MET, "identity check recorded", {}, (idc.id,))
 
     return check
 
 
 def _right_to_work_present(spec: RuleSpec) -> Check:
+    required = _required_fields(
+        spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
+    )
+    none_recorded = outcome(Status.NOT_MET, "no right-to-work check is recorded")
+
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         rtw = person.right_to_work
         if rtw is None:
-            return outcome(Status.NOT_MET, "no right-to-work check is recorded")
-        gaps = _missing(
-            rtw, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
-        )
+            return none_recorded
+        gaps = []
+        for attr in required:
+            if not getattr(rtw, attr):
+                gaps.append(attr)
         if gaps:
             return outcome(
                 Status.NOT_MET,
@@ -162,7 +239,7 @@ def _right_to_work_present(spec: RuleSpec) -> Check:
                 evidence=[rtw.id],
                 missing=gaps,
             )
-        return outcome(Status.MET, "right-to-work check recorded", evidence=[rtw.id])
+        return make_outcome(Status.MET, "right-to-work check recorded", {}, (rtw.id,))
 
     return check
 
@@ -245,15 +322,20 @@ _PRESENT = {
             "require_address": {"type": "boolean"},
             "require_checked_by": {"type": "boolean"},
             "require_date": {"type": "boolean"},
+            "require_seen_by": {"type": "boolean"},
+            "require_documents": {"type": "boolean"},
+            "require_certificate_number": {"type": "boolean"},
         },
     },
 )
 def check_present(spec: RuleSpec) -> Check:
     """A check is recorded for the person, at the required level and with the required details
-    (for DBS: level, children's barred list, workforce, and any certificate meeting them all
-    counts; for identity: photographic and address documents, who checked and when; for
-    qualifications: every required one checked; for suitability: the latest check of the kind,
-    the greatest id among undated ones)."""
+    (for DBS: level, children's barred list, workforce, issue date (``require_date``),
+    certificate number (``require_certificate_number``), and with ``require_seen_by`` when and by
+    whom the certificate was seen, any certificate meeting them all counting; for identity:
+    photographic and address documents, the documents seen (``require_documents``), who checked
+    and when; for qualifications: every required one checked; for suitability: the latest check
+    of the kind, the greatest id among undated ones)."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]
     if extra:
@@ -261,9 +343,13 @@ def check_present(spec: RuleSpec) -> Check:
     return _PRESENT[check](spec)
 
 
-def _renewed_on(person: Person, dbs: DbsCheck, count_status: bool) -> tuple[dt.date, list[str]]:
+def _renewed_on(
+    person: Person, dbs: DbsCheck, count_status: bool
+) -> tuple[dt.date, tuple[str, ...]]:
+    """When the certificate was last checked (issue, or the last clear status check on it), and
+    the ids that show it, sorted."""
     assert dbs.issued_on is not None
-    base, ev = dbs.issued_on, [dbs.id]
+    base, ev = dbs.issued_on, (dbs.id,)
     sub = person.update_service
     if count_status and sub is not None:
         clear = [
@@ -273,9 +359,9 @@ def _renewed_on(person: Person, dbs: DbsCheck, count_status: bool) -> tuple[dt.d
             and s.dbs_check_id in (None, dbs.id)
             and s.checked_on >= base
         ]
-        last = latest(clear, lambda s: s.checked_on)
+        last = latest(clear, _checked_on)
         if last is not None:
-            base, ev = last.checked_on, [dbs.id, last.id]
+            base, ev = last.checked_on, tuple(sorted({dbs.id, last.id}))
     return base, ev
 
 
@@ -283,17 +369,29 @@ def _dbs_current(spec: RuleSpec) -> Check:
     period = period_param(spec, "period")
     count_status = bool(spec.params.get("count_status_checks", True))
     level = DbsLevel(spec.params.get("level", "basic"))
+    levels = frozenset(lvl for lvl in DbsLevel if _LEVELS[lvl] >= _LEVELS[level])
     jurisdictions = _acceptable_dbs(dict(spec.params))
+    none_recorded = outcome(Status.NOT_MET, f"no {level.value}-level DBS check is recorded")
+    parts = due_parts(
+        period,
+        "last_checked_on",
+        "DBS check current until ",
+        "DBS check lapsed: renewal was due on ",
+    )
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        usable = [
-            c
-            for c in person.dbs_checks
-            if c.jurisdiction in jurisdictions and _LEVELS[c.level] >= _LEVELS[level]
-        ]
-        if not usable:
-            return outcome(Status.NOT_MET, f"no {level.value}-level DBS check is recorded")
-        best = latest(usable, lambda c: c.issued_on)
+        records = person.dbs_checks
+        if len(records) == 1:  # the usual record
+            only = records[0]
+            if only.jurisdiction not in jurisdictions or only.level not in levels:
+                return none_recorded
+            usable = [only]
+            best = only if only.issued_on is not None else None
+        else:
+            usable = [c for c in records if c.jurisdiction in jurisdictions and c.level in levels]
+            if not usable:
+                return none_recorded
+            best = latest(usable, _issued_on)
         if best is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
@@ -301,19 +399,10 @@ def _dbs_current(spec: RuleSpec) -> Check:
                 evidence=[c.id for c in usable],
             )
         base, ev = _renewed_on(person, best, count_status)
-        due = add_period(base, period)
-        facts = {"last_checked_on": base.isoformat(), "period": str(period)}
+        due, facts, current, lapsed = parts(base)
         if is_current(due, ctx.as_of):
-            return outcome(
-                Status.MET, f"DBS check current until {due}", evidence=ev, due_on=due, facts=facts
-            )
-        return outcome(
-            Status.NOT_MET,
-            f"DBS check lapsed: renewal was due on {due}",
-            evidence=ev,
-            due_on=due,
-            facts=facts,
-        )
+            return make_outcome(Status.MET, current, facts, ev, due)
+        return make_outcome(Status.NOT_MET, lapsed, facts, ev, due)
 
     return check
 
@@ -398,13 +487,101 @@ def record_fields_present(spec: RuleSpec) -> Check:
     """The staff record holds the named fields for the person (presence only: the values are
     personal data and never appear in findings)."""
     fields = tuple(spec.params["fields"])
+    complete = outcome(Status.MET, "record holds " + ", ".join(fields))
+    lacking: dict[tuple[str, ...], Outcome] = {}  # one outcome per combination of gaps
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        missing = [f for f in fields if getattr(person, f) in (None, "")]
-        if missing:
-            return outcome(
-                Status.NOT_MET, "the record lacks: " + ", ".join(missing), missing=missing
+        for name in fields:
+            value = getattr(person, name)
+            if value is None or value == "":
+                break
+        else:
+            return complete
+        missing = tuple(f for f in fields if getattr(person, f) in (None, ""))
+        found = lacking.get(missing)
+        if found is None:
+            found = lacking[missing] = outcome(
+                Status.NOT_MET, "the record lacks: " + ", ".join(missing), missing=list(missing)
             )
-        return outcome(Status.MET, "record holds " + ", ".join(fields))
+        return found
+
+    return check
+
+
+def _changes(person: Person) -> list[tuple[dt.date, str]]:
+    """Dated changes the staff record holds (2.4 and 2.5 of the Dorset standard: a leaving date,
+    identity, right to work, qualifications, DBS, suitability checks, references, risk
+    assessments), with the id of the record each comes from. A start date is not a change: the
+    record is completed before someone starts. Training is kept elsewhere."""
+    out: list[tuple[dt.date | None, str]] = [(e.end_on, e.id) for e in person.engagements]
+    if person.identity_check is not None:
+        out.append((person.identity_check.checked_on, person.identity_check.id))
+    if person.right_to_work is not None:
+        out.append((person.right_to_work.checked_on, person.right_to_work.id))
+    out += [(q.checked_on, q.id) for q in person.qualification_checks]
+    out += [(s.checked_on, s.id) for s in person.suitability_checks]
+    for c in person.dbs_checks:
+        out += [(c.issued_on, c.id), (c.seen_on, c.id)]
+    if person.update_service is not None:
+        out += [(s.checked_on, s.id) for s in person.update_service.status_checks]
+    for r in person.references:
+        out += [(r.received_on, r.id), (r.verified_on, r.id)]
+    for ra in person.risk_assessments:
+        out.append((ra.completed_on, ra.id))
+    return [(d, i) for d, i in out if d is not None]
+
+
+@rule_kind(
+    "record_updated",
+    subjects=_PERSON,
+    parameters={"required": ["within"], "properties": {"within": PERIOD_SCHEMA}},
+)
+def record_updated(spec: RuleSpec) -> Check:
+    """The person's record was updated (``record_updated_on``) on or after the latest change it
+    holds that is dated on or before ``as_of`` (a check, a reference, a risk assessment, the end
+    of an engagement), or that change is no more than ``within`` old: ``due_on`` is
+    the change plus ``within``. A record that does not say when it was updated is
+    insufficient_evidence."""
+    within = period_param(spec, "within")
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        changes = [c for c in _changes(person) if c[0] <= ctx.as_of]
+        if not changes:
+            return outcome(Status.NOT_APPLICABLE, "the record holds no dated change")
+        changed_on, source = max(changes)
+        facts: dict[str, Any] = {"changed_on": changed_on.isoformat(), "within": str(within)}
+        updated = person.record_updated_on
+        if updated is None:
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                "the record does not say when it was last updated",
+                evidence=[source],
+                facts=facts,
+            )
+        facts["updated_on"] = updated.isoformat()
+        if updated >= changed_on:
+            return outcome(
+                Status.MET,
+                f"record updated on {updated}, on or after its latest change ({changed_on})",
+                evidence=[source],
+                facts=facts,
+            )
+        due = add_period(changed_on, within)
+        if is_current(due, ctx.as_of):
+            return outcome(
+                Status.MET,
+                f"a change on {changed_on} is to be recorded by {due}",
+                evidence=[source],
+                due_on=due,
+                facts=facts,
+            )
+        return outcome(
+            Status.NOT_MET,
+            f"record last updated on {updated}, before a change on {changed_on}; "
+            f"it was due by {due}",
+            evidence=[source],
+            due_on=due,
+            facts=facts,
+        )
 
     return check

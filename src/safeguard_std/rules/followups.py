@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import (
     DbsCheck,
@@ -13,7 +17,15 @@ from safeguard_std.domain.people import (
     RiskAssessment,
     RiskAssessmentKind,
 )
-from safeguard_std.rules._kind import Check, RuleSpec, outcome, rule_kind
+from safeguard_std.rules._kind import (
+    PERIOD_SCHEMA,
+    Check,
+    RuleSpec,
+    due_after,
+    outcome,
+    period_param,
+    rule_kind,
+)
 
 __all__ = ["disclosure_followed_up", "references"]
 
@@ -26,6 +38,7 @@ __all__ = ["disclosure_followed_up", "references"]
             "min": {"type": "integer", "minimum": 1, "maximum": 10},
             "require_verified": {"type": "boolean"},
             "alternative_risk_assessment": {"enum": [k.value for k in RiskAssessmentKind]},
+            "longer_than": PERIOD_SCHEMA,
         },
     },
 )
@@ -33,26 +46,39 @@ def references(spec: RuleSpec) -> Check:
     """At least ``min`` (default 2) satisfactory references, verified when ``require_verified``
     (default true; open and candidate-supplied references never count). With
     ``alternative_risk_assessment``, one fewer reference plus a completed risk assessment of that
-    kind is also enough."""
+    kind is also enough. With ``longer_than``, only people engaged for longer than that period are
+    judged: an engagement in force that is open-ended, has no start date, or ends more than the
+    period after it starts; everyone else is not applicable."""
     need = int(spec.params.get("min", 2))
     verified = bool(spec.params.get("require_verified", True))
     alt = spec.params.get("alternative_risk_assessment")
     alt_kind = RiskAssessmentKind(alt) if alt else None
+    enough = {n: f"{n} satisfactory reference(s)" for n in range(need, need + 4)}
+    longer = period_param(spec, "longer_than") if "longer_than" in spec.params else None
+    longer_after = due_after(longer) if longer is not None else None
 
-    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        good = [
-            r
-            for r in person.references
-            if (r.is_verified_satisfactory if verified else r.satisfactory is True)
-            and not r.open_reference
-            and not r.supplied_by_candidate
-        ]
-        ev = [r.id for r in good]
-        if len(good) >= need:
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        if longer_after is not None and not _longer_term(ctx.engagements_of(person), longer_after):
             return outcome(
-                Status.MET, f"{len(good)} satisfactory reference(s)", evidence=ev, count=len(good)
+                Status.NOT_APPLICABLE,
+                f"engaged for no longer than {longer}",
+                longer_than=str(longer),
             )
-        if alt_kind is not None and len(good) == need - 1:
+        ev = []
+        for r in person.references:
+            if (
+                r.satisfactory is True
+                and (r.verified_on is not None or not verified)
+                and not r.open_reference
+                and not r.supplied_by_candidate
+            ):
+                ev.append(r.id)
+        count = len(ev)
+        if count >= need:
+            message = enough.get(count) or f"{count} satisfactory reference(s)"
+            ev.sort()  # ids are unique in a bundle: sorted is what outcome() would make
+            return make_outcome(Status.MET, message, {"count": count}, tuple(ev))
+        if alt_kind is not None and count == need - 1:
             ras = [
                 ra
                 for ra in person.risk_assessments
@@ -61,9 +87,9 @@ def references(spec: RuleSpec) -> Check:
             if ras:
                 return outcome(
                     Status.MET,
-                    f"{len(good)} satisfactory reference(s) and a {alt_kind.value} risk assessment",
+                    f"{count} satisfactory reference(s) and a {alt_kind.value} risk assessment",
                     evidence=ev + [ra.id for ra in ras],
-                    count=len(good),
+                    count=count,
                     risk_assessment=True,
                 )
         unverified = [
@@ -71,17 +97,25 @@ def references(spec: RuleSpec) -> Check:
         ]
         return outcome(
             Status.NOT_MET,
-            f"{len(good)} of {need} satisfactory"
+            f"{count} of {need} satisfactory"
             + (" verified" if verified else "")
             + " reference(s)"
             + (f"; {len(unverified)} awaiting verification" if unverified else "")
             + (f" and no {alt_kind.value} risk assessment" if alt_kind else ""),
             evidence=ev,
-            count=len(good),
+            count=count,
             required=need,
         )
 
     return check
+
+
+def _longer_term(engagements: tuple[Any, ...], after: Callable[[dt.date], dt.date]) -> bool:
+    """Any engagement open-ended, without a start, or ending later than ``after(start)``."""
+    for e in engagements:
+        if e.start_on is None or e.end_on is None or e.end_on > after(e.start_on):
+            return True
+    return False
 
 
 def _follow_up_for(

@@ -157,7 +157,7 @@ def _names(kinds: frozenset[PolicyKind]) -> str:
 
 @rule_kind(
     "policy_current",
-    subjects=_PROVIDER,
+    subjects=[SubjectType.PROVIDER, SubjectType.POLICY],
     parameters={
         "required": ["policies"],
         "properties": {
@@ -171,14 +171,20 @@ def _names(kinds: frozenset[PolicyKind]) -> str:
 def policy_current(spec: RuleSpec) -> Check:
     """A policy of one of ``policies`` (standalone, or a section of another policy) exists and is
     in date: its last review or approval plus ``review_period`` has not passed, nor has its own
-    next review date. ``due_on`` is the earlier of the two."""
+    next review date. ``due_on`` is the earlier of the two. On a ``policy`` subject, each policy
+    of those kinds is judged on its own (others are not applicable)."""
     kinds = _kinds(spec)
     period = period_param(spec, "review_period") if "review_period" in spec.params else None
     need_next = bool(spec.params.get("require_next_review_date", False))
     need_approval = bool(spec.params.get("require_approval", False))
 
-    def check(_provider: object, ctx: EvaluationContext) -> Outcome:
-        found = find_policies(ctx.bundle, kinds)
+    def check(subject: object, ctx: EvaluationContext) -> Outcome:
+        if isinstance(subject, PolicyDocument):
+            if subject.kind not in kinds and not subject.includes & kinds:
+                return outcome(Status.NOT_APPLICABLE, f"not a {_names(kinds)} policy")
+            found = [subject]
+        else:
+            found = find_policies(ctx.bundle, kinds)
         if not found:
             return outcome(Status.NOT_MET, f"no {_names(kinds)} policy is recorded")
         policy = latest(found, lambda p: p.last_review) or min(found, key=lambda p: p.id)
@@ -398,18 +404,26 @@ def _period_for(
                 "properties": {t.value: PERIOD_SCHEMA for t in RiskTier},
                 "additionalProperties": False,
             },
+            "first_due_after_contract_start": {"type": "boolean"},
         },
     },
 )
 def recent_record(spec: RuleSpec) -> Check:
     """A record of ``records`` (matching ``where``) is dated on or before ``as_of``, and the latest
     one is no older than ``period`` (or the period for the contract's risk tier); with no period,
-    any dated record suffices. Subscriptions that have ended do not count."""
+    any dated record suffices. Subscriptions that have ended do not count. With
+    ``first_due_after_contract_start``, a contract whose start date is recorded owes its first
+    record only ``period`` after it starts: until then, having none is not_applicable, and a due
+    date is never earlier than that first one."""
     coll = _collection(spec)
     if coll.date_field is None:
         raise RuleError(f"records {coll.name!r} have no date; use count_at_least")
     date_field = coll.date_field
     tiers = {k: Period.parse(v) for k, v in spec.params.get("period_by_risk_tier", {}).items()}
+    grace = bool(spec.params.get("first_due_after_contract_start", False))
+    if grace and not tiers and "period" not in spec.params:
+        raise RuleError("'first_due_after_contract_start' needs 'period' or 'period_by_risk_tier'")
+    label = coll.name.replace("_", " ")
 
     def check(_subject: object, ctx: EvaluationContext) -> Outcome:
         items = [
@@ -420,37 +434,73 @@ def recent_record(spec: RuleSpec) -> Check:
             and (getattr(i, "ended_on", None) is None or ctx.as_of <= i.ended_on)
         ]
         last = latest(items, lambda i: getattr(i, date_field))
-        if last is None:
-            return outcome(Status.NOT_MET, f"no {coll.name.replace('_', ' ')} recorded")
+        if last is None and not grace:
+            return outcome(Status.NOT_MET, f"no {label} recorded")
+        ev = [] if last is None else [last.id]
         period = _period_for(spec, ctx, tiers)
-        when = getattr(last, date_field)
-        if tiers and period is None:
+        facts: dict[str, Any] = {}
+        if tiers:
+            contract = ctx.bundle.contract
+            tier = contract.risk_tier if contract is not None else None
+            facts["risk_tier"] = None if tier is None else tier.value
+            if period is None:
+                return outcome(
+                    Status.INSUFFICIENT_EVIDENCE,
+                    "the contract's risk tier is not recorded",
+                    evidence=ev,
+                    facts=facts,
+                )
+        first_due = _first_due(ctx, period) if grace else None
+        if first_due is not None:
+            facts["first_due_on"] = first_due.isoformat()
+        if last is None:
+            if first_due is None:
+                return outcome(Status.NOT_MET, f"no {label} recorded", facts=facts)
+            if is_current(first_due, ctx.as_of):
+                return outcome(
+                    Status.NOT_APPLICABLE,
+                    f"no {label} yet; the first is due by {first_due}",
+                    due_on=first_due,
+                    facts=facts,
+                )
             return outcome(
-                Status.INSUFFICIENT_EVIDENCE,
-                "the contract's risk tier is not recorded",
-                evidence=[last.id],
+                Status.NOT_MET,
+                f"no {label} recorded; the first was due by {first_due}",
+                due_on=first_due,
+                facts=facts,
             )
+        when = getattr(last, date_field)
         if period is None:
-            return outcome(Status.MET, f"recorded on {when}", evidence=[last.id])
+            return outcome(Status.MET, f"recorded on {when}", evidence=ev)
         due = add_period(when, period)
-        facts = {"last_on": when.isoformat(), "period": str(period)}
+        if first_due is not None and first_due > due:
+            due = first_due
+        facts.update(last_on=when.isoformat(), period=str(period))
         if is_current(due, ctx.as_of):
             return outcome(
                 Status.MET,
                 f"last on {when}; next due by {due}",
-                evidence=[last.id],
+                evidence=ev,
                 due_on=due,
-                **facts,
+                facts=facts,
             )
         return outcome(
             Status.NOT_MET,
             f"last on {when}; overdue since {due + dt.timedelta(days=1)}",
-            evidence=[last.id],
+            evidence=ev,
             due_on=due,
-            **facts,
+            facts=facts,
         )
 
     return check
+
+
+def _first_due(ctx: EvaluationContext, period: Period | None) -> dt.date | None:
+    """The first record's due date under a contract: its start plus ``period``, if both known."""
+    contract = ctx.bundle.contract
+    if period is None or contract is None or contract.start_on is None:
+        return None
+    return add_period(contract.start_on, period)
 
 
 @rule_kind(
@@ -605,7 +655,9 @@ def count_at_least(spec: RuleSpec) -> Check:
 )
 def every_record(spec: RuleSpec) -> Check:
     """Every record of ``records`` (matching ``where``) has the field values in ``require``;
-    unknown values make the finding insufficient_evidence, and no records at all too."""
+    unknown values make the finding insufficient_evidence, and no records at all too. Records
+    dated after ``as_of`` (meetings not yet held) are never judged: the evaluator sees the
+    evidence as it stood on ``as_of``."""
     coll = _collection(spec)
     names = {a.name for a in attrs.fields(coll.item)}
     bad = sorted(set(spec.params["require"]) - names)

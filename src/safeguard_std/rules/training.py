@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
+
 from safeguard_std.domain.calendar import add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.findings import Outcome, Status
+from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.organisation import RecruitmentPanel
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import Person, TrainingCourse, TrainingRecord
@@ -12,7 +15,7 @@ from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
     RuleSpec,
-    latest,
+    due_parts,
     outcome,
     period_param,
     rule_kind,
@@ -35,18 +38,21 @@ def _courses(spec: RuleSpec) -> frozenset[TrainingCourse]:
 def _matching(
     person: Person, courses: frozenset[TrainingCourse], recognised: bool
 ) -> list[TrainingRecord]:
+    if not recognised:
+        return [t for t in person.training if t.course in courses]
     return [
-        t
-        for t in person.training
-        if t.course in courses and (not recognised or t.recognised_by_partnership is True)
+        t for t in person.training if t.course in courses and t.recognised_by_partnership is True
     ]
+
+
+_completed_on = operator.attrgetter("completed_on")
 
 
 @rule_kind(
     "training_current",
     subjects=[SubjectType.PERSON],
     parameters={
-        "required": ["courses", "period"],
+        "required": ["courses"],
         "properties": {
             "courses": _COURSES,
             "period": PERIOD_SCHEMA,
@@ -56,42 +62,59 @@ def _matching(
 )
 def training_current(spec: RuleSpec) -> Check:
     """The person's latest training in any of ``courses`` (recognised by the partnership when
-    ``require_recognised``) was completed within ``period``; current through ``due_on``."""
-    courses, period = _courses(spec), period_param(spec, "period")
+    ``require_recognised``) was completed within ``period``; current through ``due_on``. Without
+    ``period``, any dated completion is enough (training undertaken). Completions after
+    ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``."""
+    courses = _courses(spec)
+    period = period_param(spec, "period") if "period" in spec.params else None
     recognised = bool(spec.params.get("require_recognised", False))
     names = "/".join(sorted(c.value for c in courses))
+    none_recorded = outcome(
+        Status.NOT_MET, f"no {'recognised ' if recognised else ''}{names} training is recorded"
+    )
+    current, lapsed = f"{names} training current until ", f"{names} training lapsed: refresher "
+    lapsed += "was due on "
+    parts = due_parts(period, "completed_on", current, lapsed) if period is not None else None
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         found = _matching(person, courses, recognised)
         if not found:
+            return none_recorded
+        # A completion dated after as_of cannot make training current on as_of. The latest
+        # completion (ties: the greatest id), as latest() would find it, in one pass.
+        as_of, dated = ctx.as_of, False
+        last: TrainingRecord | None = None
+        last_key: tuple[dt.date, str] | None = None
+        for t in found:
+            done = t.completed_on
+            if done is not None:
+                dated = True
+                if done <= as_of and (last_key is None or (done, t.id) > last_key):
+                    last, last_key = t, (done, t.id)
+        if last is None and dated:
             return outcome(
                 Status.NOT_MET,
-                f"no {'recognised ' if recognised else ''}{names} training is recorded",
+                f"no {names} training completed on or before {as_of}",
+                evidence=[t.id for t in found],
             )
-        last = latest(found, lambda t: t.completed_on)
-        if last is None:
+        if last is None or last_key is None:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
                 f"{names} training is recorded without a completion date",
                 evidence=[t.id for t in found],
             )
-        due = add_period(last.completed_on, period)
-        facts = {"completed_on": last.completed_on.isoformat(), "period": str(period)}
-        if is_current(due, ctx.as_of):
+        completed_on = last_key[0]
+        if parts is None:
             return outcome(
                 Status.MET,
-                f"{names} training current until {due}",
+                f"{names} training completed on {completed_on}",
                 evidence=[last.id],
-                due_on=due,
-                **facts,
+                completed_on=completed_on.isoformat(),
             )
-        return outcome(
-            Status.NOT_MET,
-            f"{names} training lapsed: refresher was due on {due}",
-            evidence=[last.id],
-            due_on=due,
-            **facts,
-        )
+        due, facts, met, not_met = parts(completed_on)
+        if is_current(due, as_of):
+            return make_outcome(Status.MET, met, facts, (last.id,), due)
+        return make_outcome(Status.NOT_MET, not_met, facts, (last.id,), due)
 
     return check
 
@@ -105,25 +128,28 @@ def training_current(spec: RuleSpec) -> Check:
             "courses": _COURSES,
             "within": PERIOD_SCHEMA,
             "require_online_safety": {"type": "boolean"},
+            "require_recognised": {"type": "boolean"},
         },
     },
 )
 def training_by_start(spec: RuleSpec) -> Check:
     """Induction: training in any of ``courses`` completed no later than ``within`` after the
     person's earliest engagement in force started (covering online safety when
-    ``require_online_safety``). Not yet applicable until that date has passed."""
+    ``require_online_safety``; recognised by the partnership when ``require_recognised``). Not
+    yet applicable until that date has passed."""
     courses, within = _courses(spec), period_param(spec, "within")
     online = bool(spec.params.get("require_online_safety", False))
+    recognised = bool(spec.params.get("require_recognised", False))
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        starts = [e.start_on for e in person.active_engagements(ctx.as_of) if e.start_on]
+        starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
         if not starts:
             return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
         start = min(starts)
         due = add_period(start, within)
         found = [
             t
-            for t in _matching(person, courses, False)
+            for t in _matching(person, courses, recognised)
             if t.completed_on is not None
             and t.completed_on <= due
             and (not online or t.includes_online_safety is True)
@@ -139,7 +165,7 @@ def training_by_start(spec: RuleSpec) -> Check:
             return outcome(
                 Status.NOT_APPLICABLE, f"induction training not due until {due}", due_on=due
             )
-        undated = [t.id for t in _matching(person, courses, False) if t.completed_on is None]
+        undated = [t.id for t in _matching(person, courses, recognised) if t.completed_on is None]
         if undated:
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
@@ -147,11 +173,9 @@ def training_by_start(spec: RuleSpec) -> Check:
                 evidence=undated,
                 due_on=due,
             )
-        return outcome(
-            Status.NOT_MET,
-            f"no induction training{' covering online safety' if online else ''} by {due}",
-            due_on=due,
-        )
+        what = " recognised by the partnership" if recognised else ""
+        what += " covering online safety" if online else ""
+        return outcome(Status.NOT_MET, f"no induction training{what} by {due}", due_on=due)
 
     return check
 

@@ -318,7 +318,8 @@ def _courses(step: Step) -> list[TrainingCourse]:
 def _training_current(fix: Fix, step: Step, subject: str | None) -> None:
     person = fix.person(subject)
     if person is not None:
-        when = fix.recent([Period.parse(step.params["period"])])
+        period = step.params.get("period")  # without one, any dated completion will do
+        when = fix.recent([Period.parse(period)] if period else [])
         new = _training(fix, fix.gen.choice(_courses(step)), when)
         fix.put(attrs.evolve(person, training=(*person.training, new)))
 
@@ -553,10 +554,16 @@ def _actions(fix: Fix, step: Step, subject: str | None) -> None:
     fix.bundle = replace_records(fix.bundle, "action_items", done)
 
 
+def _record_updated(fix: Fix, step: Step, subject: str | None) -> None:
+    # Updated on as_of: on or after every change dated on or before it, whatever the repairs add.
+    fix.change(subject, record_updated_on=fix.as_of)
+
+
 REPAIRS: Mapping[str, Repair] = {
     "check_present": _check_present,
     "check_current": _check_current,
     "record_fields_present": _record_fields,
+    "record_updated": _record_updated,
     "references": _references,
     "disclosure_followed_up": _disclosure,
     "training_current": _training_current,

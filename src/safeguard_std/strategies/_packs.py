@@ -118,7 +118,7 @@ def _policy_current(d: Draft) -> Rule:
     d.opt(params, "review_period", d.period)
     d.opt(params, "require_next_review_date", lambda: d.gen(st.booleans()))
     d.opt(params, "require_approval", lambda: d.gen(st.booleans()))
-    return SubjectType.PROVIDER, params
+    return d.gen.choice((SubjectType.PROVIDER, SubjectType.POLICY)), params
 
 
 def _policy_published(d: Draft) -> Rule:
@@ -147,6 +147,8 @@ def _recent_record(d: Draft) -> Rule:
         params["period_by_risk_tier"] = {t: d.gen.choice(_PERIODS) for t in tiers}
     else:
         d.opt(params, "period", d.period)
+    if "period" in params and subject is SubjectType.CONTRACT:
+        d.opt(params, "first_due_after_contract_start", lambda: d.gen(st.booleans()))
     return subject, params
 
 
@@ -188,8 +190,19 @@ def _check_present(d: Draft) -> Rule:
     check = gen.choice(("dbs", "identity", "right_to_work", "qualifications", "suitability"))
     params: dict[str, Any] = {"check": check}
     flags = {
-        "dbs": ("barred_list_children", "require_date"),
-        "identity": ("require_photo", "require_address", "require_checked_by", "require_date"),
+        "dbs": (
+            "barred_list_children",
+            "require_date",
+            "require_seen_by",
+            "require_certificate_number",
+        ),
+        "identity": (
+            "require_photo",
+            "require_address",
+            "require_checked_by",
+            "require_date",
+            "require_documents",
+        ),
         "right_to_work": ("require_checked_by", "require_date"),
         "qualifications": ("require_checked_by",),
         "suitability": ("require_checked_by", "require_date"),
@@ -229,6 +242,7 @@ def _references(d: Draft) -> Rule:
     d.opt(params, "min", lambda: d.gen(st.integers(1, 3)))
     d.opt(params, "require_verified", lambda: d.gen(st.booleans()))
     d.opt(params, "alternative_risk_assessment", lambda: d.gen.choice(_values(RiskAssessmentKind)))
+    d.opt(params, "longer_than", d.period)
     return SubjectType.PERSON, params
 
 
@@ -249,7 +263,8 @@ def _courses(d: Draft) -> list[str]:
 
 
 def _training_current(d: Draft) -> Rule:
-    params: dict[str, Any] = {"courses": _courses(d), "period": d.period()}
+    params: dict[str, Any] = {"courses": _courses(d)}
+    d.opt(params, "period", d.period)
     d.opt(params, "require_recognised", lambda: d.gen(st.booleans()))
     return SubjectType.PERSON, params
 
@@ -257,6 +272,7 @@ def _training_current(d: Draft) -> Rule:
 def _training_by_start(d: Draft) -> Rule:
     params: dict[str, Any] = {"courses": _courses(d), "within": d.period()}
     d.opt(params, "require_online_safety", lambda: d.gen(st.booleans()))
+    d.opt(params, "require_recognised", lambda: d.gen(st.booleans()))
     return SubjectType.PERSON, params
 
 
@@ -301,6 +317,7 @@ GENERATORS: Mapping[str, Callable[[Draft], Rule]] = {
     "check_present": _check_present,
     "check_current": _check_current,
     "record_fields_present": _record_fields_present,
+    "record_updated": lambda d: (SubjectType.PERSON, {"within": d.period()}),
     "references": _references,
     "disclosure_followed_up": _disclosure_followed_up,
     "training_current": _training_current,

@@ -1,0 +1,111 @@
+"""``safeguard-std evaluate --evidence PORTFOLIO.ndjson``: a portfolio, one bundle a line.
+
+Writes one assessment a line (canonical JSON, NDJSON), as it goes and in input order, in constant
+memory whatever the number of lines; ``--jobs N`` spreads lines over N processes.
+
+A line that is not usable evidence is reported on stderr, every problem located at its line of
+the file, and the others go on. The output holds only assessments, one for each good line (its
+``evidence.bundle_id`` says which provider). The exit code is 0 when every line was evaluated
+and 2 when any line was unusable, decided at the end. With ``--output FILE`` the file appears,
+atomically, once the stream is done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from safeguard_std.cli._common import UsageError, batch_collector
+from safeguard_std.domain.pack import Pack
+from safeguard_std.exceptions import EvidenceError
+from safeguard_std.rules import RuleKindRegistry
+from safeguard_std.streaming import default_jobs, evaluate_portfolio
+
+__all__ = ["add_options", "run_portfolio"]
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """``--jobs N`` for portfolios."""
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --evidence FILE.ndjson (a portfolio, one bundle a line; one assessment a "
+        "line out, in input order): evaluate on N processes (0: one per processor; default 1)",
+    )
+
+
+@contextmanager
+def _sink(path: str | None) -> Iterator[IO[str]]:
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"--output: folder {str(folder)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _report(error: EvidenceError) -> None:
+    sys.stderr.write(f"error: {error}\n")
+    for problem in error.problems[1:]:
+        sys.stderr.write(f"  - {problem}\n")
+
+
+def run_portfolio(
+    args: argparse.Namespace,
+    pack: Pack,
+    kinds: RuleKindRegistry,
+    as_of: dt.date,
+) -> int:
+    """Evaluate every line of ``args.evidence``; see the module docstring for exit codes."""
+    jobs = default_jobs() if args.jobs == 0 else args.jobs
+    if jobs < 0:
+        raise UsageError(f"--jobs: expected 0 or more, got {args.jobs}")
+    if getattr(args, "format", "json") != "json":
+        raise UsageError("--format: a portfolio (.ndjson) is written as NDJSON only")
+    try:
+        source = open(args.evidence, "rb")  # noqa: SIM115 - closed below, after the stream
+    except OSError as exc:
+        raise UsageError(f"--evidence: cannot read {args.evidence!r}: {exc.strerror}") from None
+    lines = bad = 0
+    batch_collector()  # the pack lives until exit; workers inherit the setting
+    with source, _sink(args.output) as out:
+        results = evaluate_portfolio(
+            pack,
+            source,
+            as_of=as_of,
+            kinds=kinds,
+            jobs=jobs,
+            source=str(args.evidence),
+            include_personal_data=args.include_personal_data,
+        )
+        for result in results:
+            lines += 1
+            if result.error is not None:
+                bad += 1
+                _report(result.error)
+            else:
+                out.write(f"{result.text}\n")
+    if bad:
+        sys.stderr.write(f"error: {bad} of {lines} bundle lines could not be evaluated\n")
+        return 2
+    return 0

@@ -1,0 +1,122 @@
+"""``safeguard-std portfolio``: one summary across many providers' evidence bundles."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from safeguard_std.cli._common import (
+    UsageError,
+    add_catalog_options,
+    add_report_options,
+    as_of_date,
+    catalog_from,
+    write_output,
+)
+from safeguard_std.evaluate import compile_pack
+from safeguard_std.evidence_stream import LoadedBundle, count_evidence, iter_evidence, iter_ndjson
+from safeguard_std.packs import load_pack
+from safeguard_std.reports.portfolio import Portfolio, portfolio_to_json, portfolio_to_markdown
+
+__all__ = ["register"]
+
+_RENDER = {"json": portfolio_to_json, "markdown": portfolio_to_markdown}
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``portfolio`` subcommand."""
+    parser = commands.add_parser(
+        "portfolio",
+        help="roll many providers' assessments up into one summary",
+        description="Evaluate every evidence bundle in a folder or an NDJSON stream (one "
+        "provider a line; '-' for standard input) against one pack and write one summary: "
+        "counts, providers at red, worst sections, metrics across providers. Bundles that "
+        "cannot be read are listed and make the exit code 2; the rest are still summarised.",
+    )
+    parser.add_argument(
+        "--pack",
+        required=True,
+        metavar="REF|PATH",
+        help="pack id (edition in force on --as-of), id@edition, or a pack path",
+    )
+    parser.add_argument(
+        "--evidence",
+        required=True,
+        metavar="DIR|FILE.ndjson|-",
+        help="a folder of bundle files, an NDJSON file, or '-' for NDJSON on standard input",
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the date to judge on (default: today in Europe/London)",
+    )
+    parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
+    parser.add_argument(
+        "--format", choices=list(_RENDER), default="json", help="output format (default: json)"
+    )
+    add_report_options(parser)
+    parser.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="progress bar on stderr: auto shows it only when stderr is a terminal",
+    )
+    add_catalog_options(parser)
+    parser.set_defaults(run=run)
+
+
+def _inputs(source: str) -> tuple[Iterator[LoadedBundle], int | None]:
+    if source == "-":
+        return iter_ndjson(sys.stdin.buffer, "<stdin>"), None
+    path = Path(source)
+    if not path.exists():
+        raise UsageError(f"--evidence: {source!r} does not exist")
+    return iter_evidence(path), count_evidence(path)
+
+
+def _progress_bar(total: int | None) -> tuple[Callable[[int], None], Callable[[], None]]:
+    def show(done: int) -> None:
+        if total:
+            filled = done * 30 // total
+            bar = "#" * filled + "." * (30 - filled)
+            sys.stderr.write(f"\r[{bar}] {done}/{total} bundles")
+        else:
+            sys.stderr.write(f"\r{done} bundles")
+        sys.stderr.flush()
+
+    def close() -> None:
+        sys.stderr.write("\n")
+
+    return show, close
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate each bundle, write the summary, report unreadable inputs."""
+    as_of = as_of_date(args.as_of)
+    catalog = catalog_from(args)
+    plan = compile_pack(load_pack(args.pack, as_of=as_of, catalog=catalog), kinds=catalog.kinds)
+    inputs, total = _inputs(args.evidence)
+    show_progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    show, close = _progress_bar(total) if show_progress else (None, None)
+    portfolio = Portfolio(plan, as_of, horizon_days=args.horizon)
+    problems: list[str] = []
+    done = 0
+    for item in inputs:
+        if item.bundle is not None:
+            portfolio.add(plan.evaluate(item.bundle, as_of=as_of), item.bundle)
+        elif item.error is not None:
+            portfolio.skip(item.source, str(item.error.problems[0]))
+            problems.extend(str(p) for p in item.error.problems)
+        done += 1
+        if show is not None:
+            show(done)
+    if close is not None and done:
+        close()
+    if done == 0:
+        raise UsageError(f"--evidence: no evidence bundles found in {args.evidence!r}")
+    write_output(_RENDER[args.format](portfolio.summary()), args.output)
+    for problem in problems:
+        sys.stderr.write(f"error: invalid evidence: {problem}\n")
+    return 2 if problems else 0

@@ -1,0 +1,177 @@
+"""Evaluating a portfolio: a stream of evidence bundles, one per line (NDJSON), in constant memory.
+
+A council's portfolio is hundreds of providers, a national view millions of records; neither
+should need to fit in memory. :func:`evaluate_portfolio` reads bundles one line at a time, judges
+each against one compiled pack, and yields each line's assessment as one line of canonical JSON,
+**in input order**, whatever the number of processes:
+
+* ``jobs=1`` evaluates in this process, one line at a time;
+* ``jobs=N`` spreads lines over ``N`` worker processes. Each worker compiles the pack once, when
+  it starts. At most a few lines per worker are in flight at any moment, so memory stays flat
+  however long the stream, and results are taken back in the order the lines were read.
+
+A line that is not usable evidence does not stop the others: its :class:`LineResult` carries the
+:class:`~safeguard_std.exceptions.EvidenceError`, every problem located at that line of the file
+(``portfolio.ndjson $.people[3].dbs_checks[0].issued_on (line 7, column 412)``). Blank lines are
+skipped. An adapter: it reads bytes it is given and starts processes; the core stays pure.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from safeguard_std.domain.pack import Pack
+from safeguard_std.evaluate import EvaluationPlan, compile_pack
+from safeguard_std.evidence import load_evidence
+from safeguard_std.exceptions import EvidenceError
+from safeguard_std.rules import RuleKindRegistry, default_registry
+from safeguard_std.serialization import assessment_to_data, canonical_json
+
+__all__ = ["LineResult", "evaluate_portfolio", "is_portfolio"]
+
+#: Lines in flight per worker: enough to keep every worker busy, few enough to bound memory.
+WINDOW_PER_JOB = 4
+
+_SUFFIXES = (".ndjson", ".jsonl")
+
+
+def is_portfolio(path: str) -> bool:
+    """Whether a file name says it holds one bundle per line (``.ndjson`` or ``.jsonl``)."""
+    return path.lower().endswith(_SUFFIXES)
+
+
+@attrs.frozen
+class LineResult:
+    """What became of one line: its assessment as canonical JSON (one line, no newline), or the
+    error that made it unusable."""
+
+    line: int
+    text: str | None = None
+    error: EvidenceError | None = None
+
+
+def _at_line(exc: EvidenceError, line: int) -> EvidenceError:
+    """The same problems, located at ``line`` of the portfolio (each bundle is one line)."""
+    problems = [attrs.evolve(p, location=attrs.evolve(p.location, line=line)) for p in exc.problems]
+    return EvidenceError(problems, source=exc.source)
+
+
+def _judge(
+    plan: EvaluationPlan,
+    as_of: dt.date,
+    source: str,
+    include_personal_data: bool,
+    line: int,
+    raw: bytes,
+) -> LineResult:
+    try:
+        bundle = load_evidence(raw, name=source, include_personal_data=include_personal_data)
+    except EvidenceError as exc:
+        return LineResult(line, error=_at_line(exc, line))
+    assessment = plan.evaluate(bundle, as_of=as_of)
+    return LineResult(line, text=canonical_json(assessment_to_data(assessment)))
+
+
+# -- worker processes ---------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}  # per worker process: the compiled plan and the run's settings
+
+
+def _start_worker(
+    pack: Pack,
+    kinds: RuleKindRegistry | None,
+    as_of: dt.date,
+    source: str,
+    include_personal_data: bool,
+) -> None:
+    _worker.update(
+        plan=compile_pack(pack, kinds=kinds),  # once per worker, not once per line
+        as_of=as_of,
+        source=source,
+        include_personal_data=include_personal_data,
+    )
+
+
+def _work(line: int, raw: bytes) -> LineResult:
+    w = _worker
+    return _judge(w["plan"], w["as_of"], w["source"], w["include_personal_data"], line, raw)
+
+
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(lines, start=1):
+        if raw.strip():
+            yield number, raw.rstrip(b"\r\n")  # the line's own text: positions stay on it
+
+
+def evaluate_portfolio(
+    pack: Pack,
+    lines: Iterable[bytes],
+    *,
+    as_of: dt.date,
+    kinds: RuleKindRegistry | None = None,
+    jobs: int = 1,
+    source: str = "portfolio.ndjson",
+    include_personal_data: bool = False,
+) -> Iterator[LineResult]:
+    """Judge each line of ``lines`` (one JSON evidence bundle a line) against ``pack`` on
+    ``as_of``; yield one :class:`LineResult` per non-blank line, in input order.
+
+    ``lines`` is read lazily (an open file in binary mode is ideal). ``jobs`` above 1 spreads
+    lines over that many processes; ``source`` names the portfolio in error locations.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    numbered = _numbered(lines)
+    if jobs == 1:
+        plan = compile_pack(pack, kinds=kinds)
+        for line, raw in numbered:
+            yield _judge(plan, as_of, source, include_personal_data, line, raw)
+        return
+    yield from _in_parallel(pack, kinds, numbered, as_of, jobs, source, include_personal_data)
+
+
+def _context() -> Any:
+    # fork starts workers without pickling the pack; elsewhere spawn pickles it once per worker.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _in_parallel(
+    pack: Pack,
+    kinds: RuleKindRegistry | None,
+    numbered: Iterator[tuple[int, bytes]],
+    as_of: dt.date,
+    jobs: int,
+    source: str,
+    include_personal_data: bool,
+) -> Iterator[LineResult]:
+    window = jobs * WINDOW_PER_JOB
+    if kinds is not None and kinds == default_registry():
+        kinds = None  # workers have it already (and under spawn it need not be pickled)
+    settings = (pack, kinds, as_of, source, include_personal_data)
+    with _context().Pool(jobs, initializer=_start_worker, initargs=settings) as pool:
+        pending: collections.deque[Any] = collections.deque()
+        for line, raw in numbered:
+            pending.append(pool.apply_async(_work, (line, raw)))
+            if len(pending) >= window:
+                yield pending.popleft().get()  # oldest first: output keeps input order
+        while pending:
+            yield pending.popleft().get()
+
+
+def default_jobs() -> int:
+    """The processors this process may use (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+__all__ += ["default_jobs"]

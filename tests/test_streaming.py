@@ -1,0 +1,173 @@
+"""Portfolios: a bundle a line in, an assessment a line out, in input order; bad lines reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from benchmarks.generate import BundleGenerator
+
+from safeguard_std.cli import main
+from safeguard_std.domain.pack import Pack
+from safeguard_std.evaluate import evaluate
+from safeguard_std.evidence import bundle_from_data
+from safeguard_std.packs import PackCatalog
+from safeguard_std.serialization import assessment_to_data, canonical_json
+from safeguard_std.streaming import WINDOW_PER_JOB, evaluate_portfolio, is_portfolio
+from tests.conftest import ROOT
+
+AS_OF = dt.date(2026, 11, 23)
+PACK_FILE = ROOT / "benchmarks" / "packs" / "dorset-person-rules" / "1" / "pack.yaml"
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    catalog = PackCatalog()
+    catalog.add_folder(PACK_FILE.parent)
+    return catalog.resolve("dorset-person-rules@1")
+
+
+@pytest.fixture(scope="module")
+def bundles() -> list[dict[str, object]]:
+    gen = BundleGenerator(seed=7)
+    return [gen.bundle(3 + i % 4, index=i) for i in range(10)]
+
+
+def portfolio_lines(bundles: list[dict[str, object]]) -> list[bytes]:
+    """Ten bundles with a blank line, a broken line and an invalid bundle among them."""
+    lines = [json.dumps(b).encode() + b"\n" for b in bundles]
+    lines.insert(2, b"\n")  # line 3: blank, skipped
+    lines.insert(4, b'{"id": "b-x", "provider": {"id": "p"}}\n')  # line 5: invalid bundle
+    lines.insert(8, b'{"id": \n')  # line 9: not JSON
+    return lines
+
+
+def expected_text(pack: Pack, bundle: dict[str, object]) -> str:
+    return canonical_json(assessment_to_data(evaluate(pack, bundle_from_data(bundle), as_of=AS_OF)))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_output_keeps_input_order_and_matches_single_evaluations(
+    pack: Pack, bundles: list[dict[str, object]], jobs: int
+) -> None:
+    results = list(
+        evaluate_portfolio(
+            pack, portfolio_lines(bundles), as_of=AS_OF, jobs=jobs, source="p.ndjson"
+        )
+    )
+    assert [r.line for r in results] == [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+    assert [r.line for r in results if r.error] == [5, 9]
+    texts = [r.text for r in results if r.text is not None]
+    assert texts == [expected_text(pack, b) for b in bundles]
+
+
+def test_bad_lines_are_located_at_their_line(pack: Pack, bundles: list[dict[str, object]]) -> None:
+    results = evaluate_portfolio(pack, portfolio_lines(bundles), as_of=AS_OF, source="p.ndjson")
+    errors = {r.line: [str(p) for p in r.error.problems] for r in results if r.error}
+    assert errors[9] == ["not valid JSON: Expecting value @ p.ndjson $ (line 9, column 8)"]
+    assert (
+        errors[5][0] == "required key 'kind' is missing @ p.ndjson $.provider (line 5, column 15)"
+    )
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_lines_are_read_lazily(pack: Pack, bundles: list[dict[str, object]], jobs: int) -> None:
+    read = 0
+
+    def lines() -> Iterator[bytes]:
+        nonlocal read
+        for _ in range(4):
+            for bundle in bundles:
+                read += 1
+                yield json.dumps(bundle).encode()
+
+    stream = evaluate_portfolio(pack, lines(), as_of=AS_OF, jobs=jobs)
+    next(stream)
+    assert read <= (1 if jobs == 1 else jobs * WINDOW_PER_JOB)  # in flight, never all 40
+    assert sum(1 for _ in stream) == 39
+
+
+def test_jobs_must_be_positive(pack: Pack) -> None:
+    with pytest.raises(ValueError, match="jobs must be at least 1, got 0"):
+        list(evaluate_portfolio(pack, [], as_of=AS_OF, jobs=0))
+
+
+def test_portfolio_suffixes() -> None:
+    assert is_portfolio("a/b.ndjson")
+    assert is_portfolio("B.JSONL")
+    assert not is_portfolio("b.json")
+
+
+def cli(tmp_path: Path, lines: list[bytes], *extra: str) -> tuple[int, Path]:
+    source = tmp_path / "portfolio.ndjson"
+    source.write_bytes(b"".join(lines))
+    out = tmp_path / "out.ndjson"
+    code = main(
+        [
+            "evaluate",
+            "--pack",
+            str(PACK_FILE),
+            "--evidence",
+            str(source),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--output",
+            str(out),
+            *extra,
+        ]
+    )
+    return code, out
+
+
+def test_cli_reports_bad_lines_and_exits_2_at_the_end(
+    tmp_path: Path,
+    bundles: list[dict[str, object]],
+    pack: Pack,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = cli(tmp_path, portfolio_lines(bundles), "--jobs", "2")
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert out.read_text().splitlines() == [expected_text(pack, b) for b in bundles]
+    source = tmp_path / "portfolio.ndjson"
+    assert (
+        f"error: invalid evidence: not valid JSON: Expecting value @ {source} $ (line 9, column 8)"
+        in err
+    )
+    assert err[-1] == "error: 2 of 12 bundle lines could not be evaluated"
+
+
+def test_cli_all_good_exits_0(tmp_path: Path, bundles: list[dict[str, object]]) -> None:
+    code, out = cli(tmp_path, [json.dumps(b).encode() + b"\n" for b in bundles[:3]], "--jobs", "0")
+    assert code == 0
+    assert [json.loads(line)["evidence"]["bundle_id"] for line in out.read_text().splitlines()] == [
+        "bundle-000000",
+        "bundle-000001",
+        "bundle-000002",
+    ]
+
+
+def test_cli_refuses_negative_jobs(
+    tmp_path: Path, bundles: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = cli(tmp_path, [json.dumps(bundles[0]).encode()], "--jobs", "-1")
+    assert code == 2
+    assert capsys.readouterr().err == "error: --jobs: expected 0 or more, got -1\n"
+    assert not out.exists()
+
+
+def test_the_command_puts_the_garbage_collector_back(
+    tmp_path: Path, bundles: list[dict[str, object]]
+) -> None:
+    import gc
+
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps(bundles[0]))
+    args = ["evaluate", "--pack", str(PACK_FILE), "--as-of", AS_OF.isoformat()]
+    assert main([*args, "--evidence", str(source), "--output", str(tmp_path / "a.json")]) == 0
+    assert cli(tmp_path, [json.dumps(bundles[1]).encode()])[0] == 0
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before

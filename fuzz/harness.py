@@ -36,7 +36,7 @@ def _catalog() -> PackCatalog:
 @cache
 def _plans() -> tuple[EvaluationPlan, ...]:
     catalog = _catalog()
-    return tuple(compile_pack(catalog.resolve(ref)) for ref in catalog.refs)
+    return tuple(compile_pack(catalog.resolve(ref, as_of=AS_OF)) for ref in catalog.refs)
 
 
 def suffix_and_body(data: bytes) -> tuple[str, bytes]:
@@ -74,7 +74,7 @@ def check_pack(data: bytes) -> None:
     try:
         layer = read_layer("fuzz/fuzzed/1/pack" + suffix, body)
         catalog.add_layer(layer)
-        plan = compile_pack(catalog.resolve(layer.ref), kinds=catalog.kinds)
+        plan = compile_pack(catalog.resolve(layer.ref, as_of=AS_OF), kinds=catalog.kinds)
     except SafeguardError as exc:
         _render(exc)
         return

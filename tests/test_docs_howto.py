@@ -3,14 +3,12 @@ module, then every test it defines."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-import shutil
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
+from tests.docs_snippets import PageRun, blocks
 
 PAGE = ROOT / "docs" / "how-to" / "use-the-strategies.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -24,13 +22,15 @@ def test_the_page_has_code() -> None:
     assert len(BLOCK.findall(PAGE.read_text(encoding="utf-8"))) >= 5
 
 
-def test_the_worked_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "our-standard").mkdir()
-    shutil.copy(FIXTURES / "packs" / "demo" / "1" / "pack.yaml", tmp_path / "our-standard")
-    monkeypatch.chdir(tmp_path)
-    namespace: dict[str, Any] = {"__name__": "use_the_strategies"}
-    exec(compile(code_of(PAGE), str(PAGE), "exec"), namespace)
-    tests = [v for k, v in namespace.items() if k.startswith("test_") and callable(v)]
+def test_the_worked_example_runs(tmp_path: Path) -> None:
+    """The page runs as the docs tests run it (its pack file written first), then every test it
+    defines is called, so the example's properties hold and not only its definitions."""
+    run = PageRun(tmp_path)
+    for block in blocks(PAGE):
+        if block.runs or "file" in block.markers:
+            run.run(block)
+    tests = [v for k, v in run.namespace.items() if k.startswith("test_") and callable(v)]
     assert len(tests) == 4
-    for test in tests:
-        test()
+    with contextlib.chdir(tmp_path):
+        for test in tests:
+            test()

@@ -365,6 +365,6 @@ def test_command_line_refuses_a_pack_with_an_impossible_date(tmp_path: Path) -> 
     )
     _assert_refused(
         result,
-        "error: invalid pack: not a real calendar date: expected a date YYYY-MM-DD, got "
+        "error: invalid pack: not a calendar date: expected a date YYYY-MM-DD, got "
         f"'2023-02-29' @ {path} $.effective_from (line 6, column 1)",
     )

@@ -157,7 +157,7 @@ def test_an_impossible_effective_date_is_a_pack_error() -> None:
     """'2023-02-30' matched the schema's date pattern and then raised ValueError."""
     text = pack_yaml(REQ).replace("effective_from: '2000-01-01'", "effective_from: '2023-02-30'")
     assert _pack_problem(text) == (
-        "invalid pack: not a real calendar date: expected a date YYYY-MM-DD, got '2023-02-30' "
+        "invalid pack: not a calendar date: expected a date YYYY-MM-DD, got '2023-02-30' "
         "@ t/1/pack.yaml $.effective_from (line 6, column 1)"
     )
 

@@ -38,7 +38,6 @@ def catalog() -> PackCatalog:
 CATALOG = catalog()
 
 
-
 def load_document(document: dict[str, Any], *, base: PackCatalog | None = None) -> Pack:
     """A pack document (as ``pack_documents()`` draws it) resolved through the real loader;
     ``base`` supplies the packs it extends."""

@@ -10,7 +10,9 @@
   rule judges their collection). Excluded on purpose, because removing them *can* rightly help:
   negative evidence (disclosures, unsatisfactory results, overdue actions and requests), records
   an ``every`` rule judges one by one (policies for publication, qualifications), and records
-  whose latest version supersedes earlier ones (policies, attestations).
+  whose latest version supersedes earlier ones (policies, attestations). Findings of
+  ``record_updated`` are not judged: it asks whether a person's record was updated after the
+  latest change it holds, so removing that change can rightly leave the record up to date.
 * Moving ``as_of`` forward never makes a lapsed check current again: a finding of a currency
   rule that is ``not_met`` because its ``due_on`` has passed stays unmet on every later date, for
   evidence as it stood (no record dated after the first date).
@@ -220,13 +222,17 @@ def _statuses(plan: EvaluationPlan, bundle: EvidenceBundle, as_of: dt.date) -> d
     return {f.id: f.status for f in plan.evaluate(bundle, as_of=as_of).findings}
 
 
+#: Rules judging a record against its own latest change: removing the change can rightly help.
+FRESHNESS_RULES = {"record_updated"}
+
+
 def _never_not_met_to_met(
     pack: Pack, bundle: EvidenceBundle, as_of: dt.date, data: st.DataObject
 ) -> None:
     """Every removal of evidence a not_met finding cites is tried, and up to eight others."""
     plan = compile_pack(pack)
     findings = plan.evaluate(bundle, as_of=as_of).findings
-    unmet = {f.id for f in findings if f.status is Status.NOT_MET}
+    unmet = {f.id for f in findings if f.status is Status.NOT_MET and f.rule not in FRESHNESS_RULES}
     cited = {e for f in findings if f.id in unmet for e in f.evidence}
     options = removals(bundle, pack) if unmet else []
     targeted = [r for r in options if any(e in r[0].split() for e in cited)]

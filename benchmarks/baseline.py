@@ -45,6 +45,20 @@ _DSL_COURSES = {"dsl", "dsl_refresher"}
 _CHILD_WORKFORCE = {"child", "child_and_adult"}
 
 
+def _dbs_suitable(check: dict[str, Any]) -> str:
+    """One certificate against 2.5.5: enhanced, children's barred list, child workforce."""
+    barred, workforce = check.get("barred_list_children"), check.get("workforce")
+    if check["level"] != "enhanced":
+        return "not_met"
+    if barred is None:
+        return "insufficient_evidence"
+    if not barred:
+        return "not_met"
+    if workforce is None:
+        return "insufficient_evidence"
+    return "met" if workforce in _CHILD_WORKFORCE else "not_met"
+
+
 def _plus(iso: str, years: int = 0, months: int = 0) -> dt.date:
     """ISO date plus calendar years and months, clamped to the month's end (29 Feb + 1 year is
     28 Feb; 30 Nov + 3 months is 28 or 29 Feb)."""
@@ -161,24 +175,17 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             status = "not_met"
         out["DOR-2.5.4a", pid] = status
 
-        # 2.5.5: enhanced certificate, children's barred list, child workforce.
+        # 2.5.5: enhanced certificate, children's barred list, child workforce. Any certificate
+        # meeting all three counts; otherwise the latest one is judged.
         if not working_with_children:
             status = "not_applicable"
         elif not dbs:
             status = "not_met"
         else:
-            best = _latest(dbs, "issued_on") or max(dbs, key=lambda c: c["id"])
-            barred, workforce = best.get("barred_list_children"), best.get("workforce")
-            if best["level"] != "enhanced":
-                status = "not_met"
-            elif barred is None:
-                status = "insufficient_evidence"
-            elif not barred:
-                status = "not_met"
-            elif workforce is None:
-                status = "insufficient_evidence"
-            else:
-                status = "met" if workforce in _CHILD_WORKFORCE else "not_met"
+            judged = {c["id"]: _dbs_suitable(c) for c in dbs}
+            pool = [c for c in dbs if judged[c["id"]] == "met"] or dbs
+            best = _latest(pool, "issued_on") or max(pool, key=lambda c: c["id"])
+            status = judged[best["id"]]
         out["DOR-2.5.5", pid] = status
 
         # 2.5.7 and 2.5.8: two verified satisfactory references; for longer-term staff, one and a

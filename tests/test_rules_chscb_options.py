@@ -57,8 +57,17 @@ def test_missing_certificate_number_is_not_met() -> None:
     assert finding.evidence == ("dbs-1",)
 
 
-def test_the_latest_certificate_is_the_one_that_must_carry_the_number() -> None:
+def test_an_earlier_certificate_with_its_number_still_counts() -> None:
+    # A newer certificate recorded without its number does not cancel one recorded in full:
+    # removing the newer record must never turn the finding met (tests/property, monotonicity).
     older = {**DBS, "id": "dbs-0", "issued_on": "2020-01-01"}
+    newer = {**DBS, "id": "dbs-2", "issued_on": "2025-01-01", "certificate_number": None}
+    finding = judge(NUMBER, make_bundle(dbs_checks=[older, newer]), D(2026, 1, 1))
+    assert (finding.status, finding.evidence) == (Status.MET, ("dbs-0",))
+
+
+def test_when_no_certificate_has_its_number_the_latest_is_reported() -> None:
+    older = {**DBS, "id": "dbs-0", "issued_on": "2020-01-01", "certificate_number": None}
     newer = {**DBS, "id": "dbs-2", "issued_on": "2025-01-01", "certificate_number": None}
     finding = judge(NUMBER, make_bundle(dbs_checks=[older, newer]), D(2026, 1, 1))
     assert (finding.status, finding.evidence) == (Status.NOT_MET, ("dbs-2",))

@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 
 from safeguard_std.documents import Document
-from safeguard_std.exceptions import Problem
+from safeguard_std.exceptions import Problem, quoted
 from safeguard_std.rules._kind import PERIOD_SCHEMA
 
 __all__ = ["did_you_mean", "rule_param_problems", "schema_problems", "shown"]
@@ -24,6 +24,9 @@ Path = tuple[str | int, ...]
 Redact = Callable[[Path], bool]
 
 _MAX_SHOWN = 80
+_MAX_HINTED = 100
+#: Unknown keys reported one by one in a mapping; the rest are counted.
+_MAX_KEYS = 20
 
 
 def shown(value: Any) -> str:
@@ -34,6 +37,8 @@ def shown(value: Any) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest choice, or ``None`` when nothing is close."""
+    if len(word) > _MAX_HINTED:  # nothing that long is a typo of a name, and difflib is slow
+        return None
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
 
@@ -53,15 +58,20 @@ def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> li
     if error.validator == "additionalProperties" and isinstance(value, dict):
         allowed = _properties(error.schema)
         extra = sorted(set(value) - set(allowed)) or _UNEXPECTED.findall(error.message)
-        return [
+        problems = [
             Problem(
-                f"unknown key {key!r}",
+                f"unknown key {quoted(key)}",
                 doc.locate((*path, key)),
                 expected="one of " + ", ".join(allowed) if allowed else None,
                 hint=did_you_mean(key, allowed),
             )
-            for key in extra
+            for key in extra[:_MAX_KEYS]
         ]
+        if len(extra) > _MAX_KEYS:
+            problems.append(
+                Problem(f"and {len(extra) - _MAX_KEYS} more unknown keys", doc.locate(path))
+            )
+        return problems
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", str(error.message))
         name = missing[0] if missing else str(error.message)

@@ -1,42 +1,68 @@
 """Reading YAML and JSON documents into plain data, with the position of every node.
 
-An adapter (it decodes bytes; it never opens files itself: callers pass text or bytes and a source
-label). Hostile input is refused with a located :class:`~safeguard_std.exceptions.Problem`:
+An adapter: it decodes bytes that callers pass with a source label, and :func:`read_bounded`
+reads a file no further than the size limit. Hostile input is refused with a located
+:class:`~safeguard_std.exceptions.Problem`, in time and memory bounded by the limits below
+(``docs/limits.md`` gives the measured costs):
 
-* bytes that are not UTF-8; documents over :data:`MAX_BYTES`;
+* bytes that are not UTF-8; documents over :data:`MAX_BYTES` (YAML over :data:`MAX_YAML_BYTES`:
+  the pure-Python YAML parser is about a hundred times slower than ``json``);
 * duplicate keys in a mapping (YAML and JSON both silently keep the last one otherwise);
-* alias expansion ("billion laughs") beyond :data:`MAX_NODES` constructed nodes;
-* nesting deeper than :data:`MAX_DEPTH`;
+* YAML with more than :data:`MAX_YAML_NODES` nodes, or nested deeper than :data:`MAX_DEPTH`,
+  refused *while* it is composed, before its node graph is built;
+* alias expansion ("billion laughs") beyond :data:`MAX_ALIAS_NODES` constructed nodes, and any
+  document building more than :data:`MAX_NODES` values;
+* JSON with more than :data:`MAX_NODES` lists and mappings (counted by their opening brackets
+  before parsing, so brackets inside strings count too), or nested deeper than :data:`MAX_DEPTH`;
+* with libyaml, a YAML document is first walked as events (iteratively: libyaml's own composer
+  recurses on the C stack, and a few hundred kilobytes of nested brackets crash the process)
+  and refused at the first node beyond the limits, before the fast composer sees it;
 * YAML tags other than the core schema's (no Python objects, ever: ``SafeLoader`` only).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 import yaml
 
-from safeguard_std.exceptions import Location, Problem
+from safeguard_std.exceptions import Location, Problem, quoted
 
 __all__ = [
     "MAX_ALIAS_NODES",
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
+    "MAX_POSITIONED_JSON",
+    "MAX_YAML_BYTES",
+    "MAX_YAML_NODES",
     "Document",
     "DocumentSyntaxError",
     "parse",
+    "read_bounded",
 ]
 
 #: Largest document accepted, in bytes (a 100,000-person evidence bundle is about 60 MB of JSON).
-MAX_BYTES = 512 * 1024 * 1024
+MAX_BYTES = 128 * 1024 * 1024
+#: Largest YAML document accepted, in characters (packs are tens of kilobytes; large evidence
+#: bundles belong in JSON).
+MAX_YAML_BYTES = 4 * 1024 * 1024
 #: Deepest nesting accepted; real packs and bundles stay below 15.
 MAX_DEPTH = 64
-#: Most YAML nodes constructed from one document, aliases expanded.
+#: Most values built from one document (aliases expanded), and most lists and mappings in a JSON
+#: document.
 MAX_NODES = 5_000_000
+#: Most YAML nodes composed from one document (each costs about 20 microseconds and 600 bytes
+#: while composing).
+MAX_YAML_NODES = 250_000
+#: Largest JSON document whose errors get line and column numbers (worked out by reading the
+#: text again with the slower YAML parser, only when there is an error); larger ones are located
+#: by path alone.
+MAX_POSITIONED_JSON = 256 * 1024
 #: Most nodes constructed by re-using YAML aliases (anchors are for small shared snippets).
 MAX_ALIAS_NODES = 100_000
 
@@ -59,6 +85,8 @@ class Document:
     source: str | None
     positions: dict[Path, tuple[int, int]] = attrs.field(factory=dict, eq=False)
     text: str | None = attrs.field(default=None, eq=False, repr=False)
+    # Positions of a JSON document are worked out once, on the first error, or never.
+    _tried: list[bool] = attrs.field(factory=list, init=False, eq=False, repr=False)
     #: False when :func:`parse` was asked to leave the nesting check to the caller
     #: (:meth:`check_depth`), who has a cheaper way to know most documents are shallow.
     depth_checked: bool = attrs.field(default=True, eq=False)
@@ -74,15 +102,17 @@ class Document:
         probe = tuple(path)
         while probe not in self.positions and probe:
             probe = probe[:-1]
-        if probe not in self.positions and self.text is not None and not self.positions:
+        if probe not in self.positions and self.text is not None and not self._tried:
+            self._tried.append(True)
             self._load_positions()
             return self.locate(path) if self.positions else Location(self.source, tuple(path))
         line, column = self.positions.get(probe, (None, None))
         return Location(self.source, tuple(path), line, column)
 
     def _load_positions(self) -> None:
-        # JSON is parsed with the fast json module; positions are only worked out on error.
-        if self.text is None or len(self.text) > 20 * 1024 * 1024:
+        # JSON is parsed with the fast json module; positions are only worked out on error, by
+        # reading the text again as YAML (a superset), within the YAML limits.
+        if self.text is None or len(self.text) > MAX_POSITIONED_JSON:
             return
         try:
             _, positions = _compose(self.text, self.source)
@@ -99,6 +129,17 @@ def _fail(
     path: Path = (),
 ) -> DocumentSyntaxError:
     return DocumentSyntaxError([Problem(message, Location(source, path, line, column))])
+
+
+def read_bounded(path: str | os.PathLike[str]) -> bytes:
+    """A file's bytes, reading no more than :data:`MAX_BYTES` (plus one, to tell): a huge file,
+    a pipe or a device such as ``/dev/zero`` is refused without being read whole. ``OSError``
+    passes through for the caller to report."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise _fail(str(path), f"document is larger than {MAX_BYTES} bytes")
+    return raw
 
 
 def decode(raw: bytes | str, source: str | None) -> str:
@@ -151,6 +192,11 @@ class _Builder:
                 path,
             )
         self.positions.setdefault(path, self._pos(node))
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+            # '!!python/object/apply', '!!set', '!!omap': never constructed, never ignored.
+            raise _fail(
+                self.source, f"unsupported YAML tag {quoted(node.tag)}", *self._pos(node), path
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth, aliased)
         if isinstance(node, yaml.SequenceNode):
@@ -175,13 +221,13 @@ class _Builder:
             if not isinstance(key, str):
                 raise _fail(
                     self.source,
-                    f"mapping keys must be strings, got {key!r}",
+                    f"mapping keys must be strings, got {quoted(key)}",
                     *self._pos(key_node),
                     path,
                 )
             if key in out:
                 raise _fail(
-                    self.source, f"duplicate key {key!r}", *self._pos(key_node), (*path, key)
+                    self.source, f"duplicate key {quoted(key)}", *self._pos(key_node), (*path, key)
                 )
             self.positions[(*path, key)] = self._pos(key_node)
             out[key] = self.build(value_node, (*path, key), depth + 1, aliased)
@@ -198,7 +244,9 @@ class _Builder:
         except yaml.YAMLError as exc:  # pragma: no cover - defensive
             raise _fail(self.source, f"bad scalar: {exc}", *self._pos(node), path) from None
         if resolved is None:
-            raise _fail(self.source, f"unsupported YAML tag {node.tag!r}", *self._pos(node), path)
+            raise _fail(
+                self.source, f"unsupported YAML tag {quoted(node.tag)}", *self._pos(node), path
+            )
         try:
             return resolved(node)
         except (ValueError, yaml.YAMLError):
@@ -211,6 +259,7 @@ class _Builder:
 
 _LOADER = yaml.SafeLoader("")
 _STR_TAG = "tag:yaml.org,2002:str"
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _yaml12_bool(node: yaml.Node) -> bool | str:
@@ -242,17 +291,79 @@ _CONSTRUCTORS: dict[str, Callable[[Any], Any]] = {
 _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """``SafeLoader`` that counts nodes and nesting while composing, so a hostile document is
+    refused before its node graph (about 600 bytes a node) is built."""
+
+    def __init__(self, text: str, source: str | None) -> None:
+        super().__init__(text)
+        self.source = source
+        self.nodes = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self.nodes += 1
+        self.depth += 1
+        try:
+            if self.nodes > MAX_YAML_NODES or self.depth > MAX_DEPTH + 1:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _fail(self.source, _too_big(self.nodes), mark.line + 1, mark.column + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _too_big(nodes: int) -> str:
+    if nodes > MAX_YAML_NODES:
+        return f"YAML document has more than {MAX_YAML_NODES} nodes"
+    return f"document is nested deeper than {MAX_DEPTH} levels"
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)
+
+
+def _check_shape(text: str, source: str | None) -> None:
+    """Walk libyaml's events (an iterative parser) and refuse, at the first node beyond them,
+    a document over the node or nesting limits: libyaml's composer recurses on the C stack, so
+    deep nesting would crash the process instead of raising."""
+    nodes = depth = 0
+    for event in yaml.parse(text, Loader=_FAST_LOADER):
+        if isinstance(event, _NODE_EVENTS):
+            nodes += 1
+            if nodes > MAX_YAML_NODES or depth > MAX_DEPTH:
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                raise _fail(source, _too_big(nodes), line, column)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
-    node = None
+    if len(text) > MAX_YAML_BYTES:
+        raise _fail(
+            source,
+            f"YAML document is larger than {MAX_YAML_BYTES} characters; write large evidence "
+            "bundles as JSON",
+        )
     if _FAST_LOADER is not None:
         try:
+            _check_shape(text, source)
             node = yaml.compose(text, Loader=_FAST_LOADER)
         except yaml.YAMLError:
-            node = None  # parse again below, so the message is always PyYAML's own
+            pass  # parse again below, so the message is always PyYAML's own
         else:
             return _build(node, source)
+    loader: _BoundedLoader | None = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _BoundedLoader(text, source)  # the reader checks every character here
+        node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise _fail(
+            source,
+            f"not valid YAML: {exc.reason} (character {exc.character:#x} at offset {exc.position})",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise _fail(
@@ -265,6 +376,9 @@ def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, 
         raise _fail(source, f"not valid YAML: {exc}") from None
     except RecursionError:
         raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     return _build(node, source)
 
 
@@ -283,7 +397,7 @@ def _no_duplicates(source: str | None) -> Callable[[list[tuple[str, Any]]], dict
         seen: set[str] = set()
         for key, _value in pairs:
             if key in seen:
-                raise _fail(source, f"duplicate key {key!r}")
+                raise _fail(source, f"duplicate key {quoted(key)}")
             seen.add(key)
         raise AssertionError("unreachable: a shorter dict means a repeated key")  # pragma: no cover
 
@@ -326,6 +440,8 @@ def parse(
     text = decode(raw, source)
     fmt = format or _guess(source, text)
     if fmt == "json":
+        if text.count("{") + text.count("[") > MAX_NODES:
+            raise _fail(source, f"document has more than {MAX_NODES} lists and mappings")
         try:
             data = json.loads(
                 text, object_pairs_hook=_no_duplicates(source), parse_constant=_reject_constant
@@ -333,7 +449,10 @@ def parse(
         except json.JSONDecodeError as exc:
             raise _fail(source, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
         except ValueError as exc:
-            raise _fail(source, str(exc)) from None
+            message = str(exc)
+            if "integer string conversion" in message:  # Python's guard on huge numbers
+                message = "numbers longer than 4300 digits are not allowed"
+            raise _fail(source, message) from None
         except RecursionError:
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
         if check_depth and not _depth_ok(data):

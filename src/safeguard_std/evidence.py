@@ -27,7 +27,7 @@ import cattrs
 
 from safeguard_std._fast_evidence import all_ids, structure_fast
 from safeguard_std._problems import schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain._base import PERSONAL
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import DbsCheck, Person
@@ -206,7 +206,9 @@ def load_evidence(
     else:
         label = name or str(source)
         try:
-            raw = Path(source).read_bytes()
+            raw = read_bounded(Path(source))
+        except DocumentSyntaxError as exc:
+            raise EvidenceError(exc.problems, source=label) from None
         except OSError as exc:
             raise EvidenceError(
                 [Problem(f"cannot read evidence file: {exc.strerror}", Location(label))],

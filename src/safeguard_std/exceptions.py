@@ -31,6 +31,7 @@ __all__ = [
     "SafeguardError",
     "SpreadsheetError",
     "format_path",
+    "quoted",
 ]
 
 PathPart = str | int
@@ -42,11 +43,18 @@ def format_path(path: Sequence[PathPart]) -> str:
     for part in path:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif part.isidentifier():
+        elif part.isidentifier() and len(part) <= 40:
             out.append(f".{part}")
         else:
-            out.append(f"[{part!r}]")
+            out.append(f"[{quoted(part, 40)}]")
     return "".join(out)
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters: an error message stays one readable line
+    however large the offending value is."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _pointer(path: Sequence[PathPart]) -> str:

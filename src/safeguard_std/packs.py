@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import itertools
 import os
+import re
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -36,7 +37,7 @@ from safeguard_std._inclusion import (
     namespaced_sections,
 )
 from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
 from safeguard_std.domain.pack import (
@@ -101,7 +102,9 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
         path = path / PACK_FILE
     label = str(path)
     try:
-        raw = text if text is not None else path.read_bytes()
+        raw = text if text is not None else read_bounded(path)
+    except DocumentSyntaxError as exc:
+        raise PackError(exc.problems, source=label) from None
     except OSError as exc:
         raise PackError(
             [Problem(f"cannot read pack file: {exc.strerror}", Location(label))], source=label
@@ -113,7 +116,7 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
     problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
-    problems = problems or _date_problems(doc)
+    problems = problems or [*_date_problems(doc), *_value_problems(doc)]
     if problems:
         raise PackError(problems, source=label)
     ref = PackRef(doc.data["id"], str(doc.data["edition"]))
@@ -150,6 +153,56 @@ def _date_problems(doc: Document) -> list[Problem]:
                 expected=f"a date on or after {start}",
             )
         )
+    return problems
+
+
+# The schema's patterns, matched whole (the schema's "$" also matches before a final newline).
+_PACK_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
+_EDITION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+_REQUIREMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def _floats(
+    data: Any, path: tuple[str | int, ...] = ()
+) -> Iterable[tuple[tuple[str | int, ...], float]]:
+    if isinstance(data, float):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _floats(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _floats(value, (*path, i))
+
+
+def _value_problems(doc: Document) -> list[Problem]:
+    """What else the schema cannot say: ids without stray characters (a JSON Schema ``$`` lets a
+    final newline through in Python), and no fractional numbers (findings and digests are
+    canonical JSON without floats)."""
+    data = doc.data
+    problems = [
+        Problem(
+            "numbers with a fraction are not allowed in a pack",
+            doc.locate(path),
+            expected="a whole number, or text in quotes such as '3.2'",
+            found=shown(value),
+        )
+        for path, value in _floats(data)
+    ]
+    for key, pattern in (("id", _PACK_ID), ("edition", _EDITION)):
+        if not pattern.fullmatch(data[key]):
+            problems.append(
+                Problem(f"invalid pack {key}", doc.locate((key,)), found=shown(data[key]))
+            )
+    for i, req in enumerate(data.get("requirements", [])):
+        if not _REQUIREMENT_ID.fullmatch(req["id"]):
+            problems.append(
+                Problem(
+                    "invalid requirement id",
+                    doc.locate(("requirements", i, "id")),
+                    found=shown(req["id"]),
+                )
+            )
     return problems
 
 
@@ -631,6 +684,18 @@ class _Resolver:
             )
             return
         for key, value in req.rule.params.items():
+            if (
+                isinstance(value, Mapping)
+                and set(value) == {"param"}
+                and not isinstance(value["param"], str)
+            ):
+                self.fail(
+                    f"requirement {req.id}: 'param' must name a parameter",
+                    (*path, key, "param"),
+                    expected="a parameter name",
+                    found=shown(value["param"]),
+                )
+                return
             if (
                 isinstance(value, Mapping)
                 and set(value) == {"param"}

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from safeguard_std._problems import schema_problems
-from safeguard_std.documents import DocumentSyntaxError, parse
+from safeguard_std.documents import DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.findings import Assessment, Finding
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.evaluate import compile_pack
@@ -127,7 +127,7 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
     """Parse one test file; a bad file is a :class:`PackError` with every problem located."""
     label = str(path)
     try:
-        doc = parse(path.read_bytes(), label)
+        doc = parse(read_bounded(path), label)
     except DocumentSyntaxError as exc:
         raise PackError(exc.problems, source=label) from None
     except OSError as exc:
@@ -140,7 +140,7 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
     if isinstance(base, dict) and set(base) == {"file"}:
         evidence_path = (path.parent / base["file"]).resolve()
         try:
-            base = parse(evidence_path.read_bytes(), str(evidence_path)).data
+            base = parse(read_bounded(evidence_path), str(evidence_path)).data
         except (OSError, DocumentSyntaxError) as exc:
             raise PackError(
                 [

@@ -8,6 +8,7 @@ immutable :class:`referencing.Registry` so they can refer to each other by ``$id
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -20,7 +21,7 @@ import jsonschema
 import referencing
 from referencing.jsonschema import DRAFT202012
 
-__all__ = ["SCHEMA_NAMES", "data_root", "schema", "schema_errors", "validator"]
+__all__ = ["MAX_SCHEMA_ERRORS", "SCHEMA_NAMES", "data_root", "schema", "schema_errors", "validator"]
 
 SCHEMA_NAMES = ("standard-pack", "pack-tests", "evidence")
 
@@ -64,7 +65,13 @@ def validator(name: str) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema(name), registry=_registry())
 
 
+#: Most schema errors collected from one document (a document wrong everywhere is not read to
+#: its end: the first thousand, in document order, are sorted and reported).
+MAX_SCHEMA_ERRORS = 1000
+
+
 def schema_errors(name: str, data: Any) -> Iterator[jsonschema.ValidationError]:
-    """Every schema error in ``data``, in a stable order (by path, then message)."""
-    errors = validator(name).iter_errors(data)
+    """Schema errors in ``data`` (at most :data:`MAX_SCHEMA_ERRORS`), in a stable order (by path,
+    then message)."""
+    errors = itertools.islice(validator(name).iter_errors(data), MAX_SCHEMA_ERRORS)
     return iter(sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)))

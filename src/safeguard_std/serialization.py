@@ -32,6 +32,7 @@ from safeguard_std.domain.findings import Assessment, Finding, RequirementRef, S
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack, Requirement
 from safeguard_std.domain.predicates import predicate_to_data
+from safeguard_std.exceptions import quoted
 
 __all__ = [
     "assessment_to_data",
@@ -45,7 +46,7 @@ __all__ = [
 def _strict(kind: type, name: str) -> Any:
     def hook(value: Any, _type: Any) -> Any:
         if type(value) is not kind and not (kind is int and type(value) is int):
-            raise TypeError(f"expected {name}, got {type(value).__name__} {value!r}")
+            raise TypeError(f"expected {name}, got {type(value).__name__} {quoted(value)}")
         return value
 
     return hook
@@ -60,7 +61,7 @@ def _structure_enum(value: Any, type_: type[enum.Enum]) -> enum.Enum:
         return type_(value)
     except ValueError:
         choices = ", ".join(repr(m.value) for m in type_)
-        raise ValueError(f"expected one of {choices}, got {value!r}") from None
+        raise ValueError(f"expected one of {choices}, got {quoted(value)}") from None
 
 
 def make_converter() -> cattrs.Converter:
@@ -125,7 +126,9 @@ def structure_errors(
         for inner in exc.exceptions:
             yield from structure_errors(inner, path)
         return
-    yield path, str(exc) or type(exc).__name__
+    # attrs' validators raise ValueError(message, attribute, ...): the message is the first.
+    first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else None
+    yield path, first or str(exc) or type(exc).__name__
 
 
 def canonical_json(data: Any, *, indent: int | None = None) -> str:
@@ -238,7 +241,9 @@ def _canonical_lists(data: Any) -> Any:
             return sorted(items, key=_record_id)
         if all(isinstance(x, str) for x in items):
             return sorted(items)
-        return items
+        # Records without ids (identity documents, panel members) and other values: their
+        # order carries no meaning either, so it must not reach the digest.
+        return sorted(items, key=canonical_json)
     return data
 
 

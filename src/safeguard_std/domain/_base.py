@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import attrs
 
+from safeguard_std.exceptions import quoted
+
 __all__ = [
     "PERSONAL",
     "date_not_before",
@@ -35,7 +37,7 @@ def _check_id(_inst: object, attribute: attrs.Attribute[str], value: object) -> 
     if not isinstance(value, str) or not _ID.fullmatch(value):
         raise ValueError(
             f"'{attribute.name}' must be 1-128 letters, digits or '._:-' starting with a letter "
-            f"or digit, got {value!r}"
+            f"or digit, got {quoted(value)}"
         )
 
 

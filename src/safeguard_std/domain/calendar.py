@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.exceptions import InvalidPeriod
+from safeguard_std.exceptions import InvalidPeriod, quoted
 
 # LONDON is provided by the module's __getattr__, below.
 __all__ = ["LONDON", "Period", "add_period", "is_current", "london_date", "parse_date"]  # noqa: F822
@@ -103,6 +103,9 @@ def add_period(start: dt.date, period: Period) -> dt.date:
 
     A pure function, remembered for the last 65,536 (date, period) pairs: a staff record holds
     a few thousand distinct dates, and Pendulum's arithmetic costs far more than a lookup.
+
+    A result beyond the last representable day is that day (9999-12-31): a record dated near the
+    end of the calendar stays current, rather than its rule failing on the arithmetic.
     """
     if type(start) is not dt.date:  # a datetime (or a subclass) is not cached as if a date
         return _add_period(dt.date(start.year, start.month, start.day), period)
@@ -113,9 +116,12 @@ def add_period(start: dt.date, period: Period) -> dt.date:
 def _add_period(start: dt.date, period: Period) -> dt.date:
     import pendulum  # once imported, a dictionary lookup: this runs only on a cache miss
 
-    moved = pendulum.Date(start.year, start.month, start.day).add(
-        years=period.years, months=period.months, weeks=period.weeks, days=period.days
-    )
+    try:
+        moved = pendulum.Date(start.year, start.month, start.day).add(
+            years=period.years, months=period.months, weeks=period.weeks, days=period.days
+        )
+    except (ValueError, OverflowError):  # past 9999-12-31
+        return dt.date.max
     return dt.date(moved.year, moved.month, moved.day)
 
 
@@ -151,13 +157,15 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return dt.date(value.year, value.month, value.day)
     if not isinstance(value, str):
-        raise ValueError(f"expected a date 'YYYY-MM-DD', got {value!r}")
+        raise ValueError(f"expected a date 'YYYY-MM-DD', got {quoted(value)}")
     text = value.strip()
     if _DATE.fullmatch(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"expected a real calendar date 'YYYY-MM-DD', got {value!r}") from None
+            raise ValueError(
+                f"expected a real calendar date 'YYYY-MM-DD', got {quoted(value)}"
+            ) from None
     if "T" in text and _DATE.match(text):
         try:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -166,5 +174,6 @@ def parse_date(value: object) -> dt.date:
         else:
             return london_date(parsed)
     raise ValueError(
-        f"expected a date 'YYYY-MM-DD' or a timestamp 'YYYY-MM-DDTHH:MM:SS+00:00', got {value!r}"
+        "expected a date 'YYYY-MM-DD' or a timestamp 'YYYY-MM-DDTHH:MM:SS+00:00', "
+        f"got {quoted(value)}"
     )

@@ -88,17 +88,7 @@ def _dbs_present(spec: RuleSpec) -> Check:
         lvl: f"the latest DBS check is {lvl.value}; {level.value} is required" for lvl in DbsLevel
     }
 
-    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        records = person.dbs_checks
-        if len(records) == 1:  # the usual record: one certificate, no choosing
-            best = records[0]
-            if best.jurisdiction not in jurisdictions:
-                return none_recorded
-        else:
-            usable = [c for c in records if c.jurisdiction in jurisdictions]
-            if not usable:
-                return none_recorded
-            best = latest(usable, _issued_on) or max(usable, key=_id_of)
+    def judge(best: DbsCheck) -> Outcome:
         ev = (best.id,)
         facts: dict[str, Any] = {"level": best.level.value}
         if _LEVELS[best.level] < _LEVELS[level]:
@@ -163,6 +153,22 @@ def _dbs_present(spec: RuleSpec) -> Check:
                     evidence=ev,
                 )
         return make_outcome(Status.MET, recorded[best.level], facts, ev)
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        records = person.dbs_checks
+        if len(records) == 1:  # the usual record: one certificate, no choosing
+            best = records[0]
+            return none_recorded if best.jurisdiction not in jurisdictions else judge(best)
+        usable = [c for c in records if c.jurisdiction in jurisdictions]
+        if not usable:
+            return none_recorded
+        # Any certificate that meets every condition will do: a newer one at a lower level (for
+        # another post, say) does not cancel an enhanced one, as check_current also reads it.
+        # Otherwise the latest certificate is the one reported.
+        judged = {c.id: judge(c) for c in usable}
+        pool = [c for c in usable if judged[c.id].status is Status.MET] or usable
+        best = latest(pool, _issued_on) or max(pool, key=_id_of)
+        return judged[best.id]
 
     return check
 
@@ -268,7 +274,8 @@ def _suitability_present(spec: RuleSpec) -> Check:
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         found = [c for c in person.suitability_checks if c.kind is kind]
-        best = latest(found, lambda c: c.checked_on) or (found[0] if found else None)
+        # Undated checks only: the greatest id, as for DBS checks (never the list's order).
+        best = latest(found, lambda c: c.checked_on) or max(found, key=lambda c: c.id, default=None)
         if best is None:
             return outcome(Status.NOT_MET, f"no {kind.value} check is recorded")
         gaps = _missing(
@@ -325,9 +332,10 @@ def check_present(spec: RuleSpec) -> Check:
     """A check is recorded for the person, at the required level and with the required details
     (for DBS: level, children's barred list, workforce, issue date (``require_date``),
     certificate number (``require_certificate_number``), and with ``require_seen_by`` when and by
-    whom the certificate was seen; for identity: photographic and address documents, the
-    documents seen (``require_documents``), who checked and when; for qualifications: every
-    required one checked)."""
+    whom the certificate was seen, any certificate meeting them all counting; for identity:
+    photographic and address documents, the documents seen (``require_documents``), who checked
+    and when; for qualifications: every required one checked; for suitability: the latest check
+    of the kind, the greatest id among undated ones)."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]
     if extra:

@@ -1,0 +1,194 @@
+"""What every strategy here shares: the reference date, id counters, dates and argument checks.
+
+Dates are drawn relative to ``as_of``: events (checks, training, reviews) lie in the fifteen
+years up to ``as_of`` and shrink towards ``as_of`` itself; dates of birth lie 16 to 80 years
+before it, so a date of birth can never be mistaken for an event date in a finding. A share of
+event dates is drawn on purpose from the boundaries the standards care about: exactly one, two or
+three years (or six months) before ``as_of``, a day either side, and a 29 February.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any, TypeVar
+
+import attrs
+import pendulum
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from hypothesis.strategies import DrawFn, SearchStrategy
+
+__all__ = [
+    "DEFAULT_AS_OF",
+    "Gen",
+    "check_as_of",
+    "check_bool_or_none",
+    "check_size",
+]
+
+T = TypeVar("T")
+
+#: The reference date strategies use when the caller gives none (the library never reads the
+#: clock, and neither do its strategies).
+DEFAULT_AS_OF = dt.date(2025, 9, 1)
+
+#: How far back event dates reach.
+HISTORY_DAYS = 15 * 365
+
+_EARLIEST_AS_OF = dt.date(1900, 1, 1)
+_LATEST_AS_OF = dt.date(2999, 12, 31)
+_BOUNDARY_PERIODS = ("P6M", "P1Y", "P2Y", "P3Y")
+
+
+def check_as_of(as_of: object) -> dt.date:
+    """``as_of`` must be a calendar date (not a datetime) within 1900-2999."""
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise InvalidArgument(f"as_of must be a datetime.date, got {as_of!r}")
+    if not _EARLIEST_AS_OF <= as_of <= _LATEST_AS_OF:
+        raise InvalidArgument(
+            f"as_of must lie between {_EARLIEST_AS_OF} and {_LATEST_AS_OF}, got {as_of}"
+        )
+    return as_of
+
+
+def check_bool_or_none(name: str, value: object) -> bool | None:
+    """``value`` must be ``True``, ``False`` or ``None``."""
+    if value is not None and not isinstance(value, bool):
+        raise InvalidArgument(f"{name} must be True, False or None, got {value!r}")
+    return value
+
+
+def check_size(min_name: str, min_value: object, max_name: str, max_value: object) -> None:
+    """Both are whole numbers, ``0 <= min <= max <= 200``."""
+    for name, value in ((min_name, min_value), (max_name, max_value)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidArgument(f"{name} must be a whole number, got {value!r}")
+        if not 0 <= value <= 200:
+            raise InvalidArgument(f"{name} must be between 0 and 200, got {value}")
+    assert isinstance(min_value, int)
+    assert isinstance(max_value, int)
+    if min_value > max_value:
+        raise InvalidArgument(
+            f"{min_name}={min_value} must not be greater than {max_name}={max_value}"
+        )
+
+
+@cache
+def boundary_dates(as_of: dt.date) -> tuple[dt.date, ...]:
+    """Dates whose common renewal periods fall due the day before, on or after ``as_of``."""
+    out: set[dt.date] = set()
+    day = pendulum.Date(as_of.year, as_of.month, as_of.day)
+    for text in _BOUNDARY_PERIODS:
+        years, months = (int(text[1:-1]), 0) if text.endswith("Y") else (0, int(text[1:-1]))
+        start = day.subtract(years=years, months=months)
+        for delta in (-1, 0, 1):
+            moved = start.add(days=delta)
+            out.add(dt.date(moved.year, moved.month, moved.day))
+    for back in range(16):
+        year = as_of.year - back
+        if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+            leap = dt.date(year, 2, 29)
+            if leap <= as_of:
+                out.add(leap)
+                break
+    return tuple(sorted(out, reverse=True))
+
+
+@attrs.define
+class Gen:
+    """One draw's context: the draw function, ``as_of``, and counters that hand out unique,
+    zero-padded ids (so "latest by id" among records of one day is the one made last)."""
+
+    draw: DrawFn
+    as_of: dt.date
+    first: int = 1
+    counts: Counter[str] = attrs.field(factory=Counter)
+
+    def __call__(self, strategy: SearchStrategy[T]) -> T:
+        return self.draw(strategy)
+
+    def id(self, prefix: str) -> str:
+        """A fresh id ``prefix-0001``, unique within this draw."""
+        self.counts[prefix] += 1
+        return f"{prefix}-{self.first + self.counts[prefix] - 1:04d}"
+
+    def number(self, prefix: str) -> int:
+        """A fresh sequence number for synthetic personal data (``Test Person 3``)."""
+        self.counts["#" + prefix] += 1
+        return self.first + self.counts["#" + prefix] - 1
+
+    def past(self, max_days: int = HISTORY_DAYS, min_days: int = 0) -> dt.date:
+        """An event date ``min_days`` to ``max_days`` before ``as_of``; shrinks to the nearest."""
+        max_days = min(max_days, (self.as_of - dt.date.min).days)
+        min_days = min(min_days, max_days)
+        offsets = st.integers(min_days, max_days)
+        near = [d for d in boundary_dates(self.as_of) if min_days <= (self.as_of - d).days]
+        near = [d for d in near if (self.as_of - d).days <= max_days]
+        if near:
+            offsets = offsets | st.sampled_from(near).map(lambda d: (self.as_of - d).days)
+        return self.as_of - dt.timedelta(days=self.draw(offsets))
+
+    def future(self, max_days: int = 3 * 365, min_days: int = 0) -> dt.date:
+        """A date ``min_days`` to ``max_days`` after ``as_of``; shrinks to the nearest."""
+        max_days = min(max_days, (dt.date.max - self.as_of).days)
+        return self.as_of + dt.timedelta(
+            days=self.draw(st.integers(min(min_days, max_days), max_days))
+        )
+
+    def around(self) -> dt.date:
+        """A date before or after ``as_of`` (mostly before)."""
+        if self.draw(st.integers(0, 4)) == 4:
+            return self.future()
+        return self.past()
+
+    def between(self, low: dt.date, high: dt.date) -> dt.date:
+        """A date in ``[low, high]``; shrinks to ``low``."""
+        if high <= low:
+            return low
+        return low + dt.timedelta(days=self.draw(st.integers(0, (high - low).days)))
+
+    def maybe(self, make: Callable[[], T]) -> T | None:
+        """``None`` or ``make()``; shrinks to ``None``."""
+        return make() if self.draw(st.booleans()) else None
+
+    def usually(self, make: Callable[[], T]) -> T | None:
+        """``make()`` three times in four, else ``None``; shrinks to ``None``."""
+        return make() if self.draw(st.integers(0, 3)) else None
+
+    def mostly(self, common: T, *others: T) -> T:
+        """``common`` three times in four, else one of ``others``; shrinks to ``common``."""
+        return self.draw(st.sampled_from((common,) * max(1, 3 * len(others)) + others))
+
+    def flag(self) -> bool | None:
+        """``None``, ``False`` or ``True``; shrinks to ``None``."""
+        return self.draw(st.sampled_from((None, False, True)))
+
+    def some(self, make: Callable[[], T], max_size: int = 3, min_size: int = 0) -> tuple[T, ...]:
+        """Between ``min_size`` and ``max_size`` results of ``make()``; shrinks to fewer."""
+        return tuple(make() for _ in range(self.draw(st.integers(min_size, max_size))))
+
+    def choice(self, values: Sequence[T]) -> T:
+        """One of ``values``; shrinks to the first."""
+        return self.draw(st.sampled_from(values))
+
+    def subset(self, values: Sequence[T], min_size: int = 0) -> list[T]:
+        """Distinct values, in their given order; shrinks to the first ``min_size``."""
+        size = self.draw(st.integers(min_size, len(values)))
+        picked = self.draw(
+            st.lists(st.sampled_from(values), min_size=size, max_size=size, unique=True)
+        )
+        return sorted(picked, key=list(values).index)
+
+
+def entity(maker: Callable[..., T], as_of: dt.date, **kwargs: Any) -> SearchStrategy[T]:
+    """A strategy drawing ``maker(Gen, **kwargs)``; ids are numbered from a drawn start."""
+
+    @st.composite
+    def build(draw: DrawFn) -> T:
+        gen = Gen(draw, as_of, first=draw(st.integers(1, 9000)))
+        return maker(gen, **kwargs)
+
+    return build()

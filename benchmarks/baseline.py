@@ -105,7 +105,13 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
         working_with_children = regulated != "no"
         contact = any(e.get("regular_contact") is True for e in active)
         employee = any(e["role_type"] == "employee" for e in active)
-        dbs = [c for c in person.get("dbs_checks", ()) if c.get("jurisdiction", "dbs") == "dbs"]
+        # Evidence is judged as it stood on as_of: certificates issued later do not count yet.
+        known = as_of.isoformat()
+        dbs = [
+            c
+            for c in person.get("dbs_checks", ())
+            if c.get("jurisdiction", "dbs") == "dbs" and (c.get("issued_on") or "") <= known
+        ]
 
         # 2.3.2: the latest enhanced certificate renewed within three years, from its issue date
         # or the last clear Update Service status check on it.
@@ -124,7 +130,7 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
                     if (
                         check["result"] == "current_clear"
                         and check.get("dbs_check_id") in (None, best["id"])
-                        and check["checked_on"] > base
+                        and base < check["checked_on"] <= known
                     ):
                         base = check["checked_on"]
                 status = "met" if as_of <= _plus(base, years=3) else "not_met"
@@ -181,7 +187,9 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             1
             for r in person.get("references", ())
             if r.get("satisfactory") is True
+            and (r.get("received_on") or "") <= known
             and r.get("verified_on") is not None
+            and r["verified_on"] <= known
             and not r.get("open_reference")
             and not r.get("supplied_by_candidate")
         )
@@ -195,7 +203,9 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
         elif good >= 2 or (
             good == 1
             and any(
-                ra["kind"] == "single_reference" and ra.get("completed_on") is not None
+                ra["kind"] == "single_reference"
+                and ra.get("completed_on") is not None
+                and ra["completed_on"] <= known  # a later assessment has not happened yet
                 for ra in person.get("risk_assessments", ())
             )
         ):
@@ -206,7 +216,9 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
 
         # 3.6a and 3.6b: safeguarding training within three years for those working with
         # children; designated-lead training within two years for the lead and deputy.
-        training = person.get("training", ())
+        training = [  # completions after as_of have not happened yet
+            t for t in person.get("training", ()) if (t.get("completed_on") or "") <= known
+        ]
         out["DOR-3.6a", pid] = (
             _training(training, _STAFF_COURSES, 3, as_of)
             if working_with_children or contact

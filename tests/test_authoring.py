@@ -531,6 +531,9 @@ def test_bad_option_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         ("2", "2. Training", "2. Training"),
         ("A1", "Appendix A.1 Commitment", "Appendix A.1 Commitment"),
         ("1.1", "1.1 Safeguarding policy", "1.1 Safeguarding policy"),
+        ("scr", "Single central record (Part three)", "Single central record (Part three)"),
+        ("kcsie:governance", "Governors and trustees", "Governors and trustees"),
+        ("kcsie:2", "Training", "kcsie:2 Training"),
     ],
 )
 def test_section_headings_are_not_numbered_twice(sid: str, title: str, heading: str) -> None:

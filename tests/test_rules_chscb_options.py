@@ -196,7 +196,6 @@ MEETINGS = {
     "kind": "every_record",
     "records": "monitoring_meetings",
     "require": {"safeguarding_discussed": True},
-    "up_to_as_of": True,
 }
 
 
@@ -215,25 +214,11 @@ def test_meetings_after_as_of_are_not_judged(as_of: dt.date, status: Status) -> 
     assert finding.evidence == (("mm-1",) if as_of < D(2026, 7, 14) else ("mm-1", "mm-2"))
 
 
-def test_without_up_to_as_of_every_meeting_is_judged() -> None:
+def test_meetings_not_yet_held_are_never_judged() -> None:
     meetings = [{"id": "mm-2", "held_on": "2026-07-14", "safeguarding_discussed": False}]
     bundle = make_bundle(_contract(monitoring_meetings=meetings))
-    rule = {k: v for k, v in MEETINGS.items() if k != "up_to_as_of"}
-    assert judge(rule, bundle, D(2026, 1, 1), subject="contract").status is Status.NOT_MET
     finding = judge(MEETINGS, bundle, D(2026, 1, 1), subject="contract")
     assert (finding.status, finding.message) == (
         Status.INSUFFICIENT_EVIDENCE,
         "no monitoring meetings recorded",
     )
-
-
-def test_up_to_as_of_needs_dated_records() -> None:
-    rule = {
-        "kind": "every_record",
-        "records": "contract_metrics",
-        "require": {"topic": "safeguarding"},
-        "up_to_as_of": True,
-    }
-    with pytest.raises(PackError) as err:
-        make_pack({"rule": rule, "subject": "contract"})
-    assert "records 'contract_metrics' have no date; 'up_to_as_of' does not apply" in str(err.value)

@@ -131,7 +131,7 @@ DSL = {"kind": "training_current", "courses": ["dsl"], "require_recognised": Tru
             ],
             D(2026, 1, 1),
             Status.NOT_MET,
-            "no dsl training completed on or before 2026-01-01",
+            "no recognised dsl training is recorded",
         ),
         (
             [{"id": "t-1", "course": "dsl", "recognised_by_partnership": True}],

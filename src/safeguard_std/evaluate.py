@@ -137,8 +137,9 @@ _COMPILED: dict[int, tuple[Any, ...]] = {}
 
 
 def _forget(key: int) -> Callable[[Any], None]:
-    def drop(_gone: Any) -> None:
-        _COMPILED.pop(key, None)
+    # The cache is bound now: at interpreter exit module globals may already be None.
+    def drop(_gone: Any, cache: dict[int, tuple[Any, ...]] = _COMPILED) -> None:
+        cache.pop(key, None)
 
     return drop
 

@@ -21,12 +21,15 @@ __all__ = [
     "InvalidPackRef",
     "InvalidPeriod",
     "Location",
+    "MappingError",
+    "MissingExtra",
     "PackError",
     "PackNotFound",
     "Problem",
     "ReportError",
     "RuleError",
     "SafeguardError",
+    "SpreadsheetError",
     "format_path",
 ]
 
@@ -154,6 +157,36 @@ class EvidenceError(_DocumentError, ValueError):
     """An evidence bundle that cannot be loaded: syntax, schema or the model's own rules."""
 
     kind = "evidence"
+
+
+class MappingError(_DocumentError, ValueError):
+    """A column-mapping file for a spreadsheet import that cannot be used."""
+
+    kind = "mapping"
+
+
+class SpreadsheetError(_DocumentError, ValueError):
+    """A spreadsheet that cannot be imported at all: unreadable, or no header row recognised.
+
+    Problems in single rows or cells never raise this: they are reported row by row.
+    """
+
+    kind = "spreadsheet"
+
+
+class MissingExtra(SafeguardError, ImportError):
+    """An optional dependency is not installed; the message names the extra that provides it."""
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        self.what = what
+        self.extra = extra
+        self.module = module
+        super().__init__(
+            f"{what} needs the optional dependency {module!r}: pip install 'safeguard-std[{extra}]'"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.what, self.extra, self.module))
 
 
 class PackNotFound(SafeguardError, LookupError):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import os
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -1007,7 +1008,16 @@ def load_pack(
     catalog = catalog if catalog is not None else bundled_catalog()
     text = str(ref_or_path)
     path = Path(text)
-    if isinstance(ref_or_path, Path) or path.exists() or text.endswith((".yaml", ".yml", ".json")):
+    # A bare word is a pack id even when the working folder holds a folder of that name; a path
+    # says so by a separator, a file suffix, or being a Path.
+    looks_like_path = (
+        isinstance(ref_or_path, Path)
+        or "/" in text
+        or os.sep in text
+        or text.endswith((".yaml", ".yml", ".json"))
+        or (path / PACK_FILE).is_file()
+    )
+    if looks_like_path:
         layer = read_layer(path)
         catalog.add_layer(layer)
         return catalog.resolve(layer.ref, as_of=as_of)

@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from safeguard_std._inclusion import SEPARATOR
 from safeguard_std.authoring._target import open_target
 from safeguard_std.domain.pack import Modality, Pack, PackRef, Requirement
 from safeguard_std.exceptions import InvalidPackRef, PackError, PackNotFound, Problem
@@ -156,12 +157,18 @@ class _Linter:
 
     def touched(self) -> list[Requirement]:
         changed = set(self.data.get("set_parameters", {}))
+        altered = set(self.data.get("alter", {}))
         return [
             r
             for r in self.pack.active_requirements
-            if r.origin == self.label
-            or self.label in r.provenance.values()
-            or changed & param_refs(r.rule.params)
+            # An included baseline (kcsie:...) is linted in its own pack, not in the layer that
+            # includes it, unless this layer alters the requirement itself.
+            if (SEPARATOR not in r.id or r.id in altered)
+            and (
+                r.origin == self.label
+                or self.label in r.provenance.values()
+                or changed & param_refs(r.rule.params)
+            )
         ]
 
     def run(self) -> list[LintFinding]:

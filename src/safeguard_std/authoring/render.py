@@ -18,6 +18,7 @@ from importlib import resources
 import attrs
 
 from safeguard_std import __version__
+from safeguard_std._inclusion import SEPARATOR
 from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Modality, Pack, Requirement
@@ -102,15 +103,19 @@ _NUMBERED = ("appendix", "annex", "schedule", "section", "part")
 
 def _heading(sid: str, title: str) -> str:
     """``1 Staff records``, unless the title already carries its number ("2. Training",
-    "Appendix A.1 ...")."""
+    "Appendix A.1 ...") or the id is a name rather than a number (KCSIE's ``scr``)."""
     lower = title.lower()
+    if not any(c.isdigit() for c in sid):
+        return title
     if lower.startswith((sid.lower(), *_NUMBERED)) or title[:1].isdigit():
         return title
     return f"{sid} {title}"
 
 
 def _by_section(pack: Pack) -> Iterator[tuple[str, str, list[Requirement]]]:
-    for section in pack.sections:
+    # The pack's own sections first; an included baseline (kcsie:...) follows, as an appendix.
+    ordered = sorted(pack.sections, key=lambda s: SEPARATOR in s.id)
+    for section in ordered:
         reqs = [r for r in pack.active_requirements if r.section == section.id]
         if reqs:
             yield section.id, _heading(section.id, section.title), reqs

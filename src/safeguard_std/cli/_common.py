@@ -9,7 +9,7 @@ import gc
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from safeguard_std.packs import PackCatalog, bundled_catalog
@@ -95,11 +95,14 @@ def catalog_from(args: argparse.Namespace) -> PackCatalog:
     return catalog
 
 
-def write_output(text: str, path: str | None) -> None:
+def write_output(text: str | Iterable[str], path: str | None) -> None:
     """Write to stdout, or atomically to ``path``: a temporary file in the same folder, then
-    renamed, so a reader never sees a half-written file and a failure leaves the old one."""
+    renamed, so a reader never sees a half-written file and a failure leaves the old one.
+    ``text`` may be given in chunks, so a large document is never held whole."""
+    chunks = [text] if isinstance(text, str) else text
     if path is None or path == "-":
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         return
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -108,7 +111,8 @@ def write_output(text: str, path: str | None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

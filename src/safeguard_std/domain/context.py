@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from safeguard_std.domain.known_on import known_on
 from safeguard_std.domain.organisation import (
     Attestation,
     EvidenceBundle,
@@ -55,7 +56,8 @@ class EvaluationContext:
 
     @classmethod
     def build(cls, bundle: EvidenceBundle, as_of: dt.date) -> EvaluationContext:
-        """Index ``bundle`` for evaluation on ``as_of``."""
+        """Index ``bundle``, as known on ``as_of`` (:func:`known_on`), for evaluation then."""
+        bundle = known_on(bundle, as_of)
         people = sorted(bundle.people, key=lambda p: p.id)
         active = {}
         for person in people:

@@ -650,32 +650,23 @@ def count_at_least(spec: RuleSpec) -> Check:
                 "minProperties": 1,
                 "additionalProperties": {"type": ["string", "boolean", "integer"]},
             },
-            "up_to_as_of": {"type": "boolean"},
         },
     },
 )
 def every_record(spec: RuleSpec) -> Check:
     """Every record of ``records`` (matching ``where``) has the field values in ``require``;
-    unknown values make the finding insufficient_evidence, and no records at all too. With
-    ``up_to_as_of``, records dated after ``as_of`` (meetings not yet held) are not judged."""
+    unknown values make the finding insufficient_evidence, and no records at all too. Records
+    dated after ``as_of`` (meetings not yet held) are never judged: the evaluator sees the
+    evidence as it stood on ``as_of``."""
     coll = _collection(spec)
     names = {a.name for a in attrs.fields(coll.item)}
     bad = sorted(set(spec.params["require"]) - names)
     if bad:
         raise RuleError(f"'require' names field(s) {bad} that {coll.name} records do not have")
     want: Mapping[str, Any] = spec.params["require"]
-    date_field = coll.date_field if spec.params.get("up_to_as_of") else None
-    if spec.params.get("up_to_as_of") and date_field is None:
-        raise RuleError(f"records {coll.name!r} have no date; 'up_to_as_of' does not apply")
 
     def check(_subject: object, ctx: EvaluationContext) -> Outcome:
-        items = [
-            i
-            for i in _filter(coll, spec, ctx)
-            if date_field is None
-            or getattr(i, date_field) is None
-            or getattr(i, date_field) <= ctx.as_of
-        ]
+        items = _filter(coll, spec, ctx)
         label = coll.name.replace("_", " ")
         if not items:
             return outcome(Status.INSUFFICIENT_EVIDENCE, f"no {label} recorded")

@@ -63,7 +63,8 @@ _completed_on = operator.attrgetter("completed_on")
 def training_current(spec: RuleSpec) -> Check:
     """The person's latest training in any of ``courses`` (recognised by the partnership when
     ``require_recognised``) was completed within ``period``; current through ``due_on``. Without
-    ``period``, any dated completion on or before ``as_of`` is enough (training undertaken)."""
+    ``period``, any dated completion is enough (training undertaken). Completions after
+    ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``."""
     courses = _courses(spec)
     period = period_param(spec, "period") if "period" in spec.params else None
     recognised = bool(spec.params.get("require_recognised", False))

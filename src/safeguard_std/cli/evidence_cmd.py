@@ -1,0 +1,346 @@
+"""``safeguard-std evidence``: import a single central record, and validate a bundle.
+
+``evidence import-scr`` exits 0 when every row was imported, 1 when rows were rejected (the
+bundle is still written, holding the rows that could be imported, and the report says why the
+others were not), 2 when the input cannot be used at all. ``evidence validate`` exits 0 when
+the bundle is sound, 1 when it has problems (schema, model or cross-field errors; warnings too
+with ``--strict``), 2 when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from safeguard_std.cli._common import UsageError, as_of_date, write_output
+from safeguard_std.consistency import Inconsistency, Severity, check_consistency
+from safeguard_std.documents import DocumentSyntaxError, parse
+from safeguard_std.evidence import bundle_from_data
+from safeguard_std.exceptions import EvidenceError, Problem
+from safeguard_std.importers import ImportResult, Issue, RowStatus, import_scr
+from safeguard_std.importers import Severity as ImportSeverity
+from safeguard_std.serialization import bundle_to_data, canonical_json, digest
+
+__all__ = ["register", "run_import", "run_validate"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``evidence`` command and its subcommands."""
+    parser = commands.add_parser(
+        "evidence",
+        help="import and validate evidence bundles",
+        description="Import a single central record into an evidence bundle, or check a bundle.",
+    )
+    sub = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True)
+    _register_import(sub)
+    _register_validate(sub)
+
+
+def _register_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "import-scr",
+        help="import a single central record (.csv or .xlsx) into an evidence bundle",
+        description="Read a single central record spreadsheet, one row a person, into an "
+        "evidence bundle. Every row becomes a person or is rejected with the reason; every "
+        "cell is imported or reported. Reading .xlsx needs: pip install 'safeguard-std[xlsx]'.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the record: .csv or .xlsx")
+    parser.add_argument(
+        "--provider",
+        required=True,
+        metavar="PROVIDER.yaml",
+        help="the provider entity and what the record does not hold (lead roles, policies...)",
+    )
+    parser.add_argument(
+        "--output", required=True, metavar="BUNDLE.json", help="write the bundle here ('-': stdout)"
+    )
+    parser.add_argument(
+        "--sheet", action="append", metavar="NAME", help="import only this sheet (repeatable)"
+    )
+    parser.add_argument("--mapping", metavar="MAPPING.yaml", help="column meanings to add")
+    parser.add_argument(
+        "--default",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for a field no column gives, e.g. dbs.level=enhanced (repeatable)",
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="refuse dates after this day and spot leavers (default: today in Europe/London)",
+    )
+    parser.add_argument(
+        "--provenance",
+        metavar="FILE",
+        help="where to write the raw value of every imported cell (default: beside the "
+        "bundle, BUNDLE.provenance.json); it holds personal data, like the bundle",
+    )
+    parser.add_argument(
+        "--no-provenance", action="store_true", help="do not write the provenance file"
+    )
+    parser.add_argument("--report", metavar="FILE", help="write the full import report (JSON)")
+    parser.add_argument(
+        "--max-messages",
+        type=int,
+        default=50,
+        metavar="N",
+        help="show at most N row and cell messages on stderr (default 50; 0 for all)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument(
+        "--include-personal-data",
+        action="store_true",
+        help="show personal values (names, dates of birth, DBS numbers) in messages and report",
+    )
+    parser.set_defaults(run=run_import)
+
+
+def _register_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "validate",
+        help="check a bundle: schema, model rules and cross-field consistency",
+        description="Check an evidence bundle (hand-written or imported) against the evidence "
+        "schema, the model's rules and cross-field rules (future dates, dates before birth, "
+        "reviews before approval, references after the start date, leavers, shared "
+        "certificates, duplicate people).",
+    )
+    parser.add_argument("bundle", metavar="BUNDLE", help="evidence bundle (JSON or YAML)")
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day to judge future dates and leavers on (default: today in Europe/London)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings as well as errors"
+    )
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--include-personal-data",
+        action="store_true",
+        help="allow personal values in messages",
+    )
+    parser.set_defaults(run=run_validate)
+
+
+def _defaults(pairs: Iterable[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep or not field.strip():
+            raise UsageError(f"--default: expected FIELD=VALUE, got {pair!r}")
+        out[field.strip()] = value.strip()
+    return out
+
+
+def _provenance_path(args: argparse.Namespace) -> str | None:
+    if args.no_provenance:
+        return None
+    if args.provenance:
+        return str(args.provenance)
+    if args.output in (None, "-"):
+        return None
+    out = Path(args.output)
+    stem = out.name[: -len(out.suffix)] if out.suffix else out.name
+    return str(out.with_name(f"{stem}.provenance.json"))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    # As in import_scr (docs/decisions/0015): writing 100,000 people allocates millions of
+    # acyclic objects, and the cyclic collector would rescan them all, again and again.
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import, write the bundle (and provenance, and report), and summarise on stderr."""
+    with _collector_paused():
+        return _run_import(args)
+
+
+def _canonical_chunks(data: Any) -> Iterator[str]:
+    """The bundle as canonical JSON (the text canonical_json(data, indent=2) gives), in chunks."""
+    encoder = json.JSONEncoder(
+        sort_keys=True, ensure_ascii=False, indent=2, separators=(",", ": "), allow_nan=False
+    )
+    yield from encoder.iterencode(data)
+    yield "\n"
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    as_of = as_of_date(args.as_of)
+    if args.max_messages < 0:
+        raise UsageError("--max-messages: expected 0 or more")
+    result = import_scr(
+        args.file,
+        provider=args.provider,
+        sheet=args.sheet,
+        mapping=args.mapping,
+        as_of=as_of,
+        defaults=_defaults(args.default),
+        include_personal_data=args.include_personal_data,
+    )
+    data = bundle_to_data(result.bundle)
+    write_output(_canonical_chunks(data), args.output)
+    provenance = _provenance_path(args)
+    if provenance is not None:
+        extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
+        write_output(result.provenance.chunks(**extra), provenance)
+    if args.report:
+        report = result.report_data(include_personal_data=args.include_personal_data)
+        write_output(canonical_json(report, indent=2) + "\n", args.report)
+    _summarise(result, args, provenance)
+    failed = result.summary.rejected or result.summary.errors
+    return 1 if failed else 0
+
+
+def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str | None) -> None:
+    s = result.summary
+    out = sys.stderr
+    label = result.provenance.source.get("file", args.file)
+    out.write(
+        f"{label}: {s.rows_read} rows read: {s.imported} imported "
+        f"({s.imported_with_warnings} with warnings), {s.rejected} rejected"
+    )
+    others = [
+        (s.blank_rows, "blank rows"),
+        (s.heading_rows, "section headings"),
+        (s.repeated_header_rows, "repeated header rows"),
+    ]
+    extra = ", ".join(f"{n} {what}" for n, what in others if n)
+    out.write(f"; skipped {extra}\n" if extra else "\n")
+    for sheet in result.sheets:
+        if not sheet.imported:
+            out.write(f"  sheet {sheet.name!r} not imported: {sheet.reason}\n")
+        elif sheet.unmapped_headers:
+            names = ", ".join(repr(h) for h in sheet.unmapped_headers)
+            where = f"sheet {sheet.name!r}" if sheet.name else "headers"
+            out.write(f"  {where}: not recognised: {names}\n")
+    if s.by_role_type:
+        roles = ", ".join(f"{k} {v}" for k, v in sorted(s.by_role_type.items()))
+        out.write(f"  people by role type: {roles}\n")
+    out.write(f"  {s.errors} errors, {s.warnings} warnings, {s.notes} notes\n")
+    if not args.quiet:
+        _messages(result, args)
+    wrote = [args.output] + [p for p in (provenance, args.report) if p]
+    out.write(f"wrote {', '.join(w for w in wrote if w != '-') or 'the bundle to stdout'}\n")
+
+
+def _messages(result: ImportResult, args: argparse.Namespace) -> None:
+    shown: list[Issue] = [i for i in result.all_issues() if i.severity is not ImportSeverity.NOTE]
+    limit = args.max_messages or len(shown)
+    label = result.provenance.source.get("file", args.file)
+    for issue in shown[:limit]:
+        text = issue.render(args.include_personal_data)
+        sys.stderr.write(f"{issue.severity.value}: {label}: {text}\n")
+    if len(shown) > limit:
+        hint = "--report FILE" if not args.report else args.report
+        sys.stderr.write(f"... and {len(shown) - limit} more (see {hint})\n")
+    rejected = [r for r in result.rows if r.status is RowStatus.REJECTED]
+    if rejected and len(shown) > limit:
+        rows = ", ".join(f"{r.sheet + ' ' if r.sheet else ''}{r.row}" for r in rejected[:10])
+        more = f" and {len(rejected) - 10} more" if len(rejected) > 10 else ""
+        sys.stderr.write(f"rejected rows: {rows}{more}\n")
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Load and check a bundle; print every problem; exit 1 when there are any."""
+    as_of = as_of_date(args.as_of)
+    path = Path(args.bundle)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.bundle!r}: {exc.strerror}") from None
+    label = str(args.bundle)
+    try:
+        doc = parse(raw, label)
+        bundle = bundle_from_data(
+            doc.data, source=label, document=doc, include_personal_data=args.include_personal_data
+        )
+    except DocumentSyntaxError as exc:
+        return _load_failed(exc.problems, label, args)
+    except EvidenceError as exc:
+        return _load_failed(list(exc.problems), label, args)
+    found = check_consistency(bundle, as_of=as_of)
+    errors = [f for f in found if f.severity is Severity.ERROR]
+    warnings = [f for f in found if f.severity is Severity.WARNING]
+    if args.format == "json":
+        sys.stdout.write(_json_report(label, as_of.isoformat(), found, doc) + "\n")
+    else:
+        _text_report(label, as_of.isoformat(), errors, warnings, doc)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _load_failed(problems: list[Problem], label: str, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        data = {
+            "bundle": label,
+            "valid": False,
+            "errors": [{"code": "load", "message": str(p)} for p in problems],
+            "warnings": [],
+        }
+        sys.stdout.write(canonical_json(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"{label}: {len(problems)} errors (the bundle does not load)\n")
+        for problem in problems:
+            sys.stdout.write(f"error: {problem}\n")
+    return 1
+
+
+def _where(found: Inconsistency, doc: Any) -> str:
+    return str(doc.locate(found.path))
+
+
+def _text_report(
+    label: str,
+    as_of: str,
+    errors: list[Inconsistency],
+    warnings: list[Inconsistency],
+    doc: Any,
+) -> None:
+    state = "sound" if not errors else "has errors"
+    sys.stdout.write(
+        f"{label}: schema and model rules pass; cross-field checks as of {as_of}: "
+        f"{len(errors)} errors, {len(warnings)} warnings ({state})\n"
+    )
+    for found in (*errors, *warnings):
+        sys.stdout.write(
+            f"{found.severity.value}: [{found.code}] {found.message} @ {_where(found, doc)}\n"
+        )
+
+
+def _json_report(label: str, as_of: str, found: Iterable[Inconsistency], doc: Any) -> str:
+    def item(f: Inconsistency) -> dict[str, Any]:
+        location = doc.locate(f.path)
+        data: dict[str, Any] = {"code": f.code, "message": f.message, "path": location.json_path}
+        if location.line is not None:
+            data["line"] = location.line
+        if f.subject:
+            data["subject"] = f.subject
+        return data
+
+    items = list(found)
+    errors = [item(f) for f in items if f.severity is Severity.ERROR]
+    warnings = [item(f) for f in items if f.severity is Severity.WARNING]
+    return canonical_json(
+        {
+            "bundle": label,
+            "as_of": as_of,
+            "valid": not errors,
+            "errors": errors,
+            "warnings": warnings,
+        },
+        indent=2,
+    )

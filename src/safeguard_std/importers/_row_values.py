@@ -1,0 +1,378 @@
+"""What building a row needs: cells and values with their origins, the sheet's context, and a
+reader that looks values up, reports issues and remembers where each value came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import attrs
+
+from safeguard_std.domain.people import (
+    RiskAssessmentKind,
+    RoleType,
+    SuitabilityCheckKind,
+    TrainingCourse,
+)
+from safeguard_std.importers._fields import FIELDS
+from safeguard_std.importers._headers import Column
+from safeguard_std.importers._parsed import Mark, Parsed, Severity
+from safeguard_std.importers._result import Issue, Origin
+from safeguard_std.importers._values import cell_text
+
+__all__ = [
+    "ENGAGEMENT_OPTIONS",
+    "ID_CHARS",
+    "Cell",
+    "RowContext",
+    "RowReader",
+    "Value",
+    "row_id",
+    "sheet_records",
+]
+
+# Enum iteration is slow and these loops run for every row: iterate tuples built once.
+_SUITABILITY = tuple((k, f"check.{k.value}") for k in SuitabilityCheckKind)
+_COURSES = tuple((c, f"training.{c.value}") for c in TrainingCourse)
+_RISKS = tuple((k, f"risk_assessment.{k.value}") for k in RiskAssessmentKind)
+ENGAGEMENT_OPTIONS = tuple(
+    (name, f"engagement.{name}")
+    for name in (
+        "regular_contact",
+        "supervised",
+        "management_role",
+        "teaching_role",
+        "job_title",
+        "agency_name",
+    )
+)
+ID_CHARS = re.compile(r"[^A-Za-z0-9._:-]+")
+
+
+class Cell(NamedTuple):
+    """A non-blank cell: its column, raw value and how it read."""
+
+    column: Column
+    raw: object
+    parsed: Parsed
+
+    @property
+    def text(self) -> str:
+        """The raw value as text."""
+        return _raw_text(self.raw)
+
+
+def _raw_text(raw: object) -> str:
+    if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time(0) and raw.tzinfo is None:
+            return raw.date().isoformat()
+        return raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return cell_text(raw) if not isinstance(raw, str) else raw
+
+
+class Value(NamedTuple):
+    """A value for a field and where it came from: a cell typed on the row (``cell``, ``row``
+    and ``sheet``), or an ``origin`` (a header, a sheet name, a default). Origins of cells are
+    built only when provenance is written: a record has tens of thousands of them."""
+
+    value: Any
+    mark: Mark | None
+    origin: Origin | None = None
+    cell: Cell | None = None
+    row: int = 0
+    sheet: str | None = None
+
+    def to_origin(self) -> Origin:
+        """Where the value came from."""
+        if self.origin is not None:
+            return self.origin
+        cell = self.cell
+        assert cell is not None
+        return Origin(
+            "cell",
+            raw=cell.text,
+            sheet=self.sheet,
+            cell=f"{cell.column.letter}{self.row}",
+            header=cell.column.header,
+        )
+
+
+@attrs.frozen
+class RowContext:
+    """What every row of a sheet shares."""
+
+    sheet: str | None
+    sheet_slug: str
+    as_of: dt.date | None
+    defaults: Mapping[str, Value]
+    implied: Mapping[str, Value]
+    sheet_role: Value | None
+    board_role: RoleType
+    columns: frozenset[str]
+    available: frozenset[str] = frozenset()
+    dated: tuple[str, ...] = ()
+    events: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    fallback: Mapping[str, Value] = attrs.field(factory=dict)
+    suitability: tuple[tuple[SuitabilityCheckKind, str], ...] = ()
+    courses: tuple[tuple[TrainingCourse, str], ...] = ()
+    risks: tuple[tuple[RiskAssessmentKind, str], ...] = ()
+
+    def has(self, *fields: str) -> bool:
+        """Whether any of ``fields`` can have a value on this sheet (a column, an implied
+        value or a default): records no column can fill are not looked for, row after row."""
+        return not self.available.isdisjoint(fields)
+
+
+def sheet_records(
+    available: frozenset[str],
+) -> tuple[
+    tuple[tuple[SuitabilityCheckKind, str], ...],
+    tuple[tuple[TrainingCourse, str], ...],
+    tuple[tuple[RiskAssessmentKind, str], ...],
+]:
+    """The further checks, courses and risk assessments some column or default can give on a
+    sheet: worked out once per sheet, so rows do not look for records nothing can fill."""
+
+    def has(*fields: str) -> bool:
+        return not available.isdisjoint(fields)
+
+    return (
+        tuple(
+            (k, b)
+            for k, b in _SUITABILITY
+            if has(f"{b}.checked_on", f"{b}.checked_by", f"{b}.satisfactory")
+        ),
+        tuple((c, b) for c, b in _COURSES if has(f"{b}.completed_on")),
+        tuple((k, b) for k, b in _RISKS if has(f"{b}.completed_on")),
+    )
+
+
+def row_id(ctx: RowContext, row: int) -> str:
+    return f"p-{ctx.sheet_slug}-r{row}" if ctx.sheet_slug else f"p-r{row}"
+
+
+class RowReader:
+    """Reads one row's values, reports its issues and remembers their origins."""
+
+    """Builds the person for one row; collects issues and provenance as it goes."""
+
+    def __init__(
+        self,
+        ctx: RowContext,
+        row: int,
+        cells: dict[str, list[Cell]],
+        section_role: Value | None,
+        taken_ids: set[str],
+    ) -> None:
+        self.ctx = ctx
+        self.sheet = ctx.sheet
+        self.fallback = ctx.fallback
+        self.available = ctx.available
+        self.row = row
+        self.cells = cells
+        self.section_role = section_role
+        self.taken_ids = taken_ids
+        self.issues: list[Issue] = []
+        self.origins: dict[str, dict[str, tuple[Value, ...]]] = {}
+        self.rejected = False
+        self.person_id = ""
+        self._role_value: Value | None = None
+        self._update_service_from_issue: Value | None = None
+        # Cells that became evidence or were reported: whatever is left over is reported at
+        # the end, so no cell is ever dropped without a word (ids: cells are not hashable).
+        self.accounted: set[int] = set()
+
+    # -- reporting -----------------------------------------------------------------------------
+
+    def issue(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        cell: Cell | None = None,
+        field: str | None = None,
+    ) -> None:
+        """Record an issue at a cell (or at the row)."""
+        if cell is not None:
+            self.accounted.add(id(cell))
+            spec = FIELDS.get(cell.column.field)
+            self.issues.append(
+                Issue(
+                    severity,
+                    code,
+                    message,
+                    sheet=self.ctx.sheet,
+                    row=self.row,
+                    column=cell.column.letter,
+                    header=cell.column.header,
+                    field=cell.column.field,
+                    raw=cell.text,
+                    personal=bool(spec and spec.personal),
+                )
+            )
+        else:
+            self.issues.append(
+                Issue(severity, code, message, sheet=self.ctx.sheet, row=self.row, field=field)
+            )
+
+    def warn(
+        self, code: str, message: str, cell: Cell | None = None, field: str | None = None
+    ) -> None:
+        """A warning at a cell or the row."""
+        self.issue(Severity.WARNING, code, message, cell, field)
+
+    def reject_row(self, code: str, message: str, cell: Cell | None = None) -> None:
+        """The row cannot become a person."""
+        self.rejected = True
+        self.issue(Severity.ERROR, code, message, cell)
+
+    def record(self, record_id: str, field: str, value: Value | None) -> None:
+        """Remember where a record's field came from."""
+        if value is not None:
+            if value.cell is not None:
+                self.accounted.add(id(value.cell))
+            entry = self.origins.get(record_id)
+            if entry is None:
+                self.origins[record_id] = {field: (value,)}
+            else:
+                entry[field] = (value,)
+
+    def record_all(self, record_id: str, field: str, values: tuple[Value, ...]) -> None:
+        """Remember the several values a field was built from (a name from two columns)."""
+        if values:
+            self.accounted.update(id(v.cell) for v in values if v.cell is not None)
+            self.origins.setdefault(record_id, {})[field] = values
+
+    def covered(self, prefix: str) -> None:
+        """Count the cells of every field starting ``prefix`` as reported (a message about
+        their whole record, such as "DBS check not imported", has said what became of them)."""
+        for field, cells in self.cells.items():
+            if field.startswith(prefix):
+                self.accounted.update(id(c) for c in cells)
+
+    def leftovers(self) -> None:
+        """Report every cell that neither became evidence nor was reported."""
+        for cells in self.cells.values():
+            for cell in cells:
+                if id(cell) not in self.accounted:
+                    self.warn(
+                        "cell.not_imported",
+                        "not imported: the row records nothing for this to belong to (its "
+                        "check or date is blank, or was not imported)",
+                        cell,
+                    )
+
+    # -- reading values ------------------------------------------------------------------------
+
+    def get(self, field: str) -> Value | None:
+        """The row's value for ``field``: its cell, else implied, else a default."""
+        if field not in self.available:
+            return None
+        found = self.cells.get(field)
+        if found is not None:
+            cell = found[0]
+            parsed = cell.parsed
+            return Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+        return self.fallback.get(field)
+
+    def cell(self, field: str) -> Cell | None:
+        """The row's own cell for ``field``, if it has a readable one."""
+        found = self.cells.get(field)
+        return found[0] if found else None
+
+    def drop(self, field: str, code: str, message: str) -> None:
+        """Refuse a cell that read well but cannot be right (a date before birth, ...)."""
+        cell = self.cell(field)
+        if cell is not None:
+            self.warn(code, message, cell)
+            del self.cells[field]
+
+    def marked(self, value: Value, *, yes_ok: bool) -> None:
+        """Report what a mark means for a field that wanted a value."""
+        cell = value.cell
+        if cell is None:
+            return
+        mark = value.mark
+        if mark is Mark.NOT_APPLICABLE:
+            self.issue(
+                Severity.NOTE,
+                "cell.not_applicable",
+                "marked not applicable: nothing imported",
+                cell,
+            )
+        elif mark is Mark.UNKNOWN:
+            self.issue(Severity.NOTE, "cell.unknown", "marked unknown: nothing imported", cell)
+        elif mark is Mark.NO:
+            self.issue(Severity.NOTE, "check.not_done", "marked not done: nothing imported", cell)
+        elif mark is Mark.PENDING:
+            self.warn(
+                "check.pending",
+                "marked pending ('TBC', 'awaited', ...): not evidence of a completed check",
+                cell,
+            )
+        elif mark is Mark.YES and not yes_ok:
+            self.warn("cell.mark_not_value", "a tick or 'yes' where a value was expected", cell)
+        elif mark is Mark.UPDATE_SERVICE:
+            self.warn(
+                "cell.update_service_not_date",
+                "'Update Service' says how a certificate is kept current, not when this "
+                "check was done: nothing imported",
+                cell,
+            )
+
+    def check_date(self, field: str) -> tuple[bool, dt.date | None, Value | None]:
+        """A check column: (recorded as done, its date, the value). A tick is done, undated."""
+        value = self.get(field)
+        if value is None:
+            return False, None, None
+        if value.mark is None:
+            return True, value.value, value
+        if value.mark is Mark.YES:
+            self.warn(
+                "check.undated",
+                "recorded as done ('Y', a tick, 'on file') but not dated",
+                value.cell,
+                field,
+            )
+            return True, None, value
+        self.marked(value, yes_ok=True)
+        return False, None, None
+
+    def plain(self, field: str) -> Value | None:
+        """A value that must not be a mark (marks are reported and give ``None``)."""
+        if field not in self.available:
+            return None
+        found = self.cells.get(field)
+        value: Value | None
+        if found is not None:
+            cell = found[0]
+            parsed = cell.parsed
+            value = Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+        else:
+            value = self.fallback.get(field)
+            if value is None:
+                return None
+        if value.mark is not None:
+            self.marked(value, yes_ok=False)
+            return None
+        return value
+
+    def _by(self, field: str, rid: str, name: str, into: dict[str, Any]) -> None:
+        if field not in self.available:
+            return
+        value = self.plain(field)
+        if value is not None:
+            into[name] = value.value
+            self.record(rid, name, value)
+
+    def _undated(self, what: str, field: str) -> None:
+        """A record with no date, unless its date cell was already reported (a tick, a refused
+        value, a pending mark): one problem, one message."""
+        if any(issue.field == field for issue in self.issues):
+            return
+        self.warn("check.undated", f"{what} recorded without a date", field=field)

@@ -1,0 +1,386 @@
+"""``import_scr``: a single central record spreadsheet in, an evidence bundle and a full account
+of every row out."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from safeguard_std.consistency import Inconsistency, check_consistency
+from safeguard_std.consistency import Severity as ConsistencySeverity
+from safeguard_std.domain.organisation import (
+    EDUCATION_KINDS,
+    EvidenceBundle,
+    LegalForm,
+    Provider,
+)
+from safeguard_std.domain.people import Person, RoleType
+from safeguard_std.exceptions import Location, MappingError, Problem, SpreadsheetError
+from safeguard_std.importers._fields import FIELDS, Kind, group_of
+from safeguard_std.importers._headers import score_row
+from safeguard_std.importers._mapping import ScrMapping, load_mapping, read_default
+from safeguard_std.importers._parsed import Severity
+from safeguard_std.importers._provider import ProviderFile, load_provider
+from safeguard_std.importers._result import (
+    ColumnStatus,
+    ImportResult,
+    Issue,
+    Provenance,
+    RowOutcome,
+    RowStatus,
+    SheetReport,
+    summarise,
+)
+from safeguard_std.importers._rows import Value
+from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
+from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
+
+__all__ = ["import_scr"]
+
+_BOARD_ROLES = {RoleType.GOVERNOR, RoleType.TRUSTEE, RoleType.DIRECTOR, RoleType.PROPRIETOR}
+_HAS_BOARD = {
+    LegalForm.CHARITY,
+    LegalForm.SCHOOL_TRUST,
+    LegalForm.COMPANY,
+    LegalForm.COMMUNITY_INTEREST_COMPANY,
+}
+_NOTABLE_GROUPS = ("identity", "right_to_work", "qualifications", "dbs", "reference1", "reference2")
+
+
+def _mapping(
+    mapping: ScrMapping | Path | str | None, defaults: Mapping[str, str] | None
+) -> ScrMapping:
+    found = mapping if isinstance(mapping, ScrMapping) else ScrMapping()
+    if isinstance(mapping, (Path, str)):
+        found = load_mapping(mapping)
+    if not defaults:
+        return found
+    problems = []
+    for field, text in sorted(defaults.items()):
+        if field not in FIELDS or FIELDS[field].kind is Kind.IGNORE:
+            problems.append(Problem(f"unknown field {field!r}", Location("--default", (field,))))
+            continue
+        _value, reason = read_default(field, text, found.date_order)
+        if reason is not None:
+            problems.append(
+                Problem(
+                    f"cannot use {text!r} for {field}: {reason}", Location("--default", (field,))
+                )
+            )
+    if problems:
+        raise MappingError(problems, source="--default")
+    return found.with_defaults(defaults)
+
+
+def _choose(
+    workbook: Workbook, wanted: Sequence[str] | None, mapping: ScrMapping
+) -> list[tuple[Sheet, str | None]]:
+    if wanted and workbook.format == "csv":
+        raise SpreadsheetError(
+            [Problem("--sheet was given, but a CSV file has no sheets", Location(workbook.label))],
+            source=workbook.label,
+        )
+    names = {s.name.casefold(): s for s in workbook.sheets if s.name is not None}
+    if wanted:
+        missing = [w for w in wanted if w.casefold() not in names]
+        if missing:
+            have = ", ".join(repr(s.name) for s in workbook.sheets)
+            raise SpreadsheetError(
+                [
+                    Problem(
+                        f"no sheet named {m!r}; the workbook has {have}", Location(workbook.label)
+                    )
+                    for m in missing
+                ],
+                source=workbook.label,
+            )
+        chosen = {w.casefold() for w in wanted}
+        return [
+            (s, None if (s.name or "").casefold() in chosen else "not chosen with --sheet")
+            for s in workbook.sheets
+        ]
+    out: list[tuple[Sheet, str | None]] = []
+    for s in workbook.sheets:
+        if mapping.sheet(s.name).skip:
+            out.append((s, "skipped by the mapping"))
+        elif s.hidden:
+            out.append((s, "hidden sheet (name it with --sheet to import it)"))
+        else:
+            out.append((s, None))
+    return out
+
+
+def _attach_consistency(
+    found: Sequence[Inconsistency], rows: dict[str, SheetRow], sheets: dict[str, str | None]
+) -> list[Issue]:
+    file_issues = []
+    for item in found:
+        severity = (
+            Severity.ERROR if item.severity is ConsistencySeverity.ERROR else Severity.WARNING
+        )
+        message = item.message
+        for other in item.related:
+            row = rows.get(other)
+            if row is not None:
+                sheet = sheets.get(other)
+                where = f"{sheet + ' ' if sheet else ''}row {row.number}"
+                message = message.replace(other, f"{where} ({other})")
+        row = rows.get(item.subject or "")
+        if row is not None and item.path[:1] == ("people",):
+            row.builder.issue(severity, item.code, message)
+        else:
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item.path)
+            file_issues.append(Issue(severity, item.code, f"{message} (at ${path})"))
+    return file_issues
+
+
+def _board_issue(provider: Provider, people: Sequence[Person]) -> Issue | None:
+    if provider.legal_form not in _HAS_BOARD and provider.kind not in EDUCATION_KINDS:
+        return None
+    if any(e.role_type in _BOARD_ROLES for p in people for e in p.engagements):
+        return None
+    return Issue(
+        Severity.WARNING,
+        "record.no_board",
+        "no governors, trustees, directors or proprietors on the record, though a "
+        f"{provider.legal_form.value.replace('_', ' ')} provider has a board: the single central "
+        "record should include them",
+    )
+
+
+def _group_name(group: str) -> str:
+    return group.replace("check.", "").replace("_", " ").replace("reference", "reference ")
+
+
+def _differences(plans: dict[str | None, frozenset[str]]) -> list[Issue]:
+    out = []
+    groups = {
+        name: {g for g in map(group_of, fields) if g in _NOTABLE_GROUPS or g.startswith("check.")}
+        for name, fields in plans.items()
+    }
+    for name, own in groups.items():
+        missing: dict[str, list[str]] = {}
+        for other, theirs in groups.items():
+            if other == name:
+                continue
+            for group in sorted(theirs - own):
+                missing.setdefault(group, []).append(str(other))
+        if missing:
+            listed = "; ".join(
+                f"{_group_name(g)} (on {', '.join(repr(s) for s in who)})"
+                for g, who in sorted(missing.items())
+            )
+            out.append(
+                Issue(
+                    Severity.NOTE,
+                    "sheet.columns_differ",
+                    f"this sheet has no columns for checks other sheets record: {listed}",
+                    sheet=name,
+                )
+            )
+    return out
+
+
+def import_scr(
+    source: Path | str | bytes,
+    *,
+    provider: Path | str | bytes | Mapping[str, Any] | Provider,
+    sheet: str | Sequence[str] | None = None,
+    mapping: ScrMapping | Path | str | None = None,
+    as_of: dt.date | None = None,
+    defaults: Mapping[str, str] | None = None,
+    name: str | None = None,
+    provider_name: str | None = None,
+    include_personal_data: bool = False,
+) -> ImportResult:
+    """Import a single central record (.csv or .xlsx) into an evidence bundle.
+
+    ``provider`` is the provider file (or data, or a :class:`Provider`) holding what the record
+    does not. ``sheet`` limits the import to the named sheet(s); ``mapping`` adds column
+    meanings to the built-in synonyms; ``defaults`` gives values for fields no column gives
+    (``{"dbs.level": "enhanced"}``). ``as_of`` lets the import refuse dates in the future and
+    spot leavers; without it those checks are skipped and two-digit years are read with the
+    POSIX rule (00-68 is 20xx).
+
+    Raises :class:`~safeguard_std.exceptions.SpreadsheetError` (file unreadable, no sheet with a
+    header), :class:`~safeguard_std.exceptions.MappingError`,
+    :class:`~safeguard_std.exceptions.EvidenceError` (provider file) or
+    :class:`~safeguard_std.exceptions.MissingExtra` (.xlsx without openpyxl). Problems in rows
+    and cells never raise: every row has an outcome in the result.
+    """
+    with _collector_paused():
+        return _import(
+            source,
+            provider=provider,
+            sheet=sheet,
+            mapping=mapping,
+            as_of=as_of,
+            defaults=defaults,
+            name=name,
+            provider_name=provider_name,
+            include_personal_data=include_personal_data,
+        )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while importing.
+
+    An import allocates millions of small objects, none of them in reference cycles (frozen
+    entities, tuples, the row's cells); reference counting frees them all. Left running, the
+    cyclic collector rescans every live object each time enough have been allocated, which made
+    100,000 rows take a minute instead of seconds. It is restored (if it was on) on the way out.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _import(
+    source: Path | str | bytes,
+    *,
+    provider: Path | str | bytes | Mapping[str, Any] | Provider,
+    sheet: str | Sequence[str] | None,
+    mapping: ScrMapping | Path | str | None,
+    as_of: dt.date | None,
+    defaults: Mapping[str, str] | None,
+    name: str | None,
+    provider_name: str | None,
+    include_personal_data: bool,
+) -> ImportResult:
+    plan_mapping = _mapping(mapping, defaults)
+    provider_file = load_provider(
+        provider, name=provider_name, include_personal_data=include_personal_data
+    )
+    workbook = read_workbook(source, name=name, score=lambda row: score_row(row, plan_mapping))
+    wanted = [sheet] if isinstance(sheet, str) else list(sheet) if sheet else None
+    taken = {p.id for p in provider_file.base.people}
+    reports: list[SheetReport] = []
+    runs: list[SheetRun] = []
+    plans: dict[str | None, frozenset[str]] = {}
+    prov = provider_file.base.provider
+    for candidate, skip in _choose(workbook, wanted, plan_mapping):
+        if skip is not None:
+            note = Issue(
+                Severity.NOTE, "sheet.skipped", f"not imported: {skip}", sheet=candidate.name
+            )
+            reports.append(SheetReport(candidate.name, imported=False, reason=skip, issues=(note,)))
+            continue
+        run = SheetRun(candidate, plan_mapping, as_of, prov, taken)
+        report = run.run()
+        reports.append(report)
+        if report.imported:
+            runs.append(run)
+            plans[candidate.name] = frozenset(
+                c.field
+                for c in report.columns
+                if c.status is ColumnStatus.MAPPED and c.field is not None
+            )
+    if not runs:
+        raise SpreadsheetError(
+            [
+                Problem(
+                    "no sheet has a header row naming the person and at least one check",
+                    Location(workbook.label),
+                )
+            ],
+            source=workbook.label,
+        )
+    return _finish(
+        workbook, plan_mapping, provider_file, runs, reports, plans, as_of, include_personal_data
+    )
+
+
+def _finish(
+    workbook: Workbook,
+    mapping: ScrMapping,
+    provider_file: ProviderFile,
+    runs: list[SheetRun],
+    reports: list[SheetReport],
+    plans: dict[str | None, frozenset[str]],
+    as_of: dt.date | None,
+    include_personal_data: bool,
+) -> ImportResult:
+    rows = [r for run in runs for r in run.rows]
+    people = tuple(r.person for r in rows if r.person is not None)
+    by_id = {r.person.id: r for r in rows if r.person is not None}
+    sheet_of = {r.person.id: run.name for run in runs for r in run.rows if r.person is not None}
+    bundle = provider_file.attach(people, include_personal_data=include_personal_data)
+    file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
+    file_issues += _attach_consistency(check_consistency(bundle, as_of=as_of), by_id, sheet_of)
+    board = _board_issue(bundle.provider, bundle.people)
+    if board is not None:
+        file_issues.append(board)
+    differences = _differences(plans) if len(plans) > 1 else []
+    if differences:
+        reports = [
+            attrs.evolve(
+                rep, issues=rep.issues + tuple(d for d in differences if d.sheet == rep.name)
+            )
+            for rep in reports
+        ]
+    outcomes = tuple(
+        RowOutcome(
+            run.name,
+            r.number,
+            row_status(r),
+            r.person.id if r.person else None,
+            tuple(r.builder.issues),
+        )
+        for run in runs
+        for r in run.rows
+    )
+    reports = [_recount(rep, outcomes) for rep in reports]
+    origins: dict[str, dict[str, tuple[Value, ...]]] = {}
+    for r in rows:
+        if r.person is not None:
+            origins.update(r.builder.origins)
+    source = {
+        "file": workbook.label,
+        "format": workbook.format,
+        "sha256": workbook.sha256,
+        "encoding": workbook.encoding,
+        "delimiter": workbook.delimiter,
+        "sheets": [rep.name for rep in reports if rep.imported],
+        "mapping": mapping.source,
+        "provider_file": provider_file.source,
+        "as_of": as_of.isoformat() if as_of else None,
+    }
+    columns = {
+        run.name or "": {letter: header for letter, header in sorted(run.headers.items())}
+        for run in runs
+    }
+    provenance = Provenance({k: v for k, v in source.items() if v is not None}, origins, columns)
+    summary = summarise(
+        outcomes,
+        tuple(reports),
+        tuple(file_issues),
+        EvidenceBundle(id=bundle.id, provider=bundle.provider, people=people),
+    )
+    return ImportResult(
+        bundle, outcomes, tuple(reports), tuple(file_issues), summary, provenance, as_of
+    )
+
+
+def _recount(report: SheetReport, outcomes: Sequence[RowOutcome]) -> SheetReport:
+    if not report.imported:
+        return report
+    mine = [o for o in outcomes if o.sheet == report.name]
+    statuses = Counter(o.status for o in mine)
+    return attrs.evolve(
+        report,
+        rows_imported=statuses[RowStatus.IMPORTED] + statuses[RowStatus.IMPORTED_WITH_WARNINGS],
+        rows_with_warnings=statuses[RowStatus.IMPORTED_WITH_WARNINGS],
+        rows_rejected=statuses[RowStatus.REJECTED],
+    )

@@ -1,0 +1,548 @@
+"""Reading one sheet: find its header, read every row into a person or a rejection, and
+report the sheet's columns, mixed date formats and missing information."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from safeguard_std.domain.organisation import (
+    Provider,
+    ProviderKind,
+)
+from safeguard_std.domain.people import Person, RoleType
+from safeguard_std.importers._dates import FORMAT_NAMES, DateReader
+from safeguard_std.importers._fields import FIELDS, Kind, group_of
+from safeguard_std.importers._headers import Column, HeaderPlan, plan_sheet
+from safeguard_std.importers._mapping import ScrMapping, read_default
+from safeguard_std.importers._parsed import Mark, Parsed, Severity, reject
+from safeguard_std.importers._result import (
+    ColumnReport,
+    ColumnStatus,
+    Issue,
+    Origin,
+    RowStatus,
+    SheetReport,
+    column_letter,
+)
+from safeguard_std.importers._rows import Cell, RowBuilder, RowContext, Value, sheet_records
+from safeguard_std.importers._tables import Sheet
+from safeguard_std.importers._values import (
+    BOARD,
+    EXCEL_ERRORS,
+    READERS,
+    Reader,
+    cell_text,
+    role_type_of_words,
+)
+
+__all__ = ["SheetRow", "SheetRun", "row_status"]
+
+_HEAD_ROWS = 30
+_CACHED = {
+    Kind.BOOL,
+    Kind.REGULATED,
+    Kind.ROLE_TYPE,
+    Kind.DBS_LEVEL,
+    Kind.WORKFORCE,
+    Kind.DISCLOSURE,
+    Kind.JURISDICTION,
+    Kind.STATUS_RESULT,
+    Kind.REFEREE_KIND,
+    Kind.DOCUMENTS,
+    Kind.COUNT,
+    Kind.RISK_KIND,
+}
+_LAZY = {"dbs.certificate_number"}
+_GOVERNED = {ProviderKind.MAINTAINED_SCHOOL, ProviderKind.SPECIAL_SCHOOL}
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (type(value) is str and value.isspace())
+
+
+def _repeats_header(row: Sequence[object], filled: list[int], headers: list[str]) -> bool:
+    """A copy of the header row (a page-break repeat) is not a person."""
+    first = filled[0]
+    if first >= len(headers) or not isinstance(row[first], str):
+        return False
+    if cell_text(row[first]).lower() != headers[first]:
+        return False
+    same = sum(
+        1
+        for i in filled
+        if i < len(headers) and isinstance(row[i], str) and cell_text(row[i]).lower() == headers[i]
+    )
+    return same >= 2 and same * 2 >= len(filled)
+
+
+def _slug(name: str | None) -> str:
+    if name is None:
+        return ""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "sheet"
+
+
+def _cached(reader: Reader) -> Reader:
+    cache: dict[object, Parsed] = {}
+
+    def read(value: object) -> Parsed:
+        key = (type(value), value)
+        hit = cache.get(key)
+        if hit is None:
+            hit = reader(value)
+            if len(cache) < 50_000:
+                cache[key] = hit
+        return hit
+
+    return read
+
+
+_EXCEL_ERROR = reject("cell.excel_error", "a spreadsheet error value, not data")
+
+
+def _lazy(value: object) -> Parsed:
+    return Parsed(value=value)
+
+
+@attrs.define
+class SheetRow:
+    number: int
+    builder: RowBuilder
+    person: Person | None
+    status: RowStatus | None = None
+
+
+@attrs.define
+class SheetRun:
+    sheet: Sheet
+    mapping: ScrMapping
+    as_of: dt.date | None
+    provider: Provider
+    taken_ids: set[str]
+    rows: list[SheetRow] = attrs.field(factory=list)
+    issues: list[Issue] = attrs.field(factory=list)
+    filled: Counter[int] = attrs.field(factory=Counter)
+    problems: Counter[str] = attrs.field(factory=Counter)
+    used: Counter[str] = attrs.field(factory=Counter)
+    headers: dict[str, str] = attrs.field(factory=dict)
+    formats: dict[str, Counter[str]] = attrs.field(factory=lambda: defaultdict(Counter))
+    ambiguous: dict[str, list[tuple[SheetRow, Cell]]] = attrs.field(
+        factory=lambda: defaultdict(list)
+    )
+    blank: int = 0
+    headings: int = 0
+    repeated: int = 0
+
+    @property
+    def name(self) -> str | None:
+        return self.sheet.name
+
+    def sheet_issue(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        column: Column | ColumnReport | None = None,
+    ) -> None:
+        letter = column.letter if column is not None else None
+        header = column.header if column is not None else None
+        self.issues.append(
+            Issue(severity, code, message, sheet=self.name, column=letter, header=header)
+        )
+
+    def run(self) -> SheetReport:
+        rows = self.sheet.rows()
+        head = list(itertools.islice(rows, _HEAD_ROWS))
+        rule = self.mapping.sheet(self.name)
+        plan = plan_sheet(head, self.mapping, rule.header_row)
+        if plan is None:
+            return self._no_header()
+        ctx = self._context(plan, rule.defaults)
+        readers = {c.letter: self._reader(c) for c in plan.columns}
+        self.headers = {c.letter: c.header for c in plan.columns}
+        mapped = {c.index for c in plan.columns}
+        headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
+        width = max((len(r) for _, r in head), default=0)
+        section: Value | None = None
+        first = plan.header_row + 1
+        for number, row in itertools.chain(head, rows):
+            if number < first:
+                continue
+            filled = [
+                i
+                for i, v in enumerate(row)
+                if v is not None and v != "" and not (type(v) is str and v.isspace())
+            ]
+            if not filled:
+                self.blank += 1
+                continue
+            if len(filled) == 1 and isinstance(row[filled[0]], str):
+                role = role_type_of_words(row[filled[0]], sheet=True)  # type: ignore[arg-type]
+                if role is not None:
+                    text = cell_text(row[filled[0]])
+                    self.headings += 1
+                    origin = Origin("section", raw=text, sheet=self.name, detail=f"row {number}")
+                    section = Value(role, None, origin)
+                    continue
+            if _repeats_header(row, filled, headers):
+                self.repeated += 1
+                continue
+            width = max(width, len(row))
+            for index in filled:
+                if index not in mapped:
+                    self.filled[index] += 1
+            self._row(number, row, plan, readers, ctx, section)
+        self._mixed_formats()
+        self._column_notes(plan, width)
+        return self._report(plan, ctx)
+
+    def _no_header(self) -> SheetReport:
+        issue = Issue(
+            Severity.WARNING,
+            "sheet.no_header",
+            "no header row found in the first 30 rows (a header names the person and at least "
+            "one check): sheet not imported",
+            sheet=self.name,
+        )
+        return SheetReport(self.name, imported=False, reason="no header row", issues=(issue,))
+
+    def _context(self, plan: HeaderPlan, sheet_defaults: tuple[tuple[str, str], ...]) -> RowContext:
+        order = self.mapping.date_order
+        defaults: dict[str, Value] = {}
+        label = self.mapping.source or "defaults"
+        for field, text in (*self.mapping.defaults, *sheet_defaults):
+            value, _ = read_default(field, text, order)
+            mark = value if isinstance(value, Mark) else None
+            origin = Origin("default", raw=text, detail=f"{label}: {field}")
+            defaults[field] = Value(None if mark else value, mark, origin)
+        sheet_role = None
+        if any(f == "engagement.role_type" for f, _ in sheet_defaults):
+            sheet_role = defaults.pop("engagement.role_type")
+            global_role = dict(self.mapping.defaults).get("engagement.role_type")
+            if global_role is not None:
+                value, _ = read_default("engagement.role_type", global_role, order)
+                origin = Origin("default", raw=global_role, detail=f"{label}: engagement.role_type")
+                defaults["engagement.role_type"] = Value(value, None, origin)
+        elif self.name is not None:
+            role = role_type_of_words(self.name, sheet=True)
+            if role is not None:
+                sheet_role = Value(role, None, Origin("sheet", raw=self.name, sheet=self.name))
+        implied: dict[str, Value] = {}
+        for column in plan.columns:
+            for field, text in column.implies:
+                value, _ = read_default(field, text, order)
+                origin = Origin(
+                    "header",
+                    raw=text,
+                    sheet=self.name,
+                    header=column.header,
+                    detail=f"implied by column {column.letter}",
+                )
+                implied.setdefault(field, Value(value, None, origin))
+        board = RoleType.GOVERNOR if self.provider.kind in _GOVERNED else RoleType.TRUSTEE
+        fields = plan.fields
+        available = frozenset(fields | set(implied) | set(defaults))
+        suitability, courses, risks = sheet_records(available)
+        dated = tuple(
+            c.field
+            for c in plan.columns
+            if FIELDS[c.field].kind in (Kind.DATE, Kind.CHECK) and c.field not in _LAZY
+        )
+        ctx = RowContext(
+            sheet=self.name,
+            sheet_slug=_slug(self.name),
+            as_of=self.as_of,
+            defaults=defaults,
+            implied=implied,
+            sheet_role=sheet_role,
+            board_role=board,
+            columns=fields,
+            available=available,
+            suitability=suitability,
+            courses=courses,
+            risks=risks,
+            dated=tuple(dict.fromkeys(dated)),
+            events=frozenset(f for f in dated if FIELDS[f].event),
+            groups=frozenset(f.split(".")[0] for f in available),
+            fallback={**defaults, **implied},
+        )
+        self._sheet_notes(ctx, fields)
+        return ctx
+
+    def _sheet_notes(self, ctx: RowContext, fields: frozenset[str]) -> None:
+        if ctx.sheet_role is not None and ctx.sheet_role.value == BOARD:
+            self.sheet_issue(
+                Severity.NOTE,
+                "sheet.board_role",
+                f"the sheet names governors and trustees together: its people are read as "
+                f"{ctx.board_role.value}s, as the provider's kind is "
+                f"{self.provider.kind.value!r} (maintained schools have governors, others "
+                "trustees); give a role type column or a sheet role_type in a mapping to say "
+                "otherwise",
+            )
+        has_role = (
+            "engagement.role_type" in fields
+            or ctx.sheet_role
+            or "engagement.role_type" in ctx.defaults
+        )
+        if not has_role:
+            self.sheet_issue(
+                Severity.WARNING,
+                "sheet.no_role_type",
+                "nothing says each person's role type (no role type column, the sheet name is "
+                "not a role, no default): rows without a section heading are rejected; add "
+                "--default engagement.role_type=employee or a 'Staff type' column",
+            )
+        if (
+            "engagement.regulated_activity" not in fields
+            and "engagement.regulated_activity" not in ctx.defaults
+        ):
+            self.sheet_issue(
+                Severity.WARNING,
+                "sheet.regulated_activity_unknown",
+                "no column says who is in regulated activity: every engagement on this sheet is "
+                "recorded as 'unknown', so requirements for regulated activity cannot be judged "
+                "(add a column, or --default engagement.regulated_activity=yes)",
+            )
+        dbs = any(group_of(f) == "dbs" for f in fields)
+        level = "dbs.level" in fields or "dbs.level" in ctx.implied or "dbs.level" in ctx.defaults
+        if dbs and not level:
+            self.sheet_issue(
+                Severity.WARNING,
+                "sheet.no_dbs_level",
+                "DBS columns but nothing records the level of the checks: DBS checks on this "
+                "sheet cannot be imported (add a 'DBS level' column, or --default "
+                "dbs.level=enhanced if every check is enhanced)",
+            )
+
+    def _reader(self, column: Column) -> Reader:
+        spec = FIELDS[column.field]
+        if column.field in _LAZY:
+            return _lazy
+        if spec.kind in (Kind.DATE, Kind.CHECK):
+            order = column.date_order or self.mapping.date_order
+            reader = DateReader(
+                order="mdy" if order == "mdy" else "dmy",
+                epoch=self.sheet.epoch,
+                as_of=self.as_of,
+                event=spec.event,
+                marks=spec.kind is Kind.CHECK,
+            )
+            return reader.read
+        base = READERS[spec.kind.value]
+        return _cached(base) if spec.kind in _CACHED else base
+
+    def _row(
+        self,
+        number: int,
+        row: Sequence[object],
+        plan: HeaderPlan,
+        readers: Mapping[str, Reader],
+        ctx: RowContext,
+        section: Value | None,
+    ) -> None:
+        cells: dict[str, list[Cell]] = {}
+        parse_issues: list[Issue] = []
+        length = len(row)
+        for column in plan.columns:
+            if column.index >= length:
+                continue
+            raw = row[column.index]
+            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+                continue
+            letter = column.letter
+            self.used[letter] += 1
+            if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
+                parsed = _EXCEL_ERROR
+            else:
+                parsed = readers[letter](raw)
+            cell = Cell(column, raw, parsed)
+            if parsed.notes:
+                self.problems[letter] += 1
+                personal = FIELDS[column.field].personal
+                for note in parsed.notes:
+                    parse_issues.append(
+                        Issue(
+                            note.severity,
+                            note.code,
+                            note.message,
+                            sheet=self.name,
+                            row=number,
+                            column=letter,
+                            header=column.header,
+                            field=column.field,
+                            raw=cell.text,
+                            personal=personal,
+                        )
+                    )
+            if parsed.fmt is not None and (not parsed.rejected or parsed.fmt == "mdy"):
+                self.formats[letter][parsed.fmt.rstrip("2")] += 1
+            if not parsed.rejected:
+                found = cells.get(column.field)
+                if found is None:
+                    cells[column.field] = [cell]
+                else:
+                    found.append(cell)
+        builder = RowBuilder(ctx, number, cells, section, self.taken_ids)
+        builder.issues.extend(parse_issues)
+        person = builder.build()
+        record = SheetRow(number, builder, person)
+        self.rows.append(record)
+        for field, found in cells.items():
+            cell = found[0]
+            if cell.parsed.ambiguous and builder.cell(field) is cell:
+                self.ambiguous[cell.column.letter].append((record, cell))
+
+    def _mixed_formats(self) -> None:
+        for letter, formats in sorted(self.formats.items()):
+            # Written months ("3 Sept 2023") and month-year dates cannot be misread, so they
+            # never make a column suspect; numbers in two orders, or typed text beside dates
+            # a spreadsheet converted (a locale mix-up), do.
+            families = {f: n for f, n in formats.items() if f not in ("month", "text")}
+            found = self.ambiguous.get(letter, [])
+            if len(families) < 2:
+                continue
+            listed = ", ".join(
+                f"{FORMAT_NAMES.get(f, f)} ({n})" for f, n in sorted(families.items())
+            )
+            if found:
+                severity = Severity.WARNING
+                tail = (
+                    f"{len(found)} dates that could be read either way round were read the UK "
+                    "way (day/month) and are flagged"
+                )
+            else:
+                severity = Severity.NOTE
+                tail = "no date in it could be read either way round"
+            self.issues.append(
+                Issue(
+                    severity,
+                    "column.mixed_date_formats",
+                    f"the column mixes date formats: {listed}; {tail}",
+                    sheet=self.name,
+                    column=letter,
+                    header=self.headers.get(letter),
+                )
+            )
+            for record, cell in found:
+                personal = FIELDS[cell.column.field].personal
+                shown = "" if personal else f", as {cell.parsed.value.isoformat()}"
+                record.builder.issue(
+                    Severity.WARNING,
+                    "date.ambiguous",
+                    "day and month could be either way round, in a column that mixes date "
+                    f"formats: read the UK way (day/month){shown}",
+                    cell,
+                )
+
+    def _column_notes(self, plan: HeaderPlan, width: int) -> None:
+        mapped_letters = {c.letter for c in plan.report}
+        for report in plan.report:
+            index = _index(report.letter)
+            filled = self.filled.get(index, 0)
+            if report.status is ColumnStatus.UNMAPPED:
+                severity = Severity.WARNING if filled else Severity.NOTE
+                self.sheet_issue(
+                    severity,
+                    "column.unmapped",
+                    f"header not recognised: {filled} filled cells not imported (map it with "
+                    "--mapping, or map it to 'ignore')",
+                    report,
+                )
+            elif report.status is ColumnStatus.DUPLICATE and filled:
+                self.sheet_issue(
+                    Severity.WARNING,
+                    "column.duplicate",
+                    f"{report.reason}: {filled} filled cells in this column not imported",
+                    report,
+                )
+            elif report.status is ColumnStatus.NOT_MODELLED and filled:
+                self.sheet_issue(
+                    Severity.NOTE,
+                    "column.not_modelled",
+                    f"{filled} filled cells not imported: {report.reason}",
+                    report,
+                )
+            elif report.status is ColumnStatus.IGNORED and filled:
+                self.sheet_issue(
+                    Severity.NOTE, "column.ignored", f"{filled} filled cells ignored", report
+                )
+        for index in range(width):
+            letter = column_letter(index)
+            if letter not in mapped_letters and self.filled.get(index, 0):
+                self.issues.append(
+                    Issue(
+                        Severity.WARNING,
+                        "column.no_header",
+                        f"{self.filled[index]} filled cells under no header: not imported",
+                        sheet=self.name,
+                        column=letter,
+                    )
+                )
+        for column in plan.columns:
+            counts = self.formats.get(column.letter, Counter())
+            if counts.get("serial") and self.sheet.epoch is None:
+                self.sheet_issue(
+                    Severity.WARNING,
+                    "column.excel_serials",
+                    f"{counts['serial']} cells are Excel date numbers, read in Excel's 1900 "
+                    "date system (from a workbook saved in the 1904 system they would be 4 "
+                    "years and a day later)",
+                    column,
+                )
+
+    def _report(self, plan: HeaderPlan, ctx: RowContext) -> SheetReport:
+        columns = []
+        for report in plan.report:
+            if report.status is ColumnStatus.MAPPED:
+                filled = self.used.get(report.letter, 0)
+            else:
+                filled = self.filled.get(_index(report.letter), 0)
+            problems = self.problems.get(report.letter, 0)
+            columns.append(attrs.evolve(report, filled=filled, problems=problems))
+        # Row counts are filled in by _recount, once cross-row checks have added their issues.
+        return SheetReport(
+            name=self.name,
+            imported=True,
+            header_row=plan.header_row,
+            group_row=plan.group_row,
+            role_type=ctx.sheet_role.value if ctx.sheet_role else None,
+            columns=tuple(columns),
+            rows_read=len(self.rows),
+            blank_rows=self.blank,
+            heading_rows=self.headings,
+            repeated_header_rows=self.repeated,
+            issues=tuple(self.issues),
+        )
+
+
+def _index(letter: str) -> int:
+    value = 0
+    for ch in letter:
+        value = value * 26 + ord(ch) - 64
+    return value - 1
+
+
+_NOTE = Severity.NOTE
+_REJECTED, _WARNED, _IMPORTED = (
+    RowStatus.REJECTED,
+    RowStatus.IMPORTED_WITH_WARNINGS,
+    RowStatus.IMPORTED,
+)
+
+
+def row_status(row: SheetRow) -> RowStatus:
+    """The row's status, once its issues are final (worked out once, then kept)."""
+    if row.status is None:
+        if row.person is None:
+            row.status = _REJECTED
+        elif any(i.severity is not _NOTE for i in row.builder.issues):
+            row.status = _WARNED
+        else:
+            row.status = _IMPORTED
+    return row.status

@@ -1,0 +1,190 @@
+"""Reading spreadsheet files into sheets of rows: CSV with the standard library, XLSX through
+openpyxl (an optional extra, imported only when an .xlsx file is read).
+
+CSV: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark (Excel's "Unicode
+text"), or, failing UTF-8, Windows-1252 with a warning (what Excel on Windows writes as "CSV").
+The delimiter is chosen by reading the first rows with each of ``,`` ``;`` tab and ``|`` and
+keeping the one under which most header cells are recognised.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from safeguard_std.exceptions import Location, MissingExtra, Problem, SpreadsheetError
+from safeguard_std.importers._parsed import Note, Severity
+
+__all__ = ["Sheet", "Workbook", "read_workbook"]
+
+Row = Sequence[object]
+Epoch = Literal["1900", "1904"]
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_ROWS = 30
+
+
+@attrs.frozen
+class Sheet:
+    """One sheet: its name (``None`` for a CSV file), whether it is hidden, its date system and
+    a way to iterate its rows as ``(row number, cells)``, the first row numbered 1."""
+
+    name: str | None
+    rows: Callable[[], Iterator[tuple[int, Row]]]
+    epoch: Epoch | None = None
+    hidden: bool = False
+
+
+@attrs.frozen
+class Workbook:
+    """A file read for import: its format, fingerprint, how it was decoded, and its sheets."""
+
+    label: str
+    format: Literal["csv", "xlsx"]
+    sha256: str
+    sheets: tuple[Sheet, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: tuple[Note, ...] = ()
+
+
+def _fail(label: str, message: str) -> SpreadsheetError:
+    return SpreadsheetError([Problem(message, Location(label))], source=label)
+
+
+def read_workbook(
+    source: Path | str | bytes,
+    *,
+    name: str | None = None,
+    score: Callable[[Row], int] = lambda _row: 0,
+) -> Workbook:
+    """Read a .csv or .xlsx file (from a path, or bytes labelled ``name`` whose suffix decides
+    the format). ``score`` rates a row as a header, to choose a CSV delimiter."""
+    if isinstance(source, bytes):
+        label, data = name or "<spreadsheet>", source
+    else:
+        label = name or str(source)
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise _fail(label, f"cannot read the file: {exc.strerror}") from None
+    suffix = Path(label).suffix.lower()
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx(label, data, digest)
+    if suffix == ".xls":
+        raise _fail(label, "old binary .xls workbooks are not read: save it as .xlsx or as CSV")
+    if suffix in (".csv", ".txt", ".tsv", ""):
+        return _csv(label, data, digest, score)
+    raise _fail(label, f"cannot import {suffix!r} files: expected .csv or .xlsx")
+
+
+def _decode(label: str, data: bytes) -> tuple[str, str, tuple[Note, ...]]:
+    if not data.strip():
+        raise _fail(label, "the file is empty")
+    if data.startswith(b"PK\x03\x04"):
+        raise _fail(label, "this is a zipped workbook (.xlsx), not CSV text: name it .xlsx")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", ()
+        except UnicodeDecodeError as exc:
+            raise _fail(label, f"not UTF-16 text: invalid bytes at offset {exc.start}") from None
+    if b"\x00" in data[:4096]:
+        raise _fail(label, "not a text file (it holds NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8", ()
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _fail(
+            label, f"not UTF-8 or Windows-1252 text: invalid byte at offset {offset}"
+        ) from None
+    warning = Note(
+        Severity.WARNING,
+        "file.windows_1252",
+        f"the file is not UTF-8 (invalid byte at offset {offset}): read as Windows-1252, "
+        "the encoding Excel on Windows uses for CSV; check accented names",
+    )
+    return text, "windows-1252", (warning,)
+
+
+def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    out = []
+    try:
+        for row in reader:
+            out.append(row)
+            if limit is not None and len(out) >= limit:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+def _delimiter(text: str, score: Callable[[Row], int]) -> str:
+    sample = text[:65536]
+    best, best_key = ",", (-1, -1)
+    for delimiter in _DELIMITERS:
+        rows = _records(sample, delimiter, _SAMPLE_ROWS)
+        header = max((score(r) for r in rows), default=0)
+        widths = [len(r) for r in rows if any(c.strip() for c in r)]
+        steady = max((widths.count(w) for w in set(widths)), default=0) if widths else 0
+        wide = steady if widths and max(widths) > 1 else 0
+        key = (header, wide)
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
+
+
+def _csv(label: str, data: bytes, digest: str, score: Callable[[Row], int]) -> Workbook:
+    text, encoding, notes = _decode(label, data)
+    delimiter = _delimiter(text, score)
+
+    def rows() -> Iterator[tuple[int, Row]]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        number = 0
+        try:
+            for number, row in enumerate(reader, start=1):
+                yield number, row
+        except csv.Error as exc:
+            raise _fail(label, f"CSV cannot be read after row {number}: {exc}") from None
+
+    sheet = Sheet(name=None, rows=rows)
+    return Workbook(label, "csv", digest, (sheet,), encoding, delimiter, notes)
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise MissingExtra("reading .xlsx files", "xlsx", "openpyxl") from None
+    return openpyxl
+
+
+def _xlsx(label: str, data: bytes, digest: str) -> Workbook:
+    openpyxl = _openpyxl()
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors alike
+        raise _fail(label, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+    epoch: Epoch = "1904" if book.epoch == CALENDAR_MAC_1904 else "1900"
+    sheets = []
+    for ws in book.worksheets:
+
+        def rows(ws: Any = ws) -> Iterator[tuple[int, Row]]:
+            ws.reset_dimensions()
+            yield from enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+
+        sheets.append(
+            Sheet(name=str(ws.title), rows=rows, epoch=epoch, hidden=ws.sheet_state != "visible")
+        )
+    return Workbook(label, "xlsx", digest, tuple(sheets))

@@ -1,0 +1,197 @@
+"""``safeguard-std evidence import-scr``: files written, exit codes, what stderr says."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from safeguard_std.cli import main
+from safeguard_std.evidence import load_evidence
+from tests.conftest import FIXTURES
+
+SCR = FIXTURES / "scr"
+PROVIDER = str(SCR / "provider.yaml")
+
+
+def run_import(tmp_path: Path, *extra: str, file: str = "scr.csv") -> int:
+    return main(
+        [
+            "evidence",
+            "import-scr",
+            str(SCR / file),
+            "--provider",
+            PROVIDER,
+            "--output",
+            str(tmp_path / "bundle.json"),
+            "--as-of",
+            "2026-11-23",
+            *extra,
+        ]
+    )
+
+
+def test_import_writes_bundle_provenance_and_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_import(tmp_path, "--report", str(tmp_path / "report.json"), "--max-messages", "3")
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1  # three rows were rejected
+    label = str(SCR / "scr.csv")
+    assert err[:4] == [
+        f"{label}: 226 rows read: 223 imported (47 with warnings), 3 rejected; skipped 1 blank "
+        "rows, 1 section headings, 1 repeated header rows",
+        "  people by role type: agency 16, contractor 5, employee 167, volunteer 35",
+        "  3 errors, 57 warnings, 776 notes",
+        f"warning: {label}: no governors, trustees, directors or proprietors on the record, "
+        "though a charity provider has a board: the single central record should include them",
+    ]
+    assert err[-3:] == [
+        f"... and 57 more (see {tmp_path / 'report.json'})",
+        "rejected rows: 43, 67, 68",
+        f"wrote {tmp_path / 'bundle.json'}, {tmp_path / 'bundle.provenance.json'}, "
+        f"{tmp_path / 'report.json'}",
+    ]
+    bundle = load_evidence(tmp_path / "bundle.json")
+    assert len(bundle.people) == 223
+    provenance = json.loads((tmp_path / "bundle.provenance.json").read_text())
+    assert provenance["bundle_id"] == "example-youth-trust-scr"
+    assert provenance["evidence_digest"].startswith("sha256:")
+    assert provenance["records"]["p-S101"]["full_name"] == [
+        {"cell": "C3", "raw": "Dev"},
+        {"cell": "B3", "raw": "Clarke"},
+    ]
+    assert provenance["columns"][""]["B"] == "Surname"
+    lines = (tmp_path / "bundle.provenance.json").read_text().splitlines()
+    assert len(lines) == 2 + len(provenance["records"])  # one record a line
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["summary"]["rows_read"] == 226
+    assert "Clarke" not in (tmp_path / "report.json").read_text()
+
+
+def test_the_imported_bundle_validates_and_evaluates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_import(tmp_path, "--quiet", file="scr.xlsx")
+    bundle = str(tmp_path / "bundle.json")
+    assert main(["evidence", "validate", bundle, "--as-of", "2026-11-23"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{bundle}: schema and model rules pass; cross-field checks as of ")
+    assert " 0 errors," in out
+    code = main(
+        [
+            "evaluate",
+            "--packs-dir",
+            str(FIXTURES / "packs"),
+            "--pack",
+            "demo",
+            "--evidence",
+            bundle,
+            "--as-of",
+            "2026-11-23",
+            "--output",
+            str(tmp_path / "assessment.json"),
+        ]
+    )
+    assert code == 0
+    assessment = json.loads((tmp_path / "assessment.json").read_text())
+    provenance = json.loads((tmp_path / "bundle.provenance.json").read_text())
+    assert provenance["evidence_digest"] == assessment["evidence"]["digest"]
+    assert provenance["records"]["p-S101"]["date_of_birth"][0]["cell"] == "Staff!E3"
+    assert assessment["summary"]["total"] > 200
+    assert assessment["summary"]["by_status"].get("error", 0) == 0
+
+
+def test_a_clean_import_exits_0_and_can_write_to_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider = tmp_path / "provider.yaml"
+    provider.write_text("provider: {id: p, name: P, kind: youth, legal_form: sole_trader}\n")
+    scr = tmp_path / "scr.csv"
+    scr.write_text(
+        "Name,Staff type,Start date,DBS level,DBS date,Barred list check,Regulated activity\n"
+        "Alex Smith,Staff,01/09/2020,Enhanced,20/08/2020,20/08/2020,Y\n"
+    )
+    code = main(
+        [
+            "evidence",
+            "import-scr",
+            str(scr),
+            "--provider",
+            str(provider),
+            "--output",
+            "-",
+            "--as-of",
+            "2026-11-23",
+            "--quiet",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert json.loads(captured.out)["people"][0]["id"] == "p-r2"
+    assert captured.err.splitlines() == [
+        f"{scr}: 1 rows read: 1 imported (0 with warnings), 0 rejected",
+        "  people by role type: employee 1",
+        "  0 errors, 0 warnings, 0 notes",
+        "wrote the bundle to stdout",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--default", "dbs.level"], "error: --default: expected FIELD=VALUE, got 'dbs.level'\n"),
+        (
+            ["--default", "dbs.level=gold"],
+            "error: invalid mapping: cannot use 'gold' for dbs.level: not a DBS level (basic, "
+            "standard or enhanced) @ --default $['dbs.level']\n",
+        ),
+        (
+            ["--sheet", "Staff"],
+            "error: invalid spreadsheet: --sheet was given, but a CSV file has no sheets @ "
+            f"{SCR / 'scr.csv'} $\n",
+        ),
+        (
+            ["--mapping", "/nonexistent.yaml"],
+            "error: invalid mapping: cannot read mapping file: No such file or directory @ "
+            "/nonexistent.yaml $\n",
+        ),
+    ],
+)
+def test_unusable_input_is_exit_2_and_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    assert run_import(tmp_path, *extra) == 2
+    assert capsys.readouterr().err == message
+    assert not (tmp_path / "bundle.json").exists()
+
+
+def test_no_traceback_from_the_module_entry_point(tmp_path: Path) -> None:
+    broken = tmp_path / "scr.xlsx"
+    broken.write_bytes(b"not a workbook")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "safeguard_std",
+            "evidence",
+            "import-scr",
+            str(broken),
+            "--provider",
+            PROVIDER,
+            "--output",
+            str(tmp_path / "b.json"),
+            "--as-of",
+            "2026-11-23",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"error: invalid spreadsheet: not a readable .xlsx workbook (BadZipFile) @ {broken} $\n"
+    )

@@ -67,6 +67,7 @@ def test_domain_uses_only_stdlib_attrs_and_pendulum(path: Path) -> None:
             "itertools",
             "inspect",
             "math",
+            "weakref",
         }
     }
     bad = {n for n in third_party if not any(n == a or n.startswith(a + ".") for a in CORE_ALLOWED)}

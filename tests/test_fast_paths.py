@@ -215,3 +215,23 @@ def test_judging_in_chunks_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.setattr(ev, "CHUNK", size)
         texts.add(assessment_to_json(evaluate(pack, bundle, as_of=DAY)))
     assert len(texts) == 1
+
+
+def test_the_latest_dates_walk_finds_what_the_generic_walk_finds() -> None:
+    from benchmarks.generate import BundleGenerator
+
+    from safeguard_std.domain.known_on import _dates, _latest_dates, _person, known_on
+    from safeguard_std.evidence import bundle_from_data
+
+    bundle = bundle_from_data(BundleGenerator(seed=8).bundle(120))
+    overall, each = _latest_dates(bundle)
+    assert overall == max(_dates(bundle))
+    assert each == tuple(max(_dates(p), default=None) for p in bundle.people)
+    assert _latest_dates(bundle) == (overall, each)  # remembered for this bundle
+    for day in (dt.date(2019, 6, 30), dt.date(2024, 2, 29), overall):
+        # What known_on did before it remembered the dates: rebuild whoever has a later one.
+        before = tuple(
+            _person(p, day) if any(d > day for d in _dates(p)) else p for p in bundle.people
+        )
+        assert known_on(bundle, day).people == before
+    assert known_on(bundle, overall) is bundle

@@ -13,6 +13,9 @@ itself evidence the rules judge.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -124,14 +127,86 @@ def _each(items: tuple[T, ...], fn: Callable[[T, dt.date], T], as_of: dt.date) -
     return tuple(fn(i, as_of) if any(d > as_of for d in _dates(i)) else i for i in items)
 
 
+# -- the latest event date of every person, worked out once per bundle -------------------------
+#
+# known_on runs at every evaluation, and asking "is anything in this bundle dated after as_of?"
+# means reading every date in it: for a large staff record that cost twice the evaluation. The
+# answer for any as_of follows from each person's latest event date, which depends on the bundle
+# alone, so it is worked out once per bundle object (held while the bundle lives) by a walk that
+# reads each record class's date fields by name. It finds exactly the dates _dates yields.
+
+
+@functools.cache
+def _walk_plan(cls: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A record class's event-date fields, fields holding one record, fields holding many."""
+    hints = typing.get_type_hints(cls)
+    dates, ones, many = [], [], []
+    for field in attrs.fields(cls):
+        if field.name in _FORWARD:
+            continue
+        hint = hints[field.name]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = args[0] if len(args) == 1 else hint
+        if inner is dt.date:
+            dates.append(field.name)
+        elif attrs.has(inner):
+            ones.append(field.name)
+        elif typing.get_origin(hint) is tuple and args and attrs.has(args[0]):
+            many.append(field.name)
+    return tuple(dates), tuple(ones), tuple(many)
+
+
+def _latest(record: Any, skip: str = "") -> dt.date | None:
+    """The latest event date in ``record`` and everything it holds (but its ``skip`` field)."""
+    best: dt.date | None = None
+    stack = [record]
+    while stack:
+        item = stack.pop()
+        kind: Any = type(item)
+        dates, ones, many = _walk_plan(kind)
+        for name in dates:
+            value = getattr(item, name)
+            if value is not None and (best is None or value > best):
+                best = value
+        for name in ones:
+            value = getattr(item, name)
+            if value is not None:
+                stack.append(value)
+        for name in many:
+            if name != skip or item is not record:
+                stack.extend(getattr(item, name))
+    return best
+
+
+_LATEST: dict[int, tuple[Any, dt.date | None, tuple[dt.date | None, ...]]] = {}
+
+
+def _latest_dates(bundle: EvidenceBundle) -> tuple[dt.date | None, tuple[dt.date | None, ...]]:
+    """The bundle's latest event date, and each person's (in ``bundle.people`` order)."""
+    key = id(bundle)
+    hit = _LATEST.get(key)
+    if hit is not None and hit[0]() is bundle:
+        return hit[1], hit[2]
+    people = tuple(_latest(p) for p in bundle.people)
+    overall = max(
+        (d for d in (*people, _latest(bundle, skip="people")) if d is not None), default=None
+    )
+    _LATEST[key] = (weakref.ref(bundle, lambda _gone: _LATEST.pop(key, None)), overall, people)
+    return overall, people
+
+
 def known_on(bundle: EvidenceBundle, as_of: dt.date) -> EvidenceBundle:
     """``bundle`` as it stood on ``as_of`` (the same object when nothing in it is later)."""
-    if not any(d > as_of for d in _dates(bundle)):
+    overall, latest = _latest_dates(bundle)
+    if overall is None or not overall > as_of:
         return bundle
     contract = bundle.contract
     return attrs.evolve(
         bundle,
-        people=_each(bundle.people, _person, as_of),
+        people=tuple(
+            _person(p, as_of) if d is not None and d > as_of else p
+            for p, d in zip(bundle.people, latest, strict=True)
+        ),
         policies=_each(_keep(bundle.policies, "approved_on", as_of), _policy, as_of),
         training_needs_analyses=_keep(bundle.training_needs_analyses, "reviewed_on", as_of),
         recruitment_panels=_keep(bundle.recruitment_panels, "interview_on", as_of),

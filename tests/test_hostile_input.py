@@ -25,7 +25,7 @@ from safeguard_std import documents
 from safeguard_std.evidence import load_evidence
 from safeguard_std.exceptions import EvidenceError, PackError, SafeguardError
 from safeguard_std.packs import PackCatalog, read_layer
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 from tests.support import pack_yaml
 
 #: Seconds any single hostile document may take to be refused (generous: slow machines).
@@ -63,7 +63,8 @@ CASES: list[tuple[str, Callable[[], bytes], str]] = [
     (
         "large.json",
         lambda: b" " * (documents.MAX_BYTES + 1),
-        f"document is larger than {documents.MAX_BYTES} bytes @ {{f}} $",
+        f"document is larger than {documents.MAX_BYTES} bytes (the limit on one document: "
+        "docs/limits.md says how to raise it) @ {f} $",
     ),
     (
         "large.yaml",
@@ -74,7 +75,8 @@ CASES: list[tuple[str, Callable[[], bytes], str]] = [
     (
         "containers.json",
         lambda: b"[" + b"[]," * documents.MAX_NODES + b"[]]",
-        f"document has more than {documents.MAX_NODES} lists and mappings @ {{f}} $",
+        f"document has more than {documents.MAX_NODES} lists and mappings (the limit on one "
+        "document: docs/limits.md says how to raise it) @ {f} $",
     ),
     (
         "utf16.json",
@@ -368,3 +370,27 @@ def test_command_line_refuses_a_pack_with_an_impossible_date(tmp_path: Path) -> 
         "error: invalid pack: not a calendar date: expected a date YYYY-MM-DD, got "
         f"'2023-02-29' @ {path} $.effective_from (line 6, column 1)",
     )
+
+
+def test_command_line_size_limit_can_be_lowered_and_raised(tmp_path: Path) -> None:
+    """``--max-document-mib`` sets the limit on one evidence document for both commands that
+    read one; a bundle over it is refused with the limit named, one under it loads."""
+    path = tmp_path / "padded.json"
+    bundle = (ROOT / "examples" / "dorset-youth-charity.json").read_text(encoding="utf-8")
+    path.write_text(bundle + " " * (1024 * 1024), encoding="utf-8")  # just over 1 MiB
+    common = ["--pack", "dorset", "--evidence", str(path), "--as-of", "2026-11-23"]
+    refused = _cli("evaluate", *common, "--max-document-mib", "1")
+    _assert_refused(
+        refused,
+        f"error: invalid evidence: document is larger than {1024 * 1024} bytes (the limit on "
+        f"one document: docs/limits.md says how to raise it) @ {path} $",
+    )
+    assert _cli("evaluate", *common, "--max-document-mib", "2").returncode == 0
+    validate = _cli("evidence", "validate", str(path), "--as-of", "2026-11-23")
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    small = _cli("evidence", "validate", str(path), "--max-document-mib", "1")
+    assert small.returncode == 1
+    assert f"document is larger than {1024 * 1024} bytes" in small.stdout + small.stderr
+    bad = _cli("evaluate", *common, "--max-document-mib", "lots")
+    assert bad.returncode == 2
+    assert "--max-document-mib: expected a whole number of MiB, got 'lots'" in bad.stderr

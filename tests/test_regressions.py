@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError, PackError
 from safeguard_std.packs import PackCatalog, read_layer
 from safeguard_std.serialization import assessment_to_json, evidence_digest
+from tests.conftest import ROOT
 from tests.support import BASE_BUNDLE, judge, make_bundle, make_pack, pack_yaml
 
 AS_OF = dt.date(2026, 1, 1)
@@ -300,7 +302,36 @@ def test_reading_a_file_stops_at_the_size_limit(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(documents, "MAX_BYTES", 1000)
     with pytest.raises(EvidenceError) as info:
         load_evidence("/dev/zero")
-    assert str(info.value) == "invalid evidence: document is larger than 1000 bytes @ /dev/zero $"
+    assert str(info.value) == (
+        "invalid evidence: document is larger than 1000 bytes (the limit on one document: "
+        "docs/limits.md says how to raise it) @ /dev/zero $"
+    )
+
+
+def test_a_caller_can_raise_or_lower_the_limits_on_one_document(tmp_path: Path) -> None:
+    """A national export larger than the defaults loads when the caller says so; lowering the
+    limits refuses a document the defaults accept, from a file or from bytes, with the same
+    message."""
+    from safeguard_std import Limits
+
+    raw = (ROOT / "examples" / "dorset-youth-charity.json").read_bytes()
+    path = tmp_path / "bundle.json"
+    path.write_bytes(raw)
+    small = Limits(max_bytes=len(raw) - 1)
+    for source in (path, raw):
+        with pytest.raises(EvidenceError) as info:
+            load_evidence(source, name="bundle.json", limits=small)
+        assert str(info.value).startswith(
+            f"invalid evidence: document is larger than {len(raw) - 1} bytes"
+        )
+    brackets = raw.count(b"{") + raw.count(b"[")
+    with pytest.raises(EvidenceError) as info:
+        load_evidence(raw, name="bundle.json", limits=Limits(max_nodes=brackets - 1))
+    assert f"document has more than {brackets - 1} lists and mappings" in str(info.value)
+    exact = Limits(max_bytes=len(raw), max_nodes=brackets)
+    assert load_evidence(path, limits=exact) == load_evidence(path)
+    with pytest.raises(ValueError, match="max_bytes"):
+        Limits(max_bytes=0)
 
 
 # -- the evidence as it stood on as_of ---------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from safeguard_std.documents import Limits
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.findings import Assessment, Finding, Status, SubjectRef
 from safeguard_std.domain.organisation import EvidenceBundle
@@ -32,6 +33,7 @@ __all__ = [
     "EvidenceBundle",
     "EvidenceError",
     "Finding",
+    "Limits",
     "Pack",
     "PackCatalog",
     "PackError",

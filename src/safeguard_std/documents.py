@@ -42,6 +42,7 @@ __all__ = [
     "MAX_YAML_NODES",
     "Document",
     "DocumentSyntaxError",
+    "Limits",
     "parse",
     "read_bounded",
 ]
@@ -65,6 +66,30 @@ MAX_YAML_NODES = 250_000
 MAX_POSITIONED_JSON = 256 * 1024
 #: Most nodes constructed by re-using YAML aliases (anchors are for small shared snippets).
 MAX_ALIAS_NODES = 100_000
+
+
+def _max_bytes() -> int:
+    return MAX_BYTES
+
+
+def _max_nodes() -> int:
+    return MAX_NODES
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """How much one document may hold, for a caller whose documents are larger than the defaults
+    allow (one national export of a million people, say: about 600 MB of JSON and 20 million
+    lists and mappings). Pass ``Limits(max_bytes=..., max_nodes=...)`` to
+    :func:`~safeguard_std.evidence.load_evidence`; fields left out take :data:`MAX_BYTES` and
+    :data:`MAX_NODES`. Memory grows with the limits: a loaded bundle takes about ten times its
+    JSON size. YAML keeps its own, fixed limits (large documents belong in JSON)."""
+
+    #: Largest document accepted, in bytes (read no further than this from a file).
+    max_bytes: int = attrs.field(factory=_max_bytes, validator=attrs.validators.ge(1))
+    #: Most lists and mappings in a JSON document (counted by their opening brackets).
+    max_nodes: int = attrs.field(factory=_max_nodes, validator=attrs.validators.ge(1))
+
 
 Path = tuple[str | int, ...]
 
@@ -131,30 +156,39 @@ def _fail(
     return DocumentSyntaxError([Problem(message, Location(source, path, line, column))])
 
 
-def read_bounded(path: str | os.PathLike[str]) -> bytes:
-    """A file's bytes, reading no more than :data:`MAX_BYTES` (plus one, to tell): a huge file,
-    a pipe or a device such as ``/dev/zero`` is refused without being read whole. ``OSError``
-    passes through for the caller to report."""
+_RAISE = "the limit on one document: docs/limits.md says how to raise it"
+
+
+def _too_large(limit: int, unit: str) -> str:
+    return f"document is larger than {limit} {unit} ({_RAISE})"
+
+
+def read_bounded(path: str | os.PathLike[str], *, limits: Limits | None = None) -> bytes:
+    """A file's bytes, reading no more than ``limits.max_bytes`` (default :data:`MAX_BYTES`)
+    plus one, to tell: a huge file, a pipe or a device such as ``/dev/zero`` is refused without
+    being read whole. ``OSError`` passes through for the caller to report."""
+    limit = (limits or Limits()).max_bytes
     with open(path, "rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise _fail(str(path), f"document is larger than {MAX_BYTES} bytes")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise _fail(str(path), _too_large(limit, "bytes"))
     return raw
 
 
-def decode(raw: bytes | str, source: str | None) -> str:
+def decode(raw: bytes | str, source: str | None, *, limits: Limits | None = None) -> str:
     """Bytes to text: UTF-8 (a BOM is allowed), or a located error."""
+    limit = (limits or Limits()).max_bytes
     if isinstance(raw, str):
         text = raw
     else:
-        if len(raw) > MAX_BYTES:
-            raise _fail(source, f"document is larger than {MAX_BYTES} bytes")
+        if len(raw) > limit:
+            raise _fail(source, _too_large(limit, "bytes"))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise _fail(source, f"not UTF-8 text: invalid byte at offset {exc.start}") from None
-    if len(text) > MAX_BYTES:
-        raise _fail(source, f"document is larger than {MAX_BYTES} characters")
+    if len(text) > limit:
+        raise _fail(source, _too_large(limit, "characters"))
     return text
 
 
@@ -431,17 +465,23 @@ def parse(
     *,
     format: str | None = None,
     check_depth: bool = True,
+    limits: Limits | None = None,
 ) -> Document:
     """Parse a YAML or JSON document (``format`` ``"yaml"``/``"json"``, or guessed from the
     source's suffix; JSON by default when the text starts with ``{``).
 
     ``check_depth=False`` leaves the nesting check of a JSON document to the caller
-    (:meth:`Document.check_depth`); YAML is always checked while it is built."""
-    text = decode(raw, source)
+    (:meth:`Document.check_depth`); YAML is always checked while it is built. ``limits``
+    raises (or lowers) the size limits on one document (:class:`Limits`)."""
+    limits = limits or Limits()
+    text = decode(raw, source, limits=limits)
     fmt = format or _guess(source, text)
     if fmt == "json":
-        if text.count("{") + text.count("[") > MAX_NODES:
-            raise _fail(source, f"document has more than {MAX_NODES} lists and mappings")
+        if text.count("{") + text.count("[") > limits.max_nodes:
+            raise _fail(
+                source,
+                f"document has more than {limits.max_nodes} lists and mappings ({_RAISE})",
+            )
         try:
             data = json.loads(
                 text, object_pairs_hook=_no_duplicates(source), parse_constant=_reject_constant

@@ -27,7 +27,7 @@ import cattrs
 
 from safeguard_std._fast_evidence import all_ids, structure_fast
 from safeguard_std._problems import schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
+from safeguard_std.documents import Document, DocumentSyntaxError, Limits, parse, read_bounded
 from safeguard_std.domain._base import PERSONAL
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import DbsCheck, Person
@@ -198,15 +198,18 @@ def load_evidence(
     name: str | None = None,
     include_personal_data: bool = False,
     validate_schema: bool = True,
+    limits: Limits | None = None,
 ) -> EvidenceBundle:
     """Load an evidence bundle from a file path, or from bytes (``name`` labels errors and picks
-    JSON or YAML by suffix)."""
+    JSON or YAML by suffix). ``limits`` raises the size limits on one document for a bundle
+    larger than the defaults allow (:class:`~safeguard_std.documents.Limits`,
+    ``docs/limits.md``)."""
     if isinstance(source, bytes):
         label, raw = name, source
     else:
         label = name or str(source)
         try:
-            raw = read_bounded(Path(source))
+            raw = read_bounded(Path(source), limits=limits)
         except DocumentSyntaxError as exc:
             raise EvidenceError(exc.problems, source=label) from None
         except OSError as exc:
@@ -217,7 +220,7 @@ def load_evidence(
     try:
         # A document the fast path structures is as shallow as the model, so the nesting
         # check (a walk over every node) runs only when the full path does.
-        doc = parse(raw, label, check_depth=False)
+        doc = parse(raw, label, check_depth=False, limits=limits)
     except DocumentSyntaxError as exc:
         raise EvidenceError(exc.problems, source=label) from None
     del raw  # the bytes of a large bundle need not outlive parsing

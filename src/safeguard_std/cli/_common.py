@@ -12,17 +12,20 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from safeguard_std.documents import MAX_BYTES, Limits
 from safeguard_std.packs import PackCatalog, bundled_catalog
 
 __all__ = [
     "UsageError",
     "add_catalog_options",
+    "add_limit_options",
     "add_report_options",
     "as_of_date",
     "batch",
     "batch_collector",
     "catalog_from",
     "horizon_days",
+    "limits_from",
     "write_output",
 ]
 
@@ -63,6 +66,33 @@ def add_catalog_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ignore packs installed through the safeguard_std.packs entry point",
     )
+
+
+def _mib(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1024 * 1024:
+        raise argparse.ArgumentTypeError(f"expected a whole number of MiB, got {text!r}")
+    return int(text)
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """``--max-document-mib N``: the size limit on one evidence document."""
+    parser.add_argument(
+        "--max-document-mib",
+        type=_mib,
+        default=MAX_BYTES // (1024 * 1024),
+        metavar="N",
+        help="refuse an evidence document larger than N MiB (default: %(default)s; a loaded "
+        "bundle takes about ten times its size in memory; see docs/limits.md)",
+    )
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    """The :class:`~safeguard_std.documents.Limits` the options ask for (the node limit grows in
+    proportion, as a larger bundle has more records)."""
+    mib = args.max_document_mib
+    default_mib = MAX_BYTES // (1024 * 1024)
+    nodes = Limits().max_nodes
+    return Limits(max_bytes=mib * 1024 * 1024, max_nodes=max(nodes, nodes * mib // default_mib))
 
 
 def horizon_days(text: str) -> int:

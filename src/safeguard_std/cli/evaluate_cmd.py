@@ -7,11 +7,13 @@ import argparse
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
     add_catalog_options,
+    add_limit_options,
     add_report_options,
     as_of_date,
     batch,
     batch_collector,
     catalog_from,
+    limits_from,
     write_output,
 )
 from safeguard_std.evaluate import evaluate
@@ -58,6 +60,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="allow personal values (names, dates of birth, DBS numbers) in error messages, "
         "and people's names in reports",
     )
+    add_limit_options(parser)
     add_catalog_options(parser)
     evaluate_stream.add_options(parser)
     parser.set_defaults(run=run)
@@ -71,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
     pack = load_pack(args.pack, as_of=as_of, catalog=catalog)
     if is_portfolio(args.evidence):
         return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
-    bundle = load_evidence(args.evidence, include_personal_data=args.include_personal_data)
+    bundle = load_evidence(
+        args.evidence,
+        include_personal_data=args.include_personal_data,
+        limits=limits_from(args),
+    )
     batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
     text = render(

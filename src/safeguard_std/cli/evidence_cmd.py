@@ -18,9 +18,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from safeguard_std.cli._common import UsageError, as_of_date, write_output
+from safeguard_std.cli._common import (
+    UsageError,
+    add_limit_options,
+    as_of_date,
+    limits_from,
+    write_output,
+)
 from safeguard_std.consistency import Inconsistency, Severity, check_consistency
-from safeguard_std.documents import DocumentSyntaxError, parse
+from safeguard_std.documents import DocumentSyntaxError, parse, read_bounded
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
 from safeguard_std.importers import ImportResult, Issue, RowStatus, import_scr
@@ -126,6 +132,7 @@ def _register_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         action="store_true",
         help="allow personal values in messages",
     )
+    add_limit_options(parser)
     parser.set_defaults(run=run_validate)
 
 
@@ -259,13 +266,16 @@ def run_validate(args: argparse.Namespace) -> int:
     """Load and check a bundle; print every problem; exit 1 when there are any."""
     as_of = as_of_date(args.as_of)
     path = Path(args.bundle)
+    label = str(args.bundle)
+    limits = limits_from(args)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, limits=limits)
     except OSError as exc:
         raise UsageError(f"cannot read {args.bundle!r}: {exc.strerror}") from None
-    label = str(args.bundle)
+    except DocumentSyntaxError as exc:
+        return _load_failed(exc.problems, label, args)
     try:
-        doc = parse(raw, label)
+        doc = parse(raw, label, limits=limits)
         bundle = bundle_from_data(
             doc.data, source=label, document=doc, include_personal_data=args.include_personal_data
         )

@@ -25,9 +25,10 @@ from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.exceptions import EvidenceError
+from safeguard_std.reports import FORMATS, render
 from safeguard_std.serialization import assessment_to_json, bundle_to_data
 from safeguard_std.strategies import evidence_bundles
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES
 from tests.property.support import AS_OF, PACKS, as_of_for
 
 REFS = sorted(PACKS)
@@ -72,6 +73,33 @@ def test_findings_and_logs_hold_no_personal_data(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert leaks(text, values) == []
     assert leaks(logged, values) == []
+
+
+@settings(max_examples=25)
+@given(ref=st.sampled_from(REFS), data=st.data())
+def test_every_report_format_holds_no_personal_data(ref: str, data: st.DataObject) -> None:
+    """JSON, Markdown, HTML, OSCAL, SARIF and JUnit, with the pack and the bundle given (as the
+    command line renders them), show no personal value unless asked for."""
+    bundle, as_of = _with_people(data, ref)
+    values = personal_values(bundle)
+    pack = PACKS[ref]
+    assessment = evaluate(pack, bundle, as_of=as_of)
+    for name in sorted(FORMATS):
+        text = render(assessment, name, pack=pack, bundle=bundle)
+        assert (name, leaks(text, values)) == (name, [])
+
+
+def test_every_report_format_shows_names_only_when_asked() -> None:
+    """The scan above can find what it looks for: on the example bundle, every format names
+    people when personal data is asked for, and none does otherwise."""
+    pack = PACKS["dorset@2024"]
+    bundle = load_evidence(EXAMPLES / "dorset-youth-charity.json")
+    values = personal_values(bundle)
+    assessment = evaluate(pack, bundle, as_of=AS_OF)
+    for name in sorted(FORMATS):
+        shown = render(assessment, name, pack=pack, bundle=bundle, include_personal_data=True)
+        assert leaks(shown, values), name
+        assert leaks(render(assessment, name, pack=pack, bundle=bundle), values) == [], name
 
 
 def _spoil(person: dict[str, Any], how: str) -> None:

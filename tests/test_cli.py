@@ -133,3 +133,37 @@ def test_no_personal_data_in_output() -> None:
             assert person[field] not in text
         for check in person.get("dbs_checks", []):
             assert check["certificate_number"] not in text
+
+
+def test_fail_on_exits_1_after_writing_the_assessment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "a.json"
+    base = [*ARGS, "--evidence", str(BUNDLE), "--output", str(out)]
+    assert main(base) == 0
+    by_status = json.loads(out.read_text())["summary"]["by_status"]
+    failing = sorted(s for s, n in by_status.items() if n)
+    quiet = sorted(s for s, n in by_status.items() if not n)
+    assert failing and quiet
+    capsys.readouterr()
+    out.unlink()
+    assert main([*base, "--fail-on", ",".join(quiet)]) == 0
+    assert capsys.readouterr().err == ""
+    assert main([*base, "--fail-on", f"{failing[0]},{quiet[0]}"]) == 1
+    assert out.exists()  # the whole assessment is written first
+    assert capsys.readouterr().err == (
+        f"fail-on: findings with a failing status ({by_status[failing[0]]} {failing[0]})\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["nope", "", "met,,maybe"])
+def test_fail_on_names_the_statuses_it_accepts(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*ARGS, "--evidence", str(BUNDLE), "--fail-on", value])
+    assert exit_.value.code == 2
+    assert (
+        "--fail-on: expected statuses separated by commas, from met, not_met, not_applicable, "
+        f"insufficient_evidence, waived, error; got {value!r}"
+    ) in capsys.readouterr().err

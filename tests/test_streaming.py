@@ -171,3 +171,27 @@ def test_the_command_puts_the_garbage_collector_back(
     assert main([*args, "--evidence", str(source), "--output", str(tmp_path / "a.json")]) == 0
     assert cli(tmp_path, [json.dumps(bundles[1]).encode()])[0] == 0
     assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_cli_fail_on_sums_every_line_and_exits_1_after_writing_them_all(
+    tmp_path: Path,
+    bundles: list[dict[str, object]],
+    pack: Pack,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = [json.dumps(b).encode() + b"\n" for b in bundles[:3]]
+    totals: dict[str, int] = {}
+    for b in bundles[:3]:
+        summary = json.loads(expected_text(pack, b))["summary"]["by_status"]
+        for status, n in summary.items():
+            totals[status] = totals.get(status, 0) + n
+    assert totals["not_met"] > 0
+    code, out = cli(tmp_path, lines, "--jobs", "2", "--fail-on", "not_met,error")
+    assert code == 1
+    assert len(out.read_text().splitlines()) == 3
+    expected = f"fail-on: findings with a failing status ({totals['not_met']} not_met)\n"
+    assert capsys.readouterr().err == expected
+    code, _ = cli(tmp_path, lines, "--fail-on", "error")
+    assert code == 0
+    code, _ = cli(tmp_path, [*lines, b"{not json}\n"], "--fail-on", "not_met")
+    assert code == 2  # unusable input outranks failing findings

@@ -55,6 +55,8 @@ class LineResult:
     line: int
     text: str | None = None
     error: EvidenceError | None = None
+    #: The assessment's count of findings per status (``summary.by_status``), sorted by status.
+    by_status: tuple[tuple[str, int], ...] = ()
 
 
 def _at_line(exc: EvidenceError, line: int) -> EvidenceError:
@@ -76,7 +78,10 @@ def _judge(
     except EvidenceError as exc:
         return LineResult(line, error=_at_line(exc, line))
     assessment = plan.evaluate(bundle, as_of=as_of)
-    return LineResult(line, text=canonical_json(assessment_to_data(assessment)))
+    text = canonical_json(assessment_to_data(assessment))
+    return LineResult(
+        line, text=text, by_status=tuple(sorted(assessment.summary.by_status.items()))
+    )
 
 
 # -- worker processes ---------------------------------------------------------------------------

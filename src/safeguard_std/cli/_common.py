@@ -18,14 +18,18 @@ from safeguard_std.packs import PackCatalog, bundled_catalog
 __all__ = [
     "UsageError",
     "add_catalog_options",
+    "add_fail_on_option",
     "add_limit_options",
     "add_report_options",
     "as_of_date",
     "batch",
     "batch_collector",
     "catalog_from",
+    "fail_on_statuses",
+    "failing",
     "horizon_days",
     "limits_from",
+    "report_failing",
     "write_output",
 ]
 
@@ -93,6 +97,46 @@ def limits_from(args: argparse.Namespace) -> Limits:
     default_mib = MAX_BYTES // (1024 * 1024)
     nodes = Limits().max_nodes
     return Limits(max_bytes=mib * 1024 * 1024, max_nodes=max(nodes, nodes * mib // default_mib))
+
+
+def fail_on_statuses(text: str) -> frozenset[str]:
+    """Parse ``--fail-on``: comma-separated finding statuses."""
+    from safeguard_std.domain.findings import Status
+
+    known = [s.value for s in Status]
+    wanted = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [w for w in wanted if w not in known]
+    if unknown or not wanted:
+        raise argparse.ArgumentTypeError(
+            f"expected statuses separated by commas, from {', '.join(known)}; got {text!r}"
+        )
+    return frozenset(wanted)
+
+
+def add_fail_on_option(parser: argparse.ArgumentParser) -> None:
+    """``--fail-on STATUS[,STATUS...]``: exit 1 when any finding has one of them."""
+    parser.add_argument(
+        "--fail-on",
+        type=fail_on_statuses,
+        default=frozenset(),
+        metavar="STATUS[,STATUS...]",
+        help="exit 1 when any finding has one of these statuses (e.g. not_met,error), after "
+        "writing the whole output; for CI pipelines (default: exit 0 whatever the findings)",
+    )
+
+
+def failing(counts: Iterable[tuple[str, int]], fail_on: frozenset[str]) -> dict[str, int]:
+    """The counts among ``fail_on`` that are not zero (status -> findings)."""
+    return {status: n for status, n in sorted(counts) if status in fail_on and n}
+
+
+def report_failing(found: dict[str, int]) -> int:
+    """Say on stderr which statuses ``--fail-on`` found; the exit code (1 when any, else 0)."""
+    if not found:
+        return 0
+    listed = ", ".join(f"{n} {status}" for status, n in found.items())
+    sys.stderr.write(f"fail-on: findings with a failing status ({listed})\n")
+    return 1
 
 
 def horizon_days(text: str) -> int:

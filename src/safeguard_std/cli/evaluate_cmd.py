@@ -7,13 +7,16 @@ import argparse
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
     add_catalog_options,
+    add_fail_on_option,
     add_limit_options,
     add_report_options,
     as_of_date,
     batch,
     batch_collector,
     catalog_from,
+    failing,
     limits_from,
+    report_failing,
     write_output,
 )
 from safeguard_std.evaluate import evaluate
@@ -60,6 +63,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="allow personal values (names, dates of birth, DBS numbers) in error messages, "
         "and people's names in reports",
     )
+    add_fail_on_option(parser)
     add_limit_options(parser)
     add_catalog_options(parser)
     evaluate_stream.add_options(parser)
@@ -90,4 +94,4 @@ def run(args: argparse.Namespace) -> int:
         horizon_days=args.horizon,
     )
     write_output(text, args.output)
-    return 0
+    return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))

@@ -6,7 +6,8 @@ memory whatever the number of lines; ``--jobs N`` spreads lines over N processes
 A line that is not usable evidence is reported on stderr, every problem located at its line of
 the file, and the others go on. The output holds only assessments, one for each good line (its
 ``evidence.bundle_id`` says which provider). The exit code is 0 when every line was evaluated
-and 2 when any line was unusable, decided at the end. With ``--output FILE`` the file appears,
+and 2 when any line was unusable, decided at the end; with ``--fail-on``, 1 when every line was
+evaluated and some finding has a failing status. With ``--output FILE`` the file appears,
 atomically, once the stream is done.
 """
 
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from safeguard_std.cli._common import UsageError, batch_collector
+from safeguard_std.cli._common import UsageError, batch_collector, failing, report_failing
 from safeguard_std.domain.pack import Pack
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.rules import RuleKindRegistry
@@ -87,6 +88,7 @@ def run_portfolio(
     except OSError as exc:
         raise UsageError(f"--evidence: cannot read {args.evidence!r}: {exc.strerror}") from None
     lines = bad = 0
+    totals: dict[str, int] = {}
     batch_collector()  # the pack lives until exit; workers inherit the setting
     with source, _sink(args.output) as out:
         results = evaluate_portfolio(
@@ -105,7 +107,10 @@ def run_portfolio(
                 _report(result.error)
             else:
                 out.write(f"{result.text}\n")
+                for status, n in result.by_status:
+                    totals[status] = totals.get(status, 0) + n
+    found = failing(totals.items(), getattr(args, "fail_on", frozenset()))
     if bad:
         sys.stderr.write(f"error: {bad} of {lines} bundle lines could not be evaluated\n")
         return 2
-    return 0
+    return report_failing(found)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,9 +16,9 @@ from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.evaluate import compile_pack
 from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError
-from safeguard_std.schemas import schema, schema_errors
-from safeguard_std.serialization import bundle_to_data
-from safeguard_std.strategies import evidence_bundles, pack_documents
+from safeguard_std.schemas import _registry, schema, schema_errors
+from safeguard_std.serialization import bundle_to_data, converter
+from safeguard_std.strategies import TYPE_STRATEGIES, evidence_bundles, pack_documents
 from tests.property.schema_documents import documents_for
 from tests.property.support import AS_OF, PACKS
 
@@ -80,3 +82,24 @@ def test_the_loader_agrees_on_text(data: dict[str, Any]) -> None:
     except EvidenceError as exc:
         from_text = [p.message for p in exc.problems]
     assert from_text == from_data
+
+
+ENTITY_DEFS = sorted(schema("evidence")["$defs"])
+
+
+@pytest.mark.parametrize("name", ENTITY_DEFS)
+def test_every_unstructured_entity_validates_against_its_schema_definition(name: str) -> None:
+    """Each entity on its own, not only inside a bundle: what the model writes for it, the
+    evidence schema's definition of it accepts (every definition has an entity strategy)."""
+    by_name = {cls.__name__: cls for cls in TYPE_STRATEGIES}
+    cls = by_name[name]
+    subschema = {"$ref": f"{schema('evidence')['$id']}#/$defs/{name}"}
+    check_schema = jsonschema.Draft202012Validator(subschema, registry=_registry())
+    conv = converter()
+
+    @given(st.from_type(cls))
+    def check(value: Any) -> None:
+        data = conv.unstructure(value)
+        assert [e.message for e in check_schema.iter_errors(data)] == []
+
+    check()

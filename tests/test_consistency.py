@@ -258,7 +258,7 @@ def test_validate_reports_schema_and_model_problems(
     assert capsys.readouterr().out.splitlines() == [
         f"{path}: 1 errors (the bundle does not load)",
         "error: 'seen_on' (2024-02-01) must not be before 'issued_on' (2024-03-01) @ "
-        f"{path} $.people[0].dbs_checks[0] (line 24, column 9)",
+        f"{path} $.people[0].dbs_checks[0].seen_on (line 28, column 11)",
     ]
 
 

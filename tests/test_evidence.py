@@ -75,7 +75,8 @@ def test_dbs_number_is_withheld() -> None:
     assert "0012345678901" not in message
     assert message.startswith(
         "'certificate_number' must be exactly 12 digits for a DBS certificate (got 13 "
-        "characters) @ school.json $.people[0].dbs_checks[0]"
+        "characters) (value withheld: personal data) "
+        "@ school.json $.people[0].dbs_checks[0].certificate_number (line 27, column 11)"
     )
 
 
@@ -109,7 +110,7 @@ def test_cross_field_validator() -> None:
     (message,) = problems(data)
     assert message.startswith(
         "'end_on' (2024-01-09) must not be before 'start_on' (2024-01-10) "
-        "@ school.json $.people[0].engagements[0]"
+        "@ school.json $.people[0].engagements[0].end_on (line 20, column 11)"
     )
 
 
@@ -126,7 +127,7 @@ def test_policy_review_before_approval() -> None:
     (message,) = problems(data)
     assert message.startswith(
         "'next_review_on' (2025-04-01) must not be before 'approved_on' "
-        "(2025-05-01) @ school.json $.policies[0]"
+        "(2025-05-01) @ school.json $.policies[0].next_review_on (line 30, column 7)"
     )
 
 

@@ -450,7 +450,7 @@ def test_provider_file_errors_are_reported_before_the_spreadsheet_is_read(tmp_pa
         import_scr(b"not read", name="scr.csv", provider=path)
     assert [str(p) for p in info.value.problems] == [
         f"'next_review_on' (2026-01-01) must not be before 'approved_on' (2026-02-01) @ {path} "
-        "$.policies[0] (line 3, column 5)"
+        "$.policies[0].next_review_on (line 3, column 60)"
     ]
 
 

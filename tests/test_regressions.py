@@ -261,7 +261,9 @@ def test_validator_messages_are_sentences_not_tuples() -> None:
     """attrs validators raise ValueError(message, attribute, ...); the tuple was printed whole."""
     with pytest.raises(EvidenceError) as info:
         bundle_from_data({**BASE_BUNDLE, "schema_version": 2})
-    assert str(info.value) == "invalid evidence: 'schema_version' must be in (1,) (got 2) @ $"
+    assert str(info.value) == (
+        "invalid evidence: 'schema_version' must be in (1,) (got 2) @ $.schema_version"
+    )
 
 
 def test_control_characters_in_yaml_are_one_clear_line() -> None:
@@ -425,3 +427,26 @@ def test_a_number_too_long_to_read_says_so_plainly() -> None:
     assert _syntax(b'{"id": 1' + b"0" * 5000 + b"}", "x.json") == (
         "numbers longer than 4300 digits are not allowed @ x.json $"
     )
+
+
+def test_model_level_errors_point_at_the_field_not_the_record() -> None:
+    """Validators that compare fields ran in the record's __init__, after cattrs had left the
+    field, so the error pointed at the whole record ($.policies[0]) and its line: a user with a
+    long record had to hunt for the field."""
+    data = copy.deepcopy(BASE_BUNDLE)
+    data["provider"] = {**data["provider"], "serves_age_min": 11, "serves_age_max": 5}
+    with pytest.raises(EvidenceError) as info:
+        bundle_from_data(data)
+    assert [str(p) for p in info.value.problems] == [
+        "'serves_age_max' (5) must not be below 'serves_age_min' (11) @ $.provider.serves_age_max"
+    ]
+    person = {
+        "id": "p-1",
+        "right_to_work": {"id": "rtw-1", "checked_on": "2024-01-01", "time_limited": True},
+    }
+    with pytest.raises(EvidenceError) as info:
+        bundle_from_data({**BASE_BUNDLE, "people": [person]})
+    assert [str(p) for p in info.value.problems] == [
+        "'permission_expires_on' is required when 'time_limited' is true "
+        "@ $.people[0].right_to_work.permission_expires_on"
+    ]

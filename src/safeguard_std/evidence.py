@@ -74,8 +74,8 @@ def _structure_problems(exc: Exception, doc: Document, include_personal: bool) -
         found = (
             None if secret or not scalar or message == "required key is missing" else shown(value)
         )
-        if found and found in message:
-            found = None
+        if found and (found in message or f"({value})" in message or f"got {value}" in message):
+            found = None  # the message already shows it
         out.append(Problem(message, doc.locate(path), found=found))
     return out
 

@@ -126,8 +126,15 @@ def structure_errors(
         for inner in exc.exceptions:
             yield from structure_errors(inner, path)
         return
-    # attrs' validators raise ValueError(message, attribute, ...): the message is the first.
+    # attrs' validators raise ValueError(message, attribute, ...): the message is the first,
+    # the attribute names the field. The model's own raise FieldValueError, naming it too. Both
+    # run in a record's __init__, after cattrs has left the field: point back at it.
     first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else None
+    field = getattr(exc, "field", None)
+    if field is None and len(exc.args) > 1 and isinstance(exc.args[1], attrs.Attribute):
+        field = exc.args[1].name
+    if isinstance(field, str) and (not path or path[-1] != field):
+        path = (*path, field)
     yield path, first or str(exc) or type(exc).__name__
 
 

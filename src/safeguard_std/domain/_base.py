@@ -16,6 +16,7 @@ from safeguard_std.exceptions import quoted
 
 __all__ = [
     "PERSONAL",
+    "FieldValueError",
     "date_not_before",
     "id_field",
     "is_personal",
@@ -30,14 +31,26 @@ T = TypeVar("T")
 #: certificate numbers. Findings, logs and errors never show these values unless asked to.
 PERSONAL = "safeguard_std.personal"
 
+
+class FieldValueError(ValueError):
+    """A value the model refuses, raised with the name of the field it belongs to, so a loading
+    error points at the field (``$.policies[0].next_review_on``), not only at the record."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        #: The attribute holding the refused value.
+        self.field = field
+
+
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 
 def _check_id(_inst: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise ValueError(
+        raise FieldValueError(
+            attribute.name,
             f"'{attribute.name}' must be 1-128 letters, digits or '._:-' starting with a letter "
-            f"or digit, got {quoted(value)}"
+            f"or digit, got {quoted(value)}",
         )
 
 
@@ -77,9 +90,10 @@ def date_not_before(other: str) -> Callable[[Any, attrs.Attribute[Any], Any], No
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         earlier = getattr(inst, other)
         if value is not None and earlier is not None and value < earlier:
-            raise ValueError(
+            raise FieldValueError(
+                attribute.name,
                 f"'{attribute.name}' ({value.isoformat()}) must not be before "
-                f"'{other}' ({earlier.isoformat()})"
+                f"'{other}' ({earlier.isoformat()})",
             )
 
     return check

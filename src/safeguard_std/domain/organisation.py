@@ -14,7 +14,13 @@ from collections.abc import Iterable
 import attrs
 from attrs import validators as v
 
-from safeguard_std.domain._base import date_not_before, id_field, opt_date, personal
+from safeguard_std.domain._base import (
+    FieldValueError,
+    date_not_before,
+    id_field,
+    opt_date,
+    personal,
+)
 from safeguard_std.domain.people import Person
 
 __all__ = [
@@ -137,8 +143,9 @@ class Provider:
     def __attrs_post_init__(self) -> None:
         low, high = self.serves_age_min, self.serves_age_max
         if low is not None and high is not None and high < low:
-            raise ValueError(
-                f"'serves_age_max' ({high}) must not be below 'serves_age_min' ({low})"
+            raise FieldValueError(
+                "serves_age_max",
+                f"'serves_age_max' ({high}) must not be below 'serves_age_min' ({low})",
             )
 
     @property

@@ -13,7 +13,13 @@ import re
 import attrs
 from attrs import validators as v
 
-from safeguard_std.domain._base import date_not_before, id_field, opt_date, personal
+from safeguard_std.domain._base import (
+    FieldValueError,
+    date_not_before,
+    id_field,
+    opt_date,
+    personal,
+)
 
 __all__ = [
     "DbsCheck",
@@ -153,7 +159,10 @@ class RightToWorkCheck:
 
     def __attrs_post_init__(self) -> None:
         if self.time_limited and self.permission_expires_on is None:
-            raise ValueError("'permission_expires_on' is required when 'time_limited' is true")
+            raise FieldValueError(
+                "permission_expires_on",
+                "'permission_expires_on' is required when 'time_limited' is true",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -208,8 +217,9 @@ def _check_certificate_number(inst: DbsCheck, _a: attrs.Attribute[str | None], n
         return
     if not isinstance(n, str) or not _DBS_NUMBER.fullmatch(n):
         shape = f"{len(n)} characters" if isinstance(n, str) else type(n).__name__
-        raise ValueError(
-            f"'certificate_number' must be exactly 12 digits for a DBS certificate (got {shape})"
+        raise FieldValueError(
+            "certificate_number",
+            f"'certificate_number' must be exactly 12 digits for a DBS certificate (got {shape})",
         )
 
 

@@ -330,6 +330,12 @@ def test_command_line_refuses_hostile_evidence(
     _assert_refused(result, "error: invalid evidence: " + expected.format(f=path))
 
 
+def _evaluate_with_pack(path: Path) -> subprocess.CompletedProcess[str]:
+    evidence = str(FIXTURES / "bundle-small.json")
+    args = ["--pack", str(path), "--evidence", evidence, "--as-of", "2026-11-23"]
+    return _cli("evaluate", "--no-entry-points", *args)
+
+
 @pytest.mark.parametrize(("name", "make", "expected"), CLI_CASES, ids=[c[0] for c in CLI_CASES])
 def test_command_line_refuses_hostile_packs(
     name: str, make: Callable[[], bytes], expected: str, tmp_path: Path
@@ -337,16 +343,7 @@ def test_command_line_refuses_hostile_packs(
     path = tmp_path / "hostile" / "1" / name
     path.parent.mkdir(parents=True)
     path.write_bytes(make())
-    result = _cli(
-        "evaluate",
-        "--no-entry-points",
-        "--pack",
-        str(path),
-        "--evidence",
-        str(FIXTURES / "bundle-small.json"),
-        "--as-of",
-        "2026-11-23",
-    )
+    result = _evaluate_with_pack(path)
     _assert_refused(result, "error: invalid pack: " + expected.format(f=path))
 
 
@@ -355,16 +352,7 @@ def test_command_line_refuses_a_pack_with_an_impossible_date(tmp_path: Path) -> 
     path.parent.mkdir(parents=True)
     text = pack_yaml({"rule": {"kind": "references"}})
     path.write_text(text.replace("'2000-01-01'", "'2023-02-29'"), encoding="utf-8")
-    result = _cli(
-        "evaluate",
-        "--no-entry-points",
-        "--pack",
-        str(path),
-        "--evidence",
-        str(FIXTURES / "bundle-small.json"),
-        "--as-of",
-        "2026-11-23",
-    )
+    result = _evaluate_with_pack(path)
     _assert_refused(
         result,
         "error: invalid pack: not a calendar date: expected a date YYYY-MM-DD, got "

@@ -47,7 +47,8 @@ __all__ = [
     "read_bounded",
 ]
 
-#: Largest document accepted, in bytes (a 100,000-person evidence bundle is about 60 MB of JSON).
+#: Largest document accepted, in bytes (a 100,000-person evidence bundle is 60 to 140 MB of JSON,
+#: by how much each record holds; :class:`Limits` raises it for one call).
 MAX_BYTES = 128 * 1024 * 1024
 #: Largest YAML document accepted, in characters (packs are tens of kilobytes; large evidence
 #: bundles belong in JSON).

@@ -907,28 +907,26 @@ class PackCatalog:
         return tuple(found)
 
     def _end_of(self, pack: Pack) -> dt.date | None:
-        if pack.effective_to is not None:
-            return pack.effective_to
+        return self._last_day(pack.id, pack.effective_from, pack.effective_to)
+
+    def _last_day(
+        self, pack_id: str, start: dt.date, explicit: str | dt.date | None
+    ) -> dt.date | None:
+        """The last day of the edition of ``pack_id`` that starts on ``start``: its own
+        ``effective_to``, else the day before the next edition starts (None: open-ended)."""
+        if explicit:
+            return explicit if isinstance(explicit, dt.date) else dt.date.fromisoformat(explicit)
         later = [
-            dt.date.fromisoformat(self._from(r))
-            for r in self.editions(pack.id)
-            if dt.date.fromisoformat(self._from(r)) > pack.effective_from
+            begins
+            for r in self.editions(pack_id)
+            if (begins := dt.date.fromisoformat(self._from(r))) > start
         ]
         return min(later) - dt.timedelta(days=1) if later else None
 
     def in_force(self, ref: PackRef, as_of: dt.date) -> bool:
         """Whether the edition ``ref`` is in force on ``as_of`` (implicit ends included)."""
         start = dt.date.fromisoformat(self._from(ref))
-        end_raw = self._layers[ref].data.get("effective_to")
-        later = [
-            dt.date.fromisoformat(self._from(r))
-            for r in self.editions(ref.id)
-            if dt.date.fromisoformat(self._from(r)) > start
-        ]
-        if end_raw:
-            end: dt.date | None = dt.date.fromisoformat(end_raw)
-        else:
-            end = min(later) - dt.timedelta(days=1) if later else None
+        end = self._last_day(ref.id, start, self._layers[ref].data.get("effective_to"))
         return start <= as_of and (end is None or as_of <= end)
 
     def optional_namespaces(self, ref: PackRef, seen: frozenset[PackRef] = frozenset()) -> set[str]:
@@ -968,17 +966,7 @@ class PackCatalog:
         Authoring tools check a pack on each of these dates."""
         ref = PackRef.parse(ref) if isinstance(ref, str) else ref
         start = dt.date.fromisoformat(self._from(ref))
-        end_raw = self._layers[ref].data.get("effective_to")
-        later = [
-            dt.date.fromisoformat(self._from(r))
-            for r in self.editions(ref.id)
-            if dt.date.fromisoformat(self._from(r)) > start
-        ]
-        end = (
-            dt.date.fromisoformat(end_raw)
-            if end_raw
-            else (min(later) - dt.timedelta(days=1) if later else None)
-        )
+        end = self._last_day(ref.id, start, self._layers[ref].data.get("effective_to"))
         dates = {start}
         for included in self._undated_includes(ref):
             for edition in self.editions(included):

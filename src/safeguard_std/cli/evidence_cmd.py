@@ -10,14 +10,13 @@ with ``--strict``), 2 when the file cannot be read.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from safeguard_std._gc import collector_paused
 from safeguard_std.cli._common import (
     UsageError,
     add_limit_options,
@@ -158,22 +157,9 @@ def _provenance_path(args: argparse.Namespace) -> str | None:
     return str(out.with_name(f"{stem}.provenance.json"))
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # As in import_scr (docs/decisions/0015): writing 100,000 people allocates millions of
-    # acyclic objects, and the cyclic collector would rescan them all, again and again.
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def run_import(args: argparse.Namespace) -> int:
     """Import, write the bundle (and provenance, and report), and summarise on stderr."""
-    with _collector_paused():
+    with collector_paused():
         return _run_import(args)
 
 

@@ -3,16 +3,15 @@ of every row out."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from safeguard_std._gc import collector_paused
 from safeguard_std.consistency import Inconsistency, check_consistency
 from safeguard_std.consistency import Severity as ConsistencySeverity
 from safeguard_std.domain.organisation import (
@@ -215,7 +214,7 @@ def import_scr(
     :class:`~safeguard_std.exceptions.MissingExtra` (.xlsx without openpyxl). Problems in rows
     and cells never raise: every row has an outcome in the result.
     """
-    with _collector_paused():
+    with collector_paused():
         return _import(
             source,
             provider=provider,
@@ -227,24 +226,6 @@ def import_scr(
             provider_name=provider_name,
             include_personal_data=include_personal_data,
         )
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while importing.
-
-    An import allocates millions of small objects, none of them in reference cycles (frozen
-    entities, tuples, the row's cells); reference counting frees them all. Left running, the
-    cyclic collector rescans every live object each time enough have been allocated, which made
-    100,000 rows take a minute instead of seconds. It is restored (if it was on) on the way out.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _import(

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO
 
-from safeguard_std.cli._common import UsageError, batch_collector, failing, report_failing
+from safeguard_std.cli._common import (
+    UsageError,
+    batch_collector,
+    failing,
+    report_failing,
+    write_output,
+)
 from safeguard_std.domain.pack import Pack
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.rules import RuleKindRegistry
@@ -42,27 +43,6 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         help="with --evidence FILE.ndjson (a portfolio, one bundle a line; one assessment a "
         "line out, in input order): evaluate on N processes (0: one per processor; default 1)",
     )
-
-
-@contextmanager
-def _sink(path: str | None) -> Iterator[IO[str]]:
-    if path is None or path == "-":
-        yield sys.stdout
-        return
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--output: folder {str(folder)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _report(error: EvidenceError) -> None:
@@ -90,7 +70,9 @@ def run_portfolio(
     lines = bad = 0
     totals: dict[str, int] = {}
     batch_collector()  # the pack lives until exit; workers inherit the setting
-    with source, _sink(args.output) as out:
+
+    def assessments() -> Iterator[str]:
+        nonlocal lines, bad
         results = evaluate_portfolio(
             pack,
             source,
@@ -106,10 +88,13 @@ def run_portfolio(
                 bad += 1
                 _report(result.error)
             else:
-                out.write(f"{result.text}\n")
+                yield f"{result.text}\n"
                 for status, n in result.by_status:
                     totals[status] = totals.get(status, 0) + n
-    found = failing(totals.items(), getattr(args, "fail_on", frozenset()))
+
+    with source:
+        write_output(assessments(), args.output)  # as it goes; a file appears atomically
+    found = failing(totals.items(), args.fail_on)
     if bad:
         sys.stderr.write(f"error: {bad} of {lines} bundle lines could not be evaluated\n")
         return 2

@@ -450,3 +450,18 @@ def test_model_level_errors_point_at_the_field_not_the_record() -> None:
         "'permission_expires_on' is required when 'time_limited' is true "
         "@ $.people[0].right_to_work.permission_expires_on"
     ]
+
+
+def test_a_provider_file_is_read_no_further_than_the_size_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The SCR importer's provider file was read whole before its size was checked."""
+    from safeguard_std import documents
+    from safeguard_std.importers._provider import load_provider
+
+    monkeypatch.setattr(documents, "MAX_BYTES", 1000)
+    with pytest.raises(EvidenceError) as info:
+        load_provider("/dev/zero")
+    assert str(info.value).startswith(
+        "invalid evidence: document is larger than 1000 bytes (the limit on one document"
+    )

@@ -49,7 +49,8 @@ def _is_personal(path: Path_) -> bool:
     return any(isinstance(p, str) and p in PERSONAL_FIELDS for p in path)
 
 
-def _redactor(include_personal_data: bool) -> Any:
+def redactor(include_personal_data: bool) -> Any:
+    """Which paths hold personal values to withhold from messages (none when asked for)."""
     return (lambda _p: False) if include_personal_data else _is_personal
 
 
@@ -89,7 +90,7 @@ def integrity_problems(bundle: EvidenceBundle, doc: Document | None = None) -> l
     if len(set(ids)) != len(ids):  # only then work out where each one is
         seen: Counter[str] = Counter()
         paths: dict[str, Path_] = {}
-        for path, ident in _ids(converter().unstructure(bundle), ()):
+        for path, ident in record_id_paths(converter().unstructure(bundle), ()):
             seen[ident] += 1
             if seen[ident] == 2:
                 problems.append(
@@ -121,16 +122,17 @@ def integrity_problems(bundle: EvidenceBundle, doc: Document | None = None) -> l
     return problems
 
 
-def _ids(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+def record_id_paths(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every record id in plain evidence data, with its path."""
     if isinstance(data, dict):
         if isinstance(data.get("id"), str):
             yield path, data["id"]
         for key, value in data.items():
             if isinstance(value, (dict, list)):
-                yield from _ids(value, (*path, key))
+                yield from record_id_paths(value, (*path, key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _ids(value, (*path, i))
+            yield from record_id_paths(value, (*path, i))
 
 
 def bundle_from_data(
@@ -177,7 +179,7 @@ def _structure_fully(
     except DocumentSyntaxError as exc:
         raise EvidenceError(exc.problems, source=source) from None
     if validate_schema:
-        redact = _redactor(include_personal_data)
+        redact = redactor(include_personal_data)
         problems = schema_problems(schema_errors("evidence", data), doc, redact)
         if problems:
             raise EvidenceError(problems, source=source)

@@ -11,17 +11,17 @@ people are checked once the people are imported.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from safeguard_std._problems import schema_problems
-from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.organisation import EvidenceBundle, Provider
 from safeguard_std.domain.people import Person
-from safeguard_std.evidence import PERSONAL_FIELDS, bundle_from_data
+from safeguard_std.evidence import bundle_from_data, record_id_paths, redactor
 from safeguard_std.exceptions import EvidenceError, Location, Problem
 from safeguard_std.schemas import schema_errors
 from safeguard_std.serialization import converter
@@ -92,7 +92,7 @@ class ProviderFile:
         by construction, so only the file's few ids need looking for: checking every id of a
         100,000-person bundle would cost more than the import."""
         base = self.base
-        mine = {ident: path for path, ident in _ids(converter().unstructure(base), ())}
+        mine = {ident: path for path, ident in record_id_paths(converter().unstructure(base), ())}
         for key in _LINKED:
             for i, r in enumerate(self.linked.get(key, [])):
                 if isinstance(r, dict) and isinstance(r.get("id"), str):
@@ -102,7 +102,7 @@ class ProviderFile:
         for person in people:
             if person.id not in heads:
                 continue
-            for _path, ident in _ids(converter().unstructure(person), ()):
+            for _path, ident in record_id_paths(converter().unstructure(person), ()):
                 if ident in mine:
                     problems.append(
                         Problem(
@@ -112,23 +112,6 @@ class ProviderFile:
                         )
                     )
         return problems
-
-
-def _ids(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every record id in plain data, with its path."""
-    if isinstance(data, dict):
-        if isinstance(data.get("id"), str):
-            yield path, data["id"]
-        for key, value in data.items():
-            if isinstance(value, (dict, list)):
-                yield from _ids(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _ids(value, (*path, i))
-
-
-def _is_personal(path: tuple[str | int, ...]) -> bool:
-    return any(isinstance(p, str) and p in PERSONAL_FIELDS for p in path)
 
 
 def _default_id(data: Mapping[str, Any]) -> str:
@@ -157,7 +140,9 @@ def load_provider(
         else:
             label = name or str(source)
             try:
-                raw = Path(source).read_bytes()
+                raw = read_bounded(Path(source))
+            except DocumentSyntaxError as exc:
+                raise EvidenceError(exc.problems, source=label) from None
             except OSError as exc:
                 raise EvidenceError(
                     [Problem(f"cannot read provider file: {exc.strerror}", Location(label))],
@@ -174,7 +159,7 @@ def load_provider(
             source=label,
         )
     body = {"id": _default_id(data), **{k: v for k, v in data.items() if k not in _LINKED}}
-    redact = (lambda _p: False) if include_personal_data else _is_personal
+    redact = redactor(include_personal_data)
     early = schema_problems(schema_errors("evidence", {**data, **body}), doc, redact)
     if early:
         raise EvidenceError(early, source=label)

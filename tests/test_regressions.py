@@ -455,13 +455,23 @@ def test_model_level_errors_point_at_the_field_not_the_record() -> None:
 def test_a_provider_file_is_read_no_further_than_the_size_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The SCR importer's provider file was read whole before its size was checked."""
+    """The SCR importer's provider file, mapping file and spreadsheet were read whole before
+    their size was checked."""
     from safeguard_std import documents
+    from safeguard_std.exceptions import MappingError, SpreadsheetError
+    from safeguard_std.importers._mapping import load_mapping
     from safeguard_std.importers._provider import load_provider
+    from safeguard_std.importers._tables import read_workbook
 
     monkeypatch.setattr(documents, "MAX_BYTES", 1000)
+    limit = "document is larger than 1000 bytes (the limit on one document"
     with pytest.raises(EvidenceError) as info:
         load_provider("/dev/zero")
-    assert str(info.value).startswith(
-        "invalid evidence: document is larger than 1000 bytes (the limit on one document"
-    )
+    assert str(info.value).startswith(f"invalid evidence: {limit}")
+    # so are the mapping file and the spreadsheet itself
+    with pytest.raises(MappingError) as mapping:
+        load_mapping("/dev/zero")
+    assert limit in str(mapping.value)
+    with pytest.raises(SpreadsheetError) as sheet:
+        read_workbook("/dev/zero")
+    assert limit in str(sheet.value)

@@ -30,7 +30,7 @@ import attrs
 import jsonschema
 
 from safeguard_std._problems import did_you_mean, schema_problems
-from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.exceptions import Location, MappingError, Problem
 from safeguard_std.importers._dates import DateReader
 from safeguard_std.importers._fields import FIELDS, NOT_MODELLED, Kind
@@ -243,7 +243,9 @@ def load_mapping(source: Path | str | bytes, *, name: str | None = None) -> ScrM
     else:
         label = name or str(source)
         try:
-            raw = Path(source).read_bytes()
+            raw = read_bounded(Path(source))
+        except DocumentSyntaxError as exc:
+            raise MappingError(exc.problems, source=label) from None
         except OSError as exc:
             raise MappingError(
                 [Problem(f"cannot read mapping file: {exc.strerror}", Location(label))],

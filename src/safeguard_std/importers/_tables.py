@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import attrs
 
+from safeguard_std.documents import DocumentSyntaxError, read_bounded
 from safeguard_std.exceptions import Location, MissingExtra, Problem, SpreadsheetError
 from safeguard_std.importers._parsed import Note, Severity
 
@@ -70,7 +71,9 @@ def read_workbook(
     else:
         label = name or str(source)
         try:
-            data = Path(source).read_bytes()
+            data = read_bounded(Path(source))
+        except DocumentSyntaxError as exc:
+            raise _fail(label, exc.problems[0].message) from None
         except OSError as exc:
             raise _fail(label, f"cannot read the file: {exc.strerror}") from None
     suffix = Path(label).suffix.lower()

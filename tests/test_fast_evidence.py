@@ -13,7 +13,12 @@ from benchmarks.generate import BundleGenerator
 
 from safeguard_std._fast_evidence import HANDLED_KEYWORDS, all_ids, structure_fast
 from safeguard_std.documents import Document, _depth_ok, parse
-from safeguard_std.evidence import _ids, _structure_fully, integrity_problems, load_evidence
+from safeguard_std.evidence import (
+    _structure_fully,
+    integrity_problems,
+    load_evidence,
+    record_id_paths,
+)
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.schemas import schema
 from safeguard_std.serialization import converter
@@ -240,7 +245,7 @@ def test_depth_check_agrees_with_a_plain_walk() -> None:
 
 def test_all_ids_finds_what_the_document_walk_finds() -> None:
     bundle = load_evidence(json.dumps(BundleGenerator(5).bundle(40)).encode(), name="b.json")
-    walked = [ident for _path, ident in _ids(converter().unstructure(bundle), ())]
+    walked = [ident for _path, ident in record_id_paths(converter().unstructure(bundle))]
     assert Counter(all_ids(bundle)) == Counter(walked)
 
 

@@ -230,3 +230,60 @@ def test_an_assessment_without_findings_is_still_valid(harbour_demo: tuple) -> N
         reason="compliance-trestle is not installed (pip install -e '.[interop]')",
     )
     models.Model.model_validate(json.loads(to_oscal(empty)))
+
+
+# -- JUnit for CI servers -------------------------------------------------------------------------
+
+JUNIT_XSD = FIXTURES / "schemas" / "junit-10.xsd"
+
+
+def _junit_schema() -> object:
+    xmlschema = pytest.importorskip(
+        "xmlschema", reason="xmlschema is not installed (pip install -e '.[interop]')"
+    )
+    return xmlschema.XMLSchema(str(JUNIT_XSD))
+
+
+@pytest.mark.parametrize(("ref", "name"), CASES)
+def test_junit_validates_against_the_junit_10_xsd(ref: str, name: str) -> None:
+    schema = _junit_schema()
+    p, b, a = assess(ref, name)
+    text = to_junit(a, pack=p, bundle=b, include_personal_data=True)
+    assert [e.reason for e in schema.iter_errors(text)] == []  # type: ignore[attr-defined]
+
+
+def test_the_xsd_check_can_fail(harbour_demo: tuple) -> None:
+    schema = _junit_schema()
+    p, b, a = harbour_demo
+    root = ET.fromstring(to_junit(a, pack=p, bundle=b).encode())
+    root.set("skipped", "3")  # what Jenkins' junit-10 schema refuses on <testsuites>
+    assert list(schema.iter_errors(ET.tostring(root, encoding="unicode")))  # type: ignore[attr-defined]
+
+
+def test_junit_class_names_keep_a_dotted_requirement_id_whole(harbour_demo: tuple) -> None:
+    # Jenkins splits a class name at its last dot into package and class: "dorset.DOR-2.3.2"
+    # would read as class "2" in package "dorset.DOR-2.3".
+    import attrs
+
+    _, _, a = harbour_demo
+    dotted = attrs.evolve(
+        a, findings=tuple(attrs.evolve(f, requirement_id="DOR-2.3.2") for f in a.findings[:2])
+    )
+    root = ET.fromstring(to_junit(dotted).encode())
+    cases = list(root.iter("testcase"))
+    assert {c.get("classname") for c in cases} == {"demo.DOR-2_3_2"}
+    package, _, cls = cases[0].get("classname", "").rpartition(".")
+    assert (package, cls) == ("demo", "DOR-2_3_2")
+    assert cases[0].get("name", "").startswith("DOR-2.3.2 ")  # the real id, for people
+
+
+def test_junit_has_no_empty_suites(harbour_demo: tuple) -> None:
+    import attrs
+
+    p, b, a = harbour_demo
+    one_section = attrs.evolve(a, findings=tuple(f for f in a.findings if f.section == "2"))
+    root = ET.fromstring(to_junit(one_section, pack=p).encode())
+    suites = list(root.iter("testsuite"))
+    assert suites, "the section with findings keeps its suite"
+    assert all(int(s.get("tests", "0")) > 0 and list(s.iter("testcase")) for s in suites)
+    assert root.get("skipped") is None

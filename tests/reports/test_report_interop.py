@@ -280,7 +280,7 @@ def test_junit_class_names_keep_a_dotted_requirement_id_whole(harbour_demo: tupl
 def test_junit_has_no_empty_suites(harbour_demo: tuple) -> None:
     import attrs
 
-    p, b, a = harbour_demo
+    p, _b, a = harbour_demo
     one_section = attrs.evolve(a, findings=tuple(f for f in a.findings if f.section == "2"))
     root = ET.fromstring(to_junit(one_section, pack=p).encode())
     suites = list(root.iter("testsuite"))

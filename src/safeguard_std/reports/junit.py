@@ -129,8 +129,7 @@ def render_junit(report: Report) -> str:
         },
     )
     suites = [
-        (section, [f for f in a.findings if f.section == section.id])
-        for section in report.sections
+        (section, [f for f in a.findings if f.section == section.id]) for section in report.sections
     ]
     for n, (section, found) in enumerate((s, found) for s, found in suites if found):
         title = f"{section.id} {section.title}" if section.title != section.id else section.id

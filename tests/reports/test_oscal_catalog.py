@@ -233,3 +233,23 @@ def test_assessment_results_point_at_controls_of_the_catalog(ref: str) -> None:
     assert href[1:] in resources
     assert resources[href[1:]]["rlinks"][0]["href"] == catalog_file_name(p.id, p.edition)
     assert "urn:" not in json.dumps(document["import-ap"])
+
+
+def test_the_profile_can_name_catalogs_in_a_trestle_workspace(tmp_path: Path) -> None:
+    href = "trestle://catalogs/{id}-{edition}/catalog.json"
+    out = _export(
+        tmp_path, "harbour@2024", "--format", "oscal-profile", "--catalog-href", href, "p.json"
+    )
+    imports = json.loads(out.read_text())["profile"]["imports"]
+    assert [i["href"] for i in imports] == [
+        "trestle://catalogs/harbour-2023/catalog.json",
+        "trestle://catalogs/harbour-2024/catalog.json",
+    ]
+
+
+def test_a_bad_catalog_href_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["pack", "export", "dorset@2024", "--format", "oscal-profile", "--catalog-href", "{x}"]
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        "error: --catalog-href: catalog href '{x}': only {id} and {edition} may be filled in\n"
+    )

@@ -36,7 +36,7 @@ from safeguard_std.cli._common import (
     write_output,
 )
 from safeguard_std.domain.pack import Pack, PackRef
-from safeguard_std.exceptions import PackError
+from safeguard_std.exceptions import PackError, ReportError
 from safeguard_std.packs import PackCatalog
 from safeguard_std.packtests import CaseResult
 
@@ -358,6 +358,13 @@ def _export(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="YYYY-MM-DD",
         help="with several editions of one pack, export the one in force on this date",
     )
+    p.add_argument(
+        "--catalog-href",
+        metavar="TEMPLATE",
+        default="{id}-{edition}.catalog.json",
+        help="profile: where it imports catalogs from, {id} and {edition} filled in (default: "
+        "%(default)s; in a trestle workspace: trestle://catalogs/{id}-{edition}/catalog.json)",
+    )
     add_catalog_options(p)
     p.set_defaults(run=run_export)
 
@@ -392,7 +399,10 @@ def run_export(args: argparse.Namespace) -> int:
         base_day = as_of_date(args.as_of) if args.as_of else None
         base_day = base_day or target.catalog.review_dates(base_ref)[-1]
         base = target.catalog.resolve(base_ref, as_of=base_day)
-        text = pack_to_oscal_profile(pack, base)
+        try:
+            text = pack_to_oscal_profile(pack, base, catalog_href=args.catalog_href)
+        except ReportError as exc:
+            raise UsageError(f"--catalog-href: {exc}") from None
     write_output(text, args.output)
     return 0
 

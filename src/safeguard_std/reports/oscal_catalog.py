@@ -30,16 +30,10 @@ from typing import Any
 from safeguard_std.domain.pack import Pack, Requirement
 from safeguard_std.exceptions import ReportError
 from safeguard_std.reports._format import stable_uuid
-from safeguard_std.reports.oscal import (
-    OSCAL_NS,
-    OSCAL_VERSION,
-    catalog_file_name,
-    control_id,
-    markdown_escape,
-)
+from safeguard_std.reports.oscal import OSCAL_NS, OSCAL_VERSION, control_id, markdown_escape
 from safeguard_std.serialization import canonical_json, pack_digest, pack_to_data
 
-__all__ = ["pack_to_oscal_catalog", "pack_to_oscal_profile"]
+__all__ = ["CATALOG_HREF", "pack_to_oscal_catalog", "pack_to_oscal_profile"]
 
 # Requirement fields that travel as properties (name in the document, field in pack data).
 _PROPS = (
@@ -264,11 +258,26 @@ def _alter(
     return alter
 
 
-def pack_to_oscal_profile(pack: Pack, base: Pack) -> str:
+#: Where a profile finds the catalogs it imports, by default: the file names the exports use
+#: (:func:`~safeguard_std.reports.oscal.catalog_file_name`), beside the profile.
+CATALOG_HREF = "{id}-{edition}.catalog.json"
+
+
+def _href(template: str, pack: Pack) -> str:
+    try:
+        return template.format(id=pack.id, edition=pack.edition)
+    except (KeyError, IndexError, ValueError):
+        raise ReportError(
+            f"catalog href {template!r}: only {{id}} and {{edition}} may be filled in"
+        ) from None
+
+
+def pack_to_oscal_profile(pack: Pack, base: Pack, *, catalog_href: str = CATALOG_HREF) -> str:
     """A layered ``pack`` as an OSCAL profile of ``base`` (the resolved pack it ``extends``):
     what the layer excludes, sets, alters, withdraws and adds. The profile imports the base's
-    catalog, and the pack's own for the requirements the layer adds, by the file names
-    :func:`~safeguard_std.reports.oscal.catalog_file_name` gives."""
+    catalog, and the pack's own for the requirements the layer adds, at ``catalog_href`` with
+    ``{id}`` and ``{edition}`` filled in (for a compliance-trestle workspace:
+    ``trestle://catalogs/{id}-{edition}/catalog.json``)."""
     if pack.extends is None:
         raise ReportError(
             f"{pack.id}@{pack.edition} extends no other pack: export it as an oscal-catalog"
@@ -280,7 +289,7 @@ def pack_to_oscal_profile(pack: Pack, base: Pack) -> str:
     excluded = [control_id(r.id) for r in base.requirements if r.id not in new_data]
     added = [control_id(r.id) for r in pack.requirements if r.id not in old_reqs]
     base_import: dict[str, Any] = {
-        "href": catalog_file_name(base.id, base.edition),
+        "href": _href(catalog_href, base),
         "include-all": {},
     }
     if excluded:
@@ -289,7 +298,7 @@ def pack_to_oscal_profile(pack: Pack, base: Pack) -> str:
     if added:
         imports.append(
             {
-                "href": catalog_file_name(pack.id, pack.edition),
+                "href": _href(catalog_href, pack),
                 "include-controls": [{"with-ids": added}],
             }
         )

@@ -14,6 +14,7 @@ ADAPTERS = (
     "packs",
     "evidence",
     "evidence_stream",
+    "evidence_locations",
     "packtests",
     "schemas",
     "cli",

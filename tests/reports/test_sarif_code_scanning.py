@@ -384,3 +384,15 @@ def test_provenance_of_other_evidence_is_refused(
         "assessment's is 'sha256:"
     )
     assert "other.provenance.json $.evidence_digest" in err
+
+
+def test_result_guids_are_unique_across_providers_and_months(harbour_demo: tuple) -> None:
+    import attrs as _attrs
+
+    from safeguard_std.evaluate import evaluate
+
+    p, b, a = harbour_demo
+    other = _attrs.evolve(b, id="bundle-other", provider=_attrs.evolve(b.provider, id="prov-o"))
+    logs = [to_sarif(x, pack=p) for x in (a, _next_month(a), evaluate(p, other, as_of=a.as_of))]
+    guids = [r["guid"] for log in logs for r in json.loads(log)["runs"][0]["results"]]
+    assert len(set(guids)) == len(guids)

@@ -213,7 +213,18 @@ def _result(
     result: dict[str, Any] = {
         "ruleId": f.requirement_id,
         "ruleIndex": index,
-        "guid": stable_uuid("finding", f.id),
+        # One result of one run: unique across providers and months (the fingerprints are what
+        # stays the same).
+        "guid": stable_uuid(
+            "sarif-result",
+            a.pack,
+            a.pack_edition,
+            a.provider_id,
+            f.requirement_id,
+            str(f.subject),
+            a.evidence_digest,
+            str(a.as_of),
+        ),
         "kind": kind,
         "level": _LEVELS[f.modality] if kind == "fail" else "none",
         "message": {"text": _text(f.message)},

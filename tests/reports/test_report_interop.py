@@ -425,3 +425,42 @@ def test_oscal_markdown_fields_are_escaped(harbour_demo: tuple, hostile: str) ->
     title = document["assessment-results"]["results"][0]["title"]
     plain = md.render(title)
     assert hostile.replace("<", "&lt;").replace(">", "&gt;") in plain, plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. first",
+        "2) second",
+        "# heading",
+        "- item",
+        "+ item",
+        "> quote",
+        "=== underline",
+        "*bold* _it_ `code`",
+        "a & b &amp; <b>x</b>",
+        "[ref]: https://evil.example/",
+        "![i](https://evil.example/i.png)",
+        "| a | b |",
+        "back\\slash",
+        "line one\n\n    indented code\n> quote",
+    ],
+)
+def test_markdown_escape_keeps_text_as_text(text: str) -> None:
+    markdown_it = pytest.importorskip(
+        "markdown_it", reason="markdown-it-py is not installed (pip install -e '.[interop]')"
+    )
+    from safeguard_std.reports.oscal import markdown_escape
+
+    tokens = markdown_it.MarkdownIt("commonmark").parse(markdown_escape(text))
+    kinds = {t.type for t in tokens}
+    assert kinds <= {"paragraph_open", "inline", "paragraph_close"}, kinds
+    shown = " ".join(
+        child.content
+        for t in tokens
+        if t.type == "inline"
+        for child in t.children or []
+        if child.type == "text"
+    )
+    words = [w for w in text.replace("\n", " ").split(" ") if w]
+    assert shown.split() == [w.strip() for w in words]

@@ -78,7 +78,8 @@ _BLOCK = re.compile(r"^(\d{1,9})([.)])|^([#+=>-])")
 def markdown_escape(text: str) -> str:
     """``text`` as literal Markdown (OSCAL's markup-line and markup-multiline): every character
     that could start markup is backslash-escaped, so a converter shows the same text and never
-    a link, an image or HTML (``[l](x)`` becomes ``\\[l\\](x\\)``)."""
+    a link, an image or HTML (``[l](x)`` becomes ``\\[l\\]\\(x\\)``, ``1. x`` at the start of a
+    line ``1\\. x``)."""
     lines = _INLINE.sub(r"\\\1", text).split("\n")
     return "\n".join(
         _BLOCK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line.lstrip())

@@ -396,3 +396,37 @@ def test_result_guids_are_unique_across_providers_and_months(harbour_demo: tuple
     logs = [to_sarif(x, pack=p) for x in (a, _next_month(a), evaluate(p, other, as_of=a.as_of))]
     guids = [r["guid"] for log in logs for r in json.loads(log)["runs"][0]["results"]]
     assert len(set(guids)) == len(guids)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "error: invalid evidence: cannot read provenance file: No such file or directory"),
+        ("{", "error: invalid evidence: not a provenance file (not JSON)"),
+        (
+            '{"records": {}}',
+            "error: invalid evidence: not a provenance file written by evidence import",
+        ),
+    ],
+)
+def test_a_bad_provenance_file_is_a_located_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    message: str,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    given = tmp_path / "p.provenance.json"
+    if content is not None:
+        given.write_text(content)
+    args = [
+        "evaluate",
+        "--pack", "tests/fixtures/packs/demo/1",
+        "--evidence", "tests/fixtures/reports/bundles/harbour.json",
+        "--as-of", "2026-11-23",
+        "--format", "sarif",
+        "--provenance", str(given),
+    ]  # fmt: skip
+    assert main(args) == 2
+    assert capsys.readouterr().err == f"{message} @ {given} $\n"

@@ -9,8 +9,8 @@ Every result has a *physical* location, which code scanning requires (from the
 :class:`~safeguard_std.evidence_locations.ExportLocations` given, built by
 :func:`~safeguard_std.evidence_locations.export_locations`):
 
-* the record the finding is about (its subject, else its first evidence record): the spreadsheet
-  row it was imported from, when the bundle's provenance file was given (the JSON record then
+* the record the finding rests on (its first evidence record, the DBS check say, else its
+  subject, the person who has none): the spreadsheet row it was imported from, when the bundle's provenance file was given (the JSON record then
   follows as a related location), else its region of the evidence file;
 * where no record exists (no policy at all, say), the requirement's line in its pack file;
 * without locations, the pack's file name (``standards/<id>/<edition>/pack.yaml`` under
@@ -163,7 +163,9 @@ def _regions(
     )
     if places is None:
         return fallback, []
-    ids = [i for i in (f.subject.id, *f.evidence) if i]
+    # The most precise record first: the evidence the finding rests on (the DBS check, the
+    # lead role), then its subject (a person without any check at all).
+    ids = [i for i in (*f.evidence, f.subject.id) if i]
     row = next((places.rows[i] for i in ids if i in places.rows), None)
     record = next((places.records[i] for i in ids if i in places.records), None)
     requirement = places.requirements.get(f.requirement_id)

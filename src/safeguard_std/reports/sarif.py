@@ -10,8 +10,9 @@ Every result has a *physical* location, which code scanning requires (from the
 :func:`~safeguard_std.evidence_locations.export_locations`):
 
 * the record the finding rests on (its first evidence record, the DBS check say, else its
-  subject, the person who has none): the spreadsheet row it was imported from, when the bundle's provenance file was given (the JSON record then
-  follows as a related location), else its region of the evidence file;
+  subject, the person who has none): the spreadsheet row it was imported from, when the
+  bundle's provenance file was given (the JSON record then follows as a related location),
+  else its region of the evidence file;
 * where no record exists (no policy at all, say), the requirement's line in its pack file;
 * without locations, the pack's file name (``standards/<id>/<edition>/pack.yaml`` under
   ``SAFEGUARD_STD_PACKS``), line 1.

@@ -1,15 +1,21 @@
 """The hand-written baseline: Dorset's person-level rules as one plain Python loop over dicts.
 
-This is the code a developer would write for this one rule set if no library existed: no pack,
-no rule kinds, no typed entities, no explanations; the bundle as ``json.loads`` gives it, and a
-status per (requirement, person). It implements exactly the nine requirements of
+This is the code a developer would write for this one rule set if no library existed, and as
+fast as straightforward Python allows: no pack, no rule kinds, no classes, no explanations; the
+bundle as ``json.loads`` gives it (a dict per person), one pass over the people, a status per
+(requirement, person). Dates are compared as the ISO text they are (``YYYY-MM-DD`` text orders
+as dates do); where calendar arithmetic is needed the text is parsed once with
+``date.fromisoformat`` (a staff record repeats its dates, so each distinct date once), and the
+cut-off dates the renewal rules compare against are worked out once per run, not per person.
+
+It implements exactly the nine requirements of
 ``benchmarks/packs/dorset-person-rules/1/pack.yaml`` (copied from the bundled ``dorset`` pack)
 with the same readings as the library's rule kinds and the pack's parameters, so that comparing
 the two is fair: ``tests/test_benchmarks.py`` checks they agree on every status for generated
-staff records.
+staff records, and ``benchmarks/run.py`` on every run.
 
-It assumes what the generator produces: dates are ``YYYY-MM-DD`` text (so ISO text compares as
-dates do), ids are unique, and the record is valid. It checks nothing.
+It assumes what the generator produces: dates are ``YYYY-MM-DD`` text, ids are unique, and the
+record is valid. It checks nothing.
 """
 
 from __future__ import annotations
@@ -33,16 +39,237 @@ RULES = (
     "DOR-3.6b",
 )
 
-_STAFF_COURSES = {
-    "induction_safeguarding",
-    "child_protection",
-    "safeguarding_refresher",
-    "annual_update",
-    "dsl",
-    "dsl_refresher",
-}
-_DSL_COURSES = {"dsl", "dsl_refresher"}
-_CHILD_WORKFORCE = {"child", "child_and_adult"}
+_STAFF_COURSES = frozenset(
+    {
+        "induction_safeguarding",
+        "child_protection",
+        "safeguarding_refresher",
+        "annual_update",
+        "dsl",
+        "dsl_refresher",
+    }
+)
+_DSL_COURSES = frozenset({"dsl", "dsl_refresher"})
+_CHILD_WORKFORCE = frozenset({"child", "child_and_adult"})
+
+
+def _plus(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
+    """``day`` plus calendar years and months, clamped to the month's end (29 Feb + 1 year is
+    28 Feb; 30 Nov + 3 months is 28 or 29 Feb)."""
+    total = day.year * 12 + day.month - 1 + years * 12 + months
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _cutoff(as_of: dt.date, years: int) -> str:
+    """The earliest ISO date ``d`` with ``as_of <= d + years``: a date renewed every ``years``
+    is current on ``as_of`` exactly when it is this or later (``d + years`` never decreases)."""
+    day = _plus(as_of, years=-years) - dt.timedelta(days=3)
+    while _plus(day, years=years) < as_of:
+        day += dt.timedelta(days=1)
+    return day.isoformat()
+
+
+def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, str], str]:
+    """Status per (requirement id, person id) for everyone engaged on ``as_of``."""
+    today = as_of.isoformat()
+    dbs_from, staff_from, lead_from = _cutoff(as_of, 3), _cutoff(as_of, 3), _cutoff(as_of, 2)
+    three_months: dict[str, str] = {}  # start date -> start + 3 months, each date parsed once
+    leads = {
+        r["person_id"]
+        for r in bundle.get("lead_roles", ())
+        if r["kind"] in ("dsl", "deputy_dsl")
+        and r.get("start_on", "") <= today
+        and (r.get("end_on") is None or today <= r["end_on"])
+    }
+    out: dict[tuple[str, str], str] = {}
+    for person in bundle.get("people", ()):
+        # Engaged on as_of: any engagement started and not ended. Those not engaged are not
+        # judged. Regulated activity: yes beats unknown beats no.
+        engaged = employee = contact = longer_term = False
+        regulated = "no"
+        for e in person.get("engagements", ()):
+            start, end = e.get("start_on"), e.get("end_on")
+            if start is None or start > today or (end is not None and end < today):
+                continue
+            engaged = True
+            flag = e.get("regulated_activity", "unknown")
+            if flag == "yes" or (flag == "unknown" and regulated == "no"):
+                regulated = flag
+            if e.get("regular_contact") is True:
+                contact = True
+            if e["role_type"] == "employee":
+                employee = True
+            if not longer_term:
+                if end is None:
+                    longer_term = True
+                else:
+                    later = three_months.get(start)
+                    if later is None:
+                        later = _plus(dt.date.fromisoformat(start), months=3).isoformat()
+                        three_months[start] = later
+                    longer_term = end > later
+        if not engaged:
+            continue
+        pid = person["id"]
+        children = regulated != "no"
+
+        # One pass over the certificates (evidence is judged as it stood on as_of: certificates
+        # issued later do not count yet). For 2.3.2 the latest dated enhanced one; for 2.5.5
+        # whether any is suitable, and the latest one (judged when none is).
+        n_dbs = n_enhanced = 0
+        suitable = False
+        enhanced = latest = None
+        for c in person.get("dbs_checks", ()):
+            issued = c.get("issued_on")
+            if c.get("jurisdiction", "dbs") != "dbs" or (issued is not None and issued > today):
+                continue
+            n_dbs += 1
+            if c["level"] == "enhanced":
+                n_enhanced += 1
+                if issued is not None and (
+                    enhanced is None or (issued, c["id"]) > (enhanced["issued_on"], enhanced["id"])
+                ):
+                    enhanced = c
+                if c.get("barred_list_children") and c.get("workforce") in _CHILD_WORKFORCE:
+                    suitable = True
+            if latest is None or _later(c, latest):
+                latest = c
+
+        # 2.3.2: the latest enhanced certificate renewed within three years, from its issue date
+        # or the last clear Update Service status check on it.
+        if not children:
+            status = "not_applicable"
+        elif not n_enhanced:
+            status = "not_met"
+        elif enhanced is None:
+            status = "insufficient_evidence"
+        else:
+            base = enhanced["issued_on"]
+            service = person.get("update_service")
+            if service:
+                for check in service.get("status_checks", ()):
+                    if (
+                        check["result"] == "current_clear"
+                        and check.get("dbs_check_id") in (None, enhanced["id"])
+                        and base < check["checked_on"] <= today
+                    ):
+                        base = check["checked_on"]
+            status = "met" if base >= dbs_from else "not_met"
+        out["DOR-2.3.2", pid] = status
+
+        # 2.4.1: name, address and date of birth recorded.
+        complete = person.get("full_name") and person.get("address") and person.get("date_of_birth")
+        out["DOR-2.4.1", pid] = "met" if complete else "not_met"
+
+        # 2.5.1: identity checked with photographic and address documents, when and by whom.
+        idc = person.get("identity_check")
+        if idc is None or not idc.get("checked_by") or not idc.get("checked_on"):
+            status = "not_met"
+        else:
+            photo = address = False
+            for d in idc.get("documents", ()):
+                photo = photo or bool(d.get("photo"))
+                address = address or bool(d.get("shows_address"))
+            status = "met" if photo and address else "not_met"
+        out["DOR-2.5.1", pid] = status
+
+        # 2.5.4a: employees' right to work checked, when and by whom.
+        rtw = person.get("right_to_work")
+        if not employee:
+            status = "not_applicable"
+        elif rtw and rtw.get("checked_on") and rtw.get("checked_by"):
+            status = "met"
+        else:
+            status = "not_met"
+        out["DOR-2.5.4a", pid] = status
+
+        # 2.5.5: enhanced certificate, children's barred list, child workforce. Any certificate
+        # meeting all three counts; otherwise the latest one is judged.
+        if not children:
+            status = "not_applicable"
+        elif not n_dbs:
+            status = "not_met"
+        elif suitable:
+            status = "met"
+        else:
+            assert latest is not None
+            status = _dbs_suitable(latest)
+        out["DOR-2.5.5", pid] = status
+
+        # 2.5.7 and 2.5.8: two verified satisfactory references; for longer-term staff, one and a
+        # single-reference risk assessment will do.
+        good = 0
+        for r in person.get("references", ()):
+            verified = r.get("verified_on")
+            if (
+                r.get("satisfactory") is True
+                and verified is not None
+                and verified <= today
+                and (r.get("received_on") or "") <= today
+                and not r.get("open_reference")
+                and not r.get("supplied_by_candidate")
+            ):
+                good += 1
+        out["DOR-2.5.7", pid] = "met" if good >= 2 else "not_met"
+        if not longer_term:
+            status = "not_applicable"
+        elif good >= 2:
+            status = "met"
+        elif good == 1:
+            status = "not_met"
+            for ra in person.get("risk_assessments", ()):
+                done = ra.get("completed_on")
+                # A later assessment has not happened yet.
+                if ra["kind"] == "single_reference" and done is not None and done <= today:
+                    status = "met"
+                    break
+        else:
+            status = "not_met"
+        out["DOR-2.5.8", pid] = status
+
+        # 3.6a and 3.6b: safeguarding training within three years for those working with
+        # children; designated-lead training within two years for the lead and deputy.
+        # Completions after as_of have not happened yet.
+        lead = pid in leads
+        if children or contact or lead:
+            staff_any = staff_dated = lead_any = lead_dated = False
+            staff_last = lead_last = ""
+            for t in person.get("training", ()):
+                done = t.get("completed_on")
+                if done is not None and done > today:
+                    continue
+                course = t["course"]
+                if course in _STAFF_COURSES:
+                    staff_any = True
+                    if done is not None:
+                        staff_dated = True
+                        staff_last = max(staff_last, done)
+                    if course in _DSL_COURSES:
+                        lead_any = True
+                        if done is not None:
+                            lead_dated = True
+                            lead_last = max(lead_last, done)
+            out["DOR-3.6a", pid] = (
+                _training(staff_any, staff_dated, staff_last, staff_from)
+                if children or contact
+                else "not_applicable"
+            )
+            out["DOR-3.6b", pid] = (
+                _training(lead_any, lead_dated, lead_last, lead_from) if lead else "not_applicable"
+            )
+        else:
+            out["DOR-3.6a", pid] = out["DOR-3.6b", pid] = "not_applicable"
+    return out
+
+
+def _later(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether certificate ``one`` is later than ``other``: dated beats undated, then the issue
+    date, then the greater id."""
+    a, b = one.get("issued_on"), other.get("issued_on")
+    if a is None or b is None:
+        return a is not None or (b is None and one["id"] > other["id"])
+    return (a, one["id"]) > (b, other["id"])
 
 
 def _dbs_suitable(check: dict[str, Any]) -> str:
@@ -59,179 +286,10 @@ def _dbs_suitable(check: dict[str, Any]) -> str:
     return "met" if workforce in _CHILD_WORKFORCE else "not_met"
 
 
-def _plus(iso: str, years: int = 0, months: int = 0) -> dt.date:
-    """ISO date plus calendar years and months, clamped to the month's end (29 Feb + 1 year is
-    28 Feb; 30 Nov + 3 months is 28 or 29 Feb)."""
-    day = dt.date.fromisoformat(iso)
-    total = day.year * 12 + day.month - 1 + years * 12 + months
-    year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def _latest(records: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
-    """The record with the latest date under ``key`` (ties: the greatest id); undated ignored."""
-    best = None
-    for rec in records:
-        when = rec.get(key)
-        if when is not None and (best is None or (when, rec["id"]) > (best[key], best["id"])):
-            best = rec
-    return best
-
-
-def _training(training: list[dict[str, Any]], courses: set[str], years: int, as_of: dt.date) -> str:
-    """Latest training in ``courses`` completed on or before ``as_of`` within ``years``."""
-    today = as_of.isoformat()
-    found = [t for t in training if t["course"] in courses]
+def _training(found: bool, dated: bool, last: str, current_from: str) -> str:
+    """The latest completion of a course (``last``, ISO text) judged against its cut-off."""
     if not found:
         return "not_met"
-    dated = [t for t in found if t.get("completed_on") is not None]
-    last = _latest([t for t in dated if t["completed_on"] <= today], "completed_on")
-    if last is None:
-        return "not_met" if dated else "insufficient_evidence"
-    return "met" if as_of <= _plus(last["completed_on"], years=years) else "not_met"
-
-
-def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, str], str]:
-    """Status per (requirement id, person id) for everyone engaged on ``as_of``."""
-    today = as_of.isoformat()
-    leads = {
-        r["person_id"]
-        for r in bundle.get("lead_roles", ())
-        if r["kind"] in ("dsl", "deputy_dsl")
-        and r.get("start_on", "") <= today
-        and (r.get("end_on") is None or today <= r["end_on"])
-    }
-    out: dict[tuple[str, str], str] = {}
-    for person in bundle.get("people", ()):
-        pid = person["id"]
-        active = [
-            e
-            for e in person.get("engagements", ())
-            if e.get("start_on") is not None
-            and e["start_on"] <= today
-            and (e.get("end_on") is None or today <= e["end_on"])
-        ]
-        if not active:
-            continue  # not engaged on as_of: not judged
-        flags = {e.get("regulated_activity", "unknown") for e in active}
-        regulated = "yes" if "yes" in flags else "unknown" if "unknown" in flags else "no"
-        working_with_children = regulated != "no"
-        contact = any(e.get("regular_contact") is True for e in active)
-        employee = any(e["role_type"] == "employee" for e in active)
-        # Evidence is judged as it stood on as_of: certificates issued later do not count yet.
-        known = as_of.isoformat()
-        dbs = [
-            c
-            for c in person.get("dbs_checks", ())
-            if c.get("jurisdiction", "dbs") == "dbs" and (c.get("issued_on") or "") <= known
-        ]
-
-        # 2.3.2: the latest enhanced certificate renewed within three years, from its issue date
-        # or the last clear Update Service status check on it.
-        if not working_with_children:
-            status = "not_applicable"
-        else:
-            enhanced = [c for c in dbs if c["level"] == "enhanced"]
-            best = _latest(enhanced, "issued_on")
-            if not enhanced:
-                status = "not_met"
-            elif best is None:
-                status = "insufficient_evidence"
-            else:
-                base = best["issued_on"]
-                for check in (person.get("update_service") or {}).get("status_checks", ()):
-                    if (
-                        check["result"] == "current_clear"
-                        and check.get("dbs_check_id") in (None, best["id"])
-                        and base < check["checked_on"] <= known
-                    ):
-                        base = check["checked_on"]
-                status = "met" if as_of <= _plus(base, years=3) else "not_met"
-        out["DOR-2.3.2", pid] = status
-
-        # 2.4.1: name, address and date of birth recorded.
-        complete = person.get("full_name") and person.get("address") and person.get("date_of_birth")
-        out["DOR-2.4.1", pid] = "met" if complete else "not_met"
-
-        # 2.5.1: identity checked with photographic and address documents, when and by whom.
-        idc = person.get("identity_check")
-        if idc is None or not idc.get("checked_by") or not idc.get("checked_on"):
-            status = "not_met"
-        else:
-            docs = idc.get("documents", ())
-            photo = any(d.get("photo") for d in docs)
-            address = any(d.get("shows_address") for d in docs)
-            status = "met" if photo and address else "not_met"
-        out["DOR-2.5.1", pid] = status
-
-        # 2.5.4a: employees' right to work checked, when and by whom.
-        rtw = person.get("right_to_work")
-        if not employee:
-            status = "not_applicable"
-        elif rtw and rtw.get("checked_on") and rtw.get("checked_by"):
-            status = "met"
-        else:
-            status = "not_met"
-        out["DOR-2.5.4a", pid] = status
-
-        # 2.5.5: enhanced certificate, children's barred list, child workforce. Any certificate
-        # meeting all three counts; otherwise the latest one is judged.
-        if not working_with_children:
-            status = "not_applicable"
-        elif not dbs:
-            status = "not_met"
-        else:
-            judged = {c["id"]: _dbs_suitable(c) for c in dbs}
-            pool = [c for c in dbs if judged[c["id"]] == "met"] or dbs
-            best = _latest(pool, "issued_on") or max(pool, key=lambda c: c["id"])
-            status = judged[best["id"]]
-        out["DOR-2.5.5", pid] = status
-
-        # 2.5.7 and 2.5.8: two verified satisfactory references; for longer-term staff, one and a
-        # single-reference risk assessment will do.
-        good = sum(
-            1
-            for r in person.get("references", ())
-            if r.get("satisfactory") is True
-            and (r.get("received_on") or "") <= known
-            and r.get("verified_on") is not None
-            and r["verified_on"] <= known
-            and not r.get("open_reference")
-            and not r.get("supplied_by_candidate")
-        )
-        out["DOR-2.5.7", pid] = "met" if good >= 2 else "not_met"
-        longer_term = any(
-            e.get("end_on") is None or e["end_on"] > _plus(e["start_on"], months=3).isoformat()
-            for e in active
-        )
-        if not longer_term:
-            status = "not_applicable"
-        elif good >= 2 or (
-            good == 1
-            and any(
-                ra["kind"] == "single_reference"
-                and ra.get("completed_on") is not None
-                and ra["completed_on"] <= known  # a later assessment has not happened yet
-                for ra in person.get("risk_assessments", ())
-            )
-        ):
-            status = "met"
-        else:
-            status = "not_met"
-        out["DOR-2.5.8", pid] = status
-
-        # 3.6a and 3.6b: safeguarding training within three years for those working with
-        # children; designated-lead training within two years for the lead and deputy.
-        training = [  # completions after as_of have not happened yet
-            t for t in person.get("training", ()) if (t.get("completed_on") or "") <= known
-        ]
-        out["DOR-3.6a", pid] = (
-            _training(training, _STAFF_COURSES, 3, as_of)
-            if working_with_children or contact
-            else "not_applicable"
-        )
-        out["DOR-3.6b", pid] = (
-            _training(training, _DSL_COURSES, 2, as_of) if pid in leads else "not_applicable"
-        )
-    return out
+    if not dated:
+        return "insufficient_evidence"
+    return "met" if last >= current_from else "not_met"

@@ -69,6 +69,25 @@ def test_the_evidence_digest_is_computed_on_first_read_and_is_the_same() -> None
     assert isinstance(assessment._evidence_digest, str)  # remembered
 
 
+def test_writing_a_report_hashes_the_evidence_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report checks the bundle it is given against the assessment's digest: the same bundle
+    # object is not hashed a second time (a large bundle's digest costs as much as judging it).
+    import safeguard_std.serialization as serialization
+    from safeguard_std.reports import to_json
+
+    bundle = make_bundle()
+    pack = make_pack({"rule": {"kind": "record_fields_present", "fields": ["full_name"]}})
+    hashed = []
+    real = serialization.bundle_to_data
+    monkeypatch.setattr(serialization, "bundle_to_data", lambda b: hashed.append(b) or real(b))
+    text = to_json(evaluate(pack, bundle, as_of=AS_OF), pack=pack, bundle=bundle)
+    assert hashed == [bundle]
+    assert evidence_digest(bundle) in text
+    other = make_bundle()  # an equal bundle, another object: hashed afresh
+    assert evidence_digest(other) == evidence_digest(bundle)
+    assert hashed == [bundle, other]
+
+
 def test_assessments_of_different_evidence_differ_even_with_equal_findings() -> None:
     pack = make_pack({"rule": {"kind": "record_fields_present", "fields": ["full_name"]}})
     one = evaluate(pack, make_bundle(), as_of=AS_OF)

@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import weakref
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -267,9 +268,26 @@ def bundle_to_data(bundle: EvidenceBundle) -> dict[str, Any]:
     return data
 
 
+# Evidence digests, remembered while the bundle lives: writing an assessment reads its digest
+# and a report checks the bundle it is given against it, and hashing a large bundle costs as
+# much as judging it. Keyed by identity (a bundle's own hash would read all of it); an entry
+# counts only for the very same object, and goes when the bundle does.
+_DIGESTS: dict[int, tuple[weakref.ref[EvidenceBundle], str]] = {}
+
+
 def evidence_digest(bundle: EvidenceBundle) -> str:
     """The digest of a bundle's content: the same for any ordering of its lists."""
-    return digest(bundle_to_data(bundle))
+    key = id(bundle)
+    hit = _DIGESTS.get(key)
+    if hit is not None and hit[0]() is bundle:
+        return hit[1]
+    value = digest(bundle_to_data(bundle))
+    try:
+        alive = weakref.ref(bundle, lambda _gone, cache=_DIGESTS: cache.pop(key, None))
+    except TypeError:  # an object that cannot be weakly referenced is simply not remembered
+        return value
+    _DIGESTS[key] = (alive, value)
+    return value
 
 
 def _requirement_part(ref: RequirementRef) -> dict[str, Any]:

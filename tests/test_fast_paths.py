@@ -254,3 +254,66 @@ def test_the_latest_dates_walk_finds_what_the_generic_walk_finds() -> None:
         )
         assert known_on(bundle, day).people == before
     assert known_on(bundle, overall) is bundle
+
+
+def test_the_findings_writer_writes_what_the_generic_encoder_writes() -> None:
+    # Findings are written from per-requirement, per-outcome and per-subject templates; the text
+    # must be json.dumps's, byte for byte, for every shape a finding can take.
+    import json
+
+    from benchmarks.generate import AS_OF as BENCH_DATE
+    from benchmarks.generate import BundleGenerator
+
+    from safeguard_std.domain.findings import RequirementRef, SubjectRef
+    from safeguard_std.domain.pack import DutyHolder, Modality
+    from safeguard_std.evidence import bundle_from_data
+    from safeguard_std.packs import bundled_catalog
+    from safeguard_std.serialization import (
+        assessment_json_chunks,
+        assessment_to_data,
+        assessment_to_json,
+    )
+
+    def generic(a: Any, extra: dict[str, Any] | None = None) -> str:
+        data = {**assessment_to_data(a), **(extra or {})}
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False)
+        return text + "\n"
+
+    pack = bundled_catalog(entry_points_too=False).resolve("dorset", as_of=BENCH_DATE)
+    generated = bundle_from_data(BundleGenerator(seed=5).bundle(60))
+    real = evaluate(pack, generated, as_of=BENCH_DATE)
+    assert assessment_to_json(real) == generic(real)
+    extra = {"report": {"z": [1, "é\n\"x\""], "a": {}}}
+    assert "".join(assessment_json_chunks(real, extra=extra)) == generic(real, extra)
+
+    ref = RequirementRef(
+        pack="p\u2028ack",
+        requirement_id='R "1"',
+        section="s\\1",
+        modality=Modality.MUST,
+        duty_holder=DutyHolder.PROVIDER,
+        rule="kind",
+        parameters={"period": "P3Y", "nested": {"b": [1, 2], "a": None}, "n": 0, "on": True},
+        origin="é",
+    )
+    awkward = [
+        Finding(ref, SubjectRef("contract", None), status=Status.INSUFFICIENT_EVIDENCE, message=""),
+        Finding(
+            ref,
+            SubjectRef("person", "p-\n1 \u00e9\U0001f600"),
+            status=Status.NOT_MET,
+            message='line\nbreak "quoted" \x01',
+            facts={"z": [], "a": {}, "when": dt.date(2024, 2, 29), "mixed": ["x", 1, None]},
+            evidence=("a", "b\tc"),
+            due_on=dt.date(2027, 2, 28),
+        ),
+        Finding(ref, SubjectRef("person", "p-2"), status=Status.MET, message="m", facts={"k": "v"}),
+        Finding(ref, SubjectRef("person", "p-3"), status=Status.MET, message="m", facts={"k": 1.5}),
+    ]
+    shaped = attrs.evolve(real, findings=tuple(awkward))
+    with pytest.raises(TypeError, match="findings carry no floats"):  # as before: refused
+        assessment_to_json(shaped)
+    shaped = attrs.evolve(real, findings=tuple(awkward[:3]))
+    assert assessment_to_json(shaped) == generic(shaped)
+    empty = attrs.evolve(real, findings=())
+    assert assessment_to_json(empty) == generic(empty)

@@ -29,7 +29,14 @@ from cattrs.errors import (
 )
 
 from safeguard_std.domain.calendar import Period, parse_date
-from safeguard_std.domain.findings import Assessment, Finding, RequirementRef, SubjectRef, Summary
+from safeguard_std.domain.findings import (
+    Assessment,
+    Finding,
+    Outcome,
+    RequirementRef,
+    SubjectRef,
+    Summary,
+)
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack, Requirement
 from safeguard_std.domain.predicates import predicate_to_data
@@ -419,17 +426,164 @@ class _FindingsToWrite:
         return len(self.findings)
 
 
+# -- the findings of an indented assessment, written from templates ------------------------------
+#
+# Every finding has the same keys in the same (sorted) order, at the same depth, and most of its
+# text is shared: a requirement's lines are the same for all its findings, and rule kinds share
+# one outcome between the subjects that get the same result. So each requirement's lines and
+# each outcome's lines are written once, and a finding is those pieces, its id and its subject.
+# The text is exactly what the generic encoder gives for _finding_to_data (tests compare them,
+# and the golden reports); anything the templates do not expect goes through the encoder.
+
+_AT = "\n      "  # a finding's keys: the findings list is at depth 1, a finding at 2, its keys at 3
+_AT_SUBJECT = "\n        "
+_CLOSE = "\n    }"
+_OUTCOME_TEXTS = 65_536  # outcomes remembered per assessment written (most are shared)
+
+
+def _line(key: str, text: str) -> str:
+    return f'{_AT}"{key}": {text}'
+
+
+def _nested(value: Any) -> str:
+    """``value`` as indented JSON at a finding key's depth (a JSON text has newlines only
+    between tokens: strings escape theirs)."""
+    return _indented_json(value, "  ").replace("\n", _AT)
+
+
+def _requirement_lines(ref: RequirementRef) -> tuple[str, str]:
+    """The requirement's lines of a finding: before ``evidence``, and ``modality`` to
+    ``section``."""
+    enc = _encode_text
+    tail = [
+        _line("modality", enc(ref.modality.value)),
+        _line("origin", enc(ref.origin)),
+        _line("pack", enc(ref.pack)),
+    ]
+    if ref.parameters:
+        tail.append(_line("parameters", _nested(_jsonable(ref.parameters))))
+    tail += [
+        _line("requirement", enc(ref.requirement_id)),
+        _line("rule", enc(ref.rule)),
+        _line("section", enc(ref.section)),
+    ]
+    return _line("duty_holder", enc(ref.duty_holder.value)) + ",", ",".join(tail) + ","
+
+
+def _outcome_lines(
+    outcome: Outcome, facts_text: dict[int, tuple[Any, str]]
+) -> tuple[str, str, str, str]:
+    """The outcome's lines of a finding: before ``duty_holder``, before ``id``, ``message``,
+    ``status``. ``facts_text`` remembers facts already written (rule kinds share them)."""
+    enc = _encode_text
+    first = "" if outcome.due_on is None else _line("due_on", enc(outcome.due_on.isoformat())) + ","
+    middle = ""
+    if outcome.evidence:
+        ids = outcome.evidence
+        if not all(type(i) is str for i in ids):
+            raise _Unusual
+        joined = ("," + _AT_SUBJECT).join(map(enc, ids))
+        middle = f'{_AT}"evidence": [{_AT_SUBJECT}{joined}{_AT}],'
+    facts = outcome.facts
+    if facts:
+        known = facts_text.get(id(facts))
+        if known is None:
+            if len(facts_text) >= _OUTCOME_TEXTS:
+                facts_text.clear()
+            known = facts_text[id(facts)] = (facts, _facts_line(_jsonable(facts)))
+        middle += known[1]
+    message = _line("message", enc(outcome.message)) + ","
+    return first, middle, message, _line("status", enc(outcome.status.value)) + ","
+
+
+def _facts_line(facts: Any) -> str:
+    """The ``facts`` line; most facts are a few names and text values, written directly."""
+    if type(facts) is dict and all(type(k) is str and type(v) is str for k, v in facts.items()):
+        enc = _encode_text
+        joined = ("," + _AT_SUBJECT).join(f"{enc(k)}: {enc(v)}" for k, v in sorted(facts.items()))
+        return f'{_AT}"facts": {{{_AT_SUBJECT}{joined}{_AT}}},'
+    return _line("facts", _nested(facts)) + ","
+
+
+def _subject_lines(subject: SubjectRef) -> tuple[str, str]:
+    """The subject as the end of a finding's id, and its ``subject`` line and the close."""
+    sid, kind = subject.id, subject.type.value
+    block = (
+        f'{_AT}"subject": {{{_AT_SUBJECT}"id": {"null" if sid is None else _encode_text(sid)},'
+        f'{_AT_SUBJECT}"type": {_encode_text(kind)}{_AT}}}{_CLOSE}'
+    )
+    return f"{kind}:{'-' if sid is None else sid}", block
+
+
+def _findings_text(findings: tuple[Finding, ...]) -> Iterator[str]:
+    """The indented text of each finding, in order (see the comment above)."""
+    enc = _encode_text
+    requirements: dict[int, tuple[RequirementRef, str, str, str]] = {}
+    outcomes: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
+    subjects: dict[int, tuple[SubjectRef, str, str]] = {}
+    facts: dict[int, tuple[Any, str]] = {}
+    for f in findings:
+        ref, outcome, subject = f.requirement, f.outcome, f.subject
+        try:
+            r = requirements.get(id(ref))
+            if r is None:
+                r = requirements[id(ref)] = (
+                    ref,
+                    f"{ref.pack}/{ref.requirement_id}/",
+                    *_requirement_lines(ref),
+                )
+            o = outcomes.get(id(outcome))
+            if o is None:
+                if len(outcomes) >= _OUTCOME_TEXTS:
+                    outcomes.clear()
+                o = outcomes[id(outcome)] = (outcome, _outcome_lines(outcome, facts))
+        except (_Unusual, RecursionError):  # what json.dumps writes for it, at its depth
+            text = canonical_json(_finding_to_data(f), indent=2)
+            yield text.replace("\n", "\n    ")
+            continue
+        s = subjects.get(id(subject))
+        if s is None:
+            s = subjects[id(subject)] = (subject, *_subject_lines(subject))
+        o1, o2, o3, o4 = o[1]
+        yield f'{{{o1}{r[2]}{o2}{_AT}"id": {enc(r[1] + s[1])},{o3}{r[3]}{o4}{s[2]}'
+
+
+_PLACE = "safeguard-std: the findings are written here"
+
+
+def assessment_json_chunks(
+    a: Assessment, *, extra: Mapping[str, Any] | None = None
+) -> Iterator[str]:
+    """:func:`assessment_to_json`'s text in pieces, the findings one at a time, so that a large
+    assessment can be written as it is made into text, never held whole."""
+    data = {**_assessment_head(a), **(extra or {}), "findings": _PLACE}
+    try:
+        head = _indented_json(data, "  ")
+        before, sep, after = head.partition(_encode_text(_PLACE))
+        if not sep or _encode_text(_PLACE) in after:
+            raise _Unusual
+        pieces = _findings_text(a.findings)
+        first = next(pieces, None)
+    except (_Unusual, RecursionError):  # data the fast encoders leave to json.dumps
+        data["findings"] = _findings_to_data(a.findings)
+        yield canonical_json(data, indent=2) + "\n"
+        return
+    if first is None:
+        yield before + "[]" + after + "\n"
+        return
+    yield before + "[\n    " + first
+    for text in pieces:
+        yield ",\n    " + text
+    yield "\n  ]" + after + "\n"
+
+
 def assessment_to_json(a: Assessment, *, extra: Mapping[str, Any] | None = None) -> str:
     """The canonical JSON text of an assessment (2-space indent, sorted keys, final newline):
     the text of :func:`assessment_to_data`, with ``extra`` top-level keys added (a report's own
-    section, say). Findings are turned into data one at a time as they are written, so a large
-    assessment never exists twice over as dictionaries."""
-    data = {**_assessment_head(a), **(extra or {}), "findings": _FindingsToWrite(a.findings)}
-    try:
-        return _indented_json(data, "  ") + "\n"
-    except (_Unusual, RecursionError):
-        data["findings"] = _findings_to_data(a.findings)
-        return canonical_json(data, indent=2) + "\n"
+    section, say). Findings are turned into text one at a time, so a large assessment never
+    exists twice over as dictionaries; :func:`assessment_json_chunks` gives the same text in
+    pieces."""
+    return "".join(assessment_json_chunks(a, extra=extra))
 
 
 def _requirement_to_data(req: Requirement) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.evidence_locations import export_locations
 from safeguard_std.packs import load_pack
-from safeguard_std.reports import FORMATS, render, to_sarif
+from safeguard_std.reports import FORMATS, build_report, render, to_sarif
+from safeguard_std.reports.as_json import render_json_chunks
 from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
@@ -127,6 +128,16 @@ def run(args: argparse.Namespace) -> int:
             ),
             include_passing=args.include_passing,
         )
+    elif args.format == "json":  # written as it is made: a large assessment is never whole
+        report = build_report(
+            assessment,
+            pack=pack,
+            bundle=bundle,
+            include_personal_data=args.include_personal_data,
+            horizon_days=args.horizon,
+        )
+        write_output(render_json_chunks(report), args.output)
+        return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
     else:
         text = render(
             assessment,

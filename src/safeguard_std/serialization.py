@@ -34,6 +34,7 @@ from safeguard_std.domain.findings import (
     Finding,
     Outcome,
     RequirementRef,
+    Status,
     SubjectRef,
     Summary,
 )
@@ -577,6 +578,38 @@ def assessment_json_chunks(
     yield "\n  ]" + after + "\n"
 
 
+#: What ``ndjson-findings`` output leaves out: findings nothing needs doing about.
+QUIET_STATUSES: tuple[Status, ...] = (Status.MET, Status.NOT_APPLICABLE)
+
+
+def assessment_ndjson_findings(a: Assessment) -> Iterator[str]:
+    """The compact form of an assessment for pipelines, one JSON text a line (canonical: sorted
+    keys, no spaces): first the assessment without its findings (pack, digests, ``as_of``, the
+    summary counting every finding), with ``findings_written`` saying what follows; then each
+    finding that is neither ``met`` nor ``not_applicable`` (the data
+    :func:`assessment_to_data` gives it), in canonical order. Much smaller than the whole
+    assessment, and written as it is made."""
+    quiet = {s.value for s in QUIET_STATUSES}
+    written = sum(n for status, n in a.summary.by_status.items() if status not in quiet)
+    head = {
+        **_assessment_head(a),
+        "findings_written": {
+            "format": 1,
+            "left_out": sorted(quiet),
+            "count": written,
+        },
+    }
+    yield canonical_json(head) + "\n"
+    shared: dict[int, dict[str, Any]] = {}
+    for f in a.findings:
+        if f.outcome.status in QUIET_STATUSES:
+            continue
+        part = shared.get(id(f.requirement))
+        if part is None:
+            part = shared[id(f.requirement)] = _requirement_part(f.requirement)
+        yield canonical_json(_finding_to_data(f, part)) + "\n"
+
+
 def assessment_to_json(a: Assessment, *, extra: Mapping[str, Any] | None = None) -> str:
     """The canonical JSON text of an assessment (2-space indent, sorted keys, final newline):
     the text of :func:`assessment_to_data`, with ``extra`` top-level keys added (a report's own
@@ -679,6 +712,9 @@ def pack_digest(pack: Pack) -> str:
 
 
 __all__ += [
+    "QUIET_STATUSES",
+    "assessment_json_chunks",
+    "assessment_ndjson_findings",
     "assessment_to_json",
     "bundle_to_data",
     "converter",

@@ -26,9 +26,13 @@ from safeguard_std.evidence_locations import export_locations
 from safeguard_std.packs import load_pack
 from safeguard_std.reports import FORMATS, build_report, render, to_sarif
 from safeguard_std.reports.as_json import render_json_chunks
+from safeguard_std.serialization import assessment_ndjson_findings
 from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
+
+#: The compact output for pipelines (see assessment_ndjson_findings).
+NDJSON_FINDINGS = "ndjson-findings"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,7 +61,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
     parser.add_argument(
-        "--format", choices=list(FORMATS), default="json", help="output format (default: json)"
+        "--format",
+        choices=[*FORMATS, NDJSON_FINDINGS],
+        default="json",
+        help="output format (default: json); ndjson-findings: for pipelines, the assessment "
+        "without findings on the first line (its summary counts them all), then one line per "
+        "finding that is neither met nor not applicable",
     )
     add_report_options(parser)
     parser.add_argument(
@@ -110,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
     )
     batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
+    if args.format == NDJSON_FINDINGS:  # no report to build: the findings as they are
+        write_output(assessment_ndjson_findings(assessment), args.output)
+        return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
     if args.format == "sarif":
         text = to_sarif(
             assessment,

@@ -14,7 +14,7 @@ from html import escape as _escape
 from safeguard_std.domain.findings import Assessment, Finding, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
-from safeguard_std.reports._format import STATUS_ORDER, plural, status_label
+from safeguard_std.reports._format import STATUS_ORDER, clean_text, plural, status_label
 from safeguard_std.reports._model import (
     RATING_OVERALL,
     RATING_RULE,
@@ -107,7 +107,7 @@ footer { margin-top: 30px; color: var(--muted); font-size: 0.85em;
 
 
 def _e(text: object) -> str:
-    return _escape(str(text), quote=True)
+    return _escape(clean_text(str(text)), quote=True)
 
 
 def _badge(rating: Rating) -> str:
@@ -397,7 +397,7 @@ def render_html(report: Report) -> str:
             _waived(report),
         ]
     )
-    return (
+    page = (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -410,6 +410,7 @@ def render_html(report: Report) -> str:
         "The same inputs always give the same page.</footer>\n"
         "</main>\n</body>\n</html>\n"
     )
+    return clean_text(page)  # anything that did not pass through _e
 
 
 def to_html(

@@ -25,7 +25,7 @@ from typing import Any
 from safeguard_std.domain.findings import Assessment, Finding, Status, SubjectRef
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
-from safeguard_std.reports._format import stable_uuid
+from safeguard_std.reports._format import clean_text, json_safe, stable_uuid
 from safeguard_std.reports._model import Report, build_report
 from safeguard_std.serialization import canonical_json
 
@@ -49,7 +49,7 @@ def _token(text: str) -> str:
 
 def _line(text: str) -> str:
     """One line, trimmed: OSCAL titles and property values may hold no newline."""
-    return " ".join(text.split()) or "-"
+    return " ".join(clean_text(text).split()) or "-"
 
 
 def _prop(name: str, value: object, **extra: str) -> dict[str, Any]:
@@ -230,7 +230,7 @@ def render_oscal(report: Report) -> str:
         },
         "results": [result],
     }
-    return canonical_json({"assessment-results": document}, indent=2) + "\n"
+    return json_safe(canonical_json({"assessment-results": document}, indent=2)) + "\n"
 
 
 def to_oscal(

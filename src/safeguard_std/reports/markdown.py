@@ -86,7 +86,7 @@ def _ratings(r: Report) -> list[str]:
             escape(s.reason),
             *(str(s.counts[st.value]) for st in STATUS_ORDER),
         )
-        for s in r.sections
+        for s in r.reading_order
     ]
     rule = [f"- **{rating.label}**: {text}" for rating, text in RATING_RULE]
     return [

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
+    UsageError,
     add_catalog_options,
     add_fail_on_option,
     add_limit_options,
@@ -19,10 +21,13 @@ from safeguard_std.cli._common import (
     report_failing,
     write_output,
 )
+from safeguard_std.cli._read import read_json
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
+from safeguard_std.exceptions import ReportError
 from safeguard_std.packs import load_pack
 from safeguard_std.reports import FORMATS, render
+from safeguard_std.reports.actions import staff_numbers_from_provenance, to_csv, to_xlsx
 from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
@@ -35,8 +40,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="judge an evidence bundle against a standard pack",
         description="Evaluate an evidence bundle against a pack on a date and write the "
         "assessment as canonical JSON (with ratings, metrics and lapses), a Markdown or HTML "
-        "report, OSCAL assessment-results, SARIF 2.1.0 or JUnit XML; byte-identical for the "
-        "same inputs.",
+        "report, OSCAL assessment-results, SARIF 2.1.0, JUnit XML, or the action list as CSV or "
+        "XLSX; byte-identical for the same inputs.",
     )
     parser.add_argument(
         "--pack",
@@ -54,7 +59,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
     parser.add_argument(
-        "--format", choices=list(FORMATS), default="json", help="output format (default: json)"
+        "--format",
+        choices=[*FORMATS, "xlsx"],
+        default="json",
+        help="output format (default: json); csv and xlsx give the action list",
+    )
+    parser.add_argument(
+        "--provenance",
+        metavar="FILE",
+        help="the provenance file of an SCR import (BUNDLE.provenance.json): the action list "
+        "(csv, xlsx) shows each person's staff number from it",
     )
     add_report_options(parser)
     parser.add_argument(
@@ -85,13 +99,39 @@ def run(args: argparse.Namespace) -> int:
     )
     batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
-    text = render(
-        assessment,
-        args.format,
-        pack=pack,
-        bundle=bundle,
-        include_personal_data=args.include_personal_data,
-        horizon_days=args.horizon,
-    )
-    write_output(text, args.output)
+    options = {
+        "pack": pack,
+        "bundle": bundle,
+        "include_personal_data": args.include_personal_data,
+        "horizon_days": args.horizon,
+    }
+    if args.format in ("csv", "xlsx"):
+        numbers = _staff_numbers(args.provenance, bundle.id)
+        if args.format == "xlsx":
+            if args.output in (None, "-") and sys.stdout.isatty():
+                raise UsageError("--format xlsx writes a binary workbook: give --output FILE")
+            write_output(to_xlsx(assessment, staff_numbers=numbers, **options), args.output)
+        else:
+            write_output(to_csv(assessment, staff_numbers=numbers, **options), args.output)
+    else:
+        if args.provenance:
+            raise UsageError("--provenance is for the action list: --format csv or xlsx")
+        write_output(render(assessment, args.format, **options), args.output)
     return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
+
+
+def _staff_numbers(path: str | None, bundle_id: str) -> dict[str, str]:
+    if path is None:
+        return {}
+    data = read_json(path, "--provenance").data
+    if not isinstance(data, dict):
+        raise UsageError(f"--provenance: {path}: expected an SCR import's provenance object")
+    if data.get("bundle_id", bundle_id) != bundle_id:
+        raise UsageError(
+            f"--provenance: {path}: bundle_id: it describes {data['bundle_id']!r}, "
+            f"not the evidence bundle {bundle_id!r}"
+        )
+    try:
+        return staff_numbers_from_provenance(data, source=path)
+    except ReportError as exc:
+        raise UsageError(f"--provenance: {exc}") from None

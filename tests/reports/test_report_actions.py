@@ -244,3 +244,31 @@ def test_cli_refuses_a_provenance_that_is_not_one(
     err = capsys.readouterr().err
     assert "bad.provenance.json" in err
     assert "records.hy-002.id" in err
+
+
+def test_xlsx_bytes_do_not_depend_on_the_clock(
+    harbour_monitoring: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as real
+    import zipfile
+
+    import openpyxl.writer.excel as excel
+
+    p, b, a = harbour_monitoring
+    report = build_report(a, pack=p, bundle=b)
+    first = render_xlsx(report)
+
+    class Later(real.datetime):
+        @classmethod
+        def now(cls, tz: real.tzinfo | None = None) -> Later:  # type: ignore[override]
+            return cls(2031, 5, 6, 7, 8, 9, tzinfo=tz)
+
+    class FakeModule:
+        datetime = Later
+        timezone = real.timezone
+
+    monkeypatch.setattr(excel, "datetime", FakeModule)
+    assert render_xlsx(report) == first
+    core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml").decode()
+    assert "2026-11-23T00:00:00Z" in core
+    assert "2031" not in core

@@ -9,18 +9,20 @@ or reorder what a reader sees (Trojan Source, terminal escapes).
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_fixtures import AS_OF, BUNDLES, pack
 
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
-from safeguard_std.reports import FORMATS, render
+from safeguard_std.reports import FORMATS, render, to_xlsx
 from safeguard_std.reports._format import UNSAFE_TEXT, clean_text, json_safe
 from safeguard_std.reports.markdown import escape
 from safeguard_std.reports.portfolio import (
@@ -28,6 +30,8 @@ from safeguard_std.reports.portfolio import (
     portfolio_to_json,
     portfolio_to_markdown,
 )
+
+openpyxl = pytest.importorskip("openpyxl", reason="openpyxl is not installed (the xlsx extra)")
 
 #: What no output may hold: C0 controls but tab/LF/CR, DEL, C1 controls, bidi embeddings,
 #: overrides, isolates and marks, lone surrogates. Checked independently of the library's own.
@@ -123,6 +127,13 @@ def test_no_unsafe_character_in_any_format(text: str) -> None:
             out.encode("utf-8")  # never a lone surrogate
             if fmt in ("json", "oscal", "sarif"):
                 json.loads(out)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(to_xlsx(a, pack=DEMO, bundle=bundle, include_personal_data=personal))
+        )
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                for value in row:
+                    assert FORBIDDEN.search(str(value or "")) is None, ("xlsx", personal, value)
     summary = evaluate_portfolio(DEMO, [bundle], AS_OF)
     for out in (portfolio_to_json(summary), portfolio_to_markdown(summary)):
         assert FORBIDDEN.search(out) is None

@@ -28,7 +28,7 @@ import attrs
 from safeguard_std.domain.findings import Assessment, Finding, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack, SubjectType
-from safeguard_std.exceptions import ReportError
+from safeguard_std.exceptions import MissingExtra, ReportError
 from safeguard_std.reports._format import clean_text
 from safeguard_std.reports._model import Report, build_report
 
@@ -201,8 +201,9 @@ def _about(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
-def _fixed_zip(data: bytes, when: dt.date) -> bytes:
-    """The same archive with every entry dated ``when``: openpyxl stamps the time of writing."""
+def _fixed_zip(data: bytes, when: dt.date, core: bytes) -> bytes:
+    """The same archive with every entry dated ``when`` and the document properties ``core``:
+    openpyxl stamps the time of writing on both."""
     stamp = (when.year, when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
     with (
@@ -213,7 +214,8 @@ def _fixed_zip(data: bytes, when: dt.date) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = core if info.filename == "docProps/core.xml" else source.read(info.filename)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
@@ -225,10 +227,9 @@ def render_xlsx(report: Report, *, staff_numbers: Mapping[str, str] | None = Non
         from openpyxl import Workbook
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
+        from openpyxl.xml.functions import tostring
     except ImportError:
-        raise ReportError(
-            "the xlsx format needs openpyxl: pip install 'safeguard-std[xlsx]'"
-        ) from None
+        raise MissingExtra("writing .xlsx files", "xlsx", "openpyxl") from None
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -261,8 +262,10 @@ def render_xlsx(report: Report, *, staff_numbers: Mapping[str, str] | None = Non
     book.properties.modified = when
     book.properties.creator = "safeguard-std"
     out = io.BytesIO()
-    book.save(out)
-    return _fixed_zip(out.getvalue(), report.assessment.as_of)
+    book.save(out)  # sets properties.modified to now: written again below, dated as_of
+    book.properties.modified = when
+    core = tostring(book.properties.to_tree())
+    return _fixed_zip(out.getvalue(), report.assessment.as_of, core)
 
 
 def staff_numbers_from_provenance(

@@ -204,7 +204,12 @@ def test_cli_csv_and_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     evidence = str(BUNDLES / "harbour.json")
     provenance = tmp_path / "harbour.provenance.json"
     provenance.write_text(
-        json.dumps({"records": {"hy-002": {"id": [{"cell": "Staff!A3", "raw": "S-1002"}]}}})
+        json.dumps(
+            {
+                "provenance_format": 1,
+                "records": {"hy-002": {"id": [{"cell": "Staff!A3", "raw": "S-1002"}]}},
+            }
+        )
     )
     common = ["evaluate", "--pack", "monitoring@1", "--packs-dir", packs, "--evidence", evidence]
     common += ["--as-of", AS_OF.isoformat()]
@@ -222,7 +227,7 @@ def test_cli_refuses_a_provenance_that_is_not_one(
     from report_fixtures import REPORTS
 
     bad = tmp_path / "bad.provenance.json"
-    bad.write_text('{"records": {"hy-002": {"id": "S-1"}}}')
+    bad.write_text('{"provenance_format": 1, "records": {"hy-002": {"id": "S-1"}}}')
     code = main(
         [
             "evaluate",
@@ -272,3 +277,27 @@ def test_xlsx_bytes_do_not_depend_on_the_clock(
     core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml").decode()
     assert "2026-11-23T00:00:00Z" in core
     assert "2031" not in core
+
+
+def test_cli_finds_the_provenance_beside_the_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from report_fixtures import REPORTS
+
+    evidence = tmp_path / "harbour.json"
+    shutil.copy(BUNDLES / "harbour.json", evidence)
+    (tmp_path / "harbour.provenance.json").write_text(
+        json.dumps(
+            {
+                "provenance_format": 1,
+                "records": {"hy-004": {"id": [{"cell": "Staff!A5", "raw": "T-4"}]}},
+            }
+        )
+    )
+    args = ["evaluate", "--pack", "monitoring@1", "--packs-dir", str(REPORTS / "packs")]
+    args += ["--evidence", str(evidence), "--as-of", AS_OF.isoformat(), "--format", "csv"]
+    assert main(args) == 0
+    rows = _csv_rows(capsys.readouterr().out)
+    assert {r["staff_number"] for r in rows if r["subject_id"] == "hy-004"} == {"T-4"}

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from safeguard_std import __version__
+from safeguard_std._version import __version__
 from safeguard_std.cli import (
     assessment_cmd,
     evaluate_cmd,

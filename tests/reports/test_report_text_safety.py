@@ -60,6 +60,9 @@ def _is_text_field(attribute: attrs.Attribute[Any]) -> bool:
     )
 
 
+_TEXT_SETS = ("frozenset[str]", frozenset[str])
+
+
 def _poison(value: Any, text: str) -> Any:
     """``value`` with every free-text field of every record set to ``text`` (a field with a
     closed vocabulary, which refuses it, keeps its value)."""
@@ -70,6 +73,12 @@ def _poison(value: Any, text: str) -> Any:
             if f.init and not _is_text_field(f)
         }
         value = attrs.evolve(value, **nested)
+        for field in attrs.fields(type(value)):
+            current = getattr(value, field.name)
+            if field.init and field.type in _TEXT_SETS and current:
+                # topics, references, activities...: add the text beside what is there
+                with contextlib.suppress(ValueError, TypeError):
+                    value = attrs.evolve(value, **{field.name: frozenset({*current, text})})
         for field in attrs.fields(type(value)):
             if (
                 field.init
@@ -143,3 +152,25 @@ def test_poisoning_reaches_free_text() -> None:
     bundle = _poison(HARBOUR, "zz\u202e")
     assert bundle.provider.name == "zz\u202e"
     assert {p.full_name for p in bundle.people} == {"zz\u202e"}
+
+
+def test_a_real_pack_on_a_real_bundle_every_format() -> None:
+    # the Dorset pack echoes more evidence (topics, references, attestations) than the demo pack
+    import datetime as dt
+
+    from report_fixtures import ROOT
+
+    from safeguard_std.packs import load_pack
+
+    as_of = dt.date(2026, 11, 23)
+    dorset = load_pack("dorset", as_of=as_of)
+    example = load_evidence(ROOT / "examples" / "dorset-youth-charity.json")
+    bundle = _poison(example, HOSTILE)
+    a = evaluate(dorset, bundle, as_of=as_of)
+    for fmt in sorted(FORMATS):
+        out = render(a, fmt, pack=dorset, bundle=bundle, include_personal_data=True)
+        assert FORBIDDEN.search(out) is None, fmt
+    data = to_xlsx(a, pack=dorset, bundle=bundle, include_personal_data=True)
+    for sheet in openpyxl.load_workbook(io.BytesIO(data)).worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(FORBIDDEN.search(str(v or "")) for v in row)

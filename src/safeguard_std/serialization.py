@@ -290,8 +290,12 @@ def evidence_digest(bundle: EvidenceBundle) -> str:
     if hit is not None and hit[0]() is bundle:
         return hit[1]
     value = digest(bundle_to_data(bundle))
+
+    def forget(_gone: object, cache: dict[int, Any] = _DIGESTS) -> None:
+        cache.pop(key, None)
+
     try:
-        alive = weakref.ref(bundle, lambda _gone, cache=_DIGESTS: cache.pop(key, None))
+        alive = weakref.ref(bundle, forget)
     except TypeError:  # an object that cannot be weakly referenced is simply not remembered
         return value
     _DIGESTS[key] = (alive, value)

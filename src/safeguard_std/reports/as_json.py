@@ -8,12 +8,13 @@ section (by finding id). Canonical: sorted keys, whole numbers and strings, no f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from safeguard_std.domain.findings import Assessment
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
+from safeguard_std.reports._format import json_safe
 from safeguard_std.reports._model import (
     RATING_OVERALL,
     RATING_RULE,
@@ -23,7 +24,14 @@ from safeguard_std.reports._model import (
 )
 from safeguard_std.serialization import assessment_json_chunks
 
-__all__ = ["REPORT_FORMAT", "render_json", "render_json_chunks", "report_to_data", "to_json"]
+__all__ = [
+    "REPORT_FORMAT",
+    "render_json",
+    "render_json_chunks",
+    "report_to_data",
+    "safe_chunks",
+    "to_json",
+]
 
 #: Version of the ``report`` section's shape; bumped on any incompatible change.
 REPORT_FORMAT = 1
@@ -122,8 +130,26 @@ def render_json(report: Report) -> str:
 
 
 def render_json_chunks(report: Report) -> Iterator[str]:
-    """:func:`render_json`'s text in pieces, a finding at a time: a writer that takes them as
+    """:func:`render_json`'s text in pieces of about a megabyte: a writer that takes them as
     they come never holds a large assessment's text whole."""
     # Findings are turned into text as they are written: a large assessment's findings never
     # exist all at once as dictionaries (the text is the same as assessment_to_data's).
-    return assessment_json_chunks(report.assessment, extra={"report": report_to_data(report)})
+    return safe_chunks(
+        assessment_json_chunks(report.assessment, extra={"report": report_to_data(report)})
+    )
+
+
+def safe_chunks(chunks: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """JSON text in pieces of about ``size`` characters, each through
+    :func:`~safeguard_std.reports._format.json_safe` (it escapes single characters, so escaping
+    the pieces is escaping the whole)."""
+    batch: list[str] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield json_safe("".join(batch))
+            batch, held = [], 0
+    if batch:
+        yield json_safe("".join(batch))

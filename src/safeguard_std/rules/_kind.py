@@ -188,7 +188,7 @@ def outcome(
         ids = tuple(evidence)  # nothing to sort: the common case, kept cheap
     else:
         ids = tuple(sorted(set(evidence)))
-    return Outcome(status=status, message=message, facts=merged, evidence=ids, due_on=due_on)
+    return Outcome(status, message, merged, ids, due_on)
 
 
 def period_param(spec: RuleSpec, name: str) -> Period:

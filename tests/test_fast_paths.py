@@ -362,3 +362,39 @@ def test_the_findings_writer_writes_what_the_generic_encoder_writes() -> None:
     assert assessment_to_json(shaped) == generic(shaped)
     empty = attrs.evolve(real, findings=())
     assert assessment_to_json(empty) == generic(empty)
+
+
+def test_importing_the_package_loads_nothing_until_a_name_is_used() -> None:
+    # Cold start (issue 21): `import safeguard_std` loads no adapter, no JSON Schema, YAML or
+    # cattrs; each public name loads its module when first read, and every name still imports.
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import safeguard_std
+heavy = ("safeguard_std.evaluate", "safeguard_std.packs", "safeguard_std.evidence",
+         "safeguard_std.serialization", "safeguard_std.reports", "jsonschema", "yaml", "cattrs")
+print(sorted(m for m in heavy if m in sys.modules))
+names = list(safeguard_std.__all__)
+assert set(names) <= set(dir(safeguard_std))
+ns = {}
+exec("from safeguard_std import *", ns)
+print(sorted(n for n in names if n not in ns))
+import safeguard_std.evaluate
+from safeguard_std import evaluate, compile_pack
+print(not isinstance(evaluate, type(sys)), safeguard_std.evaluate is evaluate)
+try:
+    safeguard_std.no_such_name
+except AttributeError as exc:
+    print(exc)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines() == [
+        "[]",
+        "[]",
+        "True True",
+        "module 'safeguard_std' has no attribute 'no_such_name'",
+    ]

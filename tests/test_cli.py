@@ -203,3 +203,25 @@ def test_ndjson_findings_is_the_summary_then_what_needs_doing(tmp_path: Path) ->
             json.loads(line), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         )
     assert main([*base, "--format", "ndjson-findings", "--fail-on", "not_met"]) == 1
+
+
+def test_a_command_imports_only_what_it_uses() -> None:
+    # Cold start (issue 21): `packs` needs no report writer, importer or evidence loader.
+    code = (
+        "import sys, io, contextlib\n"
+        "from safeguard_std.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['packs']) == 0\n"
+        "mods = ('safeguard_std.reports', 'safeguard_std.importers', 'safeguard_std.evidence',\n"
+        "        'safeguard_std.cli.evaluate_cmd', 'safeguard_std.cli.evidence_cmd')\n"
+        "print(sorted(m for m in mods if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[0] == "[]"
+    # With no command (help, a mistake) every command is listed.
+    listed = run("--help").stdout
+    for name in ("evaluate", "pack", "packs", "portfolio", "evidence", "assessment"):
+        assert f"    {name}" in listed
+    wrong = run("evaluat")
+    assert wrong.returncode == 2
+    assert "invalid choice: 'evaluat'" in wrong.stderr

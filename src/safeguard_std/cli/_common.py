@@ -6,12 +6,11 @@ import argparse
 import datetime as dt
 import functools
 import gc
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from safeguard_std.cli._output import UsageError, write_output, write_outputs
 from safeguard_std.documents import MAX_BYTES, Limits
 from safeguard_std.packs import PackCatalog, bundled_catalog
 
@@ -31,11 +30,8 @@ __all__ = [
     "limits_from",
     "report_failing",
     "write_output",
+    "write_outputs",
 ]
-
-
-class UsageError(Exception):
-    """Unusable command-line input (exit code 2)."""
 
 
 def as_of_date(text: str | None, *, announce: bool = True) -> dt.date:
@@ -167,32 +163,6 @@ def catalog_from(args: argparse.Namespace) -> PackCatalog:
             raise UsageError(f"--packs-dir: {folder!r} is not a folder")
         catalog.add_folder(folder)
     return catalog
-
-
-def write_output(text: str | Iterable[str], path: str | None) -> None:
-    """Write to stdout, or atomically to ``path``: a temporary file in the same folder, then
-    renamed, so a reader never sees a half-written file and a failure leaves the old one.
-    ``text`` may be given in chunks, so a large document is never held whole."""
-    chunks = [text] if isinstance(text, str) else text
-    if path is None or path == "-":
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        return
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--output: folder {str(folder)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def batch_collector() -> None:

@@ -22,8 +22,9 @@ from safeguard_std.cli._common import (
     add_limit_options,
     as_of_date,
     limits_from,
-    write_output,
+    write_outputs,
 )
+from safeguard_std.cli._output import Text
 from safeguard_std.consistency import Inconsistency, Severity, check_consistency
 from safeguard_std.documents import DocumentSyntaxError, parse, read_bounded
 from safeguard_std.evidence import bundle_from_data
@@ -186,14 +187,19 @@ def _run_import(args: argparse.Namespace) -> int:
         include_personal_data=args.include_personal_data,
     )
     data = bundle_to_data(result.bundle)
-    write_output(_canonical_chunks(data), args.output)
+    # All three files appear together or none does: a report that cannot be written must not
+    # leave a bundle that looks complete.
+    outputs: list[tuple[Text, str | None, str]] = [
+        (_canonical_chunks(data), args.output, "--output")
+    ]
     provenance = _provenance_path(args)
     if provenance is not None:
         extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
-        write_output(result.provenance.chunks(**extra), provenance)
+        outputs.append((result.provenance.chunks(**extra), provenance, "--provenance"))
     if args.report:
         report = result.report_data(include_personal_data=args.include_personal_data)
-        write_output(canonical_json(report, indent=2) + "\n", args.report)
+        outputs.append((canonical_json(report, indent=2) + "\n", args.report, "--report"))
+    write_outputs(outputs)
     _summarise(result, args, provenance)
     failed = result.summary.rejected or result.summary.errors
     return 1 if failed else 0

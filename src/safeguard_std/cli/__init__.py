@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from safeguard_std import __version__
+from safeguard_std._terminal import printable
 from safeguard_std.cli import evaluate_cmd, evidence_cmd, pack_cmd, packs_cmd, portfolio_cmd
 from safeguard_std.cli._common import UsageError
 from safeguard_std.exceptions import SafeguardError
@@ -36,9 +37,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _report(exc: BaseException) -> None:
     problems = getattr(exc, "problems", ())
-    sys.stderr.write(f"error: {exc}\n")
+    sys.stderr.write(f"error: {printable(exc)}\n")
     for problem in problems[1:]:
-        sys.stderr.write(f"  - {problem}\n")
+        sys.stderr.write(f"  - {printable(problem)}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -126,9 +126,7 @@ class _Destination:
             # linkat(AT_SYMLINK_FOLLOW), which os.link only uses when given a folder descriptor
             procfd = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
             try:
-                self._name(
-                    self.target.parent, lambda tmp: os.link(source, tmp, src_dir_fd=procfd)
-                )
+                self._name(self.target.parent, lambda tmp: os.link(source, tmp, src_dir_fd=procfd))
             finally:
                 os.close(procfd)
         self.handle.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from safeguard_std._terminal import printable_lines
 from safeguard_std.cli._common import add_catalog_options, catalog_from, write_output
 from safeguard_std.exceptions import AsOfRequired, PackError, PackNotFound
 
@@ -48,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
             f"{len(pack.active_requirements):>3} requirements{note}  {pack.title}{extends}"
             f"{includes}"
         )
-    write_output("\n".join(lines) + ("\n" if lines else ""), None)
+    write_output(printable_lines(lines), None)
     return 0

@@ -23,6 +23,7 @@ import datetime as dt
 import itertools
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -779,23 +780,59 @@ def _param_refs(req: Requirement) -> set[str]:
     }
 
 
-@attrs.define
+@attrs.frozen
 class PackCatalog:
     """Known pack layers by id and edition, resolved on demand and cached.
 
     Build one with :func:`bundled_catalog` (the packs shipped with the library and those installed
-    through the ``safeguard_std.packs`` entry point) and add folders with :meth:`add_folder`.
+    through the ``safeguard_std.packs`` entry point). A catalog is a value: :meth:`with_folder`
+    and :meth:`with_layer` return a new catalog with more packs and leave this one as it is, so
+    a catalog shared between callers (or threads) never changes under them.
     """
 
     kinds: RuleKindRegistry = attrs.field(factory=default_registry)
-    _layers: dict[PackRef, PackLayer] = attrs.field(factory=dict, alias="layers")
+    _layers: dict[PackRef, PackLayer] = attrs.field(factory=dict, alias="layers", converter=dict)
     # Keyed by the edition and, for packs with undated includes, the editions those resolved to
     # on the date asked: every date in one KCSIE edition's term shares one resolved pack.
-    _resolved: dict[tuple[PackRef, Choice], Pack] = attrs.field(factory=dict, init=False)
+    _resolved: dict[tuple[PackRef, Choice], Pack] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    def with_layer(self, layer: PackLayer) -> PackCatalog:
+        """A new catalog with ``layer`` added; a second layer with the same id@edition from
+        another file is a :class:`PackError`."""
+        self._check_new(layer)
+        return PackCatalog(kinds=self.kinds, layers={**self._layers, layer.ref: layer})
+
+    def with_folder(self, root: Path | str) -> PackCatalog:
+        """A new catalog with every pack under ``root`` added (``<id>/<edition>/pack.yaml``),
+        or the single pack in ``root`` itself when it holds a ``pack.yaml``."""
+        layers = dict(self._layers)
+        for layer in _folder_layers(root):
+            self._check_new(layer, layers)
+            layers[layer.ref] = layer
+        return PackCatalog(kinds=self.kinds, layers=layers)
 
     def add_layer(self, layer: PackLayer) -> None:
-        """Register a parsed layer; a second layer with the same id@edition is an error."""
-        known = self._layers.get(layer.ref)
+        """Deprecated (changes this catalog in place): ``catalog = catalog.with_layer(layer)``."""
+        _deprecated("add_layer", "catalog = catalog.with_layer(layer)")
+        self._add(layer)
+
+    def add_folder(self, root: Path | str) -> None:
+        """Deprecated (changes this catalog in place): ``catalog = catalog.with_folder(root)``."""
+        _deprecated("add_folder", "catalog = catalog.with_folder(root)")
+        for layer in _folder_layers(root):
+            self._add(layer)
+
+    def _add(self, layer: PackLayer) -> None:
+        self._check_new(layer)
+        self._layers[layer.ref] = layer
+        self._resolved.clear()
+
+    def _check_new(
+        self, layer: PackLayer, layers: Mapping[PackRef, PackLayer] | None = None
+    ) -> None:
+        known = (self._layers if layers is None else layers).get(layer.ref)
         if known is not None and known.document.source != layer.document.source:
             raise PackError(
                 [
@@ -806,20 +843,6 @@ class PackCatalog:
                 ],
                 source=layer.document.source,
             )
-        self._layers[layer.ref] = layer
-        self._resolved.clear()
-
-    def add_folder(self, root: Path | str) -> None:
-        """Add every pack under ``root`` (``<id>/<edition>/pack.yaml``), or the single pack in
-        ``root`` itself when it holds a ``pack.yaml``."""
-        root = Path(root)
-        files = (
-            [root / PACK_FILE]
-            if (root / PACK_FILE).is_file()
-            else sorted(root.glob(f"*/*/{PACK_FILE}"))
-        )
-        for path in files:
-            self.add_layer(read_layer(path))
 
     @property
     def refs(self) -> tuple[PackRef, ...]:
@@ -1033,6 +1056,24 @@ class PackCatalog:
         return out
 
 
+def _deprecated(name: str, instead: str) -> None:
+    warnings.warn(
+        f"PackCatalog.{name} changes the catalog in place and is deprecated; use {instead}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def _folder_layers(root: Path | str) -> list[PackLayer]:
+    root = Path(root)
+    files = (
+        [root / PACK_FILE]
+        if (root / PACK_FILE).is_file()
+        else sorted(root.glob(f"*/*/{PACK_FILE}"))
+    )
+    return [read_layer(path) for path in files]
+
+
 def _entry_point_roots(group: str = "safeguard_std.packs") -> Iterable[Path]:
     for ep in sorted(entry_points(group=group), key=lambda e: e.name):
         obj = ep.load()
@@ -1046,10 +1087,10 @@ def bundled_catalog(
     """A catalog of the packs shipped with safeguard_std (and, by default, those installed
     through the ``safeguard_std.packs`` entry point)."""
     catalog = PackCatalog(kinds=kinds or default_registry())
-    catalog.add_folder(Path(str(data_root() / "standards")))
+    catalog = catalog.with_folder(Path(str(data_root() / "standards")))
     if entry_points_too:
         for root in _entry_point_roots():
-            catalog.add_folder(root)
+            catalog = catalog.with_folder(root)
     return catalog
 
 
@@ -1057,7 +1098,8 @@ def load_pack(
     ref_or_path: str | Path, *, as_of: dt.date | None = None, catalog: PackCatalog | None = None
 ) -> Pack:
     """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path to a pack
-    file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one)."""
+    file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one;
+    ``catalog`` itself is left as it was)."""
     catalog = catalog if catalog is not None else bundled_catalog()
     text = str(ref_or_path)
     path = Path(text)
@@ -1072,6 +1114,5 @@ def load_pack(
     )
     if looks_like_path:
         layer = read_layer(path)
-        catalog.add_layer(layer)
-        return catalog.resolve(layer.ref, as_of=as_of)
+        return catalog.with_layer(layer).resolve(layer.ref, as_of=as_of)
     return catalog.resolve(PackRef.parse(text), as_of=as_of)

@@ -53,7 +53,7 @@ def _resolve(layer: dict[str, Any], base: PackCatalog, as_of: Any = None) -> Pac
     catalog = PackCatalog(kinds=base.kinds, layers={ref: base.layer(ref) for ref in base.refs})
     text = json.dumps(layer)
     parsed = read_layer(f"layers/{layer['id']}/{layer['edition']}/pack.json", text)
-    catalog.add_layer(parsed)
+    catalog = catalog.with_layer(parsed)
     return catalog.resolve(parsed.ref, as_of=as_of)
 
 

@@ -161,7 +161,7 @@ def catalog_from(args: argparse.Namespace) -> PackCatalog:
     for folder in args.packs_dir:
         if not Path(folder).is_dir():
             raise UsageError(f"--packs-dir: {folder!r} is not a folder")
-        catalog.add_folder(folder)
+        catalog = catalog.with_folder(folder)
     return catalog
 
 

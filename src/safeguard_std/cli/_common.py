@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -10,9 +11,13 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from safeguard_std._terminal import printable
 from safeguard_std.cli._output import UsageError, write_output, write_outputs
 from safeguard_std.documents import MAX_BYTES, Limits
+from safeguard_std.domain.pack import PackRef
+from safeguard_std.exceptions import InvalidPackRef
 from safeguard_std.packs import PackCatalog, bundled_catalog
+from safeguard_std.rules import builtin_registry, default_registry, registry_with_entry_points
 
 __all__ = [
     "UsageError",
@@ -53,7 +58,7 @@ def as_of_date(text: str | None, *, announce: bool = True) -> dt.date:
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:
-    """``--packs-dir`` (repeatable) and ``--no-entry-points``."""
+    """``--packs-dir`` (repeatable), ``--no-entry-points`` and ``--trust-pack-source``."""
     parser.add_argument(
         "--packs-dir",
         action="append",
@@ -64,7 +69,16 @@ def add_catalog_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-entry-points",
         action="store_true",
-        help="ignore packs installed through the safeguard_std.packs entry point",
+        help="ignore packs and rule kinds installed through entry points (safeguard_std.packs, "
+        "safeguard_std.rule_kinds)",
+    )
+    parser.add_argument(
+        "--trust-pack-source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="let the installed distribution NAME add editions of packs, or rule kinds, with "
+        "an id the library ships (refused otherwise, with a warning); repeatable",
     )
 
 
@@ -156,13 +170,36 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def catalog_from(args: argparse.Namespace) -> PackCatalog:
-    """The bundled catalog plus any ``--packs-dir`` folders."""
-    catalog = bundled_catalog(entry_points_too=not args.no_entry_points)
+    """The bundled catalog plus any ``--packs-dir`` folders, with the installed packs and rule
+    kinds unless ``--no-entry-points``. Says on stderr (one ``warning:`` line each) which
+    installed packs were not taken for the packs this command names."""
+    trust = tuple(getattr(args, "trust_pack_source", ()))
+    if args.no_entry_points:
+        kinds = builtin_registry()
+    elif trust:
+        kinds = registry_with_entry_points(builtin_registry(), trust=trust)
+    else:
+        kinds = default_registry()
+    catalog = bundled_catalog(kinds=kinds, entry_points_too=not args.no_entry_points, trust=trust)
     for folder in args.packs_dir:
         if not Path(folder).is_dir():
             raise UsageError(f"--packs-dir: {folder!r} is not a folder")
         catalog = catalog.with_folder(folder)
+    for pack_id in _named_packs(args):
+        for notice in catalog.notices_for(pack_id):
+            sys.stderr.write(f"warning: {printable(notice)}\n")
     return catalog
+
+
+def _named_packs(args: argparse.Namespace) -> list[str]:
+    """The ids of the packs a command names by reference (not by path)."""
+    ids = []
+    for name in ("pack", "target", "old", "new"):
+        text = getattr(args, name, None)
+        if isinstance(text, str) and "/" not in text and not text.endswith((".yaml", ".json")):
+            with contextlib.suppress(InvalidPackRef):
+                ids.append(PackRef.parse(text).id)
+    return sorted(set(ids))
 
 
 def batch_collector() -> None:

@@ -806,6 +806,10 @@ def _param_refs(req: Requirement) -> set[str]:
     }
 
 
+def _own_copy(layers: Mapping[PackRef, PackLayer]) -> dict[PackRef, PackLayer]:
+    return dict(layers)  # a catalog never shares its table with the caller's dictionary
+
+
 @attrs.frozen
 class PackCatalog:
     """Known pack layers by id and edition, resolved on demand and cached.
@@ -817,7 +821,9 @@ class PackCatalog:
     """
 
     kinds: RuleKindRegistry = attrs.field(factory=default_registry)
-    _layers: dict[PackRef, PackLayer] = attrs.field(factory=dict, alias="layers", converter=dict)
+    _layers: dict[PackRef, PackLayer] = attrs.field(
+        factory=dict, alias="layers", converter=_own_copy
+    )
     # Keyed by the edition and, for packs with undated includes, the editions those resolved to
     # on the date asked: every date in one KCSIE edition's term shares one resolved pack.
     _resolved: dict[tuple[PackRef, Choice], Pack] = attrs.field(

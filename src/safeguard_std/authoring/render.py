@@ -261,8 +261,8 @@ def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str
             "| --- | --- | --- |",
         ]
         for key, doc in sorted(pack.documents.items()):
-            cells = (key, doc.title, "; ".join(doc.accepted))
-            out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+            row = (key, doc.title, "; ".join(doc.accepted))
+            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
         out.append("")
     withdrawn = [r for r in pack.requirements if r.withdrawn]
     if withdrawn:

@@ -84,10 +84,11 @@ PACK_FILE = "pack.yaml"
 
 @attrs.frozen
 class PackOrigin:
-    """Where a pack layer came from: shipped with the library (``bundled``), a folder the caller
-    named (``folder``), a file read directly (``file``), or an installed ``distribution`` (with
-    its name and version). Assessments record it for every layer; a folder's path is not
-    recorded, so an assessment does not depend on where the files happened to be."""
+    """Where a pack layer came from: shipped with the library (``bundled``), the caller's own
+    files (``folder``: ``--packs-dir``, a pack file named by path, text read directly), or an
+    installed ``distribution`` (with its name and version). Assessments record it for every
+    layer; a folder's path is not recorded, so an assessment does not depend on where the files
+    happened to be."""
 
     kind: str
     name: str | None = None
@@ -101,7 +102,6 @@ class PackOrigin:
 
 BUNDLED = PackOrigin("bundled")
 FOLDER = PackOrigin("folder")
-FILE = PackOrigin("file")
 
 
 @attrs.frozen
@@ -112,7 +112,7 @@ class PackLayer:
     data: Mapping[str, Any]
     document: Document = attrs.field(eq=False, repr=False)
     folder: Path | None = attrs.field(default=None, eq=False)
-    origin: PackOrigin = attrs.field(default=FILE, eq=False)
+    origin: PackOrigin = attrs.field(default=FOLDER, eq=False)
 
     @property
     def tests_folder(self) -> Path | None:

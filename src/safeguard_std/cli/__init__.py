@@ -8,6 +8,7 @@ on stderr, never a traceback (``--debug`` shows one).
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
 
@@ -19,6 +20,10 @@ from safeguard_std.exceptions import SafeguardError
 
 __all__ = ["main"]
 
+# Failures of writing (to stdout, mostly) that are the machine's state, not a bug.
+_WRITE_FAILURES = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
 _COMMANDS = (evaluate_cmd, pack_cmd, packs_cmd, portfolio_cmd, evidence_cmd)
 
 
@@ -48,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a full disk behind a redirect shows here, not at exit
     except (SafeguardError, UsageError) as exc:
         if args.debug:
             raise
@@ -55,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _WRITE_FAILURES or args.debug:
+            raise
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130

@@ -189,7 +189,12 @@ def _write(text: Text, dest: _Destination | None) -> None:
     chunks = [text] if isinstance(text, str) else text
     if dest is None:
         for chunk in chunks:
-            sys.stdout.write(chunk)
+            try:
+                sys.stdout.write(chunk)
+            except BrokenPipeError:
+                raise  # the reader went away: not an error (see cli.main)
+            except OSError as exc:
+                raise UsageError(f"cannot write to standard output: {_reason(exc)}") from None
         return
     write = dest.handle.write
     for chunk in chunks:

@@ -47,7 +47,7 @@ def test_the_schema_takes_https_addresses_only(tmp_path: Path, url: str) -> None
 
 def hostile_pack(tmp_path: Path):  # type: ignore[no-untyped-def]
     data = yaml.safe_load((DEMO / "pack.yaml").read_text())
-    data["title"] = f"Demo {SCRIPT}"
+    data["title"] = f"Demo {SCRIPT} \u202eevil\x1b[2J"
     data["board"] = "Board\n# Injected heading"
     data["source"] = {
         "title": "Source | forged | cell",
@@ -75,6 +75,7 @@ def hostile_pack(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_markdown_passes_no_markup_from_the_pack(tmp_path: Path) -> None:
     pack = hostile_pack(tmp_path)
     text = render_markdown(pack)
+    assert r"Demo &lt;script&gt;alert(1)&lt;/script&gt; \[U+202E\]evil\[U+001B\]\[2J" in text
     assert "<script" not in text
     assert "<img" not in text
     assert re.search(r"(?<!\\)\]\(javascript:", text) is None  # an escaped bracket is text
@@ -91,6 +92,9 @@ def test_markdown_passes_no_markup_from_the_pack(tmp_path: Path) -> None:
 def test_html_escapes_everything_and_links_https_only(tmp_path: Path) -> None:
     pack = hostile_pack(tmp_path)
     page = render_html(pack)
+    assert "[U+202E]evil[U+001B]" in page
+    assert "\u202e" not in page
+    assert "\x1b" not in page
     assert "<script" not in page
     assert "<img" not in page
     assert '<a href="https://example.org/a">' in page

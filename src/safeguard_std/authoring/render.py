@@ -19,11 +19,12 @@ from urllib.parse import quote
 
 import attrs
 
-from safeguard_std import __version__
 from safeguard_std._inclusion import SEPARATOR
+from safeguard_std._version import __version__
 from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Modality, Pack, Requirement
+from safeguard_std.reports._format import clean_text
 from safeguard_std.rules import RuleKindRegistry, default_registry
 
 __all__ = ["FORMATS", "RequirementView", "render_html", "render_markdown", "render_pack"]
@@ -174,7 +175,7 @@ def _md(text: str) -> str:
     """Pack text as one line of Markdown that shows exactly as written: line breaks become
     spaces, HTML is escaped (no ``<script>``, no ``<img onerror>``), and every character that
     would start a heading, list, table cell, link or emphasis is escaped."""
-    text = html.escape(_MD_BREAKS.sub(" ", text), quote=False)
+    text = html.escape(_MD_BREAKS.sub(" ", clean_text(text)), quote=False)
     text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
     return _MD_BLOCK.sub(_block_escaped, text)
 
@@ -283,7 +284,7 @@ def _css() -> str:
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(clean_text(text), quote=True)
 
 
 def _linkable(url: str) -> bool:

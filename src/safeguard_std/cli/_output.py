@@ -26,11 +26,12 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 __all__ = ["UsageError", "write_output", "write_outputs"]
 
-Text = str | Iterable[str]
+Text = str | bytes | Iterable[str] | Iterable[bytes]
+"""What a command writes: text or bytes (a binary format such as XLSX), whole or in chunks."""
 
 
 class UsageError(Exception):
@@ -62,7 +63,7 @@ class _Destination:
     def fail(self, exc: OSError) -> UsageError:
         return UsageError(f"{self.option}: cannot write {self.path!r}: {_reason(exc)}")
 
-    def _open(self) -> TextIO:
+    def _open(self) -> BinaryIO:
         try:
             info: os.stat_result | None = os.stat(self.target)
         except FileNotFoundError:
@@ -73,7 +74,7 @@ class _Destination:
             if info is not None and stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError(errno.EISDIR, "is a folder")
             if info is not None and not stat.S_ISREG(info.st_mode):
-                return open(self.target, "w", encoding="utf-8", newline="\n")
+                return open(self.target, "wb")
             if self.target.is_symlink():  # write to the file it points to; the link stays
                 self.target = Path(os.path.realpath(self.target))
             folder = self.target.parent
@@ -84,7 +85,7 @@ class _Destination:
             os.fchmod(fd, stat.S_IMODE(info.st_mode) if info else 0o666 & ~_umask())
         except OSError as exc:
             raise self.fail(exc) from None
-        return open(fd, "w", encoding="utf-8", newline="\n")
+        return open(fd, "wb")
 
     def _temporary(self, folder: Path) -> int:
         flag = getattr(os, "O_TMPFILE", 0)
@@ -186,11 +187,15 @@ def write_outputs(outputs: Sequence[tuple[Text, str | None, str]]) -> None:
 
 
 def _write(text: Text, dest: _Destination | None) -> None:
-    chunks = [text] if isinstance(text, str) else text
+    chunks: Iterable[str | bytes] = [text] if isinstance(text, str | bytes) else text
     if dest is None:
         for chunk in chunks:
             try:
-                sys.stdout.write(chunk)
+                if isinstance(chunk, bytes):
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(chunk)
+                else:
+                    sys.stdout.write(chunk)
             except BrokenPipeError:
                 raise  # the reader went away: not an error (see cli.main)
             except OSError as exc:
@@ -199,7 +204,7 @@ def _write(text: Text, dest: _Destination | None) -> None:
     write = dest.handle.write
     for chunk in chunks:
         try:
-            write(chunk)
+            write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
         except OSError as exc:
             raise dest.fail(exc) from None
 

@@ -115,3 +115,36 @@ def test_rendered_packs_carry_the_reports_csp() -> None:
 
     pack, _bundle, assessment = assess("demo@1", "harbour")
     assert csp(render_html(pack)) == csp(to_html(assessment, pack=pack))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. first",
+        "2) second",
+        "# heading",
+        "- item",
+        "+ item",
+        "> quote",
+        "=== underline",
+        "*bold* _it_ `code` ~~gone~~",
+        "a & b &amp; &#8238; <b>x</b>",
+        "[ref]: https://evil.example/",
+        "![i](https://evil.example/i.png) [l](javascript:alert(1)) <https://evil.example/>",
+        "| a | b |",
+        "back\\slash",
+        "2024-09-01 until replaced",
+    ],
+)
+def test_pack_text_stays_text_for_a_commonmark_reader(text: str) -> None:
+    markdown_it = pytest.importorskip(
+        "markdown_it", reason="markdown-it-py is not installed (pip install -e '.[interop]')"
+    )
+    from safeguard_std.authoring.render import _md
+
+    md = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    tokens = md.parse(_md(text))
+    assert {t.type for t in tokens} <= {"paragraph_open", "inline", "paragraph_close"}
+    children = [c for t in tokens if t.type == "inline" for c in t.children or []]
+    assert {c.type for c in children} <= {"text"}, [c.type for c in children]
+    assert "".join(c.content for c in children) == text

@@ -82,10 +82,17 @@ class _Destination:
                 raise UsageError(f"{self.option}: folder {str(folder)!r} does not exist")
             _remove_stale(folder, self.target.name)
             fd = self._temporary(folder)
-            os.fchmod(fd, stat.S_IMODE(info.st_mode) if info else 0o666 & ~_umask())
         except OSError as exc:
             raise self.fail(exc) from None
-        return open(fd, "wb")
+        handle = open(fd, "wb")  # noqa: SIM115 - kept open until commit or abort
+        if hasattr(os, "fchmod"):  # POSIX; elsewhere the system's defaults apply
+            try:
+                os.fchmod(fd, stat.S_IMODE(info.st_mode) if info else 0o666 & ~_umask())
+            except OSError as exc:
+                self.handle = handle
+                self.abort()
+                raise self.fail(exc) from None
+        return handle
 
     def _temporary(self, folder: Path) -> int:
         flag = getattr(os, "O_TMPFILE", 0)

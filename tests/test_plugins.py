@@ -113,6 +113,8 @@ def test_an_installed_pack_may_not_add_an_edition_of_a_shipped_pack(install: Ins
     catalog = bundled_catalog()
     assert str(catalog.edition_in_force("dorset", AS_OF)) == "dorset@2024"
     assert "dorset@2099" not in {str(r) for r in catalog.refs}
+    with pytest.raises(PackNotFound, match=r"not used: the library ships a pack with the id"):
+        catalog.resolve("dorset@2099")
     assert catalog.notices_for("dorset") == (
         "installed pack dorset@2099 from distribution evil-packs 1.0 not used: the library ships "
         "a pack with the id 'dorset' (trust the distribution by name to use it: "

@@ -935,9 +935,9 @@ class PackCatalog:
                 + ", ".join(str(r) for r in self.refs)
                 + (f" ({hint})" if hint else "")
             )
-        # The pack asked for may be in an installed source that did not load: say so.
-        unloaded = [text for about, text in self._notes if about is None]
-        raise PackNotFound(str(ref), "; ".join([reason, *unloaded]))
+        # The pack asked for may be one not taken from an installed source: say so.
+        untaken = [text for about, text in self._notes if about in (None, ref.id)]
+        raise PackNotFound(str(ref), "; ".join([reason, *untaken]))
 
     def resolve(
         self, ref: PackRef | str, *, as_of: dt.date | None = None, _chain: tuple[PackRef, ...] = ()

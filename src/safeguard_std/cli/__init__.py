@@ -8,15 +8,22 @@ on stderr, never a traceback (``--debug`` shows one).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
 
+from safeguard_std._terminal import printable
 from safeguard_std._version import __version__
 from safeguard_std.cli._common import UsageError
 from safeguard_std.exceptions import SafeguardError
 
 __all__ = ["main"]
+
+# Failures of writing (to stdout, mostly) that are the machine's state, not a bug.
+_WRITE_FAILURES = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
 
 #: Each command and the module that registers and runs it, in the order help lists them.
 _COMMANDS = {
@@ -54,9 +61,9 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 def _report(exc: BaseException) -> None:
     problems = getattr(exc, "problems", ())
-    sys.stderr.write(f"error: {exc}\n")
+    sys.stderr.write(f"error: {printable(exc)}\n")
     for problem in problems[1:]:
-        sys.stderr.write(f"  - {problem}\n")
+        sys.stderr.write(f"  - {printable(problem)}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser(line).parse_args(line)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a full disk behind a redirect shows here, not at exit
     except (SafeguardError, UsageError) as exc:
         if args.debug:
             raise
@@ -72,6 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _WRITE_FAILURES or args.debug:
+            raise
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130

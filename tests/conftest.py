@@ -81,9 +81,18 @@ def assessment_schema_check() -> object:
             _checked_assessment(data, "assessment_to_data")
         return data
 
+    real_line = serialization.assessment_line
+
+    def to_line(*args: object, **kwargs: object) -> str:
+        # A portfolio writes each assessment as one line of canonical JSON.
+        text = real_line(*args, **kwargs)  # type: ignore[arg-type]
+        if len(text) <= _SCHEMA_CHECK_MAX_CHARS:
+            _checked_assessment(json.loads(text), "assessment_line")
+        return text
+
     with pytest.MonkeyPatch.context() as patch:
         for module in (serialization, as_json):
             patch.setattr(module, "assessment_json_chunks", to_json)
-        for module in (serialization, streaming):
-            patch.setattr(module, "assessment_to_data", to_data)
+        patch.setattr(serialization, "assessment_to_data", to_data)
+        patch.setattr(streaming, "assessment_line", to_line)
         yield

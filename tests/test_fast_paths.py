@@ -318,6 +318,7 @@ def test_the_findings_writer_writes_what_the_generic_encoder_writes() -> None:
     from safeguard_std.packs import bundled_catalog
     from safeguard_std.serialization import (
         assessment_json_chunks,
+        assessment_line,
         assessment_to_data,
         assessment_to_json,
     )
@@ -332,6 +333,7 @@ def test_the_findings_writer_writes_what_the_generic_encoder_writes() -> None:
     real = evaluate(pack, generated, as_of=BENCH_DATE)
     assert assessment_to_json(real) == generic(real)
     assert "".join(assessment_json_chunks(real)) == generic(real)
+    assert assessment_line(real) == canonical_json(assessment_to_data(real))
 
     ref = RequirementRef(
         pack="p\u2028ack",
@@ -360,10 +362,14 @@ def test_the_findings_writer_writes_what_the_generic_encoder_writes() -> None:
     shaped = attrs.evolve(real, findings=tuple(awkward))
     with pytest.raises(TypeError, match="findings carry no floats"):  # as before: refused
         assessment_to_json(shaped)
+    with pytest.raises(TypeError, match="findings carry no floats"):
+        assessment_line(shaped)
     shaped = attrs.evolve(real, findings=tuple(awkward[:3]))
     assert assessment_to_json(shaped) == generic(shaped)
+    assert assessment_line(shaped) == canonical_json(assessment_to_data(shaped))
     empty = attrs.evolve(real, findings=())
     assert assessment_to_json(empty) == generic(empty)
+    assert assessment_line(empty) == canonical_json(assessment_to_data(empty))
 
 
 def test_importing_the_package_loads_nothing_until_a_name_is_used() -> None:

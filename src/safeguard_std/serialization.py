@@ -13,7 +13,7 @@ import enum
 import hashlib
 import json
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -432,98 +432,115 @@ class _FindingsToWrite:
         return len(self.findings)
 
 
-# -- the findings of an indented assessment, written from templates ------------------------------
+# -- the findings of an assessment, written from templates ---------------------------------------
 #
-# Every finding has the same keys in the same (sorted) order, at the same depth, and most of its
-# text is shared: a requirement's lines are the same for all its findings, and rule kinds share
-# one outcome between the subjects that get the same result. So each requirement's lines and
-# each outcome's lines are written once, and a finding is those pieces, its id and its subject.
-# The text is exactly what the generic encoder gives for _finding_to_data (tests compare them,
-# and the golden reports); anything the templates do not expect goes through the encoder.
+# Every finding has the same keys in the same (sorted) order, at the same depth, and much of its
+# text is shared: a requirement's lines are the same for all its findings, rule kinds share one
+# outcome (or its facts) between the subjects that get the same result, and a subject is the
+# same in every requirement. So each is written once, and a finding is those pieces and its id.
+# The text is exactly what the generic encoder (indented) or json.dumps (compact) gives for
+# _finding_to_data: tests compare them, and the golden reports; anything the templates do not
+# expect goes through the encoder.
+
+
+@attrs.frozen
+class _Layout:
+    """Where a finding's keys go: indented at depth 2 of an assessment, or compact."""
+
+    at: str  # before each of a finding's keys
+    inner: str  # before each item of a list or mapping a key holds
+    close: str  # a finding's closing brace
+    colon: str
+    nested: Callable[[Any], str]  # a key's value that is a list or a mapping
+
 
 _AT = "\n      "  # a finding's keys: the findings list is at depth 1, a finding at 2, its keys at 3
-_AT_SUBJECT = "\n        "
-_CLOSE = "\n    }"
+_INDENTED = _Layout(
+    at=_AT,
+    inner="\n        ",
+    close="\n    }",
+    colon=": ",
+    # A JSON text has newlines only between tokens (strings escape theirs): re-indenting it is
+    # replacing them.
+    nested=lambda value: _indented_json(value, "  ").replace("\n", _AT),
+)
+_COMPACT = _Layout(
+    at="", inner="", close="}", colon=":", nested=lambda value: canonical_json(value)
+)
 _OUTCOME_TEXTS = 65_536  # outcomes remembered per assessment written (most are shared)
 
 
-def _line(key: str, text: str) -> str:
-    return f'{_AT}"{key}": {text}'
-
-
-def _nested(value: Any) -> str:
-    """``value`` as indented JSON at a finding key's depth (a JSON text has newlines only
-    between tokens: strings escape theirs)."""
-    return _indented_json(value, "  ").replace("\n", _AT)
-
-
-def _requirement_lines(ref: RequirementRef) -> tuple[str, str]:
+def _requirement_lines(ref: RequirementRef, lay: _Layout) -> tuple[str, str]:
     """The requirement's lines of a finding: before ``evidence``, and ``modality`` to
     ``section``."""
-    enc = _encode_text
+    enc, at, colon = _encode_text, lay.at, lay.colon
     tail = [
-        _line("modality", enc(ref.modality.value)),
-        _line("origin", enc(ref.origin)),
-        _line("pack", enc(ref.pack)),
+        f'{at}"modality"{colon}{enc(ref.modality.value)}',
+        f'{at}"origin"{colon}{enc(ref.origin)}',
+        f'{at}"pack"{colon}{enc(ref.pack)}',
     ]
     if ref.parameters:
-        tail.append(_line("parameters", _nested(_jsonable(ref.parameters))))
+        tail.append(f'{at}"parameters"{colon}{lay.nested(_jsonable(ref.parameters))}')
     tail += [
-        _line("requirement", enc(ref.requirement_id)),
-        _line("rule", enc(ref.rule)),
-        _line("section", enc(ref.section)),
+        f'{at}"requirement"{colon}{enc(ref.requirement_id)}',
+        f'{at}"rule"{colon}{enc(ref.rule)}',
+        f'{at}"section"{colon}{enc(ref.section)}',
     ]
-    return _line("duty_holder", enc(ref.duty_holder.value)) + ",", ",".join(tail) + ","
+    return f'{at}"duty_holder"{colon}{enc(ref.duty_holder.value)},', ",".join(tail) + ","
 
 
 def _outcome_lines(
-    outcome: Outcome, facts_text: dict[int, tuple[Any, str]]
+    outcome: Outcome, lay: _Layout, facts_text: dict[int, tuple[Any, str]]
 ) -> tuple[str, str, str, str]:
     """The outcome's lines of a finding: before ``duty_holder``, before ``id``, ``message``,
     ``status``. ``facts_text`` remembers facts already written (rule kinds share them)."""
-    enc = _encode_text
-    first = "" if outcome.due_on is None else _line("due_on", enc(outcome.due_on.isoformat())) + ","
+    enc, at, colon = _encode_text, lay.at, lay.colon
+    due = outcome.due_on
+    first = "" if due is None else f'{at}"due_on"{colon}{enc(due.isoformat())},'
     middle = ""
     if outcome.evidence:
         ids = outcome.evidence
         if not all(type(i) is str for i in ids):
             raise _Unusual
-        joined = ("," + _AT_SUBJECT).join(map(enc, ids))
-        middle = f'{_AT}"evidence": [{_AT_SUBJECT}{joined}{_AT}],'
+        joined = ("," + lay.inner).join(map(enc, ids))
+        middle = f'{at}"evidence"{colon}[{lay.inner}{joined}{at}],'
     facts = outcome.facts
     if facts:
         known = facts_text.get(id(facts))
         if known is None:
             if len(facts_text) >= _OUTCOME_TEXTS:
                 facts_text.clear()
-            known = facts_text[id(facts)] = (facts, _facts_line(_jsonable(facts)))
+            known = facts_text[id(facts)] = (facts, _facts_line(_jsonable(facts), lay))
         middle += known[1]
-    message = _line("message", enc(outcome.message)) + ","
-    return first, middle, message, _line("status", enc(outcome.status.value)) + ","
+    message = f'{at}"message"{colon}{enc(outcome.message)},'
+    return first, middle, message, f'{at}"status"{colon}{enc(outcome.status.value)},'
 
 
-def _facts_line(facts: Any) -> str:
+def _facts_line(facts: Any, lay: _Layout) -> str:
     """The ``facts`` line; most facts are a few names and text values, written directly."""
+    at, colon = lay.at, lay.colon
     if type(facts) is dict and all(type(k) is str and type(v) is str for k, v in facts.items()):
         enc = _encode_text
-        joined = ("," + _AT_SUBJECT).join(f"{enc(k)}: {enc(v)}" for k, v in sorted(facts.items()))
-        return f'{_AT}"facts": {{{_AT_SUBJECT}{joined}{_AT}}},'
-    return _line("facts", _nested(facts)) + ","
+        pairs = sorted(facts.items())
+        joined = ("," + lay.inner).join(f"{enc(k)}{colon}{enc(v)}" for k, v in pairs)
+        return f'{at}"facts"{colon}{{{lay.inner}{joined}{at}}},'
+    return f'{at}"facts"{colon}{lay.nested(facts)},'
 
 
-def _subject_lines(subject: SubjectRef) -> tuple[str, str]:
+def _subject_lines(subject: SubjectRef, lay: _Layout) -> tuple[str, str]:
     """The subject as the end of a finding's id, and its ``subject`` line and the close."""
     sid, kind = subject.id, subject.type.value
+    at, inner, colon = lay.at, lay.inner, lay.colon
     block = (
-        f'{_AT}"subject": {{{_AT_SUBJECT}"id": {"null" if sid is None else _encode_text(sid)},'
-        f'{_AT_SUBJECT}"type": {_encode_text(kind)}{_AT}}}{_CLOSE}'
+        f'{at}"subject"{colon}{{{inner}"id"{colon}{"null" if sid is None else _encode_text(sid)},'
+        f'{inner}"type"{colon}{_encode_text(kind)}{at}}}{lay.close}'
     )
     return f"{kind}:{'-' if sid is None else sid}", block
 
 
-def _findings_text(findings: tuple[Finding, ...]) -> Iterator[str]:
-    """The indented text of each finding, in order (see the comment above)."""
-    enc = _encode_text
+def _findings_text(findings: tuple[Finding, ...], lay: _Layout = _INDENTED) -> Iterator[str]:
+    """The text of each finding, in order (see the comment above)."""
+    enc, at, colon = _encode_text, lay.at, lay.colon
     requirements: dict[int, tuple[RequirementRef, str, str, str]] = {}
     outcomes: dict[int, tuple[Outcome, tuple[str, str, str, str]]] = {}
     subjects: dict[int, tuple[SubjectRef, str, str]] = {}
@@ -536,22 +553,38 @@ def _findings_text(findings: tuple[Finding, ...]) -> Iterator[str]:
                 r = requirements[id(ref)] = (
                     ref,
                     f"{ref.pack}/{ref.requirement_id}/",
-                    *_requirement_lines(ref),
+                    *_requirement_lines(ref, lay),
                 )
             o = outcomes.get(id(outcome))
             if o is None:
                 if len(outcomes) >= _OUTCOME_TEXTS:
                     outcomes.clear()
-                o = outcomes[id(outcome)] = (outcome, _outcome_lines(outcome, facts))
+                o = outcomes[id(outcome)] = (outcome, _outcome_lines(outcome, lay, facts))
         except (_Unusual, RecursionError):  # what json.dumps writes for it, at its depth
-            text = canonical_json(_finding_to_data(f), indent=2)
-            yield text.replace("\n", "\n    ")
+            if lay is _COMPACT:
+                yield canonical_json(_finding_to_data(f))
+            else:
+                yield canonical_json(_finding_to_data(f), indent=2).replace("\n", "\n    ")
             continue
         s = subjects.get(id(subject))
         if s is None:
-            s = subjects[id(subject)] = (subject, *_subject_lines(subject))
+            s = subjects[id(subject)] = (subject, *_subject_lines(subject, lay))
         o1, o2, o3, o4 = o[1]
-        yield f'{{{o1}{r[2]}{o2}{_AT}"id": {enc(r[1] + s[1])},{o3}{r[3]}{o4}{s[2]}'
+        yield f'{{{o1}{r[2]}{o2}{at}"id"{colon}{enc(r[1] + s[1])},{o3}{r[3]}{o4}{s[2]}'
+
+
+def assessment_line(a: Assessment) -> str:
+    """``canonical_json(assessment_to_data(a))``, the text a portfolio writes per bundle, made
+    from the same templates as :func:`assessment_to_json` (no finding becomes a dictionary)."""
+    data = {**_assessment_head(a), "findings": _PLACE}
+    try:
+        head = canonical_json(data)
+        before, sep, after = head.partition(_encode_text(_PLACE))
+        if not sep or _encode_text(_PLACE) in after:
+            raise _Unusual
+        return before + "[" + ",".join(_findings_text(a.findings, _COMPACT)) + "]" + after
+    except (_Unusual, RecursionError):
+        return canonical_json(assessment_to_data(a))
 
 
 _PLACE = "safeguard-std: the findings are written here"
@@ -719,6 +752,7 @@ def pack_digest(pack: Pack) -> str:
 __all__ += [
     "QUIET_STATUSES",
     "assessment_json_chunks",
+    "assessment_line",
     "assessment_ndjson_findings",
     "assessment_to_json",
     "bundle_to_data",

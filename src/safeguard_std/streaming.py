@@ -32,7 +32,7 @@ from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.evidence import load_evidence
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.rules import RuleKindRegistry, default_registry
-from safeguard_std.serialization import assessment_to_data, canonical_json
+from safeguard_std.serialization import assessment_line
 
 __all__ = ["LineResult", "evaluate_portfolio", "is_portfolio"]
 
@@ -78,7 +78,7 @@ def _judge(
     except EvidenceError as exc:
         return LineResult(line, error=_at_line(exc, line))
     assessment = plan.evaluate(bundle, as_of=as_of)
-    text = canonical_json(assessment_to_data(assessment))
+    text = assessment_line(assessment)  # canonical_json(assessment_to_data(...)), faster
     return LineResult(
         line, text=text, by_status=tuple(sorted(assessment.summary.by_status.items()))
     )

@@ -12,7 +12,7 @@ import pendulum
 import pytest
 
 from safeguard_std.domain.calendar import Period, add_period
-from safeguard_std.domain.findings import Finding, Status
+from safeguard_std.domain.findings import Finding, Outcome, Status
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.evaluate import compile_pack, evaluate
 from safeguard_std.exceptions import PackError
@@ -406,3 +406,17 @@ except AttributeError as exc:
         "True True",
         "module 'safeguard_std' has no attribute 'no_such_name'",
     ]
+
+
+def test_an_outcome_that_is_only_a_status_and_a_message_is_shared() -> None:
+    # Issue 21: most subjects of some requirements get the same outcome (nothing disclosed,
+    # nothing required); it is built once, not once per subject. Outcomes are immutable.
+    first = outcome(Status.NOT_APPLICABLE, "no DBS check disclosed information")
+    assert outcome(Status.NOT_APPLICABLE, "no DBS check disclosed information") is first
+    assert outcome(Status.MET, "no DBS check disclosed information") is not first
+    with_facts = outcome(Status.MET, "m", count=1)
+    assert outcome(Status.MET, "m", count=1) is not with_facts  # facts: each its own
+    assert outcome(Status.MET, "m", evidence=["e-1"]).evidence == ("e-1",)
+    assert first == Outcome(status=Status.NOT_APPLICABLE, message=first.message)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        first.message = "changed"  # type: ignore[misc]

@@ -182,7 +182,8 @@ class RowBuilder(CheckReader):
                     "event cannot be in the future; not imported",
                 )
         dob = self.cell("person.date_of_birth")
-        if dob is None:
+        # A mark ("N/A", "TBC", "-") reads without a date: there is nothing to compare.
+        if dob is None or type(dob.parsed.value) is not dt.date:
             return
         born = dob.parsed.value
         earlier = [

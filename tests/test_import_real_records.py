@@ -1,0 +1,214 @@
+"""import_scr on the defects real single central records carry (issue 18): cells that once
+crashed it, a tick column beside a date column, "No" meaning no record, what a row is missing,
+the headers people write, hidden columns, and groups reported once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+
+from safeguard_std.importers import ColumnStatus, ImportResult, RowStatus, import_scr
+from tests.conftest import AS_OF
+
+PROVIDER: dict[str, Any] = {
+    "provider": {"id": "prov", "name": "Test Trust", "kind": "youth", "legal_form": "sole_trader"}
+}
+
+
+def csv_import(text: str, **kw: Any) -> ImportResult:
+    kw.setdefault("provider", PROVIDER)
+    kw.setdefault("as_of", AS_OF)
+    return import_scr(text.encode("utf-8"), name="scr.csv", **kw)
+
+
+def codes(result: ImportResult) -> list[str]:
+    return [i.code for i in result.all_issues()]
+
+
+def row_messages(result: ImportResult, index: int = 0) -> list[str]:
+    return [str(i) for i in result.rows[index].issues]
+
+
+# -- 1. never crash ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["N/A", "TBC", "-", "awaited", "unknown", "?"])
+def test_a_mark_in_the_date_of_birth_is_reported_not_a_crash(cell: str) -> None:
+    result = csv_import(
+        f"Name,Date of Birth,Staff Type,Start Date\nAnn Smith,{cell},Staff,01/09/2020\n"
+    )
+    (person,) = result.bundle.people
+    assert person.date_of_birth is None
+    issues = [i for i in result.rows[0].issues if i.field == "person.date_of_birth"]
+    assert issues, row_messages(result)
+    assert all(i.column == "B" and i.row == 2 for i in issues)
+
+
+# -- 2. a tick column and a date column for one check ------------------------------------------
+
+
+def test_a_tick_column_and_a_date_column_are_merged() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,ID Checked (Y/N),Date ID Checked\n"
+        "Ann Smith,Staff,01/09/2020,Y,20/08/2020\n"
+        "Bob Jones,Staff,01/09/2020,Y,\n"
+    )
+    columns = {c.letter: c for c in result.sheets[0].columns}
+    assert columns["D"].status is ColumnStatus.MAPPED
+    assert columns["E"].status is ColumnStatus.MAPPED
+    assert columns["E"].field == "identity.checked_on"
+    ann, bob = result.bundle.people
+    assert ann.identity_check is not None
+    assert ann.identity_check.checked_on == dt.date(2020, 8, 20)
+    assert "column.duplicate" not in codes(result)
+    assert bob.identity_check is not None
+    assert bob.identity_check.checked_on is None
+    assert "check.undated" in [i.code for i in result.rows[1].issues]
+
+
+def test_a_no_beside_a_date_is_a_conflict_reported_on_the_row() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,ID Checked (Y/N),Date ID Checked\n"
+        "Ann Smith,Staff,01/09/2020,N,20/08/2020\n"
+    )
+    (ann,) = result.bundle.people
+    assert ann.identity_check is None
+    (conflict,) = [i for i in result.rows[0].issues if i.code == "check.conflict"]
+    assert conflict.row == 2
+    assert str(conflict) == (
+        "row 2: 'ID Checked (Y/N)' says not done but 'Date ID Checked' gives a date: the "
+        "record contradicts itself, so no identity check is imported (correct one of the "
+        "two cells)"
+    )
+
+
+def test_two_different_dates_for_one_check_are_a_conflict_and_neither_date_is_used() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,DBS level,DBS date,Date of DBS\n"
+        "Ann Smith,Staff,01/09/2020,Enhanced,20/08/2020,21/08/2020\n"
+        "Bob Jones,Staff,01/09/2020,Enhanced,20/08/2020,20/08/2020\n"
+    )
+    ann, bob = result.bundle.people
+    assert ann.dbs_checks[0].issued_on is None
+    assert [i.code for i in result.rows[0].issues].count("check.conflict") == 1
+    assert bob.dbs_checks[0].issued_on == dt.date(2020, 8, 20)
+    assert "check.conflict" not in [i.code for i in result.rows[1].issues]
+
+
+# -- 3. "No" means no record -------------------------------------------------------------------
+
+
+def test_a_no_never_makes_a_record_whatever_other_columns_say() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,Right to work,Checked by,Barred list check,Checked by\n"
+        "Ann Smith,Staff,01/09/2020,N,HR,N,HR\n"
+        "Bob Jones,Staff,01/09/2020,Y,HR,Y,HR\n"
+    )
+    ann, bob = result.bundle.people
+    assert ann.right_to_work is None
+    assert ann.suitability_checks == ()
+    assert bob.right_to_work is not None
+    assert bob.suitability_checks
+    not_done = [i for i in result.rows[0].issues if i.code == "check.not_done"]
+    assert [i.column for i in not_done] == ["D", "F"]
+    assert str(not_done[0]) == (
+        "D2 'Right to work': marked not done: no right-to-work check is imported, and the "
+        "other cells of that check on the row are not used (got 'N')"
+    )
+    assert "cell.not_imported" not in codes(result)
+
+
+# -- 5. what a row is missing ------------------------------------------------------------------
+
+
+def test_a_blank_date_of_birth_is_said() -> None:
+    result = csv_import(
+        "Name,Date of birth,Staff type,Start date\n"
+        "Ann Smith,,Staff,01/09/2020\n"
+        "Bob Jones,01/02/1980,Staff,01/09/2020\n"
+    )
+    assert "person.no_date_of_birth" in [i.code for i in result.rows[0].issues]
+    assert "person.no_date_of_birth" not in [i.code for i in result.rows[1].issues]
+    (issue,) = [i for i in result.rows[0].issues if i.code == "person.no_date_of_birth"]
+    assert str(issue) == (
+        "row 2: no date of birth: it is needed to tell two people of the same name apart and "
+        "to judge checks that depend on age"
+    )
+
+
+def test_a_start_after_as_of_is_kept_as_not_yet_started() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date\nAnn Smith,Staff,01/01/2027\n", as_of=dt.date(2026, 11, 23)
+    )
+    (ann,) = result.bundle.people
+    assert ann.engagements[0].start_on == dt.date(2027, 1, 1)
+    (issue,) = [i for i in result.rows[0].issues if i.code == "engagement.not_yet_started"]
+    assert str(issue) == (
+        "C2 'Start date': not yet started: the start date is after the as-of date "
+        "(2026-11-23); the person is kept and judged once they start (got '01/01/2027')"
+    )
+
+
+def test_headers_but_no_people_is_said() -> None:
+    result = csv_import("Name,Staff type,Start date,DBS date\n,,,\n")
+    assert result.summary.rows_read == 0
+    (issue,) = [i for i in result.issues if i.code == "record.no_people"]
+    assert str(issue) == ("the file has a header row but no people under it: nothing was imported")
+
+
+def _xlsx(rows: list[list[Any]], hidden: str = "") -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Staff"
+    for row in rows:
+        sheet.append(row)
+    for letter in hidden:
+        sheet.column_dimensions[letter].hidden = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_formula_with_no_saved_value_is_said_in_the_columns_words() -> None:
+    data = _xlsx(
+        [
+            ["Name", "Staff type", "Start date", "DBS level", "DBS date"],
+            ["Ann Smith", "Staff", dt.date(2020, 9, 1), "Enhanced", "=TODAY()-30"],
+        ]
+    )
+    result = import_scr(data, name="scr.xlsx", provider=PROVIDER, as_of=AS_OF)
+    (issue,) = [i for i in result.rows[0].issues if i.code == "cell.formula_no_value"]
+    assert str(issue) == (
+        "Staff!E2 'DBS date': a formula whose value was never saved (the workbook was written "
+        "by a program that does not calculate): no DBS date is read from it; open and save the "
+        "file in Excel, or type the value"
+    )
+    assert result.rows[0].status is RowStatus.IMPORTED_WITH_WARNINGS
+
+
+# -- 7. hidden columns -------------------------------------------------------------------------
+
+
+def test_a_visible_column_wins_over_a_hidden_one_and_the_hidden_one_is_reported() -> None:
+    data = _xlsx(
+        [
+            ["Name", "Staff type", "Start date", "DBS level", "Date of DBS", "DBS Date"],
+            ["Ann Smith", "Staff", "01/09/2020", "Enhanced", "01/01/2019", "20/08/2020"],
+        ],
+        hidden="E",
+    )
+    result = import_scr(data, name="scr.xlsx", provider=PROVIDER, as_of=AS_OF)
+    (ann,) = result.bundle.people
+    assert ann.dbs_checks[0].issued_on == dt.date(2020, 8, 20)
+    columns = {c.letter: c for c in result.sheets[0].columns}
+    assert columns["F"].status is ColumnStatus.MAPPED
+    assert columns["E"].status is ColumnStatus.HIDDEN
+    (issue,) = [i for i in result.sheets[0].issues if i.code == "column.hidden"]
+    assert str(issue) == (
+        "Staff column E 'Date of DBS': a hidden column with 1 filled cells: not imported, as "
+        "column F gives dbs.issued_on (unhide it and remove one of the two if it matters)"
+    )

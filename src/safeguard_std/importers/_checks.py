@@ -37,6 +37,8 @@ class CheckReader(DbsReader):
             return None
         rid = f"{self.person_id}:identity"
         done, on, value = self.check_date("identity.checked_on")
+        if "identity" in self.refused:
+            return None
         docs = self.plain("identity.documents")
         fields: dict[str, Any] = {"id": rid, "checked_on": on}
         self._by("identity.checked_by", rid, "checked_by", fields)
@@ -60,6 +62,8 @@ class CheckReader(DbsReader):
             return None
         rid = f"{self.person_id}:rtw"
         done, on, value = self.check_date("right_to_work.checked_on")
+        if "right_to_work" in self.refused:
+            return None
         expires = self.plain("right_to_work.expires_on")
         fields: dict[str, Any] = {"id": rid, "checked_on": on}
         self._by("right_to_work.checked_by", rid, "checked_by", fields)
@@ -86,6 +90,8 @@ class CheckReader(DbsReader):
             self.record(rid, "qualification", name or value)
             return (QualificationCheck(id=rid, qualification=title, required=False),)
         done, on, value = self.check_date("qualifications.checked_on")
+        if "qualifications" in self.refused:
+            return ()
         fields: dict[str, Any] = {"id": rid, "checked_on": on}
         self._by("qualifications.checked_by", rid, "checked_by", fields)
         if not done and name is None:
@@ -101,6 +107,8 @@ class CheckReader(DbsReader):
         for kind, base in self.ctx.suitability:
             rid = f"{self.person_id}:check:{kind.value}"
             done, on, value = self.check_date(f"{base}.checked_on")
+            if base in self.refused:
+                continue
             fields: dict[str, Any] = {"id": rid, "kind": kind, "checked_on": on}
             self._by(f"{base}.checked_by", rid, "checked_by", fields)
             satisfactory = self.plain(f"{base}.satisfactory")
@@ -143,6 +151,8 @@ class CheckReader(DbsReader):
         rid = f"{self.person_id}:reference{n}"
         done, received, received_value = self.check_date(f"{base}.received_on")
         v_done, verified, verified_value = self.check_date(f"{base}.verified_on")
+        if base in self.refused:
+            return None
         if received and verified and verified < received:
             self.warn(
                 "reference.verified_before_received",

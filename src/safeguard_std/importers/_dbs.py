@@ -40,6 +40,8 @@ class DbsReader(RowReader):
         level: dict[str, Any] = dict(level_value.value) if level_value else {}
         done, issued, issued_value = self._dbs_issued()
         seen_done, seen, seen_value = self.check_date("dbs.seen_on")
+        if "dbs" in self.refused:
+            return None
         if seen and issued and seen < issued:
             self.warn(
                 "dbs.seen_before_issued",

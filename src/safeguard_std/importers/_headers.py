@@ -7,6 +7,9 @@
 * Generic headings take their meaning from the column before: "Checked by" after "Barred list
   check" is who checked the barred list.
 * A mapping file's columns win over the built-in synonyms; headers that mean nothing are reported.
+* Two columns for one check ("ID checked (Y/N)" and "Date ID checked") are both read, and merged
+  row by row; any other second column for a field is reported, not read.
+* A hidden column never wins over a visible one for the same field.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import attrs
 from safeguard_std.importers._fields import (
     FIELDS,
     NOT_MODELLED,
+    Kind,
     by_field_of,
     date_field_of,
     group_of,
@@ -124,10 +128,25 @@ def _group_row_helps(group: list[str], subs: list[str], mapping: ScrMapping) -> 
 @attrs.define
 class _Planner:
     mapping: ScrMapping
+    hidden: frozenset[int] = frozenset()
     columns: list[Column] = attrs.field(factory=list)
     report: list[ColumnReport] = attrs.field(factory=list)
     taken: dict[str, str] = attrs.field(factory=dict)
     previous: str | None = None
+
+    def _hide(self, letter: str, header: str, field: str, how: str, by: str) -> None:
+        reason = f"column {by} gives {field}"
+        self.report.append(ColumnReport(letter, header, ColumnStatus.HIDDEN, field, how, reason))
+
+    def _unseat_hidden(self, field: str, letter: str) -> None:
+        """A visible column for a field a hidden column took: the hidden one steps aside."""
+        old = self.taken.pop(field)
+        self.columns = [c for c in self.columns if c.letter != old]
+        for i, rep in enumerate(self.report):
+            if rep.letter == old:
+                self.report[i] = attrs.evolve(
+                    rep, status=ColumnStatus.HIDDEN, reason=f"column {letter} gives {field}"
+                )
 
     def add(self, index: int, header: str, rule: ColumnRule | Synonym | None, how: str) -> None:
         letter = column_letter(index)
@@ -147,12 +166,23 @@ class _Planner:
                 )
             )
             return
+        hidden = index in self.hidden
         if field in self.taken and not FIELDS[field].joins:
-            reason = f"column {self.taken[field]} already gives {field}"
-            self.report.append(
-                ColumnReport(letter, header, ColumnStatus.DUPLICATE, field, how, reason)
-            )
-            return
+            first = self.taken[field]
+            if hidden:
+                self._hide(letter, header, field, how, first)
+                return
+            if _index(first) in self.hidden:
+                self._unseat_hidden(field, letter)
+            elif FIELDS[field].kind is Kind.CHECK:
+                # A flag column and a date column for one check: both are read, row by row.
+                how = f"{how}, read with column {first}"
+            else:
+                reason = f"column {first} already gives {field}"
+                self.report.append(
+                    ColumnReport(letter, header, ColumnStatus.DUPLICATE, field, how, reason)
+                )
+                return
         self.taken.setdefault(field, letter)
         order = rule.date_order if isinstance(rule, ColumnRule) else None
         self.columns.append(Column(index, letter, header, field, rule.implies, order))
@@ -178,14 +208,25 @@ class _Planner:
         return None
 
 
+def _index(letter: str) -> int:
+    value = 0
+    for ch in letter:
+        value = value * 26 + ord(ch) - 64
+    return value - 1
+
+
 def plan_columns(
-    header: Sequence[object], group: Sequence[object] | None, mapping: ScrMapping
+    header: Sequence[object],
+    group: Sequence[object] | None,
+    mapping: ScrMapping,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[list[Column], list[ColumnReport]]:
-    """Decide every column's meaning from the header row (and the group row above it)."""
+    """Decide every column's meaning from the header row (and the group row above it);
+    ``hidden`` holds the indexes of hidden columns."""
     width = max(len(header), len(group or ()))
     subs = _texts(header, width)
     tops = _spans(_texts(group, width), subs, mapping) if group is not None else [""] * width
-    planner = _Planner(mapping)
+    planner = _Planner(mapping, hidden)
     for index, (top, sub) in enumerate(zip(tops, subs, strict=True)):
         if not sub and not top:
             continue
@@ -231,7 +272,10 @@ def _spans(group: list[str], subs: list[str], mapping: ScrMapping) -> list[str]:
 
 
 def plan_sheet(
-    rows: Sequence[tuple[int, Sequence[object]]], mapping: ScrMapping, header_row: int | None
+    rows: Sequence[tuple[int, Sequence[object]]],
+    mapping: ScrMapping,
+    header_row: int | None,
+    hidden: frozenset[int] = frozenset(),
 ) -> HeaderPlan | None:
     """The plan for a sheet from its first rows, or ``None`` when no header row is found."""
     number = header_row if header_row is not None else find_header(rows, mapping)
@@ -245,7 +289,8 @@ def plan_sheet(
         width = max(len(header), len(above))
         if _group_row_helps(_texts(above, width), _texts(header, width), mapping):
             group_row = number - 1
-    columns, report = plan_columns(header, by_number[group_row] if group_row else None, mapping)
+    group = by_number[group_row] if group_row else None
+    columns, report = plan_columns(header, group, mapping, hidden)
     return HeaderPlan(number, group_row, tuple(columns), tuple(report), tuple(header))
 
 

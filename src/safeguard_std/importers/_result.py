@@ -143,6 +143,7 @@ class ColumnStatus(enum.StrEnum):
     IGNORED = "ignored"
     NOT_MODELLED = "not_modelled"
     DUPLICATE = "duplicate"
+    HIDDEN = "hidden"  # a hidden column another, visible, column gives the same field as
 
 
 @attrs.frozen

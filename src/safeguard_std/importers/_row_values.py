@@ -16,7 +16,7 @@ from safeguard_std.domain.people import (
     SuitabilityCheckKind,
     TrainingCourse,
 )
-from safeguard_std.importers._fields import FIELDS
+from safeguard_std.importers._fields import FIELDS, group_of, record_name
 from safeguard_std.importers._headers import Column
 from safeguard_std.importers._parsed import Mark, Parsed, Severity
 from safeguard_std.importers._result import Issue, Origin
@@ -186,6 +186,10 @@ class RowReader:
         # Cells that became evidence or were reported: whatever is left over is reported at
         # the end, so no cell is ever dropped without a word (ids: cells are not hashable).
         self.accounted: set[int] = set()
+        # Records a cell marked not done: none is made, whatever the record's other cells say.
+        self.refused: set[str] = set()
+        # Fields whose columns disagreed on the row (reported once, when merged).
+        self.conflicted: set[str] = set()
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -333,15 +337,81 @@ class RowReader:
         if value.mark is None:
             return True, value.value, value
         if value.mark is Mark.YES:
-            self.warn(
-                "check.undated",
-                "recorded as done ('Y', a tick, 'on file') but not dated",
-                value.cell,
-                field,
-            )
+            if field not in self.conflicted:
+                self.warn(
+                    "check.undated",
+                    "recorded as done ('Y', a tick, 'on file') but not dated",
+                    value.cell,
+                    field,
+                )
             return True, None, value
+        if value.mark is Mark.NO:
+            self.not_done(field, value)
+            return False, None, None
         self.marked(value, yes_ok=True)
         return False, None, None
+
+    def not_done(self, field: str, value: Value) -> None:
+        """A check marked not done: no record of it, and its other cells are not used."""
+        group = group_of(field)
+        self.refused.add(group)
+        prefix = group + "."
+        others = any(f.startswith(prefix) and f != field for f in self.cells)
+        self.covered(prefix)
+        if field in self.conflicted or value.cell is None:
+            return
+        tail = ", and the other cells of that check on the row are not used" if others else ""
+        self.issue(
+            Severity.NOTE if not others else Severity.WARNING,
+            "check.not_done",
+            f"marked not done: no {record_name(field)} is imported{tail}",
+            value.cell,
+        )
+
+    # -- several columns for one check --------------------------------------------------------
+
+    def merge_checks(self) -> None:
+        """Merge the cells of a check recorded in two columns (a tick and a date): a date and a
+        tick agree; "not done" beside a date, or two different dates, contradict each other and
+        are reported on the row."""
+        for field, cells in list(self.cells.items()):
+            if len(cells) > 1 and not FIELDS[field].joins:
+                self.cells[field] = [self._merged(field, cells)]
+
+    def _merged(self, field: str, cells: list[Cell]) -> Cell:
+        self.accounted.update(id(c) for c in cells)
+        dated = [c for c in cells if c.parsed.mark is None and c.parsed.value is not None]
+        marks = {c.parsed.mark: c for c in cells if c.parsed.mark is not None}
+        days = {c.parsed.value for c in dated}
+        refusal = marks.get(Mark.NO) or marks.get(Mark.PENDING)
+        if refusal is not None and (dated or Mark.YES in marks):
+            other = dated[0] if dated else marks[Mark.YES]
+            says = "not done" if refusal.parsed.mark is Mark.NO else "pending"
+            gives = "gives a date" if dated else "says done"
+            self._conflict(
+                field,
+                f"{refusal.column.header!r} says {says} but {other.column.header!r} {gives}: "
+                f"the record contradicts itself, so no {record_name(field)} is imported "
+                "(correct one of the two cells)",
+            )
+            return refusal
+        if len(days) > 1:
+            first = dated[0]
+            second = next(c for c in dated if c.parsed.value != first.parsed.value)
+            self._conflict(
+                field,
+                f"{first.column.header!r} and {second.column.header!r} give different dates: "
+                f"the {record_name(field)} is imported without a date (correct one of the two "
+                "cells)",
+            )
+            return first._replace(parsed=first.parsed._replace(value=None, mark=Mark.YES))
+        if dated:
+            return dated[0]
+        return cells[0]
+
+    def _conflict(self, field: str, message: str) -> None:
+        self.conflicted.add(field)
+        self.warn("check.conflict", message, field=field)
 
     def plain(self, field: str) -> Value | None:
         """A value that must not be a mark (marks are reported and give ``None``)."""

@@ -42,6 +42,7 @@ class RowBuilder(CheckReader):
 
     def build(self) -> Person | None:
         """The person, or ``None`` when the row is rejected (issues say why)."""
+        self.merge_checks()
         name = self._name()
         if self.rejected or name is None:
             return None
@@ -64,6 +65,8 @@ class RowBuilder(CheckReader):
         }
         self.record_all(pid, "full_name", name[1])
         self.record(pid, "date_of_birth", dob)
+        if dob is None:
+            self._no_birth_date()
         self.record(pid, "previous_names", prev)
         if address:
             self.record_all(pid, "address", address[1])
@@ -207,6 +210,20 @@ class RowBuilder(CheckReader):
                 "dated before the person's date of birth: not imported",
             )
 
+    def _no_birth_date(self) -> None:
+        field = "person.date_of_birth"
+        if field not in self.ctx.columns or field in self.cells:
+            return
+        if any(i.field == field for i in self.issues):  # a refused or dropped cell: said
+            return
+        self.issue(
+            Severity.NOTE,
+            "person.no_date_of_birth",
+            "no date of birth: it is needed to tell two people of the same name apart and to "
+            "judge checks that depend on age",
+            field=field,
+        )
+
     def _address(self) -> tuple[str, tuple[Value, ...]] | None:
         cells = self.cells.get("person.address")
         if cells:
@@ -232,6 +249,16 @@ class RowBuilder(CheckReader):
                 end.cell,
             )
             end = None
+        as_of = self.ctx.as_of
+        if start is not None and as_of is not None and start.value > as_of:
+            self.issue(
+                Severity.NOTE,
+                "engagement.not_yet_started",
+                f"not yet started: the start date is after the as-of date ({as_of.isoformat()}); "
+                "the person is kept and judged once they start",
+                start.cell,
+                field="engagement.start_on",
+            )
         if start is None:
             self.warn(
                 "engagement.no_start",

@@ -299,6 +299,14 @@ def _finish(
     sheet_of = {r.person.id: run.name for run in runs for r in run.rows if r.person is not None}
     bundle = provider_file.attach(people, include_personal_data=include_personal_data)
     file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
+    if not rows:
+        file_issues.append(
+            Issue(
+                Severity.WARNING,
+                "record.no_people",
+                "the file has a header row but no people under it: nothing was imported",
+            )
+        )
     file_issues += _attach_consistency(check_consistency(bundle, as_of=as_of), by_id, sheet_of)
     board = _board_issue(bundle.provider, bundle.people)
     if board is not None:

@@ -40,6 +40,7 @@ from safeguard_std.importers._values import (
     cell_text,
     role_type_of_words,
 )
+from safeguard_std.importers._xlsx_meta import NO_META, SheetMeta
 
 __all__ = ["SheetRow", "SheetRun", "row_status"]
 
@@ -137,6 +138,7 @@ class SheetRun:
     blank: int = 0
     headings: int = 0
     repeated: int = 0
+    meta: SheetMeta = NO_META
 
     @property
     def name(self) -> str | None:
@@ -159,7 +161,8 @@ class SheetRun:
         rows = self.sheet.rows()
         head = list(itertools.islice(rows, _HEAD_ROWS))
         rule = self.mapping.sheet(self.name)
-        plan = plan_sheet(head, self.mapping, rule.header_row)
+        self.meta = self.sheet.meta() if self.sheet.meta is not None else NO_META
+        plan = plan_sheet(head, self.mapping, rule.header_row, self.meta.hidden_columns)
         if plan is None:
             return self._no_header()
         ctx = self._context(plan, rule.defaults)
@@ -349,11 +352,14 @@ class SheetRun:
         cells: dict[str, list[Cell]] = {}
         parse_issues: list[Issue] = []
         length = len(row)
+        formulas = self.meta.unsaved_formulas
         for column in plan.columns:
             if column.index >= length:
                 continue
             raw = row[column.index]
             if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+                if formulas and (number, column.index) in formulas:
+                    parse_issues.append(self._unsaved_formula(number, column))
                 continue
             letter = column.letter
             self.used[letter] += 1
@@ -397,6 +403,20 @@ class SheetRun:
             cell = found[0]
             if cell.parsed.ambiguous and builder.cell(field) is cell:
                 self.ambiguous[cell.column.letter].append((record, cell))
+
+    def _unsaved_formula(self, number: int, column: Column) -> Issue:
+        return Issue(
+            Severity.WARNING,
+            "cell.formula_no_value",
+            "a formula whose value was never saved (the workbook was written by a program "
+            f"that does not calculate): no {column.header} is read from it; open and save the "
+            "file in Excel, or type the value",
+            sheet=self.name,
+            row=number,
+            column=column.letter,
+            header=column.header,
+            field=column.field,
+        )
 
     def _mixed_formats(self) -> None:
         for letter, formats in sorted(self.formats.items()):
@@ -466,6 +486,25 @@ class SheetRun:
                     Severity.NOTE,
                     "column.not_modelled",
                     f"{filled} filled cells not imported: {report.reason}",
+                    report,
+                )
+            elif report.status is ColumnStatus.HIDDEN and filled:
+                self.sheet_issue(
+                    Severity.WARNING,
+                    "column.hidden",
+                    f"a hidden column with {filled} filled cells: not imported, as "
+                    f"{report.reason} (unhide it and remove one of the two if it matters)",
+                    report,
+                )
+            elif (
+                report.status is ColumnStatus.MAPPED
+                and index in self.meta.hidden_columns
+                and self.used.get(report.letter, 0)
+            ):
+                self.sheet_issue(
+                    Severity.NOTE,
+                    "column.hidden_imported",
+                    f"a hidden column: imported, as no visible column gives {report.field}",
                     report,
                 )
             elif report.status is ColumnStatus.IGNORED and filled:

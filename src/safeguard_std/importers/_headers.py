@@ -76,13 +76,26 @@ def _lookup(key: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None,
     return None, ""
 
 
+def _read_header(text: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None, str]:
+    """A header's meaning; "Role / Job Title" and "Job Title / Role" mean what each of their
+    parts means, when the parts agree."""
+    found = _lookup(header_key(text), mapping)
+    if found[0] is not None or "/" not in text:
+        return found
+    parts = [_lookup(header_key(p), mapping) for p in text.split("/") if p.strip()]
+    rules = {rule for rule, _how in parts}
+    if len(parts) > 1 and len(rules) == 1 and None not in rules:
+        return parts[0]
+    return found
+
+
 def score_row(row: Sequence[object], mapping: ScrMapping) -> int:
     """How many cells of ``row`` read as known headers (0 when none names a person)."""
     found = set()
     for cell in row:
         if cell is None or isinstance(cell, bool):
             continue
-        rule, _how = _lookup(header_key(cell_text(cell)), mapping)
+        rule, _how = _read_header(cell_text(cell), mapping)
         if rule is not None:
             found.add(rule.field)
     if not found & _NAME_FIELDS:
@@ -233,7 +246,7 @@ def plan_columns(
         for text in ([f"{top} {sub}"] if top and sub else []) + [sub]:
             if not text:
                 continue
-            rule, how = _lookup(header_key(text), mapping)
+            rule, how = _read_header(text, mapping)
             if rule is not None:
                 planner.add(index, text, rule, how if text == sub else f"{how}, grouped header")
                 break

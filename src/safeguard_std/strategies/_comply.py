@@ -29,6 +29,7 @@ from safeguard_std.domain.organisation import (
     SafeguardingClause,
 )
 from safeguard_std.domain.people import (
+    CheckStatus,
     DbsCheck,
     DbsDisclosure,
     DbsLevel,
@@ -214,7 +215,13 @@ def _check_present(fix: Fix, step: Step, subject: str | None) -> None:
         fix.put(attrs.evolve(person, right_to_work=_gold_right_to_work(fix)))
     elif check == "qualifications":
         quals = tuple(
-            attrs.evolve(q, checked_on=q.checked_on or gen.past(), checked_by="Test Checker A")
+            attrs.evolve(
+                q,
+                status=CheckStatus.COMPLETED,
+                checked_on=q.checked_on
+                or (gen.between(q.applied_on, fix.as_of) if q.applied_on else gen.past()),
+                checked_by="Test Checker A",
+            )
             if q.required
             else q
             for q in person.qualification_checks

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from safeguard_std.domain.people import CheckStatus, DbsLevel
 from safeguard_std.importers import ColumnStatus, ImportResult, RowStatus, import_scr
 from tests.conftest import AS_OF
 
@@ -211,4 +212,62 @@ def test_a_visible_column_wins_over_a_hidden_one_and_the_hidden_one_is_reported(
     assert str(issue) == (
         "Staff column E 'Date of DBS': a hidden column with 1 filled cells: not imported, as "
         "column F gives dbs.issued_on (unhide it and remove one of the two if it matters)"
+    )
+
+
+# -- 4. pending is pending ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["TBC", "awaited", "applied", "Applied for"])
+def test_a_pending_dbs_date_gives_a_pending_check_never_a_certificate(cell: str) -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,DBS level,DBS date,DBS result\n"
+        f"Ann Smith,Staff,01/09/2020,Enhanced,{cell},Clear\n"
+    )
+    (ann,) = result.bundle.people
+    (dbs,) = ann.dbs_checks
+    assert dbs.status is CheckStatus.PENDING
+    assert (dbs.issued_on, dbs.seen_on, dbs.disclosure) == (None, None, None)
+    assert dbs.level is DbsLevel.ENHANCED
+    messages = row_messages(result)
+    assert (
+        f"E2 'DBS date': pending (applied for, not yet done): recorded as a pending DBS "
+        f"certificate, never a completed one (got {cell!r})" in messages
+    )
+    assert (
+        "F2 'DBS result': the DBS certificate is pending, so a result cannot be recorded for "
+        "it yet: not imported (got 'Clear')" in messages
+    )
+
+
+def test_pending_other_checks_and_references_are_pending_records() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,Right to work,Checked by,Barred list check,Reference 1\n"
+        "Ann Smith,Staff,01/09/2020,TBC,HR,awaited,requested\n"
+    )
+    (ann,) = result.bundle.people
+    assert ann.right_to_work is not None
+    assert ann.right_to_work.status is CheckStatus.PENDING
+    assert ann.right_to_work.checked_by == "HR"
+    (barred,) = ann.suitability_checks
+    assert (barred.status, barred.checked_on) == (CheckStatus.PENDING, None)
+    (reference,) = ann.references
+    assert (reference.status, reference.received_on) == (CheckStatus.PENDING, None)
+    assert "check.undated" not in codes(result)
+
+
+def test_a_pending_mark_beside_a_date_is_a_conflict_and_stays_pending() -> None:
+    result = csv_import(
+        "Name,Staff type,Start date,ID Checked (Y/N),Date ID Checked\n"
+        "Ann Smith,Staff,01/09/2020,TBC,20/08/2020\n"
+    )
+    (ann,) = result.bundle.people
+    assert ann.identity_check is not None
+    assert ann.identity_check.status is CheckStatus.PENDING
+    assert ann.identity_check.checked_on is None
+    (conflict,) = [i for i in result.rows[0].issues if i.code == "check.conflict"]
+    assert str(conflict) == (
+        "row 2: 'ID Checked (Y/N)' says pending but 'Date ID Checked' gives a date: the "
+        "record contradicts itself, so the identity check is recorded as pending, not done "
+        "(correct one of the two cells)"
     )

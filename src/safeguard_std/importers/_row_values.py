@@ -16,7 +16,7 @@ from safeguard_std.domain.people import (
     SuitabilityCheckKind,
     TrainingCourse,
 )
-from safeguard_std.importers._fields import FIELDS, group_of, record_name
+from safeguard_std.importers._fields import FIELDS, date_field_of, group_of, record_name
 from safeguard_std.importers._headers import Column
 from safeguard_std.importers._parsed import Mark, Parsed, Severity
 from safeguard_std.importers._result import Issue, Origin
@@ -152,6 +152,16 @@ def sheet_records(
     )
 
 
+_PENDING_RECORDS = ("identity", "right_to_work", "qualifications", "dbs", "check.", "reference")
+
+
+def can_pend(field: str) -> bool:
+    """Whether a pending mark in ``field`` makes a pending record: the record's main date of a
+    check or reference (the evidence model's pending checks); training, risk assessments and
+    the like have no pending form."""
+    return date_field_of(field) == field and group_of(field).startswith(_PENDING_RECORDS)
+
+
 def row_id(ctx: RowContext, row: int) -> str:
     return f"p-{ctx.sheet_slug}-r{row}" if ctx.sheet_slug else f"p-r{row}"
 
@@ -190,6 +200,8 @@ class RowReader:
         self.refused: set[str] = set()
         # Fields whose columns disagreed on the row (reported once, when merged).
         self.conflicted: set[str] = set()
+        # Records whose main date says pending ("TBC", "applied"): made as pending records.
+        self.pending: set[str] = set()
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -348,8 +360,28 @@ class RowReader:
         if value.mark is Mark.NO:
             self.not_done(field, value)
             return False, None, None
+        if value.mark is Mark.PENDING and can_pend(field):
+            self.pending.add(group_of(field))
+            if field not in self.conflicted:
+                self.warn(
+                    "check.pending",
+                    f"pending (applied for, not yet done): recorded as a pending "
+                    f"{record_name(field)}, never a completed one",
+                    value.cell,
+                    field,
+                )
+            return False, None, value
         self.marked(value, yes_ok=True)
         return False, None, None
+
+    def not_while_pending(self, value: Value | None, what: str) -> None:
+        """A result beside a pending check cannot be right: say so, and drop it."""
+        if value is not None and value.cell is not None:
+            self.warn(
+                "check.pending_result",
+                f"the {what} is pending, so a result cannot be recorded for it yet: not imported",
+                value.cell,
+            )
 
     def not_done(self, field: str, value: Value) -> None:
         """A check marked not done: no record of it, and its other cells are not used."""
@@ -388,11 +420,16 @@ class RowReader:
             other = dated[0] if dated else marks[Mark.YES]
             says = "not done" if refusal.parsed.mark is Mark.NO else "pending"
             gives = "gives a date" if dated else "says done"
+            name = record_name(field)
+            outcome = (
+                f"the {name} is recorded as pending, not done"
+                if refusal.parsed.mark is Mark.PENDING and can_pend(field)
+                else f"no {name} is imported"
+            )
             self._conflict(
                 field,
                 f"{refusal.column.header!r} says {says} but {other.column.header!r} {gives}: "
-                f"the record contradicts itself, so no {record_name(field)} is imported "
-                "(correct one of the two cells)",
+                f"the record contradicts itself, so {outcome} (correct one of the two cells)",
             )
             return refusal
         if len(days) > 1:

@@ -271,3 +271,55 @@ def test_a_pending_mark_beside_a_date_is_a_conflict_and_stays_pending() -> None:
         "record contradicts itself, so the identity check is recorded as pending, not done "
         "(correct one of the two cells)"
     )
+
+
+# -- 8. linear cost: a group is reported with its size and a few members -----------------------
+
+
+def _word(i: int) -> str:
+    """A name-like word for a number (names may not hold digits)."""
+    return "".join(chr(97 + int(d)) for d in f"{i:04d}").capitalize()
+
+
+def test_a_certificate_shared_by_many_is_reported_with_a_few_members_and_the_count() -> None:
+    rows = "".join(
+        f"S{i:04d},{_word(i)} Smith,Staff,01/09/2020,Enhanced,123456789012,01/08/2020\n"
+        for i in range(300)
+    )
+    result = csv_import(
+        "Staff number,Name,Staff type,Start date,DBS level,DBS number,DBS date\n" + rows
+    )
+    shared = [i for r in result.rows for i in r.issues if i.code == "dbs.shared_certificate"]
+    assert len(shared) == 300  # every holder's row is flagged...
+    # ...with a message whose size does not grow with the group
+    assert max(len(i.message) for i in shared) < 300
+    assert shared[0].message == (
+        "the same certificate number is recorded for 299 other people: row 3 (p-S0001), "
+        "row 4 (p-S0002), row 5 (p-S0003) and 296 more: a certificate belongs to one person"
+    )
+
+
+def test_duplicates_in_a_large_group_are_reported_with_a_few_members_and_the_count() -> None:
+    rows = "".join(f"S{i:04d},Ann Smith,01/02/1980,Staff,01/09/2020\n" for i in range(200))
+    result = csv_import("Staff number,Name,Date of birth,Staff type,Start date\n" + rows)
+    found = [i for r in result.rows for i in r.issues if i.code == "person.duplicate"]
+    assert len(found) == 200
+    assert found[-1].message == (
+        "same name and date of birth as 199 other people: row 2 (p-S0000), row 3 (p-S0001), "
+        "row 4 (p-S0002) and 196 more"
+    )
+    assert not [i for r in result.rows for i in r.issues if i.code == "person.possible_duplicate"]
+
+
+def test_a_row_id_inside_a_longer_one_is_not_rewritten() -> None:
+    rows = "".join(
+        f"S{i},{_word(i)} Smith,Staff,01/09/2020,Enhanced,123456789012\n" for i in (1, 10, 11)
+    )
+    result = csv_import("Staff number,Name,Staff type,Start date,DBS level,DBS number\n" + rows)
+    messages = [
+        i.message for r in result.rows for i in r.issues if i.code == "dbs.shared_certificate"
+    ]
+    assert messages[2] == (
+        "the same certificate number is recorded for row 2 (p-S1), row 3 (p-S10): a "
+        "certificate belongs to one person"
+    )

@@ -4,6 +4,7 @@ of every row out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -130,7 +131,9 @@ def _attach_consistency(
             if row is not None:
                 sheet = sheets.get(other)
                 where = f"{sheet + ' ' if sheet else ''}row {row.number}"
-                message = message.replace(other, f"{where} ({other})")
+                # Whole ids only: p-S1 must not be rewritten inside p-S10.
+                pattern = rf"(?<![\w.:-]){re.escape(other)}(?![\w-]|[.:]\w)"
+                message = re.sub(pattern, lambda _m, w=where, o=other: f"{w} ({o})", message)
         row = rows.get(item.subject or "")
         if row is not None and item.path[:1] == ("people",):
             row.builder.issue(severity, item.code, message)

@@ -133,7 +133,8 @@ def _attach_consistency(
                 where = f"{sheet + ' ' if sheet else ''}row {row.number}"
                 # Whole ids only: p-S1 must not be rewritten inside p-S10.
                 pattern = rf"(?<![\w.:-]){re.escape(other)}(?![\w-]|[.:]\w)"
-                message = re.sub(pattern, lambda _m, w=where, o=other: f"{w} ({o})", message)
+                replacement = f"{where} ({other})".replace("\\", "\\\\")
+                message = re.sub(pattern, replacement, message)
         row = rows.get(item.subject or "")
         if row is not None and item.path[:1] == ("people",):
             row.builder.issue(severity, item.code, message)

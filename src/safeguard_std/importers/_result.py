@@ -18,6 +18,7 @@ import attrs
 
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.importers._parsed import Severity
+from safeguard_std.importers._redact import looks_personal
 
 __all__ = [
     "ColumnReport",
@@ -67,7 +68,7 @@ class Issue:
     def where(self) -> str:
         """``Staff!F14 'DBS date'``, ``row 14``, ``column F 'DBS date'`` or ``sheet 'Staff'``."""
         sheet = f"{self.sheet}!" if self.sheet is not None else ""
-        header = f" {self.header!r}" if self.header else ""
+        header = f" {self.shown_header!r}" if self.header else ""
         if self.row is not None and self.column is not None:
             return f"{sheet}{self.column}{self.row}{header}"
         if self.row is not None:
@@ -80,11 +81,23 @@ class Issue:
             return f"sheet {self.sheet!r}"
         return ""
 
+    @property
+    def shown_header(self) -> str | None:
+        """The header as it may be shown: a header row holding a name (a person's row read as
+        the header) is withheld like any personal value."""
+        if self.header is not None and looks_personal(self.header):
+            return "(header withheld: personal data)"
+        return self.header
+
     def shown_raw(self, include_personal_data: bool = False) -> str | None:
-        """The raw value as it may be shown: withheld when personal and not asked for."""
+        """The raw value as it may be shown: withheld when its column holds personal data, or
+        when it looks like personal data whatever its column (a name, a certificate, National
+        Insurance or long number, a postcode), unless asked for."""
         if self.raw is None:
             return None
-        return WITHHELD if self.personal and not include_personal_data else self.raw
+        if include_personal_data:
+            return self.raw
+        return WITHHELD if self.personal or looks_personal(self.raw) else self.raw
 
     def render(self, include_personal_data: bool = False) -> str:
         """One line: where, what, and the raw value when it may be shown."""
@@ -108,6 +121,8 @@ class Issue:
         }
         for name in ("sheet", "row", "column", "header", "field"):
             value = getattr(self, name)
+            if name == "header" and not include_personal_data:
+                value = self.shown_header
             if value is not None:
                 data[name] = value
         raw = self.shown_raw(include_personal_data)

@@ -21,6 +21,7 @@ from safeguard_std.domain.people import (
 )
 from safeguard_std.importers._checks import CheckReader
 from safeguard_std.importers._parsed import Severity
+from safeguard_std.importers._redact import unfit_for_an_id
 from safeguard_std.importers._row_values import (
     ENGAGEMENT_OPTIONS,
     ID_CHARS,
@@ -149,6 +150,14 @@ class RowBuilder(CheckReader):
     def _identify(self) -> None:
         value = self.plain("person.staff_number")
         candidate = None
+        if value is not None and unfit_for_an_id(str(value.value)):
+            self.warn(
+                "person.staff_number_personal",
+                "looks like personal data (a name, a National Insurance, certificate or "
+                "postcode), not a staff number: the person is identified by row instead",
+                value.cell,
+            )
+            value = None
         if value is not None:
             candidate = "p-" + ID_CHARS.sub("-", str(value.value)).strip("-")[:120]
             if candidate == "p-" or candidate in self.taken_ids:

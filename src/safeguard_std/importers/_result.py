@@ -270,6 +270,14 @@ class Traced(Protocol):
         ...
 
 
+def _several(traced: Traced | tuple[Traced, ...]) -> tuple[Traced, ...]:
+    """An entry's origins: one is stored bare (a value that is itself a tuple knows its
+    origin), several as a tuple."""
+    if hasattr(traced, "to_origin"):
+        return (traced,)
+    return traced
+
+
 @attrs.frozen
 class Provenance:
     """Raw values beside parsed ones: evidence id -> field -> origins. It holds personal data
@@ -279,17 +287,22 @@ class Provenance:
     rows holds millions of them."""
 
     source: Mapping[str, Any]
-    entries: Mapping[str, Mapping[str, tuple[Traced, ...]]]
+    entries: Mapping[str, Mapping[str, Traced | tuple[Traced, ...]]]
     columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
 
     def origins(self, record_id: str) -> dict[str, tuple[Origin, ...]]:
         """Where each field of one record came from (empty for a record not imported)."""
         fields = self.entries.get(record_id, {})
-        return {f: tuple(t.to_origin() for t in traced) for f, traced in sorted(fields.items())}
+        return {
+            f: tuple(t.to_origin() for t in _several(traced))
+            for f, traced in sorted(fields.items())
+        }
 
     def _record(self, record_id: str) -> dict[str, list[dict[str, Any]]]:
         fields = self.entries[record_id]
-        return {f: [t.to_origin().to_data() for t in traced] for f, traced in fields.items()}
+        return {
+            f: [t.to_origin().to_data() for t in _several(traced)] for f, traced in fields.items()
+        }
 
     def _head(self, extra: Mapping[str, Any]) -> dict[str, Any]:
         return {

@@ -162,6 +162,21 @@ def can_pend(field: str) -> bool:
     return date_field_of(field) == field and group_of(field).startswith(_PENDING_RECORDS)
 
 
+class _Spent(set[Any]):
+    """An always-empty set that ignores additions: what a built row keeps instead of its
+    working sets, so 100,000 rows do not each hold several empty sets."""
+
+    def add(self, _item: Any) -> None:
+        return None
+
+    def update(self, *_items: Any) -> None:
+        return None
+
+
+_SPENT: set[Any] = _Spent()
+_NO_CELLS: dict[str, list[Cell]] = {}
+
+
 def row_id(ctx: RowContext, row: int) -> str:
     return f"p-{ctx.sheet_slug}-r{row}" if ctx.sheet_slug else f"p-r{row}"
 
@@ -188,7 +203,7 @@ class RowReader:
         self.section_role = section_role
         self.taken_ids = taken_ids
         self.issues: list[Issue] = []
-        self.origins: dict[str, dict[str, tuple[Value, ...]]] = {}
+        self.origins: dict[str, dict[str, Value | tuple[Value, ...]]] = {}
         self.rejected = False
         self.person_id = ""
         self._role_value: Value | None = None
@@ -202,6 +217,12 @@ class RowReader:
         self.conflicted: set[str] = set()
         # Records whose main date says pending ("TBC", "applied"): made as pending records.
         self.pending: set[str] = set()
+
+    def release(self) -> None:
+        """Drop what only building the row needed (its cells, and the sets that tracked them):
+        a built row keeps its issues and origins only."""
+        self.cells = _NO_CELLS
+        self.accounted = self.refused = self.conflicted = self.pending = _SPENT
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -252,11 +273,12 @@ class RowReader:
         if value is not None:
             if value.cell is not None:
                 self.accounted.add(id(value.cell))
+            # One origin is kept bare, not in a 1-tuple: a record has tens of thousands.
             entry = self.origins.get(record_id)
             if entry is None:
-                self.origins[record_id] = {field: (value,)}
+                self.origins[record_id] = {field: value}
             else:
-                entry[field] = (value,)
+                entry[field] = value
 
     def record_all(self, record_id: str, field: str, values: tuple[Value, ...]) -> None:
         """Remember the several values a field was built from (a name from two columns)."""

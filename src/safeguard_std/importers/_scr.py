@@ -335,7 +335,7 @@ def _finish(
         for r in run.rows
     )
     reports = [_recount(rep, outcomes) for rep in reports]
-    origins: dict[str, dict[str, tuple[Value, ...]]] = {}
+    origins: dict[str, dict[str, Value | tuple[Value, ...]]] = {}
     for r in rows:
         if r.person is not None:
             origins.update(r.builder.origins)

@@ -403,6 +403,7 @@ class SheetRun:
             cell = found[0]
             if cell.parsed.ambiguous and builder.cell(field) is cell:
                 self.ambiguous[cell.column.letter].append((record, cell))
+        builder.release()
 
     def _unsaved_formula(self, number: int, column: Column) -> Issue:
         return Issue(

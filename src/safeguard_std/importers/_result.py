@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -270,6 +270,97 @@ class Traced(Protocol):
         ...
 
 
+@attrs.frozen
+class RowOrigins:
+    """Where one row's imported values came from, kept compactly until asked for: the row's
+    cells as read, and flat ``(record id, field, origin)`` triples whose origin is a column
+    index on the row, a tuple of them, or a traced value (a header, a default)."""
+
+    sheet: str | None
+    row: int
+    person_id: str
+    cells: Sequence[object]  # the row as read (not copied)
+    headers: Mapping[int, tuple[str, str]]  # column index -> (letter, header), per sheet
+    refs: tuple[Any, ...]
+
+    def _origin(self, ref: Any) -> Origin:
+        if isinstance(ref, int):
+            letter, header = self.headers[ref]
+            return Origin(
+                "cell",
+                raw=raw_text(self.cells[ref]),
+                sheet=self.sheet,
+                cell=f"{letter}{self.row}",
+                header=header,
+            )
+        origin: Origin = ref.to_origin()
+        return origin
+
+    def record_ids(self) -> Iterator[str]:
+        """The ids of the records this row gave, each once, in the order first recorded."""
+        return iter(dict.fromkeys(self.refs[0::3]))
+
+    def fields(self, record_id: str) -> dict[str, tuple[Origin, ...]]:
+        """One record's fields and their origins (a later origin for a field wins)."""
+        out: dict[str, tuple[Origin, ...]] = {}
+        refs = self.refs
+        for i in range(0, len(refs), 3):
+            if refs[i] == record_id:
+                ref = refs[i + 2]
+                several = isinstance(ref, tuple) and not hasattr(ref, "to_origin")
+                out[refs[i + 1]] = (
+                    tuple(self._origin(r) for r in ref) if several else (self._origin(ref),)
+                )
+        return out
+
+
+class RowEntries(Mapping[str, Mapping[str, tuple[Origin, ...]]]):
+    """Provenance entries (record id -> field -> origins) read from rows' compact origins when
+    asked: nothing per value is built until provenance is read or written."""
+
+    def __init__(self, rows: tuple[RowOrigins, ...]) -> None:
+        self._rows = rows
+        self._by_person = {r.person_id: r for r in rows}
+
+    def _row(self, record_id: str) -> RowOrigins | None:
+        # A record's id starts with its person's id: try each prefix ending before a ':'.
+        found = self._by_person.get(record_id)
+        at = record_id.find(":")
+        while found is None and at > 0:
+            found = self._by_person.get(record_id[:at])
+            at = record_id.find(":", at + 1)
+        return found
+
+    def __getitem__(self, record_id: str) -> Mapping[str, tuple[Origin, ...]]:
+        row = self._row(record_id)
+        fields = row.fields(record_id) if row is not None else {}
+        if not fields:
+            raise KeyError(record_id)
+        return fields
+
+    def __iter__(self) -> Iterator[str]:
+        for row in self._rows:
+            yield from row.record_ids()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def raw_text(raw: object) -> str:
+    """A cell's raw value as text (a date cell in ISO form)."""
+    if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time(0) and raw.tzinfo is None:
+            return raw.date().isoformat()
+        return raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return " ".join(str(raw).replace("\u00a0", " ").split())
+
+
 def _several(traced: Traced | tuple[Traced, ...]) -> tuple[Traced, ...]:
     """An entry's origins: one is stored bare (a value that is itself a tuple knows its
     origin), several as a tuple."""
@@ -292,7 +383,7 @@ class Provenance:
 
     def origins(self, record_id: str) -> dict[str, tuple[Origin, ...]]:
         """Where each field of one record came from (empty for a record not imported)."""
-        fields = self.entries.get(record_id, {})
+        fields = self.entries.get(record_id) or {}
         return {
             f: tuple(t.to_origin() for t in _several(traced))
             for f, traced in sorted(fields.items())

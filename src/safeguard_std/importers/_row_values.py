@@ -19,8 +19,7 @@ from safeguard_std.domain.people import (
 from safeguard_std.importers._fields import FIELDS, date_field_of, group_of, record_name
 from safeguard_std.importers._headers import Column
 from safeguard_std.importers._parsed import Mark, Parsed, Severity
-from safeguard_std.importers._result import Issue, Origin
-from safeguard_std.importers._values import cell_text
+from safeguard_std.importers._result import Issue, Origin, raw_text
 
 __all__ = [
     "ENGAGEMENT_OPTIONS",
@@ -61,17 +60,7 @@ class Cell(NamedTuple):
     @property
     def text(self) -> str:
         """The raw value as text."""
-        return _raw_text(self.raw)
-
-
-def _raw_text(raw: object) -> str:
-    if isinstance(raw, dt.datetime):
-        if raw.time() == dt.time(0) and raw.tzinfo is None:
-            return raw.date().isoformat()
-        return raw.isoformat(sep=" ")
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    return cell_text(raw) if not isinstance(raw, str) else raw
+        return raw_text(self.raw)
 
 
 class Value(NamedTuple):
@@ -203,7 +192,9 @@ class RowReader:
         self.section_role = section_role
         self.taken_ids = taken_ids
         self.issues: list[Issue] = []
-        self.origins: dict[str, dict[str, Value | tuple[Value, ...]]] = {}
+        # (record id, field, origin) triples, flat: an origin is the column index of a cell on
+        # this row, a tuple of them, or a Value that knows its own origin (a header, a default).
+        self.origins: list[Any] = []
         self.rejected = False
         self.person_id = ""
         self._role_value: Value | None = None
@@ -223,6 +214,7 @@ class RowReader:
         a built row keeps its issues and origins only."""
         self.cells = _NO_CELLS
         self.accounted = self.refused = self.conflicted = self.pending = _SPENT
+        self.origins = []
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -271,20 +263,22 @@ class RowReader:
     def record(self, record_id: str, field: str, value: Value | None) -> None:
         """Remember where a record's field came from."""
         if value is not None:
-            if value.cell is not None:
-                self.accounted.add(id(value.cell))
-            # One origin is kept bare, not in a 1-tuple: a record has tens of thousands.
-            entry = self.origins.get(record_id)
-            if entry is None:
-                self.origins[record_id] = {field: value}
+            cell = value.cell
+            if cell is not None and value.origin is None:
+                self.accounted.add(id(cell))
+                self.origins += (record_id, field, cell.column.index)
             else:
-                entry[field] = value
+                self.origins += (record_id, field, value)
 
     def record_all(self, record_id: str, field: str, values: tuple[Value, ...]) -> None:
         """Remember the several values a field was built from (a name from two columns)."""
         if values:
             self.accounted.update(id(v.cell) for v in values if v.cell is not None)
-            self.origins.setdefault(record_id, {})[field] = values
+            refs = tuple(
+                v.cell.column.index if v.cell is not None and v.origin is None else v
+                for v in values
+            )
+            self.origins += (record_id, field, refs)
 
     def covered(self, prefix: str) -> None:
         """Count the cells of every field starting ``prefix`` as reported (a message about

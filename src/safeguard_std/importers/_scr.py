@@ -33,12 +33,12 @@ from safeguard_std.importers._result import (
     ImportResult,
     Issue,
     Provenance,
+    RowEntries,
     RowOutcome,
     RowStatus,
     SheetReport,
     summarise,
 )
-from safeguard_std.importers._rows import Value
 from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
 
@@ -335,10 +335,7 @@ def _finish(
         for r in run.rows
     )
     reports = [_recount(rep, outcomes) for rep in reports]
-    origins: dict[str, dict[str, Value | tuple[Value, ...]]] = {}
-    for r in rows:
-        if r.person is not None:
-            origins.update(r.builder.origins)
+    entries = RowEntries(tuple(r.origins for r in rows if r.origins is not None))
     source = {
         "file": workbook.label,
         "format": workbook.format,
@@ -354,7 +351,7 @@ def _finish(
         run.name or "": {letter: header for letter, header in sorted(run.headers.items())}
         for run in runs
     }
-    provenance = Provenance({k: v for k, v in source.items() if v is not None}, origins, columns)
+    provenance = Provenance({k: v for k, v in source.items() if v is not None}, entries, columns)
     summary = summarise(
         outcomes,
         tuple(reports),

@@ -26,6 +26,7 @@ from safeguard_std.importers._result import (
     ColumnStatus,
     Issue,
     Origin,
+    RowOrigins,
     RowStatus,
     SheetReport,
     column_letter,
@@ -116,6 +117,7 @@ class SheetRow:
     builder: RowBuilder
     person: Person | None
     status: RowStatus | None = None
+    origins: RowOrigins | None = None
 
 
 @attrs.define
@@ -139,6 +141,7 @@ class SheetRun:
     headings: int = 0
     repeated: int = 0
     meta: SheetMeta = NO_META
+    by_index: dict[int, tuple[str, str]] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str | None:
@@ -168,6 +171,7 @@ class SheetRun:
         ctx = self._context(plan, rule.defaults)
         readers = {c.letter: self._reader(c) for c in plan.columns}
         self.headers = {c.letter: c.header for c in plan.columns}
+        self.by_index = {c.index: (c.letter, c.header) for c in plan.columns}
         mapped = {c.index for c in plan.columns}
         headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
         width = max((len(r) for _, r in head), default=0)
@@ -397,7 +401,11 @@ class SheetRun:
         builder = RowBuilder(ctx, number, cells, section, self.taken_ids)
         builder.issues.extend(parse_issues)
         person = builder.build()
-        record = SheetRow(number, builder, person)
+        origins = None
+        if person is not None:
+            refs = tuple(builder.origins)
+            origins = RowOrigins(self.name, number, person.id, row, self.by_index, refs)
+        record = SheetRow(number, builder, person, origins=origins)
         self.rows.append(record)
         for field, found in cells.items():
             cell = found[0]

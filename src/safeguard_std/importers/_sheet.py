@@ -142,6 +142,9 @@ class SheetRun:
     repeated: int = 0
     meta: SheetMeta = NO_META
     by_index: dict[int, tuple[str, str]] = attrs.field(factory=dict)
+    # One object per distinct text: a record's dates, levels and marks repeat row after row,
+    # and each row's cells are kept for provenance.
+    strings: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str | None:
@@ -365,6 +368,10 @@ class SheetRun:
                 if formulas and (number, column.index) in formulas:
                     parse_issues.append(self._unsaved_formula(number, column))
                 continue
+            if type(raw) is str:
+                same = self.strings.setdefault(raw, raw)
+                if same is not raw and type(row) is list:
+                    row[column.index] = raw = same
             letter = column.letter
             self.used[letter] += 1
             if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:

@@ -33,6 +33,8 @@ from safeguard_std.importers._row_values import Value
 class CheckReader(DbsReader):
     """Reads the other checks of a row."""
 
+    __slots__ = ()
+
     def _identity(self) -> IdentityCheck | None:
         if not self.ctx.has("identity.checked_on", "identity.checked_by", "identity.documents"):
             return None

@@ -30,6 +30,8 @@ _SIX_MONTHS = Period(months=6)
 class DbsReader(RowReader):
     """Reads the DBS columns of a row."""
 
+    __slots__ = ()
+
     def _dbs(self) -> DbsCheck | None:
         if "dbs" not in self.ctx.groups:
             return None

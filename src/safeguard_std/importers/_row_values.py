@@ -173,7 +173,27 @@ def row_id(ctx: RowContext, row: int) -> str:
 class RowReader:
     """Reads one row's values, reports its issues and remembers their origins."""
 
-    """Builds the person for one row; collects issues and provenance as it goes."""
+    # Slots: a built row stays in memory until the import ends, 100,000 of them at a time.
+    __slots__ = (
+        "_role_value",
+        "_update_service_from_issue",
+        "accounted",
+        "available",
+        "cells",
+        "conflicted",
+        "ctx",
+        "fallback",
+        "issues",
+        "origins",
+        "pending",
+        "person_id",
+        "refused",
+        "rejected",
+        "row",
+        "section_role",
+        "sheet",
+        "taken_ids",
+    )
 
     def __init__(
         self,

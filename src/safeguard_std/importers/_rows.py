@@ -39,6 +39,8 @@ __all__ = ["Cell", "RowBuilder", "RowContext", "Value", "sheet_records"]
 class RowBuilder(CheckReader):
     """Builds the person for one row; collects issues and provenance as it goes."""
 
+    __slots__ = ()
+
     # -- the row -------------------------------------------------------------------------------
 
     def build(self) -> Person | None:

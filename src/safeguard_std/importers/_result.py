@@ -7,6 +7,7 @@ message, and shows it only when the field is not personal or ``include_personal_
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import enum
 import json
@@ -270,18 +271,64 @@ class Traced(Protocol):
         ...
 
 
+class OriginKeys:
+    """A sheet's table of (record id after the person's id, field) pairs, numbered, so a row's
+    origins are two small numbers each: most rows give the same records and fields."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[str, str]] = []
+        self._codes: dict[tuple[str, str], int] = {}
+
+    def code(self, key: tuple[str, str]) -> int | None:
+        """The key's number (``None`` once the table is full)."""
+        found = self._codes.get(key)
+        if found is None and len(self.keys) < 65_535:
+            found = self._codes[key] = len(self.keys)
+            self.keys.append(key)
+        return found
+
+
 @attrs.frozen
 class RowOrigins:
     """Where one row's imported values came from, kept compactly until asked for: the row's
-    cells as read, and flat ``(record id, field, origin)`` triples whose origin is a column
-    index on the row, a tuple of them, or a traced value (a header, a default)."""
+    cells as read; ``packed``, pairs of (key number in ``keys``, column index) for values read
+    from one cell; and ``rest``, ``(record id, field, origin)`` triples for the others (several
+    cells, or a traced value such as a header or a default)."""
 
     sheet: str | None
     row: int
     person_id: str
     cells: Sequence[object]  # the row as read (not copied)
     headers: Mapping[int, tuple[str, str]]  # column index -> (letter, header), per sheet
-    refs: tuple[Any, ...]
+    keys: OriginKeys
+    packed: array.array[int]
+    rest: tuple[Any, ...]
+
+    @classmethod
+    def pack(
+        cls,
+        sheet: str | None,
+        row: int,
+        person_id: str,
+        cells: Sequence[object],
+        headers: Mapping[int, tuple[str, str]],
+        keys: OriginKeys,
+        flat: Sequence[Any],
+    ) -> RowOrigins:
+        """Pack flat ``(record id, field, origin)`` triples (a later one for a field wins)."""
+        latest = {(flat[i], flat[i + 1]): flat[i + 2] for i in range(0, len(flat), 3)}
+        packed = array.array("H")
+        rest: list[Any] = []
+        size = len(person_id)
+        for (rid, field), ref in latest.items():
+            code = None
+            if type(ref) is int and ref < 65_536 and rid.startswith(person_id):
+                code = keys.code((rid[size:], field))
+            if code is None:
+                rest += (rid, field, ref)
+            else:
+                packed += array.array("H", (code, ref))
+        return cls(sheet, row, person_id, cells, headers, keys, packed, tuple(rest))
 
     def _origin(self, ref: Any) -> Origin:
         if isinstance(ref, int):
@@ -296,19 +343,26 @@ class RowOrigins:
         origin: Origin = ref.to_origin()
         return origin
 
+    def _triples(self) -> Iterator[tuple[str, str, Any]]:
+        keys, packed, pid = self.keys.keys, self.packed, self.person_id
+        for i in range(0, len(packed), 2):
+            suffix, field = keys[packed[i]]
+            yield pid + suffix, field, packed[i + 1]
+        rest = self.rest
+        for i in range(0, len(rest), 3):
+            yield rest[i], rest[i + 1], rest[i + 2]
+
     def record_ids(self) -> Iterator[str]:
-        """The ids of the records this row gave, each once, in the order first recorded."""
-        return iter(dict.fromkeys(self.refs[0::3]))
+        """The ids of the records this row gave, each once."""
+        return iter(dict.fromkeys(rid for rid, _field, _ref in self._triples()))
 
     def fields(self, record_id: str) -> dict[str, tuple[Origin, ...]]:
-        """One record's fields and their origins (a later origin for a field wins)."""
+        """One record's fields and their origins."""
         out: dict[str, tuple[Origin, ...]] = {}
-        refs = self.refs
-        for i in range(0, len(refs), 3):
-            if refs[i] == record_id:
-                ref = refs[i + 2]
+        for rid, field, ref in self._triples():
+            if rid == record_id:
                 several = isinstance(ref, tuple) and not hasattr(ref, "to_origin")
-                out[refs[i + 1]] = (
+                out[field] = (
                     tuple(self._origin(r) for r in ref) if several else (self._origin(ref),)
                 )
         return out

@@ -75,6 +75,10 @@ _BOOLEAN = {
         "the provider is a sole trader",
         "the provider is not a sole trader",
     ),
+    "provider.works_alone": (
+        "the provider works alone (a sole trader, or its owner is the only person engaged)",
+        "the provider does not work alone",
+    ),
     "provider.serves_18_to_25": (
         "the provider serves young adults aged 18 to 25",
         "the provider does not serve young adults aged 18 to 25",

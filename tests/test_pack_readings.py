@@ -1,0 +1,55 @@
+"""The corrected readings of the Dorset and CHSCB packs (issue 16, item 7), at unit level: the
+facts and rule options they rest on. The pack tests under standards/*/tests show each reading
+on the packs themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from safeguard_std.domain.context import EvaluationContext
+from safeguard_std.domain.facts import FACTS
+from tests.support import make_bundle
+
+AS_OF = dt.date(2024, 6, 1)
+
+
+def _engagement(n: int, role: str, start: str = "2020-01-06") -> dict[str, Any]:
+    return {"id": f"e-{n}", "role_type": role, "start_on": start, "regulated_activity": "yes"}
+
+
+def _works_alone(legal_form: str, *roles: str, start: str = "2020-01-06") -> bool | None:
+    people = [
+        {"id": f"p-{n}", "engagements": [_engagement(n, role, start)]}
+        for n, role in enumerate(roles)
+    ]
+    provider = {"id": "prov-1", "name": "Test Provider", "kind": "youth", "legal_form": legal_form}
+    bundle = make_bundle({"provider": provider, "people": people})
+    ctx = EvaluationContext.build(bundle, AS_OF)
+    value: bool | None = FACTS["provider.works_alone"].getter(bundle.provider, ctx)
+    return value
+
+
+@pytest.mark.parametrize(
+    ("legal_form", "roles", "alone"),
+    [
+        ("sole_trader", (), True),
+        ("sole_trader", ("self_employed", "employee"), True),
+        ("company", ("self_employed",), True),
+        ("company", ("director",), True),
+        ("other", ("proprietor",), True),
+        ("company", ("employee",), False),
+        ("company", ("director", "employee"), False),
+        ("charity", ("volunteer", "trustee"), False),
+        ("company", (), None),
+    ],
+)
+def test_working_alone(legal_form: str, roles: tuple[str, ...], alone: bool | None) -> None:
+    assert _works_alone(legal_form, *roles) is alone
+
+
+def test_working_alone_counts_only_people_engaged_on_as_of() -> None:
+    # An owner whose engagement starts next month is not yet working at all: unknown.
+    assert _works_alone("company", "self_employed", start="2024-07-01") is None

@@ -11,7 +11,8 @@ import pytest
 
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
-from tests.support import make_bundle
+from safeguard_std.exceptions import SafeguardError
+from tests.support import judge, make_bundle
 
 AS_OF = dt.date(2024, 6, 1)
 
@@ -53,3 +54,29 @@ def test_working_alone(legal_form: str, roles: tuple[str, ...], alone: bool | No
 def test_working_alone_counts_only_people_engaged_on_as_of() -> None:
     # An owner whose engagement starts next month is not yet working at all: unknown.
     assert _works_alone("company", "self_employed", start="2024-07-01") is None
+
+
+INDUCTION = {
+    "kind": "training_by_start",
+    "courses": ["induction_safeguarding"],
+    "within": "P1M",
+    "new_staff_due_from": "2023-01-01",
+}
+
+
+@pytest.mark.parametrize(
+    ("start", "status"),
+    [("2010-01-04", "not_applicable"), ("2022-11-30", "not_applicable"),
+     ("2022-12-01", "not_met"), ("2023-06-01", "not_met")],
+)  # fmt: skip
+def test_induction_judges_new_staff_only(start: str, status: str) -> None:
+    bundle = make_bundle(engagements=[{**_engagement(1, "employee", start)}])
+    finding = judge(INDUCTION, bundle, AS_OF)
+    assert finding.status.value == status
+    if status == "not_applicable":
+        assert finding.message.startswith(f"not new staff: started on {start}")
+
+
+def test_a_new_staff_date_that_is_not_a_date_is_a_pack_error() -> None:
+    with pytest.raises(SafeguardError, match="not a calendar date"):
+        judge({**INDUCTION, "new_staff_due_from": "2023-02-30"}, make_bundle(), AS_OF)

@@ -8,10 +8,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
+from safeguard_std.evaluate import evaluate
 from safeguard_std.exceptions import SafeguardError
+from safeguard_std.strategies import evidence_bundles
+from tests.property.support import PACKS, as_of_for
 from tests.support import judge, make_bundle
 
 AS_OF = dt.date(2024, 6, 1)
@@ -80,3 +85,15 @@ def test_induction_judges_new_staff_only(start: str, status: str) -> None:
 def test_a_new_staff_date_that_is_not_a_date_is_a_pack_error() -> None:
     with pytest.raises(SafeguardError, match="not a calendar date"):
         judge({**INDUCTION, "new_staff_due_from": "2023-02-30"}, make_bundle(), AS_OF)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["dorset@2023", "dorset@2024"]), st.data())
+def test_up_to_date_and_annual_review_never_disagree(ref: str, data: st.DataObject) -> None:
+    """DOR-1.0 ("up-to-date") and DOR-5.1b (reviewed annually) judge the same policy alike."""
+    pack = PACKS[ref]
+    as_of = as_of_for(pack)
+    bundle = data.draw(evidence_bundles(pack, as_of=as_of, max_people=1))
+    found = {f.requirement_id: f for f in evaluate(pack, bundle, as_of=as_of).findings}
+    first, annual = found["DOR-1.0"], found["DOR-5.1b"]
+    assert (first.status, first.due_on) == (annual.status, annual.due_on)

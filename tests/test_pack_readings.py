@@ -17,7 +17,7 @@ from safeguard_std.evaluate import evaluate
 from safeguard_std.exceptions import SafeguardError
 from safeguard_std.strategies import evidence_bundles
 from tests.property.support import PACKS, as_of_for
-from tests.support import judge, make_bundle
+from tests.support import judge, make_bundle, make_pack
 
 AS_OF = dt.date(2024, 6, 1)
 
@@ -97,3 +97,50 @@ def test_up_to_date_and_annual_review_never_disagree(ref: str, data: st.DataObje
     found = {f.requirement_id: f for f in evaluate(pack, bundle, as_of=as_of).findings}
     first, annual = found["DOR-1.0"], found["DOR-5.1b"]
     assert (first.status, first.due_on) == (annual.status, annual.due_on)
+
+
+def _dorset_2024_finding(policy: dict[str, Any], as_of: dt.date, rid: str = "DOR-0.2a") -> Any:
+    pack = PACKS["dorset@2024"]
+    bundle = make_bundle({"policies": [{"id": "pol-sg", "kind": "safeguarding", **policy}]})
+    return next(f for f in evaluate(pack, bundle, as_of=as_of).findings if f.requirement_id == rid)
+
+
+def test_the_former_partnership_name_until_the_next_review() -> None:
+    policy = {
+        "approved_on": "2024-03-01",
+        "next_review_on": "2025-03-01",
+        "references": ["Pan-Dorset Safeguarding Children Partnership procedures"],
+    }
+    finding = _dorset_2024_finding(policy, dt.date(2024, 12, 1))
+    assert finding.message == (
+        "references dscp_manual as 'Pan-Dorset Safeguarding Children Partnership procedures' "
+        "(the former name, accepted until the policy's next review on 2025-03-01)"
+    )
+    assert (finding.status.value, finding.due_on) == ("met", dt.date(2025, 3, 1))
+    assert _dorset_2024_finding(policy, dt.date(2025, 3, 2)).status.value == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("former", "words"),
+    [
+        ({"document": "other", "predecessor": "pdscp_manual", "changed_on": "2024-09-01"},
+         "not one of 'documents'"),
+        ({"document": "dscp_manual", "predecessor": "nope", "changed_on": "2024-09-01"},
+         "not in the pack's documents table"),
+        ({"document": "dscp_manual", "predecessor": "pdscp_manual", "changed_on": "2024-02-30"},
+         "not a calendar date"),
+    ],
+)  # fmt: skip
+def test_a_bad_former_name_is_a_pack_error(former: dict[str, str], words: str) -> None:
+    rule = {
+        "kind": "documents_referenced",
+        "in_policies": ["safeguarding"],
+        "documents": ["dscp_manual"],
+        "former_name": former,
+    }
+    documents = {
+        "dscp_manual": {"title": "DSCP manual"},
+        "pdscp_manual": {"title": "PDSCP manual"},
+    }
+    with pytest.raises(SafeguardError, match=words):
+        make_pack({"rule": rule, "subject": "provider"}, documents=documents)

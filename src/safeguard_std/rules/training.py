@@ -69,6 +69,7 @@ def _date_param(spec: RuleSpec, name: str) -> dt.date | None:
             "courses": _COURSES,
             "period": PERIOD_SCHEMA,
             "require_recognised": {"type": "boolean"},
+            "new_starter_within": PERIOD_SCHEMA,
         },
     },
 )
@@ -76,7 +77,37 @@ def training_current(spec: RuleSpec) -> Check:
     """The person's latest training in any of ``courses`` (recognised by the partnership when
     ``require_recognised``) was completed within ``period``; current through ``due_on``. Without
     ``period``, any dated completion is enough (training undertaken). Completions after
-    ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``."""
+    ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``. With
+    ``new_starter_within``, a person whose earliest engagement in force started no longer ago
+    than that is a new starter: where their training would be not_met, it is not yet due
+    (not_applicable, ``due_on`` the end of that period)."""
+    judge = _training_current(spec)
+    if "new_starter_within" not in spec.params:
+        return judge
+    grace = period_param(spec, "new_starter_within")
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        found = judge(person, ctx)
+        if found.status is not Status.NOT_MET:
+            return found
+        starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
+        if not starts:
+            return found
+        due = add_period(min(starts), grace)
+        if not is_current(due, ctx.as_of):
+            return found
+        return outcome(
+            Status.NOT_APPLICABLE,
+            f"new starter (started on {min(starts)}): training not yet due until {due}",
+            evidence=found.evidence,
+            due_on=due,
+            started_on=min(starts).isoformat(),
+        )
+
+    return check
+
+
+def _training_current(spec: RuleSpec) -> Check:
     courses = _courses(spec)
     period = period_param(spec, "period") if "period" in spec.params else None
     recognised = bool(spec.params.get("require_recognised", False))

@@ -5,6 +5,7 @@ on the packs themselves."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -13,6 +14,13 @@ from hypothesis import strategies as st
 
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
+from safeguard_std.domain.predicates import (
+    Compare,
+    ParamRef,
+    bind_params,
+    parse_predicate,
+    predicate_to_data,
+)
 from safeguard_std.evaluate import evaluate
 from safeguard_std.exceptions import SafeguardError
 from safeguard_std.strategies import evidence_bundles
@@ -179,3 +187,46 @@ def test_a_new_starter_is_not_yet_due(
     assert finding.status.value == status
     if status == "not_applicable":
         assert finding.message.startswith(f"new starter (started on {start})")
+
+
+# -- a predicate may compare a fact with a pack parameter (DOR-2.3.4's regulators) ---------------
+
+REGULATED = {"field": "provider.regulators", "intersects": {"param": "regulators"}}
+
+
+def _regulated_pack(value: Any, when: dict[str, Any] | None = None) -> Any:
+    parameters = {"regulators": {"value": value, "description": "Inspectorates."}}
+    requirement = {"subject": "provider", "rule": {"kind": "attested"}}
+    return make_pack({**requirement, "applies_when": when or REGULATED}, parameters=parameters)
+
+
+def test_a_predicate_value_from_a_parameter() -> None:
+    pred = parse_predicate(REGULATED)
+    assert pred == Compare("provider.regulators", "intersects", ParamRef("regulators"))
+    assert predicate_to_data(pred) == REGULATED
+    bound = bind_params(pred, {"regulators": ["isi"]}.__getitem__)
+    assert bound == Compare("provider.regulators", "intersects", ("isi",))
+    provider = {"id": "prov-1", "name": "T", "kind": "youth", "legal_form": "charity"}
+    isi = make_bundle({"provider": {**provider, "regulators": ["isi"]}})
+    (finding,) = evaluate(_regulated_pack(["ofsted", "isi"]), isi, as_of=AS_OF).findings
+    assert finding.status.value == "insufficient_evidence"
+    (finding,) = evaluate(_regulated_pack(["ofsted"]), isi, as_of=AS_OF).findings
+    assert finding.status.value == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("value", "when", "words"),
+    [
+        (["ofsted"], {"field": "provider.regulators", "intersects": {"param": "nope"}},
+         "applies_when names unknown parameter 'nope'"),
+        (["ofstead"], None, "'ofstead' is not a value of provider.regulators"),
+        (["ofsted"], {"field": "provider.regulators", "intersects": {"param": 1}},
+         "$.requirements[0].applies_when"),
+    ],
+)  # fmt: skip
+def test_a_bad_parameter_in_a_predicate_is_a_located_pack_error(
+    value: Any, when: dict[str, Any] | None, words: str
+) -> None:
+    with pytest.raises(SafeguardError, match=re.escape(words)) as info:
+        _regulated_pack(value, when)
+    assert "applies_when" in str(info.value)

@@ -8,7 +8,7 @@ from typing import Any
 
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.pack import Pack
-from safeguard_std.domain.predicates import AllOf, AnyOf, Compare, Not, Predicate
+from safeguard_std.domain.predicates import AllOf, AnyOf, Compare, Not, ParamRef, Predicate
 from safeguard_std.exceptions import InvalidPeriod
 
 __all__ = ["period_words", "predicate_words", "rst_to_plain", "value_words"]
@@ -124,6 +124,8 @@ def _noun(field: str) -> str:
 
 
 def _literal(value: Any) -> str:
+    if isinstance(value, ParamRef):
+        return f"the values of parameter {value.name}"
     if isinstance(value, tuple):
         return ", ".join(_literal(v) for v in value)
     if isinstance(value, bool):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from safeguard_std.domain._base import FieldValueError
+from safeguard_std.domain.findings import Status
 from safeguard_std.domain.known_on import known_on
 from safeguard_std.domain.people import (
     CheckStatus,
@@ -23,7 +24,7 @@ from safeguard_std.domain.people import (
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.serialization import bundle_to_data
-from tests.support import BASE_BUNDLE, make_bundle
+from tests.support import BASE_BUNDLE, judge, make_bundle
 
 D = dt.date
 PENDING_DBS = {"id": "dbs-1", "level": "enhanced", "status": "pending", "applied_on": "2024-05-01"}
@@ -140,3 +141,127 @@ def test_a_reference_received_after_as_of_was_pending_if_requested_by_then() -> 
     (then,) = known_on(make_bundle(references=[ref]), D(2024, 5, 15)).people[0].references
     assert then.status is CheckStatus.PENDING
     assert (then.received_on, then.verified_on, then.satisfactory) == (None, None, None)
+
+
+# -- what the rule kinds make of them -----------------------------------------------------------
+
+AS_OF = D(2024, 6, 1)
+ENHANCED = {"kind": "check_present", "check": "dbs", "level": "enhanced"}
+CURRENT = {"kind": "check_current", "check": "dbs", "period": "P3Y"}
+DONE_DBS = {"id": "dbs-0", "level": "enhanced", "issued_on": "2020-01-10"}
+
+
+def test_a_pending_dbs_check_asks_for_the_certificate() -> None:
+    finding = judge(ENHANCED, make_bundle(dbs_checks=[PENDING_DBS]), AS_OF)
+    assert finding.status is Status.INSUFFICIENT_EVIDENCE
+    assert finding.message == "the DBS check is pending: applied for on 2024-05-01 and not yet done"
+    assert (finding.evidence, finding.facts) == (("dbs-1",), {"pending": True})
+
+
+def test_an_undated_dbs_certificate_is_not_valid() -> None:
+    undated = {"id": "dbs-1", "level": "enhanced"}
+    finding = judge(ENHANCED, make_bundle(dbs_checks=[undated]), AS_OF)
+    assert finding.status is Status.INSUFFICIENT_EVIDENCE
+    assert "undated (issued_on is not recorded)" in finding.message
+    # Where the requirement asks for the date itself, its absence is a plain failure.
+    dated = judge({**ENHANCED, "require_date": True}, make_bundle(dbs_checks=[undated]), AS_OF)
+    assert dated.status is Status.NOT_MET
+
+
+def test_a_lapsed_certificate_stays_lapsed_while_its_renewal_is_pending() -> None:
+    finding = judge(CURRENT, make_bundle(dbs_checks=[DONE_DBS, PENDING_DBS]), AS_OF)
+    assert finding.status is Status.NOT_MET
+    assert finding.message == (
+        "DBS check lapsed: renewal was due on 2023-01-10; the renewal is pending: applied for "
+        "on 2024-05-01 and not yet done"
+    )
+    assert finding.evidence == ("dbs-0", "dbs-1")
+    assert finding.due_on == D(2023, 1, 10)
+
+
+def test_only_a_pending_certificate_is_not_current() -> None:
+    finding = judge(CURRENT, make_bundle(dbs_checks=[PENDING_DBS]), AS_OF)
+    assert (finding.status, finding.facts) == (Status.INSUFFICIENT_EVIDENCE, {"pending": True})
+
+
+@pytest.mark.parametrize(
+    ("rtw", "status", "words"),
+    [
+        ({"status": "pending", "applied_on": "2024-05-20"}, Status.INSUFFICIENT_EVIDENCE,
+         "pending: applied for on 2024-05-20"),
+        ({}, Status.INSUFFICIENT_EVIDENCE, "undated"),
+        ({"time_limited": True, "permission_expires_on": "2025-01-01"},
+         Status.INSUFFICIENT_EVIDENCE, "undated"),
+        ({"time_limited": True, "permission_expires_on": "2024-01-01"}, Status.NOT_MET,
+         "expired on 2024-01-01"),
+        ({"checked_on": "2024-01-01"}, Status.MET, "not time-limited"),
+    ],
+)  # fmt: skip
+def test_right_to_work_current(rtw: dict[str, Any], status: Status, words: str) -> None:
+    rule = {"kind": "check_current", "check": "right_to_work"}
+    finding = judge(rule, make_bundle(right_to_work={"id": "rtw-1", **rtw}), AS_OF)
+    assert finding.status is status
+    assert words in finding.message
+
+
+BARRED = {"kind": "check_present", "check": "suitability", "suitability_kind": "barred_list"}
+
+
+@pytest.mark.parametrize(
+    ("checks", "status", "words"),
+    [
+        ([{"status": "pending"}], Status.INSUFFICIENT_EVIDENCE, "barred_list check is pending"),
+        ([{"checked_on": "2024-01-01", "satisfactory": True}, {"status": "pending"}], Status.MET,
+         "recorded"),
+        ([{"checked_on": "2024-01-01", "satisfactory": False}, {"status": "pending"}],
+         Status.NOT_MET, "not satisfactory"),
+        ([{}, {"status": "pending"}], Status.INSUFFICIENT_EVIDENCE, "pending"),
+        ([{"satisfactory": True}], Status.INSUFFICIENT_EVIDENCE, "undated"),
+    ],
+)  # fmt: skip
+def test_suitability_checks_pending_and_undated(
+    checks: list[dict[str, Any]], status: Status, words: str
+) -> None:
+    records = [{"id": f"s-{i}", "kind": "barred_list", **c} for i, c in enumerate(checks)]
+    finding = judge(BARRED, make_bundle(suitability_checks=records), AS_OF)
+    assert finding.status is status
+    assert words in finding.message
+
+
+REFS = {"kind": "references", "min": 2}
+GOOD_REF = {"id": "ref-1", "received_on": "2024-01-01", "verified_on": "2024-01-02",
+            "satisfactory": True}  # fmt: skip
+
+
+def test_references_awaited_that_would_meet_it() -> None:
+    pending = {"id": "ref-2", "status": "pending", "requested_on": "2024-05-01"}
+    finding = judge(REFS, make_bundle(references=[GOOD_REF, pending]), AS_OF)
+    assert finding.status is Status.INSUFFICIENT_EVIDENCE
+    assert (
+        finding.message
+        == "1 of 2 satisfactory reference(s); 1 requested and pending (not yet received)"
+    )
+    assert finding.evidence == ("ref-1", "ref-2")
+
+
+def test_references_awaited_that_could_not_meet_it() -> None:
+    pending = {"id": "ref-2", "status": "pending"}
+    finding = judge({**REFS, "min": 3}, make_bundle(references=[GOOD_REF, pending]), AS_OF)
+    assert finding.status is Status.NOT_MET
+
+
+def test_a_required_qualification_awaiting_verification() -> None:
+    rule = {"kind": "check_present", "check": "qualifications"}
+    qual = {"id": "q-1", "qualification": "QTS", "status": "pending"}
+    finding = judge(rule, make_bundle(qualification_checks=[qual]), AS_OF)
+    assert finding.status is Status.INSUFFICIENT_EVIDENCE
+    unchecked = {"id": "q-2", "qualification": "JNC"}
+    both = judge(rule, make_bundle(qualification_checks=[qual, unchecked]), AS_OF)
+    assert both.status is Status.NOT_MET
+
+
+def test_a_check_done_after_as_of_is_judged_pending_on_as_of() -> None:
+    dbs = {**PENDING_DBS, "status": "completed", "issued_on": "2024-07-01"}
+    finding = judge(ENHANCED, make_bundle(dbs_checks=[dbs]), AS_OF)
+    assert finding.status is Status.INSUFFICIENT_EVIDENCE
+    assert "pending" in finding.message

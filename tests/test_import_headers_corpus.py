@@ -69,6 +69,37 @@ def test_headers_people_write(header: str, field: str) -> None:
     assert (column.status, column.field) == (ColumnStatus.MAPPED, field)
 
 
+@pytest.mark.parametrize(
+    ("flag", "date", "field"),
+    [
+        ("Overseas check (Y/N)", "Date of overseas check", "check.overseas.checked_on"),
+        (
+            "Prohibition check",
+            "Prohibition check date",
+            "check.prohibition_from_teaching.checked_on",
+        ),
+        ("Section 128 check", "Section 128 check date", "check.section_128.checked_on"),
+        ("ID Checked (Y/N)", "Date ID Checked", "identity.checked_on"),
+        ("Barred List Checked", "Barred List Check Date", "check.barred_list.checked_on"),
+    ],
+)
+def test_every_check_written_as_a_flag_and_a_date_reads_both(
+    flag: str, date: str, field: str
+) -> None:
+    result = import_scr(
+        f"Name,Staff type,Start date,{flag},{date}\nAnn Smith,Staff,01/09/2020,Y,20/08/2020\n".encode(),
+        name="scr.csv",
+        provider=PROVIDER,
+        as_of=AS_OF,
+    )
+    flag_column, date_column = result.sheets[0].columns[3:5]
+    assert (flag_column.field, date_column.field) == (field, field)
+    assert date_column.status is ColumnStatus.MAPPED
+    codes = [i.code for i in result.rows[0].issues]
+    assert "check.undated" not in codes
+    assert "check.conflict" not in codes
+
+
 def test_forenames_and_surname_make_the_whole_name() -> None:
     result = import_scr(
         b"Surname,Forename(s),Role / Job Title,Staff type,Start date\n"

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -79,14 +80,35 @@ def _lookup(key: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None,
 def _read_header(text: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None, str]:
     """A header's meaning; "Role / Job Title" and "Job Title / Role" mean what each of their
     parts means, when the parts agree."""
-    found = _lookup(header_key(text), mapping)
-    if found[0] is not None or "/" not in text:
+    key = header_key(text)
+    found = _lookup(key, mapping)
+    if found[0] is not None:
+        return found
+    dated = _date_of_check(key, mapping)
+    if dated[0] is not None:
+        return dated
+    if "/" not in text:
         return found
     parts = [_lookup(header_key(p), mapping) for p in text.split("/") if p.strip()]
     rules = {rule for rule, _how in parts}
     if len(parts) > 1 and len(rules) == 1 and None not in rules:
         return parts[0]
     return found
+
+
+_DATE_WORDS = re.compile(r"^(?:date of |date )|(?: date(?: checked| completed| received)?)$")
+
+
+def _date_of_check(key: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None, str]:
+    """ "Prohibition check date", "Date of overseas check": the date of a check whose flag
+    header is known (a check column reads a date or a mark alike)."""
+    rest = _DATE_WORDS.sub("", key).strip()
+    if rest == key or not rest:
+        return None, ""
+    rule, how = _lookup(rest, mapping)
+    if rule is None or rule.field not in FIELDS or FIELDS[rule.field].kind is not Kind.CHECK:
+        return None, ""
+    return rule, how
 
 
 def score_row(row: Sequence[object], mapping: ScrMapping) -> int:

@@ -86,8 +86,9 @@ def test_headers_people_write(header: str, field: str) -> None:
 def test_every_check_written_as_a_flag_and_a_date_reads_both(
     flag: str, date: str, field: str
 ) -> None:
+    text = f"Name,Staff type,Start date,{flag},{date}\nAnn Smith,Staff,01/09/2020,Y,20/08/2020\n"
     result = import_scr(
-        f"Name,Staff type,Start date,{flag},{date}\nAnn Smith,Staff,01/09/2020,Y,20/08/2020\n".encode(),
+        text.encode(),
         name="scr.csv",
         provider=PROVIDER,
         as_of=AS_OF,

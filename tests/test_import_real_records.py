@@ -323,3 +323,21 @@ def test_a_row_id_inside_a_longer_one_is_not_rewritten() -> None:
         "the same certificate number is recorded for row 2 (p-S1), row 3 (p-S10): a "
         "certificate belongs to one person"
     )
+
+
+def test_a_hidden_column_no_visible_column_repeats_is_imported_with_a_note() -> None:
+    data = _xlsx(
+        [
+            ["Name", "Staff type", "Start date", "DBS level", "DBS Date"],
+            ["Ann Smith", "Staff", "01/09/2020", "Enhanced", "20/08/2020"],
+        ],
+        hidden="E",
+    )
+    result = import_scr(data, name="scr.xlsx", provider=PROVIDER, as_of=AS_OF)
+    (ann,) = result.bundle.people
+    assert ann.dbs_checks[0].issued_on == dt.date(2020, 8, 20)
+    (issue,) = [i for i in result.sheets[0].issues if i.code == "column.hidden_imported"]
+    assert str(issue) == (
+        "Staff column E 'DBS Date': a hidden column: imported, as no visible column gives "
+        "dbs.issued_on"
+    )

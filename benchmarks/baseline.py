@@ -131,7 +131,11 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
                     enhanced is None or (issued, c["id"]) > (enhanced["issued_on"], enhanced["id"])
                 ):
                     enhanced = c
-                if c.get("barred_list_children") and c.get("workforce") in _CHILD_WORKFORCE:
+                if (
+                    issued is not None  # an undated certificate cannot be shown to be valid
+                    and c.get("barred_list_children")
+                    and c.get("workforce") in _CHILD_WORKFORCE
+                ):
                     suitable = True
             if latest is None or _later(c, latest):
                 latest = c
@@ -184,8 +188,8 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             status = "not_met"
         out["DOR-2.5.4a", pid] = status
 
-        # 2.5.5: enhanced certificate, children's barred list, child workforce. Any certificate
-        # meeting all three counts; otherwise the latest one is judged.
+        # 2.5.5: enhanced certificate, children's barred list, child workforce, dated. Any
+        # certificate meeting all four counts; otherwise the latest one is judged.
         if not children:
             status = "not_applicable"
         elif not n_dbs:
@@ -197,8 +201,8 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             status = _dbs_suitable(latest)
         out["DOR-2.5.5", pid] = status
 
-        # 2.5.7 and 2.5.8: two verified satisfactory references; for longer-term staff, one and a
-        # single-reference risk assessment will do.
+        # 2.5.7 and 2.5.8: two verified satisfactory references, or one and a single-reference
+        # risk assessment.
         good = 0
         for r in person.get("references", ()):
             verified = r.get("verified_on")
@@ -211,22 +215,17 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
                 and not r.get("supplied_by_candidate")
             ):
                 good += 1
-        out["DOR-2.5.7", pid] = "met" if good >= 2 else "not_met"
-        if not longer_term:
-            status = "not_applicable"
-        elif good >= 2:
-            status = "met"
-        elif good == 1:
-            status = "not_met"
+        # Either is met by two references, or by one and a completed single-reference risk
+        # assessment (a later assessment has not happened yet); 2.5.8 asks only longer-term staff.
+        status = "met" if good >= 2 else "not_met"
+        if good == 1:
             for ra in person.get("risk_assessments", ()):
                 done = ra.get("completed_on")
-                # A later assessment has not happened yet.
                 if ra["kind"] == "single_reference" and done is not None and done <= today:
                     status = "met"
                     break
-        else:
-            status = "not_met"
-        out["DOR-2.5.8", pid] = status
+        out["DOR-2.5.7", pid] = status
+        out["DOR-2.5.8", pid] = status if longer_term else "not_applicable"
 
         # 3.6a and 3.6b: safeguarding training within three years for those working with
         # children; designated-lead training within two years for the lead and deputy.
@@ -283,7 +282,9 @@ def _dbs_suitable(check: dict[str, Any]) -> str:
         return "not_met"
     if workforce is None:
         return "insufficient_evidence"
-    return "met" if workforce in _CHILD_WORKFORCE else "not_met"
+    if workforce not in _CHILD_WORKFORCE:
+        return "not_met"
+    return "met" if check.get("issued_on") is not None else "insufficient_evidence"
 
 
 def _training(found: bool, dated: bool, last: str, current_from: str) -> str:

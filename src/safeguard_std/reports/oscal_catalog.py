@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from safeguard_std.domain.pack import Pack, Requirement
 from safeguard_std.exceptions import ReportError
 from safeguard_std.reports._format import stable_uuid
@@ -203,59 +205,123 @@ def pack_to_oscal_catalog(pack: Pack) -> str:
     return canonical_json(_catalog_document(pack), indent=2) + "\n"
 
 
+_Entries = tuple[dict[str, Any], ...]
+
+
+@attrs.frozen
+class _Edits:
+    """What an alter removes from a control and adds to its end, in document order."""
+
+    removes: _Entries = ()
+    props: _Entries = ()
+    parts: _Entries = ()
+
+    def __add__(self, other: _Edits) -> _Edits:
+        return _Edits(
+            self.removes + other.removes, self.props + other.props, self.parts + other.parts
+        )
+
+
 def _alter(
     old: Requirement, new: Requirement, old_data: Mapping[str, Any], new_data: Mapping[str, Any]
 ) -> dict[str, Any] | None:
-    removes: list[dict[str, Any]] = []
-    props: list[dict[str, Any]] = []
-    parts: list[dict[str, Any]] = []
-    for name, key in _PROPS:
-        if old_data.get(key) != new_data.get(key):
-            removes.append({"by-name": name, "by-ns": OSCAL_NS})
-            if new_data.get(key):
-                props.append(_prop(name, new_data[key]))
-    if old_data["rule"] != new_data["rule"] or old_data.get("applies_when") != new_data.get(
-        "applies_when"
-    ):
-        removes += [
-            {"by-name": "rule", "by-ns": OSCAL_NS},
-            {"by-name": "applies-when", "by-ns": OSCAL_NS},
-        ]
-        props += _rule_props(new_data)
-    if old.tags != new.tags:
-        removes.append({"by-name": "tag", "by-ns": OSCAL_NS})
-        props += [_prop("tag", tag) for tag in new.tags]
-    if old.title != new.title:
-        props.append(_prop("title", new.title))
-    if (old.text or old.title) != (new.text or new.title):
-        removes.append({"by-id": f"{control_id(new.id)}_smt"})
-        parts.append(_statement(new))
-    if old.reading != new.reading:
-        cid = control_id(new.id)
-        if old.reading:
-            removes.append({"by-id": f"{cid}_gdn"})
-        if new.reading:
-            parts.append({"id": f"{cid}_gdn", "name": "guidance", "prose": _prose(new.reading)})
-    if new.withdrawn and not old.withdrawn:
-        props.append({"name": "status", "value": "withdrawn"})
-    if not (removes or props or parts):
+    """The profile's alter turning the base's control ``old`` into the layer's ``new``;
+    ``None`` when the layer leaves it as it was."""
+    edits = (
+        _property_edits(old_data, new_data)
+        + _rule_edits(old_data, new_data)
+        + _tag_edits(old, new)
+        + _text_edits(old, new)
+        + _guidance_edits(old, new)
+        + _withdrawal_edits(old, new)
+    )
+    if not (edits.removes or edits.props or edits.parts):
         return None
     alter: dict[str, Any] = {"control-id": control_id(new.id)}
-    if removes:
-        alter["removes"] = removes
-    add: dict[str, Any] = {"position": "ending"}
-    if props:
-        add["props"] = props
-    if parts:
-        add["parts"] = parts
-    if props or parts:
-        alter["adds"] = [add]
-    if new.replaced_by and new.replaced_by != old.replaced_by:
-        add.setdefault("links", []).append(
-            {"href": f"#{control_id(new.replaced_by)}", "rel": "moved-to"}
-        )
+    if edits.removes:
+        alter["removes"] = list(edits.removes)
+    add = _addition(edits, _moved_to(old, new))
+    if add is not None:
         alter["adds"] = [add]
     return alter
+
+
+def _property_edits(old_data: Mapping[str, Any], new_data: Mapping[str, Any]) -> _Edits:
+    changed = [(name, key) for name, key in _PROPS if old_data.get(key) != new_data.get(key)]
+    return _Edits(
+        removes=tuple({"by-name": name, "by-ns": OSCAL_NS} for name, _ in changed),
+        props=tuple(_prop(name, new_data[key]) for name, key in changed if new_data.get(key)),
+    )
+
+
+def _rule_edits(old_data: Mapping[str, Any], new_data: Mapping[str, Any]) -> _Edits:
+    same_when = old_data.get("applies_when") == new_data.get("applies_when")
+    if old_data["rule"] == new_data["rule"] and same_when:
+        return _Edits()
+    return _Edits(
+        removes=(
+            {"by-name": "rule", "by-ns": OSCAL_NS},
+            {"by-name": "applies-when", "by-ns": OSCAL_NS},
+        ),
+        props=tuple(_rule_props(new_data)),
+    )
+
+
+def _tag_edits(old: Requirement, new: Requirement) -> _Edits:
+    if old.tags == new.tags:
+        return _Edits()
+    return _Edits(
+        removes=({"by-name": "tag", "by-ns": OSCAL_NS},),
+        props=tuple(_prop("tag", tag) for tag in new.tags),
+    )
+
+
+def _text_edits(old: Requirement, new: Requirement) -> _Edits:
+    title = _Edits(props=(_prop("title", new.title),)) if old.title != new.title else _Edits()
+    if (old.text or old.title) == (new.text or new.title):
+        return title
+    return title + _Edits(
+        removes=({"by-id": f"{control_id(new.id)}_smt"},), parts=(_statement(new),)
+    )
+
+
+def _guidance_edits(old: Requirement, new: Requirement) -> _Edits:
+    if old.reading == new.reading:
+        return _Edits()
+    cid = control_id(new.id)
+    removes = ({"by-id": f"{cid}_gdn"},) if old.reading else ()
+    parts = (
+        ({"id": f"{cid}_gdn", "name": "guidance", "prose": _prose(new.reading)},)
+        if new.reading
+        else ()
+    )
+    return _Edits(removes=removes, parts=parts)
+
+
+def _withdrawal_edits(old: Requirement, new: Requirement) -> _Edits:
+    if new.withdrawn and not old.withdrawn:
+        return _Edits(props=({"name": "status", "value": "withdrawn"},))
+    return _Edits()
+
+
+def _moved_to(old: Requirement, new: Requirement) -> list[dict[str, Any]]:
+    if new.replaced_by and new.replaced_by != old.replaced_by:
+        return [{"href": f"#{control_id(new.replaced_by)}", "rel": "moved-to"}]
+    return []
+
+
+def _addition(edits: _Edits, links: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The alter's one ``adds`` entry, or ``None`` when it adds nothing."""
+    if not (edits.props or edits.parts or links):
+        return None
+    add: dict[str, Any] = {"position": "ending"}
+    if edits.props:
+        add["props"] = list(edits.props)
+    if edits.parts:
+        add["parts"] = list(edits.parts)
+    if links:
+        add["links"] = links
+    return add
 
 
 #: Where a profile finds the catalogs it imports, by default: the file names the exports use

@@ -246,7 +246,8 @@ def provenance_regions(
                 ],
                 source=label,
             )
-    named = (data.get("source") or {}).get("file")
+    source = data.get("source")
+    named = source.get("file") if isinstance(source, dict) else None
     if spreadsheet is not None:
         target = Path(spreadsheet)
     elif isinstance(named, str) and named:

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.domain.pack import Pack, Requirement
+from safeguard_std.domain.pack import Pack, Requirement, Source
 from safeguard_std.exceptions import ReportError
 from safeguard_std.reports._format import stable_uuid
 from safeguard_std.reports.oscal import OSCAL_NS, OSCAL_VERSION, control_id, markdown_escape
@@ -158,6 +158,24 @@ def _params(pack: Pack) -> list[dict[str, Any]]:
 
 
 def _catalog_document(pack: Pack) -> dict[str, Any]:
+    catalog: dict[str, Any] = {
+        "uuid": stable_uuid("catalog", pack.id, pack.edition, pack_digest(pack)),
+        "metadata": _metadata(pack, ""),
+    }
+    params = _params(pack)
+    if params:
+        catalog["params"] = params
+    groups = _groups(pack)
+    if groups:
+        catalog["groups"] = groups
+    if pack.source is not None:
+        catalog["back-matter"] = {"resources": [_source_resource(pack, pack.source)]}
+    return {"catalog": catalog}
+
+
+def _groups(pack: Pack) -> list[dict[str, Any]]:
+    """One group per section with requirements, in pack order (sections the pack does not
+    list last)."""
     data = _requirement_data(pack)
     titles = {s.id: s.title for s in pack.sections}
     order = [s.id for s in pack.sections]
@@ -166,38 +184,33 @@ def _catalog_document(pack: Pack) -> dict[str, Any]:
     for section in dict.fromkeys(order):
         controls = [_control(r, data[r.id]) for r in pack.requirements if r.section == section]
         if controls:
-            groups.append(
-                {
-                    "id": _token(section, "section"),
-                    "class": "section",
-                    "title": _md(titles.get(section, section)),
-                    "props": [_prop("section", section)],
-                    "controls": controls,
-                }
-            )
-    catalog: dict[str, Any] = {
-        "uuid": stable_uuid("catalog", pack.id, pack.edition, pack_digest(pack)),
-        "metadata": _metadata(pack, ""),
+            groups.append(_group(section, titles.get(section, section), controls))
+    return groups
+
+
+def _group(section: str, title: str, controls: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": _token(section, "section"),
+        "class": "section",
+        "title": _md(title),
+        "props": [_prop("section", section)],
+        "controls": controls,
     }
-    params = _params(pack)
-    if params:
-        catalog["params"] = params
-    if groups:
-        catalog["groups"] = groups
-    if pack.source is not None:
-        source = pack.source
-        resource: dict[str, Any] = {
-            "uuid": stable_uuid("source", pack.id, pack.edition, source.title),
-            "title": _md(source.title),
-        }
-        if source.publisher:
-            resource["citation"] = {"text": _md(f"{source.title}, {source.publisher}")}
-        if source.url:
-            resource["rlinks"] = [{"href": source.url}]
-        if source.retrieved_on:
-            resource["props"] = [_prop("retrieved-on", source.retrieved_on.isoformat())]
-        catalog["back-matter"] = {"resources": [resource]}
-    return {"catalog": catalog}
+
+
+def _source_resource(pack: Pack, source: Source) -> dict[str, Any]:
+    """The back-matter resource for the document the pack was read from."""
+    resource: dict[str, Any] = {
+        "uuid": stable_uuid("source", pack.id, pack.edition, source.title),
+        "title": _md(source.title),
+    }
+    if source.publisher:
+        resource["citation"] = {"text": _md(f"{source.title}, {source.publisher}")}
+    if source.url:
+        resource["rlinks"] = [{"href": source.url}]
+    if source.retrieved_on:
+        resource["props"] = [_prop("retrieved-on", source.retrieved_on.isoformat())]
+    return resource
 
 
 def pack_to_oscal_catalog(pack: Pack) -> str:
@@ -344,52 +357,70 @@ def pack_to_oscal_profile(pack: Pack, base: Pack, *, catalog_href: str = CATALOG
     catalog, and the pack's own for the requirements the layer adds, at ``catalog_href`` with
     ``{id}`` and ``{edition}`` filled in (for a compliance-trestle workspace:
     ``trestle://catalogs/{id}-{edition}/catalog.json``)."""
-    if pack.extends is None:
-        raise ReportError(
-            f"{pack.id}@{pack.edition} extends no other pack: export it as an oscal-catalog"
-        )
-    if f"{base.id}@{base.edition}" != pack.extends:
-        raise ReportError(f"{pack.id}@{pack.edition} extends {pack.extends}, not {base.ref}")
+    _check_extends(pack, base)
     old_data, new_data = _requirement_data(base), _requirement_data(pack)
-    old_reqs = {r.id: r for r in base.requirements}
-    excluded = [control_id(r.id) for r in base.requirements if r.id not in new_data]
-    added = [control_id(r.id) for r in pack.requirements if r.id not in old_reqs]
-    base_import: dict[str, Any] = {
-        "href": _href(catalog_href, base),
-        "include-all": {},
-    }
-    if excluded:
-        base_import["exclude-controls"] = [{"with-ids": excluded}]
-    imports = [base_import]
-    if added:
-        imports.append(
-            {
-                "href": _href(catalog_href, pack),
-                "include-controls": [{"with-ids": added}],
-            }
-        )
-    set_parameters = [
-        {"param-id": control_id(name), "values": _param_value(param.value)}
-        for name, param in sorted(pack.parameters.items())
-        if name in base.parameters and base.parameters[name].value != param.value
-    ]
-    alters = []
-    for req in pack.requirements:
-        if req.id in old_reqs:
-            alter = _alter(old_reqs[req.id], req, old_data[req.id], new_data[req.id])
-            if alter is not None:
-                alters.append(alter)
+    imports = _imports(pack, base, catalog_href, new_data)
+    modify = _modify(pack, base, old_data, new_data)
     profile: dict[str, Any] = {
         "uuid": stable_uuid("profile", pack.id, pack.edition, pack_digest(pack)),
         "metadata": _metadata(pack, f": a profile of {base.id}@{base.edition}"),
         "imports": imports,
         "merge": {"as-is": True},
     }
-    modify: dict[str, Any] = {}
-    if set_parameters:
-        modify["set-parameters"] = set_parameters
-    if alters:
-        modify["alters"] = alters
     if modify:
         profile["modify"] = modify
     return canonical_json({"profile": profile}, indent=2) + "\n"
+
+
+def _check_extends(pack: Pack, base: Pack) -> None:
+    if pack.extends is None:
+        raise ReportError(
+            f"{pack.id}@{pack.edition} extends no other pack: export it as an oscal-catalog"
+        )
+    if f"{base.id}@{base.edition}" != pack.extends:
+        raise ReportError(f"{pack.id}@{pack.edition} extends {pack.extends}, not {base.ref}")
+
+
+def _imports(
+    pack: Pack, base: Pack, catalog_href: str, new_data: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The base's catalog less what the layer drops, and the pack's own for what it adds."""
+    old_ids = {r.id for r in base.requirements}
+    excluded = [control_id(r.id) for r in base.requirements if r.id not in new_data]
+    added = [control_id(r.id) for r in pack.requirements if r.id not in old_ids]
+    base_import: dict[str, Any] = {"href": _href(catalog_href, base), "include-all": {}}
+    if excluded:
+        base_import["exclude-controls"] = [{"with-ids": excluded}]
+    if not added:
+        return [base_import]
+    own = {"href": _href(catalog_href, pack), "include-controls": [{"with-ids": added}]}
+    return [base_import, own]
+
+
+def _modify(
+    pack: Pack, base: Pack, old_data: Mapping[str, Any], new_data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The parameters the layer sets and the controls it alters (empty when neither)."""
+    modify: dict[str, Any] = {}
+    set_parameters = _set_parameters(pack, base)
+    if set_parameters:
+        modify["set-parameters"] = set_parameters
+    old_reqs = {r.id: r for r in base.requirements}
+    candidates = (
+        _alter(old_reqs[req.id], req, old_data[req.id], new_data[req.id])
+        for req in pack.requirements
+        if req.id in old_reqs
+    )
+    alters = [a for a in candidates if a is not None]
+    if alters:
+        modify["alters"] = alters
+    return modify
+
+
+def _set_parameters(pack: Pack, base: Pack) -> list[dict[str, Any]]:
+    """The base's parameters the layer gives another value."""
+    return [
+        {"param-id": control_id(name), "values": _param_value(param.value)}
+        for name, param in sorted(pack.parameters.items())
+        if name in base.parameters and base.parameters[name].value != param.value
+    ]

@@ -521,6 +521,57 @@ def _rate(count: float, seconds: float) -> str:
     return f"{count / seconds:,.0f}" if seconds > 0 else "-"
 
 
+def _import_paragraph(results: dict[str, Any]) -> list[str]:
+    """The cold-start figures, as a paragraph."""
+    imp = results["import"]
+    verdict = "met" if imp["total_ms"] < IMPORT_BUDGET_MS else "NOT met"
+    cmd = results.get("packs_command")
+    packs_line = (
+        f" `safeguard-std packs` (a fresh interpreter, as a user runs it; median of "
+        f"{cmd['runs']}): {cmd['cpu_ms']:.0f} ms CPU, {cmd['wall_ms']:.0f} ms wall."
+        if cmd
+        else ""
+    )
+    return [
+        "**Import and packs** (a fresh interpreter each run, bytecode compiled as pip installs "
+        f"it; median of {imp['runs']} runs): `import safeguard_std` "
+        f"{imp.get('package_ms', float('nan')):.1f} ms (each public name loads its module when "
+        "first used); importing the evaluator and pack loader as well "
+        f"{imp['import_ms']:.0f} ms; loading, validating and compiling "
+        f"{', '.join(imp['packs'])} ({imp['requirements']} requirements) "
+        f"{imp['packs_ms']:.0f} ms; **total {imp['total_ms']:.0f} ms wall** "
+        f"({imp['total_cpu_ms']:.0f} ms CPU); budget {IMPORT_BUDGET_MS} ms: {verdict}."
+        + packs_line,
+        "",
+    ]
+
+
+def _judgement_table(sizes: list[dict[str, Any]]) -> list[str]:
+    """Every person-level requirement against the loop, per judgement, as a table."""
+    out: list[str] = []
+    judged = [s for s in sizes if per_judgement(s) == per_judgement(s)]  # NaN: not measured
+    if judged:
+        out += [
+            "",
+            "**Every person-level requirement of the pack**, per judgement (one finding: a "
+            "requirement judged for a person), against the loop's cost per judgement "
+            "(collector as in batch):",
+            "",
+            "| people | **ratio per judgement** | requirements | library judgements/s "
+            "| loop judgements/s |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for s in judged:
+            fr = s["modes"]["gc_batch"]
+            out.append(
+                f"| {s['people']:,} | **{per_judgement(s):.2f}** "
+                f"| {s['person_requirements']} "
+                f"| {_rate(s['findings'], fr['evaluate_all_person_requirements']['cpu_s'])} "
+                f"| {_rate(s['loop_judgements'], fr['baseline']['cpu_s'])} |"
+            )
+    return out
+
+
 def tables(results: dict[str, Any]) -> str:
     """The figures as Markdown tables (printed, and written into docs/performance.md)."""
     out: list[str] = []
@@ -534,27 +585,7 @@ def tables(results: dict[str, Any]) -> str:
         "marked wall; each is the best of the repeats.",
         "",
     ]
-    imp = results["import"]
-    verdict = "met" if imp["total_ms"] < IMPORT_BUDGET_MS else "NOT met"
-    cmd = results.get("packs_command")
-    packs_line = (
-        f" `safeguard-std packs` (a fresh interpreter, as a user runs it; median of "
-        f"{cmd['runs']}): {cmd['cpu_ms']:.0f} ms CPU, {cmd['wall_ms']:.0f} ms wall."
-        if cmd
-        else ""
-    )
-    out += [
-        "**Import and packs** (a fresh interpreter each run, bytecode compiled as pip installs "
-        f"it; median of {imp['runs']} runs): `import safeguard_std` "
-        f"{imp.get('package_ms', float('nan')):.1f} ms (each public name loads its module when "
-        "first used); importing the evaluator and pack loader as well "
-        f"{imp['import_ms']:.0f} ms; loading, validating and compiling "
-        f"{', '.join(imp['packs'])} ({imp['requirements']} requirements) "
-        f"{imp['packs_ms']:.0f} ms; **total {imp['total_ms']:.0f} ms wall** "
-        f"({imp['total_cpu_ms']:.0f} ms CPU); budget {IMPORT_BUDGET_MS} ms: {verdict}."
-        + packs_line,
-        "",
-    ]
+    out += _import_paragraph(results)
     sizes = results["sizes"]
     if sizes:
         first = sizes[0]
@@ -586,26 +617,7 @@ def tables(results: dict[str, Any]) -> str:
                 f"| {fr['evaluate']['cpu_s'] / s['people'] * 1e6:.2f} "
                 f"| {agree['agree']:,} of {agree['compared']:,} |"
             )
-        judged = [s for s in sizes if per_judgement(s) == per_judgement(s)]  # NaN: not measured
-        if judged:
-            out += [
-                "",
-                "**Every person-level requirement of the pack**, per judgement (one finding: a "
-                "requirement judged for a person), against the loop's cost per judgement "
-                "(collector as in batch):",
-                "",
-                "| people | **ratio per judgement** | requirements | library judgements/s "
-                "| loop judgements/s |",
-                "| ---: | ---: | ---: | ---: | ---: |",
-            ]
-            for s in judged:
-                fr = s["modes"]["gc_batch"]
-                out.append(
-                    f"| {s['people']:,} | **{per_judgement(s):.2f}** "
-                    f"| {s['person_requirements']} "
-                    f"| {_rate(s['findings'], fr['evaluate_all_person_requirements']['cpu_s'])} "
-                    f"| {_rate(s['loop_judgements'], fr['baseline']['cpu_s'])} |"
-                )
+        out += _judgement_table(sizes)
         out += [
             "",
             "**Scaling**: microseconds per person at each size (collector as in batch), and each "
@@ -804,6 +816,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def cold_start(pack: str, count: int) -> dict[str, Any]:
+    """Importing the library and compiling every bundled pack (``import``), and ``safeguard-std
+    packs`` (``packs_command``), each in fresh interpreters, ``count`` times: medians."""
+    runs = [child("import", pack=pack) for _ in range(count)]
+    keys = ("package_ms", "package_cpu_ms", "import_ms", "packs_ms", "total_ms")
+    keys += ("import_cpu_ms", "packs_cpu_ms", "total_cpu_ms")
+    figures = {key: statistics.median(r[key] for r in runs) for key in keys}
+    figures |= {"packs": runs[0]["packs"], "requirements": runs[0]["requirements"]}
+    figures["runs"] = len(runs)
+    print(f"  import and packs: {figures['total_ms']:.0f} ms")
+    command = packs_command(count)
+    print(f"  safeguard-std packs: {command['cpu_ms']:.0f} ms CPU")
+    return {"import": figures, "packs_command": command}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.task:
@@ -842,23 +869,7 @@ def main(argv: list[str] | None = None) -> int:
         check=False,
         stdout=subprocess.DEVNULL,
     )
-    runs = [child("import", pack=pack) for _ in range(3 if args.quick else 7)]
-    results["import"] = {
-        key: statistics.median(r[key] for r in runs)
-        for key in (
-            "package_ms",
-            "package_cpu_ms",
-            "import_ms",
-            "packs_ms",
-            "total_ms",
-            "import_cpu_ms",
-            "packs_cpu_ms",
-            "total_cpu_ms",
-        )
-    } | {"packs": runs[0]["packs"], "requirements": runs[0]["requirements"], "runs": len(runs)}
-    print(f"  import and packs: {results['import']['total_ms']:.0f} ms")
-    results["packs_command"] = packs_command(3 if args.quick else 7)
-    print(f"  safeguard-std packs: {results['packs_command']['cpu_ms']:.0f} ms CPU")
+    results.update(cold_start(pack, 3 if args.quick else 7))
 
     results["sizes"] = []
     for people in sizes:

@@ -33,7 +33,14 @@ from safeguard_std.domain.findings import (
 from safeguard_std.domain.organisation import EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
 from safeguard_std.domain.predicates import Predicate, compile_predicate
-from safeguard_std.exceptions import Location, PackError, Problem, RuleError
+from safeguard_std.exceptions import (
+    InvalidArgument,
+    Location,
+    PackError,
+    Problem,
+    RuleError,
+    expect_date,
+)
 from safeguard_std.rules import RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
 from safeguard_std.serialization import evidence_digest, pack_digest
@@ -413,8 +420,13 @@ CHUNK = 256
 
 
 def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Assessment:
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise TypeError(f"as_of must be a calendar date (datetime.date), got {as_of!r}")
+    expect_date("as_of", as_of)
+    if not isinstance(evidence, EvidenceBundle):
+        raise InvalidArgument(
+            f"evidence must be an EvidenceBundle, got a {type(evidence).__name__}; structure it "
+            "first with safeguard_std.bundle_from_data(data) or read a file with "
+            "safeguard_std.load_evidence(path)"
+        )
     ctx = EvaluationContext.build(evidence, as_of)
     steps = _included(plan, evidence, ctx)
     outs: list[list[Finding]] = [[] for _ in steps]
@@ -468,5 +480,11 @@ def evaluate(
     date. Pass an :class:`EvaluationPlan` (from :func:`compile_pack`) to evaluate many bundles
     without recompiling the pack.
     """
+    if not isinstance(pack, (Pack, EvaluationPlan)):
+        example = f"{pack!r}" if isinstance(pack, str) and len(pack) < 40 else "'dorset'"
+        raise InvalidArgument(
+            f"pack must be a Pack or an EvaluationPlan, got a {type(pack).__name__}; load one "
+            f"with safeguard_std.load_pack({example}, as_of=...)"
+        )
     plan = pack if isinstance(pack, EvaluationPlan) else compile_pack(pack, kinds=kinds)
     return plan.evaluate(evidence, as_of=as_of)

@@ -64,6 +64,7 @@ from safeguard_std.domain.predicates import (
 )
 from safeguard_std.exceptions import (
     AsOfRequired,
+    InvalidArgument,
     InvalidPackRef,
     InvalidPeriod,
     Location,
@@ -71,6 +72,7 @@ from safeguard_std.exceptions import (
     PackNotFound,
     Problem,
     RuleError,
+    expect_date,
 )
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.schemas import data_root, schema_errors
@@ -863,6 +865,13 @@ class PackCatalog:
         the edition in force on ``as_of``; resolving it without ``as_of`` raises
         :class:`~safeguard_std.exceptions.AsOfRequired`, located at the include.
         """
+        if as_of is not None:
+            expect_date("as_of", as_of)
+        if not isinstance(ref, (str, PackRef)):
+            raise InvalidArgument(
+                f"ref must be a pack reference ('dorset', 'dorset@2024') or a PackRef, got a "
+                f"{type(ref).__name__}"
+            )
         ref = PackRef.parse(ref) if isinstance(ref, str) else ref
         if ref.edition is None:
             ref = self.edition_in_force(ref.id, as_of)
@@ -1056,11 +1065,25 @@ def bundled_catalog(
 def load_pack(
     ref_or_path: str | Path, *, as_of: dt.date | None = None, catalog: PackCatalog | None = None
 ) -> Pack:
-    """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path to a pack
-    file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one)."""
+    """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path.
+
+    A path names a pack file, an edition folder (``packs/northshire/2027``) or a pack folder of
+    editions (``packs/northshire``, the one in force on ``as_of``). It is read the way the
+    ``safeguard-std pack`` commands read it: the editions beside it are found too, so an
+    ``extends`` of a sibling edition resolves, and the rest comes from ``catalog`` (default the
+    bundled packs and those installed through entry points).
+    """
+    from safeguard_std.authoring._target import open_target  # it imports this module
+
+    if as_of is not None:
+        expect_date("as_of", as_of)
+    if not isinstance(ref_or_path, (str, Path)):
+        raise InvalidArgument(
+            "ref_or_path must be a pack reference ('dorset@2024') or a path, got a "
+            f"{type(ref_or_path).__name__}"
+        )
     catalog = catalog if catalog is not None else bundled_catalog()
     text = str(ref_or_path)
-    path = Path(text)
     # A bare word is a pack id even when the working folder holds a folder of that name; a path
     # says so by a separator, a file suffix, or being a Path.
     looks_like_path = (
@@ -1068,10 +1091,28 @@ def load_pack(
         or "/" in text
         or os.sep in text
         or text.endswith((".yaml", ".yml", ".json"))
-        or (path / PACK_FILE).is_file()
+        or (Path(text) / PACK_FILE).is_file()
     )
-    if looks_like_path:
-        layer = read_layer(path)
-        catalog.add_layer(layer)
-        return catalog.resolve(layer.ref, as_of=as_of)
-    return catalog.resolve(PackRef.parse(text), as_of=as_of)
+    if not looks_like_path:
+        return catalog.resolve(PackRef.parse(text), as_of=as_of)
+    target = open_target(ref_or_path, catalog=catalog)
+    if target.problems:
+        raise PackError(target.problems, source=target.problems[0].location.source)
+    ids = sorted({r.id for r in target.refs})
+    if len(ids) > 1:
+        raise PackNotFound(
+            text, f"it holds several packs ({', '.join(ids)}); name one pack's folder or file"
+        )
+    if len(target.refs) == 1:
+        return target.catalog.resolve(target.refs[0], as_of=as_of)
+    editions = ", ".join(str(r) for r in target.refs)
+    if as_of is None:
+        raise PackNotFound(
+            text,
+            f"it holds editions {editions}; give as_of to take the one in force that day, or "
+            "name one edition's folder",
+        )
+    ref = target.catalog.edition_in_force(ids[0], as_of)
+    if ref not in target.refs:
+        raise PackNotFound(text, f"none of its editions ({editions}) is in force on {as_of}")
+    return target.catalog.resolve(ref, as_of=as_of)

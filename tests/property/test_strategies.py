@@ -249,3 +249,33 @@ def test_the_strategies_can_be_imported_first() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "dbs-0001\n", "")
+
+
+def test_importing_hypothesis_imports_nothing_of_the_library() -> None:
+    """The entry point registers lazily: ``import hypothesis`` in a project that has
+    safeguard-std installed must not pay for importing the library (it doubled its time)."""
+    code = (
+        "import sys\n"
+        "import hypothesis\n"
+        "print(sorted(m for m in sys.modules if m.startswith('safeguard_std.')"
+        " and m != 'safeguard_std._hypothesis_setup'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")
+
+
+def test_types_imported_after_hypothesis_are_registered() -> None:
+    code = (
+        "from hypothesis import find, strategies as st\n"
+        "from safeguard_std.domain.people import DbsCheck\n"
+        "from safeguard_std.domain.organisation import Waiver\n"
+        "print(find(st.from_type(DbsCheck), lambda c: True).id,"
+        " find(st.from_type(Waiver), lambda w: True).id)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("dbs-0001 ")

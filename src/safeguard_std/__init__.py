@@ -50,6 +50,7 @@ def __getattr__(name: str) -> Any:
         return getattr(reports, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "AsOfRequired",
     "Assessment",

@@ -197,6 +197,12 @@ def rule_param_problems(
                     where,
                     expected="an ISO 8601 duration such as P3Y, P12M, P2W or P90D",
                     found=shown(value),
+                    hint=(
+                        "this rule counts calendar time; working days (P1WD) are for rules "
+                        "that count them, such as allegations_reported"
+                        if isinstance(value, str) and value.endswith("WD")
+                        else None
+                    ),
                 )
             )
         elif error.validator == "enum":

@@ -192,10 +192,16 @@ class SpreadsheetError(_DocumentError, ValueError):
 class MissingExtra(SafeguardError, ImportError):
     """An optional dependency is not installed; the message names the extra that provides it."""
 
-    def __init__(self, what: str, extra: str, module: str) -> None:
+    def __init__(self, what: str, extra: str | None, module: str) -> None:
         self.what = what
         self.extra = extra
         self.module = module
+        if extra is None:  # a core dependency missing: a broken install
+            super().__init__(
+                f"{what} needs {module!r}, a dependency of safeguard-std that is not installed: "
+                f"pip install {module!r} (or reinstall safeguard-std)"
+            )
+            return
         super().__init__(
             f"{what} needs the optional dependency {module!r}: pip install 'safeguard-std[{extra}]'"
         )
@@ -248,7 +254,7 @@ class InvalidPeriod(SafeguardError, ValueError):
         self.text = text
         super().__init__(
             f"invalid period {text!r}: expected an ISO 8601 duration of years, months, weeks "
-            "or days, e.g. 'P3Y', 'P12M', 'P2W', 'P90D'"
+            "or days, e.g. 'P3Y', 'P12M', 'P2W', 'P90D', or of working days alone, 'P1WD'"
         )
 
 

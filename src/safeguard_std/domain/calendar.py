@@ -61,7 +61,7 @@ _WORKING = re.compile(r"P(\d+)WD")
 _MAX_UNIT = 1000
 
 
-@attrs.frozen(order=False)
+@attrs.frozen(order=False, repr=False)
 class Period:
     """An ISO 8601 calendar duration of whole years, months, weeks and days.
 
@@ -122,6 +122,14 @@ class Period:
             return cls(years=years, months=months, weeks=weeks, days=days)
         except InvalidPeriod:
             raise InvalidPeriod(text) from None
+
+    def __repr__(self) -> str:
+        if self.working_days:
+            return f"Period(working_days={self.working_days})"
+        return (
+            f"Period(years={self.years}, months={self.months}, weeks={self.weeks}, "
+            f"days={self.days})"
+        )
 
     def __str__(self) -> str:
         if self.working_days:

@@ -10,9 +10,9 @@ import pytest
 
 from safeguard_std import InvalidArgument, InvalidPeriod, PackError, Period, add_period, evaluate
 from safeguard_std.bank_holidays import england_and_wales
+from safeguard_std.domain.calendar import WorkingDays, add_working_days
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
-from safeguard_std.domain.calendar import WorkingDays, add_working_days
 from safeguard_std.domain.findings import Status
 from safeguard_std.exceptions import EvidenceError
 from tests.support import make_bundle, make_pack

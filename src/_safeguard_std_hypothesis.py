@@ -70,6 +70,7 @@ STRATEGY_NAMES: dict[tuple[str, str], str] = {
             ("Waiver", "waivers"),
         )
     },
+    ("safeguard_std.domain.allegations", "Allegation"): "allegations",
     ("safeguard_std.domain.pack", "Pack"): "packs",
 }
 

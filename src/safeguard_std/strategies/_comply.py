@@ -554,12 +554,24 @@ def _actions(fix: Fix, step: Step, subject: str | None) -> None:
     fix.bundle = replace_records(fix.bundle, "action_items", done)
 
 
+def _allegations(fix: Fix, step: Step, subject: str | None) -> None:
+    # Reported on the day received: in time for any period, whatever the calendar.
+    log = tuple(
+        attrs.evolve(a, reported_to_lado_on=a.received_on)
+        if a.reported_to_lado_on is not None and a.received_on is not None
+        else a
+        for a in fix.bundle.allegations or ()
+    )
+    fix.bundle = attrs.evolve(fix.bundle, allegations=log)
+
+
 def _record_updated(fix: Fix, step: Step, subject: str | None) -> None:
     # Updated on as_of: on or after every change dated on or before it, whatever the repairs add.
     fix.change(subject, record_updated_on=fix.as_of)
 
 
 REPAIRS: Mapping[str, Repair] = {
+    "allegations_reported": _allegations,
     "check_present": _check_present,
     "check_current": _check_current,
     "record_fields_present": _record_fields,

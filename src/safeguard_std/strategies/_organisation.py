@@ -6,11 +6,13 @@ random bundle sometimes covers what a random pack asks for, and a compliant one 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from hypothesis import strategies as st
 
+from safeguard_std.domain.allegations import Allegation, AllegationOutcome
 from safeguard_std.domain.organisation import (
     ActionItem,
     Attestation,
@@ -41,6 +43,8 @@ from safeguard_std.domain.organisation import (
     Waiver,
 )
 from safeguard_std.strategies._gen import Gen
+
+_WEEK = dt.timedelta(days=7)
 
 __all__ = [
     "ACTIVITIES",
@@ -320,16 +324,40 @@ def make_contract(gen: Gen) -> Contract:
 def make_attestation(
     gen: Gen, requirement_ids: tuple[str, ...], subject_ids: tuple[str, ...] = ()
 ) -> Attestation:
-    """A reader's judgement on one of ``requirement_ids`` (for a subject, or the whole)."""
+    """A reader's judgement on one of ``requirement_ids`` (for a subject, or the whole); one
+    that the requirement does not apply says why."""
+    outcome = gen.choice(list(AttestationOutcome))
     return Attestation(
         id=gen.id("att"),
         requirement_id=gen.choice(requirement_ids),
         subject_id=gen.maybe(lambda: gen.choice(subject_ids)) if subject_ids else None,
-        outcome=gen.choice(list(AttestationOutcome)),
+        outcome=outcome,
         attested_by=gen.maybe(lambda: f"Test Attester {gen.number('attester')}"),
         attested_on=gen.past(),
-        statement=gen.maybe(lambda: "Test statement."),
+        statement=(
+            "Test statement: does not apply here."
+            if outcome is AttestationOutcome.NOT_APPLICABLE
+            else gen.maybe(lambda: "Test statement.")
+        ),
         evidence_refs=frozenset(),
+    )
+
+
+def make_allegation(gen: Gen, relates_to: tuple[str, ...] = ()) -> Allegation:
+    """An allegation or low-level concern, reported to the LADO on the day it was received or
+    some days later, or not reported, perhaps about one of ``relates_to``."""
+    received = gen.maybe(gen.past)
+    return Allegation(
+        id=gen.id("alg"),
+        received_on=received,
+        reported_to_lado_on=(
+            gen.maybe(lambda: gen.between(received, min(gen.as_of, received + _WEEK)))
+            if received is not None
+            else None
+        ),
+        low_level_concern=gen.draw(st.booleans()),
+        outcome=gen.maybe(lambda: gen.choice(list(AllegationOutcome))),
+        relates_to=gen.maybe(lambda: gen.choice(relates_to)) if relates_to else None,
     )
 
 

@@ -24,7 +24,7 @@ from safeguard_std.cli import main
 from safeguard_std.domain.pack import Modality
 from safeguard_std.exceptions import PackError
 from safeguard_std.packs import PackCatalog, bundled_catalog
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 PACKS = FIXTURES / "packs"
 DOUBTFUL = FIXTURES / "lint-packs" / "doubtful"
@@ -412,9 +412,24 @@ def test_new_pack_validates_lints_clean_and_passes(tmp_path: Path) -> None:
         "hackney/2025/tests/example.yaml",
     ]
     first = files[0].read_text().splitlines()[0]
-    assert first.startswith("# yaml-language-server: $schema=")
-    assert Path(first.split("=", 1)[1]).name == "standard-pack.schema.json"
+    assert first == "# yaml-language-server: $schema=../../schemas/standard-pack.schema.json"
     _checks_pass(files[0].parent, PackCatalog(layers={}))
+
+
+def test_new_pack_refers_to_its_schema_by_a_path_that_travels(tmp_path: Path) -> None:
+    """Not the installing machine's absolute path: a copy beside the packs, referred to
+    relatively, so the editor line works wherever the folder is checked out."""
+    files = scaffold_pack(
+        tmp_path / "packs", "x", "X Board", edition="1", effective_from=dt.date(2025, 1, 1)
+    )
+    lines = [f.read_text().splitlines()[0] for f in files]
+    assert lines == [
+        "# yaml-language-server: $schema=../../schemas/standard-pack.schema.json",
+        "# yaml-language-server: $schema=../../../schemas/pack-tests.schema.json",
+    ]
+    for name in ("standard-pack.schema.json", "pack-tests.schema.json"):
+        copied = tmp_path / "packs" / "schemas" / name
+        assert copied.read_bytes() == (ROOT / "schemas" / name).read_bytes()
 
 
 def test_new_pack_inside_a_repository_refers_to_its_schema(tmp_path: Path) -> None:

@@ -24,15 +24,23 @@ _SCHEMA = "standard-pack.schema.json"
 _TESTS_SCHEMA = "pack-tests.schema.json"
 
 
-def schema_reference(folder: Path, name: str = _SCHEMA) -> str:
-    """How a file in ``folder`` refers to a packaged schema: a relative path to a ``schemas/``
-    folder above it (a repository laid out like this one), else the installed schema's path."""
+def schema_reference(folder: Path, name: str = _SCHEMA, *, copy_to: Path | None = None) -> str:
+    """How a file in ``folder`` refers to a packaged schema, always as a path relative to it: a
+    ``schemas/`` folder above it (a repository laid out like this one), else a copy of the
+    schema written to ``copy_to/schemas/`` (the folder ``pack new`` writes into), so the line
+    works on any machine the folder is copied to. Without ``copy_to``, the installed schema."""
     folder = folder.resolve()
     for parent in (folder, *folder.parents):
         candidate = parent / "schemas" / name
         if candidate.is_file():
             return Path(os.path.relpath(candidate, folder)).as_posix()
-    return Path(str(data_root() / "schemas" / name)).resolve().as_posix()
+    installed = Path(str(data_root() / "schemas" / name))
+    if copy_to is None:
+        return installed.resolve().as_posix()
+    target = copy_to.resolve() / "schemas" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(installed.read_bytes())
+    return Path(os.path.relpath(target, folder)).as_posix()
 
 
 def _quoted(text: str) -> str:
@@ -196,13 +204,17 @@ def scaffold_pack(
             rid,
             section,
             param,
-            schema_reference(folder),
+            schema_reference(folder, copy_to=Path(root)),
         ),
         encoding="utf-8",
     )
     test_file = folder / "tests" / "example.yaml"
     test_file.write_text(
-        _tests_text(rid, effective_from, schema_reference(folder / "tests", _TESTS_SCHEMA)),
+        _tests_text(
+            rid,
+            effective_from,
+            schema_reference(folder / "tests", _TESTS_SCHEMA, copy_to=Path(root)),
+        ),
         encoding="utf-8",
     )
     return [pack_file, test_file]

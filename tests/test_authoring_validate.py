@@ -311,3 +311,49 @@ def test_expected_lists_are_kept_short() -> None:
     assert _one_of([f"p{i}" for i in range(14)]) == (
         "one of p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11 and 2 more"
     )
+
+
+def test_base_evidence_that_does_not_load_is_reported_once_with_the_allowed_values(
+    tmp_path: Path,
+) -> None:
+    """Every case starts from the file's base evidence: when it does not load, validate says so
+    once, located in the test file (it said "valid" while every case failed to run)."""
+    assert main(["pack", "new", "--id", "northshire", "--board", "N", "--edition", "2026",
+                 "--effective-from", "2026-04-01", "--output", str(tmp_path)]) == 0  # fmt: skip
+    tests = tmp_path / "northshire" / "2026" / "tests" / "example.yaml"
+    text = tests.read_text().replace(
+        "  policies:\n",
+        "  contract:\n    id: c-1\n    commissioner: Northshire\n    section11_audits:\n"
+        "      - {id: s11-1, submitted_on: 2026-01-01}\n  policies:\n",
+    )
+    tests.write_text(text)
+    result = validate_pack(tmp_path / "northshire" / "2026", catalog=PackCatalog(layers={}))
+    assert [problem_line(p) for p in result.problems] == [
+        f"{tests}:10:9: base evidence: required key 'stage' is missing: expected 'stage': one of "
+        "'tender', 'cycle' [/evidence/contract/section11_audits/0]"
+    ]
+
+
+def test_base_evidence_in_its_own_file_is_located_there(tmp_path: Path) -> None:
+    assert main(["pack", "new", "--id", "northshire", "--board", "N", "--edition", "2026",
+                 "--effective-from", "2026-04-01", "--output", str(tmp_path)]) == 0  # fmt: skip
+    folder = tmp_path / "northshire" / "2026" / "tests"
+    (folder / "base.json").write_text(
+        json.dumps(
+            {
+                "id": "b",
+                "provider": {"id": "p", "name": "P", "kind": "yoth", "legal_form": "charity"},
+                "policies": [],
+            }
+        )
+    )
+    tests = folder / "example.yaml"
+    lines = tests.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("evidence:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("cases:"))
+    tests.write_text("\n".join([*lines[:start], "evidence: {file: base.json}", *lines[end:]]))
+    result = validate_pack(tmp_path / "northshire" / "2026", catalog=PackCatalog(layers={}))
+    (problem,) = result.problems
+    assert problem.message == "base evidence: value not allowed"
+    assert problem.location.source == str((folder / "base.json"))
+    assert problem.hint == "did you mean 'youth'?"

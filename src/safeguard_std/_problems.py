@@ -75,7 +75,20 @@ def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> li
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", str(error.message))
         name = missing[0] if missing else str(error.message)
-        return [Problem(f"required key {name!r} is missing", doc.locate(path))]
+        schema: Any = error.schema
+        spec = schema.get("properties", {}).get(name, {}) if isinstance(schema, dict) else {}
+        choices = spec.get("enum") if isinstance(spec, dict) else None
+        return [
+            Problem(
+                f"required key {name!r} is missing",
+                doc.locate(path),
+                expected=(
+                    f"{name!r}: one of " + ", ".join(repr(str(c)) for c in choices)
+                    if choices
+                    else None
+                ),
+            )
+        ]
     if error.validator == "enum":
         allowed_values: Any = error.validator_value
         choices = [str(c) for c in allowed_values]

@@ -48,6 +48,7 @@ __all__ = [
     "RiskTier",
     "SafeguardingClause",
     "Section11Audit",
+    "Section11Stage",
     "SelfAudit",
     "Subscription",
     "SubscriptionKind",
@@ -382,12 +383,19 @@ class MonitoringMeeting:
     safeguarding_discussed: bool | None = None
 
 
+class Section11Stage(enum.StrEnum):
+    """When a Section 11 audit was done: at tender, or in the board's cycle."""
+
+    TENDER = "tender"
+    CYCLE = "cycle"
+
+
 @attrs.frozen(kw_only=True)
 class Section11Audit:
     """A Section 11 (Children Act 2004) audit, at tender or in the board's cycle."""
 
     id: str = id_field()
-    stage: str = attrs.field(validator=v.in_(("tender", "cycle")))
+    stage: Section11Stage = attrs.field(converter=Section11Stage)
     submitted_on: dt.date | None = opt_date()
 
 

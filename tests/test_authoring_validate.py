@@ -355,5 +355,5 @@ def test_base_evidence_in_its_own_file_is_located_there(tmp_path: Path) -> None:
     result = validate_pack(tmp_path / "northshire" / "2026", catalog=PackCatalog(layers={}))
     (problem,) = result.problems
     assert problem.message == "base evidence: value not allowed"
-    assert problem.location.source == str((folder / "base.json"))
+    assert problem.location.source == str(folder / "base.json")
     assert problem.hint == "did you mean 'youth'?"

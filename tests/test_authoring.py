@@ -25,6 +25,7 @@ from safeguard_std.domain.pack import Modality
 from safeguard_std.exceptions import PackError
 from safeguard_std.packs import PackCatalog, bundled_catalog
 from tests.conftest import FIXTURES, ROOT
+from tests.support import pack_yaml
 
 PACKS = FIXTURES / "packs"
 DOUBTFUL = FIXTURES / "lint-packs" / "doubtful"
@@ -44,21 +45,45 @@ def test_lint_finds_each_doubtful_thing() -> None:
     lines = [problem_line(f.problem, f.code).replace(f"{DOUBTFUL}/1/", "") for f in found]
     assert lines == [
         "pack.yaml:9:1: unknown-supersedes: supersedes 'doubtful@0': no pack 'doubtful@0': no "
-        "edition '0' of doubtful; editions: doubtful@1 [/supersedes]",
+        "edition '0' of doubtful; editions: doubtful@1 (silence it with --ignore "
+        "unknown-supersedes) [/supersedes]",
         "pack.yaml:13:5: empty-section: section '3' (Nothing here) has no active requirement "
-        "[/sections/2]",
+        "(silence it with --ignore empty-section) [/sections/2]",
         "pack.yaml:16:3: unused-parameter: parameter 'never_used' is declared but no active "
-        "requirement uses it [/parameters/never_used]",
-        "pack.yaml:21:5: no-citation: requirement DB-1 has no citation [/requirements/0/citation]",
+        "requirement uses it (silence it with --ignore unused-parameter) "
+        "[/parameters/never_used]",
+        "pack.yaml:21:5: no-citation: requirement DB-1 has no citation (silence it for DB-1 with "
+        "metadata: {lint_ignore: [no-citation]}) [/requirements/0/citation]",
         "pack.yaml:31:5: no-source-text: requirement DB-2 does not quote the source text it "
-        "encodes [/requirements/1/text]",
+        "encodes (silence it for DB-2 with metadata: {lint_ignore: [no-source-text]}) "
+        "[/requirements/1/text]",
         "pack.yaml:36:5: untested: no case in the pack's tests names requirement DB-3 "
-        "[/requirements/2]",
+        "(silence it for DB-3 with metadata: {lint_ignore: [untested]}) [/requirements/2]",
         "pack.yaml:41:5: modality-mismatch: requirement DB-3 has modality 'must' but its source "
-        "text says should ('should') [/requirements/2/modality]",
+        "text says should ('should') (silence it for DB-3 with metadata: {lint_ignore: "
+        "[modality-mismatch]}) [/requirements/2/modality]",
         "pack.yaml:53:12: attestation-where-structured: requirement DB-4 is judged by "
         "attestation ('attested') but mentions 'DBS', which the structured kind 'check_present' "
-        "or 'check_current' judges from records [/requirements/3/rule/kind]",
+        "or 'check_current' judges from records (silence it for DB-4 with metadata: "
+        "{lint_ignore: [attestation-where-structured]}) [/requirements/3/rule/kind]",
+    ]
+
+
+def test_the_lado_is_not_taken_for_a_lead_role(tmp_path: Path) -> None:
+    """ "Local Authority Designated Officer" names the LADO, not a DSL: no role_held hint."""
+
+    def structured_hints(text: str) -> list[str]:
+        folder = tmp_path / "t" / "1"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "pack.yaml").write_text(
+            pack_yaml({"text": text, "subject": "provider", "rule": {"kind": "attested"}})
+        )
+        found = lint_pack(folder, catalog=PackCatalog(layers={}))
+        return [f.code for f in found if f.code == "attestation-where-structured"]
+
+    assert structured_hints("Allegations must go to the Local Authority Designated Officer.") == []
+    assert structured_hints("The designated safeguarding lead must be named.") == [
+        "attestation-where-structured"
     ]
 
 

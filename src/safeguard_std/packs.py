@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import itertools
 import os
 import re
@@ -595,11 +596,13 @@ class _Resolver:
         assert isinstance(pred, Compare)
         fact = FACTS.get(pred.field)
         if fact is None:
+            known = _facts_for(subject)
+            where = f"{subject.value} requirements" if subject else "an include's applies_when"
             self.fail(
                 f"{label}: unknown fact {pred.field!r}",
                 (*path, "field"),
-                expected="a fact from the evidence model",
-                hint=did_you_mean(pred.field, FACTS),
+                expected=f"a fact defined for {where}: " + _one_of(known, most=len(known)),
+                hint=_fact_hint(pred.field, known),
             )
             return
         if fact.subjects is not None and subject is None:
@@ -761,6 +764,26 @@ class _Resolver:
         if name in self.layer.data.get("parameters", {}):
             return self.doc.locate(("parameters", name, "value")), note
         return self.doc.locate((*path, at[0], "param")), note
+
+
+def _facts_for(subject: SubjectType | None) -> list[str]:
+    """The facts a predicate may name for ``subject`` (``None``: once per bundle)."""
+    return sorted(
+        name
+        for name, fact in FACTS.items()
+        if fact.subjects is None or (subject is not None and subject in fact.subjects)
+    )
+
+
+def _fact_hint(field: str, known: Iterable[str]) -> str | None:
+    """``did you mean`` for a fact, judged on the part after the dot: every provider fact
+    shares ``provider.``, which made unrelated ones look close."""
+    _, _, rest = field.rpartition(".")
+    by_name: dict[str, str] = {}
+    for name in known:
+        by_name.setdefault(name.rpartition(".")[2], name)
+    close = difflib.get_close_matches(rest, list(by_name), n=1, cutoff=0.75)
+    return f"did you mean {by_name[close[0]]!r}?" if close and len(rest) <= 100 else None
 
 
 def _one_of(names: Iterable[str], most: int = 12) -> str:

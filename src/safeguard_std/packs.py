@@ -118,12 +118,27 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
         raise PackError(exc.problems, source=label) from None
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
-    problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
+    problems = [
+        _whole_rule(p) for p in schema_problems(schema_errors("standard-pack", doc.data), doc)
+    ]
     problems = problems or [*_date_problems(doc), *_value_problems(doc)]
     if problems:
         raise PackError(problems, source=label)
     ref = PackRef(doc.data["id"], str(doc.data["edition"]))
     return PackLayer(ref, doc.data, doc, path.parent)
+
+
+def _whole_rule(problem: Problem) -> Problem:
+    """An ``alter`` that gives a rule without its kind: say that ``rule`` replaces the whole
+    rule, and how to change one parameter."""
+    path = problem.location.path
+    if len(path) == 3 and path[0] == "alter" and path[2] == "rule" and "'kind'" in problem.message:
+        return attrs.evolve(
+            problem,
+            hint="alter's rule replaces the whole rule: give its kind and every parameter, or "
+            "change only some with rule_params: {NAME: VALUE}",
+        )
+    return problem
 
 
 def _date_problems(doc: Document) -> list[Problem]:
@@ -473,7 +488,12 @@ class _Resolver:
                 continue
             req = reqs[rid]
             fields = self._fields(changes, ("alter", rid))
-            prov = {**req.provenance, **{k: self.label for k in changes}}
+            some = fields.pop("rule_params", None)
+            if some is not None:  # change these parameters, keep the kind and the rest
+                rule = fields.get("rule", req.rule)
+                fields["rule"] = Rule(kind=rule.kind, params={**rule.params, **some})
+            changed = {"rule" if k == "rule_params" else k for k in changes}
+            prov = {**req.provenance, **{k: self.label for k in changed}}
             reqs[rid] = attrs.evolve(req, **fields, provenance=prov)
 
     def _withdraw(self, reqs: dict[str, Requirement]) -> None:

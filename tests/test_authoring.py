@@ -21,7 +21,7 @@ from safeguard_std.authoring import (
 )
 from safeguard_std.authoring.lint import modal_verbs
 from safeguard_std.cli import main
-from safeguard_std.domain.pack import Modality
+from safeguard_std.domain.pack import Modality, PackRef
 from safeguard_std.exceptions import PackError
 from safeguard_std.packs import PackCatalog, bundled_catalog
 from tests.conftest import FIXTURES, ROOT
@@ -486,6 +486,31 @@ def test_new_layer_over_a_known_pack(tmp_path: Path) -> None:
     _checks_pass(files[0].parent, catalog)
     pack = open_resolved(files[0].parent, catalog)
     assert len(pack.active_requirements) == 7  # the base's six active plus the example
+
+
+def test_new_edition_of_the_same_pack_carries_its_title_and_adds_nothing(tmp_path: Path) -> None:
+    """A next edition starts as the last one: same title, no sample requirement to delete."""
+    catalog = fixture_catalog()
+    files = scaffold_pack(
+        tmp_path,
+        "harbour",
+        "Harbour Safeguarding Children Partnership",
+        edition="2025",
+        effective_from=dt.date(2025, 4, 1),
+        extends="harbour@2024",
+        catalog=catalog,
+    )
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["harbour/2025/pack.yaml"]
+    text = files[0].read_text()
+    assert 'title: "Harbour safeguarding standards for contracted services (2024)"' in text
+    assert "supersedes: harbour@2024" in text
+    assert "\nrequirements:" not in text
+    pack = open_resolved(files[0].parent, catalog)
+    base = catalog.resolve(PackRef.parse("harbour@2024"))
+    assert pack.title == base.title
+    assert [r.id for r in pack.active_requirements] == [r.id for r in base.active_requirements]
+    assert validate_pack(files[0].parent, catalog=catalog).problems == ()
+    assert lint_pack(files[0].parent, catalog=catalog) == []
 
 
 def open_resolved(folder: Path, catalog: PackCatalog):  # type: ignore[no-untyped-def]

@@ -88,7 +88,7 @@ def _pack_text(
 # withdraw:                         # stop judging one; its id stays reserved
 #   - {{id: REQ-ID, replaced_by: {rid}}}
 """
-    return f"""# yaml-language-server: $schema={schema}
+    head = f"""# yaml-language-server: $schema={schema}
 schema_version: 1
 id: {pack_id}
 edition: {_quoted(edition)}
@@ -99,7 +99,18 @@ effective_from: {effective_from.isoformat()}
   title: {_quoted(title)}
   # url: https://...                # where the standard is published
   # retrieved_on: {effective_from.isoformat()}
-  notes: Replace the example requirement with your standard's own, one per duty.
+"""
+    if extends is not None and extends.id == pack_id:
+        # A next edition starts as the last one: nothing to delete before it says what changed.
+        return (
+            head
+            + """  notes: The next edition; change what it changes below.
+# requirements:                     # requirements this edition adds
+"""
+        )
+    return (
+        head
+        + f"""  notes: Replace the example requirement with your standard's own, one per duty.
 sections:
   - {{id: {_quoted(section)}, title: Policies}}
 parameters:
@@ -120,6 +131,7 @@ requirements:
       policies: [safeguarding]
       review_period: {{param: {param}}}
 """
+    )
 
 
 def _tests_text(rid: str, effective_from: dt.date, schema: str) -> str:
@@ -192,7 +204,11 @@ def scaffold_pack(
     if pack_file.exists() and not overwrite:
         raise FileExistsError(f"{pack_file} already exists")
     rid, section, param = _free_names(catalog, base, ref.id)
-    (folder / "tests").mkdir(parents=True, exist_ok=True)
+    next_edition = base is not None and base.id == ref.id
+    if title is None and next_edition:
+        assert catalog is not None and base is not None
+        title = catalog.resolve(base).title
+    (folder if next_edition else folder / "tests").mkdir(parents=True, exist_ok=True)
     pack_file.write_text(
         _pack_text(
             ref.id,
@@ -208,6 +224,8 @@ def scaffold_pack(
         ),
         encoding="utf-8",
     )
+    if next_edition:
+        return [pack_file]  # the last edition's cases still say what it judged
     test_file = folder / "tests" / "example.yaml"
     test_file.write_text(
         _tests_text(

@@ -205,8 +205,7 @@ def scaffold_pack(
         raise FileExistsError(f"{pack_file} already exists")
     rid, section, param = _free_names(catalog, base, ref.id)
     next_edition = base is not None and base.id == ref.id
-    if title is None and next_edition:
-        assert catalog is not None and base is not None
+    if title is None and base is not None and catalog is not None and next_edition:
         title = catalog.resolve(base).title
     (folder if next_edition else folder / "tests").mkdir(parents=True, exist_ok=True)
     pack_file.write_text(

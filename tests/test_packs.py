@@ -11,6 +11,7 @@ import pytest
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.exceptions import InvalidPackRef, PackError, PackNotFound
 from safeguard_std.packs import PackCatalog, read_layer
+from tests.conftest import FIXTURES
 from tests.support import make_pack, pack_yaml
 
 GOOD_RULE = {"kind": "check_current", "check": "dbs", "period": "P3Y"}
@@ -275,3 +276,21 @@ def test_pack_ref_errors(text: str) -> None:
 
 def test_pack_ref_round_trip() -> None:
     assert str(PackRef.parse("dorset@2024")) == "dorset@2024"
+
+
+def test_a_pack_defined_twice_names_the_option_that_resolves_it(tmp_path: Path) -> None:
+    """An installed pack and a --packs-dir pack with the same id@edition: the error says how
+    to choose (the CLI option) and how to avoid it in Python."""
+    import shutil
+
+    copy = tmp_path / "harbour" / "2023"
+    shutil.copytree(FIXTURES / "packs" / "harbour" / "2023", copy)
+    catalog = PackCatalog(layers={})
+    catalog.add_folder(FIXTURES / "packs" / "harbour" / "2023")
+    with pytest.raises(PackError) as info:
+        catalog.add_layer(read_layer(copy))
+    assert str(info.value).endswith(
+        "(choose the one to use with --trust-pack-source NAME, or leave installed packs out with "
+        "--no-entry-points; in Python, build the catalog without the other "
+        "(bundled_catalog(entry_points_too=False)))"
+    )

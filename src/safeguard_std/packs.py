@@ -824,6 +824,15 @@ def _param_refs(req: Requirement) -> set[str]:
     }
 
 
+#: What resolves a pack defined twice (a folder pack and an installed one with the same
+#: id@edition): the command-line option, and the Python equivalent.
+TWICE_HINT = (
+    "choose the one to use with --trust-pack-source NAME, or leave installed packs out with "
+    "--no-entry-points; in Python, build the catalog without the other "
+    "(bundled_catalog(entry_points_too=False))"
+)
+
+
 @attrs.define
 class PackCatalog:
     """Known pack layers by id and edition, resolved on demand and cached.
@@ -847,6 +856,7 @@ class PackCatalog:
                     Problem(
                         f"pack {layer.ref} is defined twice (also in {known.document.source})",
                         layer.document.locate(()),
+                        hint=TWICE_HINT,
                     )
                 ],
                 source=layer.document.source,

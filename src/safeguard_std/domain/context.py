@@ -57,6 +57,8 @@ class EvaluationContext:
     engagements: Mapping[str, tuple[Engagement, ...]] = attrs.field(factory=dict)
     #: The calendar working-day periods (``P1WD``) count over; ``None``: each rule's default.
     working_days: WorkingDayCalendar | None = None
+    #: Requirement ids with an attestation (on or before ``as_of``) that they do not apply.
+    not_applicable_ids: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -98,6 +100,12 @@ class EvaluationContext:
             attestations={k: _latest_first(a) for k, a in attestations.items()},
             waivers={k: tuple(sorted(w, key=lambda x: x.id)) for k, w in waivers.items()},
             working_days=working_days,
+            not_applicable_ids=frozenset(
+                a.requirement_id
+                for found in attestations.values()
+                for a in found
+                if a.outcome is AttestationOutcome.NOT_APPLICABLE
+            ),
         )
 
     def engagements_of(self, person: Person) -> tuple[Engagement, ...]:
@@ -117,11 +125,9 @@ class EvaluationContext:
     def has_not_applicable(self, requirement_id: str) -> bool:
         """Whether an attestation on or before ``as_of`` says the requirement is not applicable
         (for any subject, or as a whole; for an included requirement, under its own id too)."""
-        ids = {rid for rid, _subject in _keys(requirement_id, None)}
-        return any(
-            rid in ids and any(a.outcome is AttestationOutcome.NOT_APPLICABLE for a in found)
-            for (rid, _subject), found in self.attestations.items()
-        )
+        if not self.not_applicable_ids:
+            return False
+        return any(rid in self.not_applicable_ids for rid, _ in _keys(requirement_id, None))
 
     def holders(self, kind: LeadRoleKind) -> tuple[LeadRole, ...]:
         """Active holders of a lead role, by role id."""

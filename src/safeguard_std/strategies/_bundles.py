@@ -85,7 +85,7 @@ def _judgements(gen: Gen, bundle: EvidenceBundle, pack: Pack | None) -> Evidence
 def make_bundle(gen: Gen, *, min_people: int, max_people: int, pack: Pack | None) -> EvidenceBundle:
     """A random, internally consistent bundle with ``min_people`` to ``max_people`` people."""
     provider = make_provider(gen)
-    people = tuple(make_person(gen) for _ in range(gen(st.integers(min_people, max_people))))
+    people = tuple(make_person(gen) for _ in range(gen.integer(min_people, max_people)))
     ids = tuple(p.id for p in people)
     bundle = EvidenceBundle(
         id=gen.id("bundle"),

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
-from hypothesis import strategies as st
 
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.findings import Status
@@ -151,13 +150,13 @@ def _gold_identity(fix: Fix) -> IdentityCheck:
         id=gen.id("idc"),
         checked_on=gen.past(),
         checked_by="Test Checker A",
-        documents=tuple(gen(st.permutations(docs))),
+        documents=tuple(gen.permutation(docs)),
     )
 
 
 def _gold_right_to_work(fix: Fix) -> RightToWorkCheck:
     gen = fix.gen
-    limited = False if fix.exact else gen(st.booleans())
+    limited = False if fix.exact else gen.boolean()
     return RightToWorkCheck(
         id=gen.id("rtw"),
         checked_on=gen.past(),
@@ -358,7 +357,7 @@ def _panel_trained(fix: Fix, step: Step, subject: str | None) -> None:
     for pid in trained:
         on = panel.interview_on
         if not fix.exact:
-            on -= dt.timedelta(days=gen(st.integers(0, span)))
+            on -= dt.timedelta(days=gen.integer(0, span))
             on = (
                 on
                 if valid is None or within(on, [valid], panel.interview_on)
@@ -434,7 +433,7 @@ def _role_held(fix: Fix, step: Step, subject: str | None) -> None:
         current.append(person)
     if len(current) < len(kinds):
         return
-    holders = gen(st.permutations([p.id for p in current]))
+    holders = gen.permutation([p.id for p in current])
     roles = [r for r in fix.bundle.lead_roles if r.kind not in kinds]
     for kind, pid in zip(kinds, holders, strict=False):
         start = gen.maybe(gen.past)

@@ -120,6 +120,16 @@ def _sampled(values: tuple[Any, ...]) -> SearchStrategy[Any]:
     return st.sampled_from(values)
 
 
+@functools.lru_cache(maxsize=1024)
+def _sized_lists(values: tuple[Any, ...], size: int) -> SearchStrategy[list[Any]]:
+    return st.lists(st.sampled_from(values), min_size=size, max_size=size, unique=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def _permutations(values: tuple[Any, ...]) -> SearchStrategy[list[Any]]:
+    return st.permutations(values)
+
+
 @attrs.define
 class Gen:
     """One draw's context: the draw function, ``as_of``, and counters that hand out unique,
@@ -208,10 +218,33 @@ class Gen:
     def subset(self, values: Sequence[T], min_size: int = 0) -> list[T]:
         """Distinct values, in their given order; shrinks to the first ``min_size``."""
         size = self.draw(_integers(min_size, len(values)))
-        picked = self.draw(
-            st.lists(st.sampled_from(values), min_size=size, max_size=size, unique=True)
-        )
-        return sorted(picked, key=list(values).index)
+        options = tuple(values)
+        try:
+            strategy = _sized_lists(options, size)
+        except TypeError:  # unhashable values: made afresh
+            strategy = st.lists(st.sampled_from(options), min_size=size, max_size=size, unique=True)
+        picked: list[T] = self.draw(strategy)
+        return sorted(picked, key=options.index)
+
+    def integer(self, low: int, high: int) -> int:
+        """A whole number in ``[low, high]``; shrinks to ``low``."""
+        value: int = self.draw(_integers(low, high))
+        return value
+
+    def boolean(self) -> bool:
+        """``True`` or ``False``; shrinks to ``False``."""
+        value: bool = self.draw(_BOOLEANS)
+        return value
+
+    def permutation(self, values: Sequence[T]) -> list[T]:
+        """``values`` in a drawn order; shrinks to the given order."""
+        options = tuple(values)
+        try:
+            strategy = _permutations(options)
+        except TypeError:
+            strategy = st.permutations(options)
+        order: list[T] = self.draw(strategy)
+        return order
 
 
 def entity(maker: Callable[..., T], as_of: dt.date, **kwargs: Any) -> SearchStrategy[T]:

@@ -123,8 +123,8 @@ def strings(values: Iterable[str]) -> Any:
 
 def make_provider(gen: Gen) -> Provider:
     """A provider of any kind and legal form; ``serves_age_max`` is never below the minimum."""
-    low = gen.maybe(lambda: gen(st.integers(0, 25)))
-    high = gen.maybe(lambda: gen(st.integers(low or 0, 30)))
+    low = gen.maybe(lambda: gen.integer(0, 25))
+    high = gen.maybe(lambda: gen.integer(low or 0, 30))
     n = gen.number("provider")
     return Provider(
         id=gen.id("prov"),
@@ -165,7 +165,7 @@ def make_policy(gen: Gen) -> PolicyDocument:
         id=gen.id("pol"),
         kind=kind,
         title=gen.maybe(lambda: f"Test {kind.value.replace('_', ' ')} policy"),
-        version=gen.maybe(lambda: str(gen(st.integers(1, 9)))),
+        version=gen.maybe(lambda: str(gen.integer(1, 9))),
         activity=gen.choice(ACTIVITIES) if kind is PolicyKind.ACTIVITY else None,
         approved_on=approved,
         approved_by=gen.maybe(lambda: gen.choice(_PEOPLE_NAMES)),
@@ -194,7 +194,7 @@ def make_training_needs_analysis(gen: Gen) -> TrainingNeedsAnalysis:
 
 def make_panel_member(gen: Gen, person_ids: tuple[str, ...]) -> PanelMember:
     """A panel member who is one of ``person_ids``."""
-    return PanelMember(person_id=gen.choice(person_ids), is_chair=gen(st.booleans()))
+    return PanelMember(person_id=gen.choice(person_ids), is_chair=gen.boolean())
 
 
 def make_recruitment_panel(gen: Gen, person_ids: tuple[str, ...]) -> RecruitmentPanel:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import strategies as st
-
 from safeguard_std.domain.people import (
     DbsCheck,
     DbsDisclosure,
@@ -79,7 +77,7 @@ def make_engagement(gen: Gen, *, current: bool | None = None) -> Engagement:
     start: dt.date | None
     end: dt.date | None
     # 0-3: in force (the simplest), 4: ended, 5: a starter not yet engaged.
-    shape = 0 if current is True else gen(st.integers(4 if current is False else 0, 5))
+    shape = 0 if current is True else gen.integer(4 if current is False else 0, 5)
     if shape < 4:
         start = gen.past()
         end = gen.maybe(gen.future)
@@ -111,8 +109,8 @@ def make_identity_document(gen: Gen) -> IdentityDocument:
     """A document seen for an identity check."""
     return IdentityDocument(
         type=gen.choice(list(IdentityDocumentType)),
-        photo=gen(st.booleans()),
-        shows_address=gen(st.booleans()),
+        photo=gen.boolean(),
+        shows_address=gen.boolean(),
     )
 
 
@@ -128,7 +126,7 @@ def make_identity_check(gen: Gen) -> IdentityCheck:
 
 def make_right_to_work_check(gen: Gen) -> RightToWorkCheck:
     """A right-to-work check; time-limited permission carries an expiry either side of as_of."""
-    limited = gen(st.booleans())
+    limited = gen.boolean()
     return RightToWorkCheck(
         id=gen.id("rtw"),
         checked_on=gen.maybe(gen.past),
@@ -143,7 +141,7 @@ def make_qualification_check(gen: Gen) -> QualificationCheck:
     return QualificationCheck(
         id=gen.id("qual"),
         qualification=gen.choice(QUALIFICATIONS),
-        required=gen(st.booleans()),
+        required=gen.boolean(),
         checked_on=gen.maybe(gen.past),
         checked_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
     )
@@ -220,8 +218,8 @@ def make_reference(gen: Gen) -> Reference:
         verified_on=gen.usually(lambda: gen.between(received, gen.as_of)) if received else None,
         verified_by=gen.usually(lambda: gen.choice(_CHECKERS)),
         satisfactory=gen.mostly(True, None, False),
-        open_reference=gen(st.booleans()),
-        supplied_by_candidate=gen(st.booleans()),
+        open_reference=gen.boolean(),
+        supplied_by_candidate=gen.boolean(),
     )
 
 

@@ -385,7 +385,7 @@ def test_strict_chair_reading_is_one_parameter_away(tmp_path: Path) -> None:
         "set_parameters: {panel_chair_must_be_trained: true}\n",
         encoding="utf-8",
     )
-    catalog.add_layer(read_layer(layer))
+    catalog = catalog.with_layer(read_layer(layer))
     strict = catalog.resolve("strict@1", as_of=D(2026, 11, 23))
     bundle = load_evidence(EXAMPLE)
 
@@ -439,7 +439,7 @@ def test_the_documented_council_layer_loads_and_changes_what_it_says(tmp_path: P
     folder.mkdir(parents=True)
     (folder / "pack.yaml").write_text(text, encoding="utf-8")
     catalog = bundled_catalog(entry_points_too=False)
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     strict = dorset_only(catalog, "dorset-strict@2024.1")
     assert strict.parameters["panel_chair_must_be_trained"].value is True
     assert strict.requirement("DOR-4.1").rule.kind == "recent_record"

@@ -19,6 +19,7 @@ import attrs
 
 __all__ = [
     "AsOfRequired",
+    "AssessmentError",
     "DocumentSyntaxError",
     "EvidenceError",
     "FieldValueError",
@@ -187,6 +188,13 @@ class SpreadsheetError(_DocumentError, ValueError):
     """
 
     kind = "spreadsheet"
+
+
+class AssessmentError(_DocumentError, ValueError):
+    """A document given as an assessment that is not one: syntax, or the published assessment
+    schema (``schemas/assessment.schema.json``)."""
+
+    kind = "assessment"
 
 
 class MissingExtra(SafeguardError, ImportError):

@@ -415,5 +415,5 @@ def load_generated(document: Mapping[str, Any], registry: RuleKindRegistry) -> P
     catalog = PackCatalog(kinds=registry, layers={})
     label = f"generated/{document['id']}/{document['edition']}/pack.json"
     layer = read_layer(label, json.dumps(document))
-    catalog.add_layer(layer)
+    catalog = catalog.with_layer(layer)
     return catalog.resolve(layer.ref)

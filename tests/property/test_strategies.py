@@ -280,3 +280,24 @@ def test_types_imported_after_hypothesis_are_registered() -> None:
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith("dbs-0001 ")
+
+
+def test_a_choice_of_enum_members_never_hands_out_their_text() -> None:
+    """Strategies are reused by their values; a StrEnum member equals its text, so a choice
+    among texts must not reuse the strategy made for the members (it wrote a member into a
+    generated pack document, which YAML could not represent)."""
+    from safeguard_std.domain.organisation import RiskTier
+    from safeguard_std.strategies._gen import DEFAULT_AS_OF, Gen
+
+    members = tuple(RiskTier)
+    texts = tuple(t.value for t in members)
+
+    @settings(max_examples=5, database=None)
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        gen = Gen(data.draw, DEFAULT_AS_OF)
+        assert type(gen.choice(members)) is RiskTier
+        assert type(gen.choice(texts)) is str
+        assert all(type(v) is str for v in gen.subset(texts))
+
+    check()

@@ -115,18 +115,36 @@ def _integers(low: int, high: int) -> SearchStrategy[int]:
     return st.integers(low, high)
 
 
-@functools.lru_cache(maxsize=1024)
 def _sampled(values: tuple[Any, ...]) -> SearchStrategy[Any]:
+    # Keyed by the values' types too: a StrEnum member equals its text, and the strategy for one
+    # must never hand out the other.
+    return _sampled_typed(values, tuple(type(v) for v in values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _sampled_typed(values: tuple[Any, ...], _types: tuple[type, ...]) -> SearchStrategy[Any]:
     return st.sampled_from(values)
 
 
-@functools.lru_cache(maxsize=1024)
 def _sized_lists(values: tuple[Any, ...], size: int) -> SearchStrategy[list[Any]]:
+    return _sized_lists_typed(values, tuple(type(v) for v in values), size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sized_lists_typed(
+    values: tuple[Any, ...], _types: tuple[type, ...], size: int
+) -> SearchStrategy[list[Any]]:
     return st.lists(st.sampled_from(values), min_size=size, max_size=size, unique=True)
 
 
-@functools.lru_cache(maxsize=1024)
 def _permutations(values: tuple[Any, ...]) -> SearchStrategy[list[Any]]:
+    return _permutations_typed(values, tuple(type(v) for v in values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _permutations_typed(
+    values: tuple[Any, ...], _types: tuple[type, ...]
+) -> SearchStrategy[list[Any]]:
     return st.permutations(values)
 
 

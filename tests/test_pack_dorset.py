@@ -16,6 +16,7 @@ from safeguard_std._inclusion import without_included
 from safeguard_std.cli import main
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.pack import Pack, PackRef, Requirement
+from safeguard_std.domain.predicates import Compare, ParamRef
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.packs import PackCatalog, bundled_catalog, read_layer
@@ -347,6 +348,12 @@ def test_every_parameter_is_used(packs: dict[str, Pack]) -> None:
         for r in packs["2024"].requirements
         for value in r.rule.params.values()
         if isinstance(value, dict) and set(value) == {"param"}
+    }
+    # A predicate may compare a fact with a parameter too (DOR-2.3.4's regulators).
+    used |= {
+        r.applies_when.value.name
+        for r in packs["2024"].requirements
+        if isinstance(r.applies_when, Compare) and isinstance(r.applies_when.value, ParamRef)
     }
     assert used == set(packs["2024"].parameters)
 

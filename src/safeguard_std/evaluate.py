@@ -33,7 +33,7 @@ from safeguard_std.domain.findings import (
 )
 from safeguard_std.domain.organisation import AttestationOutcome, EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
-from safeguard_std.domain.predicates import Predicate, compile_predicate
+from safeguard_std.domain.predicates import Predicate, bind_params, compile_predicate
 from safeguard_std.exceptions import (
     InvalidArgument,
     Location,
@@ -218,7 +218,13 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
     if id(kind) not in _BUILTIN:  # the built-in kinds are tested to return outcomes; others may not
         check = _outcomes_only(check, kind.name)
-    applies = compile_predicate(req.applies_when, _fact_getter) if req.applies_when else None
+    applies = None
+    if req.applies_when is not None:
+        try:
+            when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
+        except KeyError as exc:
+            raise RuleError(f"applies_when: unknown parameter {exc.args[0]!r}") from None
+        applies = compile_predicate(when, _fact_getter)
     gate = compile_predicate(req.included_when, _fact_getter) if req.included_when else None
     ref = RequirementRef(
         pack=pack.id,

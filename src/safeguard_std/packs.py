@@ -60,8 +60,10 @@ from safeguard_std.domain.predicates import (
     AnyOf,
     Compare,
     Not,
+    ParamRef,
     Predicate,
     PredicateSyntaxError,
+    bind_params,
     parse_predicate,
 )
 from safeguard_std.exceptions import (
@@ -605,6 +607,8 @@ class _Resolver:
                 # changes a parameter it uses (a period set to "3 years" breaks it here).
                 if changed & _param_refs(req) and not req.withdrawn:
                     self._rule(pack, req, (), here=("set_parameters",))
+                if changed & _predicate_refs(req.applies_when) and not req.withdrawn:
+                    self._bound_predicate(pack, req, ("set_parameters",))
                 continue
             if req.section not in section_ids:
                 self.fail(
@@ -615,11 +619,27 @@ class _Resolver:
                 )
             before = len(self.problems)
             if req.applies_when is not None:
-                label = f"requirement {req.id}"
-                self._predicate(label, req.subject, req.applies_when, (*here, "applies_when"))
+                self._bound_predicate(pack, req, (*here, "applies_when"))
             # A predicate already reported is not compiled again (one problem, one message).
             checked = req if len(self.problems) == before else attrs.evolve(req, applies_when=None)
             self._rule(pack, checked, (*here, "rule"), here=here)
+
+    def _bound_predicate(self, pack: Pack, req: Requirement, path: tuple[str | int, ...]) -> None:
+        """Check ``req``'s applies_when with its ``{param: NAME}`` values bound to the pack's."""
+        assert req.applies_when is not None
+        label = f"requirement {req.id}"
+        try:
+            when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
+        except KeyError as exc:
+            name = str(exc.args[0])
+            self.fail(
+                f"{label}: applies_when names unknown parameter {name!r}",
+                path,
+                expected=_one_of(pack.parameters),
+                hint=did_you_mean(name, pack.parameters),
+            )
+            return
+        self._predicate(label, req.subject, when, path)
 
     def _predicate(
         self,
@@ -841,6 +861,17 @@ def _one_of(names: Iterable[str], most: int = 12) -> str:
     shown_names = ", ".join(names[:most])
     more = f" and {len(names) - most} more" if len(names) > most else ""
     return f"one of {shown_names}{more}"
+
+
+def _predicate_refs(pred: Predicate | None) -> set[str]:
+    """The parameter names a predicate's ``{param: NAME}`` values use."""
+    if pred is None:
+        return set()
+    if isinstance(pred, (AllOf, AnyOf)):
+        return set().union(*(_predicate_refs(p) for p in pred.parts))
+    if isinstance(pred, Not):
+        return _predicate_refs(pred.part)
+    return {pred.value.name} if isinstance(pred.value, ParamRef) else set()
 
 
 def _param_refs(req: Requirement) -> set[str]:

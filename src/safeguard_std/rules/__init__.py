@@ -51,6 +51,7 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     organisation.every_record,
     checks.check_present,
     checks.check_current,
+    checks.checks_evidenced,
     checks.record_fields_present,
     checks.record_updated,
     followups.references,

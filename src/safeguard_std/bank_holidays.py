@@ -2,7 +2,7 @@
 
 The dates come from the maintained ``holidays`` package (its ``GB`` calendar, subdivisions
 ``ENG`` and ``WLS``, which agree), pinned in the project's dependencies so a finding never changes
-because a machine has another release: see ``docs/decisions/0018-bank-holidays-from-holidays.md``.
+because a machine has another release: see ``docs/decisions/0020-bank-holidays-from-holidays.md``.
 One-off holidays (a coronation, a state funeral) are in that data as they were proclaimed.
 
 Nothing here reads the clock or the network; the years are computed when first asked for and

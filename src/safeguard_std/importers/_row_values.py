@@ -450,37 +450,35 @@ class RowReader:
         self.accounted.update(id(c) for c in cells)
         dated = [c for c in cells if c.parsed.mark is None and c.parsed.value is not None]
         marks = {c.parsed.mark: c for c in cells if c.parsed.mark is not None}
-        days = {c.parsed.value for c in dated}
         refusal = marks.get(Mark.NO) or marks.get(Mark.PENDING)
         if refusal is not None and (dated or Mark.YES in marks):
-            other = dated[0] if dated else marks[Mark.YES]
-            says = "not done" if refusal.parsed.mark is Mark.NO else "pending"
-            gives = "gives a date" if dated else "says done"
-            name = record_name(field)
-            outcome = (
-                f"the {name} is recorded as pending, not done"
-                if refusal.parsed.mark is Mark.PENDING and can_pend(field)
-                else f"no {name} is imported"
-            )
-            self._conflict(
-                field,
-                f"{refusal.column.header!r} says {says} but {other.column.header!r} {gives}: "
-                f"the record contradicts itself, so {outcome} (correct one of the two cells)",
-            )
-            return refusal
-        if len(days) > 1:
-            first = dated[0]
-            second = next(c for c in dated if c.parsed.value != first.parsed.value)
-            self._conflict(
-                field,
-                f"{first.column.header!r} and {second.column.header!r} give different dates: "
-                f"the {record_name(field)} is imported without a date (correct one of the two "
-                "cells)",
-            )
-            return first._replace(parsed=first.parsed._replace(value=None, mark=Mark.YES))
-        if dated:
-            return dated[0]
-        return cells[0]
+            done = dated[0] if dated else marks[Mark.YES]
+            return self._refused_beside_done(field, refusal, done, dated=bool(dated))
+        if len({c.parsed.value for c in dated}) > 1:
+            return self._two_dates(field, dated)
+        return dated[0] if dated else cells[0]
+
+    def _refused_beside_done(self, field: str, refusal: Cell, done: Cell, *, dated: bool) -> Cell:
+        says = "not done" if refusal.parsed.mark is Mark.NO else "pending"
+        gives = "gives a date" if dated else "says done"
+        self._conflict(
+            field,
+            f"{refusal.column.header!r} says {says} but {done.column.header!r} {gives}: "
+            f"the record contradicts itself, so {_refusal_outcome(field, refusal)} (correct one "
+            "of the two cells)",
+        )
+        return refusal
+
+    def _two_dates(self, field: str, dated: list[Cell]) -> Cell:
+        first = dated[0]
+        second = next(c for c in dated if c.parsed.value != first.parsed.value)
+        self._conflict(
+            field,
+            f"{first.column.header!r} and {second.column.header!r} give different dates: "
+            f"the {record_name(field)} is imported without a date (correct one of the two "
+            "cells)",
+        )
+        return first._replace(parsed=first.parsed._replace(value=None, mark=Mark.YES))
 
     def _conflict(self, field: str, message: str) -> None:
         self.conflicted.add(field)
@@ -519,3 +517,10 @@ class RowReader:
         if any(issue.field == field for issue in self.issues):
             return
         self.warn("check.undated", f"{what} recorded without a date", field=field)
+
+
+def _refusal_outcome(field: str, refusal: Cell) -> str:
+    name = record_name(field)
+    if refusal.parsed.mark is Mark.PENDING and can_pend(field):
+        return f"the {name} is recorded as pending, not done"
+    return f"no {name} is imported"

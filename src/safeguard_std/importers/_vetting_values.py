@@ -180,7 +180,7 @@ _COUNT = re.compile(
 
 def read_reference_count(value: object) -> Parsed:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value == int(value) and 0 <= value <= 9:
+        if 0 <= value <= 9 and value == int(value):  # range first: inf and NaN have no int
             return Parsed(value=int(value))
         return reject("references.count_unrecognised", "not a number of references")
     text = normalise(cell_text(value))

@@ -21,15 +21,22 @@ if TYPE_CHECKING:  # what type checkers and readers see; at run time each loads 
     from safeguard_std.domain.organisation import EvidenceBundle
     from safeguard_std.domain.pack import Pack, PackRef, Requirement
     from safeguard_std.evaluate import EvaluationPlan, compile_pack, evaluate
-    from safeguard_std.evidence import load_evidence
+    from safeguard_std.evidence import bundle_from_data, load_evidence
     from safeguard_std.exceptions import (
+        AsOfRequired,
         EvidenceError,
+        InvalidArgument,
+        InvalidPackRef,
+        InvalidPeriod,
+        MissingExtra,
         PackError,
         PackNotFound,
+        ReportError,
         RuleError,
         SafeguardError,
     )
     from safeguard_std.packs import PackCatalog, bundled_catalog, load_pack
+    from safeguard_std.reports import build_report, to_html, to_json, to_markdown
     from safeguard_std.rules import RuleKind, RuleKindRegistry, default_registry, rule_kind
     from safeguard_std.serialization import assessment_to_json, make_converter
 
@@ -51,12 +58,23 @@ _EXPORTS = {
     "EvaluationPlan": "safeguard_std.evaluate",
     "compile_pack": "safeguard_std.evaluate",
     "evaluate": "safeguard_std.evaluate",
+    "bundle_from_data": "safeguard_std.evidence",
     "load_evidence": "safeguard_std.evidence",
+    "AsOfRequired": "safeguard_std.exceptions",
     "EvidenceError": "safeguard_std.exceptions",
+    "InvalidArgument": "safeguard_std.exceptions",
+    "InvalidPackRef": "safeguard_std.exceptions",
+    "InvalidPeriod": "safeguard_std.exceptions",
+    "MissingExtra": "safeguard_std.exceptions",
     "PackError": "safeguard_std.exceptions",
     "PackNotFound": "safeguard_std.exceptions",
+    "ReportError": "safeguard_std.exceptions",
     "RuleError": "safeguard_std.exceptions",
     "SafeguardError": "safeguard_std.exceptions",
+    "build_report": "safeguard_std.reports",
+    "to_html": "safeguard_std.reports",
+    "to_json": "safeguard_std.reports",
+    "to_markdown": "safeguard_std.reports",
     "PackCatalog": "safeguard_std.packs",
     "bundled_catalog": "safeguard_std.packs",
     "load_pack": "safeguard_std.packs",
@@ -97,18 +115,24 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 __all__ = [
+    "AsOfRequired",
     "Assessment",
     "EvaluationPlan",
     "EvidenceBundle",
     "EvidenceError",
     "Finding",
+    "InvalidArgument",
+    "InvalidPackRef",
+    "InvalidPeriod",
     "Limits",
+    "MissingExtra",
     "Pack",
     "PackCatalog",
     "PackError",
     "PackNotFound",
     "PackRef",
     "Period",
+    "ReportError",
     "Requirement",
     "RuleError",
     "RuleKind",
@@ -119,6 +143,8 @@ __all__ = [
     "__version__",
     "add_period",
     "assessment_to_json",
+    "build_report",
+    "bundle_from_data",
     "bundled_catalog",
     "compile_pack",
     "default_registry",
@@ -127,4 +153,7 @@ __all__ = [
     "load_pack",
     "make_converter",
     "rule_kind",
+    "to_html",
+    "to_json",
+    "to_markdown",
 ]

@@ -80,8 +80,8 @@ def test_writing_a_report_hashes_the_evidence_once(monkeypatch: pytest.MonkeyPat
     bundle = make_bundle()
     pack = make_pack({"rule": {"kind": "record_fields_present", "fields": ["full_name"]}})
     hashed = []
-    real = serialization.bundle_to_data
-    monkeypatch.setattr(serialization, "bundle_to_data", lambda b: hashed.append(b) or real(b))
+    real = serialization._bundle_digest
+    monkeypatch.setattr(serialization, "_bundle_digest", lambda b: hashed.append(b) or real(b))
     text = to_json(evaluate(pack, bundle, as_of=AS_OF), pack=pack, bundle=bundle)
     assert hashed == [bundle]
     assert evidence_digest(bundle) in text
@@ -423,3 +423,25 @@ def test_an_outcome_that_is_only_a_status_and_a_message_is_shared() -> None:
     assert first == Outcome(status=Status.NOT_APPLICABLE, message=first.message)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         first.message = "changed"  # type: ignore[misc]
+
+
+def test_the_evidence_digest_hashed_a_person_at_a_time_is_the_digest_of_the_whole() -> None:
+    # Issue 21: the digest no longer holds a large bundle as data twice over; the text hashed,
+    # and so the digest, is what digest(bundle_to_data(bundle)) gives, whatever the order.
+    import json
+    import random
+
+    from benchmarks.generate import BundleGenerator
+
+    from safeguard_std.evidence import bundle_from_data
+    from safeguard_std.serialization import bundle_to_data, digest
+
+    data = BundleGenerator(seed=8).bundle(120)
+    data["people"][0]["full_name"] = 'Zoë \u202e O\'Brien "Jr"'
+    for seed in range(3):
+        shuffled = json.loads(json.dumps(data))
+        random.Random(seed).shuffle(shuffled["people"])
+        bundle = bundle_from_data(shuffled)
+        assert evidence_digest(bundle) == digest(bundle_to_data(bundle))
+    nobody = bundle_from_data({**data, "people": [], "lead_roles": [], "recruitment_panels": []})
+    assert evidence_digest(nobody) == digest(bundle_to_data(nobody))

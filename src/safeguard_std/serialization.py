@@ -8,6 +8,7 @@ entity always gives the same document.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
 import hashlib
@@ -40,6 +41,7 @@ from safeguard_std.domain.findings import (
 )
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack, Requirement
+from safeguard_std.domain.people import Person
 from safeguard_std.domain.predicates import predicate_to_data
 from safeguard_std.exceptions import quoted
 
@@ -307,7 +309,7 @@ def evidence_digest(bundle: EvidenceBundle) -> str:
     hit = _DIGESTS.get(key)
     if hit is not None and hit[0]() is bundle:
         return hit[1]
-    value = digest(bundle_to_data(bundle))
+    value = _bundle_digest(bundle)
 
     def forget(_gone: object, cache: dict[int, Any] = _DIGESTS) -> None:
         cache.pop(key, None)
@@ -318,6 +320,37 @@ def evidence_digest(bundle: EvidenceBundle) -> str:
         return value
     _DIGESTS[key] = (alive, value)
     return value
+
+
+_PEOPLE_HERE = "safeguard-std: the people are hashed here"
+
+
+def _bundle_digest(bundle: EvidenceBundle) -> str:
+    """``digest(bundle_to_data(bundle))``, hashed a person at a time: the canonical text of a
+    large bundle's people is never held whole, nor the bundle as data twice over (the digest
+    used to be the peak of a command-line run). The text hashed is the same, piece by piece:
+    canonical JSON joins a mapping's sorted items and a list's items with commas, and the people,
+    records with ids, are sorted by id."""
+    people = bundle.people
+    if not people:
+        return digest(bundle_to_data(bundle))
+    rest = copy.copy(bundle)  # the bundle without its people; the same object otherwise
+    object.__setattr__(rest, "people", ())
+    data = bundle_to_data(rest)
+    data["people"] = _PEOPLE_HERE
+    head = canonical_json(_canonical_lists(data))
+    before, sep, after = head.partition(_encode_text(_PEOPLE_HERE))
+    ids = [str(p.id) for p in people]
+    if not sep or _encode_text(_PEOPLE_HERE) in after or len(set(ids)) != len(ids):
+        return digest(bundle_to_data(bundle))  # nothing a loaded bundle holds; kept exact
+    hasher = hashlib.sha256(before.encode("utf-8"))
+    unstructure = converter().unstructure
+    order = sorted(range(len(people)), key=ids.__getitem__)
+    for n, index in enumerate(order):
+        person = canonical_json(_canonical_lists(unstructure(people[index], Person)))
+        hasher.update(("[" if n == 0 else ",").encode() + person.encode("utf-8"))
+    hasher.update(("]" + after).encode("utf-8"))
+    return "sha256:" + hasher.hexdigest()
 
 
 def _requirement_part(ref: RequirementRef) -> dict[str, Any]:

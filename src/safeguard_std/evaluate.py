@@ -32,7 +32,14 @@ from safeguard_std.domain.findings import (
 )
 from safeguard_std.domain.organisation import EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
-from safeguard_std.domain.predicates import Predicate, compile_predicate
+from safeguard_std.domain.predicates import (
+    Compare,
+    Not,
+    Predicate,
+    Truth,
+    compile_predicate,
+    unknown_fields,
+)
 from safeguard_std.exceptions import Location, PackError, Problem, RuleError
 from safeguard_std.rules import RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
@@ -40,7 +47,7 @@ from safeguard_std.serialization import evidence_digest, pack_digest
 
 __all__ = ["EvaluationPlan", "compile_pack", "evaluate", "resolve_params"]
 
-Applies = Callable[[object, EvaluationContext], bool]
+Applies = Callable[[object, EvaluationContext], Truth]
 
 
 @attrs.frozen(kw_only=True)
@@ -51,6 +58,7 @@ class _Compiled:
     parameters: Mapping[str, Any]
     ref: RequirementRef
     included_when: Applies | None = None
+    before_start: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -97,6 +105,10 @@ def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], 
 
 def _fact_getter(name: str) -> Callable[..., Any]:
     return FACTS[name].getter
+
+
+def _fact_unknowns(name: str) -> frozenset[Any]:
+    return FACTS[name].unknown
 
 
 def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> EvaluationPlan:
@@ -181,8 +193,16 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
         at = ".".join(map(str, path))
         raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
-    applies = compile_predicate(req.applies_when, _fact_getter) if req.applies_when else None
-    gate = compile_predicate(req.included_when, _fact_getter) if req.included_when else None
+    applies = (
+        compile_predicate(req.applies_when, _fact_getter, _fact_unknowns)
+        if req.applies_when
+        else None
+    )
+    gate = (
+        compile_predicate(req.included_when, _fact_getter, _fact_unknowns)
+        if req.included_when
+        else None
+    )
     ref = RequirementRef(
         pack=pack.id,
         requirement_id=req.id,
@@ -200,15 +220,21 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
         parameters=used,
         ref=ref,
         included_when=gate,
+        before_start=kind.before_start and req.subject is SubjectType.PERSON,
     )
 
 
-def _subjects(kind: SubjectType, ctx: EvaluationContext) -> list[tuple[object, SubjectRef]]:
+def _subjects(
+    kind: SubjectType, ctx: EvaluationContext, before_start: bool = False
+) -> list[tuple[object, SubjectRef]]:
     bundle = ctx.bundle
     if kind is SubjectType.PROVIDER:
         return [(bundle.provider, SubjectRef(kind, bundle.provider.id))]
     if kind is SubjectType.PERSON:
-        return [(p, SubjectRef(kind, p.id)) for p in ctx.current_people]
+        people: Iterable[Any] = ctx.current_people
+        if before_start and ctx.future_starters:
+            people = sorted((*ctx.current_people, *ctx.future_starters), key=lambda p: p.id)
+        return [(p, SubjectRef(kind, p.id)) for p in people]
     if kind is SubjectType.CONTRACT:
         contract = bundle.contract
         return [(contract, SubjectRef(kind, contract.id if contract else None))]
@@ -225,6 +251,64 @@ def _subjects(kind: SubjectType, ctx: EvaluationContext) -> list[tuple[object, S
         meetings = bundle.contract.monitoring_meetings if bundle.contract else ()
         items = [m for m in meetings if m.held_on <= ctx.as_of]
     return [(i, SubjectRef(kind, i.id)) for i in sorted(items, key=lambda i: i.id)]
+
+
+_RECORDS = {
+    SubjectType.PERSON: "person engaged on that date",
+    SubjectType.POLICY: "policy",
+    SubjectType.PANEL: "recruitment panel held on or before that date",
+    SubjectType.SELF_AUDIT: "self-audit requested on or before that date",
+    SubjectType.MONITORING_MEETING: "monitoring meeting held on or before that date",
+}
+
+
+def _provider_level(pred: Predicate) -> bool:
+    """Whether every fact ``pred`` names is defined without a subject of its own (provider and
+    contract facts), so it can be decided for a requirement that has no subject to judge."""
+    if isinstance(pred, Compare):
+        return FACTS[pred.field].subjects is None
+    if isinstance(pred, Not):
+        return _provider_level(pred.part)
+    return all(_provider_level(p) for p in pred.parts)
+
+
+def _absent(step: _Compiled, ctx: EvaluationContext) -> Outcome:
+    """The one finding of a requirement with no subject to judge: not applicable when the pack's
+    own condition rules it out for this provider, else a request for the records it needs."""
+    req = step.requirement
+    what = _RECORDS.get(req.subject, req.subject.value)
+    facts: dict[str, Any] = {"subjects": 0}
+    if req.applies_when is not None and _provider_level(req.applies_when):
+        try:
+            holds = step.applies(ctx.bundle.provider, ctx) if step.applies else True
+        except Exception as exc:
+            return _failed(step, exc)
+        if holds is False:
+            return Outcome(
+                status=Status.NOT_APPLICABLE,
+                message=f"does not apply to this provider (applies_when); no {what} is recorded",
+                facts=facts,
+            )
+    return Outcome(
+        status=Status.INSUFFICIENT_EVIDENCE,
+        message=f"no {what} is recorded, so this cannot be judged",
+        facts=facts,
+    )
+
+
+def _not_started(finding: Finding, ctx: EvaluationContext) -> Finding:
+    """A future starter's finding says they have not started: what it judges must be done
+    before they do."""
+    starts = ctx.starts_on.get(finding.subject.id or "")
+    if starts is None:
+        return finding
+    result = finding.outcome
+    outcome = attrs.evolve(
+        result,
+        message=f"not yet started (starts on {starts}); before they start: {result.message}",
+        facts={**result.facts, "not_started": True, "starts_on": starts.isoformat()},
+    )
+    return make_finding(finding.requirement, finding.subject, outcome)
 
 
 _NOT_APPLICABLE = Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
@@ -248,28 +332,55 @@ def _waived(result: Outcome, waiver: Waiver) -> Outcome:
     )
 
 
+Flag = Truth | Exception
+
+
 def _applies(
     applies: Applies, subjects: list[tuple[object, SubjectRef]], ctx: EvaluationContext
-) -> list[bool | Exception]:
-    """Whether ``applies`` holds for each subject, or the exception it raised (reported as an
-    error finding by each requirement that uses it)."""
+) -> list[Flag]:
+    """Whether ``applies`` holds for each subject (``None``: unknown), or the exception it raised
+    (reported as an error finding by each requirement that uses it)."""
     try:  # the usual case, in one comprehension
-        return [bool(applies(s, ctx)) if s is not None else True for s, _ref in subjects]
+        return [applies(s, ctx) if s is not None else True for s, _ref in subjects]
     except Exception:
         pass
-    flags: list[bool | Exception] = []
+    flags: list[Flag] = []
     for subject, _ref in subjects:
         try:
-            flags.append(bool(applies(subject, ctx)) if subject is not None else True)
+            flags.append(applies(subject, ctx) if subject is not None else True)
         except Exception as exc:
             flags.append(exc)
     return flags
 
 
+def _undecided(step: _Compiled, subject: object, ctx: EvaluationContext) -> Outcome:
+    """The outcome when ``applies_when`` is unknown for the subject: unknown is not false, so the
+    requirement is judged; a ``met`` stands (the evidence satisfies it whether or not it
+    applies), anything else asks for the facts that would decide whether it applies."""
+    pred = step.requirement.applies_when
+    assert pred is not None
+    try:
+        result = step.check(subject, ctx)
+    except Exception as exc:
+        return _failed(step, exc)
+    unknown = list(unknown_fields(pred, _fact_getter, subject, ctx, _fact_unknowns))
+    if result.status is Status.MET or result.status is Status.ERROR:
+        return attrs.evolve(result, facts={**result.facts, "applies_when_unknown": unknown})
+    return attrs.evolve(
+        result,
+        status=Status.INSUFFICIENT_EVIDENCE,
+        message=(
+            f"whether this applies is unknown ({', '.join(unknown)} not recorded); "
+            f"if it applies: {result.message}"
+        ),
+        facts={**result.facts, "applies_when_unknown": unknown, "if_applies": result.status.value},
+    )
+
+
 def _judge_all(
     step: _Compiled,
     subjects: list[tuple[object, SubjectRef]],
-    flags: list[bool | Exception] | None,
+    flags: list[Flag] | None,
     ctx: EvaluationContext,
     waivable: bool,
     out: list[Finding],
@@ -303,6 +414,8 @@ def _judge_all(
                     result = _failed(step, exc)
             elif flag is False:
                 result = _NOT_APPLICABLE
+            elif flag is None:
+                result = _undecided(step, subject, ctx)
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
@@ -320,7 +433,7 @@ _put = object.__setattr__
 def _judge_each(
     step: _Compiled,
     subjects: list[tuple[object, SubjectRef]],
-    flags: list[bool | Exception] | None,
+    flags: list[Flag] | None,
     ctx: EvaluationContext,
     waivable: bool,
     out: list[Finding],
@@ -337,12 +450,11 @@ def _judge_each(
                 status=Status.INSUFFICIENT_EVIDENCE,
                 message=f"the evidence has no {req.subject.value} to judge",
             )
-        elif flag is not True:
-            assert isinstance(flag, Exception)
+        elif isinstance(flag, Exception):
             result = _failed(step, flag)
         else:
             try:
-                result = check(subject, ctx)
+                result = check(subject, ctx) if flag else _undecided(step, subject, ctx)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
             else:
@@ -398,7 +510,9 @@ def _included(
         if step.included_when is not None:
             gate = id(step.included_when)
             if gate not in gates:
-                gates[gate] = bool(step.included_when(evidence.provider, ctx))
+                # An included layer whose condition is unknown is included (fail closed): its
+                # requirements then say for themselves what they cannot judge.
+                gates[gate] = step.included_when(evidence.provider, ctx) is not False
             if not gates[gate]:
                 continue
         steps.append(step)
@@ -418,15 +532,15 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
     ctx = EvaluationContext.build(evidence, as_of)
     steps = _included(plan, evidence, ctx)
     outs: list[list[Finding]] = [[] for _ in steps]
-    by_kind: dict[SubjectType, list[int]] = {}
+    by_kind: dict[tuple[SubjectType, bool], list[int]] = {}
     for index, step in enumerate(steps):
-        by_kind.setdefault(step.requirement.subject, []).append(index)
+        by_kind.setdefault((step.requirement.subject, step.before_start), []).append(index)
     waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
-    for kind, indexes in by_kind.items():
-        these = _subjects(kind, ctx)
+    for (kind, before_start), indexes in by_kind.items():
+        these = _subjects(kind, ctx, before_start)
         for start in range(0, len(these), CHUNK):
             chunk = these[start : start + CHUNK]
-            flags: dict[int, list[bool | Exception]] = {}  # each predicate, once per subject
+            flags: dict[int, list[Flag]] = {}  # each predicate, once per subject
             for index in indexes:
                 step, step_flags = steps[index], None
                 if step.applies is not None:
@@ -435,6 +549,15 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
                         flags[key] = _applies(step.applies, chunk, ctx)
                     step_flags = flags[key]
                 _judge_all(step, chunk, step_flags, ctx, waivable[index], outs[index])
+    for step, out in zip(steps, outs, strict=True):
+        if step.before_start and ctx.starts_on:
+            out[:] = [_not_started(f, ctx) for f in out]
+        if not out:  # coverage: no requirement of the pack ever vanishes from an assessment
+            out.append(
+                make_finding(
+                    step.ref, SubjectRef(step.requirement.subject, None), _absent(step, ctx)
+                )
+            )
     findings: list[Finding] = []
     for out in outs:  # plan order, then subject id: canonical by construction
         findings.extend(out)

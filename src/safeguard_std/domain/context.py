@@ -51,8 +51,14 @@ class EvaluationContext:
     roles_by_person: Mapping[str, frozenset[LeadRoleKind]]
     attestations: Mapping[tuple[str, str | None], tuple[Attestation, ...]]
     waivers: Mapping[tuple[str, str | None], tuple[Waiver, ...]]
-    #: Each current person's engagements in force on ``as_of``, by person id.
+    #: Each current person's engagements in force on ``as_of``, by person id; for a future
+    #: starter, the engagements that start after ``as_of``.
     engagements: Mapping[str, tuple[Engagement, ...]] = attrs.field(factory=dict)
+    #: People with no engagement in force on ``as_of`` but one starting after it, by id: judged
+    #: on what must be done before they start (rule kinds marked ``before_start``).
+    future_starters: tuple[Person, ...] = ()
+    #: Each future starter's first start date, by person id.
+    starts_on: Mapping[str, dt.date] = attrs.field(factory=dict)
 
     @classmethod
     def build(cls, bundle: EvidenceBundle, as_of: dt.date) -> EvaluationContext:
@@ -60,10 +66,17 @@ class EvaluationContext:
         bundle = known_on(bundle, as_of)
         people = sorted(bundle.people, key=lambda p: p.id)
         active = {}
+        upcoming: dict[str, tuple[Engagement, ...]] = {}
         for person in people:
             engaged = person.active_engagements(as_of)
             if engaged:
                 active[person.id] = engaged
+                continue
+            later = tuple(
+                e for e in person.engagements if e.start_on is not None and e.start_on > as_of
+            )
+            if later:
+                upcoming[person.id] = later
         roles = tuple(
             sorted((r for r in bundle.lead_roles if r.is_active(as_of)), key=lambda r: r.id)
         )
@@ -83,7 +96,11 @@ class EvaluationContext:
             as_of=as_of,
             people_by_id={p.id: p for p in people},
             current_people=tuple(p for p in people if p.id in active),
-            engagements=active,
+            engagements={**active, **upcoming},
+            future_starters=tuple(p for p in people if p.id in upcoming),
+            starts_on={
+                k: min(e.start_on for e in v if e.start_on is not None) for k, v in upcoming.items()
+            },
             active_roles=roles,
             roles_by_person={k: frozenset(s) for k, s in by_person.items()},
             attestations={k: _latest_first(a) for k, a in attestations.items()},

@@ -309,6 +309,7 @@ _PRESENT = {
 @rule_kind(
     "check_present",
     subjects=_PERSON,
+    before_start=True,
     parameters={
         "required": ["check"],
         "properties": {
@@ -436,6 +437,7 @@ def _right_to_work_current(_spec: RuleSpec) -> Check:
 @rule_kind(
     "check_current",
     subjects=_PERSON,
+    before_start=True,
     parameters={
         "required": ["check"],
         "properties": {

@@ -40,7 +40,7 @@ from safeguard_std.domain.predicates import (
     compile_predicate,
     unknown_fields,
 )
-from safeguard_std.exceptions import Location, PackError, Problem, RuleError
+from safeguard_std.exceptions import EditionNotInForce, Location, PackError, Problem, RuleError
 from safeguard_std.rules import RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
 from safeguard_std.serialization import evidence_digest, pack_digest
@@ -69,9 +69,11 @@ class EvaluationPlan:
     digest: str
     steps: tuple[_Compiled, ...]
 
-    def evaluate(self, evidence: EvidenceBundle, *, as_of: dt.date) -> Assessment:
+    def evaluate(
+        self, evidence: EvidenceBundle, *, as_of: dt.date, allow_out_of_force: bool = False
+    ) -> Assessment:
         """Judge ``evidence`` on ``as_of``; see :func:`evaluate`."""
-        return _run(self, evidence, as_of)
+        return _run(self, evidence, as_of, allow_out_of_force)
 
 
 def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -526,9 +528,15 @@ def _included(
 CHUNK = 256
 
 
-def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Assessment:
+def _run(
+    plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date, allow_out_of_force: bool
+) -> Assessment:
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise TypeError(f"as_of must be a calendar date (datetime.date), got {as_of!r}")
+    pack = plan.pack
+    out_of_force = not pack.in_force(as_of)
+    if out_of_force and not allow_out_of_force:
+        raise EditionNotInForce(str(pack.ref), as_of, pack.effective_from, pack.effective_to)
     ctx = EvaluationContext.build(evidence, as_of)
     steps = _included(plan, evidence, ctx)
     outs: list[list[Finding]] = [[] for _ in steps]
@@ -574,6 +582,7 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
         findings=tuple(findings),
         summary=_summary(counted, plan.pack),
         library_version=__version__,
+        out_of_force=out_of_force,
     )
 
 
@@ -583,6 +592,7 @@ def evaluate(
     *,
     as_of: dt.date,
     kinds: RuleKindRegistry | None = None,
+    allow_out_of_force: bool = False,
 ) -> Assessment:
     """Judge ``evidence`` against ``pack`` on the calendar date ``as_of``.
 
@@ -590,6 +600,10 @@ def evaluate(
     the order of the evidence's lists. ``as_of`` is required; the library never reads today's
     date. Pass an :class:`EvaluationPlan` (from :func:`compile_pack`) to evaluate many bundles
     without recompiling the pack.
+
+    An edition that is not in force on ``as_of`` is refused with
+    :class:`~safeguard_std.exceptions.EditionNotInForce`, unless ``allow_out_of_force`` asks for
+    it explicitly; the assessment then records that it was asked (``out_of_force``).
     """
     plan = pack if isinstance(pack, EvaluationPlan) else compile_pack(pack, kinds=kinds)
-    return plan.evaluate(evidence, as_of=as_of)
+    return plan.evaluate(evidence, as_of=as_of, allow_out_of_force=allow_out_of_force)

@@ -289,6 +289,9 @@ class Assessment:
     _evidence_digest: str | Callable[[], str] = attrs.field(
         alias="evidence_digest", eq=_resolved, repr=_resolved_repr
     )
+    #: The edition was not in force on ``as_of`` and the caller asked explicitly to judge
+    #: against it all the same (``allow_out_of_force``).
+    out_of_force: bool = False
 
     @property
     def evidence_digest(self) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from safeguard_std import __version__
+from safeguard_std.consistency import Inconsistency, record_integrity
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
 from safeguard_std.domain.findings import (
@@ -30,7 +31,7 @@ from safeguard_std.domain.findings import (
     Summary,
     make_finding,
 )
-from safeguard_std.domain.organisation import EvidenceBundle, Waiver
+from safeguard_std.domain.organisation import AttestationOutcome, EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
 from safeguard_std.domain.predicates import (
     Compare,
@@ -59,6 +60,10 @@ class _Compiled:
     ref: RequirementRef
     included_when: Applies | None = None
     before_start: bool = False
+    #: The rule's ``check`` parameter (``dbs``...), where it has one.
+    parameters_check: str | None = None
+    #: The rule kind reads attestations itself (``attested``): the attestation alone decides.
+    reads_attestations: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -223,6 +228,8 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
         ref=ref,
         included_when=gate,
         before_start=kind.before_start and req.subject is SubjectType.PERSON,
+        parameters_check=params.get("check") if isinstance(params.get("check"), str) else None,
+        reads_attestations=kind.attestation,
     )
 
 
@@ -313,6 +320,40 @@ def _not_started(finding: Finding, ctx: EvaluationContext) -> Finding:
     return make_finding(finding.requirement, finding.subject, outcome)
 
 
+_DBS_KINDS = frozenset({"check_present", "check_current"})
+
+
+def _unreliable(
+    finding: Finding, step: _Compiled, integrity: Mapping[str, tuple[Inconsistency, ...]]
+) -> Finding:
+    """A person's finding when their record cannot be relied on: recorded twice (every finding
+    of theirs), or their DBS certificate number also recorded for someone else (findings about
+    DBS checks). The problem is named in the facts; a ``met`` resting on such a record becomes
+    ``insufficient_evidence`` (contradictory evidence never passes)."""
+    found = integrity.get(finding.subject.id or "")
+    if not found:
+        return finding
+    is_dbs = step.requirement.rule.kind in _DBS_KINDS and step.parameters_check == "dbs"
+    relevant = [i for i in found if i.code == "person.duplicate" or is_dbs]
+    if not relevant:
+        return finding
+    result = finding.outcome
+    problems = [f"{i.code}: {i.message}" for i in relevant]
+    facts = {**result.facts, "record_integrity": problems}
+    if result.status is Status.MET:
+        outcome = attrs.evolve(
+            result,
+            status=Status.INSUFFICIENT_EVIDENCE,
+            message="the record cannot be relied on ("
+            + "; ".join(problems)
+            + f"): {result.message}",
+            facts={**facts, "if_reliable": Status.MET.value},
+        )
+    else:
+        outcome = attrs.evolve(result, facts=facts)
+    return make_finding(finding.requirement, finding.subject, outcome)
+
+
 _NOT_APPLICABLE = Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
 
 
@@ -386,6 +427,7 @@ def _judge_all(
     ctx: EvaluationContext,
     waivable: bool,
     out: list[Finding],
+    attestable: bool = False,
 ) -> None:
     """Append one finding per subject to ``out``, in the subjects' order.
 
@@ -394,8 +436,8 @@ def _judge_all(
     subject missing?) is answered before the loop, which then takes the shortest road."""
     ref, check, append = step.ref, step.check, out.append
     new, put = _new_finding, _put  # a finding's three slots, set in place (see make_finding)
-    if waivable or (subjects and subjects[0][0] is None):  # only a missing contract is None
-        _judge_each(step, subjects, flags, ctx, waivable, out)
+    if waivable or attestable or (subjects and subjects[0][0] is None):  # None: no contract
+        _judge_each(step, subjects, flags, ctx, waivable, out, attestable)
     elif flags is None:
         for subject, subject_ref in subjects:
             try:
@@ -439,12 +481,14 @@ def _judge_each(
     ctx: EvaluationContext,
     waivable: bool,
     out: list[Finding],
+    attestable: bool = False,
 ) -> None:
-    """:func:`_judge_all` for the general case: a missing subject, waivers."""
+    """:func:`_judge_all` for the general case: a missing subject, attestations, waivers."""
     ref, check, req = step.ref, step.check, step.requirement
     for index, (subject, subject_ref) in enumerate(subjects):
         flag = True if flags is None else flags[index]
         result: Outcome
+        judged = False
         if flag is False:
             result = _NOT_APPLICABLE
         elif subject is None:
@@ -460,11 +504,51 @@ def _judge_each(
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
             else:
-                if waivable and result.status is not Status.NOT_APPLICABLE:
-                    waiver = ctx.waiver_for(req.id, subject_ref.id)
-                    if waiver is not None:
-                        result = _waived(result, waiver)
+                judged = True
+        if attestable:
+            result = _with_attestation(step, result, ctx, subject_ref.id)
+        if judged and waivable and result.status is not Status.NOT_APPLICABLE:
+            waiver = ctx.waiver_for(req.id, subject_ref.id)
+            if waiver is not None:
+                result = _waived(result, waiver)
         out.append(make_finding(ref, subject_ref, result))
+
+
+_RANK = {Status.MET: 0, Status.INSUFFICIENT_EVIDENCE: 1, Status.NOT_MET: 2}
+
+
+def _with_attestation(
+    step: _Compiled, result: Outcome, ctx: EvaluationContext, subject_id: str | None
+) -> Outcome:
+    """Combine a rule's outcome with the reader's attestation for the requirement and subject,
+    so that an attestation is never silently ignored: a rule kind that reads attestations
+    (``attested``) has used it already; for every other kind the finding is the worse of the
+    records and the attestation (an attested ``not_met`` is never turned into ``met`` by what
+    the records show). Where it cannot count (the requirement does not apply, the rule failed)
+    the facts say it was not used, and why."""
+    att = ctx.attestation_for(step.requirement.id, subject_id)
+    if att is None:
+        return result
+    if result.status is Status.NOT_APPLICABLE or result.status is Status.ERROR:
+        why = "does not apply" if result.status is Status.NOT_APPLICABLE else "could not be judged"
+        note = {"id": att.id, "reason": f"the requirement {why} for this subject"}
+        return attrs.evolve(result, facts={**result.facts, "attestation_not_used": note})
+    if step.reads_attestations:
+        return result
+    said = Status.MET if att.outcome is AttestationOutcome.MET else Status.NOT_MET
+    facts = {**result.facts, "attested": att.outcome.value, "attestation": att.id}
+    evidence = tuple(sorted({*result.evidence, att.id, *att.evidence_refs}))
+    if _RANK.get(said, 0) > _RANK.get(result.status, 0):
+        text = att.outcome.value.replace("_", " ")
+        return Outcome(
+            status=said,
+            message=f"attested as {text} on {att.attested_on}; the records alone: "
+            + result.message,
+            facts={**facts, "records_alone": result.status.value},
+            evidence=evidence,
+            due_on=result.due_on,
+        )
+    return attrs.evolve(result, facts=facts, evidence=evidence)
 
 
 _status_of = operator.attrgetter("outcome.status")
@@ -544,6 +628,9 @@ def _run(
     for index, step in enumerate(steps):
         by_kind.setdefault((step.requirement.subject, step.before_start), []).append(index)
     waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
+    attestable = [
+        bool(ctx.attestations) and ctx.has_attestation(step.requirement.id) for step in steps
+    ]
     for (kind, before_start), indexes in by_kind.items():
         these = _subjects(kind, ctx, before_start)
         for start in range(0, len(these), CHUNK):
@@ -556,16 +643,20 @@ def _run(
                     if key not in flags:
                         flags[key] = _applies(step.applies, chunk, ctx)
                     step_flags = flags[key]
-                _judge_all(step, chunk, step_flags, ctx, waivable[index], outs[index])
-    for step, out in zip(steps, outs, strict=True):
+                _judge_all(
+                    step, chunk, step_flags, ctx, waivable[index], outs[index], attestable[index]
+                )
+    integrity = record_integrity(ctx.bundle) if len(ctx.bundle.people) > 1 else {}
+    for step, out, attested in zip(steps, outs, attestable, strict=True):
         if step.before_start and ctx.starts_on:
             out[:] = [_not_started(f, ctx) for f in out]
+        if integrity and step.requirement.subject is SubjectType.PERSON:
+            out[:] = [_unreliable(f, step, integrity) for f in out]
         if not out:  # coverage: no requirement of the pack ever vanishes from an assessment
-            out.append(
-                make_finding(
-                    step.ref, SubjectRef(step.requirement.subject, None), _absent(step, ctx)
-                )
-            )
+            absent = _absent(step, ctx)
+            if attested:
+                absent = _with_attestation(step, absent, ctx, None)
+            out.append(make_finding(step.ref, SubjectRef(step.requirement.subject, None), absent))
     findings: list[Finding] = []
     for out in outs:  # plan order, then subject id: canonical by construction
         findings.extend(out)

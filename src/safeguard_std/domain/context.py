@@ -121,6 +121,12 @@ class EvaluationContext:
         ids = {rid for rid, _subject in _keys(requirement_id, None)}
         return any(rid in ids for rid, _subject in self.waivers)
 
+    def has_attestation(self, requirement_id: str) -> bool:
+        """Whether an attestation on or before ``as_of`` names the requirement (for any subject,
+        or as a whole; for an included requirement, under its own id too)."""
+        ids = {rid for rid, _subject in _keys(requirement_id, None)}
+        return any(rid in ids for rid, _subject in self.attestations)
+
     def holders(self, kind: LeadRoleKind) -> tuple[LeadRole, ...]:
         """Active holders of a lead role, by role id."""
         return tuple(r for r in self.active_roles if r.kind is kind)

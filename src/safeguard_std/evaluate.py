@@ -654,8 +654,13 @@ def _run(
             out[:] = [_unreliable(f, step, integrity) for f in out]
         if not out:  # coverage: no requirement of the pack ever vanishes from an assessment
             absent = _absent(step, ctx)
-            if attested:
-                absent = _with_attestation(step, absent, ctx, None)
+            att = ctx.attestation_for(step.requirement.id, None) if attested else None
+            if att is not None:  # nobody to judge: a finding about no one is never not_met
+                note = {
+                    "id": att.id,
+                    "reason": f"there is no {step.requirement.subject.value} to judge",
+                }
+                absent = attrs.evolve(absent, facts={**absent.facts, "attestation_not_used": note})
             out.append(make_finding(step.ref, SubjectRef(step.requirement.subject, None), absent))
     findings: list[Finding] = []
     for out in outs:  # plan order, then subject id: canonical by construction

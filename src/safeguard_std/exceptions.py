@@ -252,7 +252,8 @@ class EditionNotInForce(SafeguardError, ValueError):
         then = (
             f"the edition in force on {as_of} is {in_force}: judge against it, or ask"
             if in_force
-            else f"no edition of {ref.split('@')[0]!r} is known to be in force on {as_of}; ask"
+            else f"resolve {ref.split('@')[0]!r} for that date to judge against the edition in "
+            "force then, or ask"
         )
         super().__init__(
             f"{ref} is not in force on {as_of} (in force from {effective_from} {until}); {then} "

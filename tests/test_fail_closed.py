@@ -21,7 +21,7 @@ from safeguard_std.domain.findings import Assessment, Finding, Status
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EditionNotInForce
 from safeguard_std.packs import bundled_catalog
-from safeguard_std.reports import to_sarif
+from safeguard_std.reports import to_html, to_markdown, to_sarif
 from safeguard_std.serialization import assessment_to_data
 from tests.conftest import EXAMPLES
 
@@ -221,6 +221,9 @@ def test_an_edition_out_of_force_is_refused_in_python() -> None:
     assessment = evaluate(pack, bundle, as_of=AS_OF, allow_out_of_force=True)
     assert assessment.out_of_force is True
     assert assessment_to_data(assessment)["pack"]["out_of_force"] is True
+    note = "not in force on this date; judged against it because this was asked for explicitly"
+    assert note in to_markdown(assessment, pack=pack)
+    assert note in to_html(assessment, pack=pack)
     in_force = evaluate(CATALOG.resolve("dorset@2024", as_of=AS_OF), bundle, as_of=AS_OF)
     assert "out_of_force" not in assessment_to_data(in_force)["pack"]
 

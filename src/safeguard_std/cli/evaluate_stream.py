@@ -81,7 +81,7 @@ def run_portfolio(
             jobs=jobs,
             source=str(args.evidence),
             include_personal_data=args.include_personal_data,
-            allow_out_of_force=args.allow_out_of_force,
+            allow_out_of_force=getattr(args, "allow_out_of_force", False),
         )
         for result in results:
             lines += 1

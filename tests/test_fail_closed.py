@@ -168,7 +168,7 @@ def test_a_future_starter_is_judged_on_the_checks_before_they_start() -> None:
     assert finding.facts["not_started"] is True
     # Only what must be done before starting is judged: no training finding for them yet.
     judged = {f.rule for f in assessment.findings if f.subject.id == "p-002-new"}
-    assert judged <= {"check_present", "check_current", "references"}
+    assert judged <= {"check_present", "check_current", "checks_evidenced", "references"}
 
 
 def test_two_people_sharing_one_dbs_certificate_number_is_a_finding() -> None:

@@ -24,6 +24,15 @@ from typing import Any
 
 import attrs
 
+from safeguard_std.domain.integrity import (
+    DUPLICATE,
+    SHARED_CERTIFICATE,
+    duplicate_message,
+    duplicates,
+    name_key,
+    shared_certificates,
+    shared_message,
+)
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack, SubjectType
 from safeguard_std.domain.people import (
@@ -37,7 +46,6 @@ __all__ = [
     "Inconsistency",
     "Severity",
     "check_consistency",
-    "record_integrity",
     "unused_attestations",
 ]
 
@@ -271,13 +279,6 @@ def _leaver(person: Person, base: Path, as_of: dt.date) -> Iterator[Inconsistenc
 _WORD = re.compile(r"[^\w\s]+")
 
 
-def _name_key(name: str | None) -> tuple[str, ...]:
-    if not name:
-        return ()
-    words = _WORD.sub(" ", name.casefold()).split()
-    return tuple(sorted(words))
-
-
 def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
     shared = [key for key, found in keyed.items() if len(found) > 1]
     for key in sorted(shared, key=repr):
@@ -286,26 +287,23 @@ def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
 
 def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
     people = bundle.people
-    exact: dict[Any, list[int]] = defaultdict(list)
     near: dict[Any, list[int]] = defaultdict(list)
     for i, p in enumerate(people):
-        words = _name_key(p.full_name)
-        if p.date_of_birth is None or not words:
+        if p.date_of_birth is None or not name_key(p.full_name):
             continue
-        exact[(words, p.date_of_birth)].append(i)
         surnames = {_WORD.sub(" ", p.full_name.casefold()).split()[-1]} if p.full_name else set()
         surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
         for surname in surnames:
             near[(surname, p.date_of_birth)].append(i)
     paired: set[tuple[int, int]] = set()
-    for group in _groups(exact):
+    for group in duplicates(people):
         for i in group:
             others = tuple(people[j].id for j in group if j != i)
             paired |= {(i, j) for j in group}
             yield Inconsistency(
                 Severity.WARNING,
-                "person.duplicate",
-                "same name and date of birth as " + ", ".join(others),
+                DUPLICATE,
+                duplicate_message(others),
                 ("people", i),
                 people[i].id,
                 others,
@@ -328,24 +326,14 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
 
 
 def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
-    holders: dict[Any, list[tuple[int, int]]] = defaultdict(list)
-    for i, p in enumerate(bundle.people):
-        for j, check in enumerate(p.dbs_checks):
-            if check.certificate_number:
-                holders[(check.jurisdiction, check.certificate_number)].append((i, j))
-    for key in sorted((k for k, v in holders.items() if len(v) > 1), key=repr):
-        found = holders[key]
+    for found in shared_certificates(bundle.people):
         ids = {bundle.people[i].id for i, _ in found}
-        if len(ids) < 2:
-            continue
         for i, j in found:
             others = tuple(sorted(ids - {bundle.people[i].id}))
             yield Inconsistency(
                 Severity.WARNING,
-                "dbs.shared_certificate",
-                "the same certificate number is recorded for "
-                + ", ".join(others)
-                + ": a certificate belongs to one person",
+                SHARED_CERTIFICATE,
+                shared_message(others),
                 ("people", i, "dbs_checks", j, "certificate_number"),
                 bundle.people[i].id,
                 others,
@@ -427,20 +415,6 @@ def check_consistency(
         *_organisation(bundle, as_of),
     ]
     return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
-
-
-def record_integrity(bundle: EvidenceBundle) -> dict[str, tuple[Inconsistency, ...]]:
-    """The problems that make a person's record unreliable as evidence, by person id: the same
-    person recorded twice (same name and date of birth) and one DBS certificate number recorded
-    for two people. The evaluator turns them into findings (see docs/findings.md)."""
-    found: dict[str, list[Inconsistency]] = defaultdict(list)
-    for item in (*_duplicates(bundle), *_shared_certificates(bundle)):
-        if item.code in ("person.duplicate", "dbs.shared_certificate") and item.subject:
-            found[item.subject].append(item)
-    return {
-        pid: tuple(sorted(items, key=lambda x: (x.code, x.related)))
-        for pid, items in sorted(found.items())
-    }
 
 
 def _subject_ids(bundle: EvidenceBundle, kind: SubjectType) -> set[str]:

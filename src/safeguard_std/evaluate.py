@@ -17,8 +17,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std import __version__
-from safeguard_std.consistency import Inconsistency, record_integrity
+from safeguard_std._version import __version__
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
 from safeguard_std.domain.findings import (
@@ -31,6 +30,7 @@ from safeguard_std.domain.findings import (
     Summary,
     make_finding,
 )
+from safeguard_std.domain.integrity import DUPLICATE, record_integrity
 from safeguard_std.domain.organisation import AttestationOutcome, EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
 from safeguard_std.domain.predicates import (
@@ -38,11 +38,12 @@ from safeguard_std.domain.predicates import (
     Not,
     Predicate,
     Truth,
+    bind_params,
     compile_predicate,
     unknown_fields,
 )
 from safeguard_std.exceptions import EditionNotInForce, Location, PackError, Problem, RuleError
-from safeguard_std.rules import RuleKindRegistry, RuleSpec, default_registry
+from safeguard_std.rules import BUILTIN_KINDS, RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
 from safeguard_std.serialization import evidence_digest, pack_digest
 
@@ -64,6 +65,8 @@ class _Compiled:
     parameters_check: str | None = None
     #: The rule kind reads attestations itself (``attested``): the attestation alone decides.
     reads_attestations: bool = False
+    #: ``applies_when`` with the pack's parameters bound (what ``applies`` was compiled from).
+    applies_when: Predicate | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -163,6 +166,25 @@ def _forget(key: int) -> Callable[[Any], None]:
     return drop
 
 
+_BUILTIN = frozenset(map(id, BUILTIN_KINDS))  # by identity: a plugin may copy a name
+
+
+def _outcomes_only(check: Check, name: str) -> Check:
+    """``check``, with anything it returns other than an :class:`Outcome` made an error outcome
+    for that subject (the rest of the assessment goes on)."""
+
+    def checked(subject: Any, ctx: EvaluationContext) -> Outcome:
+        result = check(subject, ctx)
+        if isinstance(result, Outcome):
+            return result
+        return Outcome(
+            status=Status.ERROR,
+            message=f"rule {name!r} returned {type(result).__name__}, not an outcome",
+        )
+
+    return checked
+
+
 def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
     hit = _COMPILED.get(id(req))
     if (
@@ -183,7 +205,8 @@ def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _C
 
 def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
     if req.rule.kind not in registry:
-        raise RuleError(f"unknown rule kind {req.rule.kind!r}")
+        why = registry.why_missing(req.rule.kind)
+        raise RuleError(f"unknown rule kind {req.rule.kind!r}" + (f" ({why})" if why else ""))
     kind = registry[req.rule.kind]
     if req.subject not in kind.subjects:
         raise RuleError(
@@ -200,11 +223,15 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
         at = ".".join(map(str, path))
         raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
-    applies = (
-        compile_predicate(req.applies_when, _fact_getter, _fact_unknowns)
-        if req.applies_when
-        else None
-    )
+    if id(kind) not in _BUILTIN:  # the built-in kinds are tested to return outcomes; others may not
+        check = _outcomes_only(check, kind.name)
+    applies = when = None
+    if req.applies_when is not None:
+        try:
+            when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
+        except KeyError as exc:
+            raise RuleError(f"applies_when: unknown parameter {exc.args[0]!r}") from None
+        applies = compile_predicate(when, _fact_getter, _fact_unknowns)
     gate = (
         compile_predicate(req.included_when, _fact_getter, _fact_unknowns)
         if req.included_when
@@ -230,6 +257,7 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
         before_start=kind.before_start and req.subject is SubjectType.PERSON,
         parameters_check=params.get("check") if isinstance(params.get("check"), str) else None,
         reads_attestations=kind.attestation,
+        applies_when=when,
     )
 
 
@@ -287,7 +315,7 @@ def _absent(step: _Compiled, ctx: EvaluationContext) -> Outcome:
     req = step.requirement
     what = _RECORDS.get(req.subject, req.subject.value)
     facts: dict[str, Any] = {"subjects": 0}
-    if req.applies_when is not None and _provider_level(req.applies_when):
+    if step.applies_when is not None and _provider_level(step.applies_when):
         try:
             holds = step.applies(ctx.bundle.provider, ctx) if step.applies else True
         except Exception as exc:
@@ -324,7 +352,7 @@ _DBS_KINDS = frozenset({"check_present", "check_current"})
 
 
 def _unreliable(
-    finding: Finding, step: _Compiled, integrity: Mapping[str, tuple[Inconsistency, ...]]
+    finding: Finding, step: _Compiled, integrity: Mapping[str, tuple[tuple[str, str], ...]]
 ) -> Finding:
     """A person's finding when their record cannot be relied on: recorded twice (every finding
     of theirs), or their DBS certificate number also recorded for someone else (findings about
@@ -334,11 +362,11 @@ def _unreliable(
     if not found:
         return finding
     is_dbs = step.requirement.rule.kind in _DBS_KINDS and step.parameters_check == "dbs"
-    relevant = [i for i in found if i.code == "person.duplicate" or is_dbs]
+    relevant = [(code, text) for code, text in found if code == DUPLICATE or is_dbs]
     if not relevant:
         return finding
     result = finding.outcome
-    problems = [f"{i.code}: {i.message}" for i in relevant]
+    problems = [f"{code}: {text}" for code, text in relevant]
     facts = {**result.facts, "record_integrity": problems}
     if result.status is Status.MET:
         outcome = attrs.evolve(
@@ -399,15 +427,16 @@ def _applies(
 def _undecided(step: _Compiled, subject: object, ctx: EvaluationContext) -> Outcome:
     """The outcome when ``applies_when`` is unknown for the subject: unknown is not false, so the
     requirement is judged; a ``met`` stands (the evidence satisfies it whether or not it
-    applies), anything else asks for the facts that would decide whether it applies."""
-    pred = step.requirement.applies_when
+    applies), as does the rule's own ``not_applicable`` (nothing is due either way, e.g. not a
+    new starter); anything else asks for the facts that would decide whether it applies."""
+    pred = step.applies_when
     assert pred is not None
     try:
         result = step.check(subject, ctx)
     except Exception as exc:
         return _failed(step, exc)
     unknown = list(unknown_fields(pred, _fact_getter, subject, ctx, _fact_unknowns))
-    if result.status is Status.MET or result.status is Status.ERROR:
+    if result.status in (Status.MET, Status.NOT_APPLICABLE, Status.ERROR):
         return attrs.evolve(result, facts={**result.facts, "applies_when_unknown": unknown})
     return attrs.evolve(
         result,
@@ -646,7 +675,7 @@ def _run(
                 _judge_all(
                     step, chunk, step_flags, ctx, waivable[index], outs[index], attestable[index]
                 )
-    integrity = record_integrity(ctx.bundle) if len(ctx.bundle.people) > 1 else {}
+    integrity = record_integrity(ctx.bundle.people) if len(ctx.bundle.people) > 1 else {}
     for step, out, attested in zip(steps, outs, attestable, strict=True):
         if step.before_start and ctx.starts_on:
             out[:] = [_not_started(f, ctx) for f in out]
@@ -671,6 +700,7 @@ def _run(
         pack_edition=plan.pack.edition,
         pack_digest=plan.digest,
         pack_layers=plan.pack.layers,
+        pack_origins=plan.pack.origins,
         as_of=as_of,
         bundle_id=evidence.id,
         provider_id=evidence.provider.id,

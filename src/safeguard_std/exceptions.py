@@ -18,6 +18,7 @@ import attrs
 
 __all__ = [
     "AsOfRequired",
+    "AssessmentError",
     "EditionNotInForce",
     "EvidenceError",
     "InvalidPackRef",
@@ -182,6 +183,13 @@ class SpreadsheetError(_DocumentError, ValueError):
     """
 
     kind = "spreadsheet"
+
+
+class AssessmentError(_DocumentError, ValueError):
+    """A document given as an assessment that is not one: syntax, or the published assessment
+    schema (``schemas/assessment.schema.json``)."""
+
+    kind = "assessment"
 
 
 class MissingExtra(SafeguardError, ImportError):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
+    UsageError,
     add_catalog_options,
     add_fail_on_option,
     add_limit_options,
@@ -21,10 +24,14 @@ from safeguard_std.cli._common import (
     report_failing,
     write_output,
 )
+from safeguard_std.cli._read import read_json
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
+from safeguard_std.evidence_locations import export_locations
+from safeguard_std.exceptions import ReportError
 from safeguard_std.packs import load_pack
-from safeguard_std.reports import FORMATS, render
+from safeguard_std.reports import FORMATS, render, to_sarif
+from safeguard_std.reports.actions import staff_numbers_from_provenance, to_csv, to_xlsx
 from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
@@ -37,8 +44,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="judge an evidence bundle against a standard pack",
         description="Evaluate an evidence bundle against a pack on a date and write the "
         "assessment as canonical JSON (with ratings, metrics and lapses), a Markdown or HTML "
-        "report, OSCAL assessment-results, SARIF 2.1.0 or JUnit XML; byte-identical for the "
-        "same inputs.",
+        "report, OSCAL assessment-results, SARIF 2.1.0, JUnit XML, or the action list as CSV or "
+        "XLSX; byte-identical for the same inputs.",
     )
     parser.add_argument(
         "--pack",
@@ -56,9 +63,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
     parser.add_argument(
-        "--format", choices=list(FORMATS), default="json", help="output format (default: json)"
+        "--format",
+        choices=[*FORMATS, "xlsx"],
+        default="json",
+        help="output format (default: json); csv and xlsx give the action list",
     )
     add_report_options(parser)
+    parser.add_argument(
+        "--include-passing",
+        action="store_true",
+        help="SARIF: also write met and not applicable findings (by default only what needs "
+        "action, and waivers: code scanning shows every result as an open alert)",
+    )
+    parser.add_argument(
+        "--provenance",
+        metavar="FILE",
+        help="the provenance file of an imported bundle (default: EVIDENCE.provenance.json "
+        "beside the bundle, if there): SARIF points results at its spreadsheet rows; the action "
+        "list (csv, xlsx) shows each person's staff number from it",
+    )
     parser.add_argument(
         "--include-personal-data",
         action="store_true",
@@ -71,6 +94,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_catalog_options(parser)
     evaluate_stream.add_options(parser)
     parser.set_defaults(run=run)
+
+
+def _provenance(args: argparse.Namespace) -> str | None:
+    """``--provenance``, or the file ``evidence import-scr`` writes beside the bundle."""
+    if args.provenance:
+        return str(args.provenance)
+    evidence = Path(args.evidence)
+    stem = evidence.name[: -len(evidence.suffix)] if evidence.suffix else evidence.name
+    beside = evidence.with_name(f"{stem}.provenance.json")
+    return str(beside) if beside.is_file() else None
 
 
 @batch  # the collector paused while loading, then set for a batch: see batch_collector
@@ -92,13 +125,57 @@ def run(args: argparse.Namespace) -> int:
     assessment = evaluate(
         pack, bundle, as_of=as_of, kinds=catalog.kinds, allow_out_of_force=allowed
     )
-    text = render(
-        assessment,
-        args.format,
-        pack=pack,
-        bundle=bundle,
-        include_personal_data=args.include_personal_data,
-        horizon_days=args.horizon,
-    )
-    write_output(text, args.output)
+    options = {
+        "pack": pack,
+        "bundle": bundle,
+        "include_personal_data": args.include_personal_data,
+        "horizon_days": args.horizon,
+    }
+    if args.format in ("csv", "xlsx"):
+        numbers = _staff_numbers(_provenance(args), bundle.id, assessment.evidence_digest)
+        if args.format == "xlsx":
+            if args.output in (None, "-") and sys.stdout.isatty():
+                raise UsageError("--format xlsx writes a binary workbook: give --output FILE")
+            write_output(to_xlsx(assessment, staff_numbers=numbers, **options), args.output)
+        else:
+            write_output(to_csv(assessment, staff_numbers=numbers, **options), args.output)
+    elif args.format == "sarif":
+        text = to_sarif(
+            assessment,
+            pack=pack,
+            bundle=bundle,
+            include_personal_data=args.include_personal_data,
+            horizon_days=args.horizon,
+            locations=export_locations(
+                pack=pack,
+                catalog=catalog,
+                evidence=args.evidence,
+                provenance=_provenance(args),
+                bundle_id=assessment.bundle_id,
+                evidence_digest=assessment.evidence_digest,
+                limits=limits_from(args),
+            ),
+            include_passing=args.include_passing,
+        )
+        write_output(text, args.output)
+    else:
+        write_output(render(assessment, args.format, **options), args.output)
     return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
+
+
+def _staff_numbers(path: str | None, bundle_id: str, evidence_digest: str) -> dict[str, str]:
+    if path is None:
+        return {}
+    data = read_json(path, "--provenance").data
+    if not isinstance(data, dict) or data.get("provenance_format") != 1:
+        raise UsageError(f"--provenance: {path}: not a provenance file written by evidence import")
+    for key, expected in (("bundle_id", bundle_id), ("evidence_digest", evidence_digest)):
+        if data.get(key) not in (None, expected):
+            raise UsageError(
+                f"--provenance: {path}: {key}: this provenance file belongs to other evidence "
+                f"({data[key]!r}; the assessment's is {expected!r})"
+            )
+    try:
+        return staff_numbers_from_provenance(data, source=path)
+    except ReportError as exc:
+        raise UsageError(f"--provenance: {exc}") from None

@@ -289,6 +289,8 @@ class Assessment:
     _evidence_digest: str | Callable[[], str] = attrs.field(
         alias="evidence_digest", eq=_resolved, repr=_resolved_repr
     )
+    pack_origins: Mapping[str, str] = attrs.field(factory=dict)
+    """Where each pack layer came from, by id@edition (see ``PackOrigin``)."""
     #: The edition was not in force on ``as_of`` and the caller asked explicitly to judge
     #: against it all the same (``allow_out_of_force``).
     out_of_force: bool = False

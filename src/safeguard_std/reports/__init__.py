@@ -7,7 +7,9 @@ only with ``include_personal_data``):
 
 >>> from safeguard_std.reports import FORMATS
 >>> sorted(FORMATS)
-['html', 'json', 'junit', 'markdown', 'oscal', 'sarif']
+['csv', 'html', 'json', 'junit', 'markdown', 'oscal', 'sarif']
+
+The action list is also an Excel workbook (:func:`to_xlsx`, bytes; needs the ``xlsx`` extra).
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from safeguard_std.reports._model import (
     SectionRating,
     build_report,
 )
+from safeguard_std.reports.actions import render_csv, to_csv, to_xlsx
 from safeguard_std.reports.as_json import render_json, to_json
 from safeguard_std.reports.html import render_html, to_html
 from safeguard_std.reports.junit import render_junit, to_junit
 from safeguard_std.reports.markdown import render_markdown, to_markdown
 from safeguard_std.reports.metrics import KNOWN_METRICS, METRIC_TAG, Metric, compute_metrics
 from safeguard_std.reports.oscal import OSCAL_NS, render_oscal, to_oscal
+from safeguard_std.reports.oscal_catalog import pack_to_oscal_catalog, pack_to_oscal_profile
 from safeguard_std.reports.portfolio import (
     Portfolio,
     PortfolioSummary,
@@ -60,15 +64,19 @@ __all__ = [
     "build_report",
     "compute_metrics",
     "evaluate_portfolio",
+    "pack_to_oscal_catalog",
+    "pack_to_oscal_profile",
     "portfolio_to_json",
     "portfolio_to_markdown",
     "render",
+    "to_csv",
     "to_html",
     "to_json",
     "to_junit",
     "to_markdown",
     "to_oscal",
     "to_sarif",
+    "to_xlsx",
 ]
 
 #: Every format: its name and the function that renders a built report as text.
@@ -79,6 +87,7 @@ FORMATS: Mapping[str, Callable[[Report], str]] = {
     "oscal": render_oscal,
     "sarif": render_sarif,
     "junit": render_junit,
+    "csv": render_csv,
 }
 
 

@@ -56,7 +56,10 @@ def _dbs_suitable(check: dict[str, Any]) -> str:
         return "not_met"
     if workforce is None:
         return "insufficient_evidence"
-    return "met" if workforce in _CHILD_WORKFORCE else "not_met"
+    if workforce not in _CHILD_WORKFORCE:
+        return "not_met"
+    # An undated certificate cannot be shown to be valid.
+    return "met" if check.get("issued_on") is not None else "insufficient_evidence"
 
 
 def _plus(iso: str, years: int = 0, months: int = 0) -> dt.date:
@@ -227,22 +230,21 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             and not r.get("open_reference")
             and not r.get("supplied_by_candidate")
         )
-        out["DOR-2.5.7", pid] = "met" if good >= 2 else "not_met"
+        one_and_assessed = good == 1 and any(
+            ra["kind"] == "single_reference"
+            and ra.get("completed_on") is not None
+            and ra["completed_on"] <= known  # a later assessment has not happened yet
+            for ra in person.get("risk_assessments", ())
+        )
+        # 2.5.7 takes 2.5.8's route too: one reference and a risk assessment.
+        out["DOR-2.5.7", pid] = "met" if good >= 2 or one_and_assessed else "not_met"
         longer_term = any(
             e.get("end_on") is None or e["end_on"] > _plus(e["start_on"], months=3).isoformat()
             for e in active
         )
         if not longer_term:
             status = "not_applicable"
-        elif good >= 2 or (
-            good == 1
-            and any(
-                ra["kind"] == "single_reference"
-                and ra.get("completed_on") is not None
-                and ra["completed_on"] <= known  # a later assessment has not happened yet
-                for ra in person.get("risk_assessments", ())
-            )
-        ):
+        elif good >= 2 or one_and_assessed:
             status = "met"
         else:
             status = "not_met"

@@ -1,12 +1,14 @@
 """Records that cannot both be right: the same person recorded twice, one DBS certificate number
 recorded for two people. Pure, over the people of one bundle; messages name record ids only,
-never names, dates of birth or certificate numbers."""
+never names, dates of birth or certificate numbers. The evaluator marks findings with them (see
+docs/findings.md); ``evidence validate`` reports the same two cases (``safeguard_std.consistency``),
+with its own wording."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from safeguard_std.domain.people import Person
@@ -64,17 +66,26 @@ def shared_certificates(people: Sequence[Person]) -> Iterator[list[tuple[int, in
             yield found
 
 
-def duplicate_message(others: Iterable[str]) -> str:
+#: At most this many other ids are named: a group of thousands stays linear and readable.
+NAMED = 5
+
+
+def _named(others: Sequence[str]) -> str:
+    more = len(others) - NAMED
+    return ", ".join(others[:NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
+def duplicate_message(others: Sequence[str]) -> str:
     """What a duplicate record says (ids only)."""
-    return "same name and date of birth as " + ", ".join(others)
+    return "same name and date of birth as " + _named(others)
 
 
-def shared_message(others: Iterable[str]) -> str:
+def shared_message(others: Sequence[str]) -> str:
     """What a shared certificate says (ids only)."""
     return (
         "the same certificate number is recorded for "
-        + ", ".join(others)
-        + ": a certificate belongs to one person"
+        + _named(others)
+        + (": a certificate belongs to one person")
     )
 
 
@@ -83,12 +94,19 @@ def record_integrity(people: Sequence[Person]) -> dict[str, tuple[tuple[str, str
     ``(code, message)``, sorted."""
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for group in duplicates(people):
+        ids = sorted(people[j].id for j in group)
         for i in group:
-            others = [people[j].id for j in group if j != i]
-            found[people[i].id].add((DUPLICATE, duplicate_message(others)))
+            pid = people[i].id
+            others = [x for x in ids[: NAMED + 2] if x != pid][:NAMED]
+            more = len(ids) - 1 - len(others)
+            text = duplicate_message(others) + (f" and {more} more" if more > 0 else "")
+            found[pid].add((DUPLICATE, text))
     for holders in shared_certificates(people):
-        ids = {people[i].id for i, _ in holders}
+        ids = sorted({people[i].id for i, _ in holders})
         for i, _ in holders:
-            others = sorted(ids - {people[i].id})
-            found[people[i].id].add((SHARED_CERTIFICATE, shared_message(others)))
+            pid = people[i].id
+            others = [x for x in ids[: NAMED + 2] if x != pid][:NAMED]
+            more = len(ids) - 1 - len(others)
+            named = ", ".join(others) + (f" and {more} more" if more > 0 else "")
+            found[pid].add((SHARED_CERTIFICATE, shared_message([named])))
     return {pid: tuple(sorted(items)) for pid, items in sorted(found.items())}

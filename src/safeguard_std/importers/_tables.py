@@ -21,6 +21,7 @@ import attrs
 from safeguard_std.documents import DocumentSyntaxError, read_bounded
 from safeguard_std.exceptions import Location, MissingExtra, Problem, SpreadsheetError
 from safeguard_std.importers._parsed import Note, Severity
+from safeguard_std.importers._xlsx_meta import SheetMeta, read_meta
 
 __all__ = ["Sheet", "Workbook", "read_workbook"]
 
@@ -39,6 +40,7 @@ class Sheet:
     rows: Callable[[], Iterator[tuple[int, Row]]]
     epoch: Epoch | None = None
     hidden: bool = False
+    meta: Callable[[], SheetMeta] | None = None  # hidden columns, unsaved formulas (xlsx)
 
 
 @attrs.frozen
@@ -187,7 +189,15 @@ def _xlsx(label: str, data: bytes, digest: str) -> Workbook:
             ws.reset_dimensions()
             yield from enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
 
+        source = getattr(ws, "_get_source", None)
+        meta = (lambda source=source: read_meta(source)) if source is not None else None
         sheets.append(
-            Sheet(name=str(ws.title), rows=rows, epoch=epoch, hidden=ws.sheet_state != "visible")
+            Sheet(
+                name=str(ws.title),
+                rows=rows,
+                epoch=epoch,
+                hidden=ws.sheet_state != "visible",
+                meta=meta,
+            )
         )
     return Workbook(label, "xlsx", digest, tuple(sheets))

@@ -70,8 +70,47 @@ def _cutoff(as_of: dt.date, years: int) -> str:
     return day.isoformat()
 
 
+def _engaged(
+    engagements: list[dict[str, Any]], three_months: dict[str, str]
+) -> tuple[str, bool | None, bool, bool]:
+    """Regulated activity (yes beats unknown beats no), regular contact (true if any says so,
+    false only if all say no, else unknown), employee, longer-term (open-ended, or ending more
+    than three months after it starts), over the engagements judged."""
+    regulated, employee, longer_term = "no", False, False
+    contact: bool | None = False
+    for e in engagements:
+        flag = e.get("regulated_activity", "unknown")
+        if flag == "yes" or (flag == "unknown" and regulated == "no"):
+            regulated = flag
+        said = e.get("regular_contact")
+        if said is True:
+            contact = True
+        elif said is not False and contact is False:
+            contact = None
+        if e["role_type"] == "employee":
+            employee = True
+        if not longer_term:
+            start, end = e["start_on"], e.get("end_on")
+            if end is None:
+                longer_term = True
+            else:
+                later = three_months.get(start)
+                if later is None:
+                    later = _plus(dt.date.fromisoformat(start), months=3).isoformat()
+                    three_months[start] = later
+                longer_term = end > later
+    return regulated, contact, employee, longer_term
+
+
+def _undecided(status: str) -> str:
+    """A requirement whose condition is unknown for the person: a met stands, anything else asks
+    for the fact (the library's three-valued applies_when)."""
+    return "met" if status == "met" else "insufficient_evidence"
+
+
 def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, str], str]:
-    """Status per (requirement id, person id) for everyone engaged on ``as_of``."""
+    """Status per (requirement id, person id) for everyone engaged on ``as_of``, and for people
+    starting later on the checks due before they start."""
     today = as_of.isoformat()
     dbs_from, staff_from, lead_from = _cutoff(as_of, 3), _cutoff(as_of, 3), _cutoff(as_of, 2)
     three_months: dict[str, str] = {}  # start date -> start + 3 months, each date parsed once
@@ -84,35 +123,24 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
     }
     out: dict[tuple[str, str], str] = {}
     for person in bundle.get("people", ()):
-        # Engaged on as_of: any engagement started and not ended. Those not engaged are not
-        # judged. Regulated activity: yes beats unknown beats no.
-        engaged = employee = contact = longer_term = False
-        regulated = "no"
-        for e in person.get("engagements", ()):
-            start, end = e.get("start_on"), e.get("end_on")
-            if start is None or start > today or (end is not None and end < today):
+        # Engaged on as_of: any engagement started and not ended; failing that, someone
+        # starting later is judged on the checks due before they start; a leaver is not judged.
+        engagements = person.get("engagements", ())
+        active = [
+            e
+            for e in engagements
+            if (start := e.get("start_on")) is not None
+            and start <= today
+            and ((end := e.get("end_on")) is None or today <= end)
+        ]
+        future = not active
+        if future:
+            active = [e for e in engagements if (e.get("start_on") or "") > today]
+            if not active:
                 continue
-            engaged = True
-            flag = e.get("regulated_activity", "unknown")
-            if flag == "yes" or (flag == "unknown" and regulated == "no"):
-                regulated = flag
-            if e.get("regular_contact") is True:
-                contact = True
-            if e["role_type"] == "employee":
-                employee = True
-            if not longer_term:
-                if end is None:
-                    longer_term = True
-                else:
-                    later = three_months.get(start)
-                    if later is None:
-                        later = _plus(dt.date.fromisoformat(start), months=3).isoformat()
-                        three_months[start] = later
-                    longer_term = end > later
-        if not engaged:
-            continue
+        regulated, contact, employee, longer_term = _engaged(active, three_months)
         pid = person["id"]
-        children = regulated != "no"
+        children = regulated != "no"  # applies_when regulated_activity ne "no": unknown if so
 
         # One pass over the certificates (evidence is judged as it stood on as_of: certificates
         # issued later do not count yet). For 2.3.2 the latest dated enhanced one; for 2.5.5
@@ -160,14 +188,22 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
                     ):
                         base = check["checked_on"]
             status = "met" if base >= dbs_from else "not_met"
+        if regulated == "unknown":
+            status = _undecided(status)
         out["DOR-2.3.2", pid] = status
 
-        # 2.4.1: name, address and date of birth recorded.
-        complete = person.get("full_name") and person.get("address") and person.get("date_of_birth")
-        out["DOR-2.4.1", pid] = "met" if complete else "not_met"
+        # 2.4.1: name, address and date of birth recorded (once they have started).
+        if not future:
+            complete = (
+                person.get("full_name") and person.get("address") and person.get("date_of_birth")
+            )
+            out["DOR-2.4.1", pid] = "met" if complete else "not_met"
 
-        # 2.5.1: identity checked with photographic and address documents, when and by whom.
+        # 2.5.1: identity checked with photographic and address documents, when and by whom (a
+        # check made after as_of is not known yet).
         idc = person.get("identity_check")
+        if idc is not None and (idc.get("checked_on") or "") > today:
+            idc = None
         if idc is None or not idc.get("checked_by") or not idc.get("checked_on"):
             status = "not_met"
         else:
@@ -180,6 +216,8 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
 
         # 2.5.4a: employees' right to work checked, when and by whom.
         rtw = person.get("right_to_work")
+        if rtw is not None and (rtw.get("checked_on") or "") > today:
+            rtw = None
         if not employee:
             status = "not_applicable"
         elif rtw and rtw.get("checked_on") and rtw.get("checked_by"):
@@ -199,6 +237,8 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
         else:
             assert latest is not None
             status = _dbs_suitable(latest)
+        if regulated == "unknown":
+            status = _undecided(status)
         out["DOR-2.5.5", pid] = status
 
         # 2.5.7 and 2.5.8: two verified satisfactory references, or one and a single-reference
@@ -227,13 +267,19 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
         out["DOR-2.5.7", pid] = status
         out["DOR-2.5.8", pid] = status if longer_term else "not_applicable"
 
+        if future:
+            continue  # training is judged once they have started
+
         # 3.6a and 3.6b: safeguarding training within three years for those working with
-        # children; designated-lead training within two years for the lead and deputy.
+        # children or in regular contact (three-valued: either unknown and neither true asks for
+        # the fact); designated-lead training within two years for the lead and deputy.
         # Completions after as_of have not happened yet.
+        staff = regulated == "yes" or contact is True
+        staff_na = regulated == "no" and contact is False
         lead = pid in leads
-        if children or contact or lead:
-            staff_any = staff_dated = lead_any = lead_dated = False
-            staff_last = lead_last = ""
+        staff_any = staff_dated = lead_any = lead_dated = False
+        staff_last = lead_last = ""
+        if not staff_na or lead:
             for t in person.get("training", ()):
                 done = t.get("completed_on")
                 if done is not None and done > today:
@@ -249,16 +295,14 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
                         if done is not None:
                             lead_dated = True
                             lead_last = max(lead_last, done)
-            out["DOR-3.6a", pid] = (
-                _training(staff_any, staff_dated, staff_last, staff_from)
-                if children or contact
-                else "not_applicable"
-            )
-            out["DOR-3.6b", pid] = (
-                _training(lead_any, lead_dated, lead_last, lead_from) if lead else "not_applicable"
-            )
+        if staff_na:
+            out["DOR-3.6a", pid] = "not_applicable"
         else:
-            out["DOR-3.6a", pid] = out["DOR-3.6b", pid] = "not_applicable"
+            status = _training(staff_any, staff_dated, staff_last, staff_from)
+            out["DOR-3.6a", pid] = status if staff else _undecided(status)
+        out["DOR-3.6b", pid] = (
+            _training(lead_any, lead_dated, lead_last, lead_from) if lead else "not_applicable"
+        )
     return out
 
 

@@ -30,7 +30,7 @@ import attrs
 from safeguard_std.domain.pack import Pack
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.evidence import load_evidence
-from safeguard_std.exceptions import EvidenceError
+from safeguard_std.exceptions import EditionNotInForce, EvidenceError
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.serialization import assessment_line
 
@@ -72,12 +72,13 @@ def _judge(
     include_personal_data: bool,
     line: int,
     raw: bytes,
+    allow_out_of_force: bool = False,
 ) -> LineResult:
     try:
         bundle = load_evidence(raw, name=source, include_personal_data=include_personal_data)
     except EvidenceError as exc:
         return LineResult(line, error=_at_line(exc, line))
-    assessment = plan.evaluate(bundle, as_of=as_of)
+    assessment = plan.evaluate(bundle, as_of=as_of, allow_out_of_force=allow_out_of_force)
     text = assessment_line(assessment)  # canonical_json(assessment_to_data(...)), faster
     return LineResult(
         line, text=text, by_status=tuple(sorted(assessment.summary.by_status.items()))
@@ -95,18 +96,28 @@ def _start_worker(
     as_of: dt.date,
     source: str,
     include_personal_data: bool,
+    allow_out_of_force: bool = False,
 ) -> None:
     _worker.update(
         plan=compile_pack(pack, kinds=kinds),  # once per worker, not once per line
         as_of=as_of,
         source=source,
         include_personal_data=include_personal_data,
+        allow_out_of_force=allow_out_of_force,
     )
 
 
 def _work(line: int, raw: bytes) -> LineResult:
     w = _worker
-    return _judge(w["plan"], w["as_of"], w["source"], w["include_personal_data"], line, raw)
+    return _judge(
+        w["plan"],
+        w["as_of"],
+        w["source"],
+        w["include_personal_data"],
+        line,
+        raw,
+        w["allow_out_of_force"],
+    )
 
 
 def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -124,22 +135,28 @@ def evaluate_portfolio(
     jobs: int = 1,
     source: str = "portfolio.ndjson",
     include_personal_data: bool = False,
+    allow_out_of_force: bool = False,
 ) -> Iterator[LineResult]:
     """Judge each line of ``lines`` (one JSON evidence bundle a line) against ``pack`` on
     ``as_of``; yield one :class:`LineResult` per non-blank line, in input order.
 
     ``lines`` is read lazily (an open file in binary mode is ideal). ``jobs`` above 1 spreads
-    lines over that many processes; ``source`` names the portfolio in error locations.
+    lines over that many processes; ``source`` names the portfolio in error locations. An
+    edition not in force on ``as_of`` is refused (see :func:`~safeguard_std.evaluate`) unless
+    ``allow_out_of_force``.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if not allow_out_of_force and not pack.in_force(as_of):
+        raise EditionNotInForce(str(pack.ref), as_of, pack.effective_from, pack.effective_to)
     numbered = _numbered(lines)
     if jobs == 1:
         plan = compile_pack(pack, kinds=kinds)
         for line, raw in numbered:
-            yield _judge(plan, as_of, source, include_personal_data, line, raw)
+            yield _judge(plan, as_of, source, include_personal_data, line, raw, allow_out_of_force)
         return
-    yield from _in_parallel(pack, kinds, numbered, as_of, jobs, source, include_personal_data)
+    settings = (pack, kinds, as_of, source, include_personal_data, allow_out_of_force)
+    yield from _in_parallel(numbered, jobs, settings)
 
 
 def _context() -> Any:
@@ -149,18 +166,13 @@ def _context() -> Any:
 
 
 def _in_parallel(
-    pack: Pack,
-    kinds: RuleKindRegistry | None,
-    numbered: Iterator[tuple[int, bytes]],
-    as_of: dt.date,
-    jobs: int,
-    source: str,
-    include_personal_data: bool,
+    numbered: Iterator[tuple[int, bytes]], jobs: int, settings: tuple[Any, ...]
 ) -> Iterator[LineResult]:
     window = jobs * WINDOW_PER_JOB
+    pack, kinds, *rest = settings
     if kinds is not None and kinds == default_registry():
         kinds = None  # workers have it already (and under spawn it need not be pickled)
-    settings = (pack, kinds, as_of, source, include_personal_data)
+    settings = (pack, kinds, *rest)
     with _context().Pool(jobs, initializer=_start_worker, initargs=settings) as pool:
         pending: collections.deque[Any] = collections.deque()
         for line, raw in numbered:

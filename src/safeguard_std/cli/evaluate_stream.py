@@ -82,6 +82,7 @@ def run_portfolio(
             jobs=jobs,
             source=str(args.evidence),
             include_personal_data=args.include_personal_data,
+            allow_out_of_force=getattr(args, "allow_out_of_force", False),
         )
         for result in results:
             lines += 1

@@ -240,7 +240,7 @@ class InvalidPeriod(SafeguardError, ValueError):
     def __init__(self, text: object) -> None:
         self.text = text
         super().__init__(
-            f"invalid period {text!r}: expected an ISO 8601 duration of years, months, weeks "
+            f"invalid period {quoted(text)}: expected an ISO 8601 duration of years, months, weeks "
             "or days, e.g. 'P3Y', 'P12M', 'P2W', 'P90D'"
         )
 

@@ -37,7 +37,7 @@ from safeguard_std._inclusion import (
     namespaced_sections,
 )
 from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
+from safeguard_std.documents import Document, DocumentSyntaxError, load_document, parse
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
 from safeguard_std.domain.pack import (
@@ -101,18 +101,15 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     if path.is_dir():
         path = path / PACK_FILE
     label = str(path)
-    try:
-        raw = text if text is not None else read_bounded(path)
-    except DocumentSyntaxError as exc:
-        raise PackError(exc.problems, source=label) from None
-    except OSError as exc:
-        raise PackError(
-            [Problem(f"cannot read pack file: {exc.strerror}", Location(label))], source=label
-        ) from None
-    try:
-        doc = parse(raw, label)
-    except DocumentSyntaxError as exc:
-        raise PackError(exc.problems, source=label) from None
+    if isinstance(text, str):
+        try:
+            doc = parse(text, label)
+        except DocumentSyntaxError as exc:
+            raise PackError(exc.problems, source=label) from None
+    else:
+        doc = load_document(
+            path if text is None else text, what="pack file", error=PackError, name=label
+        )
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
     problems = schema_problems(schema_errors("standard-pack", doc.data), doc)

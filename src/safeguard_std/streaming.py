@@ -27,10 +27,12 @@ from typing import Any
 
 import attrs
 
+from safeguard_std._bounded import LineTooLong, bounded_lines
+from safeguard_std.documents import Limits
 from safeguard_std.domain.pack import Pack
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.evidence import load_evidence
-from safeguard_std.exceptions import EvidenceError
+from safeguard_std.exceptions import EvidenceError, Location, Problem
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.serialization import assessment_to_data, canonical_json
 
@@ -71,10 +73,16 @@ def _judge(
     source: str,
     include_personal_data: bool,
     line: int,
-    raw: bytes,
+    raw: bytes | LineTooLong,
+    limits: Limits | None = None,
 ) -> LineResult:
+    if isinstance(raw, LineTooLong):
+        where = Location(source, line=line)
+        return LineResult(line, error=EvidenceError([Problem(raw.message, where)], source=source))
     try:
-        bundle = load_evidence(raw, name=source, include_personal_data=include_personal_data)
+        bundle = load_evidence(
+            raw, name=source, include_personal_data=include_personal_data, limits=limits
+        )
     except EvidenceError as exc:
         return LineResult(line, error=_at_line(exc, line))
     assessment = plan.evaluate(bundle, as_of=as_of)
@@ -95,22 +103,32 @@ def _start_worker(
     as_of: dt.date,
     source: str,
     include_personal_data: bool,
+    limits: Limits | None = None,
 ) -> None:
     _worker.update(
         plan=compile_pack(pack, kinds=kinds),  # once per worker, not once per line
         as_of=as_of,
         source=source,
         include_personal_data=include_personal_data,
+        limits=limits,
     )
 
 
-def _work(line: int, raw: bytes) -> LineResult:
+def _work(line: int, raw: bytes | LineTooLong) -> LineResult:
     w = _worker
-    return _judge(w["plan"], w["as_of"], w["source"], w["include_personal_data"], line, raw)
+    return _judge(
+        w["plan"], w["as_of"], w["source"], w["include_personal_data"], line, raw, w["limits"]
+    )
 
 
-def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    for number, raw in enumerate(lines, start=1):
+def _numbered(lines: Iterable[bytes], limit: int) -> Iterator[tuple[int, bytes | LineTooLong]]:
+    # Read no further than the limit a line: an oversized line is reported and ends the stream.
+    for number, raw in bounded_lines(lines, limit):
+        if isinstance(raw, LineTooLong):
+            yield number, raw
+            return
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogatepass")
         if raw.strip():
             yield number, raw.rstrip(b"\r\n")  # the line's own text: positions stay on it
 
@@ -124,22 +142,28 @@ def evaluate_portfolio(
     jobs: int = 1,
     source: str = "portfolio.ndjson",
     include_personal_data: bool = False,
+    limits: Limits | None = None,
 ) -> Iterator[LineResult]:
     """Judge each line of ``lines`` (one JSON evidence bundle a line) against ``pack`` on
     ``as_of``; yield one :class:`LineResult` per non-blank line, in input order.
 
     ``lines`` is read lazily (an open file in binary mode is ideal). ``jobs`` above 1 spreads
     lines over that many processes; ``source`` names the portfolio in error locations.
+    ``limits`` bounds each line (``max_bytes``, :class:`~safeguard_std.documents.Limits`): an
+    open file is read no further than that a line, and a longer line is reported as the last
+    result (the stream is not read past it).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    numbered = _numbered(lines)
+    numbered = _numbered(lines, (limits or Limits()).max_bytes)
     if jobs == 1:
         plan = compile_pack(pack, kinds=kinds)
         for line, raw in numbered:
-            yield _judge(plan, as_of, source, include_personal_data, line, raw)
+            yield _judge(plan, as_of, source, include_personal_data, line, raw, limits)
         return
-    yield from _in_parallel(pack, kinds, numbered, as_of, jobs, source, include_personal_data)
+    yield from _in_parallel(
+        pack, kinds, numbered, as_of, jobs, source, include_personal_data, limits
+    )
 
 
 def _context() -> Any:
@@ -151,16 +175,17 @@ def _context() -> Any:
 def _in_parallel(
     pack: Pack,
     kinds: RuleKindRegistry | None,
-    numbered: Iterator[tuple[int, bytes]],
+    numbered: Iterator[tuple[int, bytes | LineTooLong]],
     as_of: dt.date,
     jobs: int,
     source: str,
     include_personal_data: bool,
+    limits: Limits | None,
 ) -> Iterator[LineResult]:
     window = jobs * WINDOW_PER_JOB
     if kinds is not None and kinds == default_registry():
         kinds = None  # workers have it already (and under spawn it need not be pickled)
-    settings = (pack, kinds, as_of, source, include_personal_data)
+    settings = (pack, kinds, as_of, source, include_personal_data, limits)
     with _context().Pool(jobs, initializer=_start_worker, initargs=settings) as pool:
         pending: collections.deque[Any] = collections.deque()
         for line, raw in numbered:

@@ -17,7 +17,7 @@ import attrs
 
 from safeguard_std._problems import did_you_mean
 from safeguard_std.authoring._target import PackTarget, open_target
-from safeguard_std.documents import DocumentSyntaxError, parse, read_bounded
+from safeguard_std.documents import load_document
 from safeguard_std.domain.pack import Pack, PackRef, SubjectType
 from safeguard_std.exceptions import PackError, PackNotFound, Problem
 from safeguard_std.packs import PackCatalog
@@ -120,11 +120,9 @@ def _subject_problem(subject: str) -> str | None:
 def _test_file(catalog: PackCatalog, ref: PackRef, path: Path) -> list[Problem]:
     try:
         cases = load_cases(path, ref)
-        doc = parse(read_bounded(path), str(path))
+        doc = load_document(path, what="pack test file", error=PackError)
     except PackError as exc:
         return list(exc.problems)
-    except (OSError, DocumentSyntaxError):  # pragma: no cover - load_cases read it just now
-        return []
     out: list[Problem] = []
     for i, case in enumerate(cases):
         try:

@@ -40,7 +40,9 @@ def _london() -> Any:
     return pendulum.timezone("Europe/London")
 
 
-_PERIOD = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+# At most nine digits a part: int() refuses 4,300 (a ValueError of its own), and no unit is
+# allowed beyond _MAX_UNIT anyway.
+_PERIOD = re.compile(r"P(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})W)?(?:(\d{1,9})D)?")
 _MAX_UNIT = 1000
 
 

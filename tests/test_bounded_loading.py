@@ -23,6 +23,7 @@ import pytest
 from safeguard_std import documents
 from safeguard_std.documents import Limits, load_document
 from safeguard_std.domain.calendar import Period
+from safeguard_std.domain.pack import PackRef
 from safeguard_std.evidence import load_evidence
 from safeguard_std.evidence_stream import iter_ndjson
 from safeguard_std.exceptions import (
@@ -35,7 +36,6 @@ from safeguard_std.importers import import_scr
 from safeguard_std.importers._tables import read_workbook
 from safeguard_std.packs import read_layer
 from safeguard_std.packtests import load_cases
-from safeguard_std.domain.pack import PackRef
 from safeguard_std.streaming import evaluate_portfolio
 from tests.conftest import FIXTURES, ROOT
 from tests.support import BASE_BUNDLE, pack_yaml
@@ -133,7 +133,8 @@ def test_one_bad_portfolio_line_never_stops_the_others() -> None:
         evaluate_portfolio(pack, [good, bad, good], as_of=dt.date(2026, 11, 23), source="p.ndjson")
     )
     assert [r.line for r in results] == [1, 2, 3]
-    assert results[0].text is not None and results[2].text is not None
+    assert results[0].text is not None
+    assert results[2].text is not None
     assert results[1].error is not None
     assert "lone surrogate" in _first(results[1].error)
 
@@ -272,7 +273,7 @@ def _workbook_of_shared_strings(strings: list[str]) -> bytes:
     main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     parts = {
         **_PARTS,
-        "xl/sharedStrings.xml": f"<sst {main} count=\"{len(strings)}\">{shared}</sst>",
+        "xl/sharedStrings.xml": f'<sst {main} count="{len(strings)}">{shared}</sst>',
         "xl/worksheets/sheet1.xml": f"<worksheet {main}><sheetData>{rows}</sheetData></worksheet>",
     }
     out = io.BytesIO()
@@ -388,7 +389,10 @@ def test_a_period_of_thousands_of_digits_is_an_invalid_period() -> None:
 
 def test_a_long_staff_number_with_a_training_date_imports() -> None:
     number = "S" + "1" * 130
-    text = f"Staff number,Surname,Forename,Staff type,Start date,Safeguarding training\n{number},Clarke,Dev,Staff,21/06/2024,14/07/2024\n"
+    text = (
+        "Staff number,Surname,Forename,Staff type,Start date,Safeguarding training\n"
+        f"{number},Clarke,Dev,Staff,21/06/2024,14/07/2024\n"
+    )
     result = import_scr(
         text.encode(),
         name="scr.csv",

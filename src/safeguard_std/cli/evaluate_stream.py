@@ -22,6 +22,7 @@ from safeguard_std.cli._common import (
     UsageError,
     batch_collector,
     failing,
+    limits_from,
     report_failing,
     write_output,
 )
@@ -81,6 +82,7 @@ def run_portfolio(
             jobs=jobs,
             source=str(args.evidence),
             include_personal_data=args.include_personal_data,
+            limits=limits_from(args),
         )
         for result in results:
             lines += 1

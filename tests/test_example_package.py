@@ -12,6 +12,9 @@ import pytest
 
 from tests.conftest import EXAMPLES
 
+# Builds and installs a package: the slow tier (.ci/run).
+pytestmark = pytest.mark.slow
+
 EXAMPLE = EXAMPLES / "council-pack-example"
 
 

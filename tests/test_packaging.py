@@ -7,7 +7,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+# Builds a wheel: the slow tier (.ci/run).
+pytestmark = pytest.mark.slow
 
 
 def test_wheel_contains_schemas_and_standards(tmp_path: Path) -> None:

@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+# Builds and installs a wheel: the slow tier (.ci/run).
+pytestmark = pytest.mark.slow
 
 CHECK = """
 import safeguard_std.strategies as s

@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from safeguard_std._version import __version__
 from safeguard_std.documents import Limits
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.findings import Assessment, Finding, Status, SubjectRef

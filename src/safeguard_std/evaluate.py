@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std import __version__
+from safeguard_std._version import __version__
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
 from safeguard_std.domain.findings import (

@@ -111,6 +111,7 @@ def test_current_people_are_people_a_pack_judges(person: people.Person) -> None:
     assert person.active_engagements(AS_OF)
 
 
+@pytest.mark.slow  # about half a minute of shrinking: the slow tier
 def test_shrinks_as_documented() -> None:
     assert find(dbs_checks(), lambda c: True) == DbsCheck(
         id="dbs-0001", level="enhanced", barred_list_children=True

@@ -17,8 +17,8 @@ from importlib import resources
 
 import attrs
 
-from safeguard_std import __version__
 from safeguard_std._inclusion import SEPARATOR
+from safeguard_std._version import __version__
 from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Modality, Pack, Requirement

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from safeguard_std import __version__
+from safeguard_std._version import __version__
 from safeguard_std.cli import evaluate_cmd, evidence_cmd, pack_cmd, packs_cmd, portfolio_cmd
 from safeguard_std.cli._common import UsageError
 from safeguard_std.exceptions import SafeguardError

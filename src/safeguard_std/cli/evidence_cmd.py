@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from safeguard_std._gc import collector_paused
 from safeguard_std.cli._common import (
     UsageError,
     add_limit_options,
     as_of_date,
+    collector_paused,
     limits_from,
     write_output,
 )

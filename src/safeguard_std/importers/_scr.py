@@ -11,7 +11,6 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._gc import collector_paused
 from safeguard_std.consistency import Inconsistency, check_consistency
 from safeguard_std.consistency import Severity as ConsistencySeverity
 from safeguard_std.domain.organisation import (
@@ -214,18 +213,17 @@ def import_scr(
     :class:`~safeguard_std.exceptions.MissingExtra` (.xlsx without openpyxl). Problems in rows
     and cells never raise: every row has an outcome in the result.
     """
-    with collector_paused():
-        return _import(
-            source,
-            provider=provider,
-            sheet=sheet,
-            mapping=mapping,
-            as_of=as_of,
-            defaults=defaults,
-            name=name,
-            provider_name=provider_name,
-            include_personal_data=include_personal_data,
-        )
+    return _import(
+        source,
+        provider=provider,
+        sheet=sheet,
+        mapping=mapping,
+        as_of=as_of,
+        defaults=defaults,
+        name=name,
+        provider_name=provider_name,
+        include_personal_data=include_personal_data,
+    )
 
 
 def _import(

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from safeguard_std import __version__
+from safeguard_std._version import __version__
 from safeguard_std.domain.findings import Assessment, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Modality, Pack

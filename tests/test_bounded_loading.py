@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import tracemalloc
 import zipfile
 from collections.abc import Callable
@@ -415,3 +416,66 @@ def test_pack_validate_reads_no_unrelated_folders(tmp_path: Path) -> None:
     (tmp_path / "y" / "pack.yaml").write_text(source.replace('edition: "1"', 'edition: "2"'))
     result = validate_pack(tmp_path / "x" / "pack.yaml")
     assert result.problems == ()
+
+
+# -- docs/limits.md states the limits the code enforces -------------------------------------------
+
+
+def _documented(name: str) -> int:
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    match = re.search(rf"^\| `{name}` \| ([\d,]+) ?(MiB|KiB)?", text, re.MULTILINE)
+    assert match is not None, f"docs/limits.md has no row for {name}"
+    scale = {"MiB": MIB, "KiB": 1024, None: 1}[match.group(2)]
+    return int(match.group(1).replace(",", "")) * scale
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MAX_BYTES",
+        "MAX_YAML_BYTES",
+        "MAX_YAML_NODES",
+        "MAX_DEPTH",
+        "MAX_NODES",
+        "MAX_ALIAS_NODES",
+        "MAX_POSITIONED_JSON",
+        "MAX_UNZIPPED_BYTES",
+        "MAX_SHARED_STRINGS",
+        "MAX_CELLS",
+        "MAX_COLUMNS",
+    ],
+)
+def test_docs_limits_states_each_limit(name: str) -> None:
+    assert _documented(name) == getattr(documents, name)
+
+
+def test_every_limit_has_a_field_in_limits() -> None:
+    defaults = Limits()
+    assert defaults.max_bytes == documents.MAX_BYTES
+    assert defaults.max_unzipped_bytes == documents.MAX_UNZIPPED_BYTES
+    assert defaults.max_shared_strings == documents.MAX_SHARED_STRINGS
+    assert defaults.max_cells == documents.MAX_CELLS
+    assert defaults.max_columns == documents.MAX_COLUMNS
+
+
+# -- docs/explanation/personal-data.md says what evaluate writes ----------------------------------
+
+
+def test_evaluate_writes_names_only_when_asked_as_the_personal_data_page_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from safeguard_std.cli import main
+
+    example = ROOT / "examples" / "dorset-youth-charity.json"
+    names = [p["full_name"] for p in json.loads(example.read_text(encoding="utf-8"))["people"]]
+    args = ["evaluate", "--pack", "dorset", "--evidence", str(example), "--as-of", "2026-11-23"]
+    assert main(args) == 0
+    plain = capsys.readouterr().out
+    assert main([*args, "--include-personal-data"]) == 0
+    opted_in = capsys.readouterr().out
+    assert not any(name in plain for name in names)
+    assert any(name in opted_in for name in names)
+    assert '"include_personal_data": true' in opted_in
+    page = " ".join((ROOT / "docs" / "explanation" / "personal-data.md").read_text().split())
+    promise = "without `--include-personal-data` it holds no personal data either; with it, it "
+    assert promise + "holds people's names" in page

@@ -469,3 +469,82 @@ def test_a_bad_portfolio_line_does_not_stop_the_others(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
     assert "lone surrogate (\\udc80 at character 7)" in result.stderr
     assert f"{path} $.provider.name (line 2" in result.stderr
+
+
+# -- plugin shadowing and special output files (the behaviour is issue 17, items 3 and 4) --------
+# These hold the campaign's last two attacks. They fail on a library that lets an installed
+# package shadow a bundled pack, or replaces a symbolic link (or a FIFO, or a device) given as
+# --output with a regular file; until that behaviour lands they are expected to fail, strictly,
+# so the day it lands they report themselves and the mark comes off.
+_PENDING_I17B = pytest.mark.xfail(
+    strict=True, reason="plugin trust and write-through outputs (issue 17, items 3 and 4)"
+)
+
+
+def _installed_shadow(site: Path) -> None:
+    """A distribution, ``evil-packs``, whose entry point adds ``dorset@2099``: a copy of the
+    2024 edition in force from 2025, which ``--pack dorset`` would choose over the bundled
+    editions without a word (an attacker's copy can withdraw whatever fails)."""
+    bundled = (ROOT / "standards" / "dorset" / "2024" / "pack.yaml").read_text(encoding="utf-8")
+    pack = site / "evil_packs_data" / "dorset" / "2099"
+    pack.mkdir(parents=True)
+    text = bundled.replace('edition: "2024"', 'edition: "2099"', 1)
+    text = text.replace("effective_from: 2024-09-01", "effective_from: 2025-01-01", 1)
+    text = text.replace("supersedes: dorset@2023", "supersedes: dorset@2024", 1)
+    (pack / "pack.yaml").write_text(text, encoding="utf-8")
+    (site / "evil_packs.py").write_text(
+        f"def root():\n    return {str(site / 'evil_packs_data')!r}\n", encoding="utf-8"
+    )
+    info = site / "evil_packs-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: evil-packs\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[safeguard_std.packs]\nevil = evil_packs:root\n")
+
+
+def _run_with_site(site: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT / "src")])}
+    return subprocess.run(
+        [sys.executable, "-m", "safeguard_std", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+@_PENDING_I17B
+def test_an_installed_pack_cannot_shadow_a_bundled_one_silently(tmp_path: Path) -> None:
+    _installed_shadow(tmp_path)
+    example = str(ROOT / "examples" / "dorset-youth-charity.json")
+    args = ["evaluate", "--pack", "dorset", "--evidence", example, "--as-of", "2026-11-23"]
+    refused = _run_with_site(tmp_path, args)
+    assert "Traceback" not in refused.stderr
+    assert refused.returncode == 2, refused.stderr
+    assert "evil-packs" in refused.stderr
+    trusted = _run_with_site(tmp_path, [*args, "--trust-pack-source", "evil-packs"])
+    assert trusted.returncode == 0, trusted.stderr
+
+
+@_PENDING_I17B
+def test_output_through_a_symbolic_link_writes_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "assessment.json"
+    target.write_text("")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    args = [*_EVALUATE_PACK, *_PACKS, "--evidence", str(FIXTURES / "bundle-small.json")]
+    result = run_cli([*args, "--output", str(link)])
+    assert result.code == 0, result.stderr
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["pack"]
+
+
+@_PENDING_I17B
+def test_output_naming_a_folder_is_one_error_line(tmp_path: Path) -> None:
+    args = [*_EVALUATE_PACK, *_PACKS, "--evidence", str(FIXTURES / "bundle-small.json")]
+    result = run_cli([*args, "--output", str(tmp_path)])
+    assert "Traceback" not in result.stderr
+    assert result.code == 2
+    assert result.stderr.startswith("error: ")
+    assert not list(tmp_path.parent.glob(".tmp.*"))  # no temp file left behind

@@ -616,7 +616,9 @@ def parse(
     # A lone surrogate comes from an escape (JSON "\udc80", YAML "\udc80") or from text a
     # caller built; decoded UTF-8 never holds one. The search is in C and finds none in nearly
     # every document; only then is the data walked for the path.
-    surrogates = _SURROGATE.search(text) is not None or _SURROGATE_ESCAPE.search(text) is not None
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None or (
+        isinstance(raw, str) and _SURROGATE.search(text) is not None
+    )
     if fmt == "json":
         if text.count("{") + text.count("[") > limits.max_nodes:
             raise _fail(

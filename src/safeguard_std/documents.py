@@ -300,14 +300,21 @@ def load_document(
     limits: Limits | None = None,
     format: str | None = None,
     check_depth: bool = True,
+    text: str | None = None,
 ) -> Document:
     """Read (:func:`read_source`) and :func:`parse` one document: every file the library reads
     comes through here. ``what`` names the document in a read error (``"pack file"``), and every
     problem, reading or parsing, is raised as ``error`` (the caller's class, such as
-    :class:`~safeguard_std.exceptions.PackError`) with the source as its label."""
-    label, raw = read_source(
-        source, what=what, error=error, name=name, limits=limits, format=format
-    )
+    :class:`~safeguard_std.exceptions.PackError`) with the source as its label. ``text``, when
+    given, is the document's content already in hand (nothing is read; ``source`` labels it)."""
+    label: str | None
+    raw: bytes | str
+    if text is not None:
+        label, raw = name or str(source), text
+    else:
+        label, raw = read_source(
+            source, what=what, error=error, name=name, limits=limits, format=format
+        )
     try:
         return parse(raw, label, format=format, check_depth=check_depth, limits=limits)
     except DocumentSyntaxError as exc:

@@ -479,3 +479,49 @@ def test_evaluate_writes_names_only_when_asked_as_the_personal_data_page_says(
     page = " ".join((ROOT / "docs" / "explanation" / "personal-data.md").read_text().split())
     promise = "without `--include-personal-data` it holds no personal data either; with it, it "
     assert promise + "holds people's names" in page
+
+
+# -- the commands that once let these through, or crashed on them -------------------------------
+
+
+def _huge_period_pack(tmp_path: Path) -> Path:
+    path = tmp_path / "t" / "1" / "pack.yaml"
+    path.parent.mkdir(parents=True)
+    rule = {"kind": "check_current", "check": "dbs", "period": "P" + "9" * 4400 + "Y"}
+    path.write_text(pack_yaml({"rule": rule}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(["pack", "validate"], 1), (["pack", "lint"], 2), (["pack", "render"], 2)],
+)
+def test_pack_commands_refuse_a_period_of_thousands_of_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], code: int
+) -> None:
+    from safeguard_std.cli import main
+
+    path = _huge_period_pack(tmp_path)
+    assert main([*command, str(path)]) == code
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "invalid period 'P99999" in text
+    assert f"{path}" in text
+    assert max(len(line) for line in text.splitlines()) < 400
+
+
+def test_validate_commands_refuse_lone_surrogates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from safeguard_std.cli import main
+
+    bundle = tmp_path / "b.json"
+    bundle.write_bytes(json.dumps(BASE_BUNDLE).replace("Test Provider", "Trust \\udc80").encode())
+    assert main(["evidence", "validate", str(bundle), "--as-of", "2026-11-23"]) == 1
+    assert "lone surrogate (\\udc80 at character 7)" in capsys.readouterr().out
+    pack = tmp_path / "t" / "1" / "pack.yaml"
+    pack.parent.mkdir(parents=True)
+    text = pack_yaml({"rule": {"kind": "references"}})
+    pack.write_text(text.replace("title: T\n", 'title: "T \\udc80"\n'), encoding="utf-8")
+    assert main(["pack", "validate", str(pack)]) == 1
+    assert f"{pack}:4:1: text holds a lone surrogate" in capsys.readouterr().out

@@ -303,6 +303,18 @@ def test_a_workbook_that_decompresses_beyond_the_limit_is_refused_unread() -> No
     assert peak < 2
 
 
+def _renamed(data: bytes, old: str, new: str) -> bytes:
+    """``data`` with one part renamed, and the names that point at it."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info).replace(old.encode(), new.encode())
+            body = body.replace(old.removeprefix("xl/").encode(), new.removeprefix("xl/").encode())
+            target.writestr(new if info.filename == old else info.filename, body)
+    return out.getvalue()
+
+
 def _lying(data: bytes, size: int) -> bytes:
     """``data`` with its zip directory claiming each large part is ``size`` bytes."""
     raw = bytearray(data)
@@ -327,8 +339,14 @@ def test_a_workbook_whose_parts_lie_about_their_size_is_refused() -> None:
     assert peak < 4
 
 
-def test_a_workbook_with_too_many_shared_strings_is_refused() -> None:
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/elsewhere.xml"])
+def test_a_workbook_with_too_many_shared_strings_is_refused(part: str) -> None:
     data = _workbook_of_shared_strings([f"name {i}" for i in range(1200)])
+    if part != "xl/sharedStrings.xml":  # the content type names the part, whatever its name
+        data = _renamed(data, "xl/sharedStrings.xml", part)
+        assert next(r for _, r in read_workbook(data, name="ok.xlsx").sheets[0].rows()) == (
+            "name 0",
+        )
     caught, _ = _peak_mib(
         lambda: read_workbook(data, name="many.xlsx", limits=Limits(max_shared_strings=1000))
     )

@@ -8,7 +8,7 @@ An adapter beside :mod:`safeguard_std.documents`, with its limits in the same
   no end to skip to), while the lines before it stand;
 * a workbook's parts are measured from its zip directory before anything is decompressed
   (``max_unzipped_bytes``; the archive reader stops at the declared size, so a part that lies
-  fails its checksum), and its shared strings are counted in a streaming pass
+  fails its checksum), and its shared strings are counted in a streaming pass over its parts
   (``max_shared_strings``) before the spreadsheet reader builds them;
 * a sheet's rows are counted as they are read (``max_cells``, ``max_columns``).
 """
@@ -104,13 +104,16 @@ def check_workbook(data: bytes, limits: Limits) -> None:
             raise _beyond(
                 "the workbook decompresses to", limits.max_unzipped_bytes, "bytes", "workbook"
             )
+        # The shared strings part is found by its content type, under any name: count the
+        # <si> elements of every part (all of them within the size just checked).
+        count = 0
         for info in infos:
-            if info.filename.lower().endswith("sharedstrings.xml"):
-                _count_shared_strings(archive, info, limits.max_shared_strings)
+            count = _count_shared_strings(archive, info, count, limits.max_shared_strings)
 
 
-def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> None:
-    count = 0
+def _count_shared_strings(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, count: int, limit: int
+) -> int:
     tail = b""
     try:
         with archive.open(info) as part:
@@ -122,7 +125,8 @@ def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit
                     raise _beyond("the workbook holds", limit, "shared strings", "workbook")
                 tail = buffer[-40:]
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        return  # the spreadsheet reader refuses a damaged part in its own words
+        pass  # the spreadsheet reader refuses a damaged part in its own words
+    return count
 
 
 def bounded_rows(

@@ -543,3 +543,20 @@ def test_validate_commands_refuse_lone_surrogates(
     pack.write_text(text.replace("title: T\n", 'title: "T \\udc80"\n'), encoding="utf-8")
     assert main(["pack", "validate", str(pack)]) == 1
     assert f"{pack}:4:1: text holds a lone surrogate" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_a_line_exactly_at_the_limit_is_read_and_one_byte_more_is_not(ending: bytes) -> None:
+    from safeguard_std._bounded import LineTooLong, bounded_lines
+
+    limit = 3 * 1024 * 1024 + 5  # over the reader's chunk size
+    after = b"y\n" if ending else b""  # a line without an ending is the last one
+    at_limit = b"x" * limit + ending
+    lines = list(bounded_lines(io.BufferedReader(io.BytesIO(at_limit + after)), limit))
+    sizes = [(n, len(line)) for n, line in lines if not isinstance(line, LineTooLong)]
+    assert sizes == [(1, len(at_limit)), (2, 2)][: 2 if ending else 1]
+    over = b"x" * (limit + 1) + ending
+    (number, refused), *rest = bounded_lines(io.BufferedReader(io.BytesIO(over + after)), limit)
+    assert number == 1
+    assert isinstance(refused, LineTooLong)
+    assert rest == []

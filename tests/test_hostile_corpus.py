@@ -316,7 +316,7 @@ CORPUS = [
         "line 2 is longer than {limit} bytes",
         64 * MIB,
         600 * MIB,
-        ceiling=(20, 300),
+        ceiling=(20, 150),
         small_limits={"MAX_BYTES": MIB},
     ),
     Case(
@@ -328,7 +328,7 @@ CORPUS = [
         "line 1 is longer than {limit} bytes",
         0,
         0,
-        ceiling=(20, 300),
+        ceiling=(20, 150),
         small_limits={"MAX_BYTES": MIB},
         stdin=True,
     ),

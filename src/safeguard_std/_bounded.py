@@ -62,15 +62,30 @@ def _length(line: bytes | str) -> int:
     return len(line.rstrip(b"\r\n") if isinstance(line, bytes) else line.rstrip("\r\n"))
 
 
+def _joined(parts: list[bytes | str]) -> bytes | str:
+    if isinstance(parts[0], bytes):
+        return b"".join(p for p in parts if isinstance(p, bytes))
+    return "".join(p for p in parts if isinstance(p, str))
+
+
 def _from_file(readline: Any, limit: int) -> Iterator[tuple[int, bytes | str | LineTooLong]]:
     number = 0
     while True:
-        # One byte over the limit tells a long line; two more hold a CRLF ending.
-        line: bytes | str = readline(limit + 3)
-        if not line:
+        # A line is read a chunk at a time, so one over the limit is dropped having held no
+        # more than the limit (reading it whole, then measuring, would hold it twice).
+        parts: list[bytes | str] = []
+        size = 0
+        while piece := readline(_CHUNK):
+            parts.append(piece)
+            size += len(piece)
+            if piece[-1:] in (b"\n", "\n") or size > limit + 2:  # +2: a CRLF ending
+                break
+        if not parts:
             return
         number += 1
-        if _length(line) > limit:
+        line = _joined(parts) if size <= limit + 2 else None
+        del parts
+        if line is None or _length(line) > limit:
             yield number, LineTooLong(number, limit)
             return
         yield number, line

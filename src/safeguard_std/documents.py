@@ -88,8 +88,9 @@ MAX_UNZIPPED_BYTES = 128 * 1024 * 1024
 #: Most shared strings in one workbook (the table of distinct texts, held in memory while a
 #: workbook is read; a 20,000-person record has a few hundred thousand).
 MAX_SHARED_STRINGS = 1_000_000
-#: Most cells read from one sheet (a 20,000-person record of 100 columns has two million).
-MAX_CELLS = 5_000_000
+#: Most cells read from one sheet (a 100,000-person record of 100 columns has ten million; the
+#: importer's benchmark, 100,000 rows of 21 columns, two million).
+MAX_CELLS = 10_000_000
 #: Widest row read from a sheet, in cells: Excel's own limit (XFD); records have under 200.
 MAX_COLUMNS = 16_384
 

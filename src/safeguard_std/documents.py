@@ -270,9 +270,9 @@ def read_source(
 ) -> tuple[str | None, bytes]:
     """The label and bytes of ``source`` (a path, or bytes labelled ``name``), read no further
     than the limit: :data:`MAX_YAML_BYTES` for a YAML file (by its suffix or ``format``),
-    ``limits.max_bytes`` otherwise. A file that cannot be read, or is over the limit, raises
-    ``error`` (the caller's class) with one problem: ``cannot read WHAT: REASON``, located at the
-    file (for a file that cannot be read, with the ``OSError`` as its ``__cause__``)."""
+    ``limits.max_bytes`` otherwise. A file over the limit, or one that cannot be read, raises
+    ``error`` (the caller's class) with one problem located at the file: the size refused, or
+    ``cannot read WHAT: REASON`` with the ``OSError`` as the error's ``__cause__``."""
     if isinstance(source, bytes):
         return name, source
     label = name or str(source)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from report_fixtures import BUNDLES, GOLDEN, PROVIDERS, REPORTS
+from report_fixtures import BUNDLES, GOLDEN, PROVIDERS, REPORTS, ROOT, check_golden
 
 from safeguard_std.cli import main
 
@@ -38,15 +38,20 @@ def _evaluate(*extra: str, pack: str = "demo@1", bundle: str = "harbour") -> lis
         ("markdown", "demo-harbour.md"),
         ("html", "demo-harbour.html"),
         ("oscal", "demo-harbour.oscal.json"),
-        ("sarif", "demo-harbour.sarif"),
+        # The command line locates SARIF results in the files it read (paths from the working
+        # folder, the repository's root here); render() without locations gives the pack file.
+        ("sarif", "demo-harbour.located.sarif"),
         ("junit", "demo-harbour.junit.xml"),
     ],
 )
 def test_every_format_from_the_command_line(
-    fmt: str, golden: str, capsys: pytest.CaptureFixture[str]
+    fmt: str, golden: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(ROOT)
     assert main(_evaluate("--format", fmt)) == 0
     out, err = capsys.readouterr()
+    if fmt == "sarif":
+        check_golden(golden, out)
     assert out.encode("utf-8") == (GOLDEN / golden).read_bytes()
     assert err == ""
 

@@ -103,7 +103,7 @@ def test_the_schema_check_can_fail(harbour_demo: tuple) -> None:
 
 def test_sarif_one_rule_per_requirement(harbour_monitoring: tuple) -> None:
     p, b, a = harbour_monitoring
-    run = json.loads(to_sarif(a, pack=p, bundle=b))["runs"][0]
+    run = json.loads(to_sarif(a, pack=p, bundle=b, include_passing=True))["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.id for r in p.active_requirements]
     assert {r["id"]: r["defaultConfiguration"]["level"] for r in rules}["MON-6"] == "note"
@@ -230,3 +230,237 @@ def test_an_assessment_without_findings_is_still_valid(harbour_demo: tuple) -> N
         reason="compliance-trestle is not installed (pip install -e '.[interop]')",
     )
     models.Model.model_validate(json.loads(to_oscal(empty)))
+
+
+# -- JUnit for CI servers -------------------------------------------------------------------------
+
+JUNIT_XSD = FIXTURES / "schemas" / "junit-10.xsd"
+
+
+def _junit_schema() -> object:
+    xmlschema = pytest.importorskip(
+        "xmlschema", reason="xmlschema is not installed (pip install -e '.[interop]')"
+    )
+    return xmlschema.XMLSchema(str(JUNIT_XSD))
+
+
+@pytest.mark.parametrize(("ref", "name"), CASES)
+def test_junit_validates_against_the_junit_10_xsd(ref: str, name: str) -> None:
+    schema = _junit_schema()
+    p, b, a = assess(ref, name)
+    text = to_junit(a, pack=p, bundle=b, include_personal_data=True)
+    assert [e.reason for e in schema.iter_errors(text)] == []  # type: ignore[attr-defined]
+
+
+def test_the_xsd_check_can_fail(harbour_demo: tuple) -> None:
+    schema = _junit_schema()
+    p, b, a = harbour_demo
+    root = ET.fromstring(to_junit(a, pack=p, bundle=b).encode())
+    root.set("skipped", "3")  # what Jenkins' junit-10 schema refuses on <testsuites>
+    assert list(schema.iter_errors(ET.tostring(root, encoding="unicode")))  # type: ignore[attr-defined]
+
+
+def test_junit_class_names_keep_a_dotted_requirement_id_whole(harbour_demo: tuple) -> None:
+    # Jenkins splits a class name at its last dot into package and class: "dorset.DOR-2.3.2"
+    # would read as class "2" in package "dorset.DOR-2.3".
+    import attrs
+
+    _, _, a = harbour_demo
+    dotted = attrs.evolve(
+        a, findings=tuple(attrs.evolve(f, requirement_id="DOR-2.3.2") for f in a.findings[:2])
+    )
+    root = ET.fromstring(to_junit(dotted).encode())
+    cases = list(root.iter("testcase"))
+    assert {c.get("classname") for c in cases} == {"demo.DOR-2_3_2"}
+    package, _, cls = cases[0].get("classname", "").rpartition(".")
+    assert (package, cls) == ("demo", "DOR-2_3_2")
+    assert cases[0].get("name", "").startswith("DOR-2.3.2 ")  # the real id, for people
+
+
+def test_junit_has_no_empty_suites(harbour_demo: tuple) -> None:
+    import attrs
+
+    p, _b, a = harbour_demo
+    one_section = attrs.evolve(a, findings=tuple(f for f in a.findings if f.section == "2"))
+    root = ET.fromstring(to_junit(one_section, pack=p).encode())
+    suites = list(root.iter("testsuite"))
+    assert suites, "the section with findings keeps its suite"
+    assert all(int(s.get("tests", "0")) > 0 and list(s.iter("testcase")) for s in suites)
+    assert root.get("skipped") is None
+
+
+# -- OSCAL identities and Markdown ----------------------------------------------------------------
+
+SCHEMAS = FIXTURES / "schemas"
+
+
+def nist_validator(model: str) -> jsonschema.protocols.Validator:
+    """A validator for one of the vendored NIST OSCAL JSON schemas. Their token patterns use
+    ``\\p{L}`` and ``\\p{N}``, which Python's ``re`` lacks: letters are ``[^\\W\\d_]`` there."""
+    import re
+
+    schema = json.loads((SCHEMAS / f"oscal_{model}_schema.json").read_text())
+
+    def pattern(validator: object, patrn: str, instance: object, schema: object) -> object:
+        translated = patrn.replace("\\p{L}", "[^\\W\\d_]").replace("\\p{N}", "\\d")
+        if isinstance(instance, str) and not re.search(translated, instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    cls = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": pattern})
+    return cls(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+def _errors(validator: jsonschema.protocols.Validator, document: object) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in validator.iter_errors(document)
+    ]
+
+
+@pytest.mark.parametrize(("ref", "name"), CASES)
+def test_oscal_results_validate_against_the_nist_schema(ref: str, name: str) -> None:
+    p, b, a = assess(ref, name)
+    document = json.loads(to_oscal(a, pack=p, bundle=b, include_personal_data=True))
+    assert _errors(nist_validator("assessment-results"), document) == []
+
+
+def test_the_nist_schema_check_can_fail(harbour_demo: tuple) -> None:
+    p, b, a = harbour_demo
+    document = json.loads(to_oscal(a, pack=p, bundle=b))
+    document["assessment-results"]["results"][0]["findings"][0]["uuid"] = "not-a-uuid"
+    assert _errors(nist_validator("assessment-results"), document)
+
+
+def _finding_uuids(text: str) -> dict[str, str]:
+    result = json.loads(text)["assessment-results"]["results"][0]
+    return {_props(f)["finding-id"]: f["uuid"] for f in result["findings"]}
+
+
+def test_two_providers_share_no_finding_or_observation_uuid(harbour_demo: tuple) -> None:
+    # Two providers' imports hold people with the same ids (p-S101 in each spreadsheet).
+    import attrs
+
+    from safeguard_std.evaluate import evaluate
+
+    p, b, a = harbour_demo
+    other = attrs.evolve(
+        b, id="bundle-other-2026", provider=attrs.evolve(b.provider, id="prov-other")
+    )
+    second = evaluate(p, other, as_of=a.as_of)
+    uuids = []
+    for x, bundle in ((a, b), (second, other)):
+        result = json.loads(to_oscal(x, pack=p, bundle=bundle))["assessment-results"]["results"][0]
+        uuids.append(
+            {f["uuid"] for f in result["findings"]} | {o["uuid"] for o in result["observations"]}
+        )
+    assert len(uuids[0]) == 2 * len(a.findings)
+    assert not uuids[0] & uuids[1]
+
+
+def test_uuids_stay_the_same_from_one_month_to_the_next(harbour_demo: tuple) -> None:
+    import datetime as dt
+
+    import attrs
+
+    p, _b, a = harbour_demo
+    later = attrs.evolve(
+        a,
+        bundle_id="bundle-harbour-2026-12",
+        as_of=a.as_of + dt.timedelta(days=31),
+        evidence_digest="sha256:" + "0" * 64,
+    )
+    now, then = (json.loads(to_oscal(x, pack=p)) for x in (a, later))
+    first, second = (d["assessment-results"]["results"][0] for d in (now, then))
+    assert [f["uuid"] for f in first["findings"]] == [f["uuid"] for f in second["findings"]]
+    assert [o["uuid"] for o in first["observations"]] == [o["uuid"] for o in second["observations"]]
+    people = [
+        [i["uuid"] for i in r["local-definitions"]["inventory-items"]] for r in (first, second)
+    ]
+    assert people[0] == people[1]
+    assert now["assessment-results"]["uuid"] != then["assessment-results"]["uuid"]
+
+
+def _markdown_fields(node: object, path: str = "") -> list[tuple[str, str]]:
+    """Every OSCAL markup-line/markup-multiline value in a document (titles, descriptions,
+    remarks, prose)."""
+    out: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("title", "description", "remarks", "prose") and isinstance(value, str):
+                out.append((f"{path}/{key}", value))
+            else:
+                out += _markdown_fields(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _markdown_fields(value, f"{path}/{i}")
+    return out
+
+
+@pytest.mark.parametrize(
+    "hostile", ["[l](javascript:alert(1))", "[pay here](https://evil.example/)", "<img src=x>"]
+)
+def test_oscal_markdown_fields_are_escaped(harbour_demo: tuple, hostile: str) -> None:
+    markdown_it = pytest.importorskip(
+        "markdown_it", reason="markdown-it-py is not installed (pip install -e '.[interop]')"
+    )
+    import attrs
+
+    from safeguard_std.evaluate import evaluate
+
+    p, b, a = harbour_demo
+    renamed = attrs.evolve(b, provider=attrs.evolve(b.provider, name=hostile))
+    document = json.loads(to_oscal(evaluate(p, renamed, as_of=a.as_of), pack=p, bundle=renamed))
+    md = markdown_it.MarkdownIt("commonmark")
+    fields = _markdown_fields(document)
+    shown = [
+        (where, text)
+        for where, text in fields
+        if "javascript" in text or "evil" in text or "img" in text
+    ]
+    assert shown, "the provider's name appears somewhere"
+    for where, text in fields:
+        html = md.render(text)
+        assert "<a " not in html, (where, text, html)
+        assert "<img" not in html, (where, text, html)
+    title = document["assessment-results"]["results"][0]["title"]
+    plain = md.render(title)
+    assert hostile.replace("<", "&lt;").replace(">", "&gt;") in plain, plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. first",
+        "2) second",
+        "# heading",
+        "- item",
+        "+ item",
+        "> quote",
+        "=== underline",
+        "*bold* _it_ `code`",
+        "a & b &amp; <b>x</b>",
+        "[ref]: https://evil.example/",
+        "![i](https://evil.example/i.png)",
+        "| a | b |",
+        "back\\slash",
+        "line one\n\n    indented code\n> quote",
+    ],
+)
+def test_markdown_escape_keeps_text_as_text(text: str) -> None:
+    markdown_it = pytest.importorskip(
+        "markdown_it", reason="markdown-it-py is not installed (pip install -e '.[interop]')"
+    )
+    from safeguard_std.reports.oscal import markdown_escape
+
+    tokens = markdown_it.MarkdownIt("commonmark").parse(markdown_escape(text))
+    kinds = {t.type for t in tokens}
+    assert kinds <= {"paragraph_open", "inline", "paragraph_close"}, kinds
+    shown = " ".join(
+        child.content
+        for t in tokens
+        if t.type == "inline"
+        for child in t.children or []
+        if child.type == "text"
+    )
+    words = [w for w in text.replace("\n", " ").split(" ") if w]
+    assert shown.split() == [w.strip() for w in words]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
@@ -21,8 +22,9 @@ from safeguard_std.cli._common import (
 )
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
+from safeguard_std.evidence_locations import export_locations
 from safeguard_std.packs import load_pack
-from safeguard_std.reports import FORMATS, render
+from safeguard_std.reports import FORMATS, render, to_sarif
 from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
@@ -58,6 +60,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_report_options(parser)
     parser.add_argument(
+        "--include-passing",
+        action="store_true",
+        help="SARIF: also write met and not applicable findings (by default only what needs "
+        "action, and waivers: code scanning shows every result as an open alert)",
+    )
+    parser.add_argument(
+        "--provenance",
+        metavar="FILE",
+        help="SARIF: the provenance file of an imported bundle, to point results at the "
+        "spreadsheet rows (default: EVIDENCE.provenance.json beside the bundle, if there)",
+    )
+    parser.add_argument(
         "--include-personal-data",
         action="store_true",
         help="allow personal values (names, dates of birth, DBS numbers) in error messages, "
@@ -68,6 +82,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_catalog_options(parser)
     evaluate_stream.add_options(parser)
     parser.set_defaults(run=run)
+
+
+def _provenance(args: argparse.Namespace) -> str | None:
+    """``--provenance``, or the file ``evidence import-scr`` writes beside the bundle."""
+    if args.provenance:
+        return str(args.provenance)
+    evidence = Path(args.evidence)
+    stem = evidence.name[: -len(evidence.suffix)] if evidence.suffix else evidence.name
+    beside = evidence.with_name(f"{stem}.provenance.json")
+    return str(beside) if beside.is_file() else None
 
 
 @batch  # the collector paused while loading, then set for a batch: see batch_collector
@@ -85,13 +109,32 @@ def run(args: argparse.Namespace) -> int:
     )
     batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
-    text = render(
-        assessment,
-        args.format,
-        pack=pack,
-        bundle=bundle,
-        include_personal_data=args.include_personal_data,
-        horizon_days=args.horizon,
-    )
+    if args.format == "sarif":
+        text = to_sarif(
+            assessment,
+            pack=pack,
+            bundle=bundle,
+            include_personal_data=args.include_personal_data,
+            horizon_days=args.horizon,
+            locations=export_locations(
+                pack=pack,
+                catalog=catalog,
+                evidence=args.evidence,
+                provenance=_provenance(args),
+                bundle_id=assessment.bundle_id,
+                evidence_digest=assessment.evidence_digest,
+                limits=limits_from(args),
+            ),
+            include_passing=args.include_passing,
+        )
+    else:
+        text = render(
+            assessment,
+            args.format,
+            pack=pack,
+            bundle=bundle,
+            include_personal_data=args.include_personal_data,
+            horizon_days=args.horizon,
+        )
     write_output(text, args.output)
     return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))

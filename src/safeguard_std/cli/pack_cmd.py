@@ -1,8 +1,8 @@
 """``safeguard-std pack ...``: the authoring toolkit for councils writing standard packs.
 
-``validate``, ``lint``, ``test``, ``diff``, ``render`` and ``new``; each takes a pack as a path
-(file or folder) or as ``ID`` / ``ID@EDITION``. Exit codes: 0 success; 1 problems, lint findings
-or failing cases (or, with ``diff --exit-code``, differences); 2 unusable input.
+``validate``, ``lint``, ``test``, ``diff``, ``render``, ``export`` and ``new``; each takes a pack
+as a path (file or folder) or as ``ID`` / ``ID@EDITION``. Exit codes: 0 success; 1 problems, lint
+findings or failing cases (or, with ``diff --exit-code``, differences); 2 unusable input.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from safeguard_std.cli._common import (
     write_output,
 )
 from safeguard_std.domain.pack import Pack, PackRef
-from safeguard_std.exceptions import PackError
+from safeguard_std.exceptions import PackError, ReportError
 from safeguard_std.packs import PackCatalog
 from safeguard_std.packtests import CaseResult
 
@@ -52,7 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the ``pack`` command and its subcommands."""
     parser = commands.add_parser(
         "pack",
-        help="author standard packs: validate, lint, test, diff, render, new",
+        help="author standard packs: validate, lint, test, diff, render, export, new",
         description="Tools for writing a standard pack: check it, test it, compare editions, "
         "read it as a document, or start a new one.",
     )
@@ -62,6 +62,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _test(subs)
     _diff(subs)
     _render(subs)
+    _export(subs)
     _new(subs)
 
 
@@ -326,6 +327,83 @@ def run_render(args: argparse.Namespace) -> int:
         target = PackTarget(target.catalog, (ref,))
     _, pack = _one(target, args.target)
     write_output(render_pack(pack, args.format, kinds=target.catalog.kinds), args.output)
+    return 0
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+
+def _export(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = _add(
+        subs,
+        "export",
+        "write a pack as an OSCAL catalog, or a layered pack as an OSCAL profile",
+        "Write the resolved pack as an OSCAL catalog (one control per requirement, grouped by\n"
+        "section), or a pack that extends another as an OSCAL profile of its base's catalog\n"
+        "(exclude, set_parameters, alter and withdraw as profile modifications). Assessment\n"
+        "results exported with --format oscal point at the controls of the catalog, which\n"
+        "they expect in a file named <id>-<edition>.catalog.json.\n\n"
+        "examples:\n"
+        "  safeguard-std pack export dorset@2023 --format oscal-catalog "
+        "--output dorset-2023.catalog.json\n"
+        "  safeguard-std pack export dorset@2024 --format oscal-profile "
+        "--output dorset-2024.profile.json\n\n"
+        "exit status: 0 written, 2 the pack cannot be loaded or is not layered (profile)",
+    )
+    _target_arg(p)
+    p.add_argument("--format", choices=["oscal-catalog", "oscal-profile"], default="oscal-catalog")
+    p.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="with several editions of one pack, export the one in force on this date",
+    )
+    p.add_argument(
+        "--catalog-href",
+        metavar="TEMPLATE",
+        default="{id}-{edition}.catalog.json",
+        help="profile: where it imports catalogs from, {id} and {edition} filled in (default: "
+        "%(default)s; in a trestle workspace: trestle://catalogs/{id}-{edition}/catalog.json)",
+    )
+    add_catalog_options(p)
+    p.set_defaults(run=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export one edition as OSCAL."""
+    from safeguard_std.reports.oscal_catalog import pack_to_oscal_catalog, pack_to_oscal_profile
+
+    catalog = catalog_from(args)
+    target = open_target(args.target, catalog=catalog)
+    day = as_of_date(args.as_of) if args.as_of else None
+    if day is not None and len({r.id for r in target.refs}) == 1:
+        ref = target.catalog.edition_in_force(target.refs[0].id, day)
+        target = PackTarget(target.catalog, (ref,))
+    _, pack = _one(target, args.target)
+    # The pack as judged on --as-of (its undated includes, e.g. the KCSIE edition then in
+    # force), so the catalog is the one an assessment on that day points at; else as it
+    # resolves from its last review date on.
+    day = day or target.catalog.review_dates(pack.ref)[-1]
+    pack = target.catalog.resolve(pack.ref, as_of=day)
+    if args.format == "oscal-catalog":
+        text = pack_to_oscal_catalog(pack)
+    else:
+        if pack.extends is None:
+            raise UsageError(
+                f"{pack.ref} extends no other pack, so it has no profile: "
+                "export it with --format oscal-catalog"
+            )
+        # The base as `pack export BASE` writes it with the same --as-of (or without one), so
+        # the profile's import finds the controls it names in that catalog.
+        base_ref = PackRef.parse(pack.extends)
+        base_day = as_of_date(args.as_of) if args.as_of else None
+        base_day = base_day or target.catalog.review_dates(base_ref)[-1]
+        base = target.catalog.resolve(base_ref, as_of=base_day)
+        try:
+            text = pack_to_oscal_profile(pack, base, catalog_href=args.catalog_href)
+        except ReportError as exc:
+            raise UsageError(f"--catalog-href: {exc}") from None
+    write_output(text, args.output)
     return 0
 
 

@@ -33,6 +33,7 @@ from safeguard_std.reports.junit import render_junit, to_junit
 from safeguard_std.reports.markdown import render_markdown, to_markdown
 from safeguard_std.reports.metrics import KNOWN_METRICS, METRIC_TAG, Metric, compute_metrics
 from safeguard_std.reports.oscal import OSCAL_NS, render_oscal, to_oscal
+from safeguard_std.reports.oscal_catalog import pack_to_oscal_catalog, pack_to_oscal_profile
 from safeguard_std.reports.portfolio import (
     Portfolio,
     PortfolioSummary,
@@ -60,6 +61,8 @@ __all__ = [
     "build_report",
     "compute_metrics",
     "evaluate_portfolio",
+    "pack_to_oscal_catalog",
+    "pack_to_oscal_profile",
     "portfolio_to_json",
     "portfolio_to_markdown",
     "render",

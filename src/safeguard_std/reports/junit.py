@@ -1,7 +1,10 @@
 """JUnit XML: one test case per requirement and subject, for CI systems and test dashboards.
 
-One ``testsuite`` per section of the pack. Each finding is a ``testcase`` named
-``<requirement id> <subject>`` in class ``<pack>.<requirement id>``:
+One ``testsuite`` per section of the pack that has findings (CI servers show an empty suite as
+a broken run). Each finding is a ``testcase`` named ``<requirement id> <subject>`` in class
+``<pack>.<requirement id>``, the dots inside the id written as ``_`` (Jenkins and others split a
+class name at its last dot: ``dorset.DOR-2.3.2`` would show as class ``2``), so the class is
+``dorset.DOR-2_3_2``; the test name keeps the real id:
 
 * ``met``: passes;
 * ``not_met`` and ``insufficient_evidence``: ``failure`` (missing evidence never passes),
@@ -11,7 +14,9 @@ One ``testsuite`` per section of the pack. Each finding is a ``testcase`` named
 
 Every suite carries the pack, digests, ``as_of``, the section's rating and the metrics as
 ``properties``. Times are always ``0`` and the timestamp is ``as_of`` at midnight, so the same
-assessment gives the same bytes.
+assessment gives the same bytes. The document is valid against the ``junit-10.xsd`` schema of
+Jenkins' xUnit plugin: ``<testsuites>`` carries ``tests``, ``failures`` and ``errors`` but not
+``skipped``, which that schema allows on a ``<testsuite>`` only.
 """
 
 from __future__ import annotations
@@ -33,6 +38,12 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _x(text: object) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _class_name(requirement_id: str) -> str:
+    """A requirement id as the class part of a JUnit class name: ``DOR-2.3.2`` as
+    ``DOR-2_3_2`` (a dot would split it)."""
+    return requirement_id.replace(".", "_")
 
 
 def _details(report: Report, f: Finding) -> str:
@@ -59,7 +70,7 @@ def _testcase(parent: ET.Element, report: Report, f: Finding, pack: str) -> None
         parent,
         "testcase",
         {
-            "classname": _x(f"{pack}.{f.requirement_id}"),
+            "classname": _x(f"{pack}.{_class_name(f.requirement_id)}"),
             "name": _x(f"{f.requirement_id} {f.subject}"),
             "time": "0",
         },
@@ -114,11 +125,13 @@ def render_junit(report: Report) -> str:
         "testsuites",
         {
             "name": _x(f"safeguard-std {pack}: {a.provider_id} as of {a.as_of}"),
-            **_counts(list(a.findings)),
+            **{k: v for k, v in _counts(list(a.findings)).items() if k != "skipped"},
         },
     )
-    for n, section in enumerate(report.sections):
-        found = [f for f in a.findings if f.section == section.id]
+    suites = [
+        (section, [f for f in a.findings if f.section == section.id]) for section in report.sections
+    ]
+    for n, (section, found) in enumerate((s, found) for s, found in suites if found):
         title = f"{section.id} {section.title}" if section.title != section.id else section.id
         suite = ET.SubElement(
             root,

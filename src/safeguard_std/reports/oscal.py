@@ -9,11 +9,20 @@ subjects (provider, people, policies, contract...) as ``inventory-items`` in its
   a waived finding is judged by what it would have been. Our own status always travels in a
   ``status`` property in the :data:`OSCAL_NS` namespace, with the modality, section, due date,
   rating and metrics beside it.
-* UUIDs are version-5 UUIDs derived from our ids (finding ids, subject references, the
-  assessment's inputs) under a fixed namespace, so the same assessment always exports the same
-  document, and a finding keeps its UUID from one month's export to the next.
+* UUIDs are version-5 UUIDs under a fixed namespace, derived from what identifies the thing:
+  a finding and its observation from the pack and edition, the provider, the requirement and
+  the subject; an inventory item from the provider and the subject. So a finding keeps its UUID
+  from one month's export to the next (the bundle's id and ``as_of`` play no part), and two
+  providers never share one, even when their people have the same ids. The document and its
+  result are one assessment, so their UUIDs do depend on the inputs.
 * OSCAL needs timestamps: ``as_of`` is written as midnight UTC on that date.
-* There is no OSCAL assessment plan behind a pack; ``import-ap`` names the pack by URN.
+* Findings point at the pack's own OSCAL catalog (``safeguard-std pack export REF --format
+  oscal-catalog``): each target is the statement of the control for the requirement
+  (``<control id>_smt``), and ``reviewed-controls`` lists the controls judged. There is no
+  assessment plan behind a pack: ``import-ap`` points at a back-matter resource that links the
+  catalog file (:func:`catalog_file_name`).
+* Titles, descriptions and remarks are Markdown in OSCAL: every one is escaped
+  (:func:`markdown_escape`), so a provider called ``[l](javascript:alert(1))`` stays text.
 """
 
 from __future__ import annotations
@@ -29,7 +38,15 @@ from safeguard_std.reports._format import stable_uuid
 from safeguard_std.reports._model import Report, build_report
 from safeguard_std.serialization import canonical_json
 
-__all__ = ["OSCAL_NS", "OSCAL_VERSION", "render_oscal", "to_oscal"]
+__all__ = [
+    "OSCAL_NS",
+    "OSCAL_VERSION",
+    "catalog_file_name",
+    "control_id",
+    "markdown_escape",
+    "render_oscal",
+    "to_oscal",
+]
 
 #: The namespace of every property we add (an identifier; it need not resolve).
 OSCAL_NS = "urn:safeguard-std:oscal"
@@ -52,7 +69,45 @@ def _line(text: str) -> str:
     return " ".join(text.split()) or "-"
 
 
+# Marks that start inline markup anywhere (links and images, emphasis, code, raw HTML, entities,
+# tables, strikethrough), and the block markers that matter only at the start of a line.
+_INLINE = re.compile(r"([\\`*_{}\[\]<>()!|~&])")
+_BLOCK = re.compile(r"^(\d{1,9})([.)])|^([#+=>-])")
+
+
+def markdown_escape(text: str) -> str:
+    """``text`` as literal Markdown (OSCAL's markup-line and markup-multiline): every character
+    that could start markup is backslash-escaped, so a converter shows the same text and never
+    a link, an image or HTML (``[l](x)`` becomes ``\\[l\\]\\(x\\)``, ``1. x`` at the start of a
+    line ``1\\. x``)."""
+    lines = _INLINE.sub(r"\\\1", text).split("\n")
+    return "\n".join(
+        _BLOCK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line.lstrip())
+        if line.strip()
+        else line
+        for line in lines
+    )
+
+
+def _md(text: str) -> str:
+    """One line of plain text, as an OSCAL Markdown field."""
+    return markdown_escape(_line(text))
+
+
+def control_id(requirement_id: str) -> str:
+    """The id of a requirement's control in the pack's OSCAL catalog (an OSCAL token:
+    ``DOR-1.1.0`` stays, ``kcsie:KCSIE-1`` becomes ``kcsie_KCSIE-1``)."""
+    return _token(requirement_id)
+
+
+def catalog_file_name(pack_id: str, edition: str) -> str:
+    """The file name the exports use for a pack's OSCAL catalog: ``dorset-2024.catalog.json``."""
+    return f"{pack_id}-{edition}.catalog.json"
+
+
 def _prop(name: str, value: object, **extra: str) -> dict[str, Any]:
+    if "remarks" in extra:
+        extra["remarks"] = _md(extra["remarks"])
     return {"name": name, "ns": OSCAL_NS, "value": _line(str(value)), **extra}
 
 
@@ -67,7 +122,12 @@ def _effective_status(f: Finding) -> Status:
 
 
 def _subject_uuid(a: Assessment, subject: SubjectRef) -> str:
-    return stable_uuid("subject", a.bundle_id, str(subject))
+    return stable_uuid("subject", a.provider_id, str(subject))
+
+
+def _finding_key(a: Assessment, f: Finding) -> tuple[str, ...]:
+    """What identifies a finding across months and providers."""
+    return (a.pack, a.pack_edition, a.provider_id, f.requirement_id, str(f.subject))
 
 
 def _subject_title(report: Report, subject: SubjectRef, names: Mapping[str, str]) -> str:
@@ -91,7 +151,7 @@ def _inventory(report: Report, names: Mapping[str, str]) -> list[dict[str, Any]]
         items.append(
             {
                 "uuid": _subject_uuid(a, subject),
-                "description": description,
+                "description": _md(description),
                 "props": [
                     _prop("subject-type", subject.type.value),
                     _prop("subject-id", subject.id or "-"),
@@ -107,9 +167,9 @@ def _observation(report: Report, f: Finding, names: Mapping[str, str]) -> dict[s
     if f.due_on is not None:
         props.append(_prop("due-on", f.due_on.isoformat()))
     observation: dict[str, Any] = {
-        "uuid": stable_uuid("observation", f.id),
-        "title": _line(f"{f.requirement_id} for {f.subject}"),
-        "description": _line(f.message),
+        "uuid": stable_uuid("observation", *_finding_key(a, f)),
+        "title": _md(f"{f.requirement_id} for {f.subject}"),
+        "description": _md(f.message),
         "props": props,
         "methods": ["EXAMINE"],
         "types": ["finding"],
@@ -117,20 +177,21 @@ def _observation(report: Report, f: Finding, names: Mapping[str, str]) -> dict[s
             {
                 "subject-uuid": _subject_uuid(a, f.subject),
                 "type": "inventory-item",
-                "title": _line(_subject_title(report, f.subject, names)),
+                "title": _md(_subject_title(report, f.subject, names)),
             }
         ],
         "collected": _timestamp(report),
     }
     if f.evidence:
         observation["relevant-evidence"] = [
-            {"description": f"evidence record {ev}", "props": [_prop("evidence-id", ev)]}
+            {"description": _md(f"evidence record {ev}"), "props": [_prop("evidence-id", ev)]}
             for ev in f.evidence
         ]
     return observation
 
 
 def _finding(report: Report, f: Finding) -> dict[str, Any]:
+    a = report.assessment
     info = report.requirement(f.requirement_id)
     effective = _effective_status(f)
     satisfied = effective in _SATISFIED
@@ -152,18 +213,20 @@ def _finding(report: Report, f: Finding) -> dict[str, Any]:
     if info.citation:
         description += f" (requirement {f.requirement_id}, {_line(info.citation)})"
     return {
-        "uuid": stable_uuid("finding", f.id),
-        "title": _line(report.label_of(f)),
-        "description": description,
+        "uuid": stable_uuid("finding", *_finding_key(a, f)),
+        "title": _md(report.label_of(f)),
+        "description": _md(description),
         "props": props,
         "target": {
-            "type": "objective-id",
-            "target-id": _token(f.requirement_id),
-            "title": _line(info.title),
+            "type": "statement-id",
+            "target-id": f"{control_id(f.requirement_id)}_smt",
+            "title": _md(info.title),
             "props": [_prop("requirement-id", f.requirement_id)],
             "status": status,
         },
-        "related-observations": [{"observation-uuid": stable_uuid("observation", f.id)}],
+        "related-observations": [
+            {"observation-uuid": stable_uuid("observation", *_finding_key(a, f))}
+        ],
     }
 
 
@@ -188,10 +251,17 @@ def render_oscal(report: Report) -> str:
     doc_uuid = stable_uuid(
         "assessment-results", pack, a.pack_digest, a.bundle_id, a.evidence_digest, str(a.as_of)
     )
+    judged = list(dict.fromkeys(control_id(f.requirement_id) for f in a.findings))
+    selection: dict[str, Any] = (
+        {"include-controls": [{"control-id": cid} for cid in judged]}
+        if judged
+        else {"include-all": {}}
+    )
+    catalog = catalog_file_name(a.pack, a.pack_edition)
     result: dict[str, Any] = {
         "uuid": stable_uuid("result", doc_uuid),
-        "title": _line(f"{report.pack_title or pack}: {who}"),
-        "description": _line(
+        "title": _md(f"{report.pack_title or pack}: {who}"),
+        "description": _md(
             f"Every requirement of {pack} judged for each of its subjects in evidence "
             f"bundle {a.bundle_id} as of {a.as_of}; overall rating {report.overall.label}."
         ),
@@ -199,18 +269,19 @@ def render_oscal(report: Report) -> str:
         "end": when,
         "props": _result_props(report),
         "reviewed-controls": {
-            "control-selections": [{"include-all": {}}],
-            "description": f"All active requirements of {pack}.",
+            "control-selections": [selection],
+            "description": _md(f"The requirements of {pack} judged, as controls of {catalog}."),
         },
     }
     if a.findings:
         result["local-definitions"] = {"inventory-items": _inventory(report, names)}
         result["observations"] = [_observation(report, f, names) for f in a.findings]
         result["findings"] = [_finding(report, f) for f in a.findings]
+    resource = stable_uuid("pack-catalog", a.pack, a.pack_edition, a.pack_digest)
     document = {
         "uuid": doc_uuid,
         "metadata": {
-            "title": _line(f"Safeguarding assessment of {who} against {pack} as of {a.as_of}"),
+            "title": _md(f"Safeguarding assessment of {who} against {pack} as of {a.as_of}"),
             "last-modified": when,
             "version": a.as_of.isoformat(),
             "oscal-version": OSCAL_VERSION,
@@ -225,10 +296,27 @@ def render_oscal(report: Report) -> str:
             ],
         },
         "import-ap": {
-            "href": f"urn:safeguard-std:pack:{pack}",
-            "remarks": "The standard pack stands in for an OSCAL assessment plan.",
+            "href": f"#{resource}",
+            "remarks": _md(
+                f"The standard pack {pack} stands in for an assessment plan: its OSCAL "
+                f"catalog is {catalog}."
+            ),
         },
         "results": [result],
+        "back-matter": {
+            "resources": [
+                {
+                    "uuid": resource,
+                    "title": _md(f"{report.pack_title or pack}: OSCAL catalog of {pack}"),
+                    "description": _md(
+                        f"Written by: safeguard-std pack export {pack} --format oscal-catalog "
+                        f"--output {catalog}"
+                    ),
+                    "props": [_prop("pack", pack), _prop("pack-digest", a.pack_digest)],
+                    "rlinks": [{"href": catalog, "media-type": "application/json"}],
+                }
+            ]
+        },
     }
     return canonical_json({"assessment-results": document}, indent=2) + "\n"
 

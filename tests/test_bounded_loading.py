@@ -181,7 +181,8 @@ def test_an_endless_stream_is_refused_in_bounded_memory() -> None:
     assert "line 1 is longer than 2097152 bytes" in _first(loaded[0].error)
 
 
-def test_an_oversized_portfolio_line_is_refused_in_the_portfolio_evaluator() -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_oversized_portfolio_line_is_refused_in_the_portfolio_evaluator(jobs: int) -> None:
     from safeguard_std.packs import PackCatalog
 
     catalog = PackCatalog()
@@ -196,6 +197,7 @@ def test_an_oversized_portfolio_line_is_refused_in_the_portfolio_evaluator() -> 
             as_of=dt.date(2026, 11, 23),
             source="p.ndjson",
             limits=Limits(max_bytes=MIB),
+            jobs=jobs,
         )
     )
     assert [r.line for r in results] == [1, 2]

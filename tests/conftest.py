@@ -36,3 +36,53 @@ def catalog() -> PackCatalog:
     cat = bundled_catalog(entry_points_too=False)
     cat.add_folder(FIXTURES / "packs")
     return cat
+
+
+#: Assessments larger than this are not re-validated as they are written (the scale tests'
+#: million-finding documents would take minutes); every smaller one is.
+_SCHEMA_CHECK_MAX_CHARS = 4_000_000
+
+
+def _checked_assessment(data: object, where: str) -> None:
+    from safeguard_std.schemas import schema_errors
+
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+        for e in schema_errors("assessment", data)
+    ]
+    assert not errors, (
+        f"{where} wrote an assessment that schemas/assessment.schema.json refuses: {errors[:5]}"
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def assessment_schema_check() -> object:
+    """Every assessment the tests write (JSON text or data, through the library or the command
+    line) is validated against the published assessment schema as it is written."""
+    import json
+
+    import safeguard_std
+    import safeguard_std.reports.as_json as as_json
+    import safeguard_std.serialization as serialization
+    import safeguard_std.streaming as streaming
+
+    real_json, real_data = serialization.assessment_to_json, serialization.assessment_to_data
+
+    def to_json(*args: object, **kwargs: object) -> str:
+        text = real_json(*args, **kwargs)  # type: ignore[arg-type]
+        if len(text) <= _SCHEMA_CHECK_MAX_CHARS:
+            _checked_assessment(json.loads(text), "assessment_to_json")
+        return text
+
+    def to_data(*args: object, **kwargs: object) -> dict[str, object]:
+        data = real_data(*args, **kwargs)  # type: ignore[arg-type]
+        if len(data.get("findings", ())) <= 20_000:
+            _checked_assessment(data, "assessment_to_data")
+        return data
+
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (serialization, as_json, safeguard_std):
+            patch.setattr(module, "assessment_to_json", to_json)
+        for module in (serialization, streaming):
+            patch.setattr(module, "assessment_to_data", to_data)
+        yield

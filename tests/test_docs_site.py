@@ -92,7 +92,13 @@ def _properties(schema: Any, path: str = "") -> Iterator[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["standard-pack.schema.json", "evidence.schema.json", "pack-tests.schema.json"]
+    "name",
+    [
+        "standard-pack.schema.json",
+        "evidence.schema.json",
+        "pack-tests.schema.json",
+        "assessment.schema.json",
+    ],
 )
 def test_schema_reference_lists_every_field_and_definition(name: str) -> None:
     schema = json.loads((ROOT / "schemas" / name).read_text())

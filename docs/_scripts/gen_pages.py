@@ -79,6 +79,14 @@ SCHEMA_PAGES = (
         "A pack's test cases, as data: base evidence, cases that patch it with JSON Patch, and the "
         "findings each case expects. [Write a pack](../how-to/write-a-pack.md#5-test) shows one.",
     ),
+    (
+        "assessment.schema.json",
+        "reference/assessment-schema.md",
+        "Assessment format",
+        "The assessment document `safeguard-std evaluate` writes as JSON, for programs in any "
+        "language and for policy engines. [Read assessments from other languages]"
+        "(../how-to/consume-assessments.md) says how to use it, with an OPA (Rego) example.",
+    ),
 )
 for file, page, title, intro in SCHEMA_PAGES:
     schema = json.loads((SCHEMAS / file).read_text(encoding="utf-8"))

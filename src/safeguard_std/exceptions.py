@@ -17,6 +17,7 @@ import attrs
 
 __all__ = [
     "AsOfRequired",
+    "AssessmentError",
     "EvidenceError",
     "InvalidPackRef",
     "InvalidPeriod",
@@ -180,6 +181,13 @@ class SpreadsheetError(_DocumentError, ValueError):
     """
 
     kind = "spreadsheet"
+
+
+class AssessmentError(_DocumentError, ValueError):
+    """A document given as an assessment that is not one: syntax, or the published assessment
+    schema (``schemas/assessment.schema.json``)."""
+
+    kind = "assessment"
 
 
 class MissingExtra(SafeguardError, ImportError):

@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT202012
 
 __all__ = ["MAX_SCHEMA_ERRORS", "SCHEMA_NAMES", "data_root", "schema", "schema_errors", "validator"]
 
-SCHEMA_NAMES = ("standard-pack", "pack-tests", "evidence")
+SCHEMA_NAMES = ("standard-pack", "pack-tests", "evidence", "assessment")
 
 
 @cache
@@ -43,7 +43,8 @@ def data_root() -> Traversable:
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    """A packaged schema by name (``standard-pack``, ``pack-tests`` or ``evidence``)."""
+    """A packaged schema by name (``standard-pack``, ``pack-tests``, ``evidence`` or
+    ``assessment``)."""
     if name not in SCHEMA_NAMES:
         raise KeyError(f"no schema {name!r}; there are {', '.join(SCHEMA_NAMES)}")
     text = (data_root() / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")

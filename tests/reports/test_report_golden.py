@@ -23,6 +23,7 @@ SUFFIX = {
     "oscal": "oscal.json",
     "sarif": "sarif",
     "junit": "junit.xml",
+    "csv": "csv",
 }
 
 

@@ -12,13 +12,20 @@ import sys
 from collections.abc import Sequence
 
 from safeguard_std._version import __version__
-from safeguard_std.cli import evaluate_cmd, evidence_cmd, pack_cmd, packs_cmd, portfolio_cmd
+from safeguard_std.cli import (
+    assessment_cmd,
+    evaluate_cmd,
+    evidence_cmd,
+    pack_cmd,
+    packs_cmd,
+    portfolio_cmd,
+)
 from safeguard_std.cli._common import UsageError
 from safeguard_std.exceptions import SafeguardError
 
 __all__ = ["main"]
 
-_COMMANDS = (evaluate_cmd, pack_cmd, packs_cmd, portfolio_cmd, evidence_cmd)
+_COMMANDS = (evaluate_cmd, pack_cmd, packs_cmd, portfolio_cmd, evidence_cmd, assessment_cmd)
 
 
 def _parser() -> argparse.ArgumentParser:

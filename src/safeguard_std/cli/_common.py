@@ -170,14 +170,19 @@ def catalog_from(args: argparse.Namespace) -> PackCatalog:
     return catalog
 
 
-def write_output(text: str | Iterable[str], path: str | None) -> None:
+def write_output(text: str | bytes | Iterable[str], path: str | None) -> None:
     """Write to stdout, or atomically to ``path``: a temporary file in the same folder, then
     renamed, so a reader never sees a half-written file and a failure leaves the old one.
-    ``text`` may be given in chunks, so a large document is never held whole."""
-    chunks = [text] if isinstance(text, str) else text
+    ``text`` may be given in chunks, so a large document is never held whole, or as bytes (a
+    binary format such as XLSX)."""
+    chunks: Iterable[str | bytes] = [text] if isinstance(text, str | bytes) else text
     if path is None or path == "-":
         for chunk in chunks:
-            sys.stdout.write(chunk)
+            if isinstance(chunk, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(chunk)
+            else:
+                sys.stdout.write(chunk)
         return
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -185,9 +190,9 @@ def write_output(text: str | Iterable[str], path: str | None) -> None:
         raise UsageError(f"--output: folder {str(folder)!r} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
-                handle.write(chunk)
+                handle.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

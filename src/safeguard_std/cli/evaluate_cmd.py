@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
+    UsageError,
     add_catalog_options,
     add_fail_on_option,
     add_limit_options,
@@ -20,11 +22,14 @@ from safeguard_std.cli._common import (
     report_failing,
     write_output,
 )
+from safeguard_std.cli._read import read_json
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.evidence_locations import export_locations
+from safeguard_std.exceptions import ReportError
 from safeguard_std.packs import load_pack
 from safeguard_std.reports import FORMATS, render, to_sarif
+from safeguard_std.reports.actions import staff_numbers_from_provenance, to_csv, to_xlsx
 from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
@@ -37,8 +42,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="judge an evidence bundle against a standard pack",
         description="Evaluate an evidence bundle against a pack on a date and write the "
         "assessment as canonical JSON (with ratings, metrics and lapses), a Markdown or HTML "
-        "report, OSCAL assessment-results, SARIF 2.1.0 or JUnit XML; byte-identical for the "
-        "same inputs.",
+        "report, OSCAL assessment-results, SARIF 2.1.0, JUnit XML, or the action list as CSV or "
+        "XLSX; byte-identical for the same inputs.",
     )
     parser.add_argument(
         "--pack",
@@ -56,7 +61,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
     parser.add_argument(
-        "--format", choices=list(FORMATS), default="json", help="output format (default: json)"
+        "--format",
+        choices=[*FORMATS, "xlsx"],
+        default="json",
+        help="output format (default: json); csv and xlsx give the action list",
     )
     add_report_options(parser)
     parser.add_argument(
@@ -68,8 +76,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--provenance",
         metavar="FILE",
-        help="SARIF: the provenance file of an imported bundle, to point results at the "
-        "spreadsheet rows (default: EVIDENCE.provenance.json beside the bundle, if there)",
+        help="the provenance file of an imported bundle (default: EVIDENCE.provenance.json "
+        "beside the bundle, if there): SARIF points results at its spreadsheet rows; the action "
+        "list (csv, xlsx) shows each person's staff number from it",
     )
     parser.add_argument(
         "--include-personal-data",
@@ -109,7 +118,21 @@ def run(args: argparse.Namespace) -> int:
     )
     batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
     assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
-    if args.format == "sarif":
+    options = {
+        "pack": pack,
+        "bundle": bundle,
+        "include_personal_data": args.include_personal_data,
+        "horizon_days": args.horizon,
+    }
+    if args.format in ("csv", "xlsx"):
+        numbers = _staff_numbers(_provenance(args), bundle.id, assessment.evidence_digest)
+        if args.format == "xlsx":
+            if args.output in (None, "-") and sys.stdout.isatty():
+                raise UsageError("--format xlsx writes a binary workbook: give --output FILE")
+            write_output(to_xlsx(assessment, staff_numbers=numbers, **options), args.output)
+        else:
+            write_output(to_csv(assessment, staff_numbers=numbers, **options), args.output)
+    elif args.format == "sarif":
         text = to_sarif(
             assessment,
             pack=pack,
@@ -127,14 +150,25 @@ def run(args: argparse.Namespace) -> int:
             ),
             include_passing=args.include_passing,
         )
+        write_output(text, args.output)
     else:
-        text = render(
-            assessment,
-            args.format,
-            pack=pack,
-            bundle=bundle,
-            include_personal_data=args.include_personal_data,
-            horizon_days=args.horizon,
-        )
-    write_output(text, args.output)
+        write_output(render(assessment, args.format, **options), args.output)
     return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
+
+
+def _staff_numbers(path: str | None, bundle_id: str, evidence_digest: str) -> dict[str, str]:
+    if path is None:
+        return {}
+    data = read_json(path, "--provenance").data
+    if not isinstance(data, dict) or data.get("provenance_format") != 1:
+        raise UsageError(f"--provenance: {path}: not a provenance file written by evidence import")
+    for key, expected in (("bundle_id", bundle_id), ("evidence_digest", evidence_digest)):
+        if data.get(key) not in (None, expected):
+            raise UsageError(
+                f"--provenance: {path}: {key}: this provenance file belongs to other evidence "
+                f"({data[key]!r}; the assessment's is {expected!r})"
+            )
+    try:
+        return staff_numbers_from_provenance(data, source=path)
+    except ReportError as exc:
+        raise UsageError(f"--provenance: {exc}") from None

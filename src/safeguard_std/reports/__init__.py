@@ -7,7 +7,9 @@ only with ``include_personal_data``):
 
 >>> from safeguard_std.reports import FORMATS
 >>> sorted(FORMATS)
-['html', 'json', 'junit', 'markdown', 'oscal', 'sarif']
+['csv', 'html', 'json', 'junit', 'markdown', 'oscal', 'sarif']
+
+The action list is also an Excel workbook (:func:`to_xlsx`, bytes; needs the ``xlsx`` extra).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from safeguard_std.reports._model import (
     SectionRating,
     build_report,
 )
+from safeguard_std.reports.actions import render_csv, to_csv, to_xlsx
 from safeguard_std.reports.as_json import render_json, to_json
 from safeguard_std.reports.html import render_html, to_html
 from safeguard_std.reports.junit import render_junit, to_junit
@@ -66,12 +69,14 @@ __all__ = [
     "portfolio_to_json",
     "portfolio_to_markdown",
     "render",
+    "to_csv",
     "to_html",
     "to_json",
     "to_junit",
     "to_markdown",
     "to_oscal",
     "to_sarif",
+    "to_xlsx",
 ]
 
 #: Every format: its name and the function that renders a built report as text.
@@ -82,6 +87,7 @@ FORMATS: Mapping[str, Callable[[Report], str]] = {
     "oscal": render_oscal,
     "sarif": render_sarif,
     "junit": render_junit,
+    "csv": render_csv,
 }
 
 

@@ -7,6 +7,7 @@ with one decimal place, rounded half up, so ``2/3`` is always ``"66.7"`` on ever
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from safeguard_std.domain.findings import Status
@@ -14,8 +15,11 @@ from safeguard_std.domain.findings import Status
 __all__ = [
     "STATUS_LABELS",
     "STATUS_ORDER",
+    "UNSAFE_TEXT",
     "UUID_NAMESPACE",
+    "clean_text",
     "day_count",
+    "json_safe",
     "percent",
     "plural",
     "ratio_text",
@@ -45,6 +49,37 @@ STATUS_LABELS: dict[Status, str] = {
 #: The namespace of every UUID an export derives: ``uuid5(NAMESPACE_URL,
 #: "urn:safeguard-std:exports")``. Fixed for ever: changing it would change every exported UUID.
 UUID_NAMESPACE = uuid.UUID("ffbb8934-86e3-5781-9090-793ae37bde4b")
+
+
+#: Characters no report may show raw: C0 controls but tab, line feed and carriage return (plain
+#: whitespace every format folds or keeps), DEL, C1 controls, the bidi embeddings, overrides,
+#: isolates and marks (which reorder what a reader sees: "Trojan Source"), and lone surrogates
+#: (which no UTF-8 file can hold).
+UNSAFE_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"[U+{ord(match.group()):04X}]"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every :data:`UNSAFE_TEXT` character shown as its code point, ``[U+202E]``:
+    visible to a reader, harmless to a terminal, a browser or a spreadsheet. Every report
+    format passes evidence and pack text through this before writing it."""
+    return UNSAFE_TEXT.sub(_visible, text)
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text with every :data:`UNSAFE_TEXT` character written as a ``\\uXXXX`` escape: the
+    same data for a JSON reader (nothing is lost), no raw control or bidi character for anyone
+    who opens the file. Safe on a whole document: outside strings JSON holds no such character."""
+    return UNSAFE_TEXT.sub(_json_escape, json_text)
 
 
 def status_label(status: Status | str) -> str:

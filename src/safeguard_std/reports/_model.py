@@ -155,6 +155,15 @@ class Report:
     names: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
+    def reading_order(self) -> tuple[SectionRating, ...]:
+        """The sections as a page lists them: those that apply to the provider first, then
+        those rated not assessed (a baseline for another kind of provider), each group in the
+        pack's order. (:attr:`sections` keeps the pack's order, for data formats.)"""
+        return tuple(
+            sorted(self.sections, key=lambda s: s.rating is Rating.NOT_ASSESSED)  # stable
+        )
+
+    @property
     def horizon_end(self) -> dt.date:
         """The last day of the lapse horizon (``as_of`` + ``horizon_days``)."""
         return self.assessment.as_of + dt.timedelta(days=self.horizon_days)

@@ -13,6 +13,7 @@ from typing import Any
 from safeguard_std.domain.findings import Assessment
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
+from safeguard_std.reports._format import json_safe
 from safeguard_std.reports._model import (
     RATING_OVERALL,
     RATING_RULE,
@@ -119,4 +120,6 @@ def render_json(report: Report) -> str:
     """The JSON text of a built report (see :func:`to_json`)."""
     # Findings are written as they are turned into data: a large assessment's findings never
     # exist all at once as dictionaries (the text is the same as assessment_to_data's).
-    return assessment_to_json(report.assessment, extra={"report": report_to_data(report)})
+    return json_safe(
+        assessment_to_json(report.assessment, extra={"report": report_to_data(report)})
+    )

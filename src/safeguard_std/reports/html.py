@@ -14,7 +14,7 @@ from html import escape as _escape
 from safeguard_std.domain.findings import Assessment, Finding, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
-from safeguard_std.reports._format import STATUS_ORDER, plural, status_label
+from safeguard_std.reports._format import STATUS_ORDER, clean_text, plural, status_label
 from safeguard_std.reports._model import (
     RATING_OVERALL,
     RATING_RULE,
@@ -37,7 +37,7 @@ STATUS_COLOURS = {
 
 _CSS = """
 :root { --ink: #1d2329; --muted: #5b6570; --line: #d8dde3; --paper: #ffffff;
-  --red: #b3261e; --amber: #f2a900; --green: #2e7d32; --grey: #8a949e; }
+  --red: #b3261e; --amber: #f2a900; --green: #2e7d32; --grey: #5f6b76; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: #f3f5f7; color: var(--ink);
@@ -49,7 +49,9 @@ h2 { font-size: 1.2em; margin: 30px 0 10px; padding-bottom: 4px;
 h3 { font-size: 1.02em; margin: 18px 0 6px; display: flex; gap: 8px; align-items: center; }
 p { margin: 6px 0; }
 .lead { color: var(--muted); margin: 0 0 14px; }
-.top { display: flex; justify-content: space-between; align-items: flex-start; gap: 20px; }
+.top { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: flex-start;
+  gap: 20px; }
+.top > div:first-child { flex: 1 1 320px; min-width: 0; }
 .overall { text-align: center; min-width: 150px; }
 .overall .badge { font-size: 1.25em; padding: 8px 18px; display: block; }
 .overall small { color: var(--muted); }
@@ -60,8 +62,8 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 code { font: 0.86em/1.3 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 0.92em; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px;
-  border-bottom: 1px solid var(--line); }
-th { background: #eef1f4; font-weight: 600; }
+  border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th { background: #eef1f4; font-weight: 600; overflow-wrap: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .badge { display: inline-block; border-radius: 4px; padding: 1px 8px; font-weight: 700;
@@ -78,7 +80,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .rule { border-left: 4px solid var(--ink); background: #f6f7f9; padding: 8px 14px; margin: 8px 0;
   font-size: 0.92em; }
 .rule ul { margin: 4px 0; padding-left: 20px; }
-.tiles { display: grid; grid-template-columns: repeat(7, 1fr); gap: 8px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(96px, 1fr)); gap: 8px; }
 .tile { border: 1px solid var(--line); border-top: 5px solid var(--ink); border-radius: 4px;
   padding: 6px 10px; font-size: 0.85em; color: var(--muted); break-inside: avoid; }
 .tile b { display: block; font-size: 1.7em; color: var(--ink); line-height: 1.2; }
@@ -94,6 +96,26 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .muted { color: var(--muted); }
 footer { margin-top: 30px; color: var(--muted); font-size: 0.85em;
   border-top: 1px solid var(--line); padding-top: 8px; }
+@media screen and (max-width: 640px) {
+  /* A phone: each table row becomes a card of "label: value" lines, so no column is cut. */
+  main { padding: 16px 14px 28px; }
+  .overall { min-width: 0; text-align: left; }
+  .overall .badge { display: inline-block; }
+  dl.meta { grid-template-columns: 1fr; gap: 0; }
+  dl.meta dd { margin-bottom: 4px; }
+  table, tbody, tr, td { display: block; width: 100%; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+    white-space: nowrap; }
+  tr { border-bottom: 1px solid var(--line); padding: 4px 0; }
+  /* The label is a table cell of its own; the cell's content, whatever its elements, is
+     wrapped by the browser in one anonymous cell beside it. */
+  td, td.num { display: table; table-layout: fixed; width: 100%; border: 0; padding: 2px 0;
+    text-align: left; white-space: normal; }
+  td::before { content: attr(data-label); display: table-cell; width: 40%; padding-right: 10px;
+    color: var(--muted); font-weight: 600; }
+  td:not([data-label])::before { display: none; }
+  .bar { width: 100%; }
+}
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { background: #fff; font-size: 9.5pt; }
@@ -107,7 +129,7 @@ footer { margin-top: 30px; color: var(--muted); font-size: 0.85em;
 
 
 def _e(text: object) -> str:
-    return _escape(str(text), quote=True)
+    return _escape(clean_text(str(text)), quote=True)
 
 
 def _badge(rating: Rating) -> str:
@@ -124,12 +146,19 @@ _NUM = ' class="num"'
 def _table(
     head: Sequence[str], rows: Iterable[Sequence[str]], numeric: frozenset[int] = frozenset()
 ) -> str:
+    """A table; ``head`` is escaped HTML text (no tags). Each cell carries its column's name
+    (``data-label``) for the narrow-screen layout, where a row becomes a card of label/value
+    lines instead of columns cut off at the edge of a phone."""
     ths = "".join(
         f'<th{_NUM if i in numeric else ""} scope="col">{h}</th>' for i, h in enumerate(head)
     )
+    labels = [f' data-label="{h}"' if h else "" for h in head]
     body = "".join(
         "<tr>"
-        + "".join(f"<td{_NUM if i in numeric else ''}>{cell}</td>" for i, cell in enumerate(row))
+        + "".join(
+            f"<td{_NUM if i in numeric else ''}{labels[i]}>{cell}</td>"
+            for i, cell in enumerate(row)
+        )
         + "</tr>\n"
         for row in rows
     )
@@ -186,7 +215,7 @@ def _chart(r: Report) -> str:
     width = label_w + bar_w + 70
     height = len(r.sections) * (row_h + gap) + gap
     parts = []
-    for n, s in enumerate(r.sections):
+    for n, s in enumerate(r.reading_order):
         y = gap + n * (row_h + gap)
         counts = [s.counts[st.value] for st in STATUS_ORDER]
         total = sum(counts)
@@ -235,7 +264,7 @@ def _ratings(r: Report) -> str:
             _e(s.reason),
             *(str(s.counts[st.value]) for st in STATUS_ORDER),
         ]
-        for s in r.sections
+        for s in r.reading_order
     ]
     rule = "".join(f"<li>{_badge(rating)} {_e(text)}</li>" for rating, text in RATING_RULE)
     return (
@@ -287,7 +316,13 @@ def _issues(r: Report) -> str:
     for section, found in r.issues:
         out.append(f"<h3>{_e(_section_name(section))} {_badge(section.rating)}</h3>\n")
         rows = [
-            [_e(f.modality.value), _req(r, f), _subject(f), _status(f.status), _e(f.message)]
+            [
+                f'<span class="nowrap">{_e(f.modality.value)}</span>',
+                _req(r, f),
+                _subject(f),
+                _status(f.status),
+                _e(f.message),
+            ]
             for f in found
         ]
         out.append(_table(["Modality", "Requirement", "Subject", "Status", "Finding"], rows))
@@ -397,7 +432,7 @@ def render_html(report: Report) -> str:
             _waived(report),
         ]
     )
-    return (
+    page = (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -410,6 +445,7 @@ def render_html(report: Report) -> str:
         "The same inputs always give the same page.</footer>\n"
         "</main>\n</body>\n</html>\n"
     )
+    return clean_text(page)  # anything that did not pass through _e
 
 
 def to_html(

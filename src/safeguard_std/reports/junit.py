@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 from safeguard_std.domain.findings import Assessment, Finding, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
-from safeguard_std.reports._format import status_label
+from safeguard_std.reports._format import clean_text, status_label
 from safeguard_std.reports._model import Report, SectionRating, build_report
 
 __all__ = ["render_junit", "to_junit"]
@@ -37,7 +37,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _x(text: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(text))
+    return _NOT_XML.sub("\ufffd", clean_text(str(text)))
 
 
 def _class_name(requirement_id: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from safeguard_std.domain.findings import Assessment, Finding
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
-from safeguard_std.reports._format import STATUS_ORDER, plural, status_label
+from safeguard_std.reports._format import STATUS_ORDER, clean_text, plural, status_label
 from safeguard_std.reports._model import (
     RATING_OVERALL,
     RATING_RULE,
@@ -28,8 +28,12 @@ _LONE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 
 def escape(text: str) -> str:
     """Escape Markdown punctuation in ``text`` and fold it onto one line (for table cells).
-    Underscores inside words (``deputy_dsl``) are left alone: they never start emphasis."""
-    text = " ".join(text.split())
+    Underscores inside words (``deputy_dsl``) are left alone: they never start emphasis; ``&``
+    is written ``&amp;``, so no entity (``&#8238;``) can stand for a character the text never
+    held; control and bidi characters are shown as ``[U+202E]`` (see
+    :func:`~safeguard_std.reports._format.clean_text`)."""
+    text = " ".join(clean_text(text).split())
+    text = text.replace("&", "&amp;")
     text = _SPECIAL.sub(r"\\\1", text)
     return _LONE_UNDERSCORE.sub(r"\\_", text)
 
@@ -82,7 +86,7 @@ def _ratings(r: Report) -> list[str]:
             escape(s.reason),
             *(str(s.counts[st.value]) for st in STATUS_ORDER),
         )
-        for s in r.sections
+        for s in r.reading_order
     ]
     rule = [f"- **{rating.label}**: {text}" for rating, text in RATING_RULE]
     return [
@@ -217,7 +221,7 @@ def render_markdown(report: Report) -> str:
     lines = [line for part in parts for line in part]
     while lines and lines[-1] == "":
         lines.pop()
-    return "\n".join(lines) + "\n"
+    return clean_text("\n".join(lines) + "\n")
 
 
 def to_markdown(

@@ -34,7 +34,7 @@ from typing import Any
 from safeguard_std.domain.findings import Assessment, Finding, Status, SubjectRef
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
-from safeguard_std.reports._format import stable_uuid
+from safeguard_std.reports._format import clean_text, json_safe, stable_uuid
 from safeguard_std.reports._model import Report, build_report
 from safeguard_std.serialization import canonical_json
 
@@ -66,7 +66,7 @@ def _token(text: str) -> str:
 
 def _line(text: str) -> str:
     """One line, trimmed: OSCAL titles and property values may hold no newline."""
-    return " ".join(text.split()) or "-"
+    return " ".join(clean_text(text).split()) or "-"
 
 
 # Marks that start inline markup anywhere (links and images, emphasis, code, raw HTML, entities,
@@ -318,7 +318,7 @@ def render_oscal(report: Report) -> str:
             ]
         },
     }
-    return canonical_json({"assessment-results": document}, indent=2) + "\n"
+    return json_safe(canonical_json({"assessment-results": document}, indent=2)) + "\n"
 
 
 def to_oscal(

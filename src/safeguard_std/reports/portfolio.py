@@ -23,7 +23,14 @@ from safeguard_std.domain.findings import Assessment, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Modality, Pack
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
-from safeguard_std.reports._format import STATUS_ORDER, percent, ratio_text, status_label
+from safeguard_std.reports._format import (
+    STATUS_ORDER,
+    clean_text,
+    json_safe,
+    percent,
+    ratio_text,
+    status_label,
+)
 from safeguard_std.reports._model import RATING_OVERALL, RATING_RULE, Rating, build_report
 from safeguard_std.reports.markdown import escape
 from safeguard_std.serialization import canonical_json
@@ -297,7 +304,7 @@ def portfolio_to_data(summary: PortfolioSummary) -> dict[str, Any]:
 
 def portfolio_to_json(summary: PortfolioSummary) -> str:
     """Canonical JSON of the summary (2-space indent, sorted keys, final newline)."""
-    return canonical_json(portfolio_to_data(summary), indent=2) + "\n"
+    return json_safe(canonical_json(portfolio_to_data(summary), indent=2)) + "\n"
 
 
 def _cell(text: object) -> str:
@@ -412,4 +419,4 @@ def portfolio_to_markdown(summary: PortfolioSummary) -> str:
         )
     while lines[-1] == "":
         lines.pop()
-    return "\n".join(lines) + "\n"
+    return clean_text("\n".join(lines) + "\n")

@@ -52,7 +52,7 @@ from safeguard_std.domain.findings import Assessment, Finding, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Modality, Pack
 from safeguard_std.evidence_locations import PACKS_BASE, ExportLocations, Region
-from safeguard_std.reports._format import stable_uuid
+from safeguard_std.reports._format import clean_text, json_safe, stable_uuid
 from safeguard_std.reports._model import Report, build_report
 from safeguard_std.serialization import canonical_json
 
@@ -88,7 +88,7 @@ _KINDS = {
 
 
 def _text(text: str) -> str:
-    return " ".join(text.split()) or "-"
+    return " ".join(clean_text(text).split()) or "-"
 
 
 def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -323,7 +323,7 @@ def render_sarif(
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return canonical_json(log, indent=2) + "\n"
+    return json_safe(canonical_json(log, indent=2)) + "\n"
 
 
 def to_sarif(

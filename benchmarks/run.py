@@ -136,7 +136,7 @@ def resolve_pack(spec: str, as_of: dt.date) -> Any:
     from safeguard_std.packs import bundled_catalog, load_pack
 
     catalog = bundled_catalog(entry_points_too=False)
-    catalog.add_folder(ROOT / "benchmarks" / "packs")
+    catalog = catalog.with_folder(ROOT / "benchmarks" / "packs")
     return load_pack(spec, as_of=as_of, catalog=catalog), catalog
 
 

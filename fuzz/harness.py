@@ -35,7 +35,7 @@ AS_OF = dt.date(2026, 11, 23)
 @cache
 def _catalog() -> PackCatalog:
     catalog = bundled_catalog(entry_points_too=False)
-    catalog.add_folder(FIXTURES / "packs")
+    catalog = catalog.with_folder(FIXTURES / "packs")
     return catalog
 
 
@@ -79,7 +79,7 @@ def check_pack(data: bytes) -> None:
     catalog = PackCatalog(kinds=base.kinds, layers={r: base.layer(r) for r in base.refs})
     try:
         layer = read_layer("fuzz/fuzzed/1/pack" + suffix, body)
-        catalog.add_layer(layer)
+        catalog = catalog.with_layer(layer)
         plan = compile_pack(catalog.resolve(layer.ref, as_of=AS_OF), kinds=catalog.kinds)
     except SafeguardError as exc:
         _render(exc)

@@ -34,7 +34,7 @@ AS_OF = dt.date(2026, 11, 23)
 def catalog() -> PackCatalog:
     """The bundled packs plus the test-suite's fixture packs (resolved once per session)."""
     cat = bundled_catalog(entry_points_too=False)
-    cat.add_folder(FIXTURES / "packs")
+    cat = cat.with_folder(FIXTURES / "packs")
     return cat
 
 

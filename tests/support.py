@@ -68,7 +68,7 @@ def make_pack(requirement: dict[str, Any], **top: Any) -> Pack:
     """Resolve a one-requirement pack through the real loader."""
     catalog = PackCatalog(layers={})
     layer = read_layer("t/1/pack.yaml", pack_yaml(requirement, **top))
-    catalog.add_layer(layer)
+    catalog = catalog.with_layer(layer)
     return catalog.resolve(layer.ref)
 
 

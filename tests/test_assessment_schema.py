@@ -91,7 +91,7 @@ def test_the_suite_validates_every_assessment_it_writes(monkeypatch: pytest.Monk
     from tests.conftest import AS_OF
 
     catalog = PackCatalog()
-    catalog.add_folder(FIXTURES / "packs")
+    catalog = catalog.with_folder(FIXTURES / "packs")
     pack = catalog.resolve("demo@1")
     a = evaluate(
         pack, load_evidence(FIXTURES / "reports" / "bundles" / "harbour.json"), as_of=AS_OF

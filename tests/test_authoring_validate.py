@@ -207,7 +207,7 @@ def test_a_folder_without_packs_is_unusable(
 
 def test_an_edited_copy_replaces_the_known_edition(tmp_path: Path) -> None:
     catalog = PackCatalog(layers={})
-    catalog.add_folder(FIXTURES / "packs")
+    catalog = catalog.with_folder(FIXTURES / "packs")
     copy = tmp_path / "demo" / "1"
     copy.mkdir(parents=True)
     text = (FIXTURES / "packs" / "demo" / "1" / "pack.yaml").read_text()
@@ -219,7 +219,7 @@ def test_an_edited_copy_replaces_the_known_edition(tmp_path: Path) -> None:
 
 def _bundled_and_demo() -> list[tuple[str, Path]]:
     catalog = bundled_catalog(entry_points_too=False)
-    catalog.add_folder(FIXTURES / "packs")
+    catalog = catalog.with_folder(FIXTURES / "packs")
     out = []
     for ref in catalog.refs:
         layer = catalog.layer(ref)
@@ -242,7 +242,7 @@ def test_a_broken_copy_of_every_pack_names_the_line(ref: str, source: Path, tmp_
     folder.mkdir(parents=True)
     (folder / "pack.yaml").write_text(broken, encoding="utf-8")
     catalog = bundled_catalog(entry_points_too=False)
-    catalog.add_folder(FIXTURES / "packs")
+    catalog = catalog.with_folder(FIXTURES / "packs")
     problems = [
         p for p in validate_pack(folder, catalog=catalog).problems if p.location.line == line
     ]

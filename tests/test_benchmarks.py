@@ -29,7 +29,7 @@ def dorset() -> Pack:
 @pytest.fixture(scope="module")
 def fixture_pack() -> Pack:
     catalog = PackCatalog()
-    catalog.add_folder(FIXTURE_PACK.parent)
+    catalog = catalog.with_folder(FIXTURE_PACK.parent)
     return catalog.resolve("dorset-person-rules@1")
 
 

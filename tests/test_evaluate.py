@@ -61,7 +61,7 @@ def test_a_failing_rule_yields_error_and_evaluation_goes_on() -> None:
         "  rule: {kind: has_name}\n"
     )
     catalog = PackCatalog(kinds=registry(), layers={})
-    catalog.add_layer(read_layer("t/1/pack.yaml", text))
+    catalog = catalog.with_layer(read_layer("t/1/pack.yaml", text))
     pack = catalog.resolve("t@1")
     first, second = evaluate(pack, make_bundle(), as_of=AS_OF, kinds=registry()).findings
     assert (first.status, first.message) == (

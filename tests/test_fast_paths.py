@@ -55,7 +55,9 @@ def test_a_kind_with_an_invalid_schema_is_refused_when_first_used() -> None:
         "broken", subjects=[SubjectType.PERSON], parameters={"properties": {"n": {"type": 5}}}
     )(lambda _spec: lambda _s, _c: outcome(Status.MET, "ok"))
     catalog = PackCatalog(kinds=RuleKindRegistry().with_kinds(*BUILTIN_KINDS, broken), layers={})
-    catalog.add_layer(read_layer("t/1/pack.yaml", pack_yaml({"rule": {"kind": "broken"}})))
+    catalog = catalog.with_layer(
+        read_layer("t/1/pack.yaml", pack_yaml({"rule": {"kind": "broken"}}))
+    )
     with pytest.raises(PackError, match="rule kind 'broken' has an invalid parameter schema: 5 is"):
         catalog.resolve("t@1")
 
@@ -134,7 +136,7 @@ def test_equal_applies_when_predicates_are_compiled_once() -> None:
     counted, _calls = counting_kind()
     registry = RuleKindRegistry().with_kinds(*BUILTIN_KINDS, counted)
     catalog = PackCatalog(kinds=registry, layers={})
-    catalog.add_layer(read_layer("t/1/pack.yaml", text))
+    catalog = catalog.with_layer(read_layer("t/1/pack.yaml", text))
     plan = compile_pack(catalog.resolve("t@1"), kinds=registry)
     first, second = plan.steps
     assert first.applies is second.applies

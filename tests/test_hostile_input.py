@@ -267,7 +267,7 @@ def test_wrong_types_everywhere_in_a_pack() -> None:
 
             def load(raw: bytes = raw, catalog: PackCatalog = catalog) -> None:
                 layer = read_layer("hostile/demo/1/pack.json", raw)
-                catalog.add_layer(layer)
+                catalog = catalog.with_layer(layer)
                 catalog.resolve(layer.ref)
 
             error, _took = _timed(load)

@@ -103,7 +103,17 @@ def where(name: str, case: str) -> str:
 
 
 UNDATED = "recorded as done ('Y', a tick, 'on file') but not dated"
-PENDING = "marked pending ('TBC', 'awaited', ...): not evidence of a completed check"
+PENDING = (
+    "pending (applied for, not yet done): recorded as a pending DBS certificate, never a "
+    "completed one"
+)
+PENDING_BARRED = (
+    "pending (applied for, not yet done): recorded as a pending barred list check, never a "
+    "completed one"
+)
+PENDING_RESULT = (
+    "the DBS certificate is pending, so a result cannot be recorded for it yet: not imported"
+)
 ORPHAN = (
     "not imported: the row records nothing for this to belong to (its check or date is blank, "
     "or was not imported)"
@@ -122,7 +132,14 @@ CASES: dict[str, Expected] = {
         [("check.undated", None, "identity check recorded without a date", None)],
     ),
     "not_applicable": ("imported", []),
-    "tbc": ("imported_with_warnings", [("check.pending", "DBS date", PENDING, "TBC")]),
+    "tbc": (
+        "imported_with_warnings",
+        [
+            ("check.pending", "DBS date", PENDING, "TBC"),
+            ("check.pending_result", "DBS seen", PENDING_RESULT, Typed("26/12/2025")),
+            ("check.pending_result", "Information disclosed", PENDING_RESULT, "N"),
+        ],
+    ),
     "on_file": (
         "imported_with_warnings",
         [("check.undated", "Right to work", UNDATED, "on file")],
@@ -435,7 +452,8 @@ CASES: dict[str, Expected] = {
         "imported_with_warnings",
         [
             ("check.pending", "DBS date", PENDING, "TBC"),
-            ("check.pending", "Barred list check", PENDING, "TBC"),
+            ("check.pending_result", "Information disclosed", PENDING_RESULT, "N"),
+            ("check.pending", "Barred list check", PENDING_BARRED, "TBC"),
             ("cell.not_imported", "Training provider", ORPHAN, PARTNERSHIP),
         ],
     ),

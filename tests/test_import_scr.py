@@ -197,18 +197,19 @@ def test_name_from_surname_and_forename_and_address_from_several_columns() -> No
 
 
 def test_two_columns_for_one_field_keep_the_first_and_report_the_second() -> None:
+    # Two columns for one check are merged (tests/test_import_real_records.py); any other
+    # second column for a field is reported and not read.
     result = csv_import(
-        "Name,Staff type,Start date,DBS date,Date DBS checked,Regulated activity\n"
-        "Alex Smith,Staff,01/09/2020,20/08/2020,21/08/2020,N\n",
-        defaults={"dbs.level": "enhanced"},
+        "Name,Staff type,Start date,Start date,Regulated activity\n"
+        "Alex Smith,Staff,01/09/2020,02/09/2020,N\n"
     )
-    column = {c.letter: c for c in result.sheets[0].columns}["E"]
+    column = {c.letter: c for c in result.sheets[0].columns}["D"]
     assert (column.status, column.reason) == (
         ColumnStatus.DUPLICATE,
-        "column D already gives dbs.issued_on",
+        "column C already gives engagement.start_on",
     )
     assert (
-        "column E 'Date DBS checked': column D already gives dbs.issued_on: 1 filled cells in "
+        "column D 'Start date': column C already gives engagement.start_on: 1 filled cells in "
         "this column not imported" in messages(result)
     )
 

@@ -40,14 +40,14 @@ def board_catalog(tmp_path: Path, **changes: Any) -> PackCatalog:
     folder.mkdir(parents=True)
     (folder / "pack.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     catalog = bundled_catalog(entry_points_too=False)
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     return catalog
 
 
 @pytest.fixture(scope="module")
 def catalog() -> PackCatalog:
     cat = bundled_catalog(entry_points_too=False)
-    cat.add_folder(FIXTURES / "packs")
+    cat = cat.with_folder(FIXTURES / "packs")
     return cat
 
 
@@ -229,7 +229,7 @@ def test_authored_ids_cannot_use_the_namespace_separator(tmp_path: Path) -> None
     (folder / "pack.yaml").write_text(yaml.safe_dump(data))
     catalog = PackCatalog(layers={})
     with pytest.raises(PackError, match=r"\$\.requirements\[0\]\.id"):
-        catalog.add_folder(tmp_path)
+        catalog = catalog.with_folder(tmp_path)
 
 
 def test_extending_a_pack_that_includes_carries_the_include(tmp_path: Path) -> None:
@@ -249,7 +249,7 @@ def test_extending_a_pack_that_includes_carries_the_include(tmp_path: Path) -> N
             }
         )
     )
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     with pytest.raises(AsOfRequired, match=r"pack board@2 includes|pack board@1 includes"):
         catalog.resolve("board@2")
     pack = catalog.resolve("board", as_of=dt.date(2025, 10, 1))

@@ -253,7 +253,7 @@ def test_every_requirement_has_a_met_and_a_failing_pack_test() -> None:
 
 def test_the_pack_tests_pass_through_the_library() -> None:
     catalog = PackCatalog(kinds=CATALOG.kinds)
-    catalog.add_folder(FOLDER)
+    catalog = catalog.with_folder(FOLDER)
     results = list(run_pack_tests(catalog, REF))
     assert len(results) > 100
     failed = [(r.case.id, r.error, [str(m) for m in r.mismatches]) for r in results if not r.passed]

@@ -16,6 +16,7 @@ from safeguard_std._inclusion import without_included
 from safeguard_std.cli import main
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.pack import Pack, PackRef, Requirement
+from safeguard_std.domain.predicates import Compare, ParamRef
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.packs import PackCatalog, bundled_catalog, read_layer
@@ -348,6 +349,12 @@ def test_every_parameter_is_used(packs: dict[str, Pack]) -> None:
         for value in r.rule.params.values()
         if isinstance(value, dict) and set(value) == {"param"}
     }
+    # A predicate may compare a fact with a parameter too (DOR-2.3.4's regulators).
+    used |= {
+        r.applies_when.value.name
+        for r in packs["2024"].requirements
+        if isinstance(r.applies_when, Compare) and isinstance(r.applies_when.value, ParamRef)
+    }
     assert used == set(packs["2024"].parameters)
 
 
@@ -385,7 +392,7 @@ def test_strict_chair_reading_is_one_parameter_away(tmp_path: Path) -> None:
         "set_parameters: {panel_chair_must_be_trained: true}\n",
         encoding="utf-8",
     )
-    catalog.add_layer(read_layer(layer))
+    catalog = catalog.with_layer(read_layer(layer))
     strict = catalog.resolve("strict@1", as_of=D(2026, 11, 23))
     bundle = load_evidence(EXAMPLE)
 
@@ -439,7 +446,7 @@ def test_the_documented_council_layer_loads_and_changes_what_it_says(tmp_path: P
     folder.mkdir(parents=True)
     (folder / "pack.yaml").write_text(text, encoding="utf-8")
     catalog = bundled_catalog(entry_points_too=False)
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     strict = dorset_only(catalog, "dorset-strict@2024.1")
     assert strict.parameters["panel_chair_must_be_trained"].value is True
     assert strict.requirement("DOR-4.1").rule.kind == "recent_record"

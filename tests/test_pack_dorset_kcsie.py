@@ -69,7 +69,7 @@ def test_optional_include_of_an_unknown_pack_is_still_an_error(tmp_path: Path) -
         "effective_from: 2025-01-01\nincludes: [{pack: kcsei, optional: true}]\n"
     )
     cat = bundled_catalog(entry_points_too=False)
-    cat.add_layer(read_layer(folder))
+    cat = cat.with_layer(read_layer(folder))
     with pytest.raises(PackError, match="cannot include 'kcsei'"):
         cat.resolve("x@1", as_of=D(2025, 6, 1))
 

@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "packs"
 
 def _catalog() -> PackCatalog:
     cat = bundled_catalog(entry_points_too=False)
-    cat.add_folder(FIXTURES)
+    cat = cat.with_folder(FIXTURES)
     return cat
 
 

@@ -66,3 +66,5 @@ def test_wheel_contains_schemas_and_standards(tmp_path: Path) -> None:
     }
     assert packs == on_disk
     assert "safeguard_std/py.typed" in names
+    # The SCR importer's header synonyms are data read through importlib.resources.
+    assert "safeguard_std/importers/synonyms.yaml" in names

@@ -10,7 +10,8 @@ import pytest
 
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.exceptions import InvalidPackRef, PackError, PackNotFound
-from safeguard_std.packs import PackCatalog, read_layer
+from safeguard_std.packs import PackCatalog, load_pack, read_layer
+from tests.conftest import FIXTURES
 from tests.support import make_pack, pack_yaml
 
 GOOD_RULE = {"kind": "check_current", "check": "dbs", "period": "P3Y"}
@@ -159,7 +160,7 @@ def base_and_layer(tmp_path: Path, layer: dict[str, Any]) -> PackCatalog:
     (tmp_path / "t" / "2").mkdir()
     (tmp_path / "t" / "2" / "pack.yaml").write_text(yaml.safe_dump(top, sort_keys=False))
     catalog = PackCatalog(layers={})
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     return catalog
 
 
@@ -218,7 +219,7 @@ def test_reusing_a_withdrawn_id_is_an_error(tmp_path: Path) -> None:
             }
         )
     )
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     with pytest.raises(
         PackError,
         match="requirement id 'R-1' is already defined by t@1 "
@@ -232,7 +233,7 @@ def test_circular_extends(tmp_path: Path) -> None:
     text = (tmp_path / "t" / "1" / "pack.yaml").read_text() + "extends: t@2\n"
     (tmp_path / "t" / "1" / "pack.yaml").write_text(text)
     catalog = PackCatalog(layers={})
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     with pytest.raises(PackError, match="circular extends: t@2 -> t@1 -> t@2"):
         catalog.resolve("t@2")
 
@@ -253,7 +254,7 @@ def test_overlapping_editions(tmp_path: Path) -> None:
     text = (tmp_path / "t" / "1" / "pack.yaml").read_text() + "effective_to: '2024-09-01'\n"
     (tmp_path / "t" / "1" / "pack.yaml").write_text(text)
     catalog = PackCatalog(layers={})
-    catalog.add_folder(tmp_path)
+    catalog = catalog.with_folder(tmp_path)
     (problem,) = catalog.overlaps()
     assert str(problem).startswith(
         "edition t@1 ends on 2024-09-01, after t@2 starts: expected a date before 2024-09-01"
@@ -273,3 +274,34 @@ def test_pack_ref_errors(text: str) -> None:
 
 def test_pack_ref_round_trip() -> None:
     assert str(PackRef.parse("dorset@2024")) == "dorset@2024"
+
+
+# -- catalogs are values ---------------------------------------------------------------------------
+
+
+def test_with_folder_and_with_layer_return_new_catalogs() -> None:
+    empty = PackCatalog(layers={})
+    demo = empty.with_folder(FIXTURES / "packs" / "demo" / "1")
+    assert empty.refs == ()
+    assert [str(r) for r in demo.refs] == ["demo@1"]
+    harbour = read_layer(FIXTURES / "packs" / "harbour" / "2023")
+    both = demo.with_layer(harbour)
+    assert [str(r) for r in both.refs] == ["demo@1", "harbour@2023"]
+    assert [str(r) for r in demo.refs] == ["demo@1"]
+
+
+def test_load_pack_from_a_path_leaves_the_callers_catalog_alone() -> None:
+    catalog = PackCatalog(layers={})
+    pack = load_pack(FIXTURES / "packs" / "demo" / "1", catalog=catalog)
+    assert str(pack.ref) == "demo@1"
+    assert catalog.refs == ()
+
+
+def test_add_folder_and_add_layer_still_work_but_are_deprecated() -> None:
+    catalog = PackCatalog(layers={})
+    with pytest.warns(DeprecationWarning, match=r"use catalog = catalog\.with_folder\(root\)"):
+        catalog.add_folder(FIXTURES / "packs" / "demo" / "1")
+    harbour = read_layer(FIXTURES / "packs" / "harbour" / "2023")
+    with pytest.warns(DeprecationWarning, match=r"use catalog = catalog\.with_layer\(layer\)"):
+        catalog.add_layer(harbour)
+    assert [str(r) for r in catalog.refs] == ["demo@1", "harbour@2023"]

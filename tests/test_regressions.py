@@ -142,7 +142,7 @@ def test_a_period_past_the_last_representable_day_saturates() -> None:
 def _load(text: str) -> None:
     catalog = PackCatalog(layers={})
     layer = read_layer("t/1/pack.yaml", text)
-    catalog.add_layer(layer)
+    catalog = catalog.with_layer(layer)
     catalog.resolve(layer.ref)
 
 

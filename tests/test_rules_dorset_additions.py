@@ -78,8 +78,17 @@ def test_dbs_seen_and_by_whom(drop: tuple[str, ...], status: Status, message: st
 
 def test_identity_documents_seen() -> None:
     rule = {"kind": "check_present", "check": "identity", "require_documents": True}
-    with_docs = {"id": "id-1", "documents": [{"type": "passport", "photo": True}]}
+    with_docs = {
+        "id": "id-1",
+        "checked_on": "2025-06-01",
+        "documents": [{"type": "passport", "photo": True}],
+    }
     assert judge(rule, make_bundle(identity_check=with_docs), AS_OF).status is Status.MET
+    # An undated check cannot be shown to be valid, whatever it records.
+    del with_docs["checked_on"]
+    undated = judge(rule, make_bundle(identity_check=with_docs), AS_OF)
+    assert undated.status is Status.INSUFFICIENT_EVIDENCE
+    assert "undated" in undated.message
     finding = judge(rule, make_bundle(identity_check={"id": "id-1"}), AS_OF)
     assert (finding.status, finding.message) == (
         Status.NOT_MET,

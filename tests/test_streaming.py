@@ -26,7 +26,7 @@ PACK_FILE = ROOT / "benchmarks" / "packs" / "dorset-person-rules" / "1" / "pack.
 @pytest.fixture(scope="module")
 def pack() -> Pack:
     catalog = PackCatalog()
-    catalog.add_folder(PACK_FILE.parent)
+    catalog = catalog.with_folder(PACK_FILE.parent)
     return catalog.resolve("dorset-person-rules@1")
 
 

@@ -116,6 +116,8 @@ def _expected(error: jsonschema.ValidationError) -> str:
             }.get(str(n), str(n))
             for n in names
         )
+    if kind == "pattern" and str(value).startswith("^https://"):
+        return "an https:// address (no spaces, quotes, backslashes or angle brackets)"
     if kind == "pattern":
         return f"text matching {value}"
     if kind == "const":

@@ -15,8 +15,10 @@ records by id and path.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -277,6 +279,20 @@ def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
         yield keyed[key]
 
 
+_SHOWN = 3  # members of a group named in each member's message; the rest are counted
+
+
+def _others(ids: Sequence[str], skip: int | None = None) -> tuple[str, tuple[str, ...]]:
+    """The text naming the other members of a group (``ids`` without the one at ``skip``), and
+    the ids it names: all of a small group, a few and a count of a large one, so reporting a
+    group of n costs O(n), not O(n^2)."""
+    count = len(ids) - (skip is not None)
+    shown = tuple(itertools.islice((x for k, x in enumerate(ids) if k != skip), _SHOWN))
+    if count <= _SHOWN:
+        return ", ".join(shown), shown
+    return f"{count} other people: {', '.join(shown)} and {count - _SHOWN} more", shown
+
+
 def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
     people = bundle.people
     exact: dict[Any, list[int]] = defaultdict(list)
@@ -290,34 +306,47 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
         surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
         for surname in surnames:
             near[(surname, p.date_of_birth)].append(i)
-    paired: set[tuple[int, int]] = set()
-    for group in _groups(exact):
-        for i in group:
-            others = tuple(people[j].id for j in group if j != i)
-            paired |= {(i, j) for j in group}
+    # Which exact group, and which near groups, each person was reported in: two people are
+    # reported together once (kept per person, so a large group stays linear).
+    exact_of: dict[int, int] = {}
+    near_of: dict[int, set[int]] = defaultdict(set)
+    for g, group in enumerate(_groups(exact)):
+        ids = [people[j].id for j in group]
+        for n, i in enumerate(group):
+            exact_of[i] = g
+            text, related = _others(ids, n)
             yield Inconsistency(
                 Severity.WARNING,
                 "person.duplicate",
-                "same name and date of birth as " + ", ".join(others),
+                "same name and date of birth as " + text,
                 ("people", i),
                 people[i].id,
-                others,
+                related,
             )
-    for group in _groups(near):
+    for g, group in enumerate(_groups(near)):
         for i in group:
-            others = tuple(people[j].id for j in group if j != i and (i, j) not in paired)
+            mine = exact_of.get(i)
+            others = [
+                people[j].id
+                for j in group
+                if j != i
+                and (mine is None or exact_of.get(j) != mine)
+                and not (near_of[i] & near_of[j])
+            ]
             if others:
-                paired |= {(i, j) for j in group}
+                text, related = _others(others)
                 yield Inconsistency(
                     Severity.WARNING,
                     "person.possible_duplicate",
                     "same surname (or a previous surname) and date of birth as "
-                    + ", ".join(others)
+                    + text
                     + ": the same person under another name?",
                     ("people", i),
                     people[i].id,
-                    others,
+                    related,
                 )
+        for i in group:
+            near_of[i].add(g)
 
 
 def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
@@ -331,17 +360,19 @@ def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
         ids = {bundle.people[i].id for i, _ in found}
         if len(ids) < 2:
             continue
+        ordered = sorted(ids)
         for i, j in found:
-            others = tuple(sorted(ids - {bundle.people[i].id}))
+            me = bundle.people[i].id
+            text, related = _others(ordered, bisect.bisect_left(ordered, me))
             yield Inconsistency(
                 Severity.WARNING,
                 "dbs.shared_certificate",
                 "the same certificate number is recorded for "
-                + ", ".join(others)
+                + text
                 + ": a certificate belongs to one person",
                 ("people", i, "dbs_checks", j, "certificate_number"),
-                bundle.people[i].id,
-                others,
+                me,
+                related,
             )
 
 

@@ -32,9 +32,9 @@ from safeguard_std.domain.findings import (
 )
 from safeguard_std.domain.organisation import EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
-from safeguard_std.domain.predicates import Predicate, compile_predicate
+from safeguard_std.domain.predicates import Predicate, bind_params, compile_predicate
 from safeguard_std.exceptions import Location, PackError, Problem, RuleError
-from safeguard_std.rules import RuleKindRegistry, RuleSpec, default_registry
+from safeguard_std.rules import BUILTIN_KINDS, RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
 from safeguard_std.serialization import evidence_digest, pack_digest
 
@@ -144,6 +144,25 @@ def _forget(key: int) -> Callable[[Any], None]:
     return drop
 
 
+_BUILTIN = frozenset(map(id, BUILTIN_KINDS))  # by identity: a plugin may copy a name
+
+
+def _outcomes_only(check: Check, name: str) -> Check:
+    """``check``, with anything it returns other than an :class:`Outcome` made an error outcome
+    for that subject (the rest of the assessment goes on)."""
+
+    def checked(subject: Any, ctx: EvaluationContext) -> Outcome:
+        result = check(subject, ctx)
+        if isinstance(result, Outcome):
+            return result
+        return Outcome(
+            status=Status.ERROR,
+            message=f"rule {name!r} returned {type(result).__name__}, not an outcome",
+        )
+
+    return checked
+
+
 def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
     hit = _COMPILED.get(id(req))
     if (
@@ -164,7 +183,8 @@ def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _C
 
 def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
     if req.rule.kind not in registry:
-        raise RuleError(f"unknown rule kind {req.rule.kind!r}")
+        why = registry.why_missing(req.rule.kind)
+        raise RuleError(f"unknown rule kind {req.rule.kind!r}" + (f" ({why})" if why else ""))
     kind = registry[req.rule.kind]
     if req.subject not in kind.subjects:
         raise RuleError(
@@ -181,7 +201,15 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
         at = ".".join(map(str, path))
         raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
-    applies = compile_predicate(req.applies_when, _fact_getter) if req.applies_when else None
+    if id(kind) not in _BUILTIN:  # the built-in kinds are tested to return outcomes; others may not
+        check = _outcomes_only(check, kind.name)
+    applies = None
+    if req.applies_when is not None:
+        try:
+            when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
+        except KeyError as exc:
+            raise RuleError(f"applies_when: unknown parameter {exc.args[0]!r}") from None
+        applies = compile_predicate(when, _fact_getter)
     gate = compile_predicate(req.included_when, _fact_getter) if req.included_when else None
     ref = RequirementRef(
         pack=pack.id,
@@ -444,6 +472,7 @@ def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Asse
         pack_edition=plan.pack.edition,
         pack_digest=plan.digest,
         pack_layers=plan.pack.layers,
+        pack_origins=plan.pack.origins,
         as_of=as_of,
         bundle_id=evidence.id,
         provider_id=evidence.provider.id,

@@ -23,6 +23,7 @@ import datetime as dt
 import itertools
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -58,8 +59,10 @@ from safeguard_std.domain.predicates import (
     AnyOf,
     Compare,
     Not,
+    ParamRef,
     Predicate,
     PredicateSyntaxError,
+    bind_params,
     parse_predicate,
 )
 from safeguard_std.exceptions import (
@@ -73,11 +76,34 @@ from safeguard_std.exceptions import (
     RuleError,
 )
 from safeguard_std.rules import RuleKindRegistry, default_registry
+from safeguard_std.rules._kind import distribution_of, trusted
 from safeguard_std.schemas import data_root, schema_errors
 
-__all__ = ["PackCatalog", "PackLayer", "bundled_catalog", "load_pack", "read_layer"]
+__all__ = ["PackCatalog", "PackLayer", "PackOrigin", "bundled_catalog", "load_pack", "read_layer"]
 
 PACK_FILE = "pack.yaml"
+
+
+@attrs.frozen
+class PackOrigin:
+    """Where a pack layer came from: shipped with the library (``bundled``), the caller's own
+    files (``folder``: ``--packs-dir``, a pack file named by path, text read directly), or an
+    installed ``distribution`` (with its name and version). Assessments record it for every
+    layer; a folder's path is not recorded, so an assessment does not depend on where the files
+    happened to be."""
+
+    kind: str
+    name: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "distribution":
+            return f"distribution {self.name} {self.version}"
+        return self.kind
+
+
+BUNDLED = PackOrigin("bundled")
+FOLDER = PackOrigin("folder")
 
 
 @attrs.frozen
@@ -88,6 +114,7 @@ class PackLayer:
     data: Mapping[str, Any]
     document: Document = attrs.field(eq=False, repr=False)
     folder: Path | None = attrs.field(default=None, eq=False)
+    origin: PackOrigin = attrs.field(default=FOLDER, eq=False)
 
     @property
     def tests_folder(self) -> Path | None:
@@ -552,6 +579,8 @@ class _Resolver:
                 # changes a parameter it uses (a period set to "3 years" breaks it here).
                 if changed & _param_refs(req) and not req.withdrawn:
                     self._rule(pack, req, (), here=("set_parameters",))
+                if changed & _predicate_refs(req.applies_when) and not req.withdrawn:
+                    self._bound_predicate(pack, req, ("set_parameters",))
                 continue
             if req.section not in section_ids:
                 self.fail(
@@ -562,11 +591,27 @@ class _Resolver:
                 )
             before = len(self.problems)
             if req.applies_when is not None:
-                label = f"requirement {req.id}"
-                self._predicate(label, req.subject, req.applies_when, (*here, "applies_when"))
+                self._bound_predicate(pack, req, (*here, "applies_when"))
             # A predicate already reported is not compiled again (one problem, one message).
             checked = req if len(self.problems) == before else attrs.evolve(req, applies_when=None)
             self._rule(pack, checked, (*here, "rule"), here=here)
+
+    def _bound_predicate(self, pack: Pack, req: Requirement, path: tuple[str | int, ...]) -> None:
+        """Check ``req``'s applies_when with its ``{param: NAME}`` values bound to the pack's."""
+        assert req.applies_when is not None
+        label = f"requirement {req.id}"
+        try:
+            when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
+        except KeyError as exc:
+            name = str(exc.args[0])
+            self.fail(
+                f"{label}: applies_when names unknown parameter {name!r}",
+                path,
+                expected=_one_of(pack.parameters),
+                hint=did_you_mean(name, pack.parameters),
+            )
+            return
+        self._predicate(label, req.subject, when, path)
 
     def _predicate(
         self,
@@ -663,8 +708,10 @@ class _Resolver:
 
         registry = self.catalog.kinds
         if req.rule.kind not in registry:
+            why = registry.why_missing(req.rule.kind)
             self.fail(
-                f"requirement {req.id}: unknown rule kind {req.rule.kind!r}",
+                f"requirement {req.id}: unknown rule kind {req.rule.kind!r}"
+                + (f" ({why})" if why else ""),
                 (*path, "kind"),
                 hint=did_you_mean(req.rule.kind, registry.names),
             )
@@ -766,6 +813,17 @@ def _one_of(names: Iterable[str], most: int = 12) -> str:
     return f"one of {shown_names}{more}"
 
 
+def _predicate_refs(pred: Predicate | None) -> set[str]:
+    """The parameter names a predicate's ``{param: NAME}`` values use."""
+    if pred is None:
+        return set()
+    if isinstance(pred, (AllOf, AnyOf)):
+        return set().union(*(_predicate_refs(p) for p in pred.parts))
+    if isinstance(pred, Not):
+        return _predicate_refs(pred.part)
+    return {pred.value.name} if isinstance(pred.value, ParamRef) else set()
+
+
 def _param_refs(req: Requirement) -> set[str]:
     return {
         v["param"]
@@ -774,23 +832,93 @@ def _param_refs(req: Requirement) -> set[str]:
     }
 
 
-@attrs.define
+def _own_copy(layers: Mapping[PackRef, PackLayer]) -> dict[PackRef, PackLayer]:
+    return dict(layers)  # a catalog never shares its table with the caller's dictionary
+
+
+@attrs.frozen
 class PackCatalog:
     """Known pack layers by id and edition, resolved on demand and cached.
 
     Build one with :func:`bundled_catalog` (the packs shipped with the library and those installed
-    through the ``safeguard_std.packs`` entry point) and add folders with :meth:`add_folder`.
+    through the ``safeguard_std.packs`` entry point). A catalog is a value: :meth:`with_folder`
+    and :meth:`with_layer` return a new catalog with more packs and leave this one as it is, so
+    a catalog shared between callers (or threads) never changes under them.
     """
 
     kinds: RuleKindRegistry = attrs.field(factory=default_registry)
-    _layers: dict[PackRef, PackLayer] = attrs.field(factory=dict, alias="layers")
+    _layers: dict[PackRef, PackLayer] = attrs.field(
+        factory=dict, alias="layers", converter=_own_copy
+    )
     # Keyed by the edition and, for packs with undated includes, the editions those resolved to
     # on the date asked: every date in one KCSIE edition's term shares one resolved pack.
-    _resolved: dict[tuple[PackRef, Choice], Pack] = attrs.field(factory=dict, init=False)
+    _resolved: dict[tuple[PackRef, Choice], Pack] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    # Installed packs not taken, one line each, by the pack id they concern (None: unknown).
+    _notes: tuple[tuple[str | None, str], ...] = attrs.field(default=(), alias="notes")
+    # Editions two sources define: neither is used, and asking for one says why.
+    _conflicts: Mapping[PackRef, str] = attrs.field(factory=dict, alias="conflicts")
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """One line for each installed pack or pack source not taken, naming its distribution:
+        one that does not load, an edition two sources define, or an id the library ships
+        offered by a distribution not trusted by name."""
+        return tuple(text for _id, text in self._notes)
+
+    def notices_for(self, pack_id: str) -> tuple[str, ...]:
+        """The :attr:`notices` about packs with the id ``pack_id``."""
+        return tuple(text for about, text in self._notes if about == pack_id)
+
+    def with_layer(self, layer: PackLayer) -> PackCatalog:
+        """A new catalog with ``layer`` added; a second layer with the same id@edition from
+        another file is a :class:`PackError`."""
+        self._check_new(layer)
+        return attrs.evolve(self, layers={**self._layers, layer.ref: layer})
+
+    def with_folder(self, root: Path | str, *, origin: PackOrigin = FOLDER) -> PackCatalog:
+        """A new catalog with every pack under ``root`` added (``<id>/<edition>/pack.yaml``),
+        or the single pack in ``root`` itself when it holds a ``pack.yaml``; ``origin`` is what
+        assessments record as where they came from."""
+        layers = dict(self._layers)
+        for path in _folder_files(root):
+            layer = attrs.evolve(read_layer(path), origin=origin)
+            self._check_new(layer, layers)
+            layers[layer.ref] = layer
+        return attrs.evolve(self, layers=layers)
+
+    def with_installed(self, *, trust: Iterable[str] = ()) -> PackCatalog:
+        """A new catalog with the packs installed through the ``safeguard_std.packs`` entry
+        point, none of which may change what this catalog already gives silently.
+
+        An installed pack whose id this catalog already has (the library's own ``dorset``, say)
+        is not taken unless its distribution is named in ``trust``; an edition two sources
+        define is taken from neither, and resolving it says so; an entry point or pack file that
+        does not load is skipped. Each is one line in :attr:`notices` naming the distribution;
+        every other pack works as before."""
+        return _Installer(self, tuple(trust)).run()
 
     def add_layer(self, layer: PackLayer) -> None:
-        """Register a parsed layer; a second layer with the same id@edition is an error."""
-        known = self._layers.get(layer.ref)
+        """Deprecated (changes this catalog in place): ``catalog = catalog.with_layer(layer)``."""
+        _deprecated("add_layer", "catalog = catalog.with_layer(layer)")
+        self._add(layer)
+
+    def add_folder(self, root: Path | str) -> None:
+        """Deprecated (changes this catalog in place): ``catalog = catalog.with_folder(root)``."""
+        _deprecated("add_folder", "catalog = catalog.with_folder(root)")
+        for path in _folder_files(root):
+            self._add(attrs.evolve(read_layer(path), origin=FOLDER))
+
+    def _add(self, layer: PackLayer) -> None:
+        self._check_new(layer)
+        self._layers[layer.ref] = layer
+        self._resolved.clear()
+
+    def _check_new(
+        self, layer: PackLayer, layers: Mapping[PackRef, PackLayer] | None = None
+    ) -> None:
+        known = (self._layers if layers is None else layers).get(layer.ref)
         if known is not None and known.document.source != layer.document.source:
             raise PackError(
                 [
@@ -801,20 +929,6 @@ class PackCatalog:
                 ],
                 source=layer.document.source,
             )
-        self._layers[layer.ref] = layer
-        self._resolved.clear()
-
-    def add_folder(self, root: Path | str) -> None:
-        """Add every pack under ``root`` (``<id>/<edition>/pack.yaml``), or the single pack in
-        ``root`` itself when it holds a ``pack.yaml``."""
-        root = Path(root)
-        files = (
-            [root / PACK_FILE]
-            if (root / PACK_FILE).is_file()
-            else sorted(root.glob(f"*/*/{PACK_FILE}"))
-        )
-        for path in files:
-            self.add_layer(read_layer(path))
 
     @property
     def refs(self) -> tuple[PackRef, ...]:
@@ -830,23 +944,26 @@ class PackCatalog:
 
     def layer(self, ref: PackRef) -> PackLayer:
         """The parsed layer for an exact id@edition."""
-        try:
-            return self._layers[ref]
-        except KeyError:
-            known = sorted({r.id for r in self._layers})
-            if ref.id in known:
-                raise PackNotFound(
-                    str(ref),
-                    f"no edition {ref.edition!r} of {ref.id}; editions: "
-                    + ", ".join(str(r) for r in self.editions(ref.id)),
-                ) from None
+        found = self._layers.get(ref)
+        if found is not None:
+            return found
+        if ref in self._conflicts:
+            raise PackNotFound(str(ref), self._conflicts[ref])
+        known = sorted({r.id for r in self._layers})
+        if ref.id in known:
+            reason = f"no edition {ref.edition!r} of {ref.id}; editions: " + ", ".join(
+                str(r) for r in self.editions(ref.id)
+            )
+        else:
             hint = did_you_mean(ref.id, known)
-            raise PackNotFound(
-                str(ref),
+            reason = (
                 "no such pack or edition; known packs: "
                 + ", ".join(str(r) for r in self.refs)
-                + (f" ({hint})" if hint else ""),
-            ) from None
+                + (f" ({hint})" if hint else "")
+            )
+        # The pack asked for may be one not taken from an installed source: say so.
+        untaken = [text for about, text in self._notes if about in (None, ref.id)]
+        raise PackNotFound(str(ref), "; ".join([reason, *untaken]))
 
     def resolve(
         self, ref: PackRef | str, *, as_of: dt.date | None = None, _chain: tuple[PackRef, ...] = ()
@@ -867,8 +984,20 @@ class PackCatalog:
         key = (ref, self._choices(ref, as_of, set()))
         if key not in self._resolved:
             pack = _Resolver(self, self.layer(ref), (*_chain, ref), as_of).resolve()
-            self._resolved[key] = attrs.evolve(pack, effective_to=self._end_of(pack))
+            self._resolved[key] = attrs.evolve(
+                pack, effective_to=self._end_of(pack), origins=self._origins(pack.layers)
+            )
         return self._resolved[key]
+
+    def _origins(self, labels: Iterable[str]) -> dict[str, str]:
+        """Where each layer (``id@edition``) of a resolved pack came from."""
+        out = {}
+        for label in labels:
+            with contextlib.suppress(InvalidPackRef):
+                layer = self._layers.get(PackRef.parse(label))
+                if layer is not None:
+                    out[label] = str(layer.origin)
+        return dict(sorted(out.items()))
 
     def _choices(self, ref: PackRef, as_of: dt.date | None, seen: set[PackRef]) -> Choice:
         """The editions chosen on ``as_of`` for every undated include reachable from ``ref``
@@ -1028,31 +1157,101 @@ class PackCatalog:
         return out
 
 
-def _entry_point_roots(group: str = "safeguard_std.packs") -> Iterable[Path]:
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
-        obj = ep.load()
-        root = obj() if callable(obj) else obj
-        yield Path(str(root))
+def _deprecated(name: str, instead: str) -> None:
+    warnings.warn(
+        f"PackCatalog.{name} changes the catalog in place and is deprecated; use {instead}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def _folder_files(root: Path | str) -> list[Path]:
+    root = Path(root)
+    if (root / PACK_FILE).is_file():
+        return [root / PACK_FILE]
+    return sorted(root.glob(f"*/*/{PACK_FILE}"))
+
+
+class _Installer:
+    """Adds the installed packs to a catalog, taking only what changes nothing silently."""
+
+    def __init__(self, base: PackCatalog, trust: tuple[str, ...]) -> None:
+        self.base, self.trust = base, trust
+        self.shipped = {r.id for r in base.refs}
+        self.layers = {r: base.layer(r) for r in base.refs}
+        self.notes: list[tuple[str | None, str]] = list(base._notes)
+        self.conflicts = dict(base._conflicts)
+
+    def run(self) -> PackCatalog:
+        for ep in sorted(entry_points(group=_GROUP), key=lambda e: (e.name, distribution_of(e))):
+            dist, label = distribution_of(ep)
+            try:
+                obj = ep.load()
+                files = _folder_files(Path(str(obj() if callable(obj) else obj)))
+            except Exception as exc:  # a broken plugin must not stop every command
+                self.note(
+                    None,
+                    f"installed pack source {ep.name!r} from distribution {label} cannot be "
+                    f"loaded: {type(exc).__name__}: {exc}",
+                )
+                continue
+            origin = PackOrigin("distribution", dist, label.rsplit(" ", 1)[-1])
+            for path in files:
+                self.take(path, origin, dist, label)
+        return attrs.evolve(
+            self.base, layers=self.layers, notes=tuple(self.notes), conflicts=self.conflicts
+        )
+
+    def note(self, about: str | None, text: str) -> None:
+        self.notes.append((about, text))
+
+    def take(self, path: Path, origin: PackOrigin, dist: str, label: str) -> None:
+        try:
+            layer = attrs.evolve(read_layer(path), origin=origin)
+        except PackError as exc:
+            self.note(None, f"installed pack file from distribution {label} does not load: {exc}")
+            return
+        ref, head = layer.ref, f"installed pack {layer.ref} from distribution {label} not used"
+        if ref.id in self.shipped and not trusted(dist, self.trust):
+            self.note(
+                ref.id,
+                f"{head}: the library ships a pack with the id {ref.id!r} (trust the "
+                f"distribution by name to use it: --trust-pack-source {dist})",
+            )
+        elif ref in self.conflicts or ref in self.layers:
+            known = self.layers.pop(ref, None)
+            other = "another source" if known is None else str(known.origin)
+            other = "the library" if other == "bundled" else other
+            self.conflicts[ref] = f"{head}: {other} defines it too"
+            self.note(ref.id, self.conflicts[ref])
+        else:
+            self.layers[ref] = layer
+
+
+_GROUP = "safeguard_std.packs"
 
 
 def bundled_catalog(
-    *, kinds: RuleKindRegistry | None = None, entry_points_too: bool = True
+    *,
+    kinds: RuleKindRegistry | None = None,
+    entry_points_too: bool = True,
+    trust: Iterable[str] = (),
 ) -> PackCatalog:
-    """A catalog of the packs shipped with safeguard_std (and, by default, those installed
-    through the ``safeguard_std.packs`` entry point)."""
+    """A catalog of the packs shipped with safeguard_std and, by default, those installed
+    through the ``safeguard_std.packs`` entry point (see :meth:`PackCatalog.with_installed`:
+    an installed pack with an id the library ships is taken only from a distribution named in
+    ``trust``)."""
     catalog = PackCatalog(kinds=kinds or default_registry())
-    catalog.add_folder(Path(str(data_root() / "standards")))
-    if entry_points_too:
-        for root in _entry_point_roots():
-            catalog.add_folder(root)
-    return catalog
+    catalog = catalog.with_folder(Path(str(data_root() / "standards")), origin=BUNDLED)
+    return catalog.with_installed(trust=trust) if entry_points_too else catalog
 
 
 def load_pack(
     ref_or_path: str | Path, *, as_of: dt.date | None = None, catalog: PackCatalog | None = None
 ) -> Pack:
     """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path to a pack
-    file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one)."""
+    file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one;
+    ``catalog`` itself is left as it was)."""
     catalog = catalog if catalog is not None else bundled_catalog()
     text = str(ref_or_path)
     path = Path(text)
@@ -1067,6 +1266,5 @@ def load_pack(
     )
     if looks_like_path:
         layer = read_layer(path)
-        catalog.add_layer(layer)
-        return catalog.resolve(layer.ref, as_of=as_of)
+        return catalog.with_layer(layer).resolve(layer.ref, as_of=as_of)
     return catalog.resolve(PackRef.parse(text), as_of=as_of)

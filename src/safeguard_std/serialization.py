@@ -367,6 +367,7 @@ def _assessment_head(a: Assessment) -> dict[str, Any]:
             "edition": a.pack_edition,
             "digest": a.pack_digest,
             "layers": list(a.pack_layers),
+            "origins": dict(sorted(a.pack_origins.items())),
         },
         "as_of": a.as_of.isoformat(),
         "evidence": {

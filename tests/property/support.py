@@ -31,7 +31,7 @@ __all__ = [
 def catalog() -> PackCatalog:
     """The bundled packs (whatever is merged) plus the test-suite's fixture packs."""
     cat = bundled_catalog(entry_points_too=False)
-    cat.add_folder(FIXTURES / "packs")
+    cat = cat.with_folder(FIXTURES / "packs")
     return cat
 
 
@@ -43,7 +43,7 @@ def load_document(document: dict[str, Any], *, base: PackCatalog | None = None) 
     ``base`` supplies the packs it extends."""
     cat = base if base is not None else PackCatalog(layers={})
     layer = read_layer(f"{document['id']}/{document['edition']}/pack.json", json.dumps(document))
-    cat.add_layer(layer)
+    cat = cat.with_layer(layer)
     return cat.resolve(layer.ref)
 
 

@@ -82,7 +82,7 @@ import datetime as dt
 cases = json.loads(Path(sys.argv[1]).read_text())
 catalog = bundled_catalog(entry_points_too=False)
 for folder in cases["folders"]:
-    catalog.add_folder(folder)
+    catalog = catalog.with_folder(folder)
 for case in cases["cases"]:
     as_of = dt.date.fromisoformat(case["as_of"])
     pack = catalog.resolve(case["pack"], as_of=as_of)

@@ -8,6 +8,7 @@ ids when the layer keeps the pack's id, and otherwise the same findings but for 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import attrs
@@ -20,7 +21,7 @@ from safeguard_std.evaluate import evaluate
 from safeguard_std.packs import PackCatalog, read_layer
 from safeguard_std.serialization import pack_to_data
 from safeguard_std.strategies import evidence_bundles, pack_documents
-from tests.property.support import AS_OF, CATALOG, PACKS, as_of_for, load_document
+from tests.property.support import AS_OF, CATALOG, PACKS, as_of_for
 
 REFS = sorted(PACKS)
 
@@ -53,7 +54,7 @@ def _resolve(layer: dict[str, Any], base: PackCatalog, as_of: Any = None) -> Pac
     catalog = PackCatalog(kinds=base.kinds, layers={ref: base.layer(ref) for ref in base.refs})
     text = json.dumps(layer)
     parsed = read_layer(f"layers/{layer['id']}/{layer['edition']}/pack.json", text)
-    catalog.add_layer(parsed)
+    catalog = catalog.with_layer(parsed)
     return catalog.resolve(parsed.ref, as_of=as_of)
 
 
@@ -92,8 +93,11 @@ def test_a_pack_layered_on_itself_judges_the_same(
 def test_any_pack_layered_on_itself_judges_the_same(
     document: dict[str, Any], same_id: bool, data: st.DataObject
 ) -> None:
-    base = PackCatalog(layers={})
-    pack = load_document(document, base=base)
+    # The layer extends the generated pack, so the catalog it is resolved in must hold it.
+    ref = f"{document['id']}@{document['edition']}"
+    label = f"{document['id']}/{document['edition']}/pack.json"
+    base = PackCatalog(layers={}).with_layer(read_layer(label, json.dumps(document)))
+    pack = base.resolve(ref)
     pack_id, edition = (pack.id, "2") if same_id else ("itself", "1")
     layered = _resolve(_no_change_layer(pack, pack_id, edition, data), base)
     bundle = data.draw(evidence_bundles(pack, as_of=AS_OF))

@@ -63,7 +63,7 @@ def pack_outcome(raw: bytes, name: str) -> Pack | None:
     catalog = PackCatalog(kinds=CATALOG.kinds, layers={r: CATALOG.layer(r) for r in CATALOG.refs})
     try:
         layer = read_layer(name, raw)
-        catalog.add_layer(layer)
+        catalog = catalog.with_layer(layer)
         pack = catalog.resolve(layer.ref)
         plan = compile_pack(pack, kinds=catalog.kinds)
     except SafeguardError as exc:

@@ -312,16 +312,24 @@ def test_a_lapse_never_heals_under_any_pack(pack: Pack, days: int, data: st.Data
     _lapsed_stay_lapsed(pack, bundle, AS_OF, AS_OF + dt.timedelta(days=days))
 
 
+def _later(done: dt.date | None, applied: dt.date | None, after: dt.date) -> bool:
+    # Wholly later: done after ``after``, and not applied for by then either (a check applied
+    # for on or before as_of and done later was pending on as_of, which is a fact about as_of).
+    return done is not None and done > after and (applied is None or applied > after)
+
+
 def _later_records(person: Person, after: dt.date) -> dict[str, tuple[Any, ...]]:
     """The records of ``person`` dated after ``after``, by field."""
     return {
-        "dbs_checks": tuple(c for c in person.dbs_checks if c.issued_on and c.issued_on > after),
+        "dbs_checks": tuple(
+            c for c in person.dbs_checks if _later(c.issued_on, c.applied_on, after)
+        ),
         "training": tuple(t for t in person.training if t.completed_on and t.completed_on > after),
         "references": tuple(
-            r for r in person.references if r.received_on and r.received_on > after
+            r for r in person.references if _later(r.received_on, r.requested_on, after)
         ),
         "suitability_checks": tuple(
-            c for c in person.suitability_checks if c.checked_on and c.checked_on > after
+            c for c in person.suitability_checks if _later(c.checked_on, c.applied_on, after)
         ),
         "risk_assessments": tuple(
             r for r in person.risk_assessments if r.completed_on and r.completed_on > after

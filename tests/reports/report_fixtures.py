@@ -29,8 +29,8 @@ UPDATE_GOLDEN = os.environ.get("SAFEGUARD_UPDATE_GOLDEN") == "1"
 def report_catalog() -> PackCatalog:
     """The fixture packs: demo@1 (no metric tags) and monitoring@1 (tagged)."""
     catalog = PackCatalog()
-    catalog.add_folder(FIXTURES / "packs")
-    catalog.add_folder(REPORTS / "packs")
+    catalog = catalog.with_folder(FIXTURES / "packs")
+    catalog = catalog.with_folder(REPORTS / "packs")
     return catalog
 
 

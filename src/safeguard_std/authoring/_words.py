@@ -8,7 +8,7 @@ from typing import Any
 
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.pack import Pack
-from safeguard_std.domain.predicates import AllOf, AnyOf, Compare, Not, Predicate
+from safeguard_std.domain.predicates import AllOf, AnyOf, Compare, Not, ParamRef, Predicate
 from safeguard_std.exceptions import InvalidPeriod
 
 __all__ = ["period_words", "predicate_words", "rst_to_plain", "value_words"]
@@ -75,6 +75,10 @@ _BOOLEAN = {
         "the provider is a sole trader",
         "the provider is not a sole trader",
     ),
+    "provider.works_alone": (
+        "the provider works alone (a sole trader, or its owner is the only person engaged)",
+        "the provider does not work alone",
+    ),
     "provider.serves_18_to_25": (
         "the provider serves young adults aged 18 to 25",
         "the provider does not serve young adults aged 18 to 25",
@@ -120,6 +124,8 @@ def _noun(field: str) -> str:
 
 
 def _literal(value: Any) -> str:
+    if isinstance(value, ParamRef):
+        return f"the values of parameter {value.name}"
     if isinstance(value, tuple):
         return ", ".join(_literal(v) for v in value)
     if isinstance(value, bool):

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from safeguard_std._terminal import printable_lines
 from safeguard_std.authoring._words import predicate_words, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Pack, Requirement
@@ -281,7 +282,7 @@ def _field_lines(change: FieldChange, indent: str) -> list[str]:
 def _text(d: PackDiff) -> str:
     lines = [f"{d.old} ({d.old_in_force}) -> {d.new} ({d.new_in_force})"]
     if d.empty:
-        return "\n".join([*lines, "", "no differences"]) + "\n"
+        return printable_lines([*lines, "", "no differences"])
     if d.pack:
         lines += ["", "Pack"]
         for c in d.pack:
@@ -316,4 +317,4 @@ def _text(d: PackDiff) -> str:
         lines += ["", "Documents"]
         for c in d.documents:
             lines += _field_lines(c, "  ")
-    return "\n".join(lines) + "\n"
+    return printable_lines(lines)

@@ -39,6 +39,7 @@ import attrs
 from safeguard_std._inclusion import SEPARATOR
 from safeguard_std.authoring._target import open_target
 from safeguard_std.domain.pack import Modality, Pack, PackRef, Requirement
+from safeguard_std.domain.predicates import predicate_to_data
 from safeguard_std.exceptions import InvalidPackRef, PackError, PackNotFound, Problem
 from safeguard_std.packs import PackCatalog, PackLayer
 from safeguard_std.packtests import case_files, load_cases
@@ -248,7 +249,14 @@ class _Linter:
         return ids
 
     def parameters(self) -> None:
-        used = set().union(*(param_refs(r.rule.params) for r in self.pack.active_requirements))
+        used = set().union(
+            *(param_refs(r.rule.params) for r in self.pack.active_requirements),
+            *(
+                param_refs(predicate_to_data(r.applies_when))
+                for r in self.pack.active_requirements
+                if r.applies_when is not None
+            ),
+        )
         for name in self.data.get("parameters", {}):
             if name not in used:
                 self.add(

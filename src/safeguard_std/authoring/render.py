@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterator
 from importlib import resources
+from urllib.parse import quote
 
 import attrs
 
@@ -22,6 +24,7 @@ from safeguard_std._version import __version__
 from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Modality, Pack, Requirement
+from safeguard_std.reports._format import clean_text
 from safeguard_std.rules import RuleKindRegistry, default_registry
 
 __all__ = ["FORMATS", "RequirementView", "render_html", "render_markdown", "render_pack"]
@@ -160,43 +163,78 @@ def _facts(pack: Pack) -> list[tuple[str, str]]:
 # -- Markdown --------------------------------------------------------------------------------------
 
 
+_MD_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
+# Characters that start inline markup (code, emphasis, links, images, strike-through, table
+# cells); an underscore inside a word is plain text already (``dbs_renewal``).
+_MD_INLINE = re.compile(r"[\\`*\[\]|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# What starts a block at the beginning of a line: a heading, a list item, a setext underline.
+_MD_BLOCK = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+=](?=\s|$|[-=\s]*$)|\d{1,9}(?=[.)](?:\s|$)))")
+
+
+def _md(text: str) -> str:
+    """Pack text as one line of Markdown that shows exactly as written: line breaks become
+    spaces, HTML is escaped (no ``<script>``, no ``<img onerror>``), and every character that
+    would start a heading, list, table cell, link or emphasis is escaped."""
+    text = html.escape(_MD_BREAKS.sub(" ", clean_text(text)), quote=False)
+    text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
+    return _MD_BLOCK.sub(_block_escaped, text)
+
+
+def _block_escaped(match: re.Match[str]) -> str:
+    lead, marker = match.groups()
+    if marker[:1].isdigit():  # "1." starts a list: escape the dot, which follows the match
+        return f"{lead}{marker}\\"
+    return f"{lead}\\{marker}"
+
+
+def _md_lines(text: str) -> list[str]:
+    """Pack text of several lines, each escaped as :func:`_md` does, the line breaks kept."""
+    return [_md(line) for line in text.splitlines()]
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _md(text)
+
+
+def _md_fragment(sid: str) -> str:
+    return quote(sid, safe=":@/?-._~!$*+,;=")
 
 
 def _md_requirement(view: RequirementView) -> list[str]:
-    out = [f"### {view.id}: {view.title}", ""]
+    out = [f"### {view.id}: {_md(view.title)}", ""]
     out.append(
-        f"**{view.modality.upper()}** · duty holder: {view.duty_holder} · judged per "
-        f"{view.subject} · applies: {view.applies}"
+        f"**{view.modality.upper()}** · duty holder: {_md(view.duty_holder)} · judged per "
+        f"{view.subject} · applies: {_md(view.applies)}"
     )
-    out += ["", *(f"> {line}" if line else ">" for line in view.text.splitlines()), ""]
-    out += [f"Source: {view.citation}", ""]
+    out += ["", *(f"> {line}" if line else ">" for line in _md_lines(view.text)), ""]
+    out += [f"Source: {_md(view.citation)}", ""]
     how = "a person's attestation" if view.attestation else "the records"
     out += [f"**Evidence** (rule `{view.rule_kind}`, judged from {how}): {view.evidence}", ""]
     if view.parameters:
-        out += [f"- `{k}`: {v}" for k, v in view.parameters] + [""]
+        out += [f"- `{k}`: {_md(v)}" for k, v in view.parameters] + [""]
     if view.reading:
-        out += [f"**Reading:** {view.reading}", ""]
+        out += [f"**Reading:** {_md(view.reading)}", ""]
     if view.notes:
-        out += ["*" + "; ".join(view.notes) + "*", ""]
+        out += ["*" + _md("; ".join(view.notes)) + "*", ""]
     return out
 
 
 def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
     """``pack`` as a Markdown document."""
     kinds = kinds if kinds is not None else default_registry()
-    out = [f"# {pack.title}", ""]
+    out = [f"# {_md(pack.title)}", ""]
     out += ["| | |", "| --- | --- |"] + [f"| {k} | {_md_cell(v)} |" for k, v in _facts(pack)]
     if pack.source and pack.source.notes:
-        out += ["", pack.source.notes]
+        out += ["", *_md_lines(pack.source.notes)]
     out += ["", "## Contents", ""]
-    out += [f"- [{title}](#section-{sid})" for sid, title, _ in _by_section(pack)]
+    out += [
+        f"- [{_md(title)}](#section-{_md_fragment(sid)})" for sid, title, _ in _by_section(pack)
+    ]
     if pack.parameters:
         out.append("- [Parameters](#parameters)")
     out.append("")
     for sid, title, reqs in _by_section(pack):
-        out += [f'<a id="section-{sid}"></a>', "", f"## {title}", ""]
+        out += [f'<a id="section-{_e(sid)}"></a>', "", f"## {_md(title)}", ""]
         for req in reqs:
             out += _md_requirement(requirement_view(req, pack, kinds))
     if pack.parameters:
@@ -224,14 +262,15 @@ def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str
             "| --- | --- | --- |",
         ]
         for key, doc in sorted(pack.documents.items()):
-            out.append(f"| {key} | {_md_cell(doc.title)} | {_md_cell('; '.join(doc.accepted))} |")
+            row = (key, doc.title, "; ".join(doc.accepted))
+            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
         out.append("")
     withdrawn = [r for r in pack.requirements if r.withdrawn]
     if withdrawn:
         out += ["## Withdrawn requirements", ""]
         for r in withdrawn:
             by = f" (replaced by {r.replaced_by})" if r.replaced_by else ""
-            out.append(f"- {r.id}: {r.title}{by}")
+            out.append(f"- {r.id}: {_md(r.title + by)}")
         out.append("")
     out += [f"*Rendered by safeguard-std {__version__} from {pack.id}@{pack.edition}.*", ""]
     return "\n".join(out)
@@ -245,7 +284,16 @@ def _css() -> str:
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(clean_text(text), quote=True)
+
+
+def _linkable(url: str) -> bool:
+    """Whether ``url`` may become a link: an https address, as the pack schema requires (a pack
+    built in Python never met the schema)."""
+    return _HTTPS.fullmatch(url) is not None
+
+
+_HTTPS = re.compile(r"https://[^\s\"'<>\\`]+")
 
 
 def _code(text: str) -> str:
@@ -299,6 +347,9 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="safeguard-std {__version__}">',
+        # The same policy as the assessment reports: nothing is fetched and no script runs.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">",
         f"<title>{_e(title)}</title>",
         f"<style>\n{_css()}</style>",
         "</head>",
@@ -308,7 +359,11 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
         '<table class="facts">',
         *(
             f"<tr><th>{_e(k)}</th><td>"
-            + (f'<a href="{_e(v)}">{_e(v)}</a>' if k == "Source address" else _e(v))
+            + (
+                f'<a href="{_e(v)}">{_e(v)}</a>'
+                if k == "Source address" and _linkable(v)
+                else _e(v)
+            )
             + "</td></tr>"
             for k, v in _facts(pack)
         ),

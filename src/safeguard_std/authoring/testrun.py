@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 
+from safeguard_std._terminal import printable
 from safeguard_std.authoring._target import open_target
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.exceptions import PackError
@@ -77,7 +78,7 @@ def side_by_side(result: CaseResult, width: int = 100) -> str:
     lines = [f"FAIL {case.pack} {case.id} (as of {case.as_of.isoformat()})"]
     if result.error is not None:
         lines += ["  the evidence does not load:"] + [f"    {x}" for x in result.error.splitlines()]
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)
     col = max(20, (width - 5) // 2)
     lines.append(f"  {'expected':<{col}} | actual")
     lines.append(f"  {'-' * col}-+-{'-' * col}")
@@ -86,4 +87,4 @@ def side_by_side(result: CaseResult, width: int = 100) -> str:
         right = _column(_actual(mismatch), col)
         for a, b in itertools.zip_longest(left, right, fillvalue=""):
             lines.append(f"  {a:<{col}} | {b}".rstrip())
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)

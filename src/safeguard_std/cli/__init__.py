@@ -8,9 +8,11 @@ on stderr, never a traceback (``--debug`` shows one).
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
 
+from safeguard_std._terminal import printable
 from safeguard_std._version import __version__
 from safeguard_std.cli import (
     assessment_cmd,
@@ -25,6 +27,10 @@ from safeguard_std.exceptions import SafeguardError
 
 __all__ = ["main"]
 
+# Failures of writing (to stdout, mostly) that are the machine's state, not a bug.
+_WRITE_FAILURES = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
 _COMMANDS = (evaluate_cmd, pack_cmd, packs_cmd, portfolio_cmd, evidence_cmd, assessment_cmd)
 
 
@@ -43,9 +49,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _report(exc: BaseException) -> None:
     problems = getattr(exc, "problems", ())
-    sys.stderr.write(f"error: {exc}\n")
+    sys.stderr.write(f"error: {printable(exc)}\n")
     for problem in problems[1:]:
-        sys.stderr.write(f"  - {problem}\n")
+        sys.stderr.write(f"  - {printable(problem)}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a full disk behind a redirect shows here, not at exit
     except (SafeguardError, UsageError) as exc:
         if args.debug:
             raise
@@ -61,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _WRITE_FAILURES or args.debug:
+            raise
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130

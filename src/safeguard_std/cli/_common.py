@@ -7,14 +7,17 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from safeguard_std._terminal import printable
+from safeguard_std.cli._output import UsageError, write_output, write_outputs
 from safeguard_std.documents import MAX_BYTES, Limits
+from safeguard_std.domain.pack import PackRef
+from safeguard_std.exceptions import InvalidPackRef
 from safeguard_std.packs import PackCatalog, bundled_catalog
+from safeguard_std.rules import builtin_registry, default_registry, registry_with_entry_points
 
 __all__ = [
     "UsageError",
@@ -32,11 +35,8 @@ __all__ = [
     "limits_from",
     "report_failing",
     "write_output",
+    "write_outputs",
 ]
-
-
-class UsageError(Exception):
-    """Unusable command-line input (exit code 2)."""
 
 
 def as_of_date(text: str | None, *, announce: bool = True) -> dt.date:
@@ -58,7 +58,7 @@ def as_of_date(text: str | None, *, announce: bool = True) -> dt.date:
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:
-    """``--packs-dir`` (repeatable) and ``--no-entry-points``."""
+    """``--packs-dir`` (repeatable), ``--no-entry-points`` and ``--trust-pack-source``."""
     parser.add_argument(
         "--packs-dir",
         action="append",
@@ -69,7 +69,16 @@ def add_catalog_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-entry-points",
         action="store_true",
-        help="ignore packs installed through the safeguard_std.packs entry point",
+        help="ignore packs and rule kinds installed through entry points (safeguard_std.packs, "
+        "safeguard_std.rule_kinds)",
+    )
+    parser.add_argument(
+        "--trust-pack-source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="let the installed distribution NAME add editions of packs, or rule kinds, with "
+        "an id the library ships (refused otherwise, with a warning); repeatable",
     )
 
 
@@ -161,44 +170,36 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def catalog_from(args: argparse.Namespace) -> PackCatalog:
-    """The bundled catalog plus any ``--packs-dir`` folders."""
-    catalog = bundled_catalog(entry_points_too=not args.no_entry_points)
+    """The bundled catalog plus any ``--packs-dir`` folders, with the installed packs and rule
+    kinds unless ``--no-entry-points``. Says on stderr (one ``warning:`` line each) which
+    installed packs were not taken for the packs this command names."""
+    trust = tuple(getattr(args, "trust_pack_source", ()))
+    if args.no_entry_points:
+        kinds = builtin_registry()
+    elif trust:
+        kinds = registry_with_entry_points(builtin_registry(), trust=trust)
+    else:
+        kinds = default_registry()
+    catalog = bundled_catalog(kinds=kinds, entry_points_too=not args.no_entry_points, trust=trust)
     for folder in args.packs_dir:
         if not Path(folder).is_dir():
             raise UsageError(f"--packs-dir: {folder!r} is not a folder")
-        catalog.add_folder(folder)
+        catalog = catalog.with_folder(folder)
+    for pack_id in _named_packs(args):
+        for notice in catalog.notices_for(pack_id):
+            sys.stderr.write(f"warning: {printable(notice)}\n")
     return catalog
 
 
-def write_output(text: str | bytes | Iterable[str], path: str | None) -> None:
-    """Write to stdout, or atomically to ``path``: a temporary file in the same folder, then
-    renamed, so a reader never sees a half-written file and a failure leaves the old one.
-    ``text`` may be given in chunks, so a large document is never held whole, or as bytes (a
-    binary format such as XLSX)."""
-    chunks: Iterable[str | bytes] = [text] if isinstance(text, str | bytes) else text
-    if path is None or path == "-":
-        for chunk in chunks:
-            if isinstance(chunk, bytes):
-                sys.stdout.flush()
-                sys.stdout.buffer.write(chunk)
-            else:
-                sys.stdout.write(chunk)
-        return
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--output: folder {str(folder)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _named_packs(args: argparse.Namespace) -> list[str]:
+    """The ids of the packs a command names by reference (not by path)."""
+    ids = []
+    for name in ("pack", "target", "old", "new"):
+        text = getattr(args, name, None)
+        if isinstance(text, str) and "/" not in text and not text.endswith((".yaml", ".json")):
+            with contextlib.suppress(InvalidPackRef):
+                ids.append(PackRef.parse(text).id)
+    return sorted(set(ids))
 
 
 @contextlib.contextmanager

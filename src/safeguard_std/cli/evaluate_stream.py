@@ -18,6 +18,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 
+from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     batch_collector,
@@ -47,9 +48,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _report(error: EvidenceError) -> None:
-    sys.stderr.write(f"error: {error}\n")
+    sys.stderr.write(f"error: {printable(error)}\n")
     for problem in error.problems[1:]:
-        sys.stderr.write(f"  - {problem}\n")
+        sys.stderr.write(f"  - {printable(problem)}\n")
 
 
 def run_portfolio(

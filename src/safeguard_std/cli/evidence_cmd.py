@@ -16,14 +16,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     add_limit_options,
     as_of_date,
     collector_paused,
     limits_from,
-    write_output,
+    write_outputs,
 )
+from safeguard_std.cli._output import Text
 from safeguard_std.consistency import Inconsistency, Severity, check_consistency
 from safeguard_std.documents import DocumentSyntaxError, load_document
 from safeguard_std.evidence import bundle_from_data
@@ -186,14 +188,19 @@ def _run_import(args: argparse.Namespace) -> int:
         include_personal_data=args.include_personal_data,
     )
     data = bundle_to_data(result.bundle)
-    write_output(_canonical_chunks(data), args.output)
+    # All three files appear together or none does: a report that cannot be written must not
+    # leave a bundle that looks complete.
+    outputs: list[tuple[Text, str | None, str]] = [
+        (_canonical_chunks(data), args.output, "--output")
+    ]
     provenance = _provenance_path(args)
     if provenance is not None:
         extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
-        write_output(result.provenance.chunks(**extra), provenance)
+        outputs.append((result.provenance.chunks(**extra), provenance, "--provenance"))
     if args.report:
         report = result.report_data(include_personal_data=args.include_personal_data)
-        write_output(canonical_json(report, indent=2) + "\n", args.report)
+        outputs.append((canonical_json(report, indent=2) + "\n", args.report, "--report"))
+    write_outputs(outputs)
     _summarise(result, args, provenance)
     failed = result.summary.rejected or result.summary.errors
     return 1 if failed else 0
@@ -204,7 +211,7 @@ def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str |
     out = sys.stderr
     label = result.provenance.source.get("file", args.file)
     out.write(
-        f"{label}: {s.rows_read} rows read: {s.imported} imported "
+        f"{printable(label)}: {s.rows_read} rows read: {s.imported} imported "
         f"({s.imported_with_warnings} with warnings), {s.rejected} rejected"
     )
     others = [
@@ -216,19 +223,22 @@ def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str |
     out.write(f"; skipped {extra}\n" if extra else "\n")
     for sheet in result.sheets:
         if not sheet.imported:
-            out.write(f"  sheet {sheet.name!r} not imported: {sheet.reason}\n")
+            out.write(printable(f"  sheet {sheet.name!r} not imported: {sheet.reason}") + "\n")
         elif sheet.unmapped_headers:
             names = ", ".join(repr(h) for h in sheet.unmapped_headers)
             where = f"sheet {sheet.name!r}" if sheet.name else "headers"
-            out.write(f"  {where}: not recognised: {names}\n")
+            out.write(printable(f"  {where}: not recognised: {names}") + "\n")
     if s.by_role_type:
         roles = ", ".join(f"{k} {v}" for k, v in sorted(s.by_role_type.items()))
-        out.write(f"  people by role type: {roles}\n")
-    out.write(f"  {s.errors} errors, {s.warnings} warnings, {s.notes} notes\n")
+        out.write(printable(f"  people by role type: {roles}") + "\n")
+    out.write(printable(f"  {s.errors} errors, {s.warnings} warnings, {s.notes} notes") + "\n")
     if not args.quiet:
         _messages(result, args)
     wrote = [args.output] + [p for p in (provenance, args.report) if p]
-    out.write(f"wrote {', '.join(w for w in wrote if w != '-') or 'the bundle to stdout'}\n")
+    out.write(
+        printable(f"wrote {', '.join(w for w in wrote if w != '-') or 'the bundle to stdout'}")
+        + "\n"
+    )
 
 
 def _messages(result: ImportResult, args: argparse.Namespace) -> None:
@@ -237,15 +247,15 @@ def _messages(result: ImportResult, args: argparse.Namespace) -> None:
     label = result.provenance.source.get("file", args.file)
     for issue in shown[:limit]:
         text = issue.render(args.include_personal_data)
-        sys.stderr.write(f"{issue.severity.value}: {label}: {text}\n")
+        sys.stderr.write(printable(f"{issue.severity.value}: {label}: {text}") + "\n")
     if len(shown) > limit:
         hint = "--report FILE" if not args.report else args.report
-        sys.stderr.write(f"... and {len(shown) - limit} more (see {hint})\n")
+        sys.stderr.write(printable(f"... and {len(shown) - limit} more (see {hint})") + "\n")
     rejected = [r for r in result.rows if r.status is RowStatus.REJECTED]
     if rejected and len(shown) > limit:
         rows = ", ".join(f"{r.sheet + ' ' if r.sheet else ''}{r.row}" for r in rejected[:10])
         more = f" and {len(rejected) - 10} more" if len(rejected) > 10 else ""
-        sys.stderr.write(f"rejected rows: {rows}{more}\n")
+        sys.stderr.write(printable(f"rejected rows: {rows}{more}") + "\n")
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -287,9 +297,11 @@ def _load_failed(problems: list[Problem], label: str, args: argparse.Namespace) 
         }
         sys.stdout.write(canonical_json(data, indent=2) + "\n")
     else:
-        sys.stdout.write(f"{label}: {len(problems)} errors (the bundle does not load)\n")
+        sys.stdout.write(
+            printable(f"{label}: {len(problems)} errors (the bundle does not load)") + "\n"
+        )
         for problem in problems:
-            sys.stdout.write(f"error: {problem}\n")
+            sys.stdout.write(printable(f"error: {problem}") + "\n")
     return 1
 
 
@@ -306,13 +318,15 @@ def _text_report(
 ) -> None:
     state = "sound" if not errors else "has errors"
     sys.stdout.write(
-        f"{label}: schema and model rules pass; cross-field checks as of {as_of}: "
-        f"{len(errors)} errors, {len(warnings)} warnings ({state})\n"
+        printable(
+            f"{label}: schema and model rules pass; cross-field checks as of {as_of}: "
+            f"{len(errors)} errors, {len(warnings)} warnings ({state})"
+        )
+        + "\n"
     )
     for found in (*errors, *warnings):
-        sys.stdout.write(
-            f"{found.severity.value}: [{found.code}] {found.message} @ {_where(found, doc)}\n"
-        )
+        line = f"{found.severity.value}: [{found.code}] {found.message} @ {_where(found, doc)}"
+        sys.stdout.write(printable(line) + "\n")
 
 
 def _json_report(label: str, as_of: str, found: Iterable[Inconsistency], doc: Any) -> str:

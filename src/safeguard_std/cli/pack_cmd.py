@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from safeguard_std._inclusion import without_included
+from safeguard_std._terminal import printable_lines
 from safeguard_std.authoring import (
     CODES,
     diff_packs,
@@ -125,7 +126,7 @@ def run_validate(args: argparse.Namespace) -> int:
         else:
             n = len(result.problems)
             lines.append(f"{names}: {n} problem{'s' if n != 1 else ''}")
-        write_output("\n".join(lines) + "\n", None)
+        write_output(printable_lines(lines), None)
     return 0 if result.ok else 1
 
 
@@ -165,7 +166,7 @@ def run_lint(args: argparse.Namespace) -> int:
     else:
         lines = [problem_line(f.problem, f.code) for f in found]
         lines.append(f"{len(found)} finding{'s' if len(found) != 1 else ''}" if found else "clean")
-        write_output("\n".join(lines) + "\n", None)
+        write_output(printable_lines(lines), None)
     return 1 if found else 0
 
 
@@ -224,14 +225,14 @@ def run_test(args: argparse.Namespace) -> int:
                     lines.append(f"ok   {result.case.pack} {result.case.id}")
                 continue
             failed += 1
-            lines += [side_by_side(result, width), ""]
+            lines += [*side_by_side(result, width).splitlines(), ""]
     names = ", ".join(str(r.ref) for r in runs)
     if total == 0:
         lines.append(f"{names}: no test cases" + (f" matching {args.k!r}" if args.k else ""))
-        write_output("\n".join(lines) + "\n", None)
+        write_output(printable_lines(lines), None)
         return 1
     lines.append(f"{names}: {total - failed} passed, {failed} failed")
-    write_output("\n".join(lines) + "\n", None)
+    write_output(printable_lines(lines), None)
     return 1 if failed else 0
 
 
@@ -470,5 +471,5 @@ def run_new(args: argparse.Namespace) -> int:
         f"  safeguard-std pack lint {folder}",
         f"  safeguard-std pack test {folder}",
     ]
-    write_output("\n".join(lines) + "\n", None)
+    write_output(printable_lines(lines), None)
     return 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
+from safeguard_std._terminal import printable, printable_lines
 from safeguard_std.cli._common import add_catalog_options, catalog_from, write_output
 from safeguard_std.exceptions import AsOfRequired, PackError, PackNotFound
 
@@ -26,6 +28,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     """Print one line per edition: ref, dates in force, layers, title."""
     catalog = catalog_from(args)
+    for notice in (*catalog.notices, *catalog.kinds.notices):
+        sys.stderr.write(f"warning: {printable(notice)}\n")
     lines = []
     for ref in catalog.refs:
         try:
@@ -48,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
             f"{len(pack.active_requirements):>3} requirements{note}  {pack.title}{extends}"
             f"{includes}"
         )
-    write_output("\n".join(lines) + ("\n" if lines else ""), None)
+    write_output(printable_lines(lines), None)
     return 0

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     add_catalog_options,
@@ -122,5 +123,5 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--evidence: no evidence bundles found in {args.evidence!r}")
     write_output(_RENDER[args.format](portfolio.summary()), args.output)
     for problem in problems:
-        sys.stderr.write(f"error: invalid evidence: {problem}\n")
+        sys.stderr.write(f"error: invalid evidence: {printable(problem)}\n")
     return 2 if problems else 0

@@ -128,6 +128,25 @@ def _provider_fact(
     )
 
 
+#: Role types that make a person the provider's owner: a proprietor, a self-employed person, a
+#: director of their own company.
+_OWNER_ROLES = frozenset({RoleType.PROPRIETOR, RoleType.SELF_EMPLOYED, RoleType.DIRECTOR})
+
+
+def _works_alone(_subject: object, ctx: EvaluationContext) -> bool | None:
+    # Dorset 1.3: "providers working alone, for example self-employed or sole-traders". A sole
+    # trader is working alone; so is any provider whose only person engaged on as_of is its
+    # owner. With nobody recorded as engaged, whether it works alone is unknown.
+    if ctx.bundle.provider.legal_form is LegalForm.SOLE_TRADER:
+        return True
+    people = ctx.current_people
+    if not people:
+        return None
+    if len(people) > 1:
+        return False
+    return any(e.role_type in _OWNER_ROLES for e in ctx.engagements_of(people[0]))
+
+
 def _contract_tier(_subject: object, ctx: EvaluationContext) -> str | None:
     contract = ctx.bundle.contract
     return None if contract is None or contract.risk_tier is None else contract.risk_tier.value
@@ -140,7 +159,15 @@ _ALL: tuple[Fact, ...] = (
     _provider_fact("kind", FactType.STR, "What kind of service.", _choices(ProviderKind)),
     _provider_fact("legal_form", FactType.STR, "Legal form.", _choices(LegalForm)),
     _provider_fact("is_education", FactType.BOOL, "School, college or alternative provision."),
-    _provider_fact("is_sole_trader", FactType.BOOL, "Works alone as a sole trader."),
+    _provider_fact("is_sole_trader", FactType.BOOL, "Legal form is sole trader."),
+    Fact(
+        name="provider.works_alone",
+        type=FactType.BOOL,
+        description="Works alone: a sole trader, or a provider whose only person engaged on "
+        "as_of is its owner (proprietor, self-employed or director); unknown (None) when nobody "
+        "is recorded as engaged.",
+        getter=_works_alone,
+    ),
     _provider_fact("serves_18_to_25", FactType.BOOL, "Serves young adults aged 18 to 25."),
     _provider_fact("serves_age_min", FactType.INT, "Youngest age served."),
     _provider_fact("serves_age_max", FactType.INT, "Oldest age served."),

@@ -289,6 +289,8 @@ class Assessment:
     _evidence_digest: str | Callable[[], str] = attrs.field(
         alias="evidence_digest", eq=_resolved, repr=_resolved_repr
     )
+    pack_origins: Mapping[str, str] = attrs.field(factory=dict)
+    """Where each pack layer came from, by id@edition (see ``PackOrigin``)."""
 
     @property
     def evidence_digest(self) -> str:

@@ -7,7 +7,9 @@ approved next month does not exist yet. Rather than each rule kind filtering dat
 judges :func:`known_on` of the bundle. Records whose defining date is after ``as_of`` are
 dropped; later dates on records that remain (a reference verified tomorrow, a policy reviewed next
 week) are cleared, as not yet happened. Undated records are kept: their absence of a date is
-itself evidence the rules judge.
+itself evidence the rules judge. A check completed after ``as_of`` but applied for on or before
+it (``applied_on``, ``requested_on`` for a reference) was pending on ``as_of``, and is judged as
+pending; one applied for after ``as_of`` had not been asked for yet.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from safeguard_std.domain.organisation import (
     PolicyDocument,
     SelfAudit,
 )
-from safeguard_std.domain.people import Person
+from safeguard_std.domain.people import CheckStatus, Person, QualificationCheck
 
 __all__ = ["known_on"]
 
@@ -45,6 +47,49 @@ def _keep(items: Iterable[T], field: str, as_of: dt.date) -> tuple[T, ...]:
 def _clear(item: T, fields: Iterable[str], as_of: dt.date) -> T:
     changes = {f: None for f in fields if _after(getattr(item, f), as_of)}
     return attrs.evolve(item, **changes) if changes else item  # type: ignore[misc]
+
+
+def _check_then(
+    record: T | None,
+    done: str,
+    results: tuple[str, ...],
+    as_of: dt.date,
+    applied: str = "applied_on",
+) -> T | None:
+    """A check as it stood on ``as_of``: done by then (as recorded), pending if done later but
+    applied for by then (its ``done`` date and ``results`` cleared), else not yet asked for."""
+    if record is None:
+        return None
+    asked = getattr(record, applied)
+    status: CheckStatus = getattr(record, "status")  # noqa: B009 - T is any check class
+    if status is CheckStatus.PENDING:
+        return None if _after(asked, as_of) else record
+    if not _after(getattr(record, done), as_of):
+        return record
+    if asked is None or asked > as_of:
+        return None
+    cleared = dict.fromkeys((done, *results))
+    return attrs.evolve(record, status=CheckStatus.PENDING, **cleared)  # type: ignore[misc]
+
+
+def _checks_then(
+    records: Iterable[T],
+    done: str,
+    results: tuple[str, ...],
+    as_of: dt.date,
+    applied: str = "applied_on",
+) -> tuple[T, ...]:
+    kept = (_check_then(r, done, results, as_of, applied) for r in records)
+    return tuple(r for r in kept if r is not None)
+
+
+def _qualification_then(q: QualificationCheck, as_of: dt.date) -> QualificationCheck:
+    # The qualification is held whatever the date; only its check moves: checked, pending, or
+    # not yet asked for (a completed record without a checked_on, as the model reads it).
+    then = _check_then(q, "checked_on", (), as_of)
+    if then is None:
+        return attrs.evolve(q, status=CheckStatus.COMPLETED, applied_on=None, checked_on=None)
+    return then
 
 
 #: Dates that look forward by nature (a planned end, an expiry, a deadline): being after as_of
@@ -79,21 +124,21 @@ def _person(p: Person, as_of: dt.date) -> Person:
         )
     idc = p.identity_check
     rtw = p.right_to_work
+    dbs = _checks_then(p.dbs_checks, "issued_on", ("seen_on", "disclosure"), as_of)
+    refs = _checks_then(
+        p.references, "received_on", ("verified_on", "satisfactory"), as_of, "requested_on"
+    )
     return attrs.evolve(
         p,
-        identity_check=None if idc is None or _after(idc.checked_on, as_of) else idc,
-        right_to_work=None if rtw is None or _after(rtw.checked_on, as_of) else rtw,
-        qualification_checks=tuple(
-            _clear(q, ["checked_on"], as_of) for q in p.qualification_checks
-        ),
-        dbs_checks=tuple(
-            _clear(c, ["seen_on"], as_of) for c in _keep(p.dbs_checks, "issued_on", as_of)
-        ),
+        identity_check=_check_then(idc, "checked_on", (), as_of),
+        right_to_work=_check_then(rtw, "checked_on", (), as_of),
+        qualification_checks=tuple(_qualification_then(q, as_of) for q in p.qualification_checks),
+        dbs_checks=tuple(_clear(c, ["seen_on"], as_of) for c in dbs),
         update_service=service,
-        suitability_checks=_keep(p.suitability_checks, "checked_on", as_of),
-        references=tuple(
-            _clear(r, ["verified_on"], as_of) for r in _keep(p.references, "received_on", as_of)
+        suitability_checks=_checks_then(
+            p.suitability_checks, "checked_on", ("satisfactory",), as_of
         ),
+        references=tuple(_clear(r, ["verified_on"], as_of) for r in refs),
         risk_assessments=tuple(
             _clear(r, ["shared_with_lado_on"], as_of)
             for r in _keep(p.risk_assessments, "completed_on", as_of)

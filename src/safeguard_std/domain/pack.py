@@ -223,6 +223,9 @@ class Pack:
     layers: tuple[str, ...] = ()
     includes: tuple[Inclusion, ...] = ()
     path: str | None = attrs.field(default=None, eq=False)
+    # Where each layer came from ("bundled", "folder", "file", "distribution NAME VERSION"),
+    # by id@edition; not part of what the pack says, so not compared nor digested.
+    origins: Mapping[str, str] = attrs.field(factory=dict, eq=False)
 
     @property
     def ref(self) -> PackRef:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 from attrs import validators as v
@@ -22,6 +24,7 @@ from safeguard_std.domain._base import (
 )
 
 __all__ = [
+    "CheckStatus",
     "DbsCheck",
     "DbsDisclosure",
     "DbsLevel",
@@ -71,6 +74,48 @@ class RegulatedActivity(enum.StrEnum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
+
+
+class CheckStatus(enum.StrEnum):
+    """Whether a check (or a reference) is done, or applied for and not yet done.
+
+    ``pending`` records honestly what a single central record often shows as "TBC", "applied",
+    "awaited": the check was asked for (``applied_on``, or ``requested_on`` for a reference) and
+    has no result yet. A pending check never counts as valid; a requirement it would meet gives
+    ``insufficient_evidence`` saying the check is pending.
+    """
+
+    COMPLETED = "completed"
+    PENDING = "pending"
+
+
+def _status_field() -> Any:
+    return attrs.field(default=CheckStatus.COMPLETED, converter=CheckStatus)
+
+
+def _pending_leaves_empty(*fields: str) -> Callable[[Any], None]:
+    """A check that a pending record carries none of ``fields`` (its completion date and its
+    result): a check cannot be both awaited and done."""
+
+    def check(inst: Any) -> None:
+        if inst.status is not CheckStatus.PENDING:
+            return
+        for name in fields:
+            if getattr(inst, name) is not None:
+                raise FieldValueError(
+                    name,
+                    f"'{name}' must be empty when 'status' is 'pending' (applied for, not yet "
+                    "done); record the check as 'completed' once it is done",
+                )
+
+    return check
+
+
+_CHECKED_PENDING = _pending_leaves_empty("checked_on")
+
+
+def _applied_on() -> Any:
+    return attrs.field(default=None, validator=v.optional(v.instance_of(dt.date)))
 
 
 @attrs.frozen(kw_only=True)
@@ -129,12 +174,23 @@ class IdentityDocument:
 
 @attrs.frozen(kw_only=True)
 class IdentityCheck:
-    """Identity checked (photographic and address), when and by whom."""
+    """Identity checked (photographic and address), when and by whom.
+
+    ``status: pending`` with ``applied_on`` records a check started and not yet done (no
+    ``checked_on``); it never counts as done.
+    """
 
     id: str = id_field()
-    checked_on: dt.date | None = opt_date()
+    status: CheckStatus = _status_field()
+    applied_on: dt.date | None = _applied_on()
+    checked_on: dt.date | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(dt.date)), date_not_before("applied_on")]
+    )
     checked_by: str | None = None
     documents: tuple[IdentityDocument, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        _CHECKED_PENDING(self)
 
     @property
     def has_photo_id(self) -> bool:
@@ -149,16 +205,27 @@ class IdentityCheck:
 
 @attrs.frozen(kw_only=True)
 class RightToWorkCheck:
-    """Right to work in the UK; time-limited permission carries its expiry."""
+    """Right to work in the UK; time-limited permission carries its expiry.
+
+    ``status: pending`` with ``applied_on`` records a check asked for (an Employer Checking
+    Service request, say) with no result yet; it never counts as done.
+    """
 
     id: str = id_field()
-    checked_on: dt.date | None = opt_date()
+    status: CheckStatus = _status_field()
+    applied_on: dt.date | None = _applied_on()
+    checked_on: dt.date | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(dt.date)), date_not_before("applied_on")]
+    )
     checked_by: str | None = None
     time_limited: bool = False
     permission_expires_on: dt.date | None = opt_date()
 
     def __attrs_post_init__(self) -> None:
-        if self.time_limited and self.permission_expires_on is None:
+        _CHECKED_PENDING(self)
+        # A pending check has no permission to read yet, so no expiry to give.
+        pending = self.status is CheckStatus.PENDING
+        if self.time_limited and self.permission_expires_on is None and not pending:
             raise FieldValueError(
                 "permission_expires_on",
                 "'permission_expires_on' is required when 'time_limited' is true",
@@ -167,13 +234,24 @@ class RightToWorkCheck:
 
 @attrs.frozen(kw_only=True)
 class QualificationCheck:
-    """A qualification the role requires (or not), and whether and when it was checked."""
+    """A qualification the role requires (or not), and whether and when it was checked.
+
+    ``status: pending`` with ``applied_on`` records a verification asked for (of the awarding
+    body, say) with no answer yet.
+    """
 
     id: str = id_field()
     qualification: str
     required: bool = True
-    checked_on: dt.date | None = opt_date()
+    status: CheckStatus = _status_field()
+    applied_on: dt.date | None = _applied_on()
+    checked_on: dt.date | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(dt.date)), date_not_before("applied_on")]
+    )
     checked_by: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _CHECKED_PENDING(self)
 
 
 class DbsLevel(enum.StrEnum):
@@ -228,10 +306,15 @@ class DbsCheck:
     """A DBS (or PVG/AccessNI) certificate as recorded: level, barred lists, issue date, result.
 
     DBS certificates carry no expiry date; renewal is a pack parameter measured from
-    ``issued_on`` (or from the last update-service status check, where the pack counts it).
+    ``issued_on`` (or from the last update-service status check, where the pack counts it). Only
+    a completed certificate with its ``issued_on`` counts as valid. A check applied for and not
+    yet issued ("TBC", "applied", "awaited") is ``status: pending`` with ``applied_on`` and the
+    level applied for, and no issue date, seen date or disclosure.
     """
 
     id: str = id_field()
+    status: CheckStatus = _status_field()
+    applied_on: dt.date | None = _applied_on()
     jurisdiction: Jurisdiction = attrs.field(default=Jurisdiction.DBS, converter=Jurisdiction)
     certificate_number: str | None = personal(validator=_check_certificate_number)
     level: DbsLevel = attrs.field(converter=DbsLevel)
@@ -240,7 +323,9 @@ class DbsCheck:
     workforce: DbsWorkforce | None = attrs.field(
         default=None, converter=attrs.converters.optional(DbsWorkforce)
     )
-    issued_on: dt.date | None = opt_date()
+    issued_on: dt.date | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(dt.date)), date_not_before("applied_on")]
+    )
     seen_on: dt.date | None = attrs.field(
         default=None, validator=[v.optional(v.instance_of(dt.date)), date_not_before("issued_on")]
     )
@@ -248,6 +333,12 @@ class DbsCheck:
     disclosure: DbsDisclosure | None = attrs.field(
         default=None, converter=attrs.converters.optional(DbsDisclosure)
     )
+
+    def __attrs_post_init__(self) -> None:
+        _DBS_PENDING(self)
+
+
+_DBS_PENDING = _pending_leaves_empty("issued_on", "seen_on", "disclosure")
 
 
 class StatusCheckResult(enum.StrEnum):
@@ -294,13 +385,27 @@ class SuitabilityCheckKind(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class SuitabilityCheck:
-    """A further check, when and by whom; ``satisfactory`` is ``None`` when not recorded."""
+    """A further check, when and by whom; ``satisfactory`` is ``None`` when not recorded.
+
+    ``status: pending`` with ``applied_on`` records a check asked for (a barred list check, an
+    overseas certificate) with no result yet: no ``checked_on`` and no ``satisfactory``.
+    """
 
     id: str = id_field()
     kind: SuitabilityCheckKind = attrs.field(converter=SuitabilityCheckKind)
-    checked_on: dt.date | None = opt_date()
+    status: CheckStatus = _status_field()
+    applied_on: dt.date | None = _applied_on()
+    checked_on: dt.date | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(dt.date)), date_not_before("applied_on")]
+    )
     checked_by: str | None = None
     satisfactory: bool | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _SUITABILITY_PENDING(self)
+
+
+_SUITABILITY_PENDING = _pending_leaves_empty("checked_on", "satisfactory")
 
 
 class RefereeKind(enum.StrEnum):
@@ -314,11 +419,20 @@ class RefereeKind(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Reference:
-    """A reference: received, verified (when and by whom), satisfactory or not."""
+    """A reference: received, verified (when and by whom), satisfactory or not.
+
+    ``status: pending`` with ``requested_on`` records a reference asked for and not yet received
+    (no ``received_on``, ``verified_on`` or ``satisfactory``); it never counts.
+    """
 
     id: str = id_field()
     referee_kind: RefereeKind = attrs.field(default=RefereeKind.EMPLOYER, converter=RefereeKind)
-    received_on: dt.date | None = opt_date()
+    status: CheckStatus = _status_field()
+    requested_on: dt.date | None = _applied_on()
+    received_on: dt.date | None = attrs.field(
+        default=None,
+        validator=[v.optional(v.instance_of(dt.date)), date_not_before("requested_on")],
+    )
     verified_on: dt.date | None = attrs.field(
         default=None,
         validator=[v.optional(v.instance_of(dt.date)), date_not_before("received_on")],
@@ -328,15 +442,22 @@ class Reference:
     open_reference: bool = False
     supplied_by_candidate: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        _REFERENCE_PENDING(self)
+
     @property
     def is_verified_satisfactory(self) -> bool:
         """Satisfactory, verified, and neither an open nor a candidate-supplied reference."""
         return (
-            self.satisfactory is True
+            self.status is CheckStatus.COMPLETED
+            and self.satisfactory is True
             and self.verified_on is not None
             and not self.open_reference
             and not self.supplied_by_candidate
         )
+
+
+_REFERENCE_PENDING = _pending_leaves_empty("received_on", "verified_on", "satisfactory")
 
 
 class RiskAssessmentKind(enum.StrEnum):

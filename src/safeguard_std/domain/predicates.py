@@ -11,6 +11,8 @@ where ``NAME`` is a fact from :data:`safeguard_std.domain.facts.FACTS` and ``OP`
 ``eq``, ``ne``, ``in``, ``not_in`` (value is a list), ``contains``, ``intersects`` (for set-valued
 facts), ``gt``, ``ge``, ``lt``, ``le`` (for integers) or ``exists`` (``true``/``false``).
 A comparison on an unknown value (``None``) is false, except ``exists: false`` and ``ne``.
+A comparison's value may be ``{param: NAME}``, the pack's parameter ``NAME`` (so a council
+changes, say, the regulators that count in one place); it is bound when the pack is compiled.
 Nothing here is ever ``eval``-ed: predicates are parsed into values and compiled to closures.
 """
 
@@ -27,8 +29,10 @@ __all__ = [
     "AnyOf",
     "Compare",
     "Not",
+    "ParamRef",
     "Predicate",
     "PredicateSyntaxError",
+    "bind_params",
     "parse_predicate",
     "predicate_to_data",
 ]
@@ -55,6 +59,13 @@ class Not:
     """The part does not hold."""
 
     part: Predicate
+
+
+@attrs.frozen
+class ParamRef:
+    """A comparison value taken from the pack's parameter ``name`` (``{param: NAME}``)."""
+
+    name: str
 
 
 @attrs.frozen
@@ -112,6 +123,13 @@ def _parse_compare(data: dict[str, Any], path: tuple[str | int, ...]) -> Compare
     field, value = data["field"], data[op]
     if not isinstance(field, str):
         raise PredicateSyntaxError("'field' must be a string", (*path, "field"))
+    if isinstance(value, dict):
+        if set(value) != {"param"} or not isinstance(value["param"], str):
+            raise PredicateSyntaxError(
+                f"'{op}' takes a value or {{param: NAME}}, got keys {sorted(map(str, value))}",
+                (*path, op),
+            )
+        return Compare(field, op, ParamRef(value["param"]))
     if op in ("in", "not_in", "intersects") and not isinstance(value, list):
         raise PredicateSyntaxError(f"'{op}' takes a list", (*path, op))
     if op == "exists" and not isinstance(value, bool):
@@ -129,8 +147,27 @@ def predicate_to_data(pred: Predicate) -> dict[str, Any]:
         return {"any": [predicate_to_data(p) for p in pred.parts]}
     if isinstance(pred, Not):
         return {"not": predicate_to_data(pred.part)}
+    if isinstance(pred.value, ParamRef):
+        return {"field": pred.field, pred.op: {"param": pred.value.name}}
     value = list(pred.value) if isinstance(pred.value, tuple) else pred.value
     return {"field": pred.field, pred.op: value}
+
+
+def bind_params(pred: Predicate, lookup: Callable[[str], Any]) -> Predicate:
+    """``pred`` with every ``{param: NAME}`` value replaced by ``lookup(NAME)`` (a list as a
+    tuple); the same object when it holds none. ``lookup`` raises for an unknown name."""
+    if isinstance(pred, (AllOf, AnyOf)):
+        parts = tuple(bind_params(p, lookup) for p in pred.parts)
+        if all(a is b for a, b in zip(parts, pred.parts, strict=True)):
+            return pred
+        return type(pred)(parts)
+    if isinstance(pred, Not):
+        part = bind_params(pred.part, lookup)
+        return pred if part is pred.part else Not(part)
+    if not isinstance(pred.value, ParamRef):
+        return pred
+    value = lookup(pred.value.name)
+    return Compare(pred.field, pred.op, tuple(value) if isinstance(value, list) else value)
 
 
 def _compare(op: str, expected: Any) -> Callable[[Any], bool]:

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from safeguard_std.domain.people import (
+    CheckStatus,
     DbsCheck,
     IdentityCheck,
     IdentityDocument,
@@ -32,11 +33,15 @@ from safeguard_std.importers._row_values import Value
 class CheckReader(DbsReader):
     """Reads the other checks of a row."""
 
+    __slots__ = ()
+
     def _identity(self) -> IdentityCheck | None:
         if not self.ctx.has("identity.checked_on", "identity.checked_by", "identity.documents"):
             return None
         rid = f"{self.person_id}:identity"
         done, on, value = self.check_date("identity.checked_on")
+        if "identity" in self.refused:
+            return None
         docs = self.plain("identity.documents")
         fields: dict[str, Any] = {"id": rid, "checked_on": on}
         self._by("identity.checked_by", rid, "checked_by", fields)
@@ -46,9 +51,11 @@ class CheckReader(DbsReader):
                 for d in docs.value
             )
             self.record(rid, "documents", docs)
-        if not done and len(fields) == 2:
+        if "identity" in self.pending:
+            fields["status"] = CheckStatus.PENDING
+        elif not done and len(fields) == 2:
             return None
-        if not done:
+        elif not done:
             self._undated("identity check", "identity.checked_on")
         self.record(rid, "checked_on", value)
         return IdentityCheck(**fields)
@@ -60,15 +67,19 @@ class CheckReader(DbsReader):
             return None
         rid = f"{self.person_id}:rtw"
         done, on, value = self.check_date("right_to_work.checked_on")
+        if "right_to_work" in self.refused:
+            return None
         expires = self.plain("right_to_work.expires_on")
         fields: dict[str, Any] = {"id": rid, "checked_on": on}
         self._by("right_to_work.checked_by", rid, "checked_by", fields)
         if expires is not None:
             fields.update(time_limited=True, permission_expires_on=expires.value)
             self.record(rid, "permission_expires_on", expires)
-        if not done and len(fields) == 2:
+        if "right_to_work" in self.pending:
+            fields["status"] = CheckStatus.PENDING
+        elif not done and len(fields) == 2:
             return None
-        if not done:
+        elif not done:
             self._undated("right-to-work check", "right_to_work.checked_on")
         self.record(rid, "checked_on", value)
         return RightToWorkCheck(**fields)
@@ -86,9 +97,13 @@ class CheckReader(DbsReader):
             self.record(rid, "qualification", name or value)
             return (QualificationCheck(id=rid, qualification=title, required=False),)
         done, on, value = self.check_date("qualifications.checked_on")
+        if "qualifications" in self.refused:
+            return ()
         fields: dict[str, Any] = {"id": rid, "checked_on": on}
         self._by("qualifications.checked_by", rid, "checked_by", fields)
-        if not done and name is None:
+        if "qualifications" in self.pending:
+            fields["status"] = CheckStatus.PENDING
+        elif not done and name is None:
             return ()
         header = value.cell.column.header if value and value.cell else "qualifications"
         fields["qualification"] = title or header
@@ -101,15 +116,20 @@ class CheckReader(DbsReader):
         for kind, base in self.ctx.suitability:
             rid = f"{self.person_id}:check:{kind.value}"
             done, on, value = self.check_date(f"{base}.checked_on")
+            if base in self.refused:
+                continue
             fields: dict[str, Any] = {"id": rid, "kind": kind, "checked_on": on}
             self._by(f"{base}.checked_by", rid, "checked_by", fields)
             satisfactory = self.plain(f"{base}.satisfactory")
-            if satisfactory is not None:
+            if base in self.pending:
+                fields["status"] = CheckStatus.PENDING
+                self.not_while_pending(satisfactory, f"{kind.value.replace('_', ' ')} check")
+            elif satisfactory is not None:
                 fields["satisfactory"] = satisfactory.value
                 self.record(rid, "satisfactory", satisfactory)
-            if not done and len(fields) == 3:
+            if base not in self.pending and not done and len(fields) == 3:
                 continue
-            if not done:
+            if not done and base not in self.pending:
                 self._undated(f"{kind.value.replace('_', ' ')} check", f"{base}.checked_on")
             self.record(rid, "checked_on", value)
             out.append(SuitabilityCheck(**fields))
@@ -143,6 +163,10 @@ class CheckReader(DbsReader):
         rid = f"{self.person_id}:reference{n}"
         done, received, received_value = self.check_date(f"{base}.received_on")
         v_done, verified, verified_value = self.check_date(f"{base}.verified_on")
+        if base in self.refused:
+            return None
+        if base in self.pending:
+            return self._pending_reference(n, rid)
         if received and verified and verified < received:
             self.warn(
                 "reference.verified_before_received",
@@ -171,6 +195,24 @@ class CheckReader(DbsReader):
             self._undated(f"reference {n}", f"{base}.received_on")
         self.record(rid, "received_on", received_value)
         self.record(rid, "verified_on", verified_value)
+        return Reference(**fields)
+
+    def _pending_reference(self, n: int, rid: str) -> Reference:
+        base = f"reference{n}"
+        fields: dict[str, Any] = {"id": rid, "status": CheckStatus.PENDING}
+        self.not_while_pending(self.get(f"{base}.verified_on"), f"reference {n}")
+        self.not_while_pending(self.get(f"{base}.satisfactory"), f"reference {n}")
+        self._by(f"{base}.verified_by", rid, "verified_by", fields)
+        kind = self.plain(f"{base}.kind")
+        if kind is not None:
+            reading: RefereeReading = kind.value
+            fields.update(
+                referee_kind=reading.kind,
+                open_reference=reading.open_reference,
+                supplied_by_candidate=reading.supplied_by_candidate,
+            )
+            self.record(rid, "referee_kind", kind)
+        self.record(rid, "status", self.get(f"{base}.received_on"))
         return Reference(**fields)
 
     def _training(self) -> tuple[TrainingRecord, ...]:

@@ -10,6 +10,7 @@ warning); a date with a tick or "seen" beside it. Everything else is rejected wi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Literal
 
@@ -265,6 +266,8 @@ class DateReader:
         if isinstance(value, dt.time):
             return reject("date.not_a_date", "a time of day, not a date")
         if isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                return reject("date.not_a_date", "a number, not a date")
             return self._serial(float(value), assumed=self.epoch is None)
         return self._text(str(value))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.people import (
+    CheckStatus,
     DbsCheck,
     DbsDisclosure,
     DbsLevel,
@@ -29,6 +30,8 @@ _SIX_MONTHS = Period(months=6)
 class DbsReader(RowReader):
     """Reads the DBS columns of a row."""
 
+    __slots__ = ()
+
     def _dbs(self) -> DbsCheck | None:
         if "dbs" not in self.ctx.groups:
             return None
@@ -40,6 +43,8 @@ class DbsReader(RowReader):
         level: dict[str, Any] = dict(level_value.value) if level_value else {}
         done, issued, issued_value = self._dbs_issued()
         seen_done, seen, seen_value = self.check_date("dbs.seen_on")
+        if "dbs" in self.refused:
+            return None
         if seen and issued and seen < issued:
             self.warn(
                 "dbs.seen_before_issued",
@@ -48,8 +53,14 @@ class DbsReader(RowReader):
             )
             seen, seen_value = None, None
         disclosure = self._disclosure()
+        pending = "dbs" in self.pending
+        if pending:  # applied for, not issued: it has no seen date or result yet
+            self.not_while_pending(seen_value, "DBS certificate")
+            self.not_while_pending(disclosure, "DBS certificate")
+            seen, seen_value, disclosure, seen_done = None, None, None, False
         own = [self.cell(f) for f in ("dbs.level", "dbs.workforce", "dbs.barred_list_children")]
         exists = number is not None or done or seen_done or disclosure is not None or any(own)
+        exists = exists or pending
         if not exists:
             return None
         if not level:
@@ -68,6 +79,8 @@ class DbsReader(RowReader):
             "issued_on": issued,
             "seen_on": seen,
         }
+        if pending:
+            fields["status"] = CheckStatus.PENDING
         self.record(rid, "jurisdiction", jurisdiction)
         self.record(rid, "level", level_value)
         self.record(rid, "issued_on", issued_value)
@@ -87,7 +100,7 @@ class DbsReader(RowReader):
         if disclosure is not None:
             fields["disclosure"] = disclosure.value
             self.record(rid, "disclosure", disclosure)
-        if issued is None and self._update_service_from_issue is None:
+        if issued is None and self._update_service_from_issue is None and not pending:
             self._undated("DBS certificate", "dbs.issued_on")
         self._copy_kept()
         return DbsCheck(**fields)

@@ -25,6 +25,7 @@ __all__ = [
     "by_field_of",
     "date_field_of",
     "group_of",
+    "record_name",
 ]
 
 
@@ -207,6 +208,35 @@ _DATE = {
     **{f"training.{c}": f"training.{c}.completed_on" for c in _COURSES},
     **{f"risk_assessment.{k}": f"risk_assessment.{k}.completed_on" for k in _RISK},
 }
+
+
+_RECORD_NAMES = {
+    "identity": "identity check",
+    "right_to_work": "right-to-work check",
+    "qualifications": "qualifications check",
+    "dbs": "DBS certificate",
+    "update_service": "Update Service subscription",
+    "lado": "LADO notification",
+    "risk_assessment": "risk assessment",
+}
+
+
+def record_name(key: str) -> str:
+    """What the record ``key`` belongs to is called in messages: "right-to-work check"."""
+    group = group_of(key)
+    if group in _RECORD_NAMES:
+        return _RECORD_NAMES[group]
+    head, _, kind = group.partition(".")
+    text = kind.replace("_", " ")
+    if head == "check":
+        return f"{text} check"
+    if head == "training":
+        return f"{text} training record"
+    if head == "risk_assessment":
+        return f"{text} risk assessment"
+    if head.startswith("reference"):
+        return f"reference {head.removeprefix('reference')}"
+    return group.replace("_", " ")
 
 
 def by_field_of(key: str) -> str | None:

@@ -7,10 +7,14 @@
 * Generic headings take their meaning from the column before: "Checked by" after "Barred list
   check" is who checked the barred list.
 * A mapping file's columns win over the built-in synonyms; headers that mean nothing are reported.
+* Two columns for one check ("ID checked (Y/N)" and "Date ID checked") are both read, and merged
+  row by row; any other second column for a field is reported, not read.
+* A hidden column never wins over a visible one for the same field.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -18,6 +22,7 @@ import attrs
 from safeguard_std.importers._fields import (
     FIELDS,
     NOT_MODELLED,
+    Kind,
     by_field_of,
     date_field_of,
     group_of,
@@ -72,13 +77,47 @@ def _lookup(key: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None,
     return None, ""
 
 
+def _read_header(text: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None, str]:
+    """A header's meaning; "Role / Job Title" and "Job Title / Role" mean what each of their
+    parts means, when the parts agree."""
+    key = header_key(text)
+    found = _lookup(key, mapping)
+    if found[0] is not None:
+        return found
+    dated = _date_of_check(key, mapping)
+    if dated[0] is not None:
+        return dated
+    if "/" not in text:
+        return found
+    parts = [_lookup(header_key(p), mapping) for p in text.split("/") if p.strip()]
+    rules = {rule for rule, _how in parts}
+    if len(parts) > 1 and len(rules) == 1 and None not in rules:
+        return parts[0]
+    return found
+
+
+_DATE_WORDS = re.compile(r"^(?:date of |date )|(?: date(?: checked| completed| received)?)$")
+
+
+def _date_of_check(key: str, mapping: ScrMapping) -> tuple[ColumnRule | Synonym | None, str]:
+    """ "Prohibition check date", "Date of overseas check": the date of a check whose flag
+    header is known (a check column reads a date or a mark alike)."""
+    rest = _DATE_WORDS.sub("", key).strip()
+    if rest == key or not rest:
+        return None, ""
+    rule, how = _lookup(rest, mapping)
+    if rule is None or rule.field not in FIELDS or FIELDS[rule.field].kind is not Kind.CHECK:
+        return None, ""
+    return rule, how
+
+
 def score_row(row: Sequence[object], mapping: ScrMapping) -> int:
     """How many cells of ``row`` read as known headers (0 when none names a person)."""
     found = set()
     for cell in row:
         if cell is None or isinstance(cell, bool):
             continue
-        rule, _how = _lookup(header_key(cell_text(cell)), mapping)
+        rule, _how = _read_header(cell_text(cell), mapping)
         if rule is not None:
             found.add(rule.field)
     if not found & _NAME_FIELDS:
@@ -124,10 +163,25 @@ def _group_row_helps(group: list[str], subs: list[str], mapping: ScrMapping) -> 
 @attrs.define
 class _Planner:
     mapping: ScrMapping
+    hidden: frozenset[int] = frozenset()
     columns: list[Column] = attrs.field(factory=list)
     report: list[ColumnReport] = attrs.field(factory=list)
     taken: dict[str, str] = attrs.field(factory=dict)
     previous: str | None = None
+
+    def _hide(self, letter: str, header: str, field: str, how: str, by: str) -> None:
+        reason = f"column {by} gives {field}"
+        self.report.append(ColumnReport(letter, header, ColumnStatus.HIDDEN, field, how, reason))
+
+    def _unseat_hidden(self, field: str, letter: str) -> None:
+        """A visible column for a field a hidden column took: the hidden one steps aside."""
+        old = self.taken.pop(field)
+        self.columns = [c for c in self.columns if c.letter != old]
+        for i, rep in enumerate(self.report):
+            if rep.letter == old:
+                self.report[i] = attrs.evolve(
+                    rep, status=ColumnStatus.HIDDEN, reason=f"column {letter} gives {field}"
+                )
 
     def add(self, index: int, header: str, rule: ColumnRule | Synonym | None, how: str) -> None:
         letter = column_letter(index)
@@ -147,12 +201,23 @@ class _Planner:
                 )
             )
             return
+        hidden = index in self.hidden
         if field in self.taken and not FIELDS[field].joins:
-            reason = f"column {self.taken[field]} already gives {field}"
-            self.report.append(
-                ColumnReport(letter, header, ColumnStatus.DUPLICATE, field, how, reason)
-            )
-            return
+            first = self.taken[field]
+            if hidden:
+                self._hide(letter, header, field, how, first)
+                return
+            if _index(first) in self.hidden:
+                self._unseat_hidden(field, letter)
+            elif FIELDS[field].kind is Kind.CHECK:
+                # A flag column and a date column for one check: both are read, row by row.
+                how = f"{how}, read with column {first}"
+            else:
+                reason = f"column {first} already gives {field}"
+                self.report.append(
+                    ColumnReport(letter, header, ColumnStatus.DUPLICATE, field, how, reason)
+                )
+                return
         self.taken.setdefault(field, letter)
         order = rule.date_order if isinstance(rule, ColumnRule) else None
         self.columns.append(Column(index, letter, header, field, rule.implies, order))
@@ -178,21 +243,32 @@ class _Planner:
         return None
 
 
+def _index(letter: str) -> int:
+    value = 0
+    for ch in letter:
+        value = value * 26 + ord(ch) - 64
+    return value - 1
+
+
 def plan_columns(
-    header: Sequence[object], group: Sequence[object] | None, mapping: ScrMapping
+    header: Sequence[object],
+    group: Sequence[object] | None,
+    mapping: ScrMapping,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[list[Column], list[ColumnReport]]:
-    """Decide every column's meaning from the header row (and the group row above it)."""
+    """Decide every column's meaning from the header row (and the group row above it);
+    ``hidden`` holds the indexes of hidden columns."""
     width = max(len(header), len(group or ()))
     subs = _texts(header, width)
     tops = _spans(_texts(group, width), subs, mapping) if group is not None else [""] * width
-    planner = _Planner(mapping)
+    planner = _Planner(mapping, hidden)
     for index, (top, sub) in enumerate(zip(tops, subs, strict=True)):
         if not sub and not top:
             continue
         for text in ([f"{top} {sub}"] if top and sub else []) + [sub]:
             if not text:
                 continue
-            rule, how = _lookup(header_key(text), mapping)
+            rule, how = _read_header(text, mapping)
             if rule is not None:
                 planner.add(index, text, rule, how if text == sub else f"{how}, grouped header")
                 break
@@ -231,7 +307,10 @@ def _spans(group: list[str], subs: list[str], mapping: ScrMapping) -> list[str]:
 
 
 def plan_sheet(
-    rows: Sequence[tuple[int, Sequence[object]]], mapping: ScrMapping, header_row: int | None
+    rows: Sequence[tuple[int, Sequence[object]]],
+    mapping: ScrMapping,
+    header_row: int | None,
+    hidden: frozenset[int] = frozenset(),
 ) -> HeaderPlan | None:
     """The plan for a sheet from its first rows, or ``None`` when no header row is found."""
     number = header_row if header_row is not None else find_header(rows, mapping)
@@ -245,7 +324,8 @@ def plan_sheet(
         width = max(len(header), len(above))
         if _group_row_helps(_texts(above, width), _texts(header, width), mapping):
             group_row = number - 1
-    columns, report = plan_columns(header, by_number[group_row] if group_row else None, mapping)
+    group = by_number[group_row] if group_row else None
+    columns, report = plan_columns(header, group, mapping, hidden)
     return HeaderPlan(number, group_row, tuple(columns), tuple(report), tuple(header))
 
 

@@ -56,9 +56,11 @@ def scr_columns_markdown() -> str:
         "Every field a column of a single central record can fill, what its cells may hold, and",
         "the headers recognised for it without a mapping file. Headers are compared after",
         "lower-casing, dropping punctuation and format hints such as `(dd/mm/yyyy)` or `(Y/N)`,",
-        "and spelling out `no`, `ref`, `DOB`, `RTW`, `s128`; the forms below are those keys. A",
-        "mapping file can name any of these fields for any header",
-        "([how to import an SCR](../how-to/import-an-scr.md)).",
+        "and spelling out `no`, `ref`, `DOB`, `RTW`, `s128`; `Forename(s)` is `forenames`; the",
+        "forms below are those keys. A header of two parts that mean the same field, such as",
+        "`Role / Job Title` or `Job Title / Role`, means that field. A mapping file can name any",
+        "of these fields for any header ([how to import an SCR](../how-to/import-an-scr.md)).",
+        "The table is data: `safeguard_std/importers/synonyms.yaml` in the installed package.",
         "",
         "| field | cells hold | headers recognised |",
         "| --- | --- | --- |",
@@ -97,6 +99,30 @@ def scr_columns_markdown() -> str:
     ]
     for key, meaning in sorted(POSITIONAL.items()):
         lines.append(f"| `{key}` | the {meaning} of the record in the column before |")
+    lines += [
+        "",
+        "## Two columns for one field, and hidden columns",
+        "",
+        "- A check recorded in two columns, a flag and a date (`ID Checked (Y/N)` then",
+        "  `Date ID Checked`), is read from both, row by row: a date and a tick agree; `N` or",
+        "  `TBC` beside a date, or two different dates, is a `check.conflict` on the row, and",
+        "  no dated record is imported from it.",
+        "- A check's date needs no header of its own: `<check> date`, `Date of <check>` and",
+        "  `<check> date checked` mean the check's column whenever `<check>` is a check header",
+        "  (`Prohibition check date`, `Date of overseas check`).",
+        "- Any other second column for a field is reported (`column.duplicate`) and not read.",
+        "- A hidden column never wins over a visible one for the same field; a hidden column",
+        "  with data is reported (`column.hidden`). A hidden column no visible column repeats is",
+        "  imported, with a note.",
+        "",
+        "## Marks in check columns",
+        "",
+        "- `Y`, a tick, `on file`: done, undated (reported).",
+        "- `N`, `No`, `not done`: not done. No record of that check is made, whatever the",
+        "  row's other cells for it say (`Checked by: HR`); the row says so.",
+        "- `TBC`, `awaited`, `applied`, `pending`: pending, never a completed check.",
+        "- `N/A`, `-`: not applicable; nothing imported.",
+    ]
     return "\n".join(lines) + "\n"
 
 

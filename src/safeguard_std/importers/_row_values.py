@@ -16,11 +16,10 @@ from safeguard_std.domain.people import (
     SuitabilityCheckKind,
     TrainingCourse,
 )
-from safeguard_std.importers._fields import FIELDS
+from safeguard_std.importers._fields import FIELDS, date_field_of, group_of, record_name
 from safeguard_std.importers._headers import Column
 from safeguard_std.importers._parsed import Mark, Parsed, Severity
-from safeguard_std.importers._result import Issue, Origin
-from safeguard_std.importers._values import cell_text
+from safeguard_std.importers._result import Issue, Origin, raw_text
 
 __all__ = [
     "ENGAGEMENT_OPTIONS",
@@ -61,17 +60,7 @@ class Cell(NamedTuple):
     @property
     def text(self) -> str:
         """The raw value as text."""
-        return _raw_text(self.raw)
-
-
-def _raw_text(raw: object) -> str:
-    if isinstance(raw, dt.datetime):
-        if raw.time() == dt.time(0) and raw.tzinfo is None:
-            return raw.date().isoformat()
-        return raw.isoformat(sep=" ")
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    return cell_text(raw) if not isinstance(raw, str) else raw
+        return raw_text(self.raw)
 
 
 class Value(NamedTuple):
@@ -152,6 +141,31 @@ def sheet_records(
     )
 
 
+_PENDING_RECORDS = ("identity", "right_to_work", "qualifications", "dbs", "check.", "reference")
+
+
+def can_pend(field: str) -> bool:
+    """Whether a pending mark in ``field`` makes a pending record: the record's main date of a
+    check or reference (the evidence model's pending checks); training, risk assessments and
+    the like have no pending form."""
+    return date_field_of(field) == field and group_of(field).startswith(_PENDING_RECORDS)
+
+
+class _Spent(set[Any]):
+    """An always-empty set that ignores additions: what a built row keeps instead of its
+    working sets, so 100,000 rows do not each hold several empty sets."""
+
+    def add(self, _item: Any) -> None:
+        return None
+
+    def update(self, *_items: Any) -> None:
+        return None
+
+
+_SPENT: set[Any] = _Spent()
+_NO_CELLS: dict[str, list[Cell]] = {}
+
+
 def row_id(ctx: RowContext, row: int) -> str:
     return f"p-{ctx.sheet_slug}-r{row}" if ctx.sheet_slug else f"p-r{row}"
 
@@ -159,7 +173,27 @@ def row_id(ctx: RowContext, row: int) -> str:
 class RowReader:
     """Reads one row's values, reports its issues and remembers their origins."""
 
-    """Builds the person for one row; collects issues and provenance as it goes."""
+    # Slots: a built row stays in memory until the import ends, 100,000 of them at a time.
+    __slots__ = (
+        "_role_value",
+        "_update_service_from_issue",
+        "accounted",
+        "available",
+        "cells",
+        "conflicted",
+        "ctx",
+        "fallback",
+        "issues",
+        "origins",
+        "pending",
+        "person_id",
+        "refused",
+        "rejected",
+        "row",
+        "section_role",
+        "sheet",
+        "taken_ids",
+    )
 
     def __init__(
         self,
@@ -178,7 +212,9 @@ class RowReader:
         self.section_role = section_role
         self.taken_ids = taken_ids
         self.issues: list[Issue] = []
-        self.origins: dict[str, dict[str, tuple[Value, ...]]] = {}
+        # (record id, field, origin) triples, flat: an origin is the column index of a cell on
+        # this row, a tuple of them, or a Value that knows its own origin (a header, a default).
+        self.origins: list[Any] = []
         self.rejected = False
         self.person_id = ""
         self._role_value: Value | None = None
@@ -186,6 +222,19 @@ class RowReader:
         # Cells that became evidence or were reported: whatever is left over is reported at
         # the end, so no cell is ever dropped without a word (ids: cells are not hashable).
         self.accounted: set[int] = set()
+        # Records a cell marked not done: none is made, whatever the record's other cells say.
+        self.refused: set[str] = set()
+        # Fields whose columns disagreed on the row (reported once, when merged).
+        self.conflicted: set[str] = set()
+        # Records whose main date says pending ("TBC", "applied"): made as pending records.
+        self.pending: set[str] = set()
+
+    def release(self) -> None:
+        """Drop what only building the row needed (its cells, and the sets that tracked them):
+        a built row keeps its issues and origins only."""
+        self.cells = _NO_CELLS
+        self.accounted = self.refused = self.conflicted = self.pending = _SPENT
+        self.origins = []
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -234,19 +283,22 @@ class RowReader:
     def record(self, record_id: str, field: str, value: Value | None) -> None:
         """Remember where a record's field came from."""
         if value is not None:
-            if value.cell is not None:
-                self.accounted.add(id(value.cell))
-            entry = self.origins.get(record_id)
-            if entry is None:
-                self.origins[record_id] = {field: (value,)}
+            cell = value.cell
+            if cell is not None and value.origin is None:
+                self.accounted.add(id(cell))
+                self.origins += (record_id, field, cell.column.index)
             else:
-                entry[field] = (value,)
+                self.origins += (record_id, field, value)
 
     def record_all(self, record_id: str, field: str, values: tuple[Value, ...]) -> None:
         """Remember the several values a field was built from (a name from two columns)."""
         if values:
             self.accounted.update(id(v.cell) for v in values if v.cell is not None)
-            self.origins.setdefault(record_id, {})[field] = values
+            refs = tuple(
+                v.cell.column.index if v.cell is not None and v.origin is None else v
+                for v in values
+            )
+            self.origins += (record_id, field, refs)
 
     def covered(self, prefix: str) -> None:
         """Count the cells of every field starting ``prefix`` as reported (a message about
@@ -333,15 +385,106 @@ class RowReader:
         if value.mark is None:
             return True, value.value, value
         if value.mark is Mark.YES:
-            self.warn(
-                "check.undated",
-                "recorded as done ('Y', a tick, 'on file') but not dated",
-                value.cell,
-                field,
-            )
+            if field not in self.conflicted:
+                self.warn(
+                    "check.undated",
+                    "recorded as done ('Y', a tick, 'on file') but not dated",
+                    value.cell,
+                    field,
+                )
             return True, None, value
+        if value.mark is Mark.NO:
+            self.not_done(field, value)
+            return False, None, None
+        if value.mark is Mark.PENDING and can_pend(field):
+            self.pending.add(group_of(field))
+            if field not in self.conflicted:
+                self.warn(
+                    "check.pending",
+                    f"pending (applied for, not yet done): recorded as a pending "
+                    f"{record_name(field)}, never a completed one",
+                    value.cell,
+                    field,
+                )
+            return False, None, value
         self.marked(value, yes_ok=True)
         return False, None, None
+
+    def not_while_pending(self, value: Value | None, what: str) -> None:
+        """A result beside a pending check cannot be right: say so, and drop it."""
+        if value is not None and value.cell is not None:
+            self.warn(
+                "check.pending_result",
+                f"the {what} is pending, so a result cannot be recorded for it yet: not imported",
+                value.cell,
+            )
+
+    def not_done(self, field: str, value: Value) -> None:
+        """A check marked not done: no record of it, and its other cells are not used."""
+        group = group_of(field)
+        self.refused.add(group)
+        prefix = group + "."
+        others = any(f.startswith(prefix) and f != field for f in self.cells)
+        self.covered(prefix)
+        if field in self.conflicted or value.cell is None:
+            return
+        tail = ", and the other cells of that check on the row are not used" if others else ""
+        self.issue(
+            Severity.NOTE if not others else Severity.WARNING,
+            "check.not_done",
+            f"marked not done: no {record_name(field)} is imported{tail}",
+            value.cell,
+        )
+
+    # -- several columns for one check --------------------------------------------------------
+
+    def merge_checks(self) -> None:
+        """Merge the cells of a check recorded in two columns (a tick and a date): a date and a
+        tick agree; "not done" beside a date, or two different dates, contradict each other and
+        are reported on the row."""
+        for field, cells in list(self.cells.items()):
+            if len(cells) > 1 and not FIELDS[field].joins:
+                self.cells[field] = [self._merged(field, cells)]
+
+    def _merged(self, field: str, cells: list[Cell]) -> Cell:
+        self.accounted.update(id(c) for c in cells)
+        dated = [c for c in cells if c.parsed.mark is None and c.parsed.value is not None]
+        marks = {c.parsed.mark: c for c in cells if c.parsed.mark is not None}
+        days = {c.parsed.value for c in dated}
+        refusal = marks.get(Mark.NO) or marks.get(Mark.PENDING)
+        if refusal is not None and (dated or Mark.YES in marks):
+            other = dated[0] if dated else marks[Mark.YES]
+            says = "not done" if refusal.parsed.mark is Mark.NO else "pending"
+            gives = "gives a date" if dated else "says done"
+            name = record_name(field)
+            outcome = (
+                f"the {name} is recorded as pending, not done"
+                if refusal.parsed.mark is Mark.PENDING and can_pend(field)
+                else f"no {name} is imported"
+            )
+            self._conflict(
+                field,
+                f"{refusal.column.header!r} says {says} but {other.column.header!r} {gives}: "
+                f"the record contradicts itself, so {outcome} (correct one of the two cells)",
+            )
+            return refusal
+        if len(days) > 1:
+            first = dated[0]
+            second = next(c for c in dated if c.parsed.value != first.parsed.value)
+            self._conflict(
+                field,
+                f"{first.column.header!r} and {second.column.header!r} give different dates: "
+                f"the {record_name(field)} is imported without a date (correct one of the two "
+                "cells)",
+            )
+            return first._replace(parsed=first.parsed._replace(value=None, mark=Mark.YES))
+        if dated:
+            return dated[0]
+        return cells[0]
+
+    def _conflict(self, field: str, message: str) -> None:
+        self.conflicted.add(field)
+        self.warn("check.conflict", message, field=field)
 
     def plain(self, field: str) -> Value | None:
         """A value that must not be a mark (marks are reported and give ``None``)."""

@@ -21,6 +21,7 @@ from safeguard_std.domain.people import (
 )
 from safeguard_std.importers._checks import CheckReader
 from safeguard_std.importers._parsed import Severity
+from safeguard_std.importers._redact import unfit_for_an_id
 from safeguard_std.importers._row_values import (
     ENGAGEMENT_OPTIONS,
     ID_CHARS,
@@ -38,10 +39,13 @@ __all__ = ["Cell", "RowBuilder", "RowContext", "Value", "sheet_records"]
 class RowBuilder(CheckReader):
     """Builds the person for one row; collects issues and provenance as it goes."""
 
+    __slots__ = ()
+
     # -- the row -------------------------------------------------------------------------------
 
     def build(self) -> Person | None:
         """The person, or ``None`` when the row is rejected (issues say why)."""
+        self.merge_checks()
         name = self._name()
         if self.rejected or name is None:
             return None
@@ -64,6 +68,8 @@ class RowBuilder(CheckReader):
         }
         self.record_all(pid, "full_name", name[1])
         self.record(pid, "date_of_birth", dob)
+        if dob is None:
+            self._no_birth_date()
         self.record(pid, "previous_names", prev)
         if address:
             self.record_all(pid, "address", address[1])
@@ -146,6 +152,14 @@ class RowBuilder(CheckReader):
     def _identify(self) -> None:
         value = self.plain("person.staff_number")
         candidate = None
+        if value is not None and unfit_for_an_id(str(value.value)):
+            self.warn(
+                "person.staff_number_personal",
+                "looks like personal data (a name, a National Insurance, certificate or "
+                "postcode), not a staff number: the person is identified by row instead",
+                value.cell,
+            )
+            value = None
         if value is not None:
             # 88 characters leave room in 128 for the longest record id made from it
             # (p-...:risk_assessment:<kind>).
@@ -184,7 +198,8 @@ class RowBuilder(CheckReader):
                     "event cannot be in the future; not imported",
                 )
         dob = self.cell("person.date_of_birth")
-        if dob is None:
+        # A mark ("N/A", "TBC", "-") reads without a date: there is nothing to compare.
+        if dob is None or type(dob.parsed.value) is not dt.date:
             return
         born = dob.parsed.value
         earlier = [
@@ -207,6 +222,20 @@ class RowBuilder(CheckReader):
                 "date.before_birth",
                 "dated before the person's date of birth: not imported",
             )
+
+    def _no_birth_date(self) -> None:
+        field = "person.date_of_birth"
+        if field not in self.ctx.columns or field in self.cells:
+            return
+        if any(i.field == field for i in self.issues):  # a refused or dropped cell: said
+            return
+        self.issue(
+            Severity.NOTE,
+            "person.no_date_of_birth",
+            "no date of birth: it is needed to tell two people of the same name apart and to "
+            "judge checks that depend on age",
+            field=field,
+        )
 
     def _address(self) -> tuple[str, tuple[Value, ...]] | None:
         cells = self.cells.get("person.address")
@@ -233,6 +262,16 @@ class RowBuilder(CheckReader):
                 end.cell,
             )
             end = None
+        as_of = self.ctx.as_of
+        if start is not None and as_of is not None and start.value > as_of:
+            self.issue(
+                Severity.NOTE,
+                "engagement.not_yet_started",
+                f"not yet started: the start date is after the as-of date ({as_of.isoformat()}); "
+                "the person is kept and judged once they start",
+                start.cell,
+                field="engagement.start_on",
+            )
         if start is None:
             self.warn(
                 "engagement.no_start",

@@ -4,6 +4,7 @@ of every row out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,12 +33,12 @@ from safeguard_std.importers._result import (
     ImportResult,
     Issue,
     Provenance,
+    RowEntries,
     RowOutcome,
     RowStatus,
     SheetReport,
     summarise,
 )
-from safeguard_std.importers._rows import Value
 from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
 
@@ -130,7 +131,10 @@ def _attach_consistency(
             if row is not None:
                 sheet = sheets.get(other)
                 where = f"{sheet + ' ' if sheet else ''}row {row.number}"
-                message = message.replace(other, f"{where} ({other})")
+                # Whole ids only: p-S1 must not be rewritten inside p-S10.
+                pattern = rf"(?<![\w.:-]){re.escape(other)}(?![\w-]|[.:]\w)"
+                replacement = f"{where} ({other})".replace("\\", "\\\\")
+                message = re.sub(pattern, replacement, message)
         row = rows.get(item.subject or "")
         if row is not None and item.path[:1] == ("people",):
             row.builder.issue(severity, item.code, message)
@@ -305,6 +309,14 @@ def _finish(
     sheet_of = {r.person.id: run.name for run in runs for r in run.rows if r.person is not None}
     bundle = provider_file.attach(people, include_personal_data=include_personal_data)
     file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
+    if not rows:
+        file_issues.append(
+            Issue(
+                Severity.WARNING,
+                "record.no_people",
+                "the file has a header row but no people under it: nothing was imported",
+            )
+        )
     file_issues += _attach_consistency(check_consistency(bundle, as_of=as_of), by_id, sheet_of)
     board = _board_issue(bundle.provider, bundle.people)
     if board is not None:
@@ -329,10 +341,7 @@ def _finish(
         for r in run.rows
     )
     reports = [_recount(rep, outcomes) for rep in reports]
-    origins: dict[str, dict[str, tuple[Value, ...]]] = {}
-    for r in rows:
-        if r.person is not None:
-            origins.update(r.builder.origins)
+    entries = RowEntries(tuple(r.origins for r in rows if r.origins is not None))
     source = {
         "file": workbook.label,
         "format": workbook.format,
@@ -348,7 +357,7 @@ def _finish(
         run.name or "": {letter: header for letter, header in sorted(run.headers.items())}
         for run in runs
     }
-    provenance = Provenance({k: v for k, v in source.items() if v is not None}, origins, columns)
+    provenance = Provenance({k: v for k, v in source.items() if v is not None}, entries, columns)
     summary = summarise(
         outcomes,
         tuple(reports),

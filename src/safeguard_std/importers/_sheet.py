@@ -3,6 +3,7 @@ report the sheet's columns, mixed date formats and missing information."""
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import itertools
 import re
@@ -26,6 +27,8 @@ from safeguard_std.importers._result import (
     ColumnStatus,
     Issue,
     Origin,
+    OriginKeys,
+    RowOrigins,
     RowStatus,
     SheetReport,
     column_letter,
@@ -40,6 +43,7 @@ from safeguard_std.importers._values import (
     cell_text,
     role_type_of_words,
 )
+from safeguard_std.importers._xlsx_meta import NO_META, SheetMeta
 
 __all__ = ["SheetRow", "SheetRun", "row_status"]
 
@@ -59,6 +63,7 @@ _CACHED = {
     Kind.RISK_KIND,
 }
 _LAZY = {"dbs.certificate_number"}
+_UNIQUE = {Kind.NAME, Kind.STAFF_NUMBER, Kind.DBS_NUMBER}  # one person's own: never repeat
 _GOVERNED = {ProviderKind.MAINTAINED_SCHOOL, ProviderKind.SPECIAL_SCHOOL}
 
 
@@ -115,6 +120,7 @@ class SheetRow:
     builder: RowBuilder
     person: Person | None
     status: RowStatus | None = None
+    origins: RowOrigins | None = None
 
 
 @attrs.define
@@ -131,12 +137,21 @@ class SheetRun:
     used: Counter[str] = attrs.field(factory=Counter)
     headers: dict[str, str] = attrs.field(factory=dict)
     formats: dict[str, Counter[str]] = attrs.field(factory=lambda: defaultdict(Counter))
-    ambiguous: dict[str, list[tuple[SheetRow, Cell]]] = attrs.field(
-        factory=lambda: defaultdict(list)
+    # Row numbers of ambiguous day/month cells that became evidence, per column (4 bytes each):
+    # they are flagged only if the column turns out to mix formats, by reading them again.
+    ambiguous: dict[str, array.array[int]] = attrs.field(
+        factory=lambda: defaultdict(lambda: array.array("I"))
     )
     blank: int = 0
     headings: int = 0
     repeated: int = 0
+    meta: SheetMeta = NO_META
+    by_index: dict[int, tuple[str, str]] = attrs.field(factory=dict)
+    keys: OriginKeys = attrs.field(factory=OriginKeys)
+    # One object per distinct text: a record's dates, levels and marks repeat row after row,
+    # and each row's cells are kept for provenance.
+    strings: dict[str, str] = attrs.field(factory=dict)
+    repeats: frozenset[int] = frozenset()  # columns whose texts repeat (not names, numbers)
 
     @property
     def name(self) -> str | None:
@@ -159,12 +174,17 @@ class SheetRun:
         rows = self.sheet.rows()
         head = list(itertools.islice(rows, _HEAD_ROWS))
         rule = self.mapping.sheet(self.name)
-        plan = plan_sheet(head, self.mapping, rule.header_row)
+        self.meta = self.sheet.meta() if self.sheet.meta is not None else NO_META
+        plan = plan_sheet(head, self.mapping, rule.header_row, self.meta.hidden_columns)
         if plan is None:
             return self._no_header()
         ctx = self._context(plan, rule.defaults)
         readers = {c.letter: self._reader(c) for c in plan.columns}
         self.headers = {c.letter: c.header for c in plan.columns}
+        self.by_index = {c.index: (c.letter, c.header) for c in plan.columns}
+        self.repeats = frozenset(
+            c.index for c in plan.columns if FIELDS[c.field].kind not in _UNIQUE
+        )
         mapped = {c.index for c in plan.columns}
         headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
         width = max((len(r) for _, r in head), default=0)
@@ -197,7 +217,7 @@ class SheetRun:
                 if index not in mapped:
                     self.filled[index] += 1
             self._row(number, row, plan, readers, ctx, section)
-        self._mixed_formats()
+        self._mixed_formats(plan, readers)
         self._column_notes(plan, width)
         return self._report(plan, ctx)
 
@@ -349,12 +369,23 @@ class SheetRun:
         cells: dict[str, list[Cell]] = {}
         parse_issues: list[Issue] = []
         length = len(row)
+        formulas = self.meta.unsaved_formulas
+        strings, repeats = self.strings, self.repeats
         for column in plan.columns:
             if column.index >= length:
                 continue
             raw = row[column.index]
             if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+                if formulas and (number, column.index) in formulas:
+                    parse_issues.append(self._unsaved_formula(number, column))
                 continue
+            if type(raw) is str and column.index in repeats:
+                same = strings.get(raw)
+                if same is None:
+                    if len(strings) < 100_000:
+                        strings[raw] = raw
+                elif type(row) is list:
+                    row[column.index] = raw = same
             letter = column.letter
             self.used[letter] += 1
             if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
@@ -391,20 +422,40 @@ class SheetRun:
         builder = RowBuilder(ctx, number, cells, section, self.taken_ids)
         builder.issues.extend(parse_issues)
         person = builder.build()
-        record = SheetRow(number, builder, person)
+        origins = None
+        if person is not None:
+            origins = RowOrigins.pack(
+                self.name, number, person.id, row, self.by_index, self.keys, builder.origins
+            )
+        record = SheetRow(number, builder, person, origins=origins)
         self.rows.append(record)
         for field, found in cells.items():
             cell = found[0]
             if cell.parsed.ambiguous and builder.cell(field) is cell:
-                self.ambiguous[cell.column.letter].append((record, cell))
+                self.ambiguous[cell.column.letter].append(number)
+        builder.release()
 
-    def _mixed_formats(self) -> None:
+    def _unsaved_formula(self, number: int, column: Column) -> Issue:
+        return Issue(
+            Severity.WARNING,
+            "cell.formula_no_value",
+            "a formula whose value was never saved (the workbook was written by a program "
+            f"that does not calculate): no {column.header} is read from it; open and save the "
+            "file in Excel, or type the value",
+            sheet=self.name,
+            row=number,
+            column=column.letter,
+            header=column.header,
+            field=column.field,
+        )
+
+    def _mixed_formats(self, plan: HeaderPlan, readers: Mapping[str, Reader]) -> None:
         for letter, formats in sorted(self.formats.items()):
             # Written months ("3 Sept 2023") and month-year dates cannot be misread, so they
             # never make a column suspect; numbers in two orders, or typed text beside dates
             # a spreadsheet converted (a locale mix-up), do.
             families = {f: n for f, n in formats.items() if f not in ("month", "text")}
-            found = self.ambiguous.get(letter, [])
+            found: Sequence[int] = self.ambiguous.get(letter) or ()
             if len(families) < 2:
                 continue
             listed = ", ".join(
@@ -429,7 +480,7 @@ class SheetRun:
                     header=self.headers.get(letter),
                 )
             )
-            for record, cell in found:
+            for record, cell in self._cells_again(plan, readers, letter, found):
                 personal = FIELDS[cell.column.field].personal
                 shown = "" if personal else f", as {cell.parsed.value.isoformat()}"
                 record.builder.issue(
@@ -439,6 +490,22 @@ class SheetRun:
                     f"formats: read the UK way (day/month){shown}",
                     cell,
                 )
+
+    def _cells_again(
+        self, plan: HeaderPlan, readers: Mapping[str, Reader], letter: str, numbers: Sequence[int]
+    ) -> list[tuple[SheetRow, Cell]]:
+        """The cells at ``numbers`` in column ``letter``, read again from the sheet (rare: only
+        for a column that mixes date formats), with their rows."""
+        column = next(c for c in plan.columns if c.letter == letter)
+        wanted = set(numbers)
+        records = {r.number: r for r in self.rows if r.number in wanted}
+        out = []
+        for number, row in self.sheet.rows():
+            record = records.get(number)
+            if record is not None and column.index < len(row):
+                raw = row[column.index]
+                out.append((record, Cell(column, raw, readers[letter](raw))))
+        return out
 
     def _column_notes(self, plan: HeaderPlan, width: int) -> None:
         mapped_letters = {c.letter for c in plan.report}
@@ -466,6 +533,25 @@ class SheetRun:
                     Severity.NOTE,
                     "column.not_modelled",
                     f"{filled} filled cells not imported: {report.reason}",
+                    report,
+                )
+            elif report.status is ColumnStatus.HIDDEN and filled:
+                self.sheet_issue(
+                    Severity.WARNING,
+                    "column.hidden",
+                    f"a hidden column with {filled} filled cells: not imported, as "
+                    f"{report.reason} (unhide it and remove one of the two if it matters)",
+                    report,
+                )
+            elif (
+                report.status is ColumnStatus.MAPPED
+                and index in self.meta.hidden_columns
+                and self.used.get(report.letter, 0)
+            ):
+                self.sheet_issue(
+                    Severity.NOTE,
+                    "column.hidden_imported",
+                    f"a hidden column: imported, as no visible column gives {report.field}",
                     report,
                 )
             elif report.status is ColumnStatus.IGNORED and filled:

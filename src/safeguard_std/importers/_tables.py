@@ -22,6 +22,7 @@ from safeguard_std._bounded import SheetTooLarge, bounded_rows, check_workbook
 from safeguard_std.documents import Limits, read_source
 from safeguard_std.exceptions import Location, MissingExtra, Problem, SpreadsheetError
 from safeguard_std.importers._parsed import Note, Severity
+from safeguard_std.importers._xlsx_meta import SheetMeta, read_meta
 
 __all__ = ["Sheet", "Workbook", "read_workbook"]
 
@@ -40,6 +41,7 @@ class Sheet:
     rows: Callable[[], Iterator[tuple[int, Row]]]
     epoch: Epoch | None = None
     hidden: bool = False
+    meta: Callable[[], SheetMeta] | None = None  # hidden columns, unsaved formulas (xlsx)
 
 
 @attrs.frozen
@@ -213,7 +215,15 @@ def _xlsx(label: str, data: bytes, digest: str, limits: Limits) -> Workbook:
         def rows(ws: Any = ws) -> Iterator[tuple[int, Row]]:
             return _bounded(label, read(ws), limits)
 
+        source = getattr(ws, "_get_source", None)
+        meta = (lambda source=source: read_meta(source)) if source is not None else None
         sheets.append(
-            Sheet(name=str(ws.title), rows=rows, epoch=epoch, hidden=ws.sheet_state != "visible")
+            Sheet(
+                name=str(ws.title),
+                rows=rows,
+                epoch=epoch,
+                hidden=ws.sheet_state != "visible",
+                meta=meta,
+            )
         )
     return Workbook(label, "xlsx", digest, tuple(sheets))

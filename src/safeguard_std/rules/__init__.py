@@ -26,6 +26,7 @@ __all__ = [
     "RuleKind",
     "RuleKindRegistry",
     "RuleSpec",
+    "builtin_registry",
     "default_registry",
     "outcome",
     "registry_with_entry_points",
@@ -43,6 +44,7 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     organisation.every_record,
     checks.check_present,
     checks.check_current,
+    checks.checks_evidenced,
     checks.record_fields_present,
     checks.record_updated,
     followups.references,
@@ -59,7 +61,14 @@ for _kind in BUILTIN_KINDS:  # their schemas are checked by tests/test_fast_path
 
 
 @cache
+def builtin_registry() -> RuleKindRegistry:
+    """The built-in rule kinds only (what ``--no-entry-points`` uses)."""
+    return RuleKindRegistry().with_kinds(*BUILTIN_KINDS)
+
+
+@cache
 def default_registry() -> RuleKindRegistry:
     """The built-in rule kinds plus any installed through the ``safeguard_std.rule_kinds`` entry
-    point. Cached: entry points are read once per process."""
-    return registry_with_entry_points(RuleKindRegistry().with_kinds(*BUILTIN_KINDS))
+    point (see :func:`registry_with_entry_points` for what is not taken). Cached: entry points
+    are read once per process."""
+    return registry_with_entry_points(builtin_registry())

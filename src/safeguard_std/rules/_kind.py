@@ -13,8 +13,9 @@ entry point (:func:`registry_with_entry_points`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import attrs
@@ -123,9 +124,16 @@ def rule_kind(
 
 @attrs.frozen
 class RuleKindRegistry:
-    """An immutable mapping of kind names to rule kinds."""
+    """An immutable mapping of kind names to rule kinds.
+
+    ``notices`` are one line each about installed kinds that were not taken (an entry point that
+    does not load, a name two distributions use, a built-in name an untrusted distribution
+    uses); :meth:`why_missing` gives the line for a name a pack asks for but the registry lacks.
+    """
 
     _kinds: Mapping[str, RuleKind] = attrs.field(factory=dict, alias="kinds")
+    _withheld: Mapping[str, str] = attrs.field(factory=dict, alias="withheld")
+    notices: tuple[str, ...] = ()
 
     def with_kinds(self, *kinds: RuleKind) -> RuleKindRegistry:
         """A new registry with ``kinds`` added; a name already taken is a ``RuleError``."""
@@ -134,7 +142,11 @@ class RuleKindRegistry:
             if kind.name in merged and merged[kind.name] is not kind:
                 raise RuleError(f"rule kind {kind.name!r} is already registered")
             merged[kind.name] = kind
-        return RuleKindRegistry(dict(sorted(merged.items())))
+        return attrs.evolve(self, kinds=dict(sorted(merged.items())))
+
+    def why_missing(self, name: str) -> str | None:
+        """Why an installed rule kind called ``name`` was not taken, if one was offered."""
+        return None if name in self._kinds else self._withheld.get(name)
 
     def __getitem__(self, name: str) -> RuleKind:
         return self._kinds[name]
@@ -154,19 +166,85 @@ class RuleKindRegistry:
         return tuple(sorted(self._kinds))
 
 
+def distribution_of(ep: EntryPoint) -> tuple[str, str]:
+    """The name of the distribution that installed ``ep`` and the label that names it with its
+    version (``council-rules 1.2``)."""
+    dist = ep.dist
+    if dist is None:
+        return "", f"(unknown, entry point {ep.value})"
+    name = str(dist.metadata["Name"] or dist.name)
+    return name, f"{name} {dist.version}"
+
+
+def trusted(name: str, trust: Iterable[str]) -> bool:
+    """Whether the distribution ``name`` is among ``trust`` (names compared as pip does)."""
+
+    def norm(text: str) -> str:
+        return re.sub(r"[-_.]+", "-", text).lower()
+
+    return norm(name) in {norm(t) for t in trust}
+
+
+def _loaded_kinds(ep: EntryPoint) -> list[RuleKind]:
+    obj = ep.load()
+    items = [obj] if isinstance(obj, RuleKind) else list(obj)
+    for item in items:
+        if not isinstance(item, RuleKind):
+            raise TypeError(f"{type(item).__name__} is not a RuleKind")
+    return items
+
+
 def registry_with_entry_points(
-    base: RuleKindRegistry, group: str = "safeguard_std.rule_kinds"
+    base: RuleKindRegistry, group: str = "safeguard_std.rule_kinds", *, trust: Iterable[str] = ()
 ) -> RuleKindRegistry:
-    """``base`` plus every :class:`RuleKind` (or iterable of them) advertised in ``group``."""
-    found: list[RuleKind] = []
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
-        obj = ep.load()
-        items = [obj] if isinstance(obj, RuleKind) else list(obj)
-        for item in items:
-            if not isinstance(item, RuleKind):
-                raise RuleError(f"entry point {ep.name!r} in {group} is not a RuleKind")
-            found.append(item)
-    return base.with_kinds(*found)
+    """``base`` plus every :class:`RuleKind` (or iterable of them) advertised in ``group``.
+
+    An installed kind never changes results silently: one with the name of a kind in ``base``
+    is not taken unless its distribution is named in ``trust``; a name two distributions offer
+    is taken from neither; an entry point that fails to load is skipped. Each case is one line
+    in the registry's ``notices`` naming the distribution, and a pack that uses such a name is
+    told why it is missing; everything else goes on working."""
+    kinds = dict(base._kinds)
+    withheld = dict(base._withheld)
+    notices = list(base.notices)
+    offered: dict[str, str] = {}  # name -> the distribution whose kind was taken
+    trust = tuple(trust)
+
+    def refuse(name: str, message: str) -> None:
+        notices.append(message)
+        withheld.setdefault(name, message)
+
+    for ep in sorted(entry_points(group=group), key=lambda e: (e.name, distribution_of(e)[1])):
+        dist, label = distribution_of(ep)
+        try:
+            items = _loaded_kinds(ep)
+        except Exception as exc:  # a broken plugin must not stop every command
+            refuse(
+                ep.name,
+                f"installed rule kind {ep.name!r} from distribution {label} cannot be loaded: "
+                f"{type(exc).__name__}: {exc}",
+            )
+            continue
+        for kind in items:
+            head = f"installed rule kind {kind.name!r} from distribution {label} not used"
+            if kind.name in offered or kind.name in withheld:
+                first = offered.pop(kind.name, None)
+                if first is not None:  # neither is taken; a built-in one of the name stays
+                    kinds.pop(kind.name, None)
+                    if kind.name in base:
+                        kinds[kind.name] = base[kind.name]
+                why = f"distribution {first} defines it too" if first else "offered twice"
+                refuse(kind.name, f"{head}: {why}")
+            elif kind.name in base and not trusted(dist, trust):
+                refuse(
+                    kind.name,
+                    f"{head}: the library has a rule kind of that name (trust the distribution "
+                    f"by name to use it: --trust-pack-source {dist})",
+                )
+            else:
+                kinds[kind.name] = kind
+                offered[kind.name] = label
+    return RuleKindRegistry(dict(sorted(kinds.items())), withheld, tuple(notices))
 
 
 # -- helpers shared by the built-in kinds ---------------------------------------------------------

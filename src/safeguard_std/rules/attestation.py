@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
+import attrs
+
+from safeguard_std.domain.calendar import Period, add_period, is_current
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status
-from safeguard_std.domain.organisation import AttestationOutcome, PolicyKind
+from safeguard_std.domain.organisation import AttestationOutcome, PolicyDocument, PolicyKind
 from safeguard_std.domain.pack import DocumentAliases, SubjectType
 from safeguard_std.exceptions import RuleError
-from safeguard_std.rules._kind import Check, RuleSpec, outcome, rule_kind
+from safeguard_std.rules._kind import (
+    PERIOD_SCHEMA,
+    Check,
+    RuleSpec,
+    outcome,
+    period_param,
+    rule_kind,
+)
 from safeguard_std.rules.organisation import find_policies
 
 __all__ = ["attested", "documents_referenced", "normalise_title"]
@@ -118,6 +130,59 @@ def _match(doc: DocumentAliases, cited: dict[str, str]) -> str | None:
     return None
 
 
+@attrs.frozen
+class _FormerName:
+    """A document renamed on ``changed_on``: policies confirmed before then may cite the
+    predecessor until their next review."""
+
+    document: str
+    predecessor: DocumentAliases
+    changed_on: dt.date
+    review_period: Period | None
+
+    def accepts(
+        self, policies: Iterable[PolicyDocument], as_of: dt.date
+    ) -> tuple[str, dt.date] | None:
+        """The predecessor's title a policy confirmed before the change cites, and the day its
+        next review falls due, if that is not past; the latest such day among them."""
+        best: tuple[str, dt.date] | None = None
+        for policy in policies:
+            confirmed = policy.last_review
+            if confirmed is None or confirmed >= self.changed_on:
+                continue
+            name = _match(self.predecessor, {normalise_title(r): r for r in policy.references})
+            if name is None:
+                continue
+            due = policy.next_review_on
+            if due is None and self.review_period is not None:
+                due = add_period(confirmed, self.review_period)
+            if due is not None and is_current(due, as_of) and (best is None or due > best[1]):
+                best = (name, due)
+        return best
+
+
+def _former_name(spec: RuleSpec, doc_ids: list[str]) -> _FormerName | None:
+    raw = spec.params.get("former_name")
+    if raw is None:
+        return None
+    if raw["document"] not in doc_ids:
+        raise RuleError(f"former_name: document {raw['document']!r} is not one of 'documents'")
+    if raw["predecessor"] not in spec.documents:
+        raise RuleError(
+            f"former_name: predecessor {raw['predecessor']!r} is not in the pack's documents table"
+        )
+    try:
+        changed_on = dt.date.fromisoformat(raw["changed_on"])
+    except ValueError:
+        raise RuleError(
+            f"former_name: changed_on {raw['changed_on']!r} is not a calendar date"
+        ) from None
+    period = None
+    if "review_period" in raw:
+        period = period_param(RuleSpec(params=raw, requirement=spec.requirement), "review_period")
+    return _FormerName(raw["document"], spec.documents[raw["predecessor"]], changed_on, period)
+
+
 @rule_kind(
     "documents_referenced",
     subjects=[SubjectType.CONTRACT, SubjectType.PROVIDER],
@@ -130,6 +195,19 @@ def _match(doc: DocumentAliases, cited: dict[str, str]) -> str | None:
                 "minItems": 1,
                 "items": {"enum": [k.value for k in PolicyKind]},
             },
+            "former_name": {
+                "type": "object",
+                "description": "A document renamed on changed_on: a policy approved or reviewed "
+                "before then that cites the predecessor stays current until its next review.",
+                "required": ["document", "predecessor", "changed_on"],
+                "additionalProperties": False,
+                "properties": {
+                    "document": {"type": "string"},
+                    "predecessor": {"type": "string"},
+                    "changed_on": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                    "review_period": PERIOD_SCHEMA,
+                },
+            },
         },
         "anyOf": [{"required": ["documents"]}, {"required": ["topics"]}],
     },
@@ -138,7 +216,10 @@ def documents_referenced(spec: RuleSpec) -> Check:
     """The contract's safeguarding clause (subject contract) or a policy of ``in_policies``
     (subject provider) references each of ``documents``, ids from the pack's document table,
     under its original title or any accepted successor, and covers each of ``topics``. The
-    finding names the title that matched."""
+    finding names the title that matched. With ``former_name`` (a policy subject's provider
+    only), a policy approved or last reviewed before ``changed_on`` that cites the
+    ``predecessor`` document still counts for ``document`` until its next review: its own next
+    review date, else its last review plus ``review_period``; ``due_on`` is that day."""
     doc_ids = list(spec.params.get("documents", []))
     unknown = [d for d in doc_ids if d not in spec.documents]
     if unknown:
@@ -149,6 +230,7 @@ def documents_referenced(spec: RuleSpec) -> Check:
     on_contract = spec.requirement.subject is SubjectType.CONTRACT
     if not on_contract and not kinds:
         raise RuleError("on a provider subject, 'in_policies' names the policies to read")
+    former = _former_name(spec, doc_ids)
 
     def check(_subject: Any, ctx: EvaluationContext) -> Outcome:
         if on_contract:
@@ -157,6 +239,7 @@ def documents_referenced(spec: RuleSpec) -> Check:
             if clause is None:
                 return outcome(Status.NOT_MET, "the contract has no safeguarding clause recorded")
             refs, covered, ev = clause.references, clause.topics, [contract.id] if contract else []
+            found = []
         else:
             found = sorted(find_policies(ctx.bundle, kinds), key=lambda p: p.id)
             if not found:
@@ -167,6 +250,15 @@ def documents_referenced(spec: RuleSpec) -> Check:
             ev = [p.id for p in found]
         cited = {normalise_title(r): r for r in refs}
         matched = {d.id: _match(d, cited) for d in docs}
+        until: dt.date | None = None
+        note: dict[str, str] = {}
+        if former is not None and not on_contract and matched.get(former.document) is None:
+            accepted = former.accepts(found, ctx.as_of)
+            if accepted is not None:
+                matched[former.document], until = accepted
+                note[former.document] = (
+                    f" (the former name, accepted until the policy's next review on {until})"
+                )
         missing_docs = sorted(k for k, v in matched.items() if v is None)
         missing_topics = sorted(topics - covered)
         hits = {k: v for k, v in sorted(matched.items()) if v is not None}
@@ -181,11 +273,12 @@ def documents_referenced(spec: RuleSpec) -> Check:
                 missing_topics=missing_topics,
                 facts=facts,
             )
-        said = [f"{k} as '{v}'" for k, v in hits.items()]
+        said = [f"{k} as '{v}'{note.get(k, '')}" for k, v in hits.items()]
         return outcome(
             Status.MET,
             "references " + "; ".join(said + [f"topic {t}" for t in sorted(topics)]),
             evidence=ev,
+            due_on=until,
             facts=facts,
         )
 

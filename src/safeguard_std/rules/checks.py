@@ -13,12 +13,15 @@ from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import (
+    CheckStatus,
     DbsCheck,
     DbsLevel,
     DbsWorkforce,
     Jurisdiction,
     Person,
+    RegulatedActivity,
     StatusCheckResult,
+    SuitabilityCheck,
     SuitabilityCheckKind,
 )
 from safeguard_std.exceptions import RuleError
@@ -33,7 +36,13 @@ from safeguard_std.rules._kind import (
     rule_kind,
 )
 
-__all__ = ["check_current", "check_present", "record_fields_present", "record_updated"]
+__all__ = [
+    "check_current",
+    "check_present",
+    "checks_evidenced",
+    "record_fields_present",
+    "record_updated",
+]
 
 _PERSON = [SubjectType.PERSON]
 _issued_on = operator.attrgetter("issued_on")
@@ -62,6 +71,33 @@ _OPTIONS: dict[str, set[str]] = {
     "qualifications": {"require_checked_by"},
     "suitability": {"suitability_kind", "require_checked_by", "require_date"},
 }
+
+
+_PENDING, _DONE = CheckStatus.PENDING, CheckStatus.COMPLETED
+
+
+def pending_outcome(what: str, records: list[Any], applied: str = "applied_on") -> Outcome:
+    """``insufficient_evidence`` for checks applied for and not yet done: a pending check is
+    never valid, and the finding asks for the result. Names the latest application date."""
+    dates = [d for d in (getattr(r, applied) for r in records) if d is not None]
+    when = f" on {max(dates)}" if dates else ""
+    return outcome(
+        Status.INSUFFICIENT_EVIDENCE,
+        f"the {what} is pending: applied for{when} and not yet done",
+        evidence=[r.id for r in records],
+        pending=True,
+    )
+
+
+def undated_outcome(what: str, record: Any, date: str) -> Outcome:
+    """``insufficient_evidence`` for a completed check that does not say when it was done: an
+    undated check cannot be shown to be valid."""
+    return outcome(
+        Status.INSUFFICIENT_EVIDENCE,
+        f"the {what} is undated ({date} is not recorded), so it cannot be shown to be valid",
+        evidence=[record.id],
+        missing=[date],
+    )
 
 
 def _missing(record: Any, spec: RuleSpec, *pairs: tuple[str, str]) -> list[str]:
@@ -152,21 +188,28 @@ def _dbs_present(spec: RuleSpec) -> Check:
                     facts=facts,
                     evidence=ev,
                 )
+        if best.issued_on is None:
+            return undated_outcome("DBS certificate", best, "issued_on")
         return make_outcome(Status.MET, recorded[best.level], facts, ev)
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         records = person.dbs_checks
-        if len(records) == 1:  # the usual record: one certificate, no choosing
+        if len(records) == 1 and records[0].status is _DONE:  # the usual record: no choosing
             best = records[0]
             return none_recorded if best.jurisdiction not in jurisdictions else judge(best)
-        usable = [c for c in records if c.jurisdiction in jurisdictions]
+        usable = [c for c in records if c.jurisdiction in jurisdictions and c.status is _DONE]
+        pending = [c for c in records if c.jurisdiction in jurisdictions and c.status is _PENDING]
         if not usable:
-            return none_recorded
+            return pending_outcome("DBS check", pending) if pending else none_recorded
         # Any certificate that meets every condition will do: a newer one at a lower level (for
         # another post, say) does not cancel an enhanced one, as check_current also reads it.
-        # Otherwise the latest certificate is the one reported.
+        # Otherwise a check applied for is awaited; failing that the latest certificate is the
+        # one reported.
         judged = {c.id: judge(c) for c in usable}
-        pool = [c for c in usable if judged[c.id].status is Status.MET] or usable
+        met = [c for c in usable if judged[c.id].status is Status.MET]
+        if not met and pending:
+            return pending_outcome("DBS check", pending)
+        pool = met or usable
         best = latest(pool, _issued_on) or max(pool, key=_id_of)
         return judged[best.id]
 
@@ -191,6 +234,8 @@ def _identity_present(spec: RuleSpec) -> Check:
         idc = person.identity_check
         if idc is None:
             return none_recorded
+        if idc.status is _PENDING:
+            return pending_outcome("identity check", [idc])
         gaps = []
         for attr in required:
             if not getattr(idc, attr):
@@ -213,6 +258,8 @@ def _identity_present(spec: RuleSpec) -> Check:
                 evidence=[idc.id],
                 missing=gaps,
             )
+        if idc.checked_on is None:
+            return undated_outcome("identity check", idc, "checked_on")
         return make_outcome(Status.MET, "identity check recorded", {}, (idc.id,))
 
     return check
@@ -228,6 +275,8 @@ def _right_to_work_present(spec: RuleSpec) -> Check:
         rtw = person.right_to_work
         if rtw is None:
             return none_recorded
+        if rtw.status is _PENDING:
+            return pending_outcome("right-to-work check", [rtw])
         gaps = []
         for attr in required:
             if not getattr(rtw, attr):
@@ -239,6 +288,8 @@ def _right_to_work_present(spec: RuleSpec) -> Check:
                 evidence=[rtw.id],
                 missing=gaps,
             )
+        if rtw.checked_on is None:
+            return undated_outcome("right-to-work check", rtw, "checked_on")
         return make_outcome(Status.MET, "right-to-work check recorded", {}, (rtw.id,))
 
     return check
@@ -249,12 +300,18 @@ def _qualifications_present(spec: RuleSpec) -> Check:
         required = [q for q in person.qualification_checks if q.required]
         if not required:
             return outcome(Status.NOT_APPLICABLE, "no qualification is recorded as required")
+        pending = [q for q in required if q.status is _PENDING]
         unchecked = sorted(
             q.id
             for q in required
-            if q.checked_on is None or (spec.params.get("require_checked_by") and not q.checked_by)
+            if q.status is _DONE
+            and (
+                q.checked_on is None or (spec.params.get("require_checked_by") and not q.checked_by)
+            )
         )
         ev = [q.id for q in required]
+        if pending and not unchecked:
+            return pending_outcome(f"check of {len(pending)} required qualification(s)", pending)
         if unchecked:
             return outcome(
                 Status.NOT_MET,
@@ -272,12 +329,7 @@ def _suitability_present(spec: RuleSpec) -> Check:
         raise RuleError("check 'suitability' needs the parameter 'suitability_kind'")
     kind = SuitabilityCheckKind(spec.params["suitability_kind"])
 
-    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        found = [c for c in person.suitability_checks if c.kind is kind]
-        # Undated checks only: the greatest id, as for DBS checks (never the list's order).
-        best = latest(found, lambda c: c.checked_on) or max(found, key=lambda c: c.id, default=None)
-        if best is None:
-            return outcome(Status.NOT_MET, f"no {kind.value} check is recorded")
+    def judge(best: SuitabilityCheck) -> Outcome:
         gaps = _missing(
             best, spec, ("require_checked_by", "checked_by"), ("require_date", "checked_on")
         )
@@ -292,7 +344,25 @@ def _suitability_present(spec: RuleSpec) -> Check:
             return outcome(
                 Status.NOT_MET, f"the {kind.value} check was not satisfactory", evidence=[best.id]
             )
+        if best.checked_on is None:
+            return undated_outcome(f"{kind.value} check", best, "checked_on")
         return outcome(Status.MET, f"{kind.value} check recorded", evidence=[best.id])
+
+    def check(person: Person, _ctx: EvaluationContext) -> Outcome:
+        found = [c for c in person.suitability_checks if c.kind is kind and c.status is _DONE]
+        pending = [c for c in person.suitability_checks if c.kind is kind and c.status is _PENDING]
+        # Undated checks only: the greatest id, as for DBS checks (never the list's order).
+        best = latest(found, lambda c: c.checked_on) or max(found, key=lambda c: c.id, default=None)
+        if best is None:
+            if pending:
+                return pending_outcome(f"{kind.value} check", pending)
+            return outcome(Status.NOT_MET, f"no {kind.value} check is recorded")
+        judged = judge(best)
+        # A check that meets the requirement stands while another is awaited, and so does an
+        # adverse result; anything short of them waits for the check applied for.
+        if judged.status is not Status.MET and best.satisfactory is not False and pending:
+            return pending_outcome(f"{kind.value} check", pending)
+        return judged
 
     return check
 
@@ -335,7 +405,11 @@ def check_present(spec: RuleSpec) -> Check:
     whom the certificate was seen, any certificate meeting them all counting; for identity:
     photographic and address documents, the documents seen (``require_documents``), who checked
     and when; for qualifications: every required one checked; for suitability: the latest check
-    of the kind, the greatest id among undated ones)."""
+    of the kind, the greatest id among undated ones). Only a completed, dated check is valid: an
+    undated one is insufficient_evidence (not_met where ``require_date`` asks for the date), and
+    when no completed check meets the requirement, a check recorded as pending (applied for, not
+    yet done) makes it insufficient_evidence saying so; an unsatisfactory suitability check
+    stays not_met."""
     check = spec.params["check"]
     extra = set(spec.params) - {"check"} - _OPTIONS[check]
     if extra:
@@ -381,18 +455,23 @@ def _dbs_current(spec: RuleSpec) -> Check:
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         records = person.dbs_checks
-        if len(records) == 1:  # the usual record
+        pending: list[DbsCheck] = []
+        if len(records) == 1 and records[0].status is _DONE:  # the usual record
             only = records[0]
             if only.jurisdiction not in jurisdictions or only.level not in levels:
                 return none_recorded
             usable = [only]
             best = only if only.issued_on is not None else None
         else:
-            usable = [c for c in records if c.jurisdiction in jurisdictions and c.level in levels]
+            at_level = [c for c in records if c.jurisdiction in jurisdictions and c.level in levels]
+            usable = [c for c in at_level if c.status is _DONE]
+            pending = [c for c in at_level if c.status is _PENDING]
             if not usable:
-                return none_recorded
+                return pending_outcome("DBS check", pending) if pending else none_recorded
             best = latest(usable, _issued_on)
         if best is None:
+            if pending:
+                return pending_outcome("DBS check", pending)
             return outcome(
                 Status.INSUFFICIENT_EVIDENCE,
                 "the DBS check's issue date is not recorded",
@@ -402,6 +481,16 @@ def _dbs_current(spec: RuleSpec) -> Check:
         due, facts, current, lapsed = parts(base)
         if is_current(due, ctx.as_of):
             return make_outcome(Status.MET, current, facts, ev, due)
+        if pending:
+            # The lapse is a fact; a renewal applied for is said, not counted.
+            awaited = pending_outcome("renewal", pending)
+            return outcome(
+                Status.NOT_MET,
+                f"{lapsed}; {awaited.message}",
+                evidence=[*ev, *awaited.evidence],
+                due_on=due,
+                facts={**facts, "pending": True},
+            )
         return make_outcome(Status.NOT_MET, lapsed, facts, ev, due)
 
     return check
@@ -412,20 +501,26 @@ def _right_to_work_current(_spec: RuleSpec) -> Check:
         rtw = person.right_to_work
         if rtw is None:
             return outcome(Status.NOT_MET, "no right-to-work check is recorded")
+        if rtw.status is _PENDING:
+            return pending_outcome("right-to-work check", [rtw])
         if not rtw.time_limited:
+            if rtw.checked_on is None:
+                return undated_outcome("right-to-work check", rtw, "checked_on")
             return outcome(Status.MET, "right to work is not time-limited", evidence=[rtw.id])
         due = rtw.permission_expires_on
         assert due is not None
-        if is_current(due, ctx.as_of):
+        if not is_current(due, ctx.as_of):
             return outcome(
-                Status.MET,
-                f"time-limited right to work runs until {due}",
+                Status.NOT_MET,
+                f"time-limited right to work expired on {due}",
                 evidence=[rtw.id],
                 due_on=due,
             )
+        if rtw.checked_on is None:
+            return undated_outcome("right-to-work check", rtw, "checked_on")
         return outcome(
-            Status.NOT_MET,
-            f"time-limited right to work expired on {due}",
+            Status.MET,
+            f"time-limited right to work runs until {due}",
             evidence=[rtw.id],
             due_on=due,
         )
@@ -450,8 +545,10 @@ def _right_to_work_current(_spec: RuleSpec) -> Check:
 def check_current(spec: RuleSpec) -> Check:
     """A check is still current on ``as_of``. DBS: the latest certificate (at the level, if given)
     plus ``period``, measured from the last clear Update Service status check when
-    ``count_status_checks`` (default true); current through ``due_on`` inclusive. Right to work:
-    current unless time-limited permission has expired."""
+    ``count_status_checks`` (default true); current through ``due_on`` inclusive; only pending
+    or undated certificates are insufficient_evidence, and a lapsed one stays not_met while its
+    renewal is pending (the message says so). Right to work: current unless time-limited
+    permission has expired; a pending or undated check is insufficient_evidence."""
     check = spec.params["check"]
     if check == "dbs":
         if "period" not in spec.params:
@@ -461,6 +558,83 @@ def check_current(spec: RuleSpec) -> Check:
     if extra:
         raise RuleError(f"parameter(s) {sorted(extra)} do not apply to check 'right_to_work'")
     return _right_to_work_current(spec)
+
+
+def _held_checks(person: Person) -> list[tuple[Any, tuple[str, ...]]]:
+    """Every pre-employment check the record holds, with the fields that evidence it: DBS
+    certificates (issue date, when and by whom seen), identity, right to work, qualification
+    checks the record says were made, suitability checks (date and who), references (when
+    received). Update Service status checks renew a DBS check; they are not pre-employment."""
+    held: list[tuple[Any, tuple[str, ...]]] = [
+        (c, ("issued_on", "seen_on", "seen_by")) for c in person.dbs_checks
+    ]
+    for single in (person.identity_check, person.right_to_work):
+        if single is not None:
+            held.append((single, ("checked_on", "checked_by")))
+    for q in person.qualification_checks:
+        # A qualification with no sign of a check is unchecked (DOR-2.5.3), not a check held.
+        if q.status is _PENDING or q.checked_on is not None or q.checked_by:
+            held.append((q, ("checked_on", "checked_by")))
+    held += [(c, ("checked_on", "checked_by")) for c in person.suitability_checks]
+    held += [(r, ("received_on",)) for r in person.references]
+    return held
+
+
+@rule_kind(
+    "checks_evidenced",
+    subjects=_PERSON,
+    parameters={"properties": {"dbs_for_regulated_activity": {"type": "boolean"}}},
+)
+def checks_evidenced(spec: RuleSpec) -> Check:
+    """Every pre-employment check the person's record holds is evidenced: a DBS certificate by
+    its issue date and when and by whom it was seen; identity, right-to-work, qualification and
+    suitability checks by their date and who made them; a reference by when it was received.
+    A check still pending is insufficient_evidence; a record holding no check at all is not_met.
+    With ``dbs_for_regulated_activity``, a person whose engagement is regulated activity (or not
+    recorded as outside it) must hold a DBS check among them."""
+    need_dbs = bool(spec.params.get("dbs_for_regulated_activity", False))
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        held = _held_checks(person)
+        if need_dbs and not person.dbs_checks:
+            regulated = [e.regulated_activity for e in ctx.engagements_of(person)]
+            if not regulated or any(r is not RegulatedActivity.NO for r in regulated):
+                return outcome(
+                    Status.NOT_MET,
+                    "no DBS check is recorded",
+                    evidence=[r.id for r, _f in held],
+                    dbs_checks=0,
+                )
+        if not held:
+            return outcome(Status.NOT_MET, "no pre-employment check is recorded")
+        gaps, pending = [], []
+        for record, fields in held:
+            if record.status is _PENDING:
+                pending.append(record)
+                continue
+            missing = [f for f in fields if not getattr(record, f)]
+            if missing:
+                gaps.append(f"{record.id} ({', '.join(missing)})")
+        ids = [r.id for r, _f in held]
+        if gaps:
+            gaps.sort()
+            return outcome(
+                Status.NOT_MET,
+                "the record does not evidence: " + ", ".join(gaps),
+                evidence=ids,
+                missing=gaps,
+            )
+        if pending:
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                f"{len(pending)} check(s) pending (applied for, not yet done): "
+                + ", ".join(sorted(r.id for r in pending)),
+                evidence=ids,
+                pending=True,
+            )
+        return outcome(Status.MET, f"{len(held)} check(s) evidenced", evidence=ids)
+
+    return check
 
 
 _PERSON_FIELDS = tuple(

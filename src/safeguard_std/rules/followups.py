@@ -10,6 +10,7 @@ from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import (
+    CheckStatus,
     DbsCheck,
     DbsDisclosure,
     LadoNotification,
@@ -48,7 +49,8 @@ def references(spec: RuleSpec) -> Check:
     ``alternative_risk_assessment``, one fewer reference plus a completed risk assessment of that
     kind is also enough. With ``longer_than``, only people engaged for longer than that period are
     judged: an engagement in force that is open-ended, has no start date, or ends more than the
-    period after it starts; everyone else is not applicable."""
+    period after it starts; everyone else is not applicable. References requested and pending
+    (not yet received) that would make up the number give insufficient_evidence."""
     need = int(spec.params.get("min", 2))
     verified = bool(spec.params.get("require_verified", True))
     alt = spec.params.get("alternative_risk_assessment")
@@ -78,20 +80,36 @@ def references(spec: RuleSpec) -> Check:
             message = enough.get(count) or f"{count} satisfactory reference(s)"
             ev.sort()  # ids are unique in a bundle: sorted is what outcome() would make
             return make_outcome(Status.MET, message, {"count": count}, tuple(ev))
-        if alt_kind is not None and count == need - 1:
-            ras = [
+        ras = (
+            [
                 ra
                 for ra in person.risk_assessments
                 if ra.kind is alt_kind and ra.completed_on is not None
             ]
-            if ras:
-                return outcome(
-                    Status.MET,
-                    f"{count} satisfactory reference(s) and a {alt_kind.value} risk assessment",
-                    evidence=ev + [ra.id for ra in ras],
-                    count=count,
-                    risk_assessment=True,
-                )
+            if alt_kind is not None
+            else []
+        )
+        if ras and count == need - 1:
+            assert alt_kind is not None
+            return outcome(
+                Status.MET,
+                f"{count} satisfactory reference(s) and a {alt_kind.value} risk assessment",
+                evidence=ev + [ra.id for ra in ras],
+                count=count,
+                risk_assessment=True,
+            )
+        pending = [r.id for r in person.references if r.status is CheckStatus.PENDING]
+        if pending and count + len(pending) >= (need - 1 if ras else need):
+            # Enough references are asked for to meet it: the finding waits for them.
+            return outcome(
+                Status.INSUFFICIENT_EVIDENCE,
+                f"{count} of {need} satisfactory reference(s); {len(pending)} requested and "
+                "pending (not yet received)",
+                evidence=ev + pending,
+                count=count,
+                required=need,
+                pending=True,
+            )
         unverified = [
             r.id for r in person.references if r.satisfactory is True and r.verified_on is None
         ]

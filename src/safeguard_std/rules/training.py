@@ -11,6 +11,7 @@ from safeguard_std.domain.findings import Outcome, Status, make_outcome
 from safeguard_std.domain.organisation import RecruitmentPanel
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.people import Person, TrainingCourse, TrainingRecord
+from safeguard_std.exceptions import RuleError
 from safeguard_std.rules._kind import (
     PERIOD_SCHEMA,
     Check,
@@ -48,6 +49,17 @@ def _matching(
 _completed_on = operator.attrgetter("completed_on")
 
 
+def _date_param(spec: RuleSpec, name: str) -> dt.date | None:
+    """An optional ``YYYY-MM-DD`` parameter; a date that does not exist is a RuleError."""
+    raw = spec.params.get(name)
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise RuleError(f"parameter {name!r}: {raw!r} is not a calendar date") from None
+
+
 @rule_kind(
     "training_current",
     subjects=[SubjectType.PERSON],
@@ -57,6 +69,7 @@ _completed_on = operator.attrgetter("completed_on")
             "courses": _COURSES,
             "period": PERIOD_SCHEMA,
             "require_recognised": {"type": "boolean"},
+            "new_starter_within": PERIOD_SCHEMA,
         },
     },
 )
@@ -64,7 +77,37 @@ def training_current(spec: RuleSpec) -> Check:
     """The person's latest training in any of ``courses`` (recognised by the partnership when
     ``require_recognised``) was completed within ``period``; current through ``due_on``. Without
     ``period``, any dated completion is enough (training undertaken). Completions after
-    ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``."""
+    ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``. With
+    ``new_starter_within``, a person whose earliest engagement in force started no longer ago
+    than that is a new starter: where their training would be not_met, it is not yet due
+    (not_applicable, ``due_on`` the end of that period)."""
+    judge = _training_current(spec)
+    if "new_starter_within" not in spec.params:
+        return judge
+    grace = period_param(spec, "new_starter_within")
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        found = judge(person, ctx)
+        if found.status is not Status.NOT_MET:
+            return found
+        starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
+        if not starts:
+            return found
+        due = add_period(min(starts), grace)
+        if not is_current(due, ctx.as_of):
+            return found
+        return outcome(
+            Status.NOT_APPLICABLE,
+            f"new starter (started on {min(starts)}): training not yet due until {due}",
+            evidence=found.evidence,
+            due_on=due,
+            started_on=min(starts).isoformat(),
+        )
+
+    return check
+
+
+def _training_current(spec: RuleSpec) -> Check:
     courses = _courses(spec)
     period = period_param(spec, "period") if "period" in spec.params else None
     recognised = bool(spec.params.get("require_recognised", False))
@@ -129,6 +172,12 @@ def training_current(spec: RuleSpec) -> Check:
             "within": PERIOD_SCHEMA,
             "require_online_safety": {"type": "boolean"},
             "require_recognised": {"type": "boolean"},
+            "new_staff_due_from": {
+                "type": "string",
+                "pattern": r"^\d{4}-\d{2}-\d{2}$",
+                "description": "Only people whose induction fell due on or after this date are "
+                "new staff under the duty (YYYY-MM-DD).",
+            },
         },
     },
 )
@@ -136,10 +185,13 @@ def training_by_start(spec: RuleSpec) -> Check:
     """Induction: training in any of ``courses`` completed no later than ``within`` after the
     person's earliest engagement in force started (covering online safety when
     ``require_online_safety``; recognised by the partnership when ``require_recognised``). Not
-    yet applicable until that date has passed."""
+    yet applicable until that date has passed. With ``new_staff_due_from``, a person whose
+    induction fell due before that date (someone who started long before the duty) is not new
+    staff and is not applicable; their training is the refresher's to judge."""
     courses, within = _courses(spec), period_param(spec, "within")
     online = bool(spec.params.get("require_online_safety", False))
     recognised = bool(spec.params.get("require_recognised", False))
+    new_from = _date_param(spec, "new_staff_due_from")
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
@@ -147,6 +199,15 @@ def training_by_start(spec: RuleSpec) -> Check:
             return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
         start = min(starts)
         due = add_period(start, within)
+        if new_from is not None and due < new_from:
+            return outcome(
+                Status.NOT_APPLICABLE,
+                f"not new staff: started on {start}, induction due by {due}, before the duty "
+                f"applied ({new_from})",
+                due_on=due,
+                started_on=start.isoformat(),
+                new_staff_due_from=new_from.isoformat(),
+            )
         found = [
             t
             for t in _matching(person, courses, recognised)

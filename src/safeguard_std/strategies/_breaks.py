@@ -58,6 +58,18 @@ def _check(fix: Fix, step: Step, subject: str | None) -> None:
         fix.change(subject, suitability_checks=kept)
 
 
+def _no_checks(fix: Fix, step: Step, subject: str | None) -> None:
+    fix.change(
+        subject,
+        dbs_checks=(),
+        identity_check=None,
+        right_to_work=None,
+        qualification_checks=(),
+        suitability_checks=(),
+        references=(),
+    )
+
+
 def _fields(fix: Fix, step: Step, subject: str | None) -> None:
     field = fix.gen.choice(list(step.params["fields"]))
     fix.change(subject, **{field: None})
@@ -195,6 +207,7 @@ BREAKERS: Mapping[str, Breaker] = {
     "check_current": lambda fix, step, s: fix.change(
         s, **({"dbs_checks": ()} if step.params["check"] == "dbs" else {"right_to_work": None})
     ),
+    "checks_evidenced": _no_checks,
     "record_fields_present": _fields,
     "references": _references,
     "disclosure_followed_up": _disclosure,

@@ -29,6 +29,7 @@ from safeguard_std.domain.organisation import (
     SafeguardingClause,
 )
 from safeguard_std.domain.people import (
+    CheckStatus,
     DbsCheck,
     DbsDisclosure,
     DbsLevel,
@@ -214,7 +215,13 @@ def _check_present(fix: Fix, step: Step, subject: str | None) -> None:
         fix.put(attrs.evolve(person, right_to_work=_gold_right_to_work(fix)))
     elif check == "qualifications":
         quals = tuple(
-            attrs.evolve(q, checked_on=q.checked_on or gen.past(), checked_by="Test Checker A")
+            attrs.evolve(
+                q,
+                status=CheckStatus.COMPLETED,
+                checked_on=q.checked_on
+                or (gen.between(q.applied_on, fix.as_of) if q.applied_on else gen.past()),
+                checked_by="Test Checker A",
+            )
             if q.required
             else q
             for q in person.qualification_checks
@@ -238,6 +245,50 @@ def _check_current(fix: Fix, step: Step, subject: str | None) -> None:
         fix.change(subject, right_to_work=_gold_right_to_work(fix))
     else:
         _check_present(fix, step, subject)
+
+
+def _evidenced(fix: Fix, record: Any) -> Any:
+    """``record`` (a completed check) with every field that evidences it filled."""
+    gen, fill = fix.gen, {}
+    for date in ("checked_on", "received_on", "issued_on"):
+        if hasattr(record, date) and getattr(record, date) is None:
+            after = getattr(record, "applied_on", None) or getattr(record, "requested_on", None)
+            fill[date] = gen.between(after, fix.as_of) if after else gen.past()
+    record = attrs.evolve(record, **fill) if fill else record
+    more: dict[str, Any] = {}
+    if hasattr(record, "checked_by") and not record.checked_by:
+        more["checked_by"] = "Test Checker A"
+    if isinstance(record, DbsCheck):
+        if record.seen_on is None:
+            more["seen_on"] = gen.between(record.issued_on or fix.as_of, fix.as_of)
+        if not record.seen_by:
+            more["seen_by"] = "Test Checker A"
+    return attrs.evolve(record, **more) if more else record
+
+
+def _checks_evidenced(fix: Fix, step: Step, subject: str | None) -> None:
+    person = fix.person(subject)
+    if person is None:
+        return
+    if not person.dbs_checks:
+        person = attrs.evolve(person, dbs_checks=(gold_dbs(fix),))
+    done = CheckStatus.COMPLETED
+
+    def ev(records: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(_evidenced(fix, r) if r.status is done else r for r in records)
+
+    idc, rtw = person.identity_check, person.right_to_work
+    fix.put(
+        attrs.evolve(
+            person,
+            dbs_checks=ev(person.dbs_checks),
+            identity_check=_evidenced(fix, idc) if idc and idc.status is done else idc,
+            right_to_work=_evidenced(fix, rtw) if rtw and rtw.status is done else rtw,
+            qualification_checks=ev(person.qualification_checks),
+            suitability_checks=ev(person.suitability_checks),
+            references=ev(person.references),
+        )
+    )
 
 
 def _record_fields(fix: Fix, step: Step, subject: str | None) -> None:
@@ -562,6 +613,7 @@ def _record_updated(fix: Fix, step: Step, subject: str | None) -> None:
 REPAIRS: Mapping[str, Repair] = {
     "check_present": _check_present,
     "check_current": _check_current,
+    "checks_evidenced": _checks_evidenced,
     "record_fields_present": _record_fields,
     "record_updated": _record_updated,
     "references": _references,

@@ -246,6 +246,12 @@ def _references(d: Draft) -> Rule:
     return SubjectType.PERSON, params
 
 
+def _checks_evidenced(d: Draft) -> Rule:
+    params: dict[str, Any] = {}
+    d.opt(params, "dbs_for_regulated_activity", lambda: d.gen(st.booleans()))
+    return SubjectType.PERSON, params
+
+
 def _disclosure_followed_up(d: Draft) -> Rule:
     params: dict[str, Any] = {"requires": d.gen.choice(("risk_assessment", "lado_notification"))}
     if params["requires"] == "risk_assessment":
@@ -316,6 +322,7 @@ GENERATORS: Mapping[str, Callable[[Draft], Rule]] = {
     "every_record": _every_record,
     "check_present": _check_present,
     "check_current": _check_current,
+    "checks_evidenced": _checks_evidenced,
     "record_fields_present": _record_fields_present,
     "record_updated": lambda d: (SubjectType.PERSON, {"within": d.period()}),
     "references": _references,
@@ -415,5 +422,5 @@ def load_generated(document: Mapping[str, Any], registry: RuleKindRegistry) -> P
     catalog = PackCatalog(kinds=registry, layers={})
     label = f"generated/{document['id']}/{document['edition']}/pack.json"
     layer = read_layer(label, json.dumps(document))
-    catalog.add_layer(layer)
+    catalog = catalog.with_layer(layer)
     return catalog.resolve(layer.ref)

@@ -7,10 +7,12 @@ Personal data is obviously synthetic: ``Test Person 17``, ``17 Example Road, Tes
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
 from safeguard_std.domain.people import (
+    CheckStatus,
     DbsCheck,
     DbsDisclosure,
     DbsLevel,
@@ -64,6 +66,8 @@ QUALIFICATIONS = (
     "Test Certificate in Childcare",
     "Test Teaching Status",
 )
+T = TypeVar("T")
+
 _CHECKERS = ("Test Checker A", "Test Checker B")
 _TRAINERS = ("Example Training Ltd", "Example Partnership Academy")
 
@@ -71,6 +75,25 @@ _TRAINERS = ("Example Training Ltd", "Example Partnership Academy")
 def synthetic_dbs_number(n: int) -> str:
     """A 12-digit certificate number in a range the DBS does not issue."""
     return f"9999{n % 10**8:08d}"
+
+
+def _status(gen: Gen) -> tuple[CheckStatus, dt.date | None]:
+    """A check's status, pending one time in eight (shrinks to completed), and the day it was
+    applied for (or requested), perhaps unknown."""
+    pending = gen(st.integers(0, 7)) == 7
+    applied = gen.maybe(gen.past)
+    return (CheckStatus.PENDING if pending else CheckStatus.COMPLETED), applied
+
+
+def _if_done(status: CheckStatus, value: T) -> T | None:
+    # Every value is drawn whatever the status, so that a pending record is never a shorter
+    # draw than a completed one: shrinking then ends on a completed check.
+    return value if status is CheckStatus.COMPLETED else None
+
+
+def _done_after(gen: Gen, applied: dt.date | None) -> dt.date:
+    """A completion date on or after the application (or any past date)."""
+    return gen.between(applied, gen.as_of) if applied is not None else gen.past()
 
 
 def make_engagement(gen: Gen, *, current: bool | None = None) -> Engagement:
@@ -117,21 +140,28 @@ def make_identity_document(gen: Gen) -> IdentityDocument:
 
 
 def make_identity_check(gen: Gen) -> IdentityCheck:
-    """An identity check with zero to three documents."""
+    """An identity check with zero to three documents, now and then still pending."""
+    status, applied = _status(gen)
     return IdentityCheck(
         id=gen.id("idc"),
-        checked_on=gen.maybe(gen.past),
+        status=status,
+        applied_on=applied,
+        checked_on=_if_done(status, gen.maybe(lambda: _done_after(gen, applied))),
         checked_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
         documents=gen.some(lambda: make_identity_document(gen)),
     )
 
 
 def make_right_to_work_check(gen: Gen) -> RightToWorkCheck:
-    """A right-to-work check; time-limited permission carries an expiry either side of as_of."""
+    """A right-to-work check; time-limited permission carries an expiry either side of as_of
+    (a pending check perhaps none yet)."""
+    status, applied = _status(gen)
     limited = gen(st.booleans())
     return RightToWorkCheck(
         id=gen.id("rtw"),
-        checked_on=gen.maybe(gen.past),
+        status=status,
+        applied_on=applied,
+        checked_on=_if_done(status, gen.maybe(lambda: _done_after(gen, applied))),
         checked_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
         time_limited=limited,
         permission_expires_on=gen.around() if limited else None,
@@ -139,18 +169,22 @@ def make_right_to_work_check(gen: Gen) -> RightToWorkCheck:
 
 
 def make_qualification_check(gen: Gen) -> QualificationCheck:
-    """A qualification, required or not, checked or not."""
+    """A qualification, required or not, checked, not checked or its check pending."""
+    status, applied = _status(gen)
     return QualificationCheck(
         id=gen.id("qual"),
         qualification=gen.choice(QUALIFICATIONS),
         required=gen(st.booleans()),
-        checked_on=gen.maybe(gen.past),
+        status=status,
+        applied_on=applied,
+        checked_on=_if_done(status, gen.maybe(lambda: _done_after(gen, applied))),
         checked_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
     )
 
 
 def make_dbs_check(gen: Gen) -> DbsCheck:
-    """A DBS (or PVG/AccessNI) certificate; DBS numbers are 12 synthetic digits."""
+    """A DBS (or PVG/AccessNI) certificate, or one applied for and pending; DBS numbers are 12
+    synthetic digits."""
     jurisdiction = gen.mostly(Jurisdiction.DBS, Jurisdiction.PVG, Jurisdiction.ACCESSNI)
     n = gen.number("dbs")
     number = (
@@ -158,20 +192,27 @@ def make_dbs_check(gen: Gen) -> DbsCheck:
         if jurisdiction is Jurisdiction.DBS
         else f"TEST-{jurisdiction.value.upper()}-{n:04d}"
     )
-    issued = gen.usually(gen.past)
+    status, applied = _status(gen)
+    issued = gen.usually(lambda: _done_after(gen, applied))
+    seen = gen.maybe(lambda: gen.between(issued, gen.as_of)) if issued else None
     return DbsCheck(
         id=gen.id("dbs"),
+        status=status,
+        applied_on=applied,
         jurisdiction=jurisdiction,
         certificate_number=gen.maybe(lambda: number),
         level=gen.mostly(DbsLevel.ENHANCED, DbsLevel.BASIC, DbsLevel.STANDARD),
         barred_list_children=gen.mostly(True, None, False),
         barred_list_adults=gen.flag(),
         workforce=gen.usually(lambda: gen.mostly(DbsWorkforce.CHILD, *list(DbsWorkforce)[1:])),
-        issued_on=issued,
-        seen_on=gen.maybe(lambda: gen.between(issued, gen.as_of)) if issued else None,
+        issued_on=_if_done(status, issued),
+        seen_on=_if_done(status, seen),
         seen_by=gen.maybe(lambda: gen.choice(_CHECKERS)),
-        disclosure=gen.usually(
-            lambda: gen.mostly(DbsDisclosure.CLEAR, DbsDisclosure.INFORMATION_DISCLOSED)
+        disclosure=_if_done(
+            status,
+            gen.usually(
+                lambda: gen.mostly(DbsDisclosure.CLEAR, DbsDisclosure.INFORMATION_DISCLOSED)
+            ),
         ),
     )
 
@@ -199,27 +240,35 @@ def make_update_service_subscription(
 
 
 def make_suitability_check(gen: Gen) -> SuitabilityCheck:
-    """A further pre-appointment check (barred list, prohibition, overseas, ...)."""
+    """A further pre-appointment check (barred list, prohibition, overseas, ...), perhaps
+    pending."""
+    status, applied = _status(gen)
     return SuitabilityCheck(
         id=gen.id("suit"),
         # One kind half the time, so that a person often has several checks of a kind.
         kind=gen.mostly(SuitabilityCheckKind.BARRED_LIST, *list(SuitabilityCheckKind)[1:]),
-        checked_on=gen.usually(gen.past),
+        status=status,
+        applied_on=applied,
+        checked_on=_if_done(status, gen.usually(lambda: _done_after(gen, applied))),
         checked_by=gen.usually(lambda: gen.choice(_CHECKERS)),
-        satisfactory=gen.mostly(True, None, False),
+        satisfactory=_if_done(status, gen.mostly(True, None, False)),
     )
 
 
 def make_reference(gen: Gen) -> Reference:
-    """A reference, received and perhaps verified."""
-    received = gen.usually(gen.past)
+    """A reference, received and perhaps verified, or requested and pending."""
+    status, requested = _status(gen)
+    received = gen.usually(lambda: _done_after(gen, requested))
+    verified = gen.usually(lambda: gen.between(received, gen.as_of)) if received else None
     return Reference(
         id=gen.id("ref"),
         referee_kind=gen.choice(list(RefereeKind)),
-        received_on=received,
-        verified_on=gen.usually(lambda: gen.between(received, gen.as_of)) if received else None,
+        status=status,
+        requested_on=requested,
+        received_on=_if_done(status, received),
+        verified_on=_if_done(status, verified),
         verified_by=gen.usually(lambda: gen.choice(_CHECKERS)),
-        satisfactory=gen.mostly(True, None, False),
+        satisfactory=_if_done(status, gen.mostly(True, None, False)),
         open_reference=gen(st.booleans()),
         supplied_by_candidate=gen(st.booleans()),
     )

@@ -1,0 +1,92 @@
+"""Benchmark: peak memory and speed of ``import_scr`` as a single central record grows.
+
+    python benchmarks/bench_import_memory.py [--rows 5000 20000 50000] [--case mixed]
+
+Each size runs in a fresh interpreter (so peak RSS is that import's alone) on a seeded record
+from ``bench_import.generate``; ``--case duplicates`` repeats one held-out record on every row
+(every row a duplicate of every other, and one certificate number shared by all), the case
+that was quadratic; ``--report`` also builds the JSON import report. Prints rows, peak RSS,
+the RSS growth per extra 1,000 rows, CPU seconds
+and rows per CPU second. Goals (issue 18): under 300 MB at 50,000 rows, growing sub-linearly,
+at least 5,000 rows per second. Not part of the test run; figures go in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+_CHILD = r"""
+import datetime as dt, json, resource, sys, time
+sys.path.insert(0, sys.argv[4])
+from bench_import import HEADER, PROVIDER, generate
+from safeguard_std.importers import import_scr
+
+rows, case, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+if case == "duplicates":
+    text = generate(1, 7)
+    head, row = text.splitlines()[:2]
+    text = head + "\n" + (row + "\n") * rows
+else:
+    text = generate(rows, 7)
+path = folder + "/scr.csv"
+open(path, "w", encoding="utf-8").write(text)
+del text
+provider = folder + "/provider.yaml"
+open(provider, "wb").write(PROVIDER)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+cpu = time.process_time()
+result = import_scr(path, provider=provider, as_of=dt.date(2026, 11, 23))
+if sys.argv[5] == "report":
+    report = result.report_data()
+used = time.process_time() - cpu
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+assert result.summary.rows_read == rows, result.summary
+print(json.dumps({"rows": rows, "peak_mb": peak / 1024, "before_mb": base / 1024,
+                  "cpu_s": used, "warnings": result.summary.warnings}))
+"""
+
+
+def measure(rows: int, case: str, report: str = "") -> dict[str, float]:
+    """One import in a fresh interpreter: its figures."""
+    here = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory() as folder:
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(rows), case, folder, str(here), report],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    data: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[5_000, 20_000, 50_000])
+    parser.add_argument("--case", choices=["mixed", "duplicates"], default="mixed")
+    parser.add_argument(
+        "--report", action="store_true", help="also build the JSON import report (report_data)"
+    )
+    args = parser.parse_args(argv)
+    previous: dict[str, float] | None = None
+    print(f"case: {args.case}{', with the report' if args.report else ''}")
+    print(f"{'rows':>8} {'peak MB':>9} {'MB/1k rows':>11} {'cpu s':>7} {'rows/s':>9}")
+    for rows in args.rows:
+        got = measure(rows, args.case, "report" if args.report else "none")
+        growth = ""
+        if previous is not None:
+            extra = (got["peak_mb"] - previous["peak_mb"]) / ((rows - previous["rows"]) / 1000)
+            growth = f"{extra:.2f}"
+        rate = rows / got["cpu_s"] if got["cpu_s"] else float("inf")
+        print(f"{rows:>8,} {got['peak_mb']:>9.1f} {growth:>11} {got['cpu_s']:>7.2f} {rate:>9,.0f}")
+        previous = got
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -475,14 +475,9 @@ def test_a_bad_portfolio_line_does_not_stop_the_others(tmp_path: Path) -> None:
     assert f"{path} $.provider.name (line 2" in result.stderr
 
 
-# -- plugin shadowing and special output files (the behaviour is issue 17, items 3 and 4) --------
-# These hold the campaign's last two attacks. They fail on a library that lets an installed
-# package shadow a bundled pack, or replaces a symbolic link (or a FIFO, or a device) given as
-# --output with a regular file; until that behaviour lands they are expected to fail, strictly,
-# so the day it lands they report themselves and the mark comes off.
-_PENDING_I17B = pytest.mark.xfail(
-    strict=True, reason="plugin trust and write-through outputs (issue 17, items 3 and 4)"
-)
+# -- plugin shadowing and special output files (issue 17, items 3 and 4) --------------------------
+# The campaign's last two attacks: an installed package shadowing a bundled pack, and special
+# files given as --output (a symbolic link, a folder).
 
 
 def _installed_shadow(site: Path) -> None:
@@ -518,20 +513,27 @@ def _run_with_site(site: Path, args: list[str]) -> subprocess.CompletedProcess[s
     )
 
 
-@_PENDING_I17B
 def test_an_installed_pack_cannot_shadow_a_bundled_one_silently(tmp_path: Path) -> None:
     _installed_shadow(tmp_path)
     example = str(ROOT / "examples" / "dorset-youth-charity.json")
     args = ["evaluate", "--pack", "dorset", "--evidence", example, "--as-of", "2026-11-23"]
     refused = _run_with_site(tmp_path, args)
     assert "Traceback" not in refused.stderr
-    assert refused.returncode == 2, refused.stderr
-    assert "evil-packs" in refused.stderr
+    assert refused.returncode == 0, refused.stderr
+    assert refused.stderr.splitlines() == [
+        "warning: installed pack dorset@2099 from distribution evil-packs 1.0 not used: the "
+        "library ships a pack with the id 'dorset' (trust the distribution by name to use it: "
+        "--trust-pack-source evil-packs)"
+    ]
+    pack = json.loads(refused.stdout)["pack"]
+    assert pack["edition"] == "2024"
+    assert set(pack["origins"].values()) == {"bundled"}
     trusted = _run_with_site(tmp_path, [*args, "--trust-pack-source", "evil-packs"])
     assert trusted.returncode == 0, trusted.stderr
+    origins = json.loads(trusted.stdout)["pack"]["origins"]
+    assert origins["dorset@2099"] == "distribution evil-packs 1.0"  # recorded, not silent
 
 
-@_PENDING_I17B
 def test_output_through_a_symbolic_link_writes_its_target(tmp_path: Path) -> None:
     target = tmp_path / "assessment.json"
     target.write_text("")
@@ -544,7 +546,6 @@ def test_output_through_a_symbolic_link_writes_its_target(tmp_path: Path) -> Non
     assert json.loads(target.read_text(encoding="utf-8"))["pack"]
 
 
-@_PENDING_I17B
 def test_output_naming_a_folder_is_one_error_line(tmp_path: Path) -> None:
     args = [*_EVALUATE_PACK, *_PACKS, "--evidence", str(FIXTURES / "bundle-small.json")]
     result = run_cli([*args, "--output", str(tmp_path)])

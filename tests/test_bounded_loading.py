@@ -126,7 +126,7 @@ def test_one_bad_portfolio_line_never_stops_the_others() -> None:
     from safeguard_std.packs import PackCatalog
 
     catalog = PackCatalog()
-    catalog.add_folder(pack_path)
+    catalog = catalog.with_folder(pack_path)
     pack = catalog.resolve("dorset-person-rules@1")
     good = json.dumps(BASE_BUNDLE).encode()
     bad = good.replace(b'"Test Provider"', b'"Trust \\udc80"')
@@ -186,7 +186,7 @@ def test_an_oversized_portfolio_line_is_refused_in_the_portfolio_evaluator(jobs:
     from safeguard_std.packs import PackCatalog
 
     catalog = PackCatalog()
-    catalog.add_folder(ROOT / "benchmarks" / "packs" / "dorset-person-rules" / "1")
+    catalog = catalog.with_folder(ROOT / "benchmarks" / "packs" / "dorset-person-rules" / "1")
     pack = catalog.resolve("dorset-person-rules@1")
     good = json.dumps(BASE_BUNDLE).encode()
     stream = io.BytesIO(good + b"\n" + b"[" + b" " * (3 * MIB) + b"]\n" + good + b"\n")

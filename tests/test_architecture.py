@@ -46,6 +46,9 @@ _RULES = _DOMAIN | {
     "jsonschema",  # each rule kind's parameter schema is checked when a pack compiles
     "importlib.metadata",  # the registry reads the safeguard_std.rule_kinds entry point
     "safeguard_std.rules",
+    # England and Wales bank holidays for working-day periods: pure arithmetic over the pinned
+    # holidays package, imported when a pack that counts working days compiles.
+    "safeguard_std.bank_holidays",
 }
 _EVALUATE = _RULES | {"safeguard_std._version", "safeguard_std.serialization"}
 _SERIALIZATION = _DOMAIN | {"cattrs"}
@@ -57,6 +60,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "serialization.py": _SERIALIZATION,
     "exceptions.py": frozenset({"attrs"}),
     "_version.py": frozenset(),
+    "bank_holidays.py": _DOMAIN | {"holidays"},
 }
 
 WALL_CLOCK = (

@@ -21,10 +21,11 @@ from safeguard_std.authoring import (
 )
 from safeguard_std.authoring.lint import modal_verbs
 from safeguard_std.cli import main
-from safeguard_std.domain.pack import Modality
+from safeguard_std.domain.pack import Modality, PackRef
 from safeguard_std.exceptions import PackError
 from safeguard_std.packs import PackCatalog, bundled_catalog
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
+from tests.support import pack_yaml
 
 PACKS = FIXTURES / "packs"
 DOUBTFUL = FIXTURES / "lint-packs" / "doubtful"
@@ -44,21 +45,45 @@ def test_lint_finds_each_doubtful_thing() -> None:
     lines = [problem_line(f.problem, f.code).replace(f"{DOUBTFUL}/1/", "") for f in found]
     assert lines == [
         "pack.yaml:9:1: unknown-supersedes: supersedes 'doubtful@0': no pack 'doubtful@0': no "
-        "edition '0' of doubtful; editions: doubtful@1 [/supersedes]",
+        "edition '0' of doubtful; editions: doubtful@1 (silence it with --ignore "
+        "unknown-supersedes) [/supersedes]",
         "pack.yaml:13:5: empty-section: section '3' (Nothing here) has no active requirement "
-        "[/sections/2]",
+        "(silence it with --ignore empty-section) [/sections/2]",
         "pack.yaml:16:3: unused-parameter: parameter 'never_used' is declared but no active "
-        "requirement uses it [/parameters/never_used]",
-        "pack.yaml:21:5: no-citation: requirement DB-1 has no citation [/requirements/0/citation]",
+        "requirement uses it (silence it with --ignore unused-parameter) "
+        "[/parameters/never_used]",
+        "pack.yaml:21:5: no-citation: requirement DB-1 has no citation (silence it for DB-1 with "
+        "metadata: {lint_ignore: [no-citation]}) [/requirements/0/citation]",
         "pack.yaml:31:5: no-source-text: requirement DB-2 does not quote the source text it "
-        "encodes [/requirements/1/text]",
+        "encodes (silence it for DB-2 with metadata: {lint_ignore: [no-source-text]}) "
+        "[/requirements/1/text]",
         "pack.yaml:36:5: untested: no case in the pack's tests names requirement DB-3 "
-        "[/requirements/2]",
+        "(silence it for DB-3 with metadata: {lint_ignore: [untested]}) [/requirements/2]",
         "pack.yaml:41:5: modality-mismatch: requirement DB-3 has modality 'must' but its source "
-        "text says should ('should') [/requirements/2/modality]",
+        "text says should ('should') (silence it for DB-3 with metadata: {lint_ignore: "
+        "[modality-mismatch]}) [/requirements/2/modality]",
         "pack.yaml:53:12: attestation-where-structured: requirement DB-4 is judged by "
         "attestation ('attested') but mentions 'DBS', which the structured kind 'check_present' "
-        "or 'check_current' judges from records [/requirements/3/rule/kind]",
+        "or 'check_current' judges from records (silence it for DB-4 with metadata: "
+        "{lint_ignore: [attestation-where-structured]}) [/requirements/3/rule/kind]",
+    ]
+
+
+def test_the_lado_is_not_taken_for_a_lead_role(tmp_path: Path) -> None:
+    """ "Local Authority Designated Officer" names the LADO, not a DSL: no role_held hint."""
+
+    def structured_hints(text: str) -> list[str]:
+        folder = tmp_path / "t" / "1"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "pack.yaml").write_text(
+            pack_yaml({"text": text, "subject": "provider", "rule": {"kind": "attested"}})
+        )
+        found = lint_pack(folder, catalog=PackCatalog(layers={}))
+        return [f.code for f in found if f.code == "attestation-where-structured"]
+
+    assert structured_hints("Allegations must go to the Local Authority Designated Officer.") == []
+    assert structured_hints("The designated safeguarding lead must be named.") == [
+        "attestation-where-structured"
     ]
 
 
@@ -413,9 +438,24 @@ def test_new_pack_validates_lints_clean_and_passes(tmp_path: Path) -> None:
         "hackney/2025/tests/example.yaml",
     ]
     first = files[0].read_text().splitlines()[0]
-    assert first.startswith("# yaml-language-server: $schema=")
-    assert Path(first.split("=", 1)[1]).name == "standard-pack.schema.json"
+    assert first == "# yaml-language-server: $schema=../../schemas/standard-pack.schema.json"
     _checks_pass(files[0].parent, PackCatalog(layers={}))
+
+
+def test_new_pack_refers_to_its_schema_by_a_path_that_travels(tmp_path: Path) -> None:
+    """Not the installing machine's absolute path: a copy beside the packs, referred to
+    relatively, so the editor line works wherever the folder is checked out."""
+    files = scaffold_pack(
+        tmp_path / "packs", "x", "X Board", edition="1", effective_from=dt.date(2025, 1, 1)
+    )
+    lines = [f.read_text().splitlines()[0] for f in files]
+    assert lines == [
+        "# yaml-language-server: $schema=../../schemas/standard-pack.schema.json",
+        "# yaml-language-server: $schema=../../../schemas/pack-tests.schema.json",
+    ]
+    for name in ("standard-pack.schema.json", "pack-tests.schema.json"):
+        copied = tmp_path / "packs" / "schemas" / name
+        assert copied.read_bytes() == (ROOT / "schemas" / name).read_bytes()
 
 
 def test_new_pack_inside_a_repository_refers_to_its_schema(tmp_path: Path) -> None:
@@ -447,6 +487,31 @@ def test_new_layer_over_a_known_pack(tmp_path: Path) -> None:
     _checks_pass(files[0].parent, catalog)
     pack = open_resolved(files[0].parent, catalog)
     assert len(pack.active_requirements) == 7  # the base's six active plus the example
+
+
+def test_new_edition_of_the_same_pack_carries_its_title_and_adds_nothing(tmp_path: Path) -> None:
+    """A next edition starts as the last one: same title, no sample requirement to delete."""
+    catalog = fixture_catalog()
+    files = scaffold_pack(
+        tmp_path,
+        "harbour",
+        "Harbour Safeguarding Children Partnership",
+        edition="2025",
+        effective_from=dt.date(2025, 4, 1),
+        extends="harbour@2024",
+        catalog=catalog,
+    )
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["harbour/2025/pack.yaml"]
+    text = files[0].read_text()
+    assert 'title: "Harbour safeguarding standards for contracted services (2024)"' in text
+    assert "supersedes: harbour@2024" in text
+    assert "\nrequirements:" not in text
+    pack = open_resolved(files[0].parent, catalog)
+    base = catalog.resolve(PackRef.parse("harbour@2024"))
+    assert pack.title == base.title
+    assert [r.id for r in pack.active_requirements] == [r.id for r in base.active_requirements]
+    assert validate_pack(files[0].parent, catalog=catalog).problems == ()
+    assert lint_pack(files[0].parent, catalog=catalog) == []
 
 
 def open_resolved(folder: Path, catalog: PackCatalog):  # type: ignore[no-untyped-def]

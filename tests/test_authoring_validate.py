@@ -17,8 +17,13 @@ import pytest
 
 from safeguard_std.authoring import problem_line, validate_pack
 from safeguard_std.cli import main
-from safeguard_std.packs import PackCatalog, bundled_catalog
+from safeguard_std.domain.pack import SubjectType
+from safeguard_std.exceptions import PackError
+from safeguard_std.packs import PackCatalog, _facts_for, bundled_catalog
 from tests.conftest import FIXTURES
+
+# The facts a person requirement may name, as the unknown-fact message lists them.
+PERSON_FACTS = "one of " + ", ".join(_facts_for(SubjectType.PERSON))
 
 BROKEN = FIXTURES / "broken-packs"
 
@@ -89,7 +94,9 @@ EXPECTED: list[tuple[str, list[str]]] = [
         "unknown-extends/demo/2/pack.yaml:8:1: cannot extend 'demo@3': no pack 'demo@3': no edition '3' of demo; editions: demo@1, demo@2 [/extends]",
     ]),
     ("unknown-fact", [
-        "unknown-fact/demo/1/pack.yaml:44:20: requirement DEMO-3: unknown fact 'person.regulated_activty': expected a fact from the evidence model (did you mean 'person.regulated_activity'?) [/requirements/2/applies_when/field]",
+        "unknown-fact/demo/1/pack.yaml:44:20: requirement DEMO-3: unknown fact 'person.regulated_activty': expected a fact defined for person requirements: "
+        + PERSON_FACTS
+        + " (did you mean 'person.regulated_activity'?) [/requirements/2/applies_when/field]",
     ]),
     ("unknown-parameter-reference", [
         "unknown-parameter-reference/demo/1/pack.yaml:55:54: requirement DEMO-4: unknown parameter 'dbs_renewl': expected one of dbs_renewal, training_refresh (did you mean 'dbs_renewal'?) [/requirements/3/rule/period/param]",
@@ -311,3 +318,73 @@ def test_expected_lists_are_kept_short() -> None:
     assert _one_of([f"p{i}" for i in range(14)]) == (
         "one of p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11 and 2 more"
     )
+
+
+def test_base_evidence_that_does_not_load_is_reported_once_with_the_allowed_values(
+    tmp_path: Path,
+) -> None:
+    """Every case starts from the file's base evidence: when it does not load, validate says so
+    once, located in the test file (it said "valid" while every case failed to run)."""
+    assert main(["pack", "new", "--id", "northshire", "--board", "N", "--edition", "2026",
+                 "--effective-from", "2026-04-01", "--output", str(tmp_path)]) == 0  # fmt: skip
+    tests = tmp_path / "northshire" / "2026" / "tests" / "example.yaml"
+    text = tests.read_text().replace(
+        "  policies:\n",
+        "  contract:\n    id: c-1\n    commissioner: Northshire\n    section11_audits:\n"
+        "      - {id: s11-1, submitted_on: 2026-01-01}\n  policies:\n",
+    )
+    tests.write_text(text)
+    result = validate_pack(tmp_path / "northshire" / "2026", catalog=PackCatalog(layers={}))
+    assert [problem_line(p) for p in result.problems] == [
+        f"{tests}:10:9: base evidence: required key 'stage' is missing: expected 'stage': one of "
+        "'tender', 'cycle' [/evidence/contract/section11_audits/0]"
+    ]
+
+
+def test_base_evidence_in_its_own_file_is_located_there(tmp_path: Path) -> None:
+    assert main(["pack", "new", "--id", "northshire", "--board", "N", "--edition", "2026",
+                 "--effective-from", "2026-04-01", "--output", str(tmp_path)]) == 0  # fmt: skip
+    folder = tmp_path / "northshire" / "2026" / "tests"
+    (folder / "base.json").write_text(
+        json.dumps(
+            {
+                "id": "b",
+                "provider": {"id": "p", "name": "P", "kind": "yoth", "legal_form": "charity"},
+                "policies": [],
+            }
+        )
+    )
+    tests = folder / "example.yaml"
+    lines = tests.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("evidence:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("cases:"))
+    tests.write_text("\n".join([*lines[:start], "evidence: {file: base.json}", *lines[end:]]))
+    result = validate_pack(tmp_path / "northshire" / "2026", catalog=PackCatalog(layers={}))
+    (problem,) = result.problems
+    assert problem.message == "base evidence: value not allowed"
+    assert problem.location.source == str(folder / "base.json")
+    assert problem.hint == "did you mean 'youth'?"
+
+
+def test_an_unknown_fact_lists_the_facts_of_its_subject_and_suggests_only_a_close_one() -> None:
+    from tests.support import make_pack
+
+    def message(field: str) -> str:
+        with pytest.raises(PackError) as info:
+            make_pack(
+                {
+                    "rule": {"kind": "role_held", "roles": ["dsl"]},
+                    "subject": "provider",
+                    "applies_when": {"field": field, "ge": 10},
+                }
+            )
+        return str(info.value)
+
+    unrelated = message("provider.staff_count")
+    assert "did you mean" not in unrelated
+    assert (
+        "expected a fact defined for provider requirements: one of contract.present, "
+        "contract.risk_tier, provider.activities, provider.has_website, provider.headcount, "
+    ) in unrelated
+    assert "person." not in unrelated
+    assert message("provider.heacount").endswith("(did you mean 'provider.headcount'?)")

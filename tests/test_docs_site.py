@@ -249,3 +249,12 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
         assert path in cli
     assert (site / "reference" / "packs" / "dorset-2024" / "index.html").exists()
     assert (site / "repository" / "examples" / "dorset-youth-charity.json").exists()
+
+
+def test_the_committed_evidence_format_page_is_what_the_generator_writes() -> None:
+    """The evidence-format reference is committed so the forge shows it; it must not drift from
+    the schema (the site writes the same page when it is built)."""
+    committed = (DOCS / "reference" / "evidence-schema.md").read_text(encoding="utf-8")
+    assert committed == ref.schema_page(ROOT / "schemas", "evidence.schema.json"), (
+        "regenerate: python docs/_scripts/reference_pages.py"
+    )

@@ -32,7 +32,8 @@ def test_howto_commands_run(
         assert main(argv[1:]) == 0, (command, capsys.readouterr())
     out = capsys.readouterr().out
     assert "exampleshire@2026, exampleshire@2027: valid" in out
-    assert "  + EXAMPLESHIRE-2  Safeguarding policy reviewed every year" in out
+    # The new edition starts as the last one: no sample requirement to delete.
+    assert "EXAMPLESHIRE-2" not in out
     assert (tmp_path / "exampleshire-2026.html").read_text().startswith("<!DOCTYPE html>")
 
 

@@ -382,6 +382,16 @@ def test_reference_counts(raw: object, count: int) -> None:
     assert READERS["count"](raw).value == count
 
 
+@pytest.mark.parametrize("raw", [float("inf"), float("-inf"), float("nan"), 2.5, 12])
+def test_a_reference_count_cell_that_is_no_count_is_rejected_not_raised(raw: float) -> None:
+    # An xlsx cell can hold an overflowed number (inf) or NaN; a reader never raises.
+    parsed = READERS["count"](raw)
+    assert parsed.rejected
+    assert [(n.code, n.message) for n in parsed.notes] == [
+        ("references.count_unrecognised", "not a number of references")
+    ]
+
+
 def test_company_names() -> None:
     assert is_company_name("ABC Cleaning Ltd")
     assert is_company_name("Wessex Catering Services")

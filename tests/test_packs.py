@@ -76,9 +76,11 @@ def test_unknown_rule_parameter_is_named() -> None:
 def test_unknown_fact_with_hint() -> None:
     (message,) = errors_of({"applies_when": {"field": "person.regulated_activty", "eq": "yes"}})
     assert message.startswith(
-        "requirement R-1: unknown fact 'person.regulated_activty': expected a fact from the "
-        "evidence model @ t/1/pack.yaml $.requirements[0].applies_when.field"
+        "requirement R-1: unknown fact 'person.regulated_activty': expected a fact defined for "
+        "person requirements: one of contract.present, contract.risk_tier, "
+        "person.days_since_start, "
     )
+    assert "$.requirements[0].applies_when.field" in message
     assert message.endswith("(did you mean 'person.regulated_activity'?)")
 
 
@@ -274,6 +276,23 @@ def test_pack_ref_errors(text: str) -> None:
 
 def test_pack_ref_round_trip() -> None:
     assert str(PackRef.parse("dorset@2024")) == "dorset@2024"
+
+
+def test_a_pack_defined_twice_names_the_option_that_resolves_it(tmp_path: Path) -> None:
+    """An installed pack and a --packs-dir pack with the same id@edition: the error says how
+    to choose (the CLI option) and how to avoid it in Python."""
+    import shutil
+
+    copy = tmp_path / "harbour" / "2023"
+    shutil.copytree(FIXTURES / "packs" / "harbour" / "2023", copy)
+    catalog = PackCatalog(layers={}).with_folder(FIXTURES / "packs" / "harbour" / "2023")
+    with pytest.raises(PackError) as info:
+        catalog.with_layer(read_layer(copy))
+    assert str(info.value).endswith(
+        "(choose the one to use with --trust-pack-source NAME, or leave installed packs out with "
+        "--no-entry-points; in Python, build the catalog without the other "
+        "(bundled_catalog(entry_points_too=False)))"
+    )
 
 
 # -- catalogs are values ---------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_strategies_from_an_installed_wheel(tmp_path: Path) -> None:
     installed = _pip("install", "--no-deps", "-q", "--target", str(site), str(wheel))
     assert installed.returncode == 0, installed.stderr
     entry_points = next(site.glob("safeguard_std-*.dist-info")) / "entry_points.txt"
-    assert "_ = safeguard_std._hypothesis_setup:_hypothesis_setup_hook" in entry_points.read_text()
+    assert "_ = _safeguard_std_hypothesis:_hypothesis_setup_hook" in entry_points.read_text()
     result = subprocess.run(
         [sys.executable, "-c", CHECK.format(site=str(site))],
         capture_output=True,

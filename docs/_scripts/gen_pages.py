@@ -9,7 +9,6 @@ index of design decisions, and copies of the repository files that pages link to
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -54,43 +53,10 @@ write("reference/cli.md", ref.cli_markdown(_parser()))
 
 # -- formats, from the schemas -----------------------------------------------------------------
 
-SCHEMA_PAGES = (
-    (
-        "standard-pack.schema.json",
-        "reference/pack-schema.md",
-        "Pack schema",
-        "Every field a standard pack may have. [The pack format](../pack-format.md) explains how "
-        "to write one, with a complete example and layering.",
-    ),
-    (
-        "evidence.schema.json",
-        "reference/evidence-schema.md",
-        "Evidence format",
-        "Every record an evidence bundle may hold, generated from the typed entities the "
-        "evidence is structured into (`python -m safeguard_std._evidence_schema`). Dates are "
-        "`YYYY-MM-DD`; a timestamp with an offset is read as a Europe/London date. Fields marked "
-        "**personal data** never appear in findings, reports or error messages unless the caller "
-        "asks ([personal data](../explanation/personal-data.md)).",
-    ),
-    (
-        "pack-tests.schema.json",
-        "reference/pack-tests-schema.md",
-        "Pack test format",
-        "A pack's test cases, as data: base evidence, cases that patch it with JSON Patch, and the "
-        "findings each case expects. [Write a pack](../how-to/write-a-pack.md#5-test) shows one.",
-    ),
-    (
-        "assessment.schema.json",
-        "reference/assessment-schema.md",
-        "Assessment format",
-        "The assessment document `safeguard-std evaluate` writes as JSON, for programs in any "
-        "language and for policy engines. [Read assessments from other languages]"
-        "(../how-to/consume-assessments.md) says how to use it, with an OPA (Rego) example.",
-    ),
-)
-for file, page, title, intro in SCHEMA_PAGES:
-    schema = json.loads((SCHEMAS / file).read_text(encoding="utf-8"))
-    write(page, ref.schema_markdown(schema, title=title, intro=intro, file=f"schemas/{file}"))
+# The evidence format is also committed (docs/reference/evidence-schema.md), for reading on the
+# forge; a test keeps it equal to what is written here.
+for file, page, _title, _intro in ref.SCHEMA_PAGES:
+    write(page, ref.schema_page(SCHEMAS, file))
 
 # -- rule kinds (also committed, for reading on the forge; a test keeps the two equal) ---------
 

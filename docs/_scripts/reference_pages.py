@@ -408,3 +408,57 @@ def children(entries: list[NavEntry], target: str) -> list[NavEntry]:
 def relative(target: str, page: str) -> str:
     """``target`` (relative to the docs folder) as a link from ``page``."""
     return os.path.relpath(target, start=str(Path(page).parent)).replace(os.sep, "/")
+
+
+# ---------------------------------------------------------------------------------------------
+# The format pages, from the schemas
+
+#: Each schema, the page written from it, its title and its introduction.
+SCHEMA_PAGES = (
+    (
+        "standard-pack.schema.json",
+        "reference/pack-schema.md",
+        "Pack schema",
+        "Every field a standard pack may have. [The pack format](../pack-format.md) explains how "
+        "to write one, with a complete example and layering.",
+    ),
+    (
+        "evidence.schema.json",
+        "reference/evidence-schema.md",
+        "Evidence format",
+        "Every record an evidence bundle may hold, generated from the typed entities the "
+        "evidence is structured into (`python -m safeguard_std._evidence_schema`). Dates are "
+        "`YYYY-MM-DD`; a timestamp with an offset is read as a Europe/London date. Fields marked "
+        "**personal data** never appear in findings, reports or error messages unless the caller "
+        "asks ([personal data](../explanation/personal-data.md)).",
+    ),
+    (
+        "pack-tests.schema.json",
+        "reference/pack-tests-schema.md",
+        "Pack test format",
+        "A pack's test cases, as data: base evidence, cases that patch it with JSON Patch, and the "
+        "findings each case expects. [Write a pack](../how-to/write-a-pack.md#5-test) shows one.",
+    ),
+    (
+        "assessment.schema.json",
+        "reference/assessment-schema.md",
+        "Assessment format",
+        "The assessment document `safeguard-std evaluate` writes as JSON, for programs in any "
+        "language and for policy engines. [Read assessments from other languages]"
+        "(../how-to/consume-assessments.md) says how to use it, with an OPA (Rego) example.",
+    ),
+)
+
+
+def schema_page(schemas: Path, file: str) -> str:
+    """The reference page for ``schemas/<file>`` (one of :data:`SCHEMA_PAGES`)."""
+    _file, _page, title, intro = next(p for p in SCHEMA_PAGES if p[0] == file)
+    schema = json.loads((schemas / file).read_text(encoding="utf-8"))
+    return schema_markdown(schema, title=title, intro=intro, file=f"schemas/{file}")
+
+
+if __name__ == "__main__":  # python docs/_scripts/reference_pages.py: rewrite the committed page
+    _root = Path(__file__).resolve().parents[2]
+    (_root / "docs" / "reference" / "evidence-schema.md").write_text(
+        schema_page(_root / "schemas", "evidence.schema.json"), encoding="utf-8"
+    )

@@ -66,6 +66,8 @@ class _Refused(Exception):
 
 
 def _date(value: Any, _type: Any) -> dt.date:
+    if type(value) is dt.date:  # what a database driver returns
+        return value
     if type(value) is str:
         if len(value) == 10 and _PLAIN_DATE.fullmatch(value):
             return dt.date.fromisoformat(value)  # what parse_date does with plain ISO text

@@ -75,7 +75,20 @@ def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> li
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", str(error.message))
         name = missing[0] if missing else str(error.message)
-        return [Problem(f"required key {name!r} is missing", doc.locate(path))]
+        schema: Any = error.schema
+        spec = schema.get("properties", {}).get(name, {}) if isinstance(schema, dict) else {}
+        choices = spec.get("enum") if isinstance(spec, dict) else None
+        return [
+            Problem(
+                f"required key {name!r} is missing",
+                doc.locate(path),
+                expected=(
+                    f"{name!r}: one of " + ", ".join(repr(str(c)) for c in choices)
+                    if choices
+                    else None
+                ),
+            )
+        ]
     if error.validator == "enum":
         allowed_values: Any = error.validator_value
         choices = [str(c) for c in allowed_values]
@@ -199,6 +212,12 @@ def rule_param_problems(
                     where,
                     expected="an ISO 8601 duration such as P3Y, P12M, P2W or P90D",
                     found=shown(value),
+                    hint=(
+                        "this rule counts calendar time; working days (P1WD) are for rules "
+                        "that count them, such as allegations_reported"
+                        if isinstance(value, str) and value.endswith("WD")
+                        else None
+                    ),
                 )
             )
         elif error.validator == "enum":

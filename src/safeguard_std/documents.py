@@ -39,7 +39,7 @@ from typing import Any, Protocol
 import attrs
 import yaml
 
-from safeguard_std.exceptions import Location, Problem, quoted
+from safeguard_std.exceptions import DocumentSyntaxError, Location, Problem, quoted
 
 __all__ = [
     "MAX_ALIAS_NODES",
@@ -154,15 +154,6 @@ class Limits:
 
 
 Path = tuple[str | int, ...]
-
-
-class DocumentSyntaxError(Exception):
-    """Raised by :func:`parse`; carries located problems for the caller's own error class."""
-
-    def __init__(self, problems: list[Problem], *, source: str | None = None) -> None:
-        self.problems = problems
-        self.source = source
-        super().__init__(str(problems[0]))
 
 
 @attrs.frozen

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from safeguard_std._version import __version__
+from safeguard_std.domain.calendar import WorkingDayCalendar
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
 from safeguard_std.domain.findings import (
@@ -30,10 +31,18 @@ from safeguard_std.domain.findings import (
     Summary,
     make_finding,
 )
-from safeguard_std.domain.organisation import EvidenceBundle, Waiver
+from safeguard_std.domain.organisation import AttestationOutcome, EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
 from safeguard_std.domain.predicates import Predicate, bind_params, compile_predicate
-from safeguard_std.exceptions import Location, PackError, Problem, RuleError
+from safeguard_std.exceptions import (
+    InvalidArgument,
+    Location,
+    PackError,
+    Problem,
+    RuleError,
+    expect_date,
+    quoted,
+)
 from safeguard_std.rules import BUILTIN_KINDS, RuleKindRegistry, RuleSpec, default_registry
 from safeguard_std.rules._kind import Check
 from safeguard_std.serialization import evidence_digest, pack_digest
@@ -61,9 +70,15 @@ class EvaluationPlan:
     digest: str
     steps: tuple[_Compiled, ...]
 
-    def evaluate(self, evidence: EvidenceBundle, *, as_of: dt.date) -> Assessment:
+    def evaluate(
+        self,
+        evidence: EvidenceBundle,
+        *,
+        as_of: dt.date,
+        working_days: WorkingDayCalendar | None = None,
+    ) -> Assessment:
         """Judge ``evidence`` on ``as_of``; see :func:`evaluate`."""
-        return _run(self, evidence, as_of)
+        return _run(self, evidence, as_of, working_days)
 
 
 def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -265,6 +280,25 @@ def _failed(step: _Compiled, exc: BaseException) -> Outcome:
     )
 
 
+def _attested_not_applicable(
+    result: Outcome, requirement_id: str, subject_id: str | None, ctx: EvaluationContext
+) -> Outcome:
+    """``result`` (insufficient evidence: the records cannot show whether the requirement
+    applies or is met) as not applicable, when the latest attestation says so and why. It never
+    overrides a record that shows met or not met."""
+    att = ctx.attestation_for(requirement_id, subject_id)
+    if att is None or att.outcome is not AttestationOutcome.NOT_APPLICABLE:
+        return result
+    return Outcome(
+        status=Status.NOT_APPLICABLE,
+        message=f"attested as not applicable on {att.attested_on.isoformat()} by {att.id}: "
+        f"{att.statement}; without it: {result.message}",
+        facts={**result.facts, "attested": "not_applicable", "because": att.statement},
+        evidence=tuple(sorted({*result.evidence, att.id, *att.evidence_refs})),
+        due_on=result.due_on,
+    )
+
+
 def _waived(result: Outcome, waiver: Waiver) -> Outcome:
     until = f" until {waiver.expires_on}" if waiver.expires_on else ""
     return attrs.evolve(
@@ -374,6 +408,8 @@ def _judge_each(
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
             else:
+                if waivable and result.status is Status.INSUFFICIENT_EVIDENCE:
+                    result = _attested_not_applicable(result, req.id, subject_ref.id, ctx)
                 if waivable and result.status is not Status.NOT_APPLICABLE:
                     waiver = ctx.waiver_for(req.id, subject_ref.id)
                     if waiver is not None:
@@ -440,16 +476,36 @@ def _included(
 CHUNK = 256
 
 
-def _run(plan: EvaluationPlan, evidence: EvidenceBundle, as_of: dt.date) -> Assessment:
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise TypeError(f"as_of must be a calendar date (datetime.date), got {as_of!r}")
-    ctx = EvaluationContext.build(evidence, as_of)
+def _run(
+    plan: EvaluationPlan,
+    evidence: EvidenceBundle,
+    as_of: dt.date,
+    working_days: WorkingDayCalendar | None = None,
+) -> Assessment:
+    expect_date("as_of", as_of)
+    if not isinstance(evidence, EvidenceBundle):
+        raise InvalidArgument(
+            f"evidence must be an EvidenceBundle, got a {type(evidence).__name__}; structure it "
+            "first with safeguard_std.bundle_from_data(data) or read a file with "
+            "safeguard_std.load_evidence(path)"
+        )
+    if working_days is not None and not callable(getattr(working_days, "is_working_day", None)):
+        raise InvalidArgument(
+            "working_days must be a working-day calendar (safeguard_std.domain.calendar."
+            f"WorkingDays, or bank_holidays.england_and_wales()), got {quoted(working_days, 40)}"
+        )
+    ctx = EvaluationContext.build(evidence, as_of, working_days)
     steps = _included(plan, evidence, ctx)
     outs: list[list[Finding]] = [[] for _ in steps]
     by_kind: dict[SubjectType, list[int]] = {}
     for index, step in enumerate(steps):
         by_kind.setdefault(step.requirement.subject, []).append(index)
-    waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
+    # Waivers and not-applicable attestations take the general path (_judge_each).
+    waivable = [
+        (bool(ctx.waivers) and ctx.has_waiver(step.requirement.id))
+        or (bool(ctx.attestations) and ctx.has_not_applicable(step.requirement.id))
+        for step in steps
+    ]
     for kind, indexes in by_kind.items():
         these = _subjects(kind, ctx)
         for start in range(0, len(these), CHUNK):
@@ -489,13 +545,23 @@ def evaluate(
     *,
     as_of: dt.date,
     kinds: RuleKindRegistry | None = None,
+    working_days: WorkingDayCalendar | None = None,
 ) -> Assessment:
     """Judge ``evidence`` against ``pack`` on the calendar date ``as_of``.
 
     Pure and deterministic: the same pack, evidence and date give an equal assessment, whatever
     the order of the evidence's lists. ``as_of`` is required; the library never reads today's
     date. Pass an :class:`EvaluationPlan` (from :func:`compile_pack`) to evaluate many bundles
-    without recompiling the pack.
+    without recompiling the pack. ``working_days`` is the calendar working-day periods
+    (``P1WD``) count over; by default England and Wales bank holidays
+    (:func:`safeguard_std.bank_holidays.england_and_wales`). Pass a fixed
+    :class:`~safeguard_std.domain.calendar.WorkingDays` to pin it in tests.
     """
+    if not isinstance(pack, (Pack, EvaluationPlan)):
+        example = f"{pack!r}" if isinstance(pack, str) and len(pack) < 40 else "'dorset'"
+        raise InvalidArgument(
+            f"pack must be a Pack or an EvaluationPlan, got a {type(pack).__name__}; load one "
+            f"with safeguard_std.load_pack({example}, as_of=...)"
+        )
     plan = pack if isinstance(pack, EvaluationPlan) else compile_pack(pack, kinds=kinds)
-    return plan.evaluate(evidence, as_of=as_of)
+    return plan.evaluate(evidence, as_of=as_of, working_days=working_days)

@@ -17,6 +17,7 @@ from messages unless the caller passes ``include_personal_data=True``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,7 +145,10 @@ def bundle_from_data(
     validate_schema: bool = True,
 ) -> EvidenceBundle:
     """Structure already-parsed data into an :class:`EvidenceBundle`, or raise
-    :class:`~safeguard_std.exceptions.EvidenceError` with every problem located."""
+    :class:`~safeguard_std.exceptions.EvidenceError` with every problem located.
+
+    Dates may be ISO text or ``datetime.date`` values (what a database driver returns); a
+    ``datetime.datetime`` is a timestamp, taken to its Europe/London calendar date."""
     doc = document if document is not None else Document(data, source)
     if not isinstance(data, dict):
         raise EvidenceError(
@@ -160,11 +164,25 @@ def bundle_from_data(
     # Valid input takes one strict pass; anything else the full path judges and reports.
     bundle = structure_fast(data)
     if bundle is None:
+        data = _dates_as_text(data)
+        if document is None:
+            doc = Document(data, source)
         bundle = _structure_fully(data, doc, source, include_personal_data, validate_schema)
     problems = integrity_problems(bundle, doc)
     if problems:
         raise EvidenceError(problems, source=source)
     return bundle
+
+
+def _dates_as_text(value: Any) -> Any:
+    """``value`` with every ``date``/``datetime`` as the ISO text the schema expects."""
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
 
 
 def _structure_fully(

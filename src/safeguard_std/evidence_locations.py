@@ -219,65 +219,84 @@ def provenance_regions(
     a provenance file written for other evidence is refused with a located
     :class:`~safeguard_std.exceptions.EvidenceError`: its rows would point at the wrong people."""
     label = str(provenance)
+    data = _read_provenance(provenance, label)
+    for key, expected in (("bundle_id", bundle_id), ("evidence_digest", evidence_digest)):
+        _check_belongs(data, key, expected, label)
+    target = _spreadsheet(data, Path(provenance), spreadsheet)
+    if target is None:
+        return {}
+    records = data.get("records") or {}
+    return _row_regions(records, artifact_uri(target)) if isinstance(records, dict) else {}
+
+
+def _read_provenance(provenance: str | os.PathLike[str], label: str) -> dict[str, Any]:
     _, raw = read_source(provenance, what="provenance file", error=EvidenceError, name=label)
     try:
         data = json.loads(decode(raw, label))
     except (DocumentSyntaxError, ValueError):
-        raise EvidenceError(
-            [Problem("not a provenance file (not JSON)", Location(label))], source=label
-        ) from None
+        raise _not_provenance("not a provenance file (not JSON)", label) from None
     if not isinstance(data, dict) or data.get("provenance_format") != 1:
-        raise EvidenceError(
-            [Problem("not a provenance file written by evidence import", Location(label))],
-            source=label,
-        )
-    for key, expected in (("bundle_id", bundle_id), ("evidence_digest", evidence_digest)):
-        if expected is not None and data.get(key) not in (None, expected):
-            raise EvidenceError(
-                [
-                    Problem(
-                        f"this provenance file belongs to other evidence ({key} "
-                        f"{data.get(key)!r}, the assessment's is {expected!r})",
-                        Location(label, (key,)),
-                    )
-                ],
-                source=label,
-            )
-    named = (data.get("source") or {}).get("file")
-    if spreadsheet is not None:
-        target = Path(spreadsheet)
-    elif isinstance(named, str) and named:
-        target = Path(named)
-        if not target.exists() and (Path(provenance).parent / target.name).exists():
-            target = Path(provenance).parent / target.name
-    else:
-        return {}
-    uri = artifact_uri(target)
+        raise _not_provenance("not a provenance file written by evidence import", label)
+    return data
+
+
+def _not_provenance(message: str, label: str) -> EvidenceError:
+    return EvidenceError([Problem(message, Location(label))], source=label)
+
+
+def _check_belongs(data: Mapping[str, Any], key: str, expected: str | None, label: str) -> None:
+    """Refuse a provenance file whose ``key`` names other evidence than ``expected``."""
+    if expected is None or data.get(key) in (None, expected):
+        return
+    message = (
+        f"this provenance file belongs to other evidence ({key} {data.get(key)!r}, "
+        f"the assessment's is {expected!r})"
+    )
+    raise EvidenceError([Problem(message, Location(label, (key,)))], source=label)
+
+
+def _spreadsheet(
+    data: Mapping[str, Any], provenance: Path, given: str | os.PathLike[str] | None
+) -> Path | None:
+    """Where the imported file is: ``given``, else as the provenance names it, else beside the
+    provenance file; ``None`` when the provenance names no file."""
+    if given is not None:
+        return Path(given)
+    source = data.get("source")
+    named = source.get("file") if isinstance(source, dict) else None
+    if not isinstance(named, str) or not named:
+        return None
+    target = Path(named)
+    beside = provenance.parent / target.name
+    return beside if not target.exists() and beside.exists() else target
+
+
+def _row_regions(records: Mapping[str, Any], uri: str) -> dict[str, Region]:
+    """The row each record's cells are on, by evidence id (records with no cells left out)."""
     out: dict[str, Region] = {}
-    records = data.get("records") or {}
-    for ident, fields in sorted(records.items()) if isinstance(records, dict) else ():
-        if not isinstance(fields, dict):
-            continue
-        cells = [
-            o["cell"]
-            for origins in fields.values()
-            if isinstance(origins, list)
-            for o in origins
-            if isinstance(o, dict) and isinstance(o.get("cell"), str)
-        ]
-        row = _row_of(cells)
-        if row is None:
-            continue
-        sheet, number, first, last = row
-        span = f"{first}{number}" if first == last else f"{first}{number}:{last}{number}"
-        where = f"{sheet}!{span}" if sheet else span
-        out[ident] = Region(
-            uri=uri,
-            start_line=number,
-            end_line=number,
-            label=f"{where} (row {number}" + (f" of sheet {sheet!r})" if sheet else ")"),
-        )
+    for ident, fields in sorted(records.items()):
+        row = _row_of(_cells(fields)) if isinstance(fields, dict) else None
+        if row is not None:
+            out[ident] = _row_region(uri, *row)
     return out
+
+
+def _cells(fields: Mapping[str, Any]) -> list[str]:
+    """The cell references (``Staff!B4``) a record's fields were read from."""
+    return [
+        o["cell"]
+        for origins in fields.values()
+        if isinstance(origins, list)
+        for o in origins
+        if isinstance(o, dict) and isinstance(o.get("cell"), str)
+    ]
+
+
+def _row_region(uri: str, sheet: str | None, number: int, first: str, last: str) -> Region:
+    span = f"{first}{number}" if first == last else f"{first}{number}:{last}{number}"
+    where = f"{sheet}!{span}" if sheet else span
+    label = f"{where} (row {number}" + (f" of sheet {sheet!r})" if sheet else ")")
+    return Region(uri=uri, start_line=number, end_line=number, label=label)
 
 
 def _find(layer_data: Mapping[str, Any], rid: str) -> tuple[str | int, ...] | None:

@@ -11,14 +11,19 @@ at once, so a pack author fixes a file in one pass rather than one error per run
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
 __all__ = [
     "AsOfRequired",
     "AssessmentError",
+    "DocumentSyntaxError",
     "EvidenceError",
+    "FieldValueError",
+    "InvalidArgument",
     "InvalidPackRef",
     "InvalidPeriod",
     "Location",
@@ -26,11 +31,13 @@ __all__ = [
     "MissingExtra",
     "PackError",
     "PackNotFound",
+    "PredicateSyntaxError",
     "Problem",
     "ReportError",
     "RuleError",
     "SafeguardError",
     "SpreadsheetError",
+    "expect_date",
     "format_path",
     "quoted",
 ]
@@ -193,10 +200,16 @@ class AssessmentError(_DocumentError, ValueError):
 class MissingExtra(SafeguardError, ImportError):
     """An optional dependency is not installed; the message names the extra that provides it."""
 
-    def __init__(self, what: str, extra: str, module: str) -> None:
+    def __init__(self, what: str, extra: str | None, module: str) -> None:
         self.what = what
         self.extra = extra
         self.module = module
+        if extra is None:  # a core dependency missing: a broken install
+            super().__init__(
+                f"{what} needs {module!r}, a dependency of safeguard-std that is not installed: "
+                f"pip install {module!r} (or reinstall safeguard-std)"
+            )
+            return
         super().__init__(
             f"{what} needs the optional dependency {module!r}: pip install 'safeguard-std[{extra}]'"
         )
@@ -249,7 +262,7 @@ class InvalidPeriod(SafeguardError, ValueError):
         self.text = text
         super().__init__(
             f"invalid period {quoted(text)}: expected an ISO 8601 duration of years, months, weeks "
-            "or days, e.g. 'P3Y', 'P12M', 'P2W', 'P90D'"
+            "or days, e.g. 'P3Y', 'P12M', 'P2W', 'P90D', or of working days alone, 'P1WD'"
         )
 
 
@@ -260,3 +273,53 @@ class RuleError(SafeguardError):
 class ReportError(SafeguardError, ValueError):
     """A report asked for with inputs that do not belong together (a pack or bundle other than
     the assessment's) or with a bad option (a horizon out of range)."""
+
+
+class InvalidArgument(SafeguardError, TypeError, ValueError):
+    """A public function called with an argument of the wrong type or value (a string where a
+    date belongs, a plain mapping where an evidence bundle belongs); the message says what to
+    pass instead. A ``TypeError`` and a ``ValueError``, so callers' existing handlers still match.
+    """
+
+
+def expect_date(name: str, value: Any) -> None:
+    """Raise :class:`InvalidArgument` unless ``value`` is a calendar date (not a timestamp)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return
+    hint = ""
+    if isinstance(value, str):
+        hint = f"; write datetime.date.fromisoformat({value!r})"
+    elif isinstance(value, dt.datetime):
+        hint = "; pass its calendar date (.date(), in Europe/London)"
+    raise InvalidArgument(
+        f"{name} must be a calendar date (datetime.date), got {quoted(value, 40)} "
+        f"(a {type(value).__name__}){hint}"
+    )
+
+
+class DocumentSyntaxError(SafeguardError):
+    """Raised by :func:`safeguard_std.documents.parse`; carries located problems for the
+    caller's own error class."""
+
+    def __init__(self, problems: list[Problem], *, source: str | None = None) -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__(str(problems[0]))
+
+
+class FieldValueError(SafeguardError, ValueError):
+    """A value the model refuses, raised with the name of the field it belongs to, so a loading
+    error points at the field (``$.policies[0].next_review_on``), not only at the record."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        #: The attribute holding the refused value.
+        self.field = field
+
+
+class PredicateSyntaxError(SafeguardError, ValueError):
+    """A predicate that does not parse; ``path`` is relative to the predicate's root."""
+
+    def __init__(self, message: str, path: Sequence[str | int] = ()) -> None:
+        self.path = tuple(path)
+        super().__init__(message)

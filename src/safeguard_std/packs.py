@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import itertools
 import os
 import re
@@ -67,6 +68,7 @@ from safeguard_std.domain.predicates import (
 )
 from safeguard_std.exceptions import (
     AsOfRequired,
+    InvalidArgument,
     InvalidPackRef,
     InvalidPeriod,
     Location,
@@ -74,6 +76,7 @@ from safeguard_std.exceptions import (
     PackNotFound,
     Problem,
     RuleError,
+    expect_date,
 )
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.rules._kind import distribution_of, trusted
@@ -137,12 +140,27 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     )
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
-    problems = schema_problems(schema_errors("standard-pack", doc.data), doc)
+    problems = [
+        _whole_rule(p) for p in schema_problems(schema_errors("standard-pack", doc.data), doc)
+    ]
     problems = problems or [*_date_problems(doc), *_value_problems(doc)]
     if problems:
         raise PackError(problems, source=label)
     ref = PackRef(doc.data["id"], str(doc.data["edition"]))
     return PackLayer(ref, doc.data, doc, path.parent)
+
+
+def _whole_rule(problem: Problem) -> Problem:
+    """An ``alter`` that gives a rule without its kind: say that ``rule`` replaces the whole
+    rule, and how to change one parameter."""
+    path = problem.location.path
+    if len(path) == 3 and path[0] == "alter" and path[2] == "rule" and "'kind'" in problem.message:
+        return attrs.evolve(
+            problem,
+            hint="alter's rule replaces the whole rule: give its kind and every parameter, or "
+            "change only some with rule_params: {NAME: VALUE}",
+        )
+    return problem
 
 
 def _date_problems(doc: Document) -> list[Problem]:
@@ -492,7 +510,12 @@ class _Resolver:
                 continue
             req = reqs[rid]
             fields = self._fields(changes, ("alter", rid))
-            prov = {**req.provenance, **{k: self.label for k in changes}}
+            some = fields.pop("rule_params", None)
+            if some is not None:  # change these parameters, keep the kind and the rest
+                rule = fields.get("rule", req.rule)
+                fields["rule"] = Rule(kind=rule.kind, params={**rule.params, **some})
+            changed = {"rule" if k == "rule_params" else k for k in changes}
+            prov = {**req.provenance, **{k: self.label for k in changed}}
             reqs[rid] = attrs.evolve(req, **fields, provenance=prov)
 
     def _withdraw(self, reqs: dict[str, Requirement]) -> None:
@@ -633,11 +656,13 @@ class _Resolver:
         assert isinstance(pred, Compare)
         fact = FACTS.get(pred.field)
         if fact is None:
+            known = _facts_for(subject)
+            where = f"{subject.value} requirements" if subject else "an include's applies_when"
             self.fail(
                 f"{label}: unknown fact {pred.field!r}",
                 (*path, "field"),
-                expected="a fact from the evidence model",
-                hint=did_you_mean(pred.field, FACTS),
+                expected=f"a fact defined for {where}: " + _one_of(known, most=len(known)),
+                hint=_fact_hint(pred.field, known),
             )
             return
         if fact.subjects is not None and subject is None:
@@ -803,6 +828,26 @@ class _Resolver:
         return self.doc.locate((*path, at[0], "param")), note
 
 
+def _facts_for(subject: SubjectType | None) -> list[str]:
+    """The facts a predicate may name for ``subject`` (``None``: once per bundle)."""
+    return sorted(
+        name
+        for name, fact in FACTS.items()
+        if fact.subjects is None or (subject is not None and subject in fact.subjects)
+    )
+
+
+def _fact_hint(field: str, known: Iterable[str]) -> str | None:
+    """``did you mean`` for a fact, judged on the part after the dot: every provider fact
+    shares ``provider.``, which made unrelated ones look close."""
+    _, _, rest = field.rpartition(".")
+    by_name: dict[str, str] = {}
+    for name in known:
+        by_name.setdefault(name.rpartition(".")[2], name)
+    close = difflib.get_close_matches(rest, list(by_name), n=1, cutoff=0.75)
+    return f"did you mean {by_name[close[0]]!r}?" if close and len(rest) <= 100 else None
+
+
 def _one_of(names: Iterable[str], most: int = 12) -> str:
     """``one of a, b, c`` (the first ``most``, then a count), or ``none is declared``."""
     names = list(names)
@@ -830,6 +875,15 @@ def _param_refs(req: Requirement) -> set[str]:
         for v in req.rule.params.values()
         if isinstance(v, Mapping) and set(v) == {"param"}
     }
+
+
+#: What resolves a pack defined twice (a folder pack and an installed one with the same
+#: id@edition): the command-line option, and the Python equivalent.
+TWICE_HINT = (
+    "choose the one to use with --trust-pack-source NAME, or leave installed packs out with "
+    "--no-entry-points; in Python, build the catalog without the other "
+    "(bundled_catalog(entry_points_too=False))"
+)
 
 
 def _own_copy(layers: Mapping[PackRef, PackLayer]) -> dict[PackRef, PackLayer]:
@@ -925,6 +979,7 @@ class PackCatalog:
                     Problem(
                         f"pack {layer.ref} is defined twice (also in {known.document.source})",
                         layer.document.locate(()),
+                        hint=TWICE_HINT,
                     )
                 ],
                 source=layer.document.source,
@@ -975,6 +1030,13 @@ class PackCatalog:
         the edition in force on ``as_of``; resolving it without ``as_of`` raises
         :class:`~safeguard_std.exceptions.AsOfRequired`, located at the include.
         """
+        if as_of is not None:
+            expect_date("as_of", as_of)
+        if not isinstance(ref, (str, PackRef)):
+            raise InvalidArgument(
+                f"ref must be a pack reference ('dorset', 'dorset@2024') or a PackRef, got a "
+                f"{type(ref).__name__}"
+            )
         ref = PackRef.parse(ref) if isinstance(ref, str) else ref
         if ref.edition is None:
             ref = self.edition_in_force(ref.id, as_of)
@@ -1249,12 +1311,25 @@ def bundled_catalog(
 def load_pack(
     ref_or_path: str | Path, *, as_of: dt.date | None = None, catalog: PackCatalog | None = None
 ) -> Pack:
-    """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path to a pack
-    file or folder (whose ``extends`` are looked up in ``catalog``, default the bundled one;
-    ``catalog`` itself is left as it was)."""
+    """Load a resolved pack by reference (``dorset``, ``dorset@2024``) or from a path.
+
+    A path names a pack file, an edition folder (``packs/northshire/2027``) or a pack folder of
+    editions (``packs/northshire``, the one in force on ``as_of``). It is read the way the
+    ``safeguard-std pack`` commands read it: the editions beside it are found too, so an
+    ``extends`` of a sibling edition resolves, and the rest comes from ``catalog`` (default the
+    bundled packs and those installed through entry points).
+    """
+    from safeguard_std.authoring._target import open_target  # it imports this module
+
+    if as_of is not None:
+        expect_date("as_of", as_of)
+    if not isinstance(ref_or_path, (str, Path)):
+        raise InvalidArgument(
+            "ref_or_path must be a pack reference ('dorset@2024') or a path, got a "
+            f"{type(ref_or_path).__name__}"
+        )
     catalog = catalog if catalog is not None else bundled_catalog()
     text = str(ref_or_path)
-    path = Path(text)
     # A bare word is a pack id even when the working folder holds a folder of that name; a path
     # says so by a separator, a file suffix, or being a Path.
     looks_like_path = (
@@ -1262,9 +1337,28 @@ def load_pack(
         or "/" in text
         or os.sep in text
         or text.endswith((".yaml", ".yml", ".json"))
-        or (path / PACK_FILE).is_file()
+        or (Path(text) / PACK_FILE).is_file()
     )
-    if looks_like_path:
-        layer = read_layer(path)
-        return catalog.with_layer(layer).resolve(layer.ref, as_of=as_of)
-    return catalog.resolve(PackRef.parse(text), as_of=as_of)
+    if not looks_like_path:
+        return catalog.resolve(PackRef.parse(text), as_of=as_of)
+    target = open_target(ref_or_path, catalog=catalog)
+    if target.problems:
+        raise PackError(target.problems, source=target.problems[0].location.source)
+    ids = sorted({r.id for r in target.refs})
+    if len(ids) > 1:
+        raise PackNotFound(
+            text, f"it holds several packs ({', '.join(ids)}); name one pack's folder or file"
+        )
+    if len(target.refs) == 1:
+        return target.catalog.resolve(target.refs[0], as_of=as_of)
+    editions = ", ".join(str(r) for r in target.refs)
+    if as_of is None:
+        raise PackNotFound(
+            text,
+            f"it holds editions {editions}; give as_of to take the one in force that day, or "
+            "name one edition's folder",
+        )
+    ref = target.catalog.edition_in_force(ids[0], as_of)
+    if ref not in target.refs:
+        raise PackNotFound(text, f"none of its editions ({editions}) is in force on {as_of}")
+    return target.catalog.resolve(ref, as_of=as_of)

@@ -250,3 +250,54 @@ def test_the_strategies_can_be_imported_first() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "dbs-0001\n", "")
+
+
+def test_importing_hypothesis_imports_nothing_of_the_library() -> None:
+    """The entry point registers lazily: ``import hypothesis`` in a project that has
+    safeguard-std installed must not pay for importing the library (it doubled its time)."""
+    code = (
+        "import sys\n"
+        "import hypothesis\n"
+        "print(sorted(m for m in sys.modules if m.startswith('safeguard_std.')"
+        " and m != 'safeguard_std._hypothesis_setup'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")
+
+
+def test_types_imported_after_hypothesis_are_registered() -> None:
+    code = (
+        "from hypothesis import find, strategies as st\n"
+        "from safeguard_std.domain.people import DbsCheck\n"
+        "from safeguard_std.domain.organisation import Waiver\n"
+        "print(find(st.from_type(DbsCheck), lambda c: True).id,"
+        " find(st.from_type(Waiver), lambda w: True).id)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("dbs-0001 ")
+
+
+def test_a_choice_of_enum_members_never_hands_out_their_text() -> None:
+    """Strategies are reused by their values; a StrEnum member equals its text, so a choice
+    among texts must not reuse the strategy made for the members (it wrote a member into a
+    generated pack document, which YAML could not represent)."""
+    from safeguard_std.domain.organisation import RiskTier
+    from safeguard_std.strategies._gen import DEFAULT_AS_OF, Gen
+
+    members = tuple(RiskTier)
+    texts = tuple(t.value for t in members)
+
+    @settings(max_examples=5, database=None)
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        gen = Gen(data.draw, DEFAULT_AS_OF)
+        assert type(gen.choice(members)) is RiskTier
+        assert type(gen.choice(texts)) is str
+        assert all(type(v) is str for v in gen.subset(texts))
+
+    check()

@@ -35,7 +35,7 @@ from report_fixtures import BUNDLES, CATALOG, FIXTURES, PROVIDERS, ROOT, assess
 
 from safeguard_std.cli import main
 from safeguard_std.domain.findings import Status
-from safeguard_std.evidence_locations import export_locations, record_regions
+from safeguard_std.evidence_locations import export_locations, provenance_regions, record_regions
 from safeguard_std.reports import to_sarif
 
 SARIF_SCHEMA = json.loads((FIXTURES / "schemas" / "sarif-schema-2.1.0.json").read_text())
@@ -432,3 +432,22 @@ def test_a_bad_provenance_file_is_a_located_error(
     ]  # fmt: skip
     assert main(args) == 2
     assert capsys.readouterr().err == f"{message} @ {given} $\n"
+
+
+def test_a_provenance_source_that_is_not_a_mapping_names_no_spreadsheet(tmp_path: Path) -> None:
+    # a hand-edited "source": "staff.xlsx" once crashed with AttributeError
+    given = tmp_path / "p.provenance.json"
+    given.write_text(
+        json.dumps(
+            {
+                "provenance_format": 1,
+                "source": "staff.xlsx",
+                "records": {"hy-001": {"name": [{"cell": "Staff!B4"}, {"cell": "Staff!D4"}]}},
+            }
+        )
+    )
+    assert provenance_regions(given) == {}
+    rows = provenance_regions(given, spreadsheet=tmp_path / "staff.xlsx")
+    assert [(k, r.start_line, r.label) for k, r in rows.items()] == [
+        ("hy-001", 4, "Staff!B4:D4 (row 4 of sheet 'Staff')")
+    ]

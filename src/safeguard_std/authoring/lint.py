@@ -109,7 +109,16 @@ _STRUCTURED: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("references",), re.compile(r"\breferences?\b", re.I)),
     (("training_current", "training_by_start"), re.compile(r"\b(training|trained)\b", re.I)),
     (("panel_trained",), re.compile(r"\b(interview|recruitment) panels?\b", re.I)),
-    (("role_held",), re.compile(r"\b(safeguarding lead|deputy|DSL|designated)\b", re.I)),
+    # "Designated" alone also names the LADO (Local Authority Designated Officer), whom no lead
+    # role on record stands for: only the safeguarding roles themselves suggest role_held.
+    (
+        ("role_held",),
+        re.compile(
+            r"\b(safeguarding lead|deputy (?:DSL|designated|safeguarding)|D?DSL|"
+            r"designated (?:safeguarding|person|teacher))",
+            re.I,
+        ),
+    ),
     (("disclosure_followed_up",), re.compile(r"\brisk assessments?\b", re.I)),
     (
         ("responded_by_due", "actions_complete"),
@@ -147,7 +156,12 @@ class _Linter:
         self.out: list[LintFinding] = []
 
     def add(self, code: str, message: str, path: tuple[str | int, ...], rid: str | None) -> None:
-        problem = Problem(message, self.layer.document.locate(path))
+        hint = (
+            f"silence it for {rid} with metadata: {{lint_ignore: [{code}]}}"
+            if rid is not None
+            else f"silence it with --ignore {code}"
+        )
+        problem = Problem(message, self.layer.document.locate(path), hint=hint)
         self.out.append(LintFinding(code, problem, rid))
 
     def here(self, rid: str) -> tuple[str | int, ...]:

@@ -222,58 +222,79 @@ def _md_requirement(view: RequirementView) -> list[str]:
 def render_markdown(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
     """``pack`` as a Markdown document."""
     kinds = kinds if kinds is not None else default_registry()
+    out = _md_head(pack) + _md_contents(pack)
+    for sid, title, reqs in _by_section(pack):
+        out += [f'<a id="section-{_e(sid)}"></a>', "", f"## {_md(title)}", ""]
+        for req in reqs:
+            out += _md_requirement(requirement_view(req, pack, kinds))
+    out += _md_parameters(pack) + _md_documents(pack) + _md_withdrawn(pack)
+    out += [f"*Rendered by safeguard-std {__version__} from {pack.id}@{pack.edition}.*", ""]
+    return "\n".join(out)
+
+
+def _md_head(pack: Pack) -> list[str]:
     out = [f"# {_md(pack.title)}", ""]
     out += ["| | |", "| --- | --- |"] + [f"| {k} | {_md_cell(v)} |" for k, v in _facts(pack)]
     if pack.source and pack.source.notes:
         out += ["", *_md_lines(pack.source.notes)]
-    out += ["", "## Contents", ""]
+    return out
+
+
+def _md_contents(pack: Pack) -> list[str]:
+    out = ["", "## Contents", ""]
     out += [
         f"- [{_md(title)}](#section-{_md_fragment(sid)})" for sid, title, _ in _by_section(pack)
     ]
     if pack.parameters:
         out.append("- [Parameters](#parameters)")
-    out.append("")
-    for sid, title, reqs in _by_section(pack):
-        out += [f'<a id="section-{_e(sid)}"></a>', "", f"## {_md(title)}", ""]
-        for req in reqs:
-            out += _md_requirement(requirement_view(req, pack, kinds))
-    if pack.parameters:
-        out += ['<a id="parameters"></a>', "", "## Parameters", ""]
-        out += [
-            "| name | value | meaning | reading | used by | set by |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        for name, p in sorted(pack.parameters.items()):
-            cells = (
-                name,
-                value_words(p.value),
-                p.description or "",
-                p.reading or "",
-                ", ".join(_users(pack, name)),
-                p.origin or "",
-            )
-            out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
-        out.append("")
-    if pack.documents:
-        out += [
-            "## Documents named",
-            "",
-            "| id | title | accepted in its place |",
-            "| --- | --- | --- |",
-        ]
-        for key, doc in sorted(pack.documents.items()):
-            row = (key, doc.title, "; ".join(doc.accepted))
-            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
-        out.append("")
+    return [*out, ""]
+
+
+def _md_parameters(pack: Pack) -> list[str]:
+    if not pack.parameters:
+        return []
+    out = ['<a id="parameters"></a>', "", "## Parameters", ""]
+    out += [
+        "| name | value | meaning | reading | used by | set by |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, p in sorted(pack.parameters.items()):
+        cells = (
+            name,
+            value_words(p.value),
+            p.description or "",
+            p.reading or "",
+            ", ".join(_users(pack, name)),
+            p.origin or "",
+        )
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return [*out, ""]
+
+
+def _md_documents(pack: Pack) -> list[str]:
+    if not pack.documents:
+        return []
+    out = [
+        "## Documents named",
+        "",
+        "| id | title | accepted in its place |",
+        "| --- | --- | --- |",
+    ]
+    for key, doc in sorted(pack.documents.items()):
+        row = (key, doc.title, "; ".join(doc.accepted))
+        out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+    return [*out, ""]
+
+
+def _md_withdrawn(pack: Pack) -> list[str]:
     withdrawn = [r for r in pack.requirements if r.withdrawn]
-    if withdrawn:
-        out += ["## Withdrawn requirements", ""]
-        for r in withdrawn:
-            by = f" (replaced by {r.replaced_by})" if r.replaced_by else ""
-            out.append(f"- {r.id}: {_md(r.title + by)}")
-        out.append("")
-    out += [f"*Rendered by safeguard-std {__version__} from {pack.id}@{pack.edition}.*", ""]
-    return "\n".join(out)
+    if not withdrawn:
+        return []
+    out = ["## Withdrawn requirements", ""]
+    for r in withdrawn:
+        by = f" (replaced by {r.replaced_by})" if r.replaced_by else ""
+        out.append(f"- {r.id}: {_md(r.title + by)}")
+    return [*out, ""]
 
 
 # -- HTML ------------------------------------------------------------------------------------------
@@ -339,6 +360,26 @@ def _html_requirement(view: RequirementView) -> list[str]:
 def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
     """``pack`` as one self-contained, printable HTML page."""
     kinds = kinds if kinds is not None else default_registry()
+    sections = list(_by_section(pack))
+    out = _html_head(pack) + _html_contents(pack, sections)
+    for sid, stitle, reqs in sections:
+        out.append(f'<section id="section-{_e(sid)}"><h2>{_e(stitle)}</h2>')
+        for req in reqs:
+            out += _html_requirement(requirement_view(req, pack, kinds))
+        out.append("</section>")
+    out += _html_parameters(pack) + _html_documents(pack) + _html_withdrawn(pack)
+    out += [
+        f"<footer>Rendered by safeguard-std {__version__} from {_e(pack.id)}@{_e(pack.edition)}."
+        "</footer>",
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _html_head(pack: Pack) -> list[str]:
     title = f"{pack.title} ({pack.id}@{pack.edition})"
     out = [
         "<!DOCTYPE html>",
@@ -357,77 +398,77 @@ def render_html(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> str:
         "<main>",
         f"<h1>{_e(pack.title)}</h1>",
         '<table class="facts">',
-        *(
-            f"<tr><th>{_e(k)}</th><td>"
-            + (
-                f'<a href="{_e(v)}">{_e(v)}</a>'
-                if k == "Source address" and _linkable(v)
-                else _e(v)
-            )
-            + "</td></tr>"
-            for k, v in _facts(pack)
-        ),
+        *(_html_fact(k, v) for k, v in _facts(pack)),
         "</table>",
     ]
     if pack.source and pack.source.notes:
         out.append(f'<p class="notes">{_e(pack.source.notes)}</p>')
-    sections = list(_by_section(pack))
-    out.append('<nav aria-label="Contents"><h2>Contents</h2><ul class="toc">')
+    return out
+
+
+def _html_fact(key: str, value: str) -> str:
+    if key == "Source address" and _linkable(value):
+        shown = f'<a href="{_e(value)}">{_e(value)}</a>'
+    else:
+        shown = _e(value)
+    return f"<tr><th>{_e(key)}</th><td>{shown}</td></tr>"
+
+
+def _html_contents(pack: Pack, sections: list[tuple[str, str, list[Requirement]]]) -> list[str]:
+    out = ['<nav aria-label="Contents"><h2>Contents</h2><ul class="toc">']
     out += [f'<li><a href="#section-{_e(s)}">{_e(t)}</a></li>' for s, t, _ in sections]
     if pack.parameters:
         out.append('<li><a href="#parameters">Parameters</a></li>')
-    out.append("</ul></nav>")
-    for sid, stitle, reqs in sections:
-        out.append(f'<section id="section-{_e(sid)}"><h2>{_e(stitle)}</h2>')
-        for req in reqs:
-            out += _html_requirement(requirement_view(req, pack, kinds))
-        out.append("</section>")
-    if pack.parameters:
-        out.append('<section id="parameters"><h2>Parameters</h2>')
-        out.append(
-            "<p>Values declared once and used by the rules above; a council may change them "
-            "in one place.</p>"
-        )
-        out.append(
-            "<table><tr><th>Name</th><th>Value</th><th>Meaning</th><th>Reading</th>"
-            "<th>Used by</th><th>Set by</th></tr>"
-        )
-        for name, p in sorted(pack.parameters.items()):
-            cells = [
-                f"<code>{_e(name)}</code>",
-                _e(value_words(p.value)),
-                _e(p.description or ""),
-                _e(p.reading or ""),
-                ", ".join(f'<a href="#{_e(r)}">{_e(r)}</a>' for r in _users(pack, name)),
-                _e(p.origin or ""),
-            ]
-            out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        out.append("</table></section>")
-    if pack.documents:
-        out.append("<section><h2>Documents named</h2><table>")
-        out.append("<tr><th>Id</th><th>Title</th><th>Accepted in its place</th></tr>")
-        for key, doc in sorted(pack.documents.items()):
-            out.append(
-                f"<tr><td><code>{_e(key)}</code></td><td>{_e(doc.title)}</td>"
-                f"<td>{_e('; '.join(doc.accepted))}</td></tr>"
-            )
-        out.append("</table></section>")
-    withdrawn = [r for r in pack.requirements if r.withdrawn]
-    if withdrawn:
-        out.append("<section><h2>Withdrawn requirements</h2><ul>")
-        for r in withdrawn:
-            by = f" (replaced by {_e(r.replaced_by)})" if r.replaced_by else ""
-            out.append(f'<li><span class="id">{_e(r.id)}</span>{_e(r.title)}{by}</li>')
-        out.append("</ul></section>")
-    out += [
-        f"<footer>Rendered by safeguard-std {__version__} from {_e(pack.id)}@{_e(pack.edition)}."
-        "</footer>",
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
+    return [*out, "</ul></nav>"]
+
+
+def _html_parameters(pack: Pack) -> list[str]:
+    if not pack.parameters:
+        return []
+    out = [
+        '<section id="parameters"><h2>Parameters</h2>',
+        "<p>Values declared once and used by the rules above; a council may change them "
+        "in one place.</p>",
+        "<table><tr><th>Name</th><th>Value</th><th>Meaning</th><th>Reading</th>"
+        "<th>Used by</th><th>Set by</th></tr>",
     ]
-    return "\n".join(out)
+    for name, p in sorted(pack.parameters.items()):
+        cells = [
+            f"<code>{_e(name)}</code>",
+            _e(value_words(p.value)),
+            _e(p.description or ""),
+            _e(p.reading or ""),
+            ", ".join(f'<a href="#{_e(r)}">{_e(r)}</a>' for r in _users(pack, name)),
+            _e(p.origin or ""),
+        ]
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return [*out, "</table></section>"]
+
+
+def _html_documents(pack: Pack) -> list[str]:
+    if not pack.documents:
+        return []
+    out = [
+        "<section><h2>Documents named</h2><table>",
+        "<tr><th>Id</th><th>Title</th><th>Accepted in its place</th></tr>",
+    ]
+    for key, doc in sorted(pack.documents.items()):
+        out.append(
+            f"<tr><td><code>{_e(key)}</code></td><td>{_e(doc.title)}</td>"
+            f"<td>{_e('; '.join(doc.accepted))}</td></tr>"
+        )
+    return [*out, "</table></section>"]
+
+
+def _html_withdrawn(pack: Pack) -> list[str]:
+    withdrawn = [r for r in pack.requirements if r.withdrawn]
+    if not withdrawn:
+        return []
+    out = ["<section><h2>Withdrawn requirements</h2><ul>"]
+    for r in withdrawn:
+        by = f" (replaced by {_e(r.replaced_by)})" if r.replaced_by else ""
+        out.append(f'<li><span class="id">{_e(r.id)}</span>{_e(r.title)}{by}</li>')
+    return [*out, "</ul></section>"]
 
 
 def render_pack(pack: Pack, fmt: str = "markdown", *, kinds: RuleKindRegistry | None = None) -> str:

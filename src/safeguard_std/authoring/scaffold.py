@@ -24,15 +24,23 @@ _SCHEMA = "standard-pack.schema.json"
 _TESTS_SCHEMA = "pack-tests.schema.json"
 
 
-def schema_reference(folder: Path, name: str = _SCHEMA) -> str:
-    """How a file in ``folder`` refers to a packaged schema: a relative path to a ``schemas/``
-    folder above it (a repository laid out like this one), else the installed schema's path."""
+def schema_reference(folder: Path, name: str = _SCHEMA, *, copy_to: Path | None = None) -> str:
+    """How a file in ``folder`` refers to a packaged schema, always as a path relative to it: a
+    ``schemas/`` folder above it (a repository laid out like this one), else a copy of the
+    schema written to ``copy_to/schemas/`` (the folder ``pack new`` writes into), so the line
+    works on any machine the folder is copied to. Without ``copy_to``, the installed schema."""
     folder = folder.resolve()
     for parent in (folder, *folder.parents):
         candidate = parent / "schemas" / name
         if candidate.is_file():
             return Path(os.path.relpath(candidate, folder)).as_posix()
-    return Path(str(data_root() / "schemas" / name)).resolve().as_posix()
+    installed = Path(str(data_root() / "schemas" / name))
+    if copy_to is None:
+        return installed.resolve().as_posix()
+    target = copy_to.resolve() / "schemas" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(installed.read_bytes())
+    return Path(os.path.relpath(target, folder)).as_posix()
 
 
 def _quoted(text: str) -> str:
@@ -80,7 +88,7 @@ def _pack_text(
 # withdraw:                         # stop judging one; its id stays reserved
 #   - {{id: REQ-ID, replaced_by: {rid}}}
 """
-    return f"""# yaml-language-server: $schema={schema}
+    head = f"""# yaml-language-server: $schema={schema}
 schema_version: 1
 id: {pack_id}
 edition: {_quoted(edition)}
@@ -91,7 +99,18 @@ effective_from: {effective_from.isoformat()}
   title: {_quoted(title)}
   # url: https://...                # where the standard is published
   # retrieved_on: {effective_from.isoformat()}
-  notes: Replace the example requirement with your standard's own, one per duty.
+"""
+    if extends is not None and extends.id == pack_id:
+        # A next edition starts as the last one: nothing to delete before it says what changed.
+        return (
+            head
+            + """  notes: The next edition; change what it changes below.
+# requirements:                     # requirements this edition adds
+"""
+        )
+    return (
+        head
+        + f"""  notes: Replace the example requirement with your standard's own, one per duty.
 sections:
   - {{id: {_quoted(section)}, title: Policies}}
 parameters:
@@ -112,6 +131,7 @@ requirements:
       policies: [safeguarding]
       review_period: {{param: {param}}}
 """
+    )
 
 
 def _tests_text(rid: str, effective_from: dt.date, schema: str) -> str:
@@ -184,7 +204,10 @@ def scaffold_pack(
     if pack_file.exists() and not overwrite:
         raise FileExistsError(f"{pack_file} already exists")
     rid, section, param = _free_names(catalog, base, ref.id)
-    (folder / "tests").mkdir(parents=True, exist_ok=True)
+    next_edition = base is not None and base.id == ref.id
+    if title is None and base is not None and catalog is not None and next_edition:
+        title = catalog.resolve(base).title
+    (folder if next_edition else folder / "tests").mkdir(parents=True, exist_ok=True)
     pack_file.write_text(
         _pack_text(
             ref.id,
@@ -196,13 +219,19 @@ def scaffold_pack(
             rid,
             section,
             param,
-            schema_reference(folder),
+            schema_reference(folder, copy_to=Path(root)),
         ),
         encoding="utf-8",
     )
+    if next_edition:
+        return [pack_file]  # the last edition's cases still say what it judged
     test_file = folder / "tests" / "example.yaml"
     test_file.write_text(
-        _tests_text(rid, effective_from, schema_reference(folder / "tests", _TESTS_SCHEMA)),
+        _tests_text(
+            rid,
+            effective_from,
+            schema_reference(folder / "tests", _TESTS_SCHEMA, copy_to=Path(root)),
+        ),
         encoding="utf-8",
     )
     return [pack_file, test_file]

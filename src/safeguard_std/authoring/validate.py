@@ -4,7 +4,9 @@ The loader (:mod:`safeguard_std.packs`) does most of the work: schema with did-y
 layering targets, duplicate and reused ids, sections, parameters, predicates on known facts, and
 each rule's parameters checked by its kind. Validation adds what only makes sense across files:
 editions whose dates overlap, ``replaced_by`` naming no requirement, and the pack's own test files
-(schema, dates, and expectations naming requirements the pack does not have).
+(schema, dates, expectations naming requirements the pack does not have, and evidence that does
+not load: a test file's base evidence is loaded once and its problems reported once, rather than
+every case failing for the same reason when the tests run).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import attrs
 
 from safeguard_std._problems import did_you_mean
 from safeguard_std.authoring._target import PackTarget, open_target
-from safeguard_std.documents import load_document
+from safeguard_std.documents import Document, load_document
 from safeguard_std.domain.pack import Pack, PackRef, SubjectType
-from safeguard_std.exceptions import PackError, PackNotFound, Problem
+from safeguard_std.evidence import bundle_from_data, load_evidence
+from safeguard_std.exceptions import EvidenceError, PackError, PackNotFound, Problem
 from safeguard_std.packs import PackCatalog
 from safeguard_std.packtests import case_files, load_cases
 
@@ -123,7 +126,11 @@ def _test_file(catalog: PackCatalog, ref: PackRef, path: Path) -> list[Problem]:
         doc = load_document(path, what="pack test file", error=PackError)
     except PackError as exc:
         return list(exc.problems)
-    out: list[Problem] = []
+    out: list[Problem] = _evidence_problems(path, doc, ("evidence",), "base evidence")
+    for i, raw in enumerate(doc.data["cases"]):
+        if isinstance(raw, dict) and "evidence" in raw:
+            own = ("cases", i, "evidence")
+            out.extend(_evidence_problems(path, doc, own, f"case {raw.get('name')!r} evidence"))
     for i, case in enumerate(cases):
         try:
             pack = catalog.resolve(case.pack, as_of=case.as_of)
@@ -154,6 +161,38 @@ def _test_file(catalog: PackCatalog, ref: PackRef, path: Path) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _evidence_problems(
+    path: Path, doc: Document, at: tuple[str | int, ...], what: str
+) -> list[Problem]:
+    """The problems of the evidence at ``at`` in a test file (inline, or ``{file: PATH}``),
+    each said once and located in the file that holds it."""
+    data = doc.data
+    for step in at:
+        data = data[step]
+    if isinstance(data, dict) and set(data) == {"file"}:
+        try:
+            load_evidence(path.parent / str(data["file"]))
+        except EvidenceError as exc:
+            return [attrs.evolve(p, message=f"{what}: {p.message}") for p in exc.problems]
+        except OSError:  # load_cases has said it cannot be read
+            return []
+        return []
+    positions = {p[len(at) :]: pos for p, pos in doc.positions.items() if p[: len(at)] == at}
+    inner = Document(data, doc.source, positions=positions)
+    try:
+        bundle_from_data(data, source=doc.source, document=inner)
+    except EvidenceError as exc:
+        return [
+            attrs.evolve(
+                p,
+                message=f"{what}: {p.message}",
+                location=attrs.evolve(p.location, path=(*at, *p.location.path)),
+            )
+            for p in exc.problems
+        ]
+    return []
 
 
 def _overlaps(catalog: PackCatalog, pack_ids: Iterable[str]) -> list[Problem]:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from safeguard_std.exceptions import quoted
+from safeguard_std.exceptions import FieldValueError, quoted
 
 __all__ = [
     "PERSONAL",
@@ -30,16 +30,6 @@ T = TypeVar("T")
 #: Metadata key that marks a field as personal data: names, dates of birth, addresses,
 #: certificate numbers. Findings, logs and errors never show these values unless asked to.
 PERSONAL = "safeguard_std.personal"
-
-
-class FieldValueError(ValueError):
-    """A value the model refuses, raised with the name of the field it belongs to, so a loading
-    error points at the field (``$.policies[0].next_review_on``), not only at the record."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        #: The attribute holding the refused value.
-        self.field = field
 
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")

@@ -8,6 +8,12 @@
   day: see :func:`is_current`.
 * Timestamps are converted to a calendar date in Europe/London before any comparison, because
   every standard here is an English one: 23:30 UTC on a summer day is already the next day.
+* Working days (``P1WD``) are Monday to Friday less a calendar's holidays (England and Wales bank
+  holidays by default). ``N`` working days after a date is the ``N``-th working day *after* it:
+  the day itself never counts, whether or not it is a working day. Received on the Friday before
+  a bank-holiday Monday, one working day later is the Tuesday; received on a Saturday, Monday. A
+  working-day period needs a calendar: :func:`add_period` refuses one, :func:`add_working_days`
+  takes the calendar.
 """
 
 from __future__ import annotations
@@ -15,14 +21,24 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
-from safeguard_std.exceptions import InvalidPeriod, quoted
+from safeguard_std.exceptions import InvalidArgument, InvalidPeriod, quoted
 
 # LONDON is provided by the module's __getattr__, below.
-__all__ = ["LONDON", "Period", "add_period", "is_current", "london_date", "parse_date"]  # noqa: F822
+__all__ = [  # noqa: F822
+    "LONDON",
+    "Period",
+    "WorkingDayCalendar",
+    "WorkingDays",
+    "add_period",
+    "add_working_days",
+    "is_current",
+    "london_date",
+    "parse_date",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -43,10 +59,11 @@ def _london() -> Any:
 # At most nine digits a part: int() refuses 4,300 (a ValueError of its own), and no unit is
 # allowed beyond _MAX_UNIT anyway.
 _PERIOD = re.compile(r"P(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})W)?(?:(\d{1,9})D)?")
+_WORKING = re.compile(r"P(\d{1,9})WD")
 _MAX_UNIT = 1000
 
 
-@attrs.frozen(order=False)
+@attrs.frozen(order=False, repr=False)
 class Period:
     """An ISO 8601 calendar duration of whole years, months, weeks and days.
 
@@ -54,18 +71,28 @@ class Period:
     Period(years=3, months=0, weeks=0, days=0)
     >>> str(Period.parse("P1Y6M"))
     'P1Y6M'
+
+    ``P1WD`` is one *working* day (an extension of ISO 8601): it stands alone, never mixed with
+    calendar parts, and needs a working-day calendar to add (:func:`add_working_days`).
+
+    >>> Period.parse("P1WD").working_days
+    1
     """
 
     years: int = attrs.field(default=0, kw_only=True)
     months: int = attrs.field(default=0, kw_only=True)
     weeks: int = attrs.field(default=0, kw_only=True)
     days: int = attrs.field(default=0, kw_only=True)
+    working_days: int = attrs.field(default=0, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         parts = (self.years, self.months, self.weeks, self.days)
-        if any(not isinstance(p, int) or isinstance(p, bool) or p < 0 for p in parts):
+        every = (*parts, self.working_days)
+        if any(not isinstance(p, int) or isinstance(p, bool) or p < 0 for p in every):
             raise InvalidPeriod(str(self._text_of(parts)))
-        if not any(parts):
+        if self.working_days and any(parts):
+            raise InvalidPeriod(f"{self._text_of(parts)}{self.working_days}WD")
+        if not any(every):
             raise InvalidPeriod("P0D")
 
     @staticmethod
@@ -81,6 +108,12 @@ class Period:
         """
         if not isinstance(text, str):
             raise InvalidPeriod(text)
+        working = _WORKING.fullmatch(text.strip())
+        if working is not None:
+            count = int(working.group(1))
+            if not 0 < count <= _MAX_UNIT:
+                raise InvalidPeriod(text)
+            return cls(working_days=count)
         match = _PERIOD.fullmatch(text.strip())
         if match is None or not any(match.groups()):
             raise InvalidPeriod(text)
@@ -92,11 +125,29 @@ class Period:
         except InvalidPeriod:
             raise InvalidPeriod(text) from None
 
+    def __repr__(self) -> str:
+        if self.working_days:
+            return f"Period(working_days={self.working_days})"
+        return (
+            f"Period(years={self.years}, months={self.months}, weeks={self.weeks}, "
+            f"days={self.days})"
+        )
+
     def __str__(self) -> str:
+        if self.working_days:
+            return f"P{self.working_days}WD"
         return self._text_of((self.years, self.months, self.weeks, self.days))
 
-    def after(self, start: dt.date) -> dt.date:
-        """The date this period after ``start``; see :func:`add_period`."""
+    def after(self, start: dt.date, calendar: WorkingDayCalendar | None = None) -> dt.date:
+        """The date this period after ``start``: :func:`add_period`, or for a working-day
+        period :func:`add_working_days` over ``calendar`` (required then)."""
+        if self.working_days:
+            if calendar is None:
+                raise InvalidArgument(
+                    f"{self} counts working days: give a working-day calendar "
+                    "(e.g. safeguard_std.bank_holidays.england_and_wales())"
+                )
+            return add_working_days(start, self.working_days, calendar)
         return add_period(start, self)
 
 
@@ -109,6 +160,11 @@ def add_period(start: dt.date, period: Period) -> dt.date:
     A result beyond the last representable day is that day (9999-12-31): a record dated near the
     end of the calendar stays current, rather than its rule failing on the arithmetic.
     """
+    if period.working_days:
+        raise InvalidArgument(
+            f"{period} counts working days, which calendar arithmetic cannot: use "
+            "add_working_days(start, days, calendar)"
+        )
     if type(start) is not dt.date:  # a datetime (or a subclass) is not cached as if a date
         return _add_period(dt.date(start.year, start.month, start.day), period)
     return _add_period(start, period)
@@ -125,6 +181,56 @@ def _add_period(start: dt.date, period: Period) -> dt.date:
     except (ValueError, OverflowError):  # past 9999-12-31
         return dt.date.max
     return dt.date(moved.year, moved.month, moved.day)
+
+
+class WorkingDayCalendar(Protocol):
+    """What working-day arithmetic needs: a name (recorded in findings) and which days work."""
+
+    @property
+    def name(self) -> str:
+        """A short, stable name, e.g. ``england-and-wales``."""
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day; raises for a day the calendar does not cover."""
+
+
+@attrs.frozen
+class WorkingDays:
+    """A fixed working-day calendar: Monday to Friday, less ``holidays``, for the years
+    ``first_year`` to ``last_year``. Tests inject one to pin the holidays; a day outside those
+    years raises rather than being taken for a working day.
+
+    >>> cal = WorkingDays("test", frozenset({dt.date(2026, 8, 31)}), 2026, 2026)
+    >>> add_working_days(dt.date(2026, 8, 28), 1, cal)  # Friday before a bank-holiday Monday
+    datetime.date(2026, 9, 1)
+    """
+
+    name: str
+    holidays: frozenset[dt.date] = attrs.field(converter=frozenset)
+    first_year: int
+    last_year: int
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Monday to Friday and not a holiday; a day outside the covered years raises
+        :class:`~safeguard_std.exceptions.InvalidArgument`."""
+        if not self.first_year <= day.year <= self.last_year:
+            raise InvalidArgument(
+                f"working-day calendar {self.name!r} covers {self.first_year} to "
+                f"{self.last_year}, not {day.isoformat()}"
+            )
+        return day.weekday() < 5 and day not in self.holidays
+
+
+def add_working_days(start: dt.date, days: int, calendar: WorkingDayCalendar) -> dt.date:
+    """The ``days``-th working day after ``start`` (``start`` itself never counts)."""
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise InvalidArgument(f"days must be a whole number of at least 1, got {days!r}")
+    day, left = start, days
+    while left:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            left -= 1
+    return day
 
 
 def is_current(due_on: dt.date, as_of: dt.date) -> bool:

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 
 import attrs
 
+from safeguard_std.domain.calendar import WorkingDayCalendar
 from safeguard_std.domain.known_on import known_on
 from safeguard_std.domain.organisation import (
     Attestation,
+    AttestationOutcome,
     EvidenceBundle,
     LeadRole,
     LeadRoleKind,
@@ -53,9 +55,18 @@ class EvaluationContext:
     waivers: Mapping[tuple[str, str | None], tuple[Waiver, ...]]
     #: Each current person's engagements in force on ``as_of``, by person id.
     engagements: Mapping[str, tuple[Engagement, ...]] = attrs.field(factory=dict)
+    #: The calendar working-day periods (``P1WD``) count over; ``None``: each rule's default.
+    working_days: WorkingDayCalendar | None = None
+    #: Requirement ids with an attestation (on or before ``as_of``) that they do not apply.
+    not_applicable_ids: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, bundle: EvidenceBundle, as_of: dt.date) -> EvaluationContext:
+    def build(
+        cls,
+        bundle: EvidenceBundle,
+        as_of: dt.date,
+        working_days: WorkingDayCalendar | None = None,
+    ) -> EvaluationContext:
         """Index ``bundle``, as known on ``as_of`` (:func:`known_on`), for evaluation then."""
         bundle = known_on(bundle, as_of)
         people = sorted(bundle.people, key=lambda p: p.id)
@@ -88,6 +99,13 @@ class EvaluationContext:
             roles_by_person={k: frozenset(s) for k, s in by_person.items()},
             attestations={k: _latest_first(a) for k, a in attestations.items()},
             waivers={k: tuple(sorted(w, key=lambda x: x.id)) for k, w in waivers.items()},
+            working_days=working_days,
+            not_applicable_ids=frozenset(
+                a.requirement_id
+                for found in attestations.values()
+                for a in found
+                if a.outcome is AttestationOutcome.NOT_APPLICABLE
+            ),
         )
 
     def engagements_of(self, person: Person) -> tuple[Engagement, ...]:
@@ -103,6 +121,13 @@ class EvaluationContext:
         for an included requirement, under its own id too)."""
         ids = {rid for rid, _subject in _keys(requirement_id, None)}
         return any(rid in ids for rid, _subject in self.waivers)
+
+    def has_not_applicable(self, requirement_id: str) -> bool:
+        """Whether an attestation on or before ``as_of`` says the requirement is not applicable
+        (for any subject, or as a whole; for an included requirement, under its own id too)."""
+        if not self.not_applicable_ids:
+            return False
+        return any(rid in self.not_applicable_ids for rid, _ in _keys(requirement_id, None))
 
     def holders(self, kind: LeadRoleKind) -> tuple[LeadRole, ...]:
         """Active holders of a lead role, by role id."""

@@ -128,6 +128,24 @@ def _provider_fact(
     )
 
 
+def _staff_on_record(_subject: object, ctx: EvaluationContext) -> int:
+    return len(ctx.current_people)
+
+
+def _headcount(_subject: object, ctx: EvaluationContext) -> int | None:
+    declared = ctx.bundle.provider.headcount
+    if declared is None or declared < len(ctx.current_people):
+        return None  # undeclared, or contradicted by the people on record: unknown
+    return declared
+
+
+def _days_since_start(subject: Any, ctx: EvaluationContext) -> int | None:
+    starts = [e.start_on for e in ctx.engagements_of(subject)]
+    if not starts or any(s is None for s in starts):
+        return None  # no engagement in force, or one without a start date: unknown
+    return (ctx.as_of - min(s for s in starts if s is not None)).days
+
+
 #: Role types that make a person the provider's owner: a proprietor, a self-employed person, a
 #: director of their own company.
 _OWNER_ROLES = frozenset({RoleType.PROPRIETOR, RoleType.SELF_EMPLOYED, RoleType.DIRECTOR})
@@ -176,6 +194,19 @@ _ALL: tuple[Fact, ...] = (
     _provider_fact("activities", FactType.SET, "Activities the provider runs."),
     _provider_fact("has_website", FactType.BOOL, "Has a website."),
     _provider_fact("records_held_centrally", FactType.BOOL, "Staff records kept at head office."),
+    Fact(
+        name="provider.headcount",
+        type=FactType.INT,
+        description="Staff and volunteers, as the provider declares; unknown when undeclared "
+        "or fewer than the people engaged on record.",
+        getter=_headcount,
+    ),
+    Fact(
+        name="provider.staff_on_record",
+        type=FactType.INT,
+        description="People in the evidence with an engagement in force on as_of.",
+        getter=_staff_on_record,
+    ),
     Fact(
         name="contract.present",
         type=FactType.BOOL,
@@ -240,6 +271,15 @@ _ALL: tuple[Fact, ...] = (
         description="Safeguarding lead roles the person holds on as_of.",
         getter=_lead_roles,
         choices=_choices(LeadRoleKind),
+        subjects=_PERSON,
+    ),
+    Fact(
+        name="person.days_since_start",
+        type=FactType.INT,
+        description="Days from the start of the person's earliest engagement in force to as_of "
+        "(0 on the first day); unknown when an engagement in force has no start date. "
+        "'New starters in their first week': lt 7.",
+        getter=_days_since_start,
         subjects=_PERSON,
     ),
     Fact(

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from safeguard_std.domain.pack import DutyHolder, Modality, SubjectType
+from safeguard_std.exceptions import InvalidArgument, quoted
 
 __all__ = [
     "Assessment",
@@ -305,6 +306,15 @@ class Assessment:
             object.__setattr__(self, "_evidence_digest", value)
         return value
 
-    def by_status(self, status: Status) -> tuple[Finding, ...]:
-        """Findings with this status, in canonical order."""
-        return tuple(f for f in self.findings if f.status is status)
+    def by_status(self, status: Status | str) -> tuple[Finding, ...]:
+        """Findings with this status (a :class:`Status` or its value, ``"not_met"``), in
+        canonical order; any other value raises
+        :class:`~safeguard_std.exceptions.InvalidArgument` naming the statuses."""
+        try:
+            wanted = Status(status)
+        except ValueError:
+            allowed = ", ".join(repr(s.value) for s in Status)
+            raise InvalidArgument(
+                f"status must be one of {allowed}; got {quoted(status, 40)}"
+            ) from None
+        return tuple(f for f in self.findings if f.status is wanted)

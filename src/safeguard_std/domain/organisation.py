@@ -21,6 +21,7 @@ from safeguard_std.domain._base import (
     opt_date,
     personal,
 )
+from safeguard_std.domain.allegations import Allegation
 from safeguard_std.domain.people import Person
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "RiskTier",
     "SafeguardingClause",
     "Section11Audit",
+    "Section11Stage",
     "SelfAudit",
     "Subscription",
     "SubscriptionKind",
@@ -139,6 +141,11 @@ class Provider:
     activities: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
     website_url: str | None = None
     records_held_centrally: bool | None = None
+    #: How many staff and volunteers the provider has, as it declares (``None``: not declared).
+    #: A count below the people engaged on record is a contradiction, judged as unknown.
+    headcount: int | None = attrs.field(
+        default=None, validator=v.optional([v.instance_of(int), v.ge(0), v.le(1_000_000)])
+    )
 
     def __attrs_post_init__(self) -> None:
         low, high = self.serves_age_min, self.serves_age_max
@@ -376,12 +383,19 @@ class MonitoringMeeting:
     safeguarding_discussed: bool | None = None
 
 
+class Section11Stage(enum.StrEnum):
+    """When a Section 11 audit was done: at tender, or in the board's cycle."""
+
+    TENDER = "tender"
+    CYCLE = "cycle"
+
+
 @attrs.frozen(kw_only=True)
 class Section11Audit:
     """A Section 11 (Children Act 2004) audit, at tender or in the board's cycle."""
 
     id: str = id_field()
-    stage: str = attrs.field(validator=v.in_(("tender", "cycle")))
+    stage: Section11Stage = attrs.field(converter=Section11Stage)
     submitted_on: dt.date | None = opt_date()
 
 
@@ -429,6 +443,9 @@ class AttestationOutcome(enum.StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     PARTIALLY_MET = "partially_met"
+    #: The requirement does not apply to the subject, for the reason in ``statement``; used only
+    #: where the records cannot show it either way, never over a record that can.
+    NOT_APPLICABLE = "not_applicable"
 
 
 @attrs.frozen(kw_only=True)
@@ -443,6 +460,14 @@ class Attestation:
     attested_on: dt.date = attrs.field(validator=v.instance_of(dt.date))
     statement: str | None = None
     evidence_refs: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+
+    def __attrs_post_init__(self) -> None:
+        if self.outcome is AttestationOutcome.NOT_APPLICABLE and not (self.statement or "").strip():
+            raise FieldValueError(
+                "statement",
+                "an attestation that a requirement is not applicable must say why in "
+                "'statement' (e.g. 'we run no overnight stays')",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -483,3 +508,6 @@ class EvidenceBundle:
     contract: Contract | None = None
     attestations: tuple[Attestation, ...] = ()
     waivers: tuple[Waiver, ...] = ()
+    #: The allegations log; ``None`` when the evidence holds none (not the same as ``[]``, a log
+    #: with nothing in it), so a rule about allegations asks for the log rather than passing.
+    allegations: tuple[Allegation, ...] | None = None

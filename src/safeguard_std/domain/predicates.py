@@ -18,10 +18,12 @@ Nothing here is ever ``eval``-ed: predicates are parsed into values and compiled
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import attrs
+
+from safeguard_std.exceptions import PredicateSyntaxError
 
 __all__ = [
     "OPERATORS",
@@ -78,14 +80,6 @@ class Compare:
 
 
 Predicate = AllOf | AnyOf | Not | Compare
-
-
-class PredicateSyntaxError(ValueError):
-    """A predicate that does not parse; ``path`` is relative to the predicate's root."""
-
-    def __init__(self, message: str, path: Sequence[str | int] = ()) -> None:
-        self.path = tuple(path)
-        super().__init__(message)
 
 
 def parse_predicate(data: Any, path: tuple[str | int, ...] = ()) -> Predicate:

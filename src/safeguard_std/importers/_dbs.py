@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
+
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.people import (
     CheckStatus,
@@ -27,6 +29,25 @@ from safeguard_std.importers._row_values import RowReader, Value
 _SIX_MONTHS = Period(months=6)
 
 
+@attrs.define
+class _DbsCells:
+    """What a row's DBS cells say, as read so far (later steps drop what cannot stand)."""
+
+    jurisdiction: Value | None
+    where: Jurisdiction
+    number: Value | None
+    level_value: Value | None
+    level: dict[str, Any]
+    issued_done: bool
+    issued: dt.date | None
+    issued_value: Value | None
+    seen_done: bool
+    seen: dt.date | None
+    seen_value: Value | None
+    disclosure: Value | None = None
+    pending: bool = False
+
+
 class DbsReader(RowReader):
     """Reads the DBS columns of a row."""
 
@@ -35,75 +56,108 @@ class DbsReader(RowReader):
     def _dbs(self) -> DbsCheck | None:
         if "dbs" not in self.ctx.groups:
             return None
-        rid = f"{self.person_id}:dbs"
+        cells = self._dbs_cells()
+        if "dbs" in self.refused:
+            return None
+        self._drop_seen_before_issued(cells)
+        cells.disclosure = self._disclosure()
+        cells.pending = "dbs" in self.pending
+        if cells.pending:
+            self._drop_while_pending(cells)
+        if not self._dbs_recorded(cells):
+            return None
+        if not cells.level:
+            self._no_level()
+            return None
+        return self._dbs_check(cells)
+
+    def _dbs_cells(self) -> _DbsCells:
         jurisdiction = self.plain("dbs.jurisdiction")
         where = jurisdiction.value if jurisdiction else Jurisdiction.DBS
         number = self._certificate_number(where)
         level_value = self.plain("dbs.level")
         level: dict[str, Any] = dict(level_value.value) if level_value else {}
-        done, issued, issued_value = self._dbs_issued()
-        seen_done, seen, seen_value = self.check_date("dbs.seen_on")
-        if "dbs" in self.refused:
-            return None
-        if seen and issued and seen < issued:
-            self.warn(
-                "dbs.seen_before_issued",
-                "the certificate is recorded as seen before it was issued: seen date not imported",
-                seen_value.cell if seen_value else None,
-            )
-            seen, seen_value = None, None
-        disclosure = self._disclosure()
-        pending = "dbs" in self.pending
-        if pending:  # applied for, not issued: it has no seen date or result yet
-            self.not_while_pending(seen_value, "DBS certificate")
-            self.not_while_pending(disclosure, "DBS certificate")
-            seen, seen_value, disclosure, seen_done = None, None, None, False
+        issued = self._dbs_issued()
+        seen = self.check_date("dbs.seen_on")
+        return _DbsCells(jurisdiction, where, number, level_value, level, *issued, *seen)
+
+    def _drop_seen_before_issued(self, cells: _DbsCells) -> None:
+        if not (cells.seen and cells.issued and cells.seen < cells.issued):
+            return
+        self.warn(
+            "dbs.seen_before_issued",
+            "the certificate is recorded as seen before it was issued: seen date not imported",
+            cells.seen_value.cell if cells.seen_value else None,
+        )
+        cells.seen, cells.seen_value = None, None
+
+    def _drop_while_pending(self, cells: _DbsCells) -> None:
+        # Applied for, not issued: it has no seen date or result yet.
+        self.not_while_pending(cells.seen_value, "DBS certificate")
+        self.not_while_pending(cells.disclosure, "DBS certificate")
+        cells.seen, cells.seen_value, cells.disclosure, cells.seen_done = None, None, None, False
+
+    def _dbs_recorded(self, cells: _DbsCells) -> bool:
         own = [self.cell(f) for f in ("dbs.level", "dbs.workforce", "dbs.barred_list_children")]
-        exists = number is not None or done or seen_done or disclosure is not None or any(own)
-        exists = exists or pending
-        if not exists:
-            return None
-        if not level:
-            self.covered("dbs.")
-            self.warn(
-                "dbs.no_level",
-                "DBS check not imported: its level (basic, standard or enhanced) is not "
-                "recorded; add a level column or a default (--default dbs.level=enhanced)",
-                field="dbs.level",
-            )
-            return None
+        return (
+            cells.number is not None
+            or cells.issued_done
+            or cells.seen_done
+            or cells.disclosure is not None
+            or any(own)
+            or cells.pending
+        )
+
+    def _no_level(self) -> None:
+        self.covered("dbs.")
+        self.warn(
+            "dbs.no_level",
+            "DBS check not imported: its level (basic, standard or enhanced) is not "
+            "recorded; add a level column or a default (--default dbs.level=enhanced)",
+            field="dbs.level",
+        )
+
+    def _dbs_check(self, cells: _DbsCells) -> DbsCheck:
+        rid = f"{self.person_id}:dbs"
+        fields = self._dbs_fields(rid, cells)
+        self._by("dbs.seen_by", rid, "seen_by", fields)
+        self._barred(fields, cells.level, cells.level_value)
+        self._dbs_workforce(rid, fields, cells)
+        if cells.disclosure is not None:
+            fields["disclosure"] = cells.disclosure.value
+            self.record(rid, "disclosure", cells.disclosure)
+        if cells.issued is None and self._update_service_from_issue is None and not cells.pending:
+            self._undated("DBS certificate", "dbs.issued_on")
+        self._copy_kept()
+        return DbsCheck(**fields)
+
+    def _dbs_fields(self, rid: str, cells: _DbsCells) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "id": rid,
-            "jurisdiction": where,
-            "level": level["level"],
-            "issued_on": issued,
-            "seen_on": seen,
+            "jurisdiction": cells.where,
+            "level": cells.level["level"],
+            "issued_on": cells.issued,
+            "seen_on": cells.seen,
         }
-        if pending:
+        if cells.pending:
             fields["status"] = CheckStatus.PENDING
-        self.record(rid, "jurisdiction", jurisdiction)
-        self.record(rid, "level", level_value)
-        self.record(rid, "issued_on", issued_value)
-        self.record(rid, "seen_on", seen_value)
-        if number is not None:
-            fields["certificate_number"] = number.value
-            self.record(rid, "certificate_number", number)
-        self._by("dbs.seen_by", rid, "seen_by", fields)
-        self._barred(fields, level, level_value)
+        self.record(rid, "jurisdiction", cells.jurisdiction)
+        self.record(rid, "level", cells.level_value)
+        self.record(rid, "issued_on", cells.issued_value)
+        self.record(rid, "seen_on", cells.seen_value)
+        if cells.number is not None:
+            fields["certificate_number"] = cells.number.value
+            self.record(rid, "certificate_number", cells.number)
+        return fields
+
+    def _dbs_workforce(self, rid: str, fields: dict[str, Any], cells: _DbsCells) -> None:
         workforce = self.plain("dbs.workforce")
         if workforce is not None:
             fields["workforce"] = workforce.value
             self.record(rid, "workforce", workforce)
-        elif "workforce" in level:
-            fields["workforce"] = level["workforce"]
-            self.record(rid, "workforce", level_value)
-        if disclosure is not None:
-            fields["disclosure"] = disclosure.value
-            self.record(rid, "disclosure", disclosure)
-        if issued is None and self._update_service_from_issue is None and not pending:
-            self._undated("DBS certificate", "dbs.issued_on")
-        self._copy_kept()
-        return DbsCheck(**fields)
+        elif "workforce" in cells.level:
+            fields["workforce"] = cells.level["workforce"]
+            self.record(rid, "workforce", cells.level_value)
 
     def _certificate_number(self, where: Jurisdiction) -> Value | None:
         cell = self.cell("dbs.certificate_number")

@@ -1,25 +1,24 @@
-"""What building a row needs: cells and values with their origins, the sheet's context, and a
-reader that looks values up, reports issues and remembers where each value came from."""
+"""The reader that builds a row: it looks values up, reports issues and remembers where each
+value came from (the cells, values and sheet context it reads are in ``_row_cells``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
-import attrs
-
-from safeguard_std.domain.people import (
-    RiskAssessmentKind,
-    RoleType,
-    SuitabilityCheckKind,
-    TrainingCourse,
+from safeguard_std.importers._fields import FIELDS, group_of, record_name
+from safeguard_std.importers._parsed import Mark, Severity
+from safeguard_std.importers._result import Issue
+from safeguard_std.importers._row_cells import (
+    ENGAGEMENT_OPTIONS,
+    ID_CHARS,
+    Cell,
+    RowContext,
+    Value,
+    can_pend,
+    row_id,
+    sheet_records,
 )
-from safeguard_std.importers._fields import FIELDS, date_field_of, group_of, record_name
-from safeguard_std.importers._headers import Column
-from safeguard_std.importers._parsed import Mark, Parsed, Severity
-from safeguard_std.importers._result import Issue, Origin, raw_text
 
 __all__ = [
     "ENGAGEMENT_OPTIONS",
@@ -31,124 +30,6 @@ __all__ = [
     "row_id",
     "sheet_records",
 ]
-
-# Enum iteration is slow and these loops run for every row: iterate tuples built once.
-_SUITABILITY = tuple((k, f"check.{k.value}") for k in SuitabilityCheckKind)
-_COURSES = tuple((c, f"training.{c.value}") for c in TrainingCourse)
-_RISKS = tuple((k, f"risk_assessment.{k.value}") for k in RiskAssessmentKind)
-ENGAGEMENT_OPTIONS = tuple(
-    (name, f"engagement.{name}")
-    for name in (
-        "regular_contact",
-        "supervised",
-        "management_role",
-        "teaching_role",
-        "job_title",
-        "agency_name",
-    )
-)
-ID_CHARS = re.compile(r"[^A-Za-z0-9._:-]+")
-
-
-class Cell(NamedTuple):
-    """A non-blank cell: its column, raw value and how it read."""
-
-    column: Column
-    raw: object
-    parsed: Parsed
-
-    @property
-    def text(self) -> str:
-        """The raw value as text."""
-        return raw_text(self.raw)
-
-
-class Value(NamedTuple):
-    """A value for a field and where it came from: a cell typed on the row (``cell``, ``row``
-    and ``sheet``), or an ``origin`` (a header, a sheet name, a default). Origins of cells are
-    built only when provenance is written: a record has tens of thousands of them."""
-
-    value: Any
-    mark: Mark | None
-    origin: Origin | None = None
-    cell: Cell | None = None
-    row: int = 0
-    sheet: str | None = None
-
-    def to_origin(self) -> Origin:
-        """Where the value came from."""
-        if self.origin is not None:
-            return self.origin
-        cell = self.cell
-        assert cell is not None
-        return Origin(
-            "cell",
-            raw=cell.text,
-            sheet=self.sheet,
-            cell=f"{cell.column.letter}{self.row}",
-            header=cell.column.header,
-        )
-
-
-@attrs.frozen
-class RowContext:
-    """What every row of a sheet shares."""
-
-    sheet: str | None
-    sheet_slug: str
-    as_of: dt.date | None
-    defaults: Mapping[str, Value]
-    implied: Mapping[str, Value]
-    sheet_role: Value | None
-    board_role: RoleType
-    columns: frozenset[str]
-    available: frozenset[str] = frozenset()
-    dated: tuple[str, ...] = ()
-    events: frozenset[str] = frozenset()
-    groups: frozenset[str] = frozenset()
-    fallback: Mapping[str, Value] = attrs.field(factory=dict)
-    suitability: tuple[tuple[SuitabilityCheckKind, str], ...] = ()
-    courses: tuple[tuple[TrainingCourse, str], ...] = ()
-    risks: tuple[tuple[RiskAssessmentKind, str], ...] = ()
-
-    def has(self, *fields: str) -> bool:
-        """Whether any of ``fields`` can have a value on this sheet (a column, an implied
-        value or a default): records no column can fill are not looked for, row after row."""
-        return not self.available.isdisjoint(fields)
-
-
-def sheet_records(
-    available: frozenset[str],
-) -> tuple[
-    tuple[tuple[SuitabilityCheckKind, str], ...],
-    tuple[tuple[TrainingCourse, str], ...],
-    tuple[tuple[RiskAssessmentKind, str], ...],
-]:
-    """The further checks, courses and risk assessments some column or default can give on a
-    sheet: worked out once per sheet, so rows do not look for records nothing can fill."""
-
-    def has(*fields: str) -> bool:
-        return not available.isdisjoint(fields)
-
-    return (
-        tuple(
-            (k, b)
-            for k, b in _SUITABILITY
-            if has(f"{b}.checked_on", f"{b}.checked_by", f"{b}.satisfactory")
-        ),
-        tuple((c, b) for c, b in _COURSES if has(f"{b}.completed_on")),
-        tuple((k, b) for k, b in _RISKS if has(f"{b}.completed_on")),
-    )
-
-
-_PENDING_RECORDS = ("identity", "right_to_work", "qualifications", "dbs", "check.", "reference")
-
-
-def can_pend(field: str) -> bool:
-    """Whether a pending mark in ``field`` makes a pending record: the record's main date of a
-    check or reference (the evidence model's pending checks); training, risk assessments and
-    the like have no pending form."""
-    return date_field_of(field) == field and group_of(field).startswith(_PENDING_RECORDS)
 
 
 class _Spent(set[Any]):
@@ -164,10 +45,6 @@ class _Spent(set[Any]):
 
 _SPENT: set[Any] = _Spent()
 _NO_CELLS: dict[str, list[Cell]] = {}
-
-
-def row_id(ctx: RowContext, row: int) -> str:
-    return f"p-{ctx.sheet_slug}-r{row}" if ctx.sheet_slug else f"p-r{row}"
 
 
 class RowReader:
@@ -450,37 +327,35 @@ class RowReader:
         self.accounted.update(id(c) for c in cells)
         dated = [c for c in cells if c.parsed.mark is None and c.parsed.value is not None]
         marks = {c.parsed.mark: c for c in cells if c.parsed.mark is not None}
-        days = {c.parsed.value for c in dated}
         refusal = marks.get(Mark.NO) or marks.get(Mark.PENDING)
         if refusal is not None and (dated or Mark.YES in marks):
-            other = dated[0] if dated else marks[Mark.YES]
-            says = "not done" if refusal.parsed.mark is Mark.NO else "pending"
-            gives = "gives a date" if dated else "says done"
-            name = record_name(field)
-            outcome = (
-                f"the {name} is recorded as pending, not done"
-                if refusal.parsed.mark is Mark.PENDING and can_pend(field)
-                else f"no {name} is imported"
-            )
-            self._conflict(
-                field,
-                f"{refusal.column.header!r} says {says} but {other.column.header!r} {gives}: "
-                f"the record contradicts itself, so {outcome} (correct one of the two cells)",
-            )
-            return refusal
-        if len(days) > 1:
-            first = dated[0]
-            second = next(c for c in dated if c.parsed.value != first.parsed.value)
-            self._conflict(
-                field,
-                f"{first.column.header!r} and {second.column.header!r} give different dates: "
-                f"the {record_name(field)} is imported without a date (correct one of the two "
-                "cells)",
-            )
-            return first._replace(parsed=first.parsed._replace(value=None, mark=Mark.YES))
-        if dated:
-            return dated[0]
-        return cells[0]
+            done = dated[0] if dated else marks[Mark.YES]
+            return self._refused_beside_done(field, refusal, done, dated=bool(dated))
+        if len({c.parsed.value for c in dated}) > 1:
+            return self._two_dates(field, dated)
+        return dated[0] if dated else cells[0]
+
+    def _refused_beside_done(self, field: str, refusal: Cell, done: Cell, *, dated: bool) -> Cell:
+        says = "not done" if refusal.parsed.mark is Mark.NO else "pending"
+        gives = "gives a date" if dated else "says done"
+        self._conflict(
+            field,
+            f"{refusal.column.header!r} says {says} but {done.column.header!r} {gives}: "
+            f"the record contradicts itself, so {_refusal_outcome(field, refusal)} (correct one "
+            "of the two cells)",
+        )
+        return refusal
+
+    def _two_dates(self, field: str, dated: list[Cell]) -> Cell:
+        first = dated[0]
+        second = next(c for c in dated if c.parsed.value != first.parsed.value)
+        self._conflict(
+            field,
+            f"{first.column.header!r} and {second.column.header!r} give different dates: "
+            f"the {record_name(field)} is imported without a date (correct one of the two "
+            "cells)",
+        )
+        return first._replace(parsed=first.parsed._replace(value=None, mark=Mark.YES))
 
     def _conflict(self, field: str, message: str) -> None:
         self.conflicted.add(field)
@@ -519,3 +394,10 @@ class RowReader:
         if any(issue.field == field for issue in self.issues):
             return
         self.warn("check.undated", f"{what} recorded without a date", field=field)
+
+
+def _refusal_outcome(field: str, refusal: Cell) -> str:
+    name = record_name(field)
+    if refusal.parsed.mark is Mark.PENDING and can_pend(field):
+        return f"the {name} is recorded as pending, not done"
+    return f"no {name} is imported"

@@ -305,31 +305,54 @@ def _finish(
 ) -> ImportResult:
     rows = [r for run in runs for r in run.rows]
     people = tuple(r.person for r in rows if r.person is not None)
+    bundle = provider_file.attach(people, include_personal_data=include_personal_data)
+    # Before the outcomes: consistency issues about one person are added to that person's row.
+    file_issues = tuple(_file_issues(workbook, runs, bundle, as_of))
+    outcomes = _outcomes(runs)
+    reports = [_recount(rep, outcomes) for rep in _with_differences(reports, plans)]
+    provenance = _provenance(workbook, mapping, provider_file, runs, reports, as_of)
+    evidence = EvidenceBundle(id=bundle.id, provider=bundle.provider, people=people)
+    summary = summarise(outcomes, tuple(reports), file_issues, evidence)
+    return ImportResult(bundle, outcomes, tuple(reports), file_issues, summary, provenance, as_of)
+
+
+def _file_issues(
+    workbook: Workbook, runs: list[SheetRun], bundle: EvidenceBundle, as_of: dt.date | None
+) -> list[Issue]:
+    rows = [r for run in runs for r in run.rows]
     by_id = {r.person.id: r for r in rows if r.person is not None}
     sheet_of = {r.person.id: run.name for run in runs for r in run.rows if r.person is not None}
-    bundle = provider_file.attach(people, include_personal_data=include_personal_data)
     file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
     if not rows:
-        file_issues.append(
-            Issue(
-                Severity.WARNING,
-                "record.no_people",
-                "the file has a header row but no people under it: nothing was imported",
-            )
-        )
+        file_issues.append(_NO_PEOPLE)
     file_issues += _attach_consistency(check_consistency(bundle, as_of=as_of), by_id, sheet_of)
     board = _board_issue(bundle.provider, bundle.people)
     if board is not None:
         file_issues.append(board)
+    return file_issues
+
+
+_NO_PEOPLE = Issue(
+    Severity.WARNING,
+    "record.no_people",
+    "the file has a header row but no people under it: nothing was imported",
+)
+
+
+def _with_differences(
+    reports: list[SheetReport], plans: dict[str | None, frozenset[str]]
+) -> list[SheetReport]:
     differences = _differences(plans) if len(plans) > 1 else []
-    if differences:
-        reports = [
-            attrs.evolve(
-                rep, issues=rep.issues + tuple(d for d in differences if d.sheet == rep.name)
-            )
-            for rep in reports
-        ]
-    outcomes = tuple(
+    if not differences:
+        return reports
+    return [
+        attrs.evolve(rep, issues=rep.issues + tuple(d for d in differences if d.sheet == rep.name))
+        for rep in reports
+    ]
+
+
+def _outcomes(runs: list[SheetRun]) -> tuple[RowOutcome, ...]:
+    return tuple(
         RowOutcome(
             run.name,
             r.number,
@@ -340,8 +363,19 @@ def _finish(
         for run in runs
         for r in run.rows
     )
-    reports = [_recount(rep, outcomes) for rep in reports]
-    entries = RowEntries(tuple(r.origins for r in rows if r.origins is not None))
+
+
+def _provenance(
+    workbook: Workbook,
+    mapping: ScrMapping,
+    provider_file: ProviderFile,
+    runs: list[SheetRun],
+    reports: list[SheetReport],
+    as_of: dt.date | None,
+) -> Provenance:
+    entries = RowEntries(
+        tuple(r.origins for run in runs for r in run.rows if r.origins is not None)
+    )
     source = {
         "file": workbook.label,
         "format": workbook.format,
@@ -357,16 +391,7 @@ def _finish(
         run.name or "": {letter: header for letter, header in sorted(run.headers.items())}
         for run in runs
     }
-    provenance = Provenance({k: v for k, v in source.items() if v is not None}, entries, columns)
-    summary = summarise(
-        outcomes,
-        tuple(reports),
-        tuple(file_issues),
-        EvidenceBundle(id=bundle.id, provider=bundle.provider, people=people),
-    )
-    return ImportResult(
-        bundle, outcomes, tuple(reports), tuple(file_issues), summary, provenance, as_of
-    )
+    return Provenance({k: v for k, v in source.items() if v is not None}, entries, columns)
 
 
 def _recount(report: SheetReport, outcomes: Sequence[RowOutcome]) -> SheetReport:

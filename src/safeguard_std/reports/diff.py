@@ -208,73 +208,118 @@ def diff_assessments(
     if not 0 <= horizon_days <= MAX_HORIZON_DAYS:
         raise ValueError(f"horizon must be 0 to {MAX_HORIZON_DAYS} days, got {horizon_days}")
     before, after = _side(old, old_source), _side(new, new_source)
-    if before.provider_id != after.provider_id:
-        raise _refuse(
-            f"assesses provider {after.provider_id!r}, not {before.provider_id!r} as "
-            f"{old_source} does",
-            new_source,
-            hint="compare two assessments of one provider",
-        )
-    if old["pack"]["id"] != new["pack"]["id"]:
-        raise _refuse(
-            f"is against pack {after.pack}, not {before.pack} as {old_source} is",
-            new_source,
-            hint="compare two assessments against one pack (its editions may differ)",
-        )
-    if after.as_of < before.as_of:
-        raise _refuse(
-            f"is dated {after.as_of}, before {old_source} ({before.as_of})",
-            new_source,
-            hint="give the older assessment first",
-        )
+    _check_comparable(before, after, same_pack=old["pack"]["id"] == new["pack"]["id"])
     was = {_key(f): f for f in old["findings"]}
-    now = {_key(f): f for f in new["findings"]}
-    new_gaps, resolved, still_open, gone = [], [], [], []
-    for key in sorted(set(was) | set(now)):
-        o, n = was.get(key), now.get(key)
-        o_gap = o is not None and o["status"] in _GAPS
-        n_gap = n is not None and n["status"] in _GAPS
-        if n_gap and not o_gap:
-            new_gaps.append(_change(o, n))
-        elif o_gap and n is None:
-            gone.append(_change(o, None))
-        elif o_gap and not n_gap:
-            resolved.append(_change(o, n))
-        elif o_gap and n_gap:
-            change = _change(o, n)
-            due = change.due_on
-            since_due = due is not None and due < before.as_of
-            since = due if since_due and due is not None else before.as_of
-            still_open.append(
-                attrs.evolve(
-                    change,
-                    open_since=since,
-                    days_open=(after.as_of - since).days,
-                    since_due=since_due,
-                )
-            )
-    end = after.as_of + dt.timedelta(days=horizon_days)
-    coming = []
-    for f in new["findings"]:
-        due = _date(f.get("due_on"))
-        if due is None or not after.as_of <= due <= end or f["status"] == "error":
-            continue
-        if f["rule"] in ONE_OFF_DEADLINES and f["status"] == "met":
-            continue
-        coming.append(
-            attrs.evolve(_change(was.get(_key(f)), f), days_left=(due - after.as_of).days)
-        )
-    coming.sort(key=lambda c: (c.due_on, *_order(c)))
+    groups = _compare(was, {_key(f): f for f in new["findings"]}, before.as_of, after.as_of)
     return AssessmentDiff(
         old=before,
         new=after,
         horizon_days=horizon_days,
-        new_gaps=tuple(sorted(new_gaps, key=_order)),
-        resolved=tuple(sorted(resolved, key=_order)),
-        still_open=tuple(sorted(still_open, key=lambda c: (-(c.days_open or 0), *_order(c)))),
-        no_longer_assessed=tuple(sorted(gone, key=_order)),
-        coming_due=tuple(coming),
+        new_gaps=tuple(sorted(groups["new_gaps"], key=_order)),
+        resolved=tuple(sorted(groups["resolved"], key=_order)),
+        still_open=tuple(sorted(groups["still_open"], key=_longest_open_first)),
+        no_longer_assessed=tuple(sorted(groups["no_longer_assessed"], key=_order)),
+        coming_due=_coming_due(new["findings"], was, after.as_of, horizon_days),
     )
+
+
+def _check_comparable(before: Side, after: Side, *, same_pack: bool) -> None:
+    """Refuse (blaming the newer file) two assessments that cannot be compared."""
+    if before.provider_id != after.provider_id:
+        raise _refuse(
+            f"assesses provider {after.provider_id!r}, not {before.provider_id!r} as "
+            f"{before.source} does",
+            after.source,
+            hint="compare two assessments of one provider",
+        )
+    if not same_pack:
+        raise _refuse(
+            f"is against pack {after.pack}, not {before.pack} as {before.source} is",
+            after.source,
+            hint="compare two assessments against one pack (its editions may differ)",
+        )
+    if after.as_of < before.as_of:
+        raise _refuse(
+            f"is dated {after.as_of}, before {before.source} ({before.as_of})",
+            after.source,
+            hint="give the older assessment first",
+        )
+
+
+_Findings = Mapping[tuple[str, str], Mapping[str, Any]]
+
+
+def _compare(
+    was: _Findings, now: _Findings, old_as_of: dt.date, new_as_of: dt.date
+) -> dict[str, list[Change]]:
+    """Every finding that is or was a gap, put in its group (coming-due aside)."""
+    groups: dict[str, list[Change]] = {
+        "new_gaps": [],
+        "resolved": [],
+        "still_open": [],
+        "no_longer_assessed": [],
+    }
+    for key in sorted(set(was) | set(now)):
+        o, n = was.get(key), now.get(key)
+        group = _group_of(o, n)
+        if group == "still_open":
+            groups[group].append(_still_open(_change(o, n), old_as_of, new_as_of))
+        elif group is not None:
+            groups[group].append(_change(o, n))
+    return groups
+
+
+def _group_of(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> str | None:
+    """Which group a finding's two statuses put it in; ``None`` when neither is a gap."""
+    old_gap = old is not None and old["status"] in _GAPS
+    new_gap = new is not None and new["status"] in _GAPS
+    if new_gap and not old_gap:
+        return "new_gaps"
+    if not old_gap:
+        return None
+    if new is None:
+        return "no_longer_assessed"
+    return "still_open" if new_gap else "resolved"
+
+
+def _still_open(change: Change, old_as_of: dt.date, new_as_of: dt.date) -> Change:
+    """``change`` with how long it has been open: since a past due date, else since the older
+    assessment at least."""
+    due = change.due_on
+    since_due = due is not None and due < old_as_of
+    since = due if since_due and due is not None else old_as_of
+    return attrs.evolve(
+        change, open_since=since, days_open=(new_as_of - since).days, since_due=since_due
+    )
+
+
+def _longest_open_first(c: Change) -> tuple[int, int, str, str, str]:
+    return (-(c.days_open or 0), *_order(c))
+
+
+def _coming_due(
+    findings: list[Mapping[str, Any]], was: _Findings, as_of: dt.date, horizon_days: int
+) -> tuple[Change, ...]:
+    """The newer assessment's findings due within ``horizon_days`` of its ``as_of``, soonest
+    first."""
+    end = as_of + dt.timedelta(days=horizon_days)
+    coming = [
+        attrs.evolve(_change(was.get(_key(f)), f), days_left=(due - as_of).days)
+        for f in findings
+        if (due := _due_within(f, as_of, end)) is not None
+    ]
+    return tuple(sorted(coming, key=lambda c: (c.due_on, *_order(c))))
+
+
+def _due_within(f: Mapping[str, Any], start: dt.date, end: dt.date) -> dt.date | None:
+    """``f``'s due date when it falls in ``start``..``end``, leaving out findings in error and
+    one-off deadlines already met."""
+    due = _date(f.get("due_on"))
+    if due is None or not start <= due <= end or f["status"] == "error":
+        return None
+    if f["rule"] in ONE_OFF_DEADLINES and f["status"] == "met":
+        return None
+    return due
 
 
 # -- writing ----------------------------------------------------------------------------------

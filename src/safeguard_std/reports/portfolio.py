@@ -311,7 +311,7 @@ def _cell(text: object) -> str:
     return escape(str(text))
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(head: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return [*lines, ""]
@@ -319,104 +319,124 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 def portfolio_to_markdown(summary: PortfolioSummary) -> str:
     """A one-page Markdown summary across providers."""
-    s = summary
-    pack = f"{s.pack}@{s.pack_edition}"
-    rating_counts = s.by_rating
     lines = [
+        *_md_overview(summary),
+        *_md_at_red(summary),
+        *_md_worst_sections(summary),
+        *_md_metrics(summary),
+        *_md_every_provider(summary),
+        *_md_rating_rule(summary),
+        *_md_skipped(summary),
+    ]
+    while lines[-1] == "":
+        lines.pop()
+    return clean_text("\n".join(lines) + "\n")
+
+
+def _provider(p: ProviderRow) -> str:
+    return _cell(p.provider_id + (f" ({p.provider_name})" if p.provider_name else ""))
+
+
+def _md_overview(s: PortfolioSummary) -> list[str]:
+    """The title, what was assessed, and the counts by rating and by status."""
+    pack = f"{s.pack}@{s.pack_edition}"
+    facts = [
+        ("Standard", _cell(f"{s.pack_title} ({pack})")),
+        ("Assessed as of", s.as_of.isoformat()),
+        ("Pack digest", f"`{s.pack_digest}`"),
+        ("Providers", str(len(s.providers))),
+        ("Produced by", f"safeguard-std {_cell(s.library_version)}"),
+    ]
+    return [
         f"# Safeguarding portfolio: {_cell(s.pack_title)} ({pack})",
         "",
-        *_table(
-            ("", ""),
-            [
-                ("Standard", _cell(f"{s.pack_title} ({pack})")),
-                ("Assessed as of", s.as_of.isoformat()),
-                ("Pack digest", f"`{s.pack_digest}`"),
-                ("Providers", str(len(s.providers))),
-                ("Produced by", f"safeguard-std {_cell(s.library_version)}"),
-            ],
-        ),
+        *_table(("", ""), facts),
         "## Providers by overall rating",
         "",
-        *_table(
-            tuple(r.label for r in Rating),
-            [tuple(str(rating_counts[r.value]) for r in Rating)],
-        ),
+        *_table(tuple(r.label for r in Rating), [tuple(str(s.by_rating[r.value]) for r in Rating)]),
         "## Findings across providers",
         "",
         *_table(
             tuple(status_label(st) for st in STATUS_ORDER),
             [tuple(str(s.by_status[st.value]) for st in STATUS_ORDER)],
         ),
-        "## Providers at red",
+    ]
+
+
+def _md_at_red(s: PortfolioSummary) -> list[str]:
+    if not s.at_red:
+        return ["## Providers at red", "", "No provider is rated red.", ""]
+    rows = [
+        (
+            _provider(p),
+            _cell(p.bundle_id),
+            str(p.must_not_met),
+            _cell(", ".join(k for k, v in p.sections.items() if v is Rating.RED)),
+        )
+        for p in s.at_red
+    ]
+    head = ("Provider", "Bundle", "Must findings not met", "Red sections")
+    return ["## Providers at red", "", *_table(head, rows)]
+
+
+def _md_worst_sections(s: PortfolioSummary) -> list[str]:
+    head = ("Section", "Red", "Amber", "Green", "Not assessed", "Findings not met")
+    rows = [
+        (
+            _cell(f"{sec.id} {sec.title}"),
+            *(str(sec.ratings[r.value]) for r in Rating),
+            str(sec.not_met),
+        )
+        for sec in s.worst_sections
+    ]
+    return ["## Worst sections", "", *_table(head, rows)]
+
+
+def _md_metrics(s: PortfolioSummary) -> list[str]:
+    rows = [
+        (_cell(title), ratio_text(num, den) if kind == "ratio" else f"{num} open of {den}")
+        for _mid, title, kind, num, den in s.metrics
+    ]
+    return [
+        "## Contract-monitoring metrics across providers",
+        "",
+        *_table(("Metric", "All providers"), rows),
+    ]
+
+
+def _md_every_provider(s: PortfolioSummary) -> list[str]:
+    statuses = tuple(status_label(st) for st in STATUS_ORDER)
+    head = ("Provider", "Rating", "Must not met", *statuses, "Lapsing")
+    rows = [
+        (
+            _provider(p),
+            f"**{p.overall.label}**",
+            str(p.must_not_met),
+            *(str(p.counts[st.value]) for st in STATUS_ORDER),
+            str(p.lapses),
+        )
+        for p in s.providers
+    ]
+    return [
+        "## Every provider",
+        "",
+        *_table(head, rows),
+        f"Lapsing: findings due within {s.horizon_days} days of {s.as_of}.",
         "",
     ]
-    if s.at_red:
-        lines += _table(
-            ("Provider", "Bundle", "Must findings not met", "Red sections"),
-            [
-                (
-                    _cell(p.provider_id + (f" ({p.provider_name})" if p.provider_name else "")),
-                    _cell(p.bundle_id),
-                    str(p.must_not_met),
-                    _cell(", ".join(k for k, v in p.sections.items() if v is Rating.RED)),
-                )
-                for p in s.at_red
-            ],
-        )
-    else:
-        lines += ["No provider is rated red.", ""]
-    lines += ["## Worst sections", ""]
-    lines += _table(
-        ("Section", "Red", "Amber", "Green", "Not assessed", "Findings not met"),
-        [
-            (
-                _cell(f"{sec.id} {sec.title}"),
-                *(str(sec.ratings[r.value]) for r in Rating),
-                str(sec.not_met),
-            )
-            for sec in s.worst_sections
-        ],
-    )
-    lines += ["## Contract-monitoring metrics across providers", ""]
-    lines += _table(
-        ("Metric", "All providers"),
-        [
-            (
-                _cell(title),
-                ratio_text(num, den) if kind == "ratio" else f"{num} open of {den}",
-            )
-            for _mid, title, kind, num, den in s.metrics
-        ],
-    )
-    lines += ["## Every provider", ""]
-    lines += _table(
-        (
-            "Provider",
-            "Rating",
-            "Must not met",
-            *(status_label(st) for st in STATUS_ORDER),
-            "Lapsing",
-        ),
-        [
-            (
-                _cell(p.provider_id + (f" ({p.provider_name})" if p.provider_name else "")),
-                f"**{p.overall.label}**",
-                str(p.must_not_met),
-                *(str(p.counts[st.value]) for st in STATUS_ORDER),
-                str(p.lapses),
-            )
-            for p in s.providers
-        ],
-    )
-    lines += [f"Lapsing: findings due within {s.horizon_days} days of {s.as_of}.", ""]
-    lines += ["How a provider's rating is worked out:", ""]
-    lines += [f"- **{rating.label}**: {text}" for rating, text in RATING_RULE]
-    lines += ["", RATING_OVERALL, ""]
-    if s.skipped:
-        lines += ["## Inputs that could not be evaluated", ""]
-        lines += _table(
-            ("Input", "Problem"), [(_cell(k.source), _cell(k.reason)) for k in s.skipped]
-        )
-    while lines[-1] == "":
-        lines.pop()
-    return clean_text("\n".join(lines) + "\n")
+
+
+def _md_rating_rule(s: PortfolioSummary) -> list[str]:
+    rules = [f"- **{rating.label}**: {text}" for rating, text in RATING_RULE]
+    return ["How a provider's rating is worked out:", "", *rules, "", RATING_OVERALL, ""]
+
+
+def _md_skipped(s: PortfolioSummary) -> list[str]:
+    if not s.skipped:
+        return []
+    rows = [(_cell(k.source), _cell(k.reason)) for k in s.skipped]
+    return [
+        "## Inputs that could not be evaluated",
+        "",
+        *_table(("Input", "Problem"), rows),
+    ]

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from safeguard_std.rules import attestation, checks, followups, organisation, training
+from safeguard_std.rules import (
+    allegations,
+    attestation,
+    checks,
+    followups,
+    organisation,
+    training,
+)
 from safeguard_std.rules._kind import (
     Check,
     RuleKind,
@@ -54,6 +61,7 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     training.panel_trained,
     attestation.attested,
     attestation.documents_referenced,
+    allegations.allegations_reported,
 )
 
 for _kind in BUILTIN_KINDS:  # their schemas are checked by tests/test_fast_paths.py

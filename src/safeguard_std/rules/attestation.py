@@ -42,6 +42,14 @@ def _from_attestation(spec: RuleSpec, subject: Any, ctx: EvaluationContext) -> O
     on = att.attested_on.isoformat()
     if att.outcome is AttestationOutcome.MET:
         return outcome(Status.MET, f"attested as met on {on}", evidence=ev, attested=att.outcome)
+    if att.outcome is AttestationOutcome.NOT_APPLICABLE:
+        return outcome(
+            Status.NOT_APPLICABLE,
+            f"attested as not applicable on {on}: {att.statement}",
+            evidence=ev,
+            attested=att.outcome.value,
+            because=att.statement,
+        )
     if att.outcome is AttestationOutcome.PARTIALLY_MET and spec.params.get("allow_partial"):
         return outcome(
             Status.MET,

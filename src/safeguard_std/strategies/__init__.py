@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from safeguard_std.domain.allegations import Allegation
 from safeguard_std.domain.organisation import (
     ActionItem,
     Attestation,
@@ -98,6 +99,7 @@ __all__ = [
     "DEFAULT_AS_OF",
     "TYPE_STRATEGIES",
     "action_items",
+    "allegations",
     "attestations",
     "contract_metrics",
     "contracts",
@@ -234,6 +236,12 @@ def risk_assessments(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[RiskAs
     """Risk assessments of every kind, perhaps shared with the LADO. Shrinks towards an undated
     DBS disclosure assessment."""
     return _simple(ppl.make_risk_assessment, as_of)
+
+
+def allegations(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Allegation]:
+    """Allegations and low-level concerns, reported to the LADO on the day, days later or not
+    at all. Shrinks towards an undated, unreported allegation."""
+    return _simple(org.make_allegation, as_of)
 
 
 def lado_notifications(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[LadoNotification]:
@@ -517,6 +525,7 @@ def packs(
 #: The strategy each entity type gets from ``st.from_type`` once the entry point has run.
 TYPE_STRATEGIES: dict[type, Callable[[], SearchStrategy[Any]]] = {
     ActionItem: action_items,
+    Allegation: allegations,
     Attestation: attestations,
     Contract: contracts,
     ContractMetric: contract_metrics,

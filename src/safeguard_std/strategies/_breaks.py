@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-from hypothesis import strategies as st
 
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.organisation import (
@@ -242,8 +241,8 @@ def break_bundle(fix: Fix) -> EvidenceBundle | None:
     met = [(step, subject) for step, subject in met if step.kind in BREAKERS]
     if not met:
         return None
-    size = fix.gen(st.integers(1, min(3, len(met))))
-    for done, (step, subject) in enumerate(fix.gen(st.permutations(met)), start=1):
+    size = fix.gen.integer(1, min(3, len(met)))
+    for done, (step, subject) in enumerate(fix.gen.permutation(met), start=1):
         BREAKERS[step.kind](fix, step, subject)
         if done >= size and not_met(fix):
             return fix.bundle

@@ -22,6 +22,7 @@ from safeguard_std.strategies._comply import Fix, comply, not_met
 from safeguard_std.strategies._demands import Demands
 from safeguard_std.strategies._gen import Gen
 from safeguard_std.strategies._organisation import (
+    make_allegation,
     make_attestation,
     make_contract,
     make_information_request,
@@ -84,7 +85,7 @@ def _judgements(gen: Gen, bundle: EvidenceBundle, pack: Pack | None) -> Evidence
 def make_bundle(gen: Gen, *, min_people: int, max_people: int, pack: Pack | None) -> EvidenceBundle:
     """A random, internally consistent bundle with ``min_people`` to ``max_people`` people."""
     provider = make_provider(gen)
-    people = tuple(make_person(gen) for _ in range(gen(st.integers(min_people, max_people))))
+    people = tuple(make_person(gen) for _ in range(gen.integer(min_people, max_people)))
     ids = tuple(p.id for p in people)
     bundle = EvidenceBundle(
         id=gen.id("bundle"),
@@ -99,6 +100,7 @@ def make_bundle(gen: Gen, *, min_people: int, max_people: int, pack: Pack | None
         subscriptions=gen.some(lambda: make_subscription(gen, ids), max_size=2),
         information_requests=gen.some(lambda: make_information_request(gen), max_size=2),
         contract=gen.maybe(lambda: make_contract(gen)),
+        allegations=gen.maybe(lambda: gen.some(lambda: make_allegation(gen, ids), max_size=2)),
     )
     return _judgements(gen, bundle, pack)
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
-from hypothesis import strategies as st
 
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.findings import Status
@@ -152,13 +151,13 @@ def _gold_identity(fix: Fix) -> IdentityCheck:
         id=gen.id("idc"),
         checked_on=gen.past(),
         checked_by="Test Checker A",
-        documents=tuple(gen(st.permutations(docs))),
+        documents=tuple(gen.permutation(docs)),
     )
 
 
 def _gold_right_to_work(fix: Fix) -> RightToWorkCheck:
     gen = fix.gen
-    limited = False if fix.exact else gen(st.booleans())
+    limited = False if fix.exact else gen.boolean()
     return RightToWorkCheck(
         id=gen.id("rtw"),
         checked_on=gen.past(),
@@ -409,7 +408,7 @@ def _panel_trained(fix: Fix, step: Step, subject: str | None) -> None:
     for pid in trained:
         on = panel.interview_on
         if not fix.exact:
-            on -= dt.timedelta(days=gen(st.integers(0, span)))
+            on -= dt.timedelta(days=gen.integer(0, span))
             on = (
                 on
                 if valid is None or within(on, [valid], panel.interview_on)
@@ -485,7 +484,7 @@ def _role_held(fix: Fix, step: Step, subject: str | None) -> None:
         current.append(person)
     if len(current) < len(kinds):
         return
-    holders = gen(st.permutations([p.id for p in current]))
+    holders = gen.permutation([p.id for p in current])
     roles = [r for r in fix.bundle.lead_roles if r.kind not in kinds]
     for kind, pid in zip(kinds, holders, strict=False):
         start = gen.maybe(gen.past)
@@ -605,12 +604,24 @@ def _actions(fix: Fix, step: Step, subject: str | None) -> None:
     fix.bundle = replace_records(fix.bundle, "action_items", done)
 
 
+def _allegations(fix: Fix, step: Step, subject: str | None) -> None:
+    # Reported on the day received: in time for any period, whatever the calendar.
+    log = tuple(
+        attrs.evolve(a, reported_to_lado_on=a.received_on)
+        if a.reported_to_lado_on is not None and a.received_on is not None
+        else a
+        for a in fix.bundle.allegations or ()
+    )
+    fix.bundle = attrs.evolve(fix.bundle, allegations=log)
+
+
 def _record_updated(fix: Fix, step: Step, subject: str | None) -> None:
     # Updated on as_of: on or after every change dated on or before it, whatever the repairs add.
     fix.change(subject, record_updated_on=fix.as_of)
 
 
 REPAIRS: Mapping[str, Repair] = {
+    "allegations_reported": _allegations,
     "check_present": _check_present,
     "check_current": _check_current,
     "checks_evidenced": _checks_evidenced,

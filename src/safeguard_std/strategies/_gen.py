@@ -10,6 +10,7 @@ three years (or six months) before ``as_of``, a day either side, and a 29 Februa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -97,6 +98,56 @@ def boundary_dates(as_of: dt.date) -> tuple[dt.date, ...]:
     return tuple(sorted(out, reverse=True))
 
 
+# Strategies are made once and reused: making one per draw (and an ``|`` or ``.map`` around it)
+# cost several times the draw itself, and a bundle makes about a thousand draws.
+_BOOLEANS = st.booleans()
+_FLAGS = st.sampled_from((None, False, True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _near(as_of: dt.date, min_days: int, max_days: int) -> tuple[dt.date, ...]:
+    """The boundary dates between ``min_days`` and ``max_days`` before ``as_of``."""
+    return tuple(d for d in boundary_dates(as_of) if min_days <= (as_of - d).days <= max_days)
+
+
+@functools.lru_cache(maxsize=4096)
+def _integers(low: int, high: int) -> SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+def _sampled(values: tuple[Any, ...]) -> SearchStrategy[Any]:
+    # Keyed by the values' types too: a StrEnum member equals its text, and the strategy for one
+    # must never hand out the other.
+    return _sampled_typed(values, tuple(type(v) for v in values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _sampled_typed(values: tuple[Any, ...], _types: tuple[type, ...]) -> SearchStrategy[Any]:
+    return st.sampled_from(values)
+
+
+def _sized_lists(values: tuple[Any, ...], size: int) -> SearchStrategy[list[Any]]:
+    return _sized_lists_typed(values, tuple(type(v) for v in values), size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sized_lists_typed(
+    values: tuple[Any, ...], _types: tuple[type, ...], size: int
+) -> SearchStrategy[list[Any]]:
+    return st.lists(st.sampled_from(values), min_size=size, max_size=size, unique=True)
+
+
+def _permutations(values: tuple[Any, ...]) -> SearchStrategy[list[Any]]:
+    return _permutations_typed(values, tuple(type(v) for v in values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _permutations_typed(
+    values: tuple[Any, ...], _types: tuple[type, ...]
+) -> SearchStrategy[list[Any]]:
+    return st.permutations(values)
+
+
 @attrs.define
 class Gen:
     """One draw's context: the draw function, ``as_of``, and counters that hand out unique,
@@ -124,23 +175,24 @@ class Gen:
         """An event date ``min_days`` to ``max_days`` before ``as_of``; shrinks to the nearest."""
         max_days = min(max_days, (self.as_of - dt.date.min).days)
         min_days = min(min_days, max_days)
-        offsets = st.integers(min_days, max_days)
-        near = [d for d in boundary_dates(self.as_of) if min_days <= (self.as_of - d).days]
-        near = [d for d in near if (self.as_of - d).days <= max_days]
+        near = _near(self.as_of, min_days, max_days)
+        # Half the dates are boundary dates; False (the plain range) is what it shrinks to.
         if near:
-            offsets = offsets | st.sampled_from(near).map(lambda d: (self.as_of - d).days)
-        return self.as_of - dt.timedelta(days=self.draw(offsets))
+            use_near: bool = self.draw(_BOOLEANS)
+            if use_near:
+                return near[self.draw(_integers(0, len(near) - 1))]
+        return self.as_of - dt.timedelta(days=self.draw(_integers(min_days, max_days)))
 
     def future(self, max_days: int = 3 * 365, min_days: int = 0) -> dt.date:
         """A date ``min_days`` to ``max_days`` after ``as_of``; shrinks to the nearest."""
         max_days = min(max_days, (dt.date.max - self.as_of).days)
         return self.as_of + dt.timedelta(
-            days=self.draw(st.integers(min(min_days, max_days), max_days))
+            days=self.draw(_integers(min(min_days, max_days), max_days))
         )
 
     def around(self) -> dt.date:
         """A date before or after ``as_of`` (mostly before)."""
-        if self.draw(st.integers(0, 4)) == 4:
+        if self.draw(_integers(0, 4)) == 4:
             return self.future()
         return self.past()
 
@@ -148,39 +200,69 @@ class Gen:
         """A date in ``[low, high]``; shrinks to ``low``."""
         if high <= low:
             return low
-        return low + dt.timedelta(days=self.draw(st.integers(0, (high - low).days)))
+        return low + dt.timedelta(days=self.draw(_integers(0, (high - low).days)))
 
     def maybe(self, make: Callable[[], T]) -> T | None:
         """``None`` or ``make()``; shrinks to ``None``."""
-        return make() if self.draw(st.booleans()) else None
+        return make() if self.draw(_BOOLEANS) else None
 
     def usually(self, make: Callable[[], T]) -> T | None:
         """``make()`` three times in four, else ``None``; shrinks to ``None``."""
-        return make() if self.draw(st.integers(0, 3)) else None
+        return make() if self.draw(_integers(0, 3)) else None
 
     def mostly(self, common: T, *others: T) -> T:
         """``common`` three times in four, else one of ``others``; shrinks to ``common``."""
-        return self.draw(st.sampled_from((common,) * max(1, 3 * len(others)) + others))
+        chosen: T = self.draw(_sampled((common,) * max(1, 3 * len(others)) + others))
+        return chosen
 
     def flag(self) -> bool | None:
         """``None``, ``False`` or ``True``; shrinks to ``None``."""
-        return self.draw(st.sampled_from((None, False, True)))
+        return self.draw(_FLAGS)
 
     def some(self, make: Callable[[], T], max_size: int = 3, min_size: int = 0) -> tuple[T, ...]:
         """Between ``min_size`` and ``max_size`` results of ``make()``; shrinks to fewer."""
-        return tuple(make() for _ in range(self.draw(st.integers(min_size, max_size))))
+        return tuple(make() for _ in range(self.draw(_integers(min_size, max_size))))
 
     def choice(self, values: Sequence[T]) -> T:
         """One of ``values``; shrinks to the first."""
-        return self.draw(st.sampled_from(values))
+        values = tuple(values)
+        try:
+            strategy = _sampled(values)
+        except TypeError:  # unhashable values: made afresh
+            strategy = st.sampled_from(values)
+        chosen: T = self.draw(strategy)
+        return chosen
 
     def subset(self, values: Sequence[T], min_size: int = 0) -> list[T]:
         """Distinct values, in their given order; shrinks to the first ``min_size``."""
-        size = self.draw(st.integers(min_size, len(values)))
-        picked = self.draw(
-            st.lists(st.sampled_from(values), min_size=size, max_size=size, unique=True)
-        )
-        return sorted(picked, key=list(values).index)
+        size = self.draw(_integers(min_size, len(values)))
+        options = tuple(values)
+        try:
+            strategy = _sized_lists(options, size)
+        except TypeError:  # unhashable values: made afresh
+            strategy = st.lists(st.sampled_from(options), min_size=size, max_size=size, unique=True)
+        picked: list[T] = self.draw(strategy)
+        return sorted(picked, key=options.index)
+
+    def integer(self, low: int, high: int) -> int:
+        """A whole number in ``[low, high]``; shrinks to ``low``."""
+        value: int = self.draw(_integers(low, high))
+        return value
+
+    def boolean(self) -> bool:
+        """``True`` or ``False``; shrinks to ``False``."""
+        value: bool = self.draw(_BOOLEANS)
+        return value
+
+    def permutation(self, values: Sequence[T]) -> list[T]:
+        """``values`` in a drawn order; shrinks to the given order."""
+        options = tuple(values)
+        try:
+            strategy = _permutations(options)
+        except TypeError:
+            strategy = st.permutations(options)
+        order: list[T] = self.draw(strategy)
+        return order
 
 
 def entity(maker: Callable[..., T], as_of: dt.date, **kwargs: Any) -> SearchStrategy[T]:

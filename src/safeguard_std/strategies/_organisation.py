@@ -6,11 +6,13 @@ random bundle sometimes covers what a random pack asks for, and a compliant one 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from hypothesis import strategies as st
 
+from safeguard_std.domain.allegations import Allegation, AllegationOutcome
 from safeguard_std.domain.organisation import (
     ActionItem,
     Attestation,
@@ -41,6 +43,8 @@ from safeguard_std.domain.organisation import (
     Waiver,
 )
 from safeguard_std.strategies._gen import Gen
+
+_WEEK = dt.timedelta(days=7)
 
 __all__ = [
     "ACTIVITIES",
@@ -119,8 +123,8 @@ def strings(values: Iterable[str]) -> Any:
 
 def make_provider(gen: Gen) -> Provider:
     """A provider of any kind and legal form; ``serves_age_max`` is never below the minimum."""
-    low = gen.maybe(lambda: gen(st.integers(0, 25)))
-    high = gen.maybe(lambda: gen(st.integers(low or 0, 30)))
+    low = gen.maybe(lambda: gen.integer(0, 25))
+    high = gen.maybe(lambda: gen.integer(low or 0, 30))
     n = gen.number("provider")
     return Provider(
         id=gen.id("prov"),
@@ -161,7 +165,7 @@ def make_policy(gen: Gen) -> PolicyDocument:
         id=gen.id("pol"),
         kind=kind,
         title=gen.maybe(lambda: f"Test {kind.value.replace('_', ' ')} policy"),
-        version=gen.maybe(lambda: str(gen(st.integers(1, 9)))),
+        version=gen.maybe(lambda: str(gen.integer(1, 9))),
         activity=gen.choice(ACTIVITIES) if kind is PolicyKind.ACTIVITY else None,
         approved_on=approved,
         approved_by=gen.maybe(lambda: gen.choice(_PEOPLE_NAMES)),
@@ -190,7 +194,7 @@ def make_training_needs_analysis(gen: Gen) -> TrainingNeedsAnalysis:
 
 def make_panel_member(gen: Gen, person_ids: tuple[str, ...]) -> PanelMember:
     """A panel member who is one of ``person_ids``."""
-    return PanelMember(person_id=gen.choice(person_ids), is_chair=gen(st.booleans()))
+    return PanelMember(person_id=gen.choice(person_ids), is_chair=gen.boolean())
 
 
 def make_recruitment_panel(gen: Gen, person_ids: tuple[str, ...]) -> RecruitmentPanel:
@@ -320,16 +324,40 @@ def make_contract(gen: Gen) -> Contract:
 def make_attestation(
     gen: Gen, requirement_ids: tuple[str, ...], subject_ids: tuple[str, ...] = ()
 ) -> Attestation:
-    """A reader's judgement on one of ``requirement_ids`` (for a subject, or the whole)."""
+    """A reader's judgement on one of ``requirement_ids`` (for a subject, or the whole); one
+    that the requirement does not apply says why."""
+    outcome = gen.choice(list(AttestationOutcome))
     return Attestation(
         id=gen.id("att"),
         requirement_id=gen.choice(requirement_ids),
         subject_id=gen.maybe(lambda: gen.choice(subject_ids)) if subject_ids else None,
-        outcome=gen.choice(list(AttestationOutcome)),
+        outcome=outcome,
         attested_by=gen.maybe(lambda: f"Test Attester {gen.number('attester')}"),
         attested_on=gen.past(),
-        statement=gen.maybe(lambda: "Test statement."),
+        statement=(
+            "Test statement: does not apply here."
+            if outcome is AttestationOutcome.NOT_APPLICABLE
+            else gen.maybe(lambda: "Test statement.")
+        ),
         evidence_refs=frozenset(),
+    )
+
+
+def make_allegation(gen: Gen, relates_to: tuple[str, ...] = ()) -> Allegation:
+    """An allegation or low-level concern, reported to the LADO on the day it was received or
+    some days later, or not reported, perhaps about one of ``relates_to``."""
+    received = gen.maybe(gen.past)
+    return Allegation(
+        id=gen.id("alg"),
+        received_on=received,
+        reported_to_lado_on=(
+            gen.maybe(lambda: gen.between(received, min(gen.as_of, received + _WEEK)))
+            if received is not None
+            else None
+        ),
+        low_level_concern=gen.draw(st.booleans()),
+        outcome=gen.maybe(lambda: gen.choice(list(AllegationOutcome))),
+        relates_to=gen.maybe(lambda: gen.choice(relates_to)) if relates_to else None,
     )
 
 

@@ -69,7 +69,7 @@ class Draft:
             st.sampled_from(_PERIODS)
             | st.builds(lambda n, u: f"P{n}{u}", st.integers(1, 36), st.sampled_from("YMWD"))
         )
-        if gen(st.booleans()):
+        if gen.boolean():
             return literal
         name = f"period_{len(self.parameters) + 1}"
         self.parameters[name] = literal
@@ -84,14 +84,14 @@ class Draft:
 
     def where(self, collection: str) -> dict[str, Any]:
         fields = sorted(FILTERABLE[collection])
-        if not fields or self.gen(st.booleans()):
+        if not fields or self.gen.boolean():
             return {}
         field = self.gen.choice(fields)
         return {field: self.value(collection, field)}
 
     def opt(self, params: dict[str, Any], key: str, make: Callable[[], Any]) -> None:
         """Add ``key`` to ``params`` half the time (absent first when shrinking)."""
-        if self.gen(st.booleans()):
+        if self.gen.boolean():
             params[key] = make()
 
 
@@ -104,8 +104,8 @@ def _values(enum_type: Any) -> list[str]:
 
 def _role_held(d: Draft) -> Rule:
     params: dict[str, Any] = {"roles": d.gen.subset(_values(LeadRoleKind), min_size=1)[:3]}
-    d.opt(params, "distinct", lambda: d.gen(st.booleans()))
-    d.opt(params, "require_job_description", lambda: d.gen(st.booleans()))
+    d.opt(params, "distinct", lambda: d.gen.boolean())
+    d.opt(params, "require_job_description", lambda: d.gen.boolean())
     return SubjectType.PROVIDER, params
 
 
@@ -116,8 +116,8 @@ def _policies(d: Draft) -> list[str]:
 def _policy_current(d: Draft) -> Rule:
     params: dict[str, Any] = {"policies": _policies(d)}
     d.opt(params, "review_period", d.period)
-    d.opt(params, "require_next_review_date", lambda: d.gen(st.booleans()))
-    d.opt(params, "require_approval", lambda: d.gen(st.booleans()))
+    d.opt(params, "require_next_review_date", lambda: d.gen.boolean())
+    d.opt(params, "require_approval", lambda: d.gen.boolean())
     return d.gen.choice((SubjectType.PROVIDER, SubjectType.POLICY)), params
 
 
@@ -142,13 +142,13 @@ def _recent_record(d: Draft) -> Rule:
     where = d.where(collection)
     if where:
         params["where"] = where
-    if subject is SubjectType.CONTRACT and d.gen(st.booleans()):
+    if subject is SubjectType.CONTRACT and d.gen.boolean():
         tiers = d.gen.subset(_values(RiskTier), min_size=1)
         params["period_by_risk_tier"] = {t: d.gen.choice(_PERIODS) for t in tiers}
     else:
         d.opt(params, "period", d.period)
     if "period" in params and subject is SubjectType.CONTRACT:
-        d.opt(params, "first_due_after_contract_start", lambda: d.gen(st.booleans()))
+        d.opt(params, "first_due_after_contract_start", lambda: d.gen.boolean())
     return subject, params
 
 
@@ -167,7 +167,7 @@ def _count_at_least(d: Draft) -> Rule:
     where = d.where(collection)
     if where:
         params["where"] = where
-    d.opt(params, "min", lambda: d.gen(st.integers(1, 3)))
+    d.opt(params, "min", lambda: d.gen.integer(1, 3))
     return _records_subject(d, collection), params
 
 
@@ -208,7 +208,7 @@ def _check_present(d: Draft) -> Rule:
         "suitability": ("require_checked_by", "require_date"),
     }[check]
     for flag in flags:
-        d.opt(params, flag, lambda: gen(st.booleans()))
+        d.opt(params, flag, lambda: gen.boolean())
     if check == "dbs":
         d.opt(params, "level", lambda: gen.choice(_values(DbsLevel)))
         others = [w for w in _values(DbsWorkforce) if w != d.workforce.value]
@@ -222,13 +222,13 @@ def _check_present(d: Draft) -> Rule:
 
 def _check_current(d: Draft) -> Rule:
     gen = d.gen
-    if gen(st.integers(0, 3)) == 0:
+    if gen.integer(0, 3) == 0:
         return SubjectType.PERSON, {"check": "right_to_work"}
     params: dict[str, Any] = {"check": "dbs", "period": d.period()}
     d.opt(params, "level", lambda: gen.choice(_values(DbsLevel)))
     others = [j for j in _values(Jurisdiction) if j != "dbs"]
     d.opt(params, "jurisdictions", lambda: ["dbs", *gen.subset(others)])
-    d.opt(params, "count_status_checks", lambda: gen(st.booleans()))
+    d.opt(params, "count_status_checks", lambda: gen.boolean())
     return SubjectType.PERSON, params
 
 
@@ -239,8 +239,8 @@ def _record_fields_present(d: Draft) -> Rule:
 
 def _references(d: Draft) -> Rule:
     params: dict[str, Any] = {}
-    d.opt(params, "min", lambda: d.gen(st.integers(1, 3)))
-    d.opt(params, "require_verified", lambda: d.gen(st.booleans()))
+    d.opt(params, "min", lambda: d.gen.integer(1, 3))
+    d.opt(params, "require_verified", lambda: d.gen.boolean())
     d.opt(params, "alternative_risk_assessment", lambda: d.gen.choice(_values(RiskAssessmentKind)))
     d.opt(params, "longer_than", d.period)
     return SubjectType.PERSON, params
@@ -260,7 +260,7 @@ def _disclosure_followed_up(d: Draft) -> Rule:
             "risk_assessment_kinds",
             lambda: d.gen.subset(_values(RiskAssessmentKind), min_size=1),
         )
-        d.opt(params, "require_shared_with_lado", lambda: d.gen(st.booleans()))
+        d.opt(params, "require_shared_with_lado", lambda: d.gen.boolean())
     return SubjectType.PERSON, params
 
 
@@ -271,32 +271,32 @@ def _courses(d: Draft) -> list[str]:
 def _training_current(d: Draft) -> Rule:
     params: dict[str, Any] = {"courses": _courses(d)}
     d.opt(params, "period", d.period)
-    d.opt(params, "require_recognised", lambda: d.gen(st.booleans()))
+    d.opt(params, "require_recognised", lambda: d.gen.boolean())
     return SubjectType.PERSON, params
 
 
 def _training_by_start(d: Draft) -> Rule:
     params: dict[str, Any] = {"courses": _courses(d), "within": d.period()}
-    d.opt(params, "require_online_safety", lambda: d.gen(st.booleans()))
-    d.opt(params, "require_recognised", lambda: d.gen(st.booleans()))
+    d.opt(params, "require_online_safety", lambda: d.gen.boolean())
+    d.opt(params, "require_recognised", lambda: d.gen.boolean())
     return SubjectType.PERSON, params
 
 
 def _panel_trained(d: Draft) -> Rule:
     params: dict[str, Any] = {}
     d.opt(params, "course", lambda: d.gen.choice(_values(TrainingCourse)))
-    d.opt(params, "min_trained", lambda: d.gen(st.integers(1, 2)))
-    d.opt(params, "chair_must_be_trained", lambda: d.gen(st.booleans()))
+    d.opt(params, "min_trained", lambda: d.gen.integer(1, 2))
+    d.opt(params, "chair_must_be_trained", lambda: d.gen.boolean())
     d.opt(params, "valid_for", d.period)
     return SubjectType.PANEL, params
 
 
 def _attested(d: Draft) -> Rule:
     params: dict[str, Any] = {}
-    if d.gen(st.booleans()):
+    if d.gen.boolean():
         params["policies"] = _policies(d)
         d.opt(params, "topics", lambda: d.gen.subset(TOPICS, min_size=1)[:3])
-    d.opt(params, "allow_partial", lambda: d.gen(st.booleans()))
+    d.opt(params, "allow_partial", lambda: d.gen.boolean())
     return d.gen.choice(list(SubjectType)), params
 
 
@@ -343,9 +343,9 @@ _LITERALS = {
 
 def _literal(gen: Gen, fact: Fact) -> Any:
     if fact.type is FactType.BOOL:
-        return gen(st.booleans())
+        return gen.boolean()
     if fact.type is FactType.INT:
-        return gen(st.integers(0, 30))
+        return gen.integer(0, 30)
     return gen.choice(fact.choices or _LITERALS.get(fact.name, VOCABULARY))
 
 
@@ -359,7 +359,7 @@ _OPERATORS = {
 
 def make_predicate(gen: Gen, subject: SubjectType, depth: int = 0) -> dict[str, Any]:
     """An ``applies_when`` predicate over facts defined for ``subject``."""
-    shape = gen(st.integers(0, 5)) if depth < 2 else 0
+    shape = gen.integer(0, 5) if depth < 2 else 0
     if shape == 1:
         return {"not": make_predicate(gen, subject, depth + 1)}
     if shape in (2, 3):
@@ -369,7 +369,7 @@ def make_predicate(gen: Gen, subject: SubjectType, depth: int = 0) -> dict[str, 
     fact = gen.choice(facts)
     op = gen.choice(_OPERATORS[fact.type])
     if op == "exists":
-        return {"field": fact.name, "exists": gen(st.booleans())}
+        return {"field": fact.name, "exists": gen.boolean()}
     if op in ("in", "not_in", "intersects"):
         return {"field": fact.name, op: list(gen.some(lambda: _literal(gen, fact), min_size=1))}
     return {"field": fact.name, op: _literal(gen, fact)}
@@ -382,10 +382,10 @@ def make_pack_document(
     docs = gen.subset([key for key, _t, _a in DOCUMENTS], min_size=1)
     draft = Draft(gen=gen, workforce=gen.choice(list(DbsWorkforce)), documents=tuple(docs))
     sections = [
-        {"id": str(i), "title": f"Test Section {i}"} for i in range(1, gen(st.integers(1, 3)) + 1)
+        {"id": str(i), "title": f"Test Section {i}"} for i in range(1, gen.integer(1, 3) + 1)
     ]
     requirements = []
-    for i in range(1, gen(st.integers(min_requirements, max_requirements)) + 1):
+    for i in range(1, gen.integer(min_requirements, max_requirements) + 1):
         kind = gen.choice(list(kinds))
         subject, params = GENERATORS[kind](draft)
         req: dict[str, Any] = {
@@ -399,7 +399,7 @@ def make_pack_document(
             "subject": subject.value,
             "rule": {"kind": kind, **params},
         }
-        if gen(st.integers(0, 3)) == 0:
+        if gen.integer(0, 3) == 0:
             req["applies_when"] = make_predicate(gen, subject)
         requirements.append(req)
     table = {k: {"title": t, "accepted": list(a)} for k, t, a in DOCUMENTS if k in docs}

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypeVar
 
-from hypothesis import strategies as st
-
 from safeguard_std.domain.people import (
     CheckStatus,
     DbsCheck,
@@ -80,7 +78,7 @@ def synthetic_dbs_number(n: int) -> str:
 def _status(gen: Gen) -> tuple[CheckStatus, dt.date | None]:
     """A check's status, pending one time in eight (shrinks to completed), and the day it was
     applied for (or requested), perhaps unknown."""
-    pending = gen(st.integers(0, 7)) == 7
+    pending = gen.integer(0, 7) == 7
     applied = gen.maybe(gen.past)
     return (CheckStatus.PENDING if pending else CheckStatus.COMPLETED), applied
 
@@ -102,7 +100,7 @@ def make_engagement(gen: Gen, *, current: bool | None = None) -> Engagement:
     start: dt.date | None
     end: dt.date | None
     # 0-3: in force (the simplest), 4: ended, 5: a starter not yet engaged.
-    shape = 0 if current is True else gen(st.integers(4 if current is False else 0, 5))
+    shape = 0 if current is True else gen.integer(4 if current is False else 0, 5)
     if shape < 4:
         start = gen.past()
         end = gen.maybe(gen.future)
@@ -134,8 +132,8 @@ def make_identity_document(gen: Gen) -> IdentityDocument:
     """A document seen for an identity check."""
     return IdentityDocument(
         type=gen.choice(list(IdentityDocumentType)),
-        photo=gen(st.booleans()),
-        shows_address=gen(st.booleans()),
+        photo=gen.boolean(),
+        shows_address=gen.boolean(),
     )
 
 
@@ -156,7 +154,7 @@ def make_right_to_work_check(gen: Gen) -> RightToWorkCheck:
     """A right-to-work check; time-limited permission carries an expiry either side of as_of
     (a pending check perhaps none yet)."""
     status, applied = _status(gen)
-    limited = gen(st.booleans())
+    limited = gen.boolean()
     return RightToWorkCheck(
         id=gen.id("rtw"),
         status=status,
@@ -174,7 +172,7 @@ def make_qualification_check(gen: Gen) -> QualificationCheck:
     return QualificationCheck(
         id=gen.id("qual"),
         qualification=gen.choice(QUALIFICATIONS),
-        required=gen(st.booleans()),
+        required=gen.boolean(),
         status=status,
         applied_on=applied,
         checked_on=_if_done(status, gen.maybe(lambda: _done_after(gen, applied))),
@@ -269,8 +267,8 @@ def make_reference(gen: Gen) -> Reference:
         verified_on=_if_done(status, verified),
         verified_by=gen.usually(lambda: gen.choice(_CHECKERS)),
         satisfactory=_if_done(status, gen.mostly(True, None, False)),
-        open_reference=gen(st.booleans()),
-        supplied_by_candidate=gen(st.booleans()),
+        open_reference=gen.boolean(),
+        supplied_by_candidate=gen.boolean(),
     )
 
 

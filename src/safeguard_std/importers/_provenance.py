@@ -1,0 +1,265 @@
+"""Where each imported value came from: the cell and its raw text, a header, a sheet name, a
+mapping default or a derivation, kept compactly per row and built into origins when asked for.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+import attrs
+
+__all__ = ["Origin", "OriginKeys", "Provenance", "RowEntries", "RowOrigins", "Traced", "raw_text"]
+
+
+@attrs.frozen
+class Origin:
+    """Where one imported value came from: a cell (with its raw text), a header that implied
+    it, a sheet name, a section heading row, a mapping default, or a derivation."""
+
+    source: str  # "cell", "header", "sheet", "section", "default", "derived"
+    raw: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    header: str | None = None
+    detail: str | None = None
+
+    @property
+    def ref(self) -> str | None:
+        """The cell in A1 notation, with its sheet: ``E3``, ``Staff!E3``, ``'Governors &
+        Trustees'!E3``."""
+        if self.cell is None:
+            return None
+        if self.sheet is None:
+            return self.cell
+        sheet = self.sheet if self.sheet.replace("_", "").isalnum() else f"'{self.sheet}'"
+        return f"{sheet}!{self.cell}"
+
+    def to_data(self) -> dict[str, Any]:
+        """As JSON-ready data: a cell is its reference and raw text (its header is in the
+        provenance's column table); anything else says where it came from."""
+        if self.source == "cell":
+            return {"cell": self.ref, "raw": self.raw}
+        return {k: v for k, v in attrs.asdict(self).items() if v is not None}
+
+    def to_origin(self) -> Origin:
+        """Itself (so an origin can stand where a traced value is expected)."""
+        return self
+
+
+class Traced(Protocol):
+    """Anything that can say where it came from."""
+
+    def to_origin(self) -> Origin:
+        """The origin."""
+        ...
+
+
+class OriginKeys:
+    """A sheet's table of (record id after the person's id, field) pairs, numbered, so a row's
+    origins are two small numbers each: most rows give the same records and fields."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[str, str]] = []
+        self._codes: dict[tuple[str, str], int] = {}
+
+    def code(self, key: tuple[str, str]) -> int | None:
+        """The key's number (``None`` once the table is full)."""
+        found = self._codes.get(key)
+        if found is None and len(self.keys) < 65_535:
+            found = self._codes[key] = len(self.keys)
+            self.keys.append(key)
+        return found
+
+
+@attrs.frozen
+class RowOrigins:
+    """Where one row's imported values came from, kept compactly until asked for: the row's
+    cells as read; ``packed``, pairs of (key number in ``keys``, column index) for values read
+    from one cell; and ``rest``, ``(record id, field, origin)`` triples for the others (several
+    cells, or a traced value such as a header or a default)."""
+
+    sheet: str | None
+    row: int
+    person_id: str
+    cells: Sequence[object]  # the row as read (not copied)
+    headers: Mapping[int, tuple[str, str]]  # column index -> (letter, header), per sheet
+    keys: OriginKeys
+    packed: array.array[int]
+    rest: tuple[Any, ...]
+
+    @classmethod
+    def pack(
+        cls,
+        sheet: str | None,
+        row: int,
+        person_id: str,
+        cells: Sequence[object],
+        headers: Mapping[int, tuple[str, str]],
+        keys: OriginKeys,
+        flat: Sequence[Any],
+    ) -> RowOrigins:
+        """Pack flat ``(record id, field, origin)`` triples (a later one for a field wins)."""
+        latest = {(flat[i], flat[i + 1]): flat[i + 2] for i in range(0, len(flat), 3)}
+        packed = array.array("H")
+        rest: list[Any] = []
+        size = len(person_id)
+        for (rid, field), ref in latest.items():
+            code = None
+            if type(ref) is int and ref < 65_536 and rid.startswith(person_id):
+                code = keys.code((rid[size:], field))
+            if code is None:
+                rest += (rid, field, ref)
+            else:
+                packed += array.array("H", (code, ref))
+        return cls(sheet, row, person_id, cells, headers, keys, packed, tuple(rest))
+
+    def _origin(self, ref: Any) -> Origin:
+        if isinstance(ref, int):
+            letter, header = self.headers[ref]
+            return Origin(
+                "cell",
+                raw=raw_text(self.cells[ref]),
+                sheet=self.sheet,
+                cell=f"{letter}{self.row}",
+                header=header,
+            )
+        origin: Origin = ref.to_origin()
+        return origin
+
+    def _triples(self) -> Iterator[tuple[str, str, Any]]:
+        keys, packed, pid = self.keys.keys, self.packed, self.person_id
+        for i in range(0, len(packed), 2):
+            suffix, field = keys[packed[i]]
+            yield pid + suffix, field, packed[i + 1]
+        rest = self.rest
+        for i in range(0, len(rest), 3):
+            yield rest[i], rest[i + 1], rest[i + 2]
+
+    def record_ids(self) -> Iterator[str]:
+        """The ids of the records this row gave, each once."""
+        return iter(dict.fromkeys(rid for rid, _field, _ref in self._triples()))
+
+    def fields(self, record_id: str) -> dict[str, tuple[Origin, ...]]:
+        """One record's fields and their origins."""
+        out: dict[str, tuple[Origin, ...]] = {}
+        for rid, field, ref in self._triples():
+            if rid == record_id:
+                several = isinstance(ref, tuple) and not hasattr(ref, "to_origin")
+                out[field] = (
+                    tuple(self._origin(r) for r in ref) if several else (self._origin(ref),)
+                )
+        return out
+
+
+class RowEntries(Mapping[str, Mapping[str, tuple[Origin, ...]]]):
+    """Provenance entries (record id -> field -> origins) read from rows' compact origins when
+    asked: nothing per value is built until provenance is read or written."""
+
+    def __init__(self, rows: tuple[RowOrigins, ...]) -> None:
+        self._rows = rows
+        self._by_person = {r.person_id: r for r in rows}
+
+    def _row(self, record_id: str) -> RowOrigins | None:
+        # A record's id starts with its person's id: try each prefix ending before a ':'.
+        found = self._by_person.get(record_id)
+        at = record_id.find(":")
+        while found is None and at > 0:
+            found = self._by_person.get(record_id[:at])
+            at = record_id.find(":", at + 1)
+        return found
+
+    def __getitem__(self, record_id: str) -> Mapping[str, tuple[Origin, ...]]:
+        row = self._row(record_id)
+        fields = row.fields(record_id) if row is not None else {}
+        if not fields:
+            raise KeyError(record_id)
+        return fields
+
+    def __iter__(self) -> Iterator[str]:
+        for row in self._rows:
+            yield from row.record_ids()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def raw_text(raw: object) -> str:
+    """A cell's raw value as text (a date cell in ISO form)."""
+    if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time(0) and raw.tzinfo is None:
+            return raw.date().isoformat()
+        return raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return " ".join(str(raw).replace("\u00a0", " ").split())
+
+
+def _several(traced: Traced | tuple[Traced, ...]) -> tuple[Traced, ...]:
+    """An entry's origins: one is stored bare (a value that is itself a tuple knows its
+    origin), several as a tuple."""
+    if hasattr(traced, "to_origin"):
+        return (traced,)
+    return traced
+
+
+@attrs.frozen
+class Provenance:
+    """Raw values beside parsed ones: evidence id -> field -> origins. It holds personal data
+    (the raw names, dates of birth and numbers), like the bundle itself.
+
+    Origins are built when asked for (:meth:`origins`, :meth:`to_data`): an import of 100,000
+    rows holds millions of them."""
+
+    source: Mapping[str, Any]
+    entries: Mapping[str, Mapping[str, Traced | tuple[Traced, ...]]]
+    columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+
+    def origins(self, record_id: str) -> dict[str, tuple[Origin, ...]]:
+        """Where each field of one record came from (empty for a record not imported)."""
+        fields = self.entries.get(record_id) or {}
+        return {
+            f: tuple(t.to_origin() for t in _several(traced))
+            for f, traced in sorted(fields.items())
+        }
+
+    def _record(self, record_id: str) -> dict[str, list[dict[str, Any]]]:
+        fields = self.entries[record_id]
+        return {
+            f: [t.to_origin().to_data() for t in _several(traced)] for f, traced in fields.items()
+        }
+
+    def _head(self, extra: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "provenance_format": 1,
+            **extra,
+            "source": dict(self.source),
+            "columns": {sheet: dict(letters) for sheet, letters in self.columns.items()},
+        }
+
+    def to_data(self, **extra: Any) -> dict[str, Any]:
+        """The provenance document written beside a bundle (``extra`` adds top-level keys):
+        ``columns`` gives each sheet's headers by column letter (``""`` for a CSV file), and
+        ``records`` each record's fields' origins."""
+        return {
+            **self._head(extra),
+            "records": {rid: self._record(rid) for rid in sorted(self.entries)},
+        }
+
+    def chunks(self, **extra: Any) -> Iterator[str]:
+        """The same document as JSON text, one record a line, built a record at a time: the
+        provenance of 100,000 rows is written without ever holding it all."""
+        head = json.dumps(self._head(extra), sort_keys=True, ensure_ascii=False)
+        yield head[:-1] + ',"records":{\n'
+        last = len(self.entries) - 1
+        for i, rid in enumerate(sorted(self.entries)):
+            record = json.dumps(self._record(rid), sort_keys=True, ensure_ascii=False)
+            yield json.dumps(rid, ensure_ascii=False) + ":" + record + (",\n" if i < last else "\n")
+        yield "}}\n"

@@ -56,7 +56,10 @@ def _dbs_suitable(check: dict[str, Any]) -> str:
         return "not_met"
     if workforce is None:
         return "insufficient_evidence"
-    return "met" if workforce in _CHILD_WORKFORCE else "not_met"
+    if workforce not in _CHILD_WORKFORCE:
+        return "not_met"
+    # An undated certificate cannot be shown to be valid.
+    return "met" if check.get("issued_on") is not None else "insufficient_evidence"
 
 
 def _plus(iso: str, years: int = 0, months: int = 0) -> dt.date:
@@ -92,8 +95,15 @@ def _training(training: list[dict[str, Any]], courses: set[str], years: int, as_
     return "met" if as_of <= _plus(last["completed_on"], years=years) else "not_met"
 
 
+def _undecided(status: str) -> str:
+    """A requirement whose condition is unknown for the person: a met stands, anything else asks
+    for the fact (the library's three-valued applies_when)."""
+    return "met" if status == "met" else "insufficient_evidence"
+
+
 def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, str], str]:
-    """Status per (requirement id, person id) for everyone engaged on ``as_of``."""
+    """Status per (requirement id, person id) for everyone engaged on ``as_of``, and for people
+    starting later on the checks due before they start."""
     today = as_of.isoformat()
     leads = {
         r["person_id"]
@@ -112,12 +122,23 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             and e["start_on"] <= today
             and (e.get("end_on") is None or today <= e["end_on"])
         ]
-        if not active:
-            continue  # not engaged on as_of: not judged
+        future = False
+        if not active:  # starting later: judged on the checks, on the engagement to come
+            active = [
+                e
+                for e in person.get("engagements", ())
+                if e.get("start_on") is not None and e["start_on"] > today
+            ]
+            if not active:
+                continue  # a leaver: not judged
+            future = True
         flags = {e.get("regulated_activity", "unknown") for e in active}
         regulated = "yes" if "yes" in flags else "unknown" if "unknown" in flags else "no"
-        working_with_children = regulated != "no"
-        contact = any(e.get("regular_contact") is True for e in active)
+        # applies_when {regulated_activity ne "no"}: unknown when it is not recorded
+        dbs_applies = None if regulated == "unknown" else regulated == "yes"
+        contacts = [e.get("regular_contact") for e in active]
+        contact = any(c is True for c in contacts)
+        contact_fact = True if contact else False if all(c is False for c in contacts) else None
         employee = any(e["role_type"] == "employee" for e in active)
         # Evidence is judged as it stood on as_of: certificates issued later do not count yet.
         known = as_of.isoformat()
@@ -129,7 +150,7 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
 
         # 2.3.2: the latest enhanced certificate renewed within three years, from its issue date
         # or the last clear Update Service status check on it.
-        if not working_with_children:
+        if dbs_applies is False:
             status = "not_applicable"
         else:
             enhanced = [c for c in dbs if c["level"] == "enhanced"]
@@ -148,14 +169,19 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
                     ):
                         base = check["checked_on"]
                 status = "met" if as_of <= _plus(base, years=3) else "not_met"
+            if dbs_applies is None:
+                status = _undecided(status)
         out["DOR-2.3.2", pid] = status
 
-        # 2.4.1: name, address and date of birth recorded.
+        # 2.4.1: name, address and date of birth recorded (once they have started).
         complete = person.get("full_name") and person.get("address") and person.get("date_of_birth")
-        out["DOR-2.4.1", pid] = "met" if complete else "not_met"
+        if not future:
+            out["DOR-2.4.1", pid] = "met" if complete else "not_met"
 
         # 2.5.1: identity checked with photographic and address documents, when and by whom.
         idc = person.get("identity_check")
+        if idc is not None and (idc.get("checked_on") or "") > known:
+            idc = None  # checked after as_of: not known yet (someone still to start)
         if idc is None or not idc.get("checked_by") or not idc.get("checked_on"):
             status = "not_met"
         else:
@@ -167,6 +193,8 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
 
         # 2.5.4a: employees' right to work checked, when and by whom.
         rtw = person.get("right_to_work")
+        if rtw is not None and (rtw.get("checked_on") or "") > known:
+            rtw = None
         if not employee:
             status = "not_applicable"
         elif rtw and rtw.get("checked_on") and rtw.get("checked_by"):
@@ -177,7 +205,7 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
 
         # 2.5.5: enhanced certificate, children's barred list, child workforce. Any certificate
         # meeting all three counts; otherwise the latest one is judged.
-        if not working_with_children:
+        if dbs_applies is False:
             status = "not_applicable"
         elif not dbs:
             status = "not_met"
@@ -186,6 +214,8 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             pool = [c for c in dbs if judged[c["id"]] == "met"] or dbs
             best = _latest(pool, "issued_on") or max(pool, key=lambda c: c["id"])
             status = judged[best["id"]]
+        if dbs_applies is None and status != "not_applicable":
+            status = _undecided(status)
         out["DOR-2.5.5", pid] = status
 
         # 2.5.7 and 2.5.8: two verified satisfactory references; for longer-term staff, one and a
@@ -200,37 +230,41 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
             and not r.get("open_reference")
             and not r.get("supplied_by_candidate")
         )
-        out["DOR-2.5.7", pid] = "met" if good >= 2 else "not_met"
+        one_and_assessed = good == 1 and any(
+            ra["kind"] == "single_reference"
+            and ra.get("completed_on") is not None
+            and ra["completed_on"] <= known  # a later assessment has not happened yet
+            for ra in person.get("risk_assessments", ())
+        )
+        # 2.5.7 takes 2.5.8's route too: one reference and a risk assessment.
+        out["DOR-2.5.7", pid] = "met" if good >= 2 or one_and_assessed else "not_met"
         longer_term = any(
             e.get("end_on") is None or e["end_on"] > _plus(e["start_on"], months=3).isoformat()
             for e in active
         )
         if not longer_term:
             status = "not_applicable"
-        elif good >= 2 or (
-            good == 1
-            and any(
-                ra["kind"] == "single_reference"
-                and ra.get("completed_on") is not None
-                and ra["completed_on"] <= known  # a later assessment has not happened yet
-                for ra in person.get("risk_assessments", ())
-            )
-        ):
+        elif good >= 2 or one_and_assessed:
             status = "met"
         else:
             status = "not_met"
         out["DOR-2.5.8", pid] = status
+
+        if future:
+            continue  # training is judged once they have started
 
         # 3.6a and 3.6b: safeguarding training within three years for those working with
         # children; designated-lead training within two years for the lead and deputy.
         training = [  # completions after as_of have not happened yet
             t for t in person.get("training", ()) if (t.get("completed_on") or "") <= known
         ]
-        out["DOR-3.6a", pid] = (
-            _training(training, _STAFF_COURSES, 3, as_of)
-            if working_with_children or contact
-            else "not_applicable"
-        )
+        # applies_when any(regulated_activity ne "no", regular_contact eq true), three-valued
+        if regulated == "yes" or contact_fact is True:
+            out["DOR-3.6a", pid] = _training(training, _STAFF_COURSES, 3, as_of)
+        elif regulated == "no" and contact_fact is False:
+            out["DOR-3.6a", pid] = "not_applicable"
+        else:
+            out["DOR-3.6a", pid] = _undecided(_training(training, _STAFF_COURSES, 3, as_of))
         out["DOR-3.6b", pid] = (
             _training(training, _DSL_COURSES, 2, as_of) if pid in leads else "not_applicable"
         )

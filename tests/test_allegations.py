@@ -288,7 +288,14 @@ def test_a_not_applicable_attestation_never_overrides_a_record() -> None:
             ],
         }
     )
-    assert judge(bundle).status is Status.NOT_MET
+    finding = judge(bundle)
+    assert finding.status is Status.NOT_MET
+    # Used or reported, never silently dropped (issue 16): the finding says it was not used.
+    assert finding.facts["attestation_not_used"] == {
+        "id": "att-na",
+        "reason": "the records show not_met; an attestation that the requirement does not "
+        "apply counts only where the records cannot show it",
+    }
 
 
 def test_an_attested_requirement_answers_not_applicable_with_the_reason() -> None:

@@ -173,10 +173,12 @@ def test_unknown_included_pack(tmp_path: Path) -> None:
 
 def test_no_edition_in_force_on_the_date(tmp_path: Path) -> None:
     catalog = board_catalog(tmp_path)
-    messages = problems(catalog, as_of=dt.date(2024, 9, 1))
+    # (2024-09-01 had none until kcsie@2023 shipped for issue 16; 2022-08-31 has none.)
+    messages = problems(catalog, as_of=dt.date(2022, 8, 31))
     assert messages[0].startswith(
-        "cannot include 'kcsie': no pack 'kcsie': no edition is in force on 2024-09-01; "
-        "editions: kcsie@2024 from 2024-09-02, kcsie@2025 from 2025-09-01 @ "
+        "cannot include 'kcsie': no pack 'kcsie': no edition is in force on 2022-08-31; "
+        "editions: kcsie@2022 from 2022-09-01, kcsie@2023 from 2023-09-01, "
+        "kcsie@2024 from 2024-09-02, kcsie@2025 from 2025-09-01 @ "
     )
 
 

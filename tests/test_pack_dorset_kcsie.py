@@ -21,8 +21,9 @@ CHARITY = EXAMPLES / "dorset-youth-charity.json"
 @pytest.mark.parametrize(
     ("as_of", "dorset", "kcsie"),
     [
-        (D(2024, 6, 1), "2023", None),  # no KCSIE edition is shipped before 2 September 2024
-        (D(2024, 9, 1), "2024", None),
+        (D(2023, 1, 1), "2023", "kcsie@2022"),  # Dorset 2023's first day (issue 16)
+        (D(2024, 6, 1), "2023", "kcsie@2023"),
+        (D(2024, 9, 1), "2024", "kcsie@2023"),  # Dorset 2024's first day, KCSIE 2023's last
         (D(2024, 9, 2), "2024", "kcsie@2024"),
         (D(2025, 8, 31), "2024", "kcsie@2024"),
         (D(2025, 9, 1), "2024", "kcsie@2025"),
@@ -76,9 +77,9 @@ def test_optional_include_of_an_unknown_pack_is_still_an_error(tmp_path: Path) -
 
 def test_review_dates_cover_every_included_edition(catalog: PackCatalog) -> None:
     assert catalog.review_dates("dorset@2024") == (D(2024, 9, 1), D(2024, 9, 2), D(2025, 9, 1))
-    assert catalog.review_dates("dorset@2023") == (D(2023, 1, 1),)
+    assert catalog.review_dates("dorset@2023") == (D(2023, 1, 1), D(2023, 9, 1))
     assert [p.layers for p in catalog.resolutions("dorset@2024")] == [
-        ("dorset@2023", "dorset@2024"),
+        ("kcsie@2024", "kcsie@2023", "dorset@2023", "dorset@2024"),
         ("kcsie@2024", "dorset@2023", "dorset@2024"),
         ("kcsie@2024", "kcsie@2025", "dorset@2023", "dorset@2024"),
     ]
@@ -118,3 +119,21 @@ def test_diff_of_the_kcsie_editions(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "kcsie@2024 (2024-09-02 to 2025-08-31) -> kcsie@2025 (from 2025-09-01)" in out
     assert "Check a teacher's record" in out
+
+
+def test_every_day_a_dorset_edition_is_in_force_has_a_kcsie_edition_in_force(
+    catalog: PackCatalog,
+) -> None:
+    # Issue 16: Dorset 2024 starts on 1 September 2024 and KCSIE 2024 the day after; an education
+    # provider judged on a day with no baseline in force got none, silently.
+    starts = [str(catalog.layer(r).data["effective_from"]) for r in catalog.editions("dorset")]
+    first = min(dt.date.fromisoformat(s) for s in starts)
+    day, last = first, D(2027, 12, 31)
+    gaps = []
+    while day <= last:
+        dorset = catalog.edition_in_force("dorset", day)
+        kcsie = [r for r in catalog.editions("kcsie") if catalog.in_force(r, day)]
+        if len(kcsie) != 1:
+            gaps.append((day, str(dorset), [str(r) for r in kcsie]))
+        day += dt.timedelta(days=1)
+    assert gaps == []

@@ -31,7 +31,15 @@ def pack(request: pytest.FixtureRequest, catalog: PackCatalog) -> Pack:
 
 
 def test_editions_and_dates(catalog: PackCatalog) -> None:
-    assert [str(r) for r in catalog.editions("kcsie")] == ["kcsie@2024", "kcsie@2025"]
+    assert [str(r) for r in catalog.editions("kcsie")] == [
+        "kcsie@2022",
+        "kcsie@2023",
+        "kcsie@2024",
+        "kcsie@2025",
+    ]
+    p22, p23 = catalog.resolve("kcsie@2022"), catalog.resolve("kcsie@2023")
+    assert (p22.effective_from, p22.effective_to) == (dt.date(2022, 9, 1), dt.date(2023, 8, 31))
+    assert (p23.effective_from, p23.effective_to) == (dt.date(2023, 9, 1), dt.date(2024, 9, 1))
     p24, p25 = catalog.resolve("kcsie@2024"), catalog.resolve("kcsie@2025")
     assert (p24.effective_from, p24.effective_to) == (dt.date(2024, 9, 2), dt.date(2025, 8, 31))
     assert (p25.effective_from, p25.effective_to) == (dt.date(2025, 9, 1), None)

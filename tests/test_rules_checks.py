@@ -228,16 +228,40 @@ def test_record_fields_present_never_shows_values() -> None:
     assert "Test Person" not in repr(finding)
 
 
-def test_leavers_and_future_starters_are_not_subjects() -> None:
+def test_leavers_are_not_subjects() -> None:
     leaver = {
         "engagements": [
             {"id": "e-1", "role_type": "employee", "start_on": "2020-01-06", "end_on": "2025-12-31"}
         ]
     }
-    assert judge_all(PRESENT, make_bundle(**leaver), D(2026, 1, 1)) == []
-    assert len(judge_all(PRESENT, make_bundle(**leaver), D(2025, 12, 31))) == 1
-    starter = {"engagements": [{"id": "e-1", "role_type": "employee", "start_on": "2026-02-01"}]}
-    assert judge_all(PRESENT, make_bundle(**starter), D(2026, 1, 31)) == []
+    # Nobody left to judge: one finding at the requirement's level says so (coverage).
+    (only,) = judge_all(PRESENT, make_bundle(**leaver), D(2026, 1, 1))
+    assert (only.subject.id, only.status) == (None, Status.INSUFFICIENT_EVIDENCE)
+    assert only.message == "no person engaged on that date is recorded, so this cannot be judged"
+    (judged,) = judge_all(PRESENT, make_bundle(**leaver), D(2025, 12, 31))
+    assert judged.subject.id == "p-1"
+
+
+def test_a_future_starter_is_judged_on_the_checks_due_before_they_start() -> None:
+    starter = {
+        "engagements": [
+            {
+                "id": "e-1",
+                "role_type": "employee",
+                "start_on": "2026-02-01",
+                "regulated_activity": "yes",
+            }
+        ]
+    }
+    (finding,) = judge_all(PRESENT, make_bundle(dbs_checks=[ENHANCED], **starter), D(2026, 1, 31))
+    assert finding.subject.id == "p-1"
+    assert finding.status is Status.MET
+    assert finding.message.startswith("not yet started (starts on 2026-02-01); before they start:")
+    assert finding.facts["not_started"] is True
+    assert finding.facts["starts_on"] == "2026-02-01"
+    (missing,) = judge_all(PRESENT, make_bundle(dbs_checks=[], **starter), D(2026, 1, 31))
+    assert missing.status is Status.NOT_MET
+    assert "no DBS check is recorded" in missing.message
 
 
 def judge_all(rule: dict[str, Any], bundle: Any, as_of: dt.date) -> list[Any]:

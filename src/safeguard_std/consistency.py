@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.pack import Pack, SubjectType
 from safeguard_std.domain.people import (
     Person,
     RegulatedActivity,
@@ -34,7 +35,7 @@ from safeguard_std.domain.people import (
     SuitabilityCheckKind,
 )
 
-__all__ = ["Inconsistency", "Severity", "check_consistency"]
+__all__ = ["Inconsistency", "Severity", "check_consistency", "unused_attestations"]
 
 Path = tuple[str | int, ...]
 
@@ -451,6 +452,67 @@ def check_consistency(
         *_organisation(bundle, as_of),
     ]
     return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
+
+
+def _subject_ids(bundle: EvidenceBundle, kind: SubjectType) -> set[str]:
+    if kind is SubjectType.PROVIDER:
+        return {bundle.provider.id}
+    if kind is SubjectType.PERSON:
+        return {p.id for p in bundle.people}
+    if kind is SubjectType.POLICY:
+        return {p.id for p in bundle.policies}
+    if kind is SubjectType.PANEL:
+        return {p.id for p in bundle.recruitment_panels}
+    if kind is SubjectType.SELF_AUDIT:
+        return {a.id for a in bundle.self_audits}
+    contract = bundle.contract
+    if kind is SubjectType.CONTRACT:
+        return {contract.id} if contract else set()
+    return {m.id for m in contract.monitoring_meetings} if contract else set()
+
+
+def unused_attestations(bundle: EvidenceBundle, pack: Pack) -> tuple[Inconsistency, ...]:
+    """Attestations no finding against ``pack`` can use, each a warning saying why: the
+    requirement is not in the pack (or is withdrawn), or the subject it names is not a record of
+    the kind the requirement judges. (Attestations the evaluation cannot use for a subject, such
+    as one against a requirement that does not apply, are named in that finding's facts.)"""
+    active = {r.id: r for r in pack.requirements if not r.withdrawn}
+    by_own_id: dict[str, list[str]] = defaultdict(list)  # an included requirement's own id
+    for rid in active:
+        if ":" in rid:
+            by_own_id[rid.rsplit(":", 1)[1]].append(rid)
+    found: list[Inconsistency] = []
+    for i, att in enumerate(bundle.attestations):
+        targets = [active[att.requirement_id]] if att.requirement_id in active else []
+        targets += [active[r] for r in by_own_id.get(att.requirement_id, [])]
+        if not targets:
+            found.append(
+                Inconsistency(
+                    Severity.WARNING,
+                    "attestation.not_used",
+                    f"names requirement {att.requirement_id!r}, which {pack.ref} does not have "
+                    "(or has withdrawn): this attestation is not used",
+                    ("attestations", i, "requirement_id"),
+                    att.id,
+                )
+            )
+            continue
+        if att.subject_id is None:
+            continue
+        if not any(att.subject_id in _subject_ids(bundle, r.subject) for r in targets):
+            kinds = sorted({r.subject.value for r in targets})
+            found.append(
+                Inconsistency(
+                    Severity.WARNING,
+                    "attestation.not_used",
+                    f"names subject {att.subject_id!r}, which is not a {'/'.join(kinds)} record "
+                    f"of this bundle, so {att.requirement_id} never judges it: this attestation "
+                    "is not used",
+                    ("attestations", i, "subject_id"),
+                    att.id,
+                )
+            )
+    return tuple(found)
 
 
 def _path_key(path: Path) -> tuple[tuple[int, int, str], ...]:

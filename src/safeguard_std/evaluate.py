@@ -31,10 +31,25 @@ from safeguard_std.domain.findings import (
     Summary,
     make_finding,
 )
-from safeguard_std.domain.organisation import AttestationOutcome, EvidenceBundle, Waiver
+from safeguard_std.domain.integrity import DUPLICATE, record_integrity
+from safeguard_std.domain.organisation import (
+    Attestation,
+    AttestationOutcome,
+    EvidenceBundle,
+    Waiver,
+)
 from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
-from safeguard_std.domain.predicates import Predicate, bind_params, compile_predicate
+from safeguard_std.domain.predicates import (
+    Compare,
+    Not,
+    Predicate,
+    Truth,
+    bind_params,
+    compile_predicate,
+    unknown_fields,
+)
 from safeguard_std.exceptions import (
+    EditionNotInForce,
     InvalidArgument,
     Location,
     PackError,
@@ -49,7 +64,7 @@ from safeguard_std.serialization import evidence_digest, pack_digest
 
 __all__ = ["EvaluationPlan", "compile_pack", "evaluate", "resolve_params"]
 
-Applies = Callable[[object, EvaluationContext], bool]
+Applies = Callable[[object, EvaluationContext], Truth]
 
 
 @attrs.frozen(kw_only=True)
@@ -60,6 +75,13 @@ class _Compiled:
     parameters: Mapping[str, Any]
     ref: RequirementRef
     included_when: Applies | None = None
+    before_start: bool = False
+    #: The rule's ``check`` parameter (``dbs``...), where it has one.
+    parameters_check: str | None = None
+    #: The rule kind reads attestations itself (``attested``): the attestation alone decides.
+    reads_attestations: bool = False
+    #: ``applies_when`` with the pack's parameters bound (what ``applies`` was compiled from).
+    applies_when: Predicate | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -76,9 +98,10 @@ class EvaluationPlan:
         *,
         as_of: dt.date,
         working_days: WorkingDayCalendar | None = None,
+        allow_out_of_force: bool = False,
     ) -> Assessment:
         """Judge ``evidence`` on ``as_of``; see :func:`evaluate`."""
-        return _run(self, evidence, as_of, working_days)
+        return _run(self, evidence, as_of, working_days, allow_out_of_force)
 
 
 def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -112,6 +135,10 @@ def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], 
 
 def _fact_getter(name: str) -> Callable[..., Any]:
     return FACTS[name].getter
+
+
+def _fact_unknowns(name: str) -> frozenset[Any]:
+    return FACTS[name].unknown
 
 
 def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> EvaluationPlan:
@@ -218,14 +245,18 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
     check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
     if id(kind) not in _BUILTIN:  # the built-in kinds are tested to return outcomes; others may not
         check = _outcomes_only(check, kind.name)
-    applies = None
+    applies = when = None
     if req.applies_when is not None:
         try:
             when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
         except KeyError as exc:
             raise RuleError(f"applies_when: unknown parameter {exc.args[0]!r}") from None
-        applies = compile_predicate(when, _fact_getter)
-    gate = compile_predicate(req.included_when, _fact_getter) if req.included_when else None
+        applies = compile_predicate(when, _fact_getter, _fact_unknowns)
+    gate = (
+        compile_predicate(req.included_when, _fact_getter, _fact_unknowns)
+        if req.included_when
+        else None
+    )
     ref = RequirementRef(
         pack=pack.id,
         requirement_id=req.id,
@@ -243,15 +274,24 @@ def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> 
         parameters=used,
         ref=ref,
         included_when=gate,
+        before_start=kind.before_start and req.subject is SubjectType.PERSON,
+        parameters_check=params.get("check") if isinstance(params.get("check"), str) else None,
+        reads_attestations=kind.attestation,
+        applies_when=when,
     )
 
 
-def _subjects(kind: SubjectType, ctx: EvaluationContext) -> list[tuple[object, SubjectRef]]:
+def _subjects(
+    kind: SubjectType, ctx: EvaluationContext, before_start: bool = False
+) -> list[tuple[object, SubjectRef]]:
     bundle = ctx.bundle
     if kind is SubjectType.PROVIDER:
         return [(bundle.provider, SubjectRef(kind, bundle.provider.id))]
     if kind is SubjectType.PERSON:
-        return [(p, SubjectRef(kind, p.id)) for p in ctx.current_people]
+        people: Iterable[Any] = ctx.current_people
+        if before_start and ctx.future_starters:
+            people = sorted((*ctx.current_people, *ctx.future_starters), key=lambda p: p.id)
+        return [(p, SubjectRef(kind, p.id)) for p in people]
     if kind is SubjectType.CONTRACT:
         contract = bundle.contract
         return [(contract, SubjectRef(kind, contract.id if contract else None))]
@@ -270,6 +310,98 @@ def _subjects(kind: SubjectType, ctx: EvaluationContext) -> list[tuple[object, S
     return [(i, SubjectRef(kind, i.id)) for i in sorted(items, key=lambda i: i.id)]
 
 
+_RECORDS = {
+    SubjectType.PERSON: "person engaged on that date",
+    SubjectType.POLICY: "policy",
+    SubjectType.PANEL: "recruitment panel held on or before that date",
+    SubjectType.SELF_AUDIT: "self-audit requested on or before that date",
+    SubjectType.MONITORING_MEETING: "monitoring meeting held on or before that date",
+}
+
+
+def _provider_level(pred: Predicate) -> bool:
+    """Whether every fact ``pred`` names is defined without a subject of its own (provider and
+    contract facts), so it can be decided for a requirement that has no subject to judge."""
+    if isinstance(pred, Compare):
+        return FACTS[pred.field].subjects is None
+    if isinstance(pred, Not):
+        return _provider_level(pred.part)
+    return all(_provider_level(p) for p in pred.parts)
+
+
+def _absent(step: _Compiled, ctx: EvaluationContext) -> Outcome:
+    """The one finding of a requirement with no subject to judge: not applicable when the pack's
+    own condition rules it out for this provider, else a request for the records it needs."""
+    req = step.requirement
+    what = _RECORDS.get(req.subject, req.subject.value)
+    facts: dict[str, Any] = {"subjects": 0}
+    if step.applies_when is not None and _provider_level(step.applies_when):
+        try:
+            holds = step.applies(ctx.bundle.provider, ctx) if step.applies else True
+        except Exception as exc:
+            return _failed(step, exc)
+        if holds is False:
+            return Outcome(
+                status=Status.NOT_APPLICABLE,
+                message=f"does not apply to this provider (applies_when); no {what} is recorded",
+                facts=facts,
+            )
+    return Outcome(
+        status=Status.INSUFFICIENT_EVIDENCE,
+        message=f"no {what} is recorded, so this cannot be judged",
+        facts=facts,
+    )
+
+
+def _not_started(finding: Finding, ctx: EvaluationContext) -> Finding:
+    """A future starter's finding says they have not started: what it judges must be done
+    before they do."""
+    starts = ctx.starts_on.get(finding.subject.id or "")
+    if starts is None:
+        return finding
+    result = finding.outcome
+    outcome = attrs.evolve(
+        result,
+        message=f"not yet started (starts on {starts}); before they start: {result.message}",
+        facts={**result.facts, "not_started": True, "starts_on": starts.isoformat()},
+    )
+    return make_finding(finding.requirement, finding.subject, outcome)
+
+
+_DBS_KINDS = frozenset({"check_present", "check_current"})
+
+
+def _unreliable(
+    finding: Finding, step: _Compiled, integrity: Mapping[str, tuple[tuple[str, str], ...]]
+) -> Finding:
+    """A person's finding when their record cannot be relied on: recorded twice (every finding
+    of theirs), or their DBS certificate number also recorded for someone else (findings about
+    DBS checks). The problem is named in the facts; a ``met`` resting on such a record becomes
+    ``insufficient_evidence`` (contradictory evidence never passes)."""
+    found = integrity.get(finding.subject.id or "")
+    if not found:
+        return finding
+    is_dbs = step.requirement.rule.kind in _DBS_KINDS and step.parameters_check == "dbs"
+    relevant = [(code, text) for code, text in found if code == DUPLICATE or is_dbs]
+    if not relevant:
+        return finding
+    result = finding.outcome
+    problems = [f"{code}: {text}" for code, text in relevant]
+    facts = {**result.facts, "record_integrity": problems}
+    if result.status is Status.MET:
+        outcome = attrs.evolve(
+            result,
+            status=Status.INSUFFICIENT_EVIDENCE,
+            message="the record cannot be relied on ("
+            + "; ".join(problems)
+            + f"): {result.message}",
+            facts={**facts, "if_reliable": Status.MET.value},
+        )
+    else:
+        outcome = attrs.evolve(result, facts=facts)
+    return make_finding(finding.requirement, finding.subject, outcome)
+
+
 _NOT_APPLICABLE = Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
 
 
@@ -280,15 +412,17 @@ def _failed(step: _Compiled, exc: BaseException) -> Outcome:
     )
 
 
-def _attested_not_applicable(
-    result: Outcome, requirement_id: str, subject_id: str | None, ctx: EvaluationContext
-) -> Outcome:
-    """``result`` (insufficient evidence: the records cannot show whether the requirement
-    applies or is met) as not applicable, when the latest attestation says so and why. It never
-    overrides a record that shows met or not met."""
-    att = ctx.attestation_for(requirement_id, subject_id)
-    if att is None or att.outcome is not AttestationOutcome.NOT_APPLICABLE:
-        return result
+def _attested_not_applicable(result: Outcome, att: Attestation) -> Outcome:
+    """``result`` as not applicable when the reader attested so, and why: only where the records
+    cannot show it either way (insufficient evidence). Over a record that shows met or not met
+    the attestation is reported as not used, never applied."""
+    if result.status is not Status.INSUFFICIENT_EVIDENCE:
+        note = {
+            "id": att.id,
+            "reason": f"the records show {result.status.value}; an attestation that the "
+            "requirement does not apply counts only where the records cannot show it",
+        }
+        return attrs.evolve(result, facts={**result.facts, "attestation_not_used": note})
     return Outcome(
         status=Status.NOT_APPLICABLE,
         message=f"attested as not applicable on {att.attested_on.isoformat()} by {att.id}: "
@@ -310,31 +444,60 @@ def _waived(result: Outcome, waiver: Waiver) -> Outcome:
     )
 
 
+Flag = Truth | Exception
+
+
 def _applies(
     applies: Applies, subjects: list[tuple[object, SubjectRef]], ctx: EvaluationContext
-) -> list[bool | Exception]:
-    """Whether ``applies`` holds for each subject, or the exception it raised (reported as an
-    error finding by each requirement that uses it)."""
+) -> list[Flag]:
+    """Whether ``applies`` holds for each subject (``None``: unknown), or the exception it raised
+    (reported as an error finding by each requirement that uses it)."""
     try:  # the usual case, in one comprehension
-        return [bool(applies(s, ctx)) if s is not None else True for s, _ref in subjects]
+        return [applies(s, ctx) if s is not None else True for s, _ref in subjects]
     except Exception:
         pass
-    flags: list[bool | Exception] = []
+    flags: list[Flag] = []
     for subject, _ref in subjects:
         try:
-            flags.append(bool(applies(subject, ctx)) if subject is not None else True)
+            flags.append(applies(subject, ctx) if subject is not None else True)
         except Exception as exc:
             flags.append(exc)
     return flags
 
 
+def _undecided(step: _Compiled, subject: object, ctx: EvaluationContext) -> Outcome:
+    """The outcome when ``applies_when`` is unknown for the subject: unknown is not false, so the
+    requirement is judged; a ``met`` stands (the evidence satisfies it whether or not it
+    applies), as does the rule's own ``not_applicable`` (nothing is due either way, e.g. not a
+    new starter); anything else asks for the facts that would decide whether it applies."""
+    pred = step.applies_when
+    assert pred is not None
+    try:
+        result = step.check(subject, ctx)
+    except Exception as exc:
+        return _failed(step, exc)
+    unknown = list(unknown_fields(pred, _fact_getter, subject, ctx, _fact_unknowns))
+    if result.status in (Status.MET, Status.NOT_APPLICABLE, Status.ERROR):
+        return attrs.evolve(result, facts={**result.facts, "applies_when_unknown": unknown})
+    return attrs.evolve(
+        result,
+        status=Status.INSUFFICIENT_EVIDENCE,
+        message=(
+            f"whether this applies is unknown ({', '.join(unknown)} not recorded); "
+            f"if it applies: {result.message}"
+        ),
+        facts={**result.facts, "applies_when_unknown": unknown, "if_applies": result.status.value},
+    )
+
+
 def _judge_all(
     step: _Compiled,
     subjects: list[tuple[object, SubjectRef]],
-    flags: list[bool | Exception] | None,
+    flags: list[Flag] | None,
     ctx: EvaluationContext,
     waivable: bool,
     out: list[Finding],
+    attestable: bool = False,
 ) -> None:
     """Append one finding per subject to ``out``, in the subjects' order.
 
@@ -343,8 +506,8 @@ def _judge_all(
     subject missing?) is answered before the loop, which then takes the shortest road."""
     ref, check, append = step.ref, step.check, out.append
     new, put = _new_finding, _put  # a finding's three slots, set in place (see make_finding)
-    if waivable or (subjects and subjects[0][0] is None):  # only a missing contract is None
-        _judge_each(step, subjects, flags, ctx, waivable, out)
+    if waivable or attestable or (subjects and subjects[0][0] is None):  # None: no contract
+        _judge_each(step, subjects, flags, ctx, waivable, out, attestable)
     elif flags is None:
         for subject, subject_ref in subjects:
             try:
@@ -365,6 +528,8 @@ def _judge_all(
                     result = _failed(step, exc)
             elif flag is False:
                 result = _NOT_APPLICABLE
+            elif flag is None:
+                result = _undecided(step, subject, ctx)
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
@@ -382,16 +547,18 @@ _put = object.__setattr__
 def _judge_each(
     step: _Compiled,
     subjects: list[tuple[object, SubjectRef]],
-    flags: list[bool | Exception] | None,
+    flags: list[Flag] | None,
     ctx: EvaluationContext,
     waivable: bool,
     out: list[Finding],
+    attestable: bool = False,
 ) -> None:
-    """:func:`_judge_all` for the general case: a missing subject, waivers."""
+    """:func:`_judge_all` for the general case: a missing subject, attestations, waivers."""
     ref, check, req = step.ref, step.check, step.requirement
     for index, (subject, subject_ref) in enumerate(subjects):
         flag = True if flags is None else flags[index]
         result: Outcome
+        judged = False
         if flag is False:
             result = _NOT_APPLICABLE
         elif subject is None:
@@ -399,22 +566,61 @@ def _judge_each(
                 status=Status.INSUFFICIENT_EVIDENCE,
                 message=f"the evidence has no {req.subject.value} to judge",
             )
-        elif flag is not True:
-            assert isinstance(flag, Exception)
+        elif isinstance(flag, Exception):
             result = _failed(step, flag)
         else:
             try:
-                result = check(subject, ctx)
+                result = check(subject, ctx) if flag else _undecided(step, subject, ctx)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
             else:
-                if waivable and result.status is Status.INSUFFICIENT_EVIDENCE:
-                    result = _attested_not_applicable(result, req.id, subject_ref.id, ctx)
-                if waivable and result.status is not Status.NOT_APPLICABLE:
-                    waiver = ctx.waiver_for(req.id, subject_ref.id)
-                    if waiver is not None:
-                        result = _waived(result, waiver)
+                judged = True
+        if attestable:
+            result = _with_attestation(step, result, ctx, subject_ref.id)
+        if judged and waivable and result.status is not Status.NOT_APPLICABLE:
+            waiver = ctx.waiver_for(req.id, subject_ref.id)
+            if waiver is not None:
+                result = _waived(result, waiver)
         out.append(make_finding(ref, subject_ref, result))
+
+
+_RANK = {Status.MET: 0, Status.INSUFFICIENT_EVIDENCE: 1, Status.NOT_MET: 2}
+
+
+def _with_attestation(
+    step: _Compiled, result: Outcome, ctx: EvaluationContext, subject_id: str | None
+) -> Outcome:
+    """Combine a rule's outcome with the reader's attestation for the requirement and subject,
+    so that an attestation is never silently ignored: a rule kind that reads attestations
+    (``attested``) has used it already; for every other kind the finding is the worse of the
+    records and the attestation (an attested ``not_met`` is never turned into ``met`` by what
+    the records show). Where it cannot count (the requirement does not apply, the rule failed)
+    the facts say it was not used, and why."""
+    att = ctx.attestation_for(step.requirement.id, subject_id)
+    if att is None:
+        return result
+    if result.status is Status.NOT_APPLICABLE or result.status is Status.ERROR:
+        why = "does not apply" if result.status is Status.NOT_APPLICABLE else "could not be judged"
+        note = {"id": att.id, "reason": f"the requirement {why} for this subject"}
+        return attrs.evolve(result, facts={**result.facts, "attestation_not_used": note})
+    if step.reads_attestations:
+        return result
+    if att.outcome is AttestationOutcome.NOT_APPLICABLE:
+        return _attested_not_applicable(result, att)
+    said = Status.MET if att.outcome is AttestationOutcome.MET else Status.NOT_MET
+    facts = {**result.facts, "attested": att.outcome.value, "attestation": att.id}
+    evidence = tuple(sorted({*result.evidence, att.id, *att.evidence_refs}))
+    if _RANK.get(said, 0) > _RANK.get(result.status, 0):
+        text = att.outcome.value.replace("_", " ")
+        return Outcome(
+            status=said,
+            message=f"attested as {text} on {att.attested_on}; the records alone: "
+            + result.message,
+            facts={**facts, "records_alone": result.status.value},
+            evidence=evidence,
+            due_on=result.due_on,
+        )
+    return attrs.evolve(result, facts=facts, evidence=evidence)
 
 
 _status_of = operator.attrgetter("outcome.status")
@@ -462,7 +668,9 @@ def _included(
         if step.included_when is not None:
             gate = id(step.included_when)
             if gate not in gates:
-                gates[gate] = bool(step.included_when(evidence.provider, ctx))
+                # An included layer whose condition is unknown is included (fail closed): its
+                # requirements then say for themselves what they cannot judge.
+                gates[gate] = step.included_when(evidence.provider, ctx) is not False
             if not gates[gate]:
                 continue
         steps.append(step)
@@ -481,6 +689,7 @@ def _run(
     evidence: EvidenceBundle,
     as_of: dt.date,
     working_days: WorkingDayCalendar | None = None,
+    allow_out_of_force: bool = False,
 ) -> Assessment:
     expect_date("as_of", as_of)
     if not isinstance(evidence, EvidenceBundle):
@@ -494,23 +703,25 @@ def _run(
             "working_days must be a working-day calendar (safeguard_std.domain.calendar."
             f"WorkingDays, or bank_holidays.england_and_wales()), got {quoted(working_days, 40)}"
         )
+    pack = plan.pack
+    out_of_force = not pack.in_force(as_of)
+    if out_of_force and not allow_out_of_force:
+        raise EditionNotInForce(str(pack.ref), as_of, pack.effective_from, pack.effective_to)
     ctx = EvaluationContext.build(evidence, as_of, working_days)
     steps = _included(plan, evidence, ctx)
     outs: list[list[Finding]] = [[] for _ in steps]
-    by_kind: dict[SubjectType, list[int]] = {}
+    by_kind: dict[tuple[SubjectType, bool], list[int]] = {}
     for index, step in enumerate(steps):
-        by_kind.setdefault(step.requirement.subject, []).append(index)
-    # Waivers and not-applicable attestations take the general path (_judge_each).
-    waivable = [
-        (bool(ctx.waivers) and ctx.has_waiver(step.requirement.id))
-        or (bool(ctx.attestations) and ctx.has_not_applicable(step.requirement.id))
-        for step in steps
+        by_kind.setdefault((step.requirement.subject, step.before_start), []).append(index)
+    waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
+    attestable = [
+        bool(ctx.attestations) and ctx.has_attestation(step.requirement.id) for step in steps
     ]
-    for kind, indexes in by_kind.items():
-        these = _subjects(kind, ctx)
+    for (kind, before_start), indexes in by_kind.items():
+        these = _subjects(kind, ctx, before_start)
         for start in range(0, len(these), CHUNK):
             chunk = these[start : start + CHUNK]
-            flags: dict[int, list[bool | Exception]] = {}  # each predicate, once per subject
+            flags: dict[int, list[Flag]] = {}  # each predicate, once per subject
             for index in indexes:
                 step, step_flags = steps[index], None
                 if step.applies is not None:
@@ -518,7 +729,25 @@ def _run(
                     if key not in flags:
                         flags[key] = _applies(step.applies, chunk, ctx)
                     step_flags = flags[key]
-                _judge_all(step, chunk, step_flags, ctx, waivable[index], outs[index])
+                _judge_all(
+                    step, chunk, step_flags, ctx, waivable[index], outs[index], attestable[index]
+                )
+    integrity = record_integrity(ctx.bundle.people) if len(ctx.bundle.people) > 1 else {}
+    for step, out, attested in zip(steps, outs, attestable, strict=True):
+        if step.before_start and ctx.starts_on:
+            out[:] = [_not_started(f, ctx) for f in out]
+        if integrity and step.requirement.subject is SubjectType.PERSON:
+            out[:] = [_unreliable(f, step, integrity) for f in out]
+        if not out:  # coverage: no requirement of the pack ever vanishes from an assessment
+            absent = _absent(step, ctx)
+            att = ctx.attestation_for(step.requirement.id, None) if attested else None
+            if att is not None:  # nobody to judge: a finding about no one is never not_met
+                note = {
+                    "id": att.id,
+                    "reason": f"there is no {step.requirement.subject.value} to judge",
+                }
+                absent = attrs.evolve(absent, facts={**absent.facts, "attestation_not_used": note})
+            out.append(make_finding(step.ref, SubjectRef(step.requirement.subject, None), absent))
     findings: list[Finding] = []
     for out in outs:  # plan order, then subject id: canonical by construction
         findings.extend(out)
@@ -536,6 +765,7 @@ def _run(
         findings=tuple(findings),
         summary=_summary(counted, plan.pack),
         library_version=__version__,
+        out_of_force=out_of_force,
     )
 
 
@@ -546,6 +776,7 @@ def evaluate(
     as_of: dt.date,
     kinds: RuleKindRegistry | None = None,
     working_days: WorkingDayCalendar | None = None,
+    allow_out_of_force: bool = False,
 ) -> Assessment:
     """Judge ``evidence`` against ``pack`` on the calendar date ``as_of``.
 
@@ -556,6 +787,10 @@ def evaluate(
     (``P1WD``) count over; by default England and Wales bank holidays
     (:func:`safeguard_std.bank_holidays.england_and_wales`). Pass a fixed
     :class:`~safeguard_std.domain.calendar.WorkingDays` to pin it in tests.
+
+    An edition that is not in force on ``as_of`` is refused with
+    :class:`~safeguard_std.exceptions.EditionNotInForce`, unless ``allow_out_of_force`` asks for
+    it explicitly; the assessment then records that it was asked (``out_of_force``).
     """
     if not isinstance(pack, (Pack, EvaluationPlan)):
         example = f"{pack!r}" if isinstance(pack, str) and len(pack) < 40 else "'dorset'"
@@ -564,4 +799,6 @@ def evaluate(
             f"with safeguard_std.load_pack({example}, as_of=...)"
         )
     plan = pack if isinstance(pack, EvaluationPlan) else compile_pack(pack, kinds=kinds)
-    return plan.evaluate(evidence, as_of=as_of, working_days=working_days)
+    return plan.evaluate(
+        evidence, as_of=as_of, working_days=working_days, allow_out_of_force=allow_out_of_force
+    )

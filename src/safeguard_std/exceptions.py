@@ -21,6 +21,7 @@ __all__ = [
     "AsOfRequired",
     "AssessmentError",
     "DocumentSyntaxError",
+    "EditionNotInForce",
     "EvidenceError",
     "FieldValueError",
     "InvalidArgument",
@@ -242,6 +243,48 @@ class AsOfRequired(SafeguardError, ValueError):
             f"pack {ref} includes {include!r} without an edition, so it can only be resolved for "
             f"a date: give as_of (the edition of {include!r} in force that day is used) or pin "
             f"the include (e.g. '{include}@EDITION') @ {location}"
+        )
+
+
+class EditionNotInForce(SafeguardError, ValueError):
+    """An edition asked to judge a date on which it is not in force.
+
+    Refused unless the caller opts in (``allow_out_of_force=True``; ``--allow-out-of-force`` on
+    the command line): judging today's evidence against a superseded edition, or one not yet in
+    force, is almost always a mistake. ``in_force`` names the edition in force that day, when the
+    caller knows it (the command line does, from its catalog).
+    """
+
+    def __init__(
+        self,
+        ref: str,
+        as_of: dt.date,
+        effective_from: dt.date,
+        effective_to: dt.date | None,
+        in_force: str | None = None,
+    ) -> None:
+        self.ref = ref
+        self.as_of = as_of
+        self.effective_from = effective_from
+        self.effective_to = effective_to
+        self.in_force = in_force
+        until = f"to {effective_to}" if effective_to else "with no end date"
+        then = (
+            f"the edition in force on {as_of} is {in_force}: judge against it, or ask"
+            if in_force
+            else f"resolve {ref.split('@')[0]!r} for that date to judge against the edition in "
+            "force then, or ask"
+        )
+        super().__init__(
+            f"{ref} is not in force on {as_of} (in force from {effective_from} {until}); {then} "
+            f"explicitly to judge against {ref} anyway (allow_out_of_force=True; "
+            "--allow-out-of-force on the command line)"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            type(self),
+            (self.ref, self.as_of, self.effective_from, self.effective_to, self.in_force),
         )
 
 

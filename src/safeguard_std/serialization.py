@@ -377,6 +377,13 @@ def _summary_to_data(s: Summary) -> dict[str, Any]:
 
 
 def _assessment_head(a: Assessment) -> dict[str, Any]:
+    head = _assessment_head_in_force(a)
+    if a.out_of_force:  # only then, so every other assessment's bytes are unchanged
+        head["pack"]["out_of_force"] = True
+    return head
+
+
+def _assessment_head_in_force(a: Assessment) -> dict[str, Any]:
     return {
         "assessment_format": 1,
         "library_version": a.library_version,

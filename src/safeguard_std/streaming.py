@@ -32,7 +32,7 @@ from safeguard_std.documents import Limits
 from safeguard_std.domain.pack import Pack
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.evidence import load_evidence
-from safeguard_std.exceptions import EvidenceError, Location, Problem
+from safeguard_std.exceptions import EditionNotInForce, EvidenceError, Location, Problem
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.serialization import assessment_to_data, canonical_json
 
@@ -74,6 +74,7 @@ def _judge(
     include_personal_data: bool,
     line: int,
     raw: bytes | LineTooLong,
+    allow_out_of_force: bool = False,
     limits: Limits | None = None,
 ) -> LineResult:
     if isinstance(raw, LineTooLong):
@@ -85,7 +86,7 @@ def _judge(
         )
     except EvidenceError as exc:
         return LineResult(line, error=_at_line(exc, line))
-    assessment = plan.evaluate(bundle, as_of=as_of)
+    assessment = plan.evaluate(bundle, as_of=as_of, allow_out_of_force=allow_out_of_force)
     text = canonical_json(assessment_to_data(assessment))
     return LineResult(
         line, text=text, by_status=tuple(sorted(assessment.summary.by_status.items()))
@@ -103,6 +104,7 @@ def _start_worker(
     as_of: dt.date,
     source: str,
     include_personal_data: bool,
+    allow_out_of_force: bool = False,
     limits: Limits | None = None,
 ) -> None:
     _worker.update(
@@ -110,6 +112,7 @@ def _start_worker(
         as_of=as_of,
         source=source,
         include_personal_data=include_personal_data,
+        allow_out_of_force=allow_out_of_force,
         limits=limits,
     )
 
@@ -117,7 +120,14 @@ def _start_worker(
 def _work(line: int, raw: bytes | LineTooLong) -> LineResult:
     w = _worker
     return _judge(
-        w["plan"], w["as_of"], w["source"], w["include_personal_data"], line, raw, w["limits"]
+        w["plan"],
+        w["as_of"],
+        w["source"],
+        w["include_personal_data"],
+        line,
+        raw,
+        w["allow_out_of_force"],
+        w["limits"],
     )
 
 
@@ -142,28 +152,33 @@ def evaluate_portfolio(
     jobs: int = 1,
     source: str = "portfolio.ndjson",
     include_personal_data: bool = False,
+    allow_out_of_force: bool = False,
     limits: Limits | None = None,
 ) -> Iterator[LineResult]:
     """Judge each line of ``lines`` (one JSON evidence bundle a line) against ``pack`` on
     ``as_of``; yield one :class:`LineResult` per non-blank line, in input order.
 
     ``lines`` is read lazily (an open file in binary mode is ideal). ``jobs`` above 1 spreads
-    lines over that many processes; ``source`` names the portfolio in error locations.
-    ``limits`` bounds each line (``max_bytes``, :class:`~safeguard_std.documents.Limits`): an
-    open file is read no further than that a line, and a longer line is reported as the last
-    result (the stream is not read past it).
+    lines over that many processes; ``source`` names the portfolio in error locations. An
+    edition not in force on ``as_of`` is refused (see :func:`~safeguard_std.evaluate`) unless
+    ``allow_out_of_force``. ``limits`` bounds each line (``max_bytes``,
+    :class:`~safeguard_std.documents.Limits`): an open file is read no further than that a line,
+    and a longer line is reported as the last result (the stream is not read past it).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if not allow_out_of_force and not pack.in_force(as_of):
+        raise EditionNotInForce(str(pack.ref), as_of, pack.effective_from, pack.effective_to)
     numbered = _numbered(lines, (limits or Limits()).max_bytes)
     if jobs == 1:
         plan = compile_pack(pack, kinds=kinds)
         for line, raw in numbered:
-            yield _judge(plan, as_of, source, include_personal_data, line, raw, limits)
+            yield _judge(
+                plan, as_of, source, include_personal_data, line, raw, allow_out_of_force, limits
+            )
         return
-    yield from _in_parallel(
-        pack, kinds, numbered, as_of, jobs, source, include_personal_data, limits
-    )
+    settings = (pack, kinds, as_of, source, include_personal_data, allow_out_of_force, limits)
+    yield from _in_parallel(numbered, jobs, settings)
 
 
 def _context() -> Any:
@@ -173,19 +188,13 @@ def _context() -> Any:
 
 
 def _in_parallel(
-    pack: Pack,
-    kinds: RuleKindRegistry | None,
-    numbered: Iterator[tuple[int, bytes | LineTooLong]],
-    as_of: dt.date,
-    jobs: int,
-    source: str,
-    include_personal_data: bool,
-    limits: Limits | None,
+    numbered: Iterator[tuple[int, bytes | LineTooLong]], jobs: int, settings: tuple[Any, ...]
 ) -> Iterator[LineResult]:
     window = jobs * WINDOW_PER_JOB
+    pack, kinds, *rest = settings
     if kinds is not None and kinds == default_registry():
         kinds = None  # workers have it already (and under spawn it need not be pickled)
-    settings = (pack, kinds, as_of, source, include_personal_data, limits)
+    settings = (pack, kinds, *rest)
     with _context().Pool(jobs, initializer=_start_worker, initargs=settings) as pool:
         pending: collections.deque[Any] = collections.deque()
         for line, raw in numbered:

@@ -183,7 +183,8 @@ def test_the_profile_applied_to_the_base_gives_the_packs_catalog(ref: str) -> No
         catalog_file_name(pack.id, pack.edition): json.loads(pack_to_oscal_catalog(pack)),
     }
     profile = json.loads(pack_to_oscal_profile(pack, base))["profile"]
-    assert profile.get("modify", {}).get("alters"), "the layer alters something"
+    if ref != "kcsie@2023":  # carried over from kcsie@2024 whole: a profile that alters nothing
+        assert profile.get("modify", {}).get("alters"), "the layer alters something"
     if ref == "harbour@2024":
         assert profile["imports"][0]["exclude-controls"] == [{"with-ids": ["HAR-7"]}]
         assert profile["imports"][1]["include-controls"] == [{"with-ids": ["HAR-8"]}]

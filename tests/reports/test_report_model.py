@@ -104,9 +104,12 @@ def test_not_met_grouped_by_section_and_ordered_by_modality(harbour_monitoring: 
     recruitment = dict((s.id, found) for s, found in report.issues)["2"]
     assert [(f.modality.value, f.requirement_id, str(f.subject)) for f in recruitment] == [
         ("must", "MON-5", "person:hy-002"),
+        ("must", "MON-5", "person:hy-007"),  # starts after as_of with no checks (issue 16)
         ("must", "MON-5", "person:hy-003"),
         ("should", "MON-7", "person:hy-002"),
+        ("should", "MON-7", "person:hy-007"),
         ("recommended", "MON-6", "person:hy-002"),
+        ("recommended", "MON-6", "person:hy-007"),
     ]
 
 
@@ -159,6 +162,7 @@ def test_people_by_id_without_names(harbour_monitoring: tuple) -> None:
         ("hy-003", None),
         ("hy-004", None),
         ("hy-005", None),
+        ("hy-007", None),  # not started yet: judged on the checks due before they start
     ]
     assert report.names == {}
 

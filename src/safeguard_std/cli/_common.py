@@ -14,8 +14,8 @@ from pathlib import Path
 from safeguard_std._terminal import printable
 from safeguard_std.cli._output import UsageError, write_output, write_outputs
 from safeguard_std.documents import MAX_BYTES, Limits
-from safeguard_std.domain.pack import PackRef
-from safeguard_std.exceptions import InvalidPackRef
+from safeguard_std.domain.pack import Pack, PackRef
+from safeguard_std.exceptions import EditionNotInForce, InvalidPackRef, PackNotFound
 from safeguard_std.packs import PackCatalog, bundled_catalog
 from safeguard_std.rules import builtin_registry, default_registry, registry_with_entry_points
 
@@ -24,11 +24,13 @@ __all__ = [
     "add_catalog_options",
     "add_fail_on_option",
     "add_limit_options",
+    "add_out_of_force_option",
     "add_report_options",
     "as_of_date",
     "batch",
     "batch_collector",
     "catalog_from",
+    "check_in_force",
     "fail_on_statuses",
     "failing",
     "horizon_days",
@@ -167,6 +169,28 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         metavar="DAYS",
         help="list what lapses within DAYS days of --as-of (default: 90)",
     )
+
+
+def add_out_of_force_option(parser: argparse.ArgumentParser) -> None:
+    """``--allow-out-of-force``."""
+    parser.add_argument(
+        "--allow-out-of-force",
+        action="store_true",
+        help="judge against the edition named even on a date it is not in force (refused "
+        "otherwise); the assessment records that this was asked",
+    )
+
+
+def check_in_force(pack: Pack, catalog: PackCatalog, as_of: dt.date, allowed: bool) -> None:
+    """Refuse an edition that is not in force on ``as_of`` unless ``allowed``, naming the
+    edition that is (raises :class:`~safeguard_std.exceptions.EditionNotInForce`)."""
+    if allowed or pack.in_force(as_of):
+        return
+    try:
+        in_force: str | None = str(catalog.edition_in_force(pack.id, as_of))
+    except PackNotFound:
+        in_force = None
+    raise EditionNotInForce(str(pack.ref), as_of, pack.effective_from, pack.effective_to, in_force)
 
 
 def catalog_from(args: argparse.Namespace) -> PackCatalog:

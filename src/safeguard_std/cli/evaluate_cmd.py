@@ -12,11 +12,13 @@ from safeguard_std.cli._common import (
     add_catalog_options,
     add_fail_on_option,
     add_limit_options,
+    add_out_of_force_option,
     add_report_options,
     as_of_date,
     batch,
     batch_collector,
     catalog_from,
+    check_in_force,
     failing,
     limits_from,
     report_failing,
@@ -86,6 +88,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="allow personal values (names, dates of birth, DBS numbers) in error messages, "
         "and people's names in reports",
     )
+    add_out_of_force_option(parser)
     add_fail_on_option(parser)
     add_limit_options(parser)
     add_catalog_options(parser)
@@ -109,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     as_of = as_of_date(args.as_of)
     catalog = catalog_from(args)
     pack = load_pack(args.pack, as_of=as_of, catalog=catalog)
+    allowed = args.allow_out_of_force
+    check_in_force(pack, catalog, as_of, allowed)
     if is_portfolio(args.evidence):
         return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
     bundle = load_evidence(
@@ -117,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
         limits=limits_from(args),
     )
     batch_collector()  # the pack and bundle live until exit: spare the collector re-reading them
-    assessment = evaluate(pack, bundle, as_of=as_of, kinds=catalog.kinds)
+    assessment = evaluate(
+        pack, bundle, as_of=as_of, kinds=catalog.kinds, allow_out_of_force=allowed
+    )
     options = {
         "pack": pack,
         "bundle": bundle,

@@ -84,6 +84,7 @@ def run_portfolio(
             source=str(args.evidence),
             include_personal_data=args.include_personal_data,
             limits=limits_from(args),
+            allow_out_of_force=getattr(args, "allow_out_of_force", False),
         )
         for result in results:
             lines += 1

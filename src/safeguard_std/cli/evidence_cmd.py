@@ -19,14 +19,21 @@ from typing import Any
 from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
+    add_catalog_options,
     add_limit_options,
     as_of_date,
+    catalog_from,
     collector_paused,
     limits_from,
     write_outputs,
 )
 from safeguard_std.cli._output import Text
-from safeguard_std.consistency import Inconsistency, Severity, check_consistency
+from safeguard_std.consistency import (
+    Inconsistency,
+    Severity,
+    check_consistency,
+    unused_attestations,
+)
 from safeguard_std.documents import DocumentSyntaxError, load_document
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
@@ -129,11 +136,18 @@ def _register_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument(
+        "--pack",
+        metavar="REF|PATH",
+        help="also check the bundle's attestations against this pack (edition in force on "
+        "--as-of): an attestation no requirement can use is reported as not used",
+    )
+    parser.add_argument(
         "--include-personal-data",
         action="store_true",
         help="allow personal values in messages",
     )
     add_limit_options(parser)
+    add_catalog_options(parser)
     parser.set_defaults(run=run_validate)
 
 
@@ -278,6 +292,11 @@ def run_validate(args: argparse.Namespace) -> int:
     except EvidenceError as exc:
         return _load_failed(list(exc.problems), label, args)
     found = check_consistency(bundle, as_of=as_of)
+    if args.pack:
+        from safeguard_std.packs import load_pack
+
+        pack = load_pack(args.pack, as_of=as_of, catalog=catalog_from(args))
+        found = (*found, *unused_attestations(bundle, pack))
     errors = [f for f in found if f.severity is Severity.ERROR]
     warnings = [f for f in found if f.severity is Severity.WARNING]
     if args.format == "json":

@@ -12,9 +12,11 @@ from safeguard_std.cli._common import (
     UsageError,
     add_catalog_options,
     add_limit_options,
+    add_out_of_force_option,
     add_report_options,
     as_of_date,
     catalog_from,
+    check_in_force,
     limits_from,
     write_output,
 )
@@ -68,6 +70,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="progress bar on stderr: auto shows it only when stderr is a terminal",
     )
     add_limit_options(parser)
+    add_out_of_force_option(parser)
     add_catalog_options(parser)
     parser.set_defaults(run=run)
 
@@ -101,7 +104,10 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate each bundle, write the summary, report unreadable inputs."""
     as_of = as_of_date(args.as_of)
     catalog = catalog_from(args)
-    plan = compile_pack(load_pack(args.pack, as_of=as_of, catalog=catalog), kinds=catalog.kinds)
+    pack = load_pack(args.pack, as_of=as_of, catalog=catalog)
+    allowed = args.allow_out_of_force
+    check_in_force(pack, catalog, as_of, allowed)
+    plan = compile_pack(pack, kinds=catalog.kinds)
     inputs, total = _inputs(args.evidence, limits_from(args))
     show_progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     show, close = _progress_bar(total) if show_progress else (None, None)
@@ -110,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
     done = 0
     for item in inputs:
         if item.bundle is not None:
-            portfolio.add(plan.evaluate(item.bundle, as_of=as_of), item.bundle)
+            assessment = plan.evaluate(item.bundle, as_of=as_of, allow_out_of_force=allowed)
+            portfolio.add(assessment, item.bundle)
         elif item.error is not None:
             portfolio.skip(item.source, str(item.error.problems[0]))
             problems.extend(str(p) for p in item.error.problems)

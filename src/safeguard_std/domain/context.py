@@ -12,7 +12,6 @@ from safeguard_std.domain.calendar import WorkingDayCalendar
 from safeguard_std.domain.known_on import known_on
 from safeguard_std.domain.organisation import (
     Attestation,
-    AttestationOutcome,
     EvidenceBundle,
     LeadRole,
     LeadRoleKind,
@@ -53,12 +52,16 @@ class EvaluationContext:
     roles_by_person: Mapping[str, frozenset[LeadRoleKind]]
     attestations: Mapping[tuple[str, str | None], tuple[Attestation, ...]]
     waivers: Mapping[tuple[str, str | None], tuple[Waiver, ...]]
-    #: Each current person's engagements in force on ``as_of``, by person id.
+    #: Each current person's engagements in force on ``as_of``, by person id; for a future
+    #: starter, the engagements that start after ``as_of``.
     engagements: Mapping[str, tuple[Engagement, ...]] = attrs.field(factory=dict)
     #: The calendar working-day periods (``P1WD``) count over; ``None``: each rule's default.
     working_days: WorkingDayCalendar | None = None
-    #: Requirement ids with an attestation (on or before ``as_of``) that they do not apply.
-    not_applicable_ids: frozenset[str] = frozenset()
+    #: People with no engagement in force on ``as_of`` but one starting after it, by id: judged
+    #: on what must be done before they start (rule kinds marked ``before_start``).
+    future_starters: tuple[Person, ...] = ()
+    #: Each future starter's first start date, by person id.
+    starts_on: Mapping[str, dt.date] = attrs.field(factory=dict)
 
     @classmethod
     def build(
@@ -71,10 +74,17 @@ class EvaluationContext:
         bundle = known_on(bundle, as_of)
         people = sorted(bundle.people, key=lambda p: p.id)
         active = {}
+        upcoming: dict[str, tuple[Engagement, ...]] = {}
         for person in people:
             engaged = person.active_engagements(as_of)
             if engaged:
                 active[person.id] = engaged
+                continue
+            later = tuple(
+                e for e in person.engagements if e.start_on is not None and e.start_on > as_of
+            )
+            if later:
+                upcoming[person.id] = later
         roles = tuple(
             sorted((r for r in bundle.lead_roles if r.is_active(as_of)), key=lambda r: r.id)
         )
@@ -94,18 +104,16 @@ class EvaluationContext:
             as_of=as_of,
             people_by_id={p.id: p for p in people},
             current_people=tuple(p for p in people if p.id in active),
-            engagements=active,
+            engagements={**active, **upcoming},
+            future_starters=tuple(p for p in people if p.id in upcoming),
+            starts_on={
+                k: min(e.start_on for e in v if e.start_on is not None) for k, v in upcoming.items()
+            },
             active_roles=roles,
             roles_by_person={k: frozenset(s) for k, s in by_person.items()},
             attestations={k: _latest_first(a) for k, a in attestations.items()},
             waivers={k: tuple(sorted(w, key=lambda x: x.id)) for k, w in waivers.items()},
             working_days=working_days,
-            not_applicable_ids=frozenset(
-                a.requirement_id
-                for found in attestations.values()
-                for a in found
-                if a.outcome is AttestationOutcome.NOT_APPLICABLE
-            ),
         )
 
     def engagements_of(self, person: Person) -> tuple[Engagement, ...]:
@@ -122,12 +130,11 @@ class EvaluationContext:
         ids = {rid for rid, _subject in _keys(requirement_id, None)}
         return any(rid in ids for rid, _subject in self.waivers)
 
-    def has_not_applicable(self, requirement_id: str) -> bool:
-        """Whether an attestation on or before ``as_of`` says the requirement is not applicable
-        (for any subject, or as a whole; for an included requirement, under its own id too)."""
-        if not self.not_applicable_ids:
-            return False
-        return any(rid in self.not_applicable_ids for rid, _ in _keys(requirement_id, None))
+    def has_attestation(self, requirement_id: str) -> bool:
+        """Whether an attestation on or before ``as_of`` names the requirement (for any subject,
+        or as a whole; for an included requirement, under its own id too)."""
+        ids = {rid for rid, _subject in _keys(requirement_id, None)}
+        return any(rid in ids for rid, _subject in self.attestations)
 
     def holders(self, kind: LeadRoleKind) -> tuple[LeadRole, ...]:
         """Active holders of a lead role, by role id."""

@@ -51,6 +51,9 @@ class Fact:
     getter: Getter = attrs.field(eq=False, repr=False)
     choices: tuple[str, ...] = ()
     subjects: frozenset[SubjectType] | None = None  # None: defined for every subject
+    #: Values of the fact that mean "not known" (besides ``None``): a comparison on one of them
+    #: is unknown, unless the predicate names the value itself.
+    unknown: frozenset[str] = frozenset()
 
 
 def _choices(e: type[enum.StrEnum]) -> tuple[str, ...]:
@@ -115,7 +118,11 @@ def _policy(subject: object) -> PolicyDocument:
 
 
 def _provider_fact(
-    name: str, kind: FactType, description: str, choices: tuple[str, ...] = ()
+    name: str,
+    kind: FactType,
+    description: str,
+    choices: tuple[str, ...] = (),
+    unknown: frozenset[str] = frozenset(),
 ) -> Fact:
     def get(_subject: object, ctx: EvaluationContext) -> Any:
         value = getattr(ctx.bundle.provider, name)
@@ -124,7 +131,12 @@ def _provider_fact(
         return value.value if isinstance(value, enum.Enum) else value
 
     return Fact(
-        name=f"provider.{name}", type=kind, description=description, getter=get, choices=choices
+        name=f"provider.{name}",
+        type=kind,
+        description=description,
+        getter=get,
+        choices=choices,
+        unknown=unknown,
     )
 
 
@@ -175,9 +187,19 @@ _POLICY = frozenset({SubjectType.POLICY})
 
 _ALL: tuple[Fact, ...] = (
     _provider_fact("kind", FactType.STR, "What kind of service.", _choices(ProviderKind)),
-    _provider_fact("legal_form", FactType.STR, "Legal form.", _choices(LegalForm)),
+    _provider_fact(
+        "legal_form",
+        FactType.STR,
+        "Legal form ('unknown' when not recorded).",
+        _choices(LegalForm),
+        frozenset({LegalForm.UNKNOWN.value}),
+    ),
     _provider_fact("is_education", FactType.BOOL, "School, college or alternative provision."),
-    _provider_fact("is_sole_trader", FactType.BOOL, "Legal form is sole trader."),
+    _provider_fact(
+        "is_sole_trader",
+        FactType.BOOL,
+        "Legal form is sole trader (unknown when the legal form is unknown).",
+    ),
     Fact(
         name="provider.works_alone",
         type=FactType.BOOL,
@@ -186,7 +208,11 @@ _ALL: tuple[Fact, ...] = (
         "is recorded as engaged.",
         getter=_works_alone,
     ),
-    _provider_fact("serves_18_to_25", FactType.BOOL, "Serves young adults aged 18 to 25."),
+    _provider_fact(
+        "serves_18_to_25",
+        FactType.BOOL,
+        "Serves young adults aged 18 to 25 (unknown when the ages served are not recorded).",
+    ),
     _provider_fact("serves_age_min", FactType.INT, "Youngest age served."),
     _provider_fact("serves_age_max", FactType.INT, "Oldest age served."),
     _provider_fact("regulators", FactType.SET, "Inspectorates.", _choices(Regulator)),
@@ -236,6 +262,7 @@ _ALL: tuple[Fact, ...] = (
         getter=_regulated,
         choices=_choices(RegulatedActivity),
         subjects=_PERSON,
+        unknown=frozenset({RegulatedActivity.UNKNOWN.value}),
     ),
     Fact(
         name="person.regular_contact",

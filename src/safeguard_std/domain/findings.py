@@ -292,6 +292,9 @@ class Assessment:
     )
     pack_origins: Mapping[str, str] = attrs.field(factory=dict)
     """Where each pack layer came from, by id@edition (see ``PackOrigin``)."""
+    #: The edition was not in force on ``as_of`` and the caller asked explicitly to judge
+    #: against it all the same (``allow_out_of_force``).
+    out_of_force: bool = False
 
     @property
     def evidence_digest(self) -> str:

@@ -107,6 +107,9 @@ class LegalForm(enum.StrEnum):
     PUBLIC_BODY = "public_body"
     SCHOOL_TRUST = "school_trust"
     OTHER = "other"
+    #: Not recorded (an import that could not tell): a condition on the legal form is then
+    #: unknown, never false.
+    UNKNOWN = "unknown"
 
 
 class Regulator(enum.StrEnum):
@@ -163,14 +166,22 @@ class Provider:
         return self.kind in EDUCATION_KINDS
 
     @property
-    def is_sole_trader(self) -> bool:
-        """Working alone: a sole trader (Dorset 1.3's "self-employed or sole-traders")."""
+    def is_sole_trader(self) -> bool | None:
+        """Working alone: a sole trader (Dorset 1.3's "self-employed or sole-traders");
+        ``None`` when the legal form is not known."""
+        if self.legal_form is LegalForm.UNKNOWN:
+            return None
         return self.legal_form is LegalForm.SOLE_TRADER
 
     @property
-    def serves_18_to_25(self) -> bool:
-        """Serves young adults aged 18 to 25 (Dorset's Safeguarding Adults Board duty)."""
-        return self.serves_age_max is not None and self.serves_age_max >= 18
+    def serves_18_to_25(self) -> bool | None:
+        """Serves young adults aged 18 to 25 (Dorset's Safeguarding Adults Board duty); ``None``
+        when the ages served are not recorded (unknown is not "no")."""
+        if self.serves_age_max is not None:
+            return self.serves_age_max >= 18
+        if self.serves_age_min is not None and self.serves_age_min >= 18:
+            return True
+        return None
 
     @property
     def has_website(self) -> bool:

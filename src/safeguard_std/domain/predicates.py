@@ -10,7 +10,14 @@ A predicate is one of::
 where ``NAME`` is a fact from :data:`safeguard_std.domain.facts.FACTS` and ``OP`` is one of
 ``eq``, ``ne``, ``in``, ``not_in`` (value is a list), ``contains``, ``intersects`` (for set-valued
 facts), ``gt``, ``ge``, ``lt``, ``le`` (for integers) or ``exists`` (``true``/``false``).
-A comparison on an unknown value (``None``) is false, except ``exists: false`` and ``ne``.
+Predicates are three-valued (Kleene's strong logic): a comparison on a fact that is unknown for
+the subject (``None``, or a value the fact declares as meaning "not known", such as
+``person.regulated_activity: unknown``) is itself unknown, except ``exists``, which asks whether
+the fact is known, and a comparison that names the "not known" value explicitly
+(``{field: person.regulated_activity, eq: unknown}``). ``all`` is false if any part is false,
+else unknown if any part is unknown; ``any`` is true if any part is true, else unknown if any
+part is unknown; ``not`` of unknown is unknown. The evaluator turns an unknown ``applies_when``
+into ``insufficient_evidence``, never ``not_applicable``: unknown is not false.
 A comparison's value may be ``{param: NAME}``, the pack's parameter ``NAME`` (so a council
 changes, say, the regulators that count in one place); it is bound when the pack is compiled.
 Nothing here is ever ``eval``-ed: predicates are parsed into values and compiled to closures.
@@ -18,7 +25,7 @@ Nothing here is ever ``eval``-ed: predicates are parsed into values and compiled
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -34,9 +41,16 @@ __all__ = [
     "ParamRef",
     "Predicate",
     "PredicateSyntaxError",
+    "Truth",
     "bind_params",
+    "compare",
+    "compile_predicate",
+    "kleene_all",
+    "kleene_any",
+    "kleene_not",
     "parse_predicate",
     "predicate_to_data",
+    "unknown_fields",
 ]
 
 OPERATORS = ("eq", "ne", "in", "not_in", "contains", "intersects", "gt", "ge", "lt", "le", "exists")
@@ -164,56 +178,127 @@ def bind_params(pred: Predicate, lookup: Callable[[str], Any]) -> Predicate:
     return Compare(pred.field, pred.op, tuple(value) if isinstance(value, list) else value)
 
 
-def _compare(op: str, expected: Any) -> Callable[[Any], bool]:
-    wanted = frozenset(expected) if op == "intersects" else frozenset()
-    table: dict[str, Callable[[Any], bool]] = {
-        "eq": lambda x: x is not None and x == expected,
-        "ne": lambda x: x != expected,
-        "in": lambda x: x is not None and x in expected,
-        "not_in": lambda x: x is None or x not in expected,
-        "contains": lambda x: x is not None and expected in x,
-        "intersects": lambda x: x is not None and not wanted.isdisjoint(x),
-        "gt": lambda x: x is not None and x > expected,
-        "ge": lambda x: x is not None and x >= expected,
-        "lt": lambda x: x is not None and x < expected,
-        "le": lambda x: x is not None and x <= expected,
-        "exists": lambda x: (x is not None) is expected,
-    }
-    return table[op]
+#: A three-valued truth: ``True``, ``False`` or ``None`` (unknown).
+Truth = bool | None
 
 
-Compiled = Callable[[object, Any], bool]
+def kleene_not(value: Truth) -> Truth:
+    """Negation: unknown stays unknown."""
+    return None if value is None else not value
 
 
-def compile_predicate(pred: Predicate, getters: Callable[[str], Callable[..., Any]]) -> Compiled:
-    """Compile a predicate to ``f(subject, ctx) -> bool`` using ``getters(field)``."""
-    # Predicates run once per subject: the common shapes get closures without a generator or a
-    # second call; each behaves exactly as the general form below it.
+def kleene_all(values: Iterable[Truth]) -> Truth:
+    """Conjunction: false if any is false, else unknown if any is unknown, else true."""
+    unknown = False
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            unknown = True
+    return None if unknown else True
+
+
+def kleene_any(values: Iterable[Truth]) -> Truth:
+    """Disjunction: true if any is true, else unknown if any is unknown, else false."""
+    unknown = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _names(expected: Any, unknown: frozenset[Any]) -> bool:
+    """Whether a literal names one of the fact's "not known" values (asking about it)."""
+    if not unknown:
+        return False
+    values = expected if isinstance(expected, tuple) else (expected,)
+    return any(isinstance(v, str) and v in unknown for v in values)
+
+
+def compare(op: str, expected: Any, value: Any, unknown: frozenset[Any] = frozenset()) -> Truth:
+    """One comparison, three-valued: ``value`` is the fact's value for the subject (``None`` when
+    unknown), ``unknown`` the values the fact uses to say "not known"."""
+    if op == "exists":
+        return (value is not None and not (value in unknown and isinstance(value, str))) is expected
+    if value is None or (
+        isinstance(value, str) and value in unknown and not _names(expected, unknown)
+    ):
+        return None
+    if op == "eq":
+        return bool(value == expected)
+    if op == "ne":
+        return bool(value != expected)
+    if op == "in":
+        return value in expected
+    if op == "not_in":
+        return value not in expected
+    if op == "contains":
+        return expected in value
+    if op == "intersects":
+        return not frozenset(expected).isdisjoint(value)
+    if op == "gt":
+        return bool(value > expected)
+    if op == "ge":
+        return bool(value >= expected)
+    if op == "lt":
+        return bool(value < expected)
+    if op == "le":
+        return bool(value <= expected)
+    raise ValueError(f"unknown operator {op!r}")
+
+
+Compiled = Callable[[object, Any], Truth]
+Getters = Callable[[str], Callable[..., Any]]
+Unknowns = Callable[[str], frozenset[Any]]
+
+
+def _no_unknowns(_field: str) -> frozenset[Any]:
+    return frozenset()
+
+
+def compile_predicate(
+    pred: Predicate, getters: Getters, unknowns: Unknowns = _no_unknowns
+) -> Compiled:
+    """Compile a predicate to ``f(subject, ctx) -> True | False | None`` (``None``: unknown)
+    using ``getters(field)`` for each fact's value and ``unknowns(field)`` for the values that
+    fact uses to mean "not known". Exactly :func:`compare` and the Kleene connectives."""
     if isinstance(pred, AllOf):
-        parts = [compile_predicate(p, getters) for p in pred.parts]
-        if len(parts) == 2:
-            first, second = parts
-            return lambda s, c: bool(first(s, c)) and bool(second(s, c))
-        return lambda s, c: all(p(s, c) for p in parts)
+        parts = [compile_predicate(p, getters, unknowns) for p in pred.parts]
+        return lambda s, c: kleene_all(p(s, c) for p in parts)
     if isinstance(pred, AnyOf):
-        parts = [compile_predicate(p, getters) for p in pred.parts]
-        if len(parts) == 2:
-            first, second = parts
-            return lambda s, c: bool(first(s, c)) or bool(second(s, c))
-        return lambda s, c: any(p(s, c) for p in parts)
+        parts = [compile_predicate(p, getters, unknowns) for p in pred.parts]
+        return lambda s, c: kleene_any(p(s, c) for p in parts)
     if isinstance(pred, Not):
-        inner = compile_predicate(pred.part, getters)
-        return lambda s, c: not inner(s, c)
+        inner = compile_predicate(pred.part, getters, unknowns)
+        return lambda s, c: kleene_not(inner(s, c))
     get = getters(pred.field)
-    expected = pred.value
-    if pred.op == "eq":
-        return lambda s, c: (x := get(s, c)) is not None and x == expected
-    if pred.op == "ne":
-        return lambda s, c: bool(get(s, c) != expected)
-    if pred.op == "contains":
-        return lambda s, c: (x := get(s, c)) is not None and expected in x
-    if pred.op == "intersects":
-        wanted = frozenset(expected)
-        return lambda s, c: (x := get(s, c)) is not None and not wanted.isdisjoint(x)
-    test = _compare(pred.op, expected)
-    return lambda s, c: test(get(s, c))
+    op, expected, unknown = pred.op, pred.value, unknowns(pred.field)
+    if op == "eq" and not unknown:  # the common shape, without a second call
+        return lambda s, c: None if (x := get(s, c)) is None else bool(x == expected)
+    return lambda s, c: compare(op, expected, get(s, c), unknown)
+
+
+def unknown_fields(
+    pred: Predicate,
+    getters: Getters,
+    subject: object,
+    ctx: Any,
+    unknowns: Unknowns = _no_unknowns,
+) -> tuple[str, ...]:
+    """The facts (sorted, once each) whose comparisons are unknown for ``subject``: what to
+    record so that ``pred`` can be decided."""
+    found: set[str] = set()
+
+    def walk(p: Predicate) -> None:
+        if isinstance(p, (AllOf, AnyOf)):
+            for part in p.parts:
+                walk(part)
+        elif isinstance(p, Not):
+            walk(p.part)
+        elif compare(p.op, p.value, getters(p.field)(subject, ctx), unknowns(p.field)) is None:
+            found.add(p.field)
+
+    walk(pred)
+    return tuple(sorted(found))

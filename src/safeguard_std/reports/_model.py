@@ -341,7 +341,9 @@ def _provider_name(bundle: EvidenceBundle | None, include_personal_data: bool) -
     if bundle is None:
         return None
     provider = bundle.provider
-    if provider.legal_form is LegalForm.SOLE_TRADER and not include_personal_data:
+    # An unknown legal form may be a sole trader's: withheld too (fail closed).
+    unsure = provider.legal_form in (LegalForm.SOLE_TRADER, LegalForm.UNKNOWN)
+    if unsure and not include_personal_data:
         return None
     return provider.name
 

@@ -186,6 +186,15 @@ def _header(r: Report) -> str:
     ]
     if len(a.pack_layers) > 1:
         meta.insert(1, ("Pack layers", _e(", ".join(a.pack_layers))))
+    if a.out_of_force:
+        meta.insert(
+            1,
+            (
+                "Edition",
+                "<strong>not in force on this date; judged against it because this was asked "
+                "for explicitly</strong>",
+            ),
+        )
     rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta)
     return (
         '<header class="top">\n<div>\n'

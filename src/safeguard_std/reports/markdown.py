@@ -63,6 +63,15 @@ def _header(r: Report) -> list[str]:
     ]
     if len(a.pack_layers) > 1:
         rows.insert(2, ("Pack layers", escape(", ".join(a.pack_layers))))
+    if a.out_of_force:
+        rows.insert(
+            2,
+            (
+                "Edition",
+                "**not in force on this date; judged against it because this was asked for "
+                "explicitly**",
+            ),
+        )
     return [
         f"# Safeguarding assessment: {escape(who)}",
         "",

@@ -213,6 +213,14 @@ def _item_key(f: Finding) -> tuple[str, str]:
     return (f.subject.type.value, f.subject.id or "-")
 
 
+def _not_measured(f: Finding) -> bool:
+    """A finding a ratio does not count: about someone who has not started yet, or saying that
+    there is no subject of its kind at all (the findings still say so themselves)."""
+    if f.subject.type in (SubjectType.PROVIDER, SubjectType.CONTRACT):
+        return False
+    return f.subject.id is None or f.facts.get("not_started") is True
+
+
 def _ratio(
     metric_id: str, title: str, unit: str, reqs: tuple[str, ...], how: str, a: Assessment
 ) -> Metric:
@@ -220,6 +228,8 @@ def _ratio(
     items: dict[tuple[str, str], set[Status]] = {}
     for f in a.findings:
         if f.requirement_id in wanted and f.status is not Status.NOT_APPLICABLE:
+            if _not_measured(f):
+                continue
             items.setdefault(_item_key(f), set()).add(f.status)
     counts = {s.value: 0 for s in _WORST_FIRST}
     for statuses in items.values():

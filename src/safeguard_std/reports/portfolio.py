@@ -226,17 +226,20 @@ def evaluate_portfolio(
     *,
     horizon_days: int = 90,
     on_progress: ProgressFn | None = None,
+    allow_out_of_force: bool = False,
 ) -> PortfolioSummary:
     """Evaluate each bundle in ``bundles`` (consumed lazily, one at a time) against ``plan`` on
     ``as_of`` and roll the results up into one :class:`PortfolioSummary`.
 
     ``on_progress``, if given, is called with the number of bundles done after each one. A pack
     is compiled once; pass an :class:`~safeguard_std.evaluate.EvaluationPlan` to reuse one.
+    An edition not in force on ``as_of`` is refused unless ``allow_out_of_force``.
     """
     compiled = plan if isinstance(plan, EvaluationPlan) else compile_pack(plan)
     portfolio = Portfolio(compiled, as_of, horizon_days=horizon_days)
     for done, bundle in enumerate(bundles, start=1):
-        portfolio.add(compiled.evaluate(bundle, as_of=as_of), bundle)
+        assessment = compiled.evaluate(bundle, as_of=as_of, allow_out_of_force=allow_out_of_force)
+        portfolio.add(assessment, bundle)
         if on_progress is not None:
             on_progress(done)
     return portfolio.summary()

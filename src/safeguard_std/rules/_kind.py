@@ -62,6 +62,9 @@ class RuleKind:
     parameters: Mapping[str, Any] = attrs.field(eq=False)
     compile: CompileFn = attrs.field(eq=False, repr=False)
     attestation: bool = False
+    #: Judges what must be done before a person starts (pre-employment checks): people whose
+    #: engagement starts after ``as_of`` are judged by it too, and their findings say so.
+    before_start: bool = False
     _validator: Any = attrs.field(default=None, init=False, eq=False, repr=False)
     _schema_checked: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
@@ -100,6 +103,7 @@ def rule_kind(
     subjects: Iterable[SubjectType],
     parameters: Mapping[str, Any],
     attestation: bool = False,
+    before_start: bool = False,
 ) -> Callable[[CompileFn], RuleKind]:
     """Declare a rule kind from its compile function; the docstring becomes its description.
 
@@ -117,6 +121,7 @@ def rule_kind(
             parameters=schema,
             compile=fn,
             attestation=attestation,
+            before_start=before_start,
         )
 
     return wrap

@@ -379,6 +379,7 @@ _PRESENT = {
 @rule_kind(
     "check_present",
     subjects=_PERSON,
+    before_start=True,
     parameters={
         "required": ["check"],
         "properties": {
@@ -531,6 +532,7 @@ def _right_to_work_current(_spec: RuleSpec) -> Check:
 @rule_kind(
     "check_current",
     subjects=_PERSON,
+    before_start=True,
     parameters={
         "required": ["check"],
         "properties": {
@@ -583,6 +585,7 @@ def _held_checks(person: Person) -> list[tuple[Any, tuple[str, ...]]]:
 @rule_kind(
     "checks_evidenced",
     subjects=_PERSON,
+    before_start=True,
     parameters={"properties": {"dbs_for_regulated_activity": {"type": "boolean"}}},
 )
 def checks_evidenced(spec: RuleSpec) -> Check:

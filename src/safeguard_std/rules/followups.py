@@ -34,6 +34,7 @@ __all__ = ["disclosure_followed_up", "references"]
 @rule_kind(
     "references",
     subjects=[SubjectType.PERSON],
+    before_start=True,
     parameters={
         "properties": {
             "min": {"type": "integer", "minimum": 1, "maximum": 10},

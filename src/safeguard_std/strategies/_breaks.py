@@ -229,7 +229,8 @@ BREAKERS: Mapping[str, Breaker] = {
 def break_bundle(fix: Fix) -> EvidenceBundle | None:
     """Break one to three ``met`` findings of ``fix.bundle`` (more, in turn, while nothing is
     ``not_met`` yet); ``None`` if nothing ended up ``not_met`` (every finding was waived, say)."""
-    assessment = fix.demands.plan.evaluate(fix.bundle, as_of=fix.as_of)
+    # Synthetic evidence for the date the caller chose, whether or not the edition is in force.
+    assessment = fix.demands.plan.evaluate(fix.bundle, as_of=fix.as_of, allow_out_of_force=True)
     # Findings not applicable or short of evidence may break too (an overdue action where there
     # were none), so they are candidates after the met ones.
     met = [

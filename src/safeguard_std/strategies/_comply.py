@@ -647,7 +647,8 @@ REPAIRS: Mapping[str, Repair] = {
 
 def not_met(fix: Fix) -> list[tuple[Step, str | None]]:
     """The (requirement, subject) pairs the pack finds ``not_met`` in the bundle."""
-    assessment = fix.demands.plan.evaluate(fix.bundle, as_of=fix.as_of)
+    # Synthetic evidence for the date the caller chose, whether or not the edition is in force.
+    assessment = fix.demands.plan.evaluate(fix.bundle, as_of=fix.as_of, allow_out_of_force=True)
     return [
         (fix.demands.steps[f.requirement_id], f.subject.id)
         for f in assessment.findings

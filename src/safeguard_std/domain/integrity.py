@@ -1,0 +1,112 @@
+"""Records that cannot both be right: the same person recorded twice, one DBS certificate number
+recorded for two people. Pure, over the people of one bundle; messages name record ids only,
+never names, dates of birth or certificate numbers. The evaluator marks findings with them (see
+docs/findings.md); ``evidence validate`` reports the same two cases (``safeguard_std.consistency``),
+with its own wording."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from safeguard_std.domain.people import Person
+
+__all__ = [
+    "DUPLICATE",
+    "SHARED_CERTIFICATE",
+    "duplicates",
+    "name_key",
+    "record_integrity",
+    "shared_certificates",
+]
+
+DUPLICATE = "person.duplicate"
+SHARED_CERTIFICATE = "dbs.shared_certificate"
+
+_WORD = re.compile(r"[^\w\s]+")
+
+
+def name_key(name: str | None) -> tuple[str, ...]:
+    """A name's words, case-folded and sorted: 'Smith, Jo' and 'jo smith' compare equal."""
+    if not name:
+        return ()
+    words = _WORD.sub(" ", name.casefold()).split()
+    return tuple(sorted(words))
+
+
+def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
+    shared = [key for key, found in keyed.items() if len(found) > 1]
+    for key in sorted(shared, key=repr):
+        yield keyed[key]
+
+
+def duplicates(people: Sequence[Person]) -> Iterator[list[int]]:
+    """Groups of indexes of people with the same name and date of birth."""
+    exact: dict[Any, list[int]] = defaultdict(list)
+    for i, p in enumerate(people):
+        words = name_key(p.full_name)
+        if p.date_of_birth is not None and words:
+            exact[(words, p.date_of_birth)].append(i)
+    yield from _groups(exact)
+
+
+def shared_certificates(people: Sequence[Person]) -> Iterator[list[tuple[int, int]]]:
+    """Groups of (person index, DBS check index) recording one certificate number for more than
+    one person."""
+    holders: dict[Any, list[tuple[int, int]]] = defaultdict(list)
+    for i, p in enumerate(people):
+        for j, check in enumerate(p.dbs_checks):
+            if check.certificate_number:
+                holders[(check.jurisdiction, check.certificate_number)].append((i, j))
+    for key in sorted((k for k, v in holders.items() if len(v) > 1), key=repr):
+        found = holders[key]
+        if len({people[i].id for i, _ in found}) > 1:
+            yield found
+
+
+#: At most this many other ids are named: a group of thousands stays linear and readable.
+NAMED = 5
+
+
+def _named(others: Sequence[str]) -> str:
+    more = len(others) - NAMED
+    return ", ".join(others[:NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
+def duplicate_message(others: Sequence[str]) -> str:
+    """What a duplicate record says (ids only)."""
+    return "same name and date of birth as " + _named(others)
+
+
+def shared_message(others: Sequence[str]) -> str:
+    """What a shared certificate says (ids only)."""
+    return (
+        "the same certificate number is recorded for "
+        + _named(others)
+        + (": a certificate belongs to one person")
+    )
+
+
+def record_integrity(people: Sequence[Person]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The problems that make a person's record unreliable as evidence, by person id, each as
+    ``(code, message)``, sorted."""
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for group in duplicates(people):
+        ids = sorted(people[j].id for j in group)
+        for i in group:
+            pid = people[i].id
+            others = [x for x in ids[: NAMED + 2] if x != pid][:NAMED]
+            more = len(ids) - 1 - len(others)
+            text = duplicate_message(others) + (f" and {more} more" if more > 0 else "")
+            found[pid].add((DUPLICATE, text))
+    for holders in shared_certificates(people):
+        ids = sorted({people[i].id for i, _ in holders})
+        for i, _ in holders:
+            pid = people[i].id
+            others = [x for x in ids[: NAMED + 2] if x != pid][:NAMED]
+            more = len(ids) - 1 - len(others)
+            named = ", ".join(others) + (f" and {more} more" if more > 0 else "")
+            found[pid].add((SHARED_CERTIFICATE, shared_message([named])))
+    return {pid: tuple(sorted(items)) for pid, items in sorted(found.items())}

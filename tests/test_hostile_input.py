@@ -69,7 +69,7 @@ CASES: list[tuple[str, Callable[[], bytes], str]] = [
     (
         "large.yaml",
         lambda: b"a: " + b"x" * documents.MAX_YAML_BYTES,
-        f"YAML document is larger than {documents.MAX_YAML_BYTES} characters; write large "
+        f"YAML document is larger than {documents.MAX_YAML_BYTES} bytes; write large "
         "evidence bundles as JSON @ {f} $",
     ),
     (

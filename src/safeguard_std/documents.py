@@ -1,9 +1,10 @@
 """Reading YAML and JSON documents into plain data, with the position of every node.
 
-An adapter: it decodes bytes that callers pass with a source label, and :func:`read_bounded`
-reads a file no further than the size limit. Hostile input is refused with a located
-:class:`~safeguard_std.exceptions.Problem`, in time and memory bounded by the limits below
-(``docs/limits.md`` gives the measured costs):
+An adapter, and the one way the library reads a document: :func:`load_document` reads a file (or
+takes bytes with a source label) no further than its limit, parses it, and reports any failure,
+reading included, as located problems in the caller's own error class. Hostile input is refused
+with a located :class:`~safeguard_std.exceptions.Problem`, in time and memory bounded by the
+limits below (``docs/limits.md`` gives the measured costs):
 
 * bytes that are not UTF-8; documents over :data:`MAX_BYTES` (YAML over :data:`MAX_YAML_BYTES`:
   the pure-Python YAML parser is about a hundred times slower than ``json``);
@@ -17,15 +18,23 @@ reads a file no further than the size limit. Hostile input is refused with a loc
 * with libyaml, a YAML document is first walked as events (iteratively: libyaml's own composer
   recurses on the C stack, and a few hundred kilobytes of nested brackets crash the process)
   and refused at the first node beyond the limits, before the fast composer sees it;
-* YAML tags other than the core schema's (no Python objects, ever: ``SafeLoader`` only).
+* YAML tags other than the core schema's (no Python objects, ever: ``SafeLoader`` only);
+* text that cannot be written back as UTF-8 (a lone surrogate from an escape such as
+  ``"\\udc80"``), refused at load with its path, rather than failing later when a digest or a
+  report is written.
+
+Streams and spreadsheets are bounded in :mod:`safeguard_std._bounded` (bytes per NDJSON line,
+decompressed bytes and shared strings of a workbook, cells and columns of a sheet), with their
+limits in :class:`Limits` too.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import yaml
@@ -35,16 +44,22 @@ from safeguard_std.exceptions import DocumentSyntaxError, Location, Problem, quo
 __all__ = [
     "MAX_ALIAS_NODES",
     "MAX_BYTES",
+    "MAX_CELLS",
+    "MAX_COLUMNS",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_POSITIONED_JSON",
+    "MAX_SHARED_STRINGS",
+    "MAX_UNZIPPED_BYTES",
     "MAX_YAML_BYTES",
     "MAX_YAML_NODES",
     "Document",
     "DocumentSyntaxError",
     "Limits",
+    "load_document",
     "parse",
     "read_bounded",
+    "read_source",
 ]
 
 #: Largest document accepted, in bytes (a 100,000-person evidence bundle is 60 to 140 MB of JSON,
@@ -67,6 +82,20 @@ MAX_YAML_NODES = 250_000
 MAX_POSITIONED_JSON = 256 * 1024
 #: Most nodes constructed by re-using YAML aliases (anchors are for small shared snippets).
 MAX_ALIAS_NODES = 100_000
+#: Most bytes a spreadsheet (.xlsx) may decompress to, all its parts together (a workbook is a
+#: zip archive: a few megabytes can hold gigabytes of XML).
+MAX_UNZIPPED_BYTES = 128 * 1024 * 1024
+#: Most shared strings in one workbook (the table of distinct texts, held in memory while a
+#: workbook is read; a 20,000-person record has a few hundred thousand).
+MAX_SHARED_STRINGS = 1_000_000
+#: Most cells read from one sheet (a 100,000-person record of 100 columns has ten million; the
+#: importer's benchmark, 100,000 rows of 21 columns, two million).
+MAX_CELLS = 10_000_000
+#: Widest row read from a sheet, in cells: Excel's own limit (XFD); records have under 200.
+MAX_COLUMNS = 16_384
+
+# Defaults are read when a Limits is made, so a deployment that tightens a module constant at
+# start-up tightens every later read.
 
 
 def _max_bytes() -> int:
@@ -77,6 +106,22 @@ def _max_nodes() -> int:
     return MAX_NODES
 
 
+def _max_unzipped_bytes() -> int:
+    return MAX_UNZIPPED_BYTES
+
+
+def _max_shared_strings() -> int:
+    return MAX_SHARED_STRINGS
+
+
+def _max_cells() -> int:
+    return MAX_CELLS
+
+
+def _max_columns() -> int:
+    return MAX_COLUMNS
+
+
 @attrs.frozen(kw_only=True)
 class Limits:
     """How much one document may hold, for a caller whose documents are larger than the defaults
@@ -84,12 +129,28 @@ class Limits:
     lists and mappings). Pass ``Limits(max_bytes=..., max_nodes=...)`` to
     :func:`~safeguard_std.evidence.load_evidence`; fields left out take :data:`MAX_BYTES` and
     :data:`MAX_NODES`. Memory grows with the limits: a loaded bundle takes about ten times its
-    JSON size. YAML keeps its own, fixed limits (large documents belong in JSON)."""
+    JSON size. YAML keeps its own, fixed limits (large documents belong in JSON).
 
-    #: Largest document accepted, in bytes (read no further than this from a file).
+    The same object bounds streams and spreadsheets: each line of an NDJSON stream is one
+    document (``max_bytes`` per line), and a workbook is bounded by the last four fields."""
+
+    #: Largest document accepted, in bytes (read no further than this from a file); also the
+    #: longest line of an NDJSON stream.
     max_bytes: int = attrs.field(factory=_max_bytes, validator=attrs.validators.ge(1))
     #: Most lists and mappings in a JSON document (counted by their opening brackets).
     max_nodes: int = attrs.field(factory=_max_nodes, validator=attrs.validators.ge(1))
+    #: Most bytes a workbook's parts may decompress to, together.
+    max_unzipped_bytes: int = attrs.field(
+        factory=_max_unzipped_bytes, validator=attrs.validators.ge(1)
+    )
+    #: Most shared strings (distinct texts) in a workbook.
+    max_shared_strings: int = attrs.field(
+        factory=_max_shared_strings, validator=attrs.validators.ge(1)
+    )
+    #: Most cells read from one sheet (CSV or workbook).
+    max_cells: int = attrs.field(factory=_max_cells, validator=attrs.validators.ge(1))
+    #: Widest row read from one sheet, in cells.
+    max_columns: int = attrs.field(factory=_max_columns, validator=attrs.validators.ge(1))
 
 
 Path = tuple[str | int, ...]
@@ -161,11 +222,95 @@ def read_bounded(path: str | os.PathLike[str], *, limits: Limits | None = None) 
     plus one, to tell: a huge file, a pipe or a device such as ``/dev/zero`` is refused without
     being read whole. ``OSError`` passes through for the caller to report."""
     limit = (limits or Limits()).max_bytes
-    with open(path, "rb") as handle:
-        raw = handle.read(limit + 1)
+    raw = _read_at_most(path, limit)
     if len(raw) > limit:
         raise _fail(str(path), _too_large(limit, "bytes"))
     return raw
+
+
+def _read_at_most(path: str | os.PathLike[str], limit: int) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
+
+
+def _yaml_too_large(unit: str) -> str:
+    return (
+        f"YAML document is larger than {MAX_YAML_BYTES} {unit}; write large evidence bundles "
+        "as JSON"
+    )
+
+
+class _ErrorClass(Protocol):
+    def __call__(self, problems: list[Problem], *, source: str | None = None) -> Exception: ...
+
+
+def _is_yaml(label: str | None, format: str | None) -> bool:
+    if format is not None:
+        return format == "yaml"
+    return label is not None and label.lower().endswith((".yaml", ".yml"))
+
+
+def read_source(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    what: str,
+    error: _ErrorClass = DocumentSyntaxError,
+    name: str | None = None,
+    limits: Limits | None = None,
+    format: str | None = None,
+) -> tuple[str | None, bytes]:
+    """The label and bytes of ``source`` (a path, or bytes labelled ``name``), read no further
+    than the limit: :data:`MAX_YAML_BYTES` for a YAML file (by its suffix or ``format``),
+    ``limits.max_bytes`` otherwise. A file over the limit, or one that cannot be read, raises
+    ``error`` (the caller's class) with one problem located at the file: the size refused, or
+    ``cannot read WHAT: REASON`` with the ``OSError`` as the error's ``__cause__``."""
+    if isinstance(source, bytes):
+        return name, source
+    label = name or str(source)
+    limit = (limits or Limits()).max_bytes
+    message = _too_large(limit, "bytes")
+    if _is_yaml(label, format) and limit > MAX_YAML_BYTES:
+        limit, message = MAX_YAML_BYTES, _yaml_too_large("bytes")
+    try:
+        raw = _read_at_most(source, limit)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise error(
+            [Problem(f"cannot read {what}: {reason}", Location(label))], source=label
+        ) from exc  # the cause tells a caller an unreadable file from a bad one
+    if len(raw) > limit:
+        raise error([Problem(message, Location(label))], source=label)
+    return label, raw
+
+
+def load_document(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    what: str,
+    error: _ErrorClass = DocumentSyntaxError,
+    name: str | None = None,
+    limits: Limits | None = None,
+    format: str | None = None,
+    check_depth: bool = True,
+    text: str | None = None,
+) -> Document:
+    """Read (:func:`read_source`) and :func:`parse` one document: every file the library reads
+    comes through here. ``what`` names the document in a read error (``"pack file"``), and every
+    problem, reading or parsing, is raised as ``error`` (the caller's class, such as
+    :class:`~safeguard_std.exceptions.PackError`) with the source as its label. ``text``, when
+    given, is the document's content already in hand (nothing is read; ``source`` labels it)."""
+    label: str | None
+    raw: bytes | str
+    if text is not None:
+        label, raw = name or str(source), text
+    else:
+        label, raw = read_source(
+            source, what=what, error=error, name=name, limits=limits, format=format
+        )
+    try:
+        return parse(raw, label, format=format, check_depth=check_depth, limits=limits)
+    except DocumentSyntaxError as exc:
+        raise error(exc.problems, source=label) from None
 
 
 def decode(raw: bytes | str, source: str | None, *, limits: Limits | None = None) -> str:
@@ -369,11 +514,7 @@ def _check_shape(text: str, source: str | None) -> None:
 
 def _compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
     if len(text) > MAX_YAML_BYTES:
-        raise _fail(
-            source,
-            f"YAML document is larger than {MAX_YAML_BYTES} characters; write large evidence "
-            "bundles as JSON",
-        )
+        raise _fail(source, _yaml_too_large("characters"))
     if _FAST_LOADER is not None:
         try:
             _check_shape(text, source)
@@ -467,8 +608,16 @@ def parse(
     (:meth:`Document.check_depth`); YAML is always checked while it is built. ``limits``
     raises (or lowers) the size limits on one document (:class:`Limits`)."""
     limits = limits or Limits()
+    if isinstance(raw, bytes) and len(raw) > MAX_YAML_BYTES and _is_yaml(source, format):
+        raise _fail(source, _yaml_too_large("bytes"))
     text = decode(raw, source, limits=limits)
     fmt = format or _guess(source, text)
+    # A lone surrogate comes from an escape (JSON "\udc80", YAML "\udc80") or from text a
+    # caller built; decoded UTF-8 never holds one. The search is in C and finds none in nearly
+    # every document; only then is the data walked for the path.
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None or (
+        isinstance(raw, str) and _SURROGATE.search(text) is not None
+    )
     if fmt == "json":
         if text.count("{") + text.count("[") > limits.max_nodes:
             raise _fail(
@@ -490,9 +639,49 @@ def parse(
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels") from None
         if check_depth and not _depth_ok(data):
             raise _fail(source, f"document is nested deeper than {MAX_DEPTH} levels")
-        return Document(data, source, {}, text, depth_checked=check_depth)
-    data, positions = _compose(text, source)
-    return Document(data, source, positions, None)
+        doc = Document(data, source, {}, text, depth_checked=check_depth)
+    else:
+        data, positions = _compose(text, source)
+        doc = Document(data, source, positions, None)
+    if surrogates:
+        _refuse_surrogates(doc)
+    return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+
+
+def _refuse_surrogates(doc: Document) -> None:
+    """Raise, located at the first string (value or key) holding a lone surrogate: such text
+    loads but cannot be encoded, so a digest or report would fail on it far from its source."""
+    stack: list[tuple[Path, Any]] = [((), doc.data)]
+    while stack:  # iterative: depth is bounded already, but a walk need not recurse
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in reversed(node.items()):
+                if _SURROGATE.search(key):
+                    _surrogate_at(doc, (*path, key), key)
+                stack.append(((*path, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, str) and _SURROGATE.search(node):
+            _surrogate_at(doc, path, node)
+
+
+def _surrogate_at(doc: Document, path: Path, text: str) -> None:
+    found = _SURROGATE.search(text)
+    at, char = (found.start(), found.group()) if found else (0, "\ufffd")
+    # The value itself is not quoted: it may be personal data.
+    raise DocumentSyntaxError(
+        [
+            Problem(
+                f"text holds a lone surrogate (\\u{ord(char):04x} at character "
+                f"{at + 1}), which cannot be written as UTF-8",
+                doc.locate(path),
+            )
+        ]
+    )
 
 
 def _guess(source: str | None, text: str) -> str:

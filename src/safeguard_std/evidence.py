@@ -28,7 +28,7 @@ import cattrs
 
 from safeguard_std._fast_evidence import all_ids, structure_fast
 from safeguard_std._problems import schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, Limits, parse, read_bounded
+from safeguard_std.documents import Document, DocumentSyntaxError, Limits, load_document
 from safeguard_std.domain._base import PERSONAL
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import DbsCheck, Person
@@ -224,26 +224,18 @@ def load_evidence(
     JSON or YAML by suffix). ``limits`` raises the size limits on one document for a bundle
     larger than the defaults allow (:class:`~safeguard_std.documents.Limits`,
     ``docs/limits.md``)."""
-    if isinstance(source, bytes):
-        label, raw = name, source
-    else:
-        label = name or str(source)
-        try:
-            raw = read_bounded(Path(source), limits=limits)
-        except DocumentSyntaxError as exc:
-            raise EvidenceError(exc.problems, source=label) from None
-        except OSError as exc:
-            raise EvidenceError(
-                [Problem(f"cannot read evidence file: {exc.strerror}", Location(label))],
-                source=label,
-            ) from None
-    try:
-        # A document the fast path structures is as shallow as the model, so the nesting
-        # check (a walk over every node) runs only when the full path does.
-        doc = parse(raw, label, check_depth=False, limits=limits)
-    except DocumentSyntaxError as exc:
-        raise EvidenceError(exc.problems, source=label) from None
-    del raw  # the bytes of a large bundle need not outlive parsing
+    label = name if isinstance(source, bytes) else name or str(source)
+    # A document the fast path structures is as shallow as the model, so the nesting check (a
+    # walk over every node) runs only when the full path does. Only the parsed data outlives
+    # the load: the bytes of a large bundle are dropped inside it.
+    doc = load_document(
+        source,
+        what="evidence file",
+        error=EvidenceError,
+        name=label,
+        limits=limits,
+        check_depth=False,
+    )
     return bundle_from_data(
         doc.data,
         source=label,

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import attrs
 
-from safeguard_std.documents import Document, DocumentSyntaxError, parse
+from safeguard_std._bounded import LineTooLong, bounded_lines
+from safeguard_std.documents import Document, DocumentSyntaxError, Limits, parse
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError, Location, Problem
@@ -42,9 +44,11 @@ def _files(folder: Path) -> list[Path]:
     )
 
 
-def _one_line(text: str, label: str, include_personal_data: bool) -> LoadedBundle:
+def _one_line(
+    text: str, label: str, include_personal_data: bool, limits: Limits | None
+) -> LoadedBundle:
     try:
-        doc = parse(text, label, format="json")
+        doc = parse(text, label, format="json", limits=limits)
     except DocumentSyntaxError as exc:
         return LoadedBundle(label, error=EvidenceError(exc.problems, source=label))
     try:
@@ -60,10 +64,24 @@ def _one_line(text: str, label: str, include_personal_data: bool) -> LoadedBundl
 
 
 def iter_ndjson(
-    lines: Iterable[str | bytes], label: str, *, include_personal_data: bool = False
+    lines: Iterable[str | bytes],
+    label: str,
+    *,
+    include_personal_data: bool = False,
+    limits: Limits | None = None,
 ) -> Iterator[LoadedBundle]:
-    """Bundles from NDJSON lines (blank lines skipped), each labelled ``LABEL:LINE``."""
-    for number, raw in enumerate(lines, start=1):
+    """Bundles from NDJSON lines (blank lines skipped), each labelled ``LABEL:LINE``.
+
+    An open binary file (or standard input) is read one line at a time, no further than
+    ``limits.max_bytes`` a line: a longer line is reported and ends the stream, the bundles
+    before it stand."""
+    limit = (limits or Limits()).max_bytes
+    for number, raw in bounded_lines(lines, limit):
+        if isinstance(raw, LineTooLong):
+            where = f"{label}:{number}"
+            problem = Problem(raw.message, Location(where))
+            yield LoadedBundle(where, error=EvidenceError([problem], source=where))
+            return
         if isinstance(raw, bytes):
             try:
                 raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -75,19 +93,22 @@ def iter_ndjson(
                 yield LoadedBundle(where, error=EvidenceError([problem], source=where))
                 continue
         if raw.strip():
-            yield _one_line(raw, f"{label}:{number}", include_personal_data)
+            yield _one_line(raw, f"{label}:{number}", include_personal_data, limits)
 
 
 def iter_evidence(
-    source: Path | str, *, include_personal_data: bool = False
+    source: Path | str, *, include_personal_data: bool = False, limits: Limits | None = None
 ) -> Iterator[LoadedBundle]:
     """Every bundle in ``source``: a folder (its ``.json``/``.yaml`` files, recursively, in path
-    order), an ``.ndjson``/``.jsonl`` file (one bundle a line), or a single bundle file."""
+    order), an ``.ndjson``/``.jsonl`` file (one bundle a line), or a single bundle file, each
+    read within ``limits``."""
     path = Path(source)
     if path.is_dir():
         for file in _files(path):
             try:
-                bundle = load_evidence(file, include_personal_data=include_personal_data)
+                bundle = load_evidence(
+                    file, include_personal_data=include_personal_data, limits=limits
+                )
             except EvidenceError as exc:
                 yield LoadedBundle(str(file), error=exc)
             else:
@@ -101,11 +122,14 @@ def iter_evidence(
             yield LoadedBundle(str(path), error=EvidenceError([problem], source=str(path)))
             return
         with handle:
-            yield from iter_ndjson(handle, str(path), include_personal_data=include_personal_data)
+            yield from iter_ndjson(
+                handle, str(path), include_personal_data=include_personal_data, limits=limits
+            )
         return
     try:
         yield LoadedBundle(
-            str(path), bundle=load_evidence(path, include_personal_data=include_personal_data)
+            str(path),
+            bundle=load_evidence(path, include_personal_data=include_personal_data, limits=limits),
         )
     except EvidenceError as exc:
         yield LoadedBundle(str(path), error=exc)
@@ -120,7 +144,22 @@ def count_evidence(source: Path | str) -> int | None:
     if path.suffix.lower() in (".ndjson", ".jsonl"):
         try:
             with path.open("rb") as handle:
-                return sum(1 for line in handle if line.strip())
+                return _count_lines(handle)
         except OSError:
             return None
     return 1 if path.is_file() else None
+
+
+def _count_lines(handle: BinaryIO) -> int:
+    """Non-blank lines, read in fixed chunks: a line of any length costs no more memory."""
+    count = 0
+    blank = True  # whether the line read so far holds only white space
+    while chunk := handle.read(1 << 20):
+        parts = chunk.split(b"\n")
+        for i, part in enumerate(parts):
+            if part.strip():
+                blank = False
+            if i < len(parts) - 1:  # a newline ends this line
+                count += not blank
+                blank = True
+    return count + (not blank)

@@ -20,12 +20,12 @@ from typing import Any
 import attrs
 
 from safeguard_std._problems import schema_problems
-from safeguard_std.documents import DocumentSyntaxError, parse, read_bounded
+from safeguard_std.documents import DocumentSyntaxError, load_document
 from safeguard_std.domain.findings import Assessment, Finding
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.evaluate import compile_pack
 from safeguard_std.evidence import bundle_from_data
-from safeguard_std.exceptions import EvidenceError, Location, PackError, Problem
+from safeguard_std.exceptions import EvidenceError, PackError, Problem
 from safeguard_std.packs import PackCatalog
 from safeguard_std.schemas import schema_errors
 
@@ -126,12 +126,7 @@ def apply_patch(doc: Any, ops: Sequence[dict[str, Any]]) -> Any:
 def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
     """Parse one test file; a bad file is a :class:`PackError` with every problem located."""
     label = str(path)
-    try:
-        doc = parse(read_bounded(path), label)
-    except DocumentSyntaxError as exc:
-        raise PackError(exc.problems, source=label) from None
-    except OSError as exc:
-        raise PackError([Problem(f"cannot read: {exc.strerror}", Location(label))]) from None
+    doc = load_document(path, what="pack test file", error=PackError)
     problems = schema_problems(schema_errors("pack-tests", doc.data), doc)
     if problems:
         raise PackError(problems, source=label)
@@ -140,8 +135,8 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
     if isinstance(base, dict) and set(base) == {"file"}:
         evidence_path = (path.parent / base["file"]).resolve()
         try:
-            base = parse(read_bounded(evidence_path), str(evidence_path)).data
-        except (OSError, DocumentSyntaxError) as exc:
+            base = load_document(evidence_path, what="evidence file").data
+        except DocumentSyntaxError as exc:
             raise PackError(
                 [
                     Problem(

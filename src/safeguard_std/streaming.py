@@ -27,10 +27,12 @@ from typing import Any
 
 import attrs
 
+from safeguard_std._bounded import LineTooLong, bounded_lines
+from safeguard_std.documents import Limits
 from safeguard_std.domain.pack import Pack
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.evidence import load_evidence
-from safeguard_std.exceptions import EditionNotInForce, EvidenceError
+from safeguard_std.exceptions import EditionNotInForce, EvidenceError, Location, Problem
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.serialization import assessment_line
 
@@ -71,11 +73,17 @@ def _judge(
     source: str,
     include_personal_data: bool,
     line: int,
-    raw: bytes,
+    raw: bytes | LineTooLong,
     allow_out_of_force: bool = False,
+    limits: Limits | None = None,
 ) -> LineResult:
+    if isinstance(raw, LineTooLong):
+        where = Location(source, line=line)
+        return LineResult(line, error=EvidenceError([Problem(raw.message, where)], source=source))
     try:
-        bundle = load_evidence(raw, name=source, include_personal_data=include_personal_data)
+        bundle = load_evidence(
+            raw, name=source, include_personal_data=include_personal_data, limits=limits
+        )
     except EvidenceError as exc:
         return LineResult(line, error=_at_line(exc, line))
     assessment = plan.evaluate(bundle, as_of=as_of, allow_out_of_force=allow_out_of_force)
@@ -97,6 +105,7 @@ def _start_worker(
     source: str,
     include_personal_data: bool,
     allow_out_of_force: bool = False,
+    limits: Limits | None = None,
 ) -> None:
     _worker.update(
         plan=compile_pack(pack, kinds=kinds),  # once per worker, not once per line
@@ -104,10 +113,11 @@ def _start_worker(
         source=source,
         include_personal_data=include_personal_data,
         allow_out_of_force=allow_out_of_force,
+        limits=limits,
     )
 
 
-def _work(line: int, raw: bytes) -> LineResult:
+def _work(line: int, raw: bytes | LineTooLong) -> LineResult:
     w = _worker
     return _judge(
         w["plan"],
@@ -117,11 +127,18 @@ def _work(line: int, raw: bytes) -> LineResult:
         line,
         raw,
         w["allow_out_of_force"],
+        w["limits"],
     )
 
 
-def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    for number, raw in enumerate(lines, start=1):
+def _numbered(lines: Iterable[bytes], limit: int) -> Iterator[tuple[int, bytes | LineTooLong]]:
+    # Read no further than the limit a line: an oversized line is reported and ends the stream.
+    for number, raw in bounded_lines(lines, limit):
+        if isinstance(raw, LineTooLong):
+            yield number, raw
+            return
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogatepass")
         if raw.strip():
             yield number, raw.rstrip(b"\r\n")  # the line's own text: positions stay on it
 
@@ -136,6 +153,7 @@ def evaluate_portfolio(
     source: str = "portfolio.ndjson",
     include_personal_data: bool = False,
     allow_out_of_force: bool = False,
+    limits: Limits | None = None,
 ) -> Iterator[LineResult]:
     """Judge each line of ``lines`` (one JSON evidence bundle a line) against ``pack`` on
     ``as_of``; yield one :class:`LineResult` per non-blank line, in input order.
@@ -143,19 +161,23 @@ def evaluate_portfolio(
     ``lines`` is read lazily (an open file in binary mode is ideal). ``jobs`` above 1 spreads
     lines over that many processes; ``source`` names the portfolio in error locations. An
     edition not in force on ``as_of`` is refused (see :func:`~safeguard_std.evaluate`) unless
-    ``allow_out_of_force``.
+    ``allow_out_of_force``. ``limits`` bounds each line (``max_bytes``,
+    :class:`~safeguard_std.documents.Limits`): an open file is read no further than that a line,
+    and a longer line is reported as the last result (the stream is not read past it).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     if not allow_out_of_force and not pack.in_force(as_of):
         raise EditionNotInForce(str(pack.ref), as_of, pack.effective_from, pack.effective_to)
-    numbered = _numbered(lines)
+    numbered = _numbered(lines, (limits or Limits()).max_bytes)
     if jobs == 1:
         plan = compile_pack(pack, kinds=kinds)
         for line, raw in numbered:
-            yield _judge(plan, as_of, source, include_personal_data, line, raw, allow_out_of_force)
+            yield _judge(
+                plan, as_of, source, include_personal_data, line, raw, allow_out_of_force, limits
+            )
         return
-    settings = (pack, kinds, as_of, source, include_personal_data, allow_out_of_force)
+    settings = (pack, kinds, as_of, source, include_personal_data, allow_out_of_force, limits)
     yield from _in_parallel(numbered, jobs, settings)
 
 
@@ -166,7 +188,7 @@ def _context() -> Any:
 
 
 def _in_parallel(
-    numbered: Iterator[tuple[int, bytes]], jobs: int, settings: tuple[Any, ...]
+    numbered: Iterator[tuple[int, bytes | LineTooLong]], jobs: int, settings: tuple[Any, ...]
 ) -> Iterator[LineResult]:
     window = jobs * WINDOW_PER_JOB
     pack, kinds, *rest = settings

@@ -23,6 +23,7 @@ from safeguard_std.cli._common import (
     UsageError,
     batch_collector,
     failing,
+    limits_from,
     report_failing,
     write_output,
 )
@@ -82,6 +83,7 @@ def run_portfolio(
             jobs=jobs,
             source=str(args.evidence),
             include_personal_data=args.include_personal_data,
+            limits=limits_from(args),
             allow_out_of_force=getattr(args, "allow_out_of_force", False),
         )
         for result in results:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from typing import Any
 
 __all__ = ["RULES", "evaluate_bundle"]
@@ -51,6 +52,7 @@ _STAFF_COURSES = frozenset(
 )
 _DSL_COURSES = frozenset({"dsl", "dsl_refresher"})
 _CHILD_WORKFORCE = frozenset({"child", "child_and_adult"})
+_WORD = re.compile(r"[^\w\s]+")  # a name's words, as the library compares names
 
 
 def _plus(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
@@ -121,6 +123,7 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
         and r.get("start_on", "") <= today
         and (r.get("end_on") is None or today <= r["end_on"])
     }
+    unreliable, shared = _unreliable(bundle.get("people", ()), today)
     out: dict[tuple[str, str], str] = {}
     for person in bundle.get("people", ()):
         # Engaged on as_of: any engagement started and not ended; failing that, someone
@@ -303,7 +306,37 @@ def evaluate_bundle(bundle: dict[str, Any], as_of: dt.date) -> dict[tuple[str, s
         out["DOR-3.6b", pid] = (
             _training(lead_any, lead_dated, lead_last, lead_from) if lead else "not_applicable"
         )
+    # A record that cannot be relied on (the person recorded twice; for the DBS requirements,
+    # their certificate number also recorded for someone else) never passes: met asks for
+    # evidence instead.
+    for (rule, pid), status in out.items():
+        if status == "met" and (
+            pid in unreliable or (pid in shared and rule in ("DOR-2.3.2", "DOR-2.5.5"))
+        ):
+            out[rule, pid] = "insufficient_evidence"
     return out
+
+
+def _unreliable(people: list[dict[str, Any]], today: str) -> tuple[set[str], set[str]]:
+    """The ids of people recorded twice (the same name, its words in any order and case, and
+    date of birth), and of people whose DBS certificate number is also recorded for someone
+    else (certificates issued after as_of not counted)."""
+    by_name: dict[tuple[tuple[str, ...], str], set[str]] = {}
+    by_number: dict[tuple[str, str], set[str]] = {}
+    for person in people:
+        name, born = person.get("full_name"), person.get("date_of_birth")
+        if name and born:
+            words = tuple(sorted(_WORD.sub(" ", name.casefold()).split()))
+            if words:
+                by_name.setdefault((words, born), set()).add(person["id"])
+        for c in person.get("dbs_checks", ()):
+            number, issued = c.get("certificate_number"), c.get("issued_on")
+            if number and (issued is None or issued <= today):
+                key = (c.get("jurisdiction", "dbs"), number)
+                by_number.setdefault(key, set()).add(person["id"])
+    twice = {pid for ids in by_name.values() if len(ids) > 1 for pid in ids}
+    shared = {pid for ids in by_number.values() if len(ids) > 1 for pid in ids}
+    return twice, shared
 
 
 def _later(one: dict[str, Any], other: dict[str, Any]) -> bool:

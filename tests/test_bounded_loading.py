@@ -1,6 +1,6 @@
 """One bounded loader for every document (issues 15.3 and 17.1, 17.2, 17.7).
 
-Every file the library reads goes through :func:`safeguard_std.documents.load_document` (or, for
+Every file the library reads goes through :func:`safeguard_std.io.documents.load_document` (or, for
 spreadsheets and streams, the bounded readers beside it): one error shape, bounded *before* it
 reads. Each case from the issue is reproduced here at a small scale, with the limit lowered and
 the memory used measured by the process's own accounting (``tracemalloc``).
@@ -21,12 +21,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from safeguard_std import documents
-from safeguard_std.documents import Limits, load_document
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.evidence import load_evidence
-from safeguard_std.evidence_stream import iter_ndjson
+from safeguard_std.evidence.stream import iter_ndjson
 from safeguard_std.exceptions import (
     EvidenceError,
     InvalidPeriod,
@@ -35,9 +33,11 @@ from safeguard_std.exceptions import (
 )
 from safeguard_std.importers import import_scr
 from safeguard_std.importers._tables import read_workbook
+from safeguard_std.io import documents
+from safeguard_std.io.documents import Limits, load_document
 from safeguard_std.packs import read_layer
-from safeguard_std.packtests import load_cases
-from safeguard_std.streaming import evaluate_portfolio
+from safeguard_std.packs.cases import load_cases
+from safeguard_std.portfolio import evaluate_portfolio
 from tests.conftest import FIXTURES, ROOT
 from tests.support import BASE_BUNDLE, pack_yaml
 
@@ -549,7 +549,7 @@ def test_validate_commands_refuse_lone_surrogates(
 
 @pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
 def test_a_line_exactly_at_the_limit_is_read_and_one_byte_more_is_not(ending: bytes) -> None:
-    from safeguard_std._bounded import LineTooLong, bounded_lines
+    from safeguard_std.io._bounded import LineTooLong, bounded_lines
 
     limit = 3 * 1024 * 1024 + 5  # over the reader's chunk size
     after = b"y\n" if ending else b""  # a line without an ending is the last one

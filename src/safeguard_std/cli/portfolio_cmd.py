@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     add_catalog_options,
@@ -20,11 +19,12 @@ from safeguard_std.cli._common import (
     limits_from,
     write_output,
 )
-from safeguard_std.documents import Limits
 from safeguard_std.evaluate import compile_pack
-from safeguard_std.evidence_stream import LoadedBundle, count_evidence, iter_evidence, iter_ndjson
+from safeguard_std.evidence.stream import LoadedBundle, count_evidence, iter_evidence, iter_ndjson
+from safeguard_std.io._terminal import printable
+from safeguard_std.io.documents import Limits
 from safeguard_std.packs import load_pack
-from safeguard_std.reports.portfolio import Portfolio, portfolio_to_json, portfolio_to_markdown
+from safeguard_std.portfolio.rollup import Portfolio, portfolio_to_json, portfolio_to_markdown
 
 __all__ = ["register"]
 

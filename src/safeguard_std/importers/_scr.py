@@ -12,9 +12,8 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.consistency import Inconsistency, check_consistency
-from safeguard_std.consistency import Severity as ConsistencySeverity
-from safeguard_std.documents import Limits
+from safeguard_std.domain.consistency import Inconsistency, check_consistency
+from safeguard_std.domain.consistency import Severity as ConsistencySeverity
 from safeguard_std.domain.organisation import (
     EDUCATION_KINDS,
     EvidenceBundle,
@@ -41,6 +40,7 @@ from safeguard_std.importers._result import (
 )
 from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
+from safeguard_std.io.documents import Limits
 
 __all__ = ["import_scr"]
 
@@ -219,7 +219,7 @@ def import_scr(
     :class:`~safeguard_std.exceptions.MissingExtra` (.xlsx without openpyxl). Problems in rows
     and cells never raise: every row has an outcome in the result. ``limits`` bounds the file
     (bytes, a workbook's decompressed size and shared strings, a sheet's cells and columns:
-    :class:`~safeguard_std.documents.Limits`, ``docs/limits.md``).
+    :class:`~safeguard_std.io.documents.Limits`, ``docs/limits.md``).
     """
     return _import(
         source,

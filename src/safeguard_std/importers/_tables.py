@@ -18,11 +18,11 @@ from typing import Any, Literal
 
 import attrs
 
-from safeguard_std._bounded import SheetTooLarge, bounded_rows, check_workbook
-from safeguard_std.documents import Limits, read_source
 from safeguard_std.exceptions import Location, MissingExtra, Problem, SpreadsheetError
 from safeguard_std.importers._parsed import Note, Severity
 from safeguard_std.importers._xlsx_meta import SheetMeta, read_meta
+from safeguard_std.io._bounded import SheetTooLarge, bounded_rows, check_workbook
+from safeguard_std.io.documents import Limits, read_source
 
 __all__ = ["Sheet", "Workbook", "read_workbook"]
 
@@ -71,7 +71,7 @@ def read_workbook(
     """Read a .csv or .xlsx file (from a path, or bytes labelled ``name`` whose suffix decides
     the format). ``score`` rates a row as a header, to choose a CSV delimiter. ``limits`` bounds
     the file's bytes, a workbook's decompressed size and shared strings, and each sheet's cells
-    and columns (:class:`~safeguard_std.documents.Limits`)."""
+    and columns (:class:`~safeguard_std.io.documents.Limits`)."""
     limits = limits or Limits()
     label = name or ("<spreadsheet>" if isinstance(source, bytes) else str(source))
     _, data = read_source(

@@ -87,16 +87,17 @@ def load_ndjson_line(
     limits: Limits | None = None,
 ) -> LoadedBundle:
     """Line ``number`` of the NDJSON stream ``source`` (as :func:`read_ndjson` gives it) as a
-    bundle, or as the error that makes it unusable: the error never escapes, so a bad line never
-    stops the others.
+    bundle, or as the error that makes it unusable, labelled ``SOURCE:LINE``: the error never
+    escapes, so a bad line never stops the others.
 
     Problems are located at ``(line N, column C)`` of ``source``; with ``line_labels`` (the
     roll-up's style) each line is labelled ``SOURCE:N`` instead and problems found after parsing
     carry only their path inside the line."""
-    label = f"{source}:{number}" if line_labels else source
+    named = f"{source}:{number}"
+    label = named if line_labels else source
     if isinstance(raw, LineTooLong):
         where = Location(label) if line_labels else Location(source, line=number)
-        return LoadedBundle(label, error=EvidenceError([Problem(raw.message, where)], source=label))
+        return LoadedBundle(named, error=EvidenceError([Problem(raw.message, where)], source=label))
     try:
         try:
             doc = parse(raw, label, format="json", check_depth=False, limits=limits)
@@ -105,12 +106,13 @@ def load_ndjson_line(
         bundle = bundle_from_data(
             doc.data,
             source=label,
-            document=Document(doc.data, label) if line_labels else doc,
+            # the roll-up's labels carry no positions; the nesting check is still owed
+            document=Document(doc.data, label, depth_checked=False) if line_labels else doc,
             include_personal_data=include_personal_data,
         )
     except EvidenceError as exc:
-        return LoadedBundle(label, error=exc if line_labels else _at_line(exc, number))
-    return LoadedBundle(label, bundle=bundle)
+        return LoadedBundle(named, error=exc if line_labels else _at_line(exc, number))
+    return LoadedBundle(named, bundle=bundle)
 
 
 def iter_ndjson(

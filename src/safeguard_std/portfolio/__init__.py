@@ -32,7 +32,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import attrs
 
@@ -169,7 +169,7 @@ def _inputs(evidence: Evidence, run: _Run) -> tuple[str, Iterator[tuple[int, _In
             return str(path), enumerate(loaded, start=1)
         return str(path), _file_lines(path, run.limits)
     if hasattr(evidence, "readline"):  # a file: its lines are read no further than the limit
-        return run.source, read_ndjson(evidence, run.limits)  # type: ignore[arg-type]
+        return run.source, read_ndjson(cast("Iterable[bytes]", evidence), run.limits)
     items = iter(evidence)
     first = next(items, None)  # bundles or lines: the first one says
     rest: Iterator[Any] = itertools.chain([] if first is None else [first], items)

@@ -312,3 +312,17 @@ def test_both_styles_of_location_read_a_line_alike(
     assert [str(p) for p in labelled[3].error.problems] == [
         "document is nested deeper than 64 levels @ p.ndjson:4 $"
     ]
+
+
+def test_a_compiled_plan_goes_to_spawned_workers_as_its_pack(
+    pack: Pack, bundles: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    import safeguard_std.portfolio as portfolio
+
+    # Where processes cannot be forked a compiled plan (closures) cannot be pickled either.
+    monkeypatch.setattr(portfolio, "_context", lambda: multiprocessing.get_context("spawn"))
+    lines = [json.dumps(b).encode() for b in bundles[:2]]
+    results = list(evaluate_portfolio(compile_pack(pack), lines, as_of=AS_OF, jobs=2))
+    assert [r.text for r in results] == [expected_text(pack, b) for b in bundles[:2]]

@@ -228,8 +228,9 @@ def evaluate_portfolio(
     (:class:`~safeguard_std.evaluate.EvaluationPlan`), so one plan serves many runs.
 
     ``jobs`` above 1 spreads bundles over that many processes (NDJSON lines are parsed there
-    too). An edition not in force on ``as_of`` is refused (see :func:`~safeguard_std.evaluate`)
-    unless ``allow_out_of_force``. ``limits`` bounds each bundle (``max_bytes``,
+    too; where processes cannot be forked, each compiles ``pack`` with ``kinds`` itself). An
+    edition not in force on ``as_of`` is refused (see :func:`~safeguard_std.evaluate`) unless
+    ``allow_out_of_force``. ``limits`` bounds each bundle (``max_bytes``,
     :class:`~safeguard_std.io.documents.Limits`): an open file is read no further than that a
     line, and a longer line is reported as the last result (the stream is not read past it).
 
@@ -277,8 +278,11 @@ def _in_parallel(
     pack, kinds, *rest = settings
     if kinds is not None and kinds == default_registry():
         kinds = None  # workers have it already (and under spawn it need not be pickled)
+    context = _context()
+    if isinstance(pack, EvaluationPlan) and context.get_start_method() != "fork":
+        pack = pack.pack  # a compiled plan cannot be pickled: each worker compiles the pack
     settings = (pack, kinds, *rest)
-    with _context().Pool(jobs, initializer=_start_worker, initargs=settings) as pool:
+    with context.Pool(jobs, initializer=_start_worker, initargs=settings) as pool:
         pending: collections.deque[Any] = collections.deque()
         for line, raw in numbered:
             pending.append(pool.apply_async(_work, (line, raw)))

@@ -17,7 +17,7 @@ from safeguard_std.domain.organisation import (
     ProviderKind,
 )
 from safeguard_std.domain.people import Person, RoleType
-from safeguard_std.importers._dates import FORMAT_NAMES, DateReader
+from safeguard_std.importers._dates import FORMAT_NAMES, DateReader, Order
 from safeguard_std.importers._fields import FIELDS, Kind, group_of
 from safeguard_std.importers._headers import Column, HeaderPlan, plan_sheet
 from safeguard_std.importers._mapping import ScrMapping, read_default
@@ -152,6 +152,7 @@ class SheetRun:
     # and each row's cells are kept for provenance.
     strings: dict[str, str] = attrs.field(factory=dict)
     repeats: frozenset[int] = frozenset()  # columns whose texts repeat (not names, numbers)
+    date_readers: dict[tuple[Order, bool, bool], DateReader] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str | None:
@@ -219,6 +220,9 @@ class SheetRun:
             self._row(number, row, plan, readers, ctx, section)
         self._mixed_formats(plan, readers)
         self._column_notes(plan, width)
+        # What only reading the rows needed goes before the cross-row checks add their peak.
+        self.date_readers.clear()
+        self.strings = {}
         return self._report(plan, ctx)
 
     def _no_header(self) -> SheetReport:
@@ -345,14 +349,20 @@ class SheetRun:
         if column.field in _LAZY:
             return _lazy
         if spec.kind in (Kind.DATE, Kind.CHECK):
-            order = column.date_order or self.mapping.date_order
-            reader = DateReader(
-                order="mdy" if order == "mdy" else "dmy",
-                epoch=self.sheet.epoch,
-                as_of=self.as_of,
-                event=spec.event,
-                marks=spec.kind is Kind.CHECK,
-            )
+            mdy = (column.date_order or self.mapping.date_order) == "mdy"
+            order: Order = "mdy" if mdy else "dmy"
+            # Columns read alike share one reader and its memory of cells: a record's dates
+            # recur across its columns, and twelve caches of them were most of the peak.
+            key = (order, spec.event, spec.kind is Kind.CHECK)
+            reader = self.date_readers.get(key)
+            if reader is None:
+                reader = self.date_readers[key] = DateReader(
+                    order=order,
+                    epoch=self.sheet.epoch,
+                    as_of=self.as_of,
+                    event=spec.event,
+                    marks=spec.kind is Kind.CHECK,
+                )
             return reader.read
         base = READERS[spec.kind.value]
         return _cached(base) if spec.kind in _CACHED else base

@@ -32,25 +32,10 @@ __all__ = [
 ]
 
 
-class _Spent(set[Any]):
-    """An always-empty set that ignores additions: what a built row keeps instead of its
-    working sets, so 100,000 rows do not each hold several empty sets."""
-
-    def add(self, _item: Any) -> None:
-        return None
-
-    def update(self, *_items: Any) -> None:
-        return None
-
-
-_SPENT: set[Any] = _Spent()
-_NO_CELLS: dict[str, list[Cell]] = {}
-
-
 class RowReader:
     """Reads one row's values, reports its issues and remembers their origins."""
 
-    # Slots: a built row stays in memory until the import ends, 100,000 of them at a time.
+    # Slots: one is made per row.
     __slots__ = (
         "_role_value",
         "_update_service_from_issue",
@@ -105,13 +90,6 @@ class RowReader:
         self.conflicted: set[str] = set()
         # Records whose main date says pending ("TBC", "applied"): made as pending records.
         self.pending: set[str] = set()
-
-    def release(self) -> None:
-        """Drop what only building the row needed (its cells, and the sets that tracked them):
-        a built row keeps its issues and origins only."""
-        self.cells = _NO_CELLS
-        self.accounted = self.refused = self.conflicted = self.pending = _SPENT
-        self.origins = []
 
     # -- reporting -----------------------------------------------------------------------------
 

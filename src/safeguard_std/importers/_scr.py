@@ -132,7 +132,7 @@ def _attach_consistency(
                 message = _name_row(message, other, f"{where} ({other})")
         row = rows.get(item.subject or "")
         if row is not None and item.path[:1] == ("people",):
-            row.builder.issue(severity, item.code, message)
+            row.issue(severity, item.code, message)
         else:
             path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item.path)
             file_issues.append(Issue(severity, item.code, f"{message} (at ${path})"))
@@ -374,7 +374,7 @@ def _outcomes(runs: list[SheetRun]) -> tuple[RowOutcome, ...]:
             r.number,
             row_status(r),
             r.person.id if r.person else None,
-            tuple(r.builder.issues),
+            tuple(r.issues),
         )
         for run in runs
         for r in run.rows

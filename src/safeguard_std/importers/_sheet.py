@@ -116,11 +116,37 @@ def _lazy(value: object) -> Parsed:
 
 @attrs.define
 class SheetRow:
+    """A row once built: its person, issues and origins (not the builder and its working
+    state, which go as soon as the row is built)."""
+
+    sheet: str | None
     number: int
-    builder: RowBuilder
+    issues: list[Issue]
     person: Person | None
     status: RowStatus | None = None
     origins: RowOrigins | None = None
+
+    def issue(self, severity: Severity, code: str, message: str, cell: Cell | None = None) -> None:
+        """Add an issue found after the row was built (as ``RowReader.issue`` words it)."""
+        if cell is None:
+            self.issues.append(Issue(severity, code, message, sheet=self.sheet, row=self.number))
+            return
+        column = cell.column
+        spec = FIELDS.get(column.field)
+        self.issues.append(
+            Issue(
+                severity,
+                code,
+                message,
+                sheet=self.sheet,
+                row=self.number,
+                column=column.letter,
+                header=column.header,
+                field=column.field,
+                raw=cell.text,
+                personal=bool(spec and spec.personal),
+            )
+        )
 
 
 @attrs.define
@@ -151,7 +177,9 @@ class SheetRun:
     # One object per distinct text: a record's dates, levels and marks repeat row after row,
     # and each row's cells are kept for provenance.
     strings: dict[str, str] = attrs.field(factory=dict)
-    repeats: frozenset[int] = frozenset()  # columns whose texts repeat (not names, numbers)
+    # Per mapped column: it, its index, letter, field, reader, and whether its texts repeat
+    # (not names and numbers), looked up once per sheet rather than once per cell.
+    reading: tuple[tuple[Column, int, str, str, Reader, bool], ...] = ()
     date_readers: dict[tuple[Order, bool, bool], DateReader] = attrs.field(factory=dict)
 
     @property
@@ -183,8 +211,9 @@ class SheetRun:
         readers = {c.letter: self._reader(c) for c in plan.columns}
         self.headers = {c.letter: c.header for c in plan.columns}
         self.by_index = {c.index: (c.letter, c.header) for c in plan.columns}
-        self.repeats = frozenset(
-            c.index for c in plan.columns if FIELDS[c.field].kind not in _UNIQUE
+        self.reading = tuple(
+            (c, c.index, c.letter, c.field, readers[c.letter], FIELDS[c.field].kind not in _UNIQUE)
+            for c in plan.columns
         )
         mapped = {c.index for c in plan.columns}
         headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
@@ -380,53 +409,37 @@ class SheetRun:
         parse_issues: list[Issue] = []
         length = len(row)
         formulas = self.meta.unsaved_formulas
-        strings, repeats = self.strings, self.repeats
-        for column in plan.columns:
-            if column.index >= length:
+        strings, used, new_cell = self.strings, self.used, tuple.__new__
+        for column, index, letter, field, read, repeat in self.reading:
+            if index >= length:
                 continue
-            raw = row[column.index]
+            raw = row[index]
             if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
-                if formulas and (number, column.index) in formulas:
+                if formulas and (number, index) in formulas:
                     parse_issues.append(self._unsaved_formula(number, column))
                 continue
-            if type(raw) is str and column.index in repeats:
+            if repeat and type(raw) is str:
                 same = strings.get(raw)
                 if same is None:
                     if len(strings) < 100_000:
                         strings[raw] = raw
                 elif type(row) is list:
-                    row[column.index] = raw = same
-            letter = column.letter
-            self.used[letter] += 1
+                    row[index] = raw = same
+            used[letter] += 1
             if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
                 parsed = _EXCEL_ERROR
             else:
-                parsed = readers[letter](raw)
-            cell = Cell(column, raw, parsed)
+                parsed = read(raw)
+            cell: Cell = new_cell(Cell, (column, raw, parsed))
             if parsed.notes:
-                self.problems[letter] += 1
-                personal = FIELDS[column.field].personal
-                for note in parsed.notes:
-                    parse_issues.append(
-                        Issue(
-                            note.severity,
-                            note.code,
-                            note.message,
-                            sheet=self.name,
-                            row=number,
-                            column=letter,
-                            header=column.header,
-                            field=column.field,
-                            raw=cell.text,
-                            personal=personal,
-                        )
-                    )
-            if parsed.fmt is not None and (not parsed.rejected or parsed.fmt == "mdy"):
-                self.formats[letter][parsed.fmt.rstrip("2")] += 1
+                self._notes(number, cell, parse_issues)
+            fmt = parsed.fmt
+            if fmt is not None and (not parsed.rejected or fmt == "mdy"):
+                self.formats[letter][fmt.rstrip("2")] += 1
             if not parsed.rejected:
-                found = cells.get(column.field)
+                found = cells.get(field)
                 if found is None:
-                    cells[column.field] = [cell]
+                    cells[field] = [cell]
                 else:
                     found.append(cell)
         builder = RowBuilder(ctx, number, cells, section, self.taken_ids)
@@ -435,15 +448,34 @@ class SheetRun:
         origins = None
         if person is not None:
             origins = RowOrigins.pack(
-                self.name, number, person.id, row, self.by_index, self.keys, builder.origins
+                self.name, number, person.id, tuple(row), self.by_index, self.keys, builder.origins
             )
-        record = SheetRow(number, builder, person, origins=origins)
+        record = SheetRow(self.name, number, builder.issues, person, origins=origins)
         self.rows.append(record)
         for field, found in cells.items():
             cell = found[0]
             if cell.parsed.ambiguous and builder.cell(field) is cell:
                 self.ambiguous[cell.column.letter].append(number)
-        builder.release()
+
+    def _notes(self, number: int, cell: Cell, into: list[Issue]) -> None:
+        column = cell.column
+        self.problems[column.letter] += 1
+        personal = FIELDS[column.field].personal
+        for note in cell.parsed.notes:
+            into.append(
+                Issue(
+                    note.severity,
+                    note.code,
+                    note.message,
+                    sheet=self.name,
+                    row=number,
+                    column=column.letter,
+                    header=column.header,
+                    field=column.field,
+                    raw=cell.text,
+                    personal=personal,
+                )
+            )
 
     def _unsaved_formula(self, number: int, column: Column) -> Issue:
         return Issue(
@@ -493,7 +525,7 @@ class SheetRun:
             for record, cell in self._cells_again(plan, readers, letter, found):
                 personal = FIELDS[cell.column.field].personal
                 shown = "" if personal else f", as {cell.parsed.value.isoformat()}"
-                record.builder.issue(
+                record.issue(
                     Severity.WARNING,
                     "date.ambiguous",
                     "day and month could be either way round, in a column that mixes date "
@@ -637,7 +669,7 @@ def row_status(row: SheetRow) -> RowStatus:
     if row.status is None:
         if row.person is None:
             row.status = _REJECTED
-        elif any(i.severity is not _NOTE for i in row.builder.issues):
+        elif any(i.severity is not _NOTE for i in row.issues):
             row.status = _WARNED
         else:
             row.status = _IMPORTED

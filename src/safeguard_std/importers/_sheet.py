@@ -216,6 +216,7 @@ class SheetRun:
             for c in plan.columns
         )
         mapped = {c.index for c in plan.columns}
+        all_mapped = next(i for i in itertools.count() if i not in mapped)  # columns before it
         headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
         width = max((len(r) for _, r in head), default=0)
         section: Value | None = None
@@ -243,9 +244,10 @@ class SheetRun:
                 self.repeated += 1
                 continue
             width = max(width, len(row))
-            for index in filled:
-                if index not in mapped:
-                    self.filled[index] += 1
+            if filled[-1] >= all_mapped:
+                for index in filled:
+                    if index not in mapped:
+                        self.filled[index] += 1
             self._row(number, row, plan, readers, ctx, section)
         self._mixed_formats(plan, readers)
         self._column_notes(plan, width)

@@ -32,6 +32,10 @@ __all__ = [
 ]
 
 
+# A named tuple made without its Python-level __new__ (every field given): once per value read.
+_new = tuple.__new__
+
+
 class RowReader:
     """Reads one row's values, reports its issues and remembers their origins."""
 
@@ -184,7 +188,7 @@ class RowReader:
         if found is not None:
             cell = found[0]
             parsed = cell.parsed
-            return Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+            return _new(Value, (parsed.value, parsed.mark, None, cell, self.row, self.sheet))
         return self.fallback.get(field)
 
     def cell(self, field: str) -> Cell | None:
@@ -348,7 +352,7 @@ class RowReader:
         if found is not None:
             cell = found[0]
             parsed = cell.parsed
-            value = Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+            value = _new(Value, (parsed.value, parsed.mark, None, cell, self.row, self.sheet))
         else:
             value = self.fallback.get(field)
             if value is None:

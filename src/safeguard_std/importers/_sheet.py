@@ -179,7 +179,7 @@ class SheetRun:
     strings: dict[str, str] = attrs.field(factory=dict)
     # Per mapped column: it, its index, letter, field, reader, and whether its texts repeat
     # (not names and numbers), looked up once per sheet rather than once per cell.
-    reading: tuple[tuple[Column, int, str, str, Reader, bool], ...] = ()
+    reading: tuple[tuple[Column, int, str, str, Reader, bool, dict[object, Parsed]], ...] = ()
     date_readers: dict[tuple[Order, bool, bool], DateReader] = attrs.field(factory=dict)
 
     @property
@@ -212,7 +212,15 @@ class SheetRun:
         self.headers = {c.letter: c.header for c in plan.columns}
         self.by_index = {c.index: (c.letter, c.header) for c in plan.columns}
         self.reading = tuple(
-            (c, c.index, c.letter, c.field, readers[c.letter], FIELDS[c.field].kind not in _UNIQUE)
+            (
+                c,
+                c.index,
+                c.letter,
+                c.field,
+                readers[c.letter],
+                FIELDS[c.field].kind not in _UNIQUE,
+                self._date_cache(c),
+            )
             for c in plan.columns
         )
         mapped = {c.index for c in plan.columns}
@@ -375,6 +383,11 @@ class SheetRun:
                 "dbs.level=enhanced if every check is enhanced)",
             )
 
+    def _date_cache(self, column: Column) -> dict[object, Parsed]:
+        """The cells a date column's reader has read (empty for other columns)."""
+        owner = getattr(self._reader(column), "__self__", None)
+        return owner.cache if isinstance(owner, DateReader) else {}
+
     def _reader(self, column: Column) -> Reader:
         spec = FIELDS[column.field]
         if column.field in _LAZY:
@@ -412,7 +425,7 @@ class SheetRun:
         length = len(row)
         formulas = self.meta.unsaved_formulas
         strings, used, new_cell = self.strings, self.used, tuple.__new__
-        for column, index, letter, field, read, repeat in self.reading:
+        for column, index, letter, field, read, repeat, known in self.reading:
             if index >= length:
                 continue
             raw = row[index]
@@ -428,7 +441,10 @@ class SheetRun:
                 elif type(row) is list:
                     row[index] = raw = same
             used[letter] += 1
-            if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
+            parsed = known.get(raw) if type(raw) is str else None
+            if parsed is not None:
+                pass
+            elif type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
                 parsed = _EXCEL_ERROR
             else:
                 parsed = read(raw)

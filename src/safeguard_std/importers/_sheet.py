@@ -8,7 +8,7 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -208,6 +208,54 @@ class SheetRun:
         if plan is None:
             return self._no_header()
         ctx = self._context(plan, rule.defaults)
+        readers = self._set_reading(plan)
+        width = max((len(r) for _, r in head), default=0)
+        width = self._read_rows(plan, ctx, itertools.chain(head, rows), width)
+        self._mixed_formats(plan, readers)
+        self._column_notes(plan, width)
+        # What only reading the rows needed goes before the cross-row checks add their peak.
+        self.date_readers.clear()
+        self.strings = {}
+        return self._report(plan, ctx)
+
+    def _read_rows(
+        self,
+        plan: HeaderPlan,
+        ctx: RowContext,
+        rows: Iterable[tuple[int, Sequence[object]]],
+        width: int,
+    ) -> int:
+        """Read every row under the header; the sheet's width (its widest row)."""
+        mapped = {c.index for c in plan.columns}
+        all_mapped = next(i for i in itertools.count() if i not in mapped)  # columns before it
+        headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
+        section: Value | None = None
+        first = plan.header_row + 1
+        for number, row in rows:
+            if number < first:
+                continue
+            filled = [
+                i
+                for i, v in enumerate(row)
+                if v is not None and v != "" and not (type(v) is str and v.isspace())
+            ]
+            if not filled:
+                self.blank += 1
+                continue
+            heading = self._heading(number, row, filled) if len(filled) == 1 else None
+            if heading is not None:
+                section = heading
+                continue
+            if _repeats_header(row, filled, headers):
+                self.repeated += 1
+                continue
+            width = max(width, len(row))
+            if filled[-1] >= all_mapped:
+                self._count_unmapped(filled, mapped)
+            self._row(number, row, ctx, section)
+        return width
+
+    def _set_reading(self, plan: HeaderPlan) -> dict[str, Reader]:
         readers = {c.letter: self._reader(c) for c in plan.columns}
         self.headers = {c.letter: c.header for c in plan.columns}
         self.by_index = {c.index: (c.letter, c.header) for c in plan.columns}
@@ -223,46 +271,24 @@ class SheetRun:
             )
             for c in plan.columns
         )
-        mapped = {c.index for c in plan.columns}
-        all_mapped = next(i for i in itertools.count() if i not in mapped)  # columns before it
-        headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
-        width = max((len(r) for _, r in head), default=0)
-        section: Value | None = None
-        first = plan.header_row + 1
-        for number, row in itertools.chain(head, rows):
-            if number < first:
-                continue
-            filled = [
-                i
-                for i, v in enumerate(row)
-                if v is not None and v != "" and not (type(v) is str and v.isspace())
-            ]
-            if not filled:
-                self.blank += 1
-                continue
-            if len(filled) == 1 and isinstance(row[filled[0]], str):
-                role = role_type_of_words(row[filled[0]], sheet=True)  # type: ignore[arg-type]
-                if role is not None:
-                    text = cell_text(row[filled[0]])
-                    self.headings += 1
-                    origin = Origin("section", raw=text, sheet=self.name, detail=f"row {number}")
-                    section = Value(role, None, origin)
-                    continue
-            if _repeats_header(row, filled, headers):
-                self.repeated += 1
-                continue
-            width = max(width, len(row))
-            if filled[-1] >= all_mapped:
-                for index in filled:
-                    if index not in mapped:
-                        self.filled[index] += 1
-            self._row(number, row, plan, readers, ctx, section)
-        self._mixed_formats(plan, readers)
-        self._column_notes(plan, width)
-        # What only reading the rows needed goes before the cross-row checks add their peak.
-        self.date_readers.clear()
-        self.strings = {}
-        return self._report(plan, ctx)
+        return readers
+
+    def _heading(self, number: int, row: Sequence[object], filled: list[int]) -> Value | None:
+        """A row whose one cell names a role ("Volunteers") heads a section: its value."""
+        cell = row[filled[0]]
+        if not isinstance(cell, str):
+            return None
+        role = role_type_of_words(cell, sheet=True)
+        if role is None:
+            return None
+        self.headings += 1
+        origin = Origin("section", raw=cell_text(cell), sheet=self.name, detail=f"row {number}")
+        return Value(role, None, origin)
+
+    def _count_unmapped(self, filled: list[int], mapped: set[int]) -> None:
+        for index in filled:
+            if index not in mapped:
+                self.filled[index] += 1
 
     def _no_header(self) -> SheetReport:
         issue = Issue(
@@ -412,54 +438,9 @@ class SheetRun:
         return _cached(base) if spec.kind in _CACHED else base
 
     def _row(
-        self,
-        number: int,
-        row: Sequence[object],
-        plan: HeaderPlan,
-        readers: Mapping[str, Reader],
-        ctx: RowContext,
-        section: Value | None,
+        self, number: int, row: Sequence[object], ctx: RowContext, section: Value | None
     ) -> None:
-        cells: dict[str, list[Cell]] = {}
-        parse_issues: list[Issue] = []
-        length = len(row)
-        formulas = self.meta.unsaved_formulas
-        strings, used, new_cell = self.strings, self.used, tuple.__new__
-        for column, index, letter, field, read, repeat, known in self.reading:
-            if index >= length:
-                continue
-            raw = row[index]
-            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
-                if formulas and (number, index) in formulas:
-                    parse_issues.append(self._unsaved_formula(number, column))
-                continue
-            if repeat and type(raw) is str:
-                same = strings.get(raw)
-                if same is None:
-                    if len(strings) < 100_000:
-                        strings[raw] = raw
-                elif type(row) is list:
-                    row[index] = raw = same
-            used[letter] += 1
-            parsed = known.get(raw) if type(raw) is str else None
-            if parsed is not None:
-                pass
-            elif type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
-                parsed = _EXCEL_ERROR
-            else:
-                parsed = read(raw)
-            cell: Cell = new_cell(Cell, (column, raw, parsed))
-            if parsed.notes:
-                self._notes(number, cell, parse_issues)
-            fmt = parsed.fmt
-            if fmt is not None and (not parsed.rejected or fmt == "mdy"):
-                self.formats[letter][fmt.rstrip("2")] += 1
-            if not parsed.rejected:
-                found = cells.get(field)
-                if found is None:
-                    cells[field] = [cell]
-                else:
-                    found.append(cell)
+        cells, parse_issues = self._cells(number, row)
         builder = RowBuilder(ctx, number, cells, section, self.taken_ids)
         builder.issues.extend(parse_issues)
         person = builder.build()
@@ -474,6 +455,55 @@ class SheetRun:
             cell = found[0]
             if cell.parsed.ambiguous and builder.cell(field) is cell:
                 self.ambiguous[cell.column.letter].append(number)
+
+    def _cells(
+        self, number: int, row: Sequence[object]
+    ) -> tuple[dict[str, list[Cell]], list[Issue]]:
+        """The row's readable cells by field, and issues about how its cells read."""
+        cells: dict[str, list[Cell]] = {}
+        parse_issues: list[Issue] = []
+        length = len(row)
+        formulas = self.meta.unsaved_formulas
+        used, new_cell = self.used, tuple.__new__
+        for column, index, letter, field, read, repeat, known in self.reading:
+            if index >= length:
+                continue
+            raw = row[index]
+            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+                if formulas and (number, index) in formulas:
+                    parse_issues.append(self._unsaved_formula(number, column))
+                continue
+            if repeat and type(raw) is str:
+                raw = self._one_copy(row, index, raw)
+            used[letter] += 1
+            parsed = known.get(raw) if type(raw) is str else None
+            if parsed is None:
+                parsed = _read(raw, read)
+            cell: Cell = new_cell(Cell, (column, raw, parsed))
+            if parsed.notes:
+                self._notes(number, cell, parse_issues)
+            fmt = parsed.fmt
+            if fmt is not None and (not parsed.rejected or fmt == "mdy"):
+                self.formats[letter][fmt.rstrip("2")] += 1
+            if not parsed.rejected:
+                found = cells.get(field)
+                if found is None:
+                    cells[field] = [cell]
+                else:
+                    found.append(cell)
+        return cells, parse_issues
+
+    def _one_copy(self, row: Sequence[object], index: int, raw: str) -> str:
+        """One object per distinct text in columns whose texts repeat."""
+        strings = self.strings
+        same = strings.get(raw)
+        if same is None:
+            if len(strings) < 100_000:
+                strings[raw] = raw
+            return raw
+        if type(row) is list:
+            row[index] = same
+        return same
 
     def _notes(self, number: int, cell: Cell, into: list[Issue]) -> None:
         column = cell.column
@@ -665,6 +695,12 @@ class SheetRun:
             repeated_header_rows=self.repeated,
             issues=tuple(self.issues),
         )
+
+
+def _read(raw: object, read: Reader) -> Parsed:
+    if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
+        return _EXCEL_ERROR
+    return read(raw)
 
 
 def _index(letter: str) -> int:

@@ -47,6 +47,17 @@ def main() -> None:
         fmt = "yaml" if i % 2 else "json"
         write(evidence, f"drawn-{i:02d}.{fmt}", fmt, bundle)
         write(packs, f"drawn-{i:02d}.{fmt}", fmt, pack)
+    # Portfolios: drawn bundles a line each, with a blank and a broken line among them.
+    streams = HERE / "corpus" / "ndjson"
+    streams.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps(bundle).encode() for bundle, _ in drawn[:6]]
+    (streams / "drawn.ndjson").write_bytes(b"\n".join([*lines[:3], b"", b'{"id": ', *lines[3:]]))
+    # Records: the fixtures, the format byte first (odd: .xlsx, even: CSV).
+    records = HERE / "corpus" / "scr"
+    records.mkdir(parents=True, exist_ok=True)
+    for name in ("scr.csv", "scr-windows-1252.csv", "scr.xlsx", "scr-1904.xlsx"):
+        prefix = b"\x01" if name.endswith(".xlsx") else b"\x00"
+        (records / name).write_bytes(prefix + (FIXTURES / "scr" / name).read_bytes())
 
 
 if __name__ == "__main__":

@@ -116,7 +116,9 @@ def records(draw: st.DrawFn, cells: st.SearchStrategy[object]) -> list[list[obje
 
 
 def _import_cells(rows: list[list[object]]) -> None:
-    def read(source: object, *, name: str | None = None, score: object = None) -> Workbook:
+    def read(
+        source: object, *, name: str | None = None, score: object = None, limits: object = None
+    ) -> Workbook:
         sheet = Sheet(name="Staff", rows=lambda: iter(enumerate(rows, start=1)), epoch="1900")
         return Workbook("scr.xlsx", "xlsx", "0" * 64, (sheet,))
 

@@ -15,8 +15,8 @@ from safeguard_std.domain.pack import Pack
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.packs import PackCatalog
+from safeguard_std.portfolio import WINDOW_PER_JOB, evaluate_portfolio, is_portfolio
 from safeguard_std.serialization import assessment_to_data, canonical_json
-from safeguard_std.streaming import WINDOW_PER_JOB, evaluate_portfolio, is_portfolio
 from tests.conftest import ROOT
 
 AS_OF = dt.date(2026, 11, 23)

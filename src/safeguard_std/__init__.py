@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from safeguard_std._version import __version__
-from safeguard_std.documents import Limits
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.findings import Assessment, Finding, Status, SubjectRef
 from safeguard_std.domain.organisation import EvidenceBundle
@@ -30,6 +29,7 @@ from safeguard_std.exceptions import (
     RuleError,
     SafeguardError,
 )
+from safeguard_std.io.documents import Limits
 from safeguard_std.packs import PackCatalog, bundled_catalog, load_pack
 from safeguard_std.rules import RuleKind, RuleKindRegistry, default_registry, rule_kind
 from safeguard_std.serialization import assessment_to_json, make_converter

@@ -304,7 +304,7 @@ class InvalidPeriod(SafeguardError, ValueError):
     def __init__(self, text: object) -> None:
         self.text = text
         super().__init__(
-            f"invalid period {text!r}: expected an ISO 8601 duration of years, months, weeks "
+            f"invalid period {quoted(text)}: expected an ISO 8601 duration of years, months, weeks "
             "or days, e.g. 'P3Y', 'P12M', 'P2W', 'P90D', or of working days alone, 'P1WD'"
         )
 
@@ -341,11 +341,12 @@ def expect_date(name: str, value: Any) -> None:
 
 
 class DocumentSyntaxError(SafeguardError):
-    """Raised by :func:`safeguard_std.documents.parse`; carries located problems for the
+    """Raised by :func:`safeguard_std.io.documents.parse`; carries located problems for the
     caller's own error class."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, source: str | None = None) -> None:
         self.problems = problems
+        self.source = source
         super().__init__(str(problems[0]))
 
 

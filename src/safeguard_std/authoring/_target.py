@@ -53,6 +53,18 @@ def _pack_files(path: Path) -> list[Path]:
     raise PackNotFound(str(path), f"no {PACK_FILE} in it, nor in <id>/<edition>/ below it")
 
 
+def _laid_out(layer: PackLayer) -> bool:
+    """Whether a named pack file sits at ``<root>/<id>/<edition>/pack.yaml`` for its own id and
+    edition: only then is ``<root>`` a folder of packs (``/tmp/x/pack.yaml`` says nothing of
+    what else is in ``/``)."""
+    path = Path(str(layer.document.source)).resolve()
+    return (
+        path.name == PACK_FILE
+        and path.parent.name == layer.ref.edition
+        and path.parent.parent.name == layer.ref.id
+    )
+
+
 def _siblings(files: Iterable[Path]) -> list[Path]:
     """Other editions laid out beside the named files as ``<root>/<id>/<edition>/pack.yaml``."""
     roots = {f.resolve().parent.parent.parent for f in files if f.name == PACK_FILE}
@@ -87,20 +99,21 @@ def open_target(spec: str | Path, *, catalog: PackCatalog | None = None) -> Pack
         raise PackNotFound(str(spec), "no such file or folder")
     files = _pack_files(path)
     layers = _layers_of(base)
-    for sibling in _siblings(files):
+    problems: list[Problem] = []
+    parsed: list[PackLayer] = []
+    for file in files:
+        try:
+            parsed.append(read_layer(file))
+        except PackError as exc:
+            problems.extend(exc.problems)
+    for sibling in _siblings(Path(str(n.document.source)) for n in parsed if _laid_out(n)):
         try:
             layer = read_layer(sibling)
         except PackError:
             continue  # reported when it is named itself; here it only serves as a base
         layers[layer.ref] = layer
-    problems: list[Problem] = []
     refs: list[PackRef] = []
-    for file in files:
-        try:
-            layer = read_layer(file)
-        except PackError as exc:
-            problems.extend(exc.problems)
-            continue
+    for layer in parsed:
         if layer.ref in refs:
             problems.append(
                 Problem(

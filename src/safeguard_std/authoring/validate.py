@@ -17,14 +17,14 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import did_you_mean
 from safeguard_std.authoring._target import PackTarget, open_target
-from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.pack import Pack, PackRef, SubjectType
 from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError, PackError, PackNotFound, Problem
+from safeguard_std.io._problems import did_you_mean
+from safeguard_std.io.documents import Document, load_document
 from safeguard_std.packs import PackCatalog
-from safeguard_std.packtests import case_files, load_cases
+from safeguard_std.packs.cases import case_files, load_cases
 
 __all__ = ["Validation", "describe", "problem_data", "problem_line", "validate_pack"]
 
@@ -123,11 +123,9 @@ def _subject_problem(subject: str) -> str | None:
 def _test_file(catalog: PackCatalog, ref: PackRef, path: Path) -> list[Problem]:
     try:
         cases = load_cases(path, ref)
-        doc = parse(read_bounded(path), str(path))
+        doc = load_document(path, what="pack test file", error=PackError)
     except PackError as exc:
         return list(exc.problems)
-    except (OSError, DocumentSyntaxError):  # pragma: no cover - load_cases read it just now
-        return []
     out: list[Problem] = _evidence_problems(path, doc, ("evidence",), "base evidence")
     for i, raw in enumerate(doc.data["cases"]):
         if isinstance(raw, dict) and "evidence" in raw:

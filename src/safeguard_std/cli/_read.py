@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from safeguard_std.cli._common import UsageError
-from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
+from safeguard_std.io.documents import Document, DocumentSyntaxError, load_document
 
 __all__ = ["read_json"]
 
@@ -12,13 +12,9 @@ def read_json(path: str, option: str) -> Document:
     """The parsed JSON document at ``path``; an unreadable or malformed file is a
     :class:`~safeguard_std.cli._common.UsageError` naming ``option`` and where it went wrong."""
     try:
-        raw = read_bounded(path)
+        return load_document(path, what="file", format="json")
     except DocumentSyntaxError as exc:
+        if isinstance(exc.__cause__, OSError):
+            reason = exc.__cause__.strerror or exc.__cause__
+            raise UsageError(f"{option}: cannot read {path!r}: {reason}") from None
         raise UsageError(f"{option}: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"{option}: cannot read {path!r}: {exc.strerror or exc}") from None
-    try:
-        document = parse(raw, path, format="json")
-    except DocumentSyntaxError as exc:
-        raise UsageError(f"{option}: {exc}") from None
-    return document

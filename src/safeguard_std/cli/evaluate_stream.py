@@ -18,18 +18,19 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 
-from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     batch_collector,
     failing,
+    limits_from,
     report_failing,
     write_output,
 )
 from safeguard_std.domain.pack import Pack
 from safeguard_std.exceptions import EvidenceError
+from safeguard_std.io._terminal import printable
+from safeguard_std.portfolio import default_jobs, evaluate_portfolio
 from safeguard_std.rules import RuleKindRegistry
-from safeguard_std.streaming import default_jobs, evaluate_portfolio
 
 __all__ = ["add_options", "run_portfolio"]
 
@@ -82,6 +83,7 @@ def run_portfolio(
             jobs=jobs,
             source=str(args.evidence),
             include_personal_data=args.include_personal_data,
+            limits=limits_from(args),
             allow_out_of_force=getattr(args, "allow_out_of_force", False),
         )
         for result in results:

@@ -7,21 +7,24 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     add_catalog_options,
+    add_limit_options,
     add_out_of_force_option,
     add_report_options,
     as_of_date,
     catalog_from,
     check_in_force,
+    limits_from,
     write_output,
 )
 from safeguard_std.evaluate import compile_pack
-from safeguard_std.evidence_stream import LoadedBundle, count_evidence, iter_evidence, iter_ndjson
+from safeguard_std.evidence.stream import LoadedBundle, count_evidence, iter_evidence, iter_ndjson
+from safeguard_std.io._terminal import printable
+from safeguard_std.io.documents import Limits
 from safeguard_std.packs import load_pack
-from safeguard_std.reports.portfolio import Portfolio, portfolio_to_json, portfolio_to_markdown
+from safeguard_std.portfolio.rollup import Portfolio, portfolio_to_json, portfolio_to_markdown
 
 __all__ = ["register"]
 
@@ -66,18 +69,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default="auto",
         help="progress bar on stderr: auto shows it only when stderr is a terminal",
     )
+    add_limit_options(parser)
     add_out_of_force_option(parser)
     add_catalog_options(parser)
     parser.set_defaults(run=run)
 
 
-def _inputs(source: str) -> tuple[Iterator[LoadedBundle], int | None]:
-    if source == "-":
-        return iter_ndjson(sys.stdin.buffer, "<stdin>"), None
+def _inputs(source: str, limits: Limits) -> tuple[Iterator[LoadedBundle], int | None]:
+    if source == "-":  # read a line at a time, no further than the limit a line
+        return iter_ndjson(sys.stdin.buffer, "<stdin>", limits=limits), None
     path = Path(source)
     if not path.exists():
         raise UsageError(f"--evidence: {source!r} does not exist")
-    return iter_evidence(path), count_evidence(path)
+    return iter_evidence(path, limits=limits), count_evidence(path)
 
 
 def _progress_bar(total: int | None) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -104,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     allowed = args.allow_out_of_force
     check_in_force(pack, catalog, as_of, allowed)
     plan = compile_pack(pack, kinds=catalog.kinds)
-    inputs, total = _inputs(args.evidence)
+    inputs, total = _inputs(args.evidence, limits_from(args))
     show_progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     show, close = _progress_bar(total) if show_progress else (None, None)
     portfolio = Portfolio(plan, as_of, horizon_days=args.horizon)

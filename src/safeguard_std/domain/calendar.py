@@ -56,8 +56,10 @@ def _london() -> Any:
     return pendulum.timezone("Europe/London")
 
 
-_PERIOD = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
-_WORKING = re.compile(r"P(\d+)WD")
+# At most nine digits a part: int() refuses 4,300 (a ValueError of its own), and no unit is
+# allowed beyond _MAX_UNIT anyway.
+_PERIOD = re.compile(r"P(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})W)?(?:(\d{1,9})D)?")
+_WORKING = re.compile(r"P(\d{1,9})WD")
 _MAX_UNIT = 1000
 
 

@@ -1,8 +1,8 @@
 """Records that cannot both be right: the same person recorded twice, one DBS certificate number
 recorded for two people. Pure, over the people of one bundle; messages name record ids only,
 never names, dates of birth or certificate numbers. The evaluator marks findings with them (see
-docs/findings.md); ``evidence validate`` reports the same two cases (``safeguard_std.consistency``),
-with its own wording."""
+docs/findings.md); ``evidence validate`` reports the same two cases
+(``safeguard_std.domain.consistency``), with its own wording."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ Nothing here is ever ``eval``-ed: predicates are parsed into values and compiled
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs

@@ -29,14 +29,14 @@ from typing import Any, Literal
 import attrs
 import jsonschema
 
-from safeguard_std._problems import did_you_mean, schema_problems
-from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
-from safeguard_std.exceptions import Location, MappingError, Problem
+from safeguard_std.exceptions import MappingError, Problem
 from safeguard_std.importers._dates import DateReader
 from safeguard_std.importers._fields import FIELDS, NOT_MODELLED, Kind
 from safeguard_std.importers._synonyms import header_key
 from safeguard_std.importers._values import READERS, cell_text
-from safeguard_std.schemas import data_root
+from safeguard_std.io._problems import did_you_mean, schema_problems
+from safeguard_std.io.documents import Document, load_document
+from safeguard_std.io.schemas import data_root
 
 __all__ = [
     "ColumnRule",
@@ -238,21 +238,6 @@ def mapping_from_data(data: Any, document: Document) -> ScrMapping:
 
 def load_mapping(source: Path | str | bytes, *, name: str | None = None) -> ScrMapping:
     """Load a mapping file (YAML or JSON) from a path, or from bytes labelled ``name``."""
-    if isinstance(source, bytes):
-        label, raw = name or "<mapping>", source
-    else:
-        label = name or str(source)
-        try:
-            raw = read_bounded(Path(source))
-        except DocumentSyntaxError as exc:
-            raise MappingError(exc.problems, source=label) from None
-        except OSError as exc:
-            raise MappingError(
-                [Problem(f"cannot read mapping file: {exc.strerror}", Location(label))],
-                source=label,
-            ) from None
-    try:
-        doc = parse(raw, label)
-    except DocumentSyntaxError as exc:
-        raise MappingError(exc.problems, source=label) from None
+    label = name or ("<mapping>" if isinstance(source, bytes) else str(source))
+    doc = load_document(source, what="mapping file", error=MappingError, name=label)
     return mapping_from_data(doc.data, doc)

@@ -17,13 +17,13 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import schema_problems
-from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.organisation import EvidenceBundle, Provider
 from safeguard_std.domain.people import Person
 from safeguard_std.evidence import bundle_from_data, record_id_paths, redactor
-from safeguard_std.exceptions import EvidenceError, Location, Problem
-from safeguard_std.schemas import schema_errors
+from safeguard_std.exceptions import EvidenceError, Problem
+from safeguard_std.io._problems import schema_problems
+from safeguard_std.io.documents import Document, load_document
+from safeguard_std.io.schemas import schema_errors
 from safeguard_std.serialization import converter
 
 __all__ = ["ProviderFile", "load_provider"]
@@ -135,23 +135,8 @@ def load_provider(
         label = name
         doc = Document(copy.deepcopy(dict(source)), label)
     else:
-        if isinstance(source, bytes):
-            label, raw = name or "<provider>", source
-        else:
-            label = name or str(source)
-            try:
-                raw = read_bounded(Path(source))
-            except DocumentSyntaxError as exc:
-                raise EvidenceError(exc.problems, source=label) from None
-            except OSError as exc:
-                raise EvidenceError(
-                    [Problem(f"cannot read provider file: {exc.strerror}", Location(label))],
-                    source=label,
-                ) from None
-        try:
-            doc = parse(raw, label)
-        except DocumentSyntaxError as exc:
-            raise EvidenceError(exc.problems, source=label) from None
+        label = name or ("<provider>" if isinstance(source, bytes) else str(source))
+        doc = load_document(source, what="provider file", error=EvidenceError, name=label)
     data = doc.data
     if not isinstance(data, dict) or "provider" not in data:
         raise EvidenceError(

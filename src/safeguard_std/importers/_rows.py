@@ -161,7 +161,9 @@ class RowBuilder(CheckReader):
             )
             value = None
         if value is not None:
-            candidate = "p-" + ID_CHARS.sub("-", str(value.value)).strip("-")[:120]
+            # 88 characters leave room in 128 for the longest record id made from it
+            # (p-...:risk_assessment:<kind>).
+            candidate = "p-" + ID_CHARS.sub("-", str(value.value)).strip("-")[:88]
             if candidate == "p-" or candidate in self.taken_ids:
                 self.warn(
                     "person.staff_number_reused",

@@ -11,8 +11,8 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.consistency import Inconsistency, check_consistency
-from safeguard_std.consistency import Severity as ConsistencySeverity
+from safeguard_std.domain.consistency import Inconsistency, check_consistency
+from safeguard_std.domain.consistency import Severity as ConsistencySeverity
 from safeguard_std.domain.organisation import (
     EDUCATION_KINDS,
     EvidenceBundle,
@@ -39,6 +39,7 @@ from safeguard_std.importers._result import (
 )
 from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
+from safeguard_std.io.documents import Limits
 
 __all__ = ["import_scr"]
 
@@ -225,6 +226,7 @@ def import_scr(
     name: str | None = None,
     provider_name: str | None = None,
     include_personal_data: bool = False,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Import a single central record (.csv or .xlsx) into an evidence bundle.
 
@@ -239,7 +241,9 @@ def import_scr(
     header), :class:`~safeguard_std.exceptions.MappingError`,
     :class:`~safeguard_std.exceptions.EvidenceError` (provider file) or
     :class:`~safeguard_std.exceptions.MissingExtra` (.xlsx without openpyxl). Problems in rows
-    and cells never raise: every row has an outcome in the result.
+    and cells never raise: every row has an outcome in the result. ``limits`` bounds the file
+    (bytes, a workbook's decompressed size and shared strings, a sheet's cells and columns:
+    :class:`~safeguard_std.io.documents.Limits`, ``docs/limits.md``).
     """
     return _import(
         source,
@@ -251,6 +255,7 @@ def import_scr(
         name=name,
         provider_name=provider_name,
         include_personal_data=include_personal_data,
+        limits=limits,
     )
 
 
@@ -265,12 +270,15 @@ def _import(
     name: str | None,
     provider_name: str | None,
     include_personal_data: bool,
+    limits: Limits | None = None,
 ) -> ImportResult:
     plan_mapping = _mapping(mapping, defaults)
     provider_file = load_provider(
         provider, name=provider_name, include_personal_data=include_personal_data
     )
-    workbook = read_workbook(source, name=name, score=lambda row: score_row(row, plan_mapping))
+    workbook = read_workbook(
+        source, name=name, score=lambda row: score_row(row, plan_mapping), limits=limits
+    )
     wanted = [sheet] if isinstance(sheet, str) else list(sheet) if sheet else None
     taken = {p.id for p in provider_file.base.people}
     reports: list[SheetReport] = []

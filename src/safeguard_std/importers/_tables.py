@@ -19,10 +19,11 @@ from typing import Any, Literal
 
 import attrs
 
-from safeguard_std.documents import DocumentSyntaxError, read_bounded
 from safeguard_std.exceptions import Location, MissingExtra, Problem, SpreadsheetError
 from safeguard_std.importers._parsed import Note, Severity
 from safeguard_std.importers._xlsx_meta import SheetMeta, read_meta
+from safeguard_std.io._bounded import SheetTooLarge, bounded_rows, check_workbook
+from safeguard_std.io.documents import Limits, read_source
 
 __all__ = ["Sheet", "Workbook", "read_workbook"]
 
@@ -66,27 +67,25 @@ def read_workbook(
     *,
     name: str | None = None,
     score: Callable[[Row], int] = lambda _row: 0,
+    limits: Limits | None = None,
 ) -> Workbook:
     """Read a .csv or .xlsx file (from a path, or bytes labelled ``name`` whose suffix decides
-    the format). ``score`` rates a row as a header, to choose a CSV delimiter."""
-    if isinstance(source, bytes):
-        label, data = name or "<spreadsheet>", source
-    else:
-        label = name or str(source)
-        try:
-            data = read_bounded(Path(source))
-        except DocumentSyntaxError as exc:
-            raise _fail(label, exc.problems[0].message) from None
-        except OSError as exc:
-            raise _fail(label, f"cannot read the file: {exc.strerror}") from None
+    the format). ``score`` rates a row as a header, to choose a CSV delimiter. ``limits`` bounds
+    the file's bytes, a workbook's decompressed size and shared strings, and each sheet's cells
+    and columns (:class:`~safeguard_std.io.documents.Limits`)."""
+    limits = limits or Limits()
+    label = name or ("<spreadsheet>" if isinstance(source, bytes) else str(source))
+    _, data = read_source(
+        source, what="the file", error=SpreadsheetError, name=label, limits=limits
+    )
     suffix = Path(label).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx(label, data, digest)
+        return _xlsx(label, data, digest, limits)
     if suffix == ".xls":
         raise _fail(label, "old binary .xls workbooks are not read: save it as .xlsx or as CSV")
     if suffix in (".csv", ".txt", ".tsv", ""):
-        return _csv(label, data, digest, score)
+        return _csv(label, data, digest, score, limits)
     raise _fail(label, f"cannot import {suffix!r} files: expected .csv or .xlsx")
 
 
@@ -134,11 +133,12 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[s
     return out
 
 
-def _delimiter(text: str, score: Callable[[Row], int]) -> str:
+def _delimiter(text: str, score: Callable[[Row], int], width: int) -> str:
     sample = text[:65536]
     best, best_key = ",", (-1, -1)
     for delimiter in _DELIMITERS:
-        rows = _records(sample, delimiter, _SAMPLE_ROWS)
+        # A row wider than a sheet may be is refused when read; here it is only cut short.
+        rows = [r[:width] for r in _records(sample, delimiter, _SAMPLE_ROWS)]
         header = max((score(r) for r in rows), default=0)
         widths = [len(r) for r in rows if any(c.strip() for c in r)]
         steady = max((widths.count(w) for w in set(widths)), default=0) if widths else 0
@@ -160,11 +160,22 @@ def _lines(text: str) -> Iterator[str]:
     return (m[0] for m in _LINE.finditer(text))
 
 
-def _csv(label: str, data: bytes, digest: str, score: Callable[[Row], int]) -> Workbook:
-    text, encoding, notes = _decode(label, data)
-    delimiter = _delimiter(text, score)
+def _bounded(
+    label: str, rows: Iterator[tuple[int, Row]], limits: Limits
+) -> Iterator[tuple[int, Row]]:
+    try:
+        yield from bounded_rows(rows, limits)
+    except SheetTooLarge as exc:
+        raise _fail(label, str(exc)) from None
 
-    def rows() -> Iterator[tuple[int, Row]]:
+
+def _csv(
+    label: str, data: bytes, digest: str, score: Callable[[Row], int], limits: Limits
+) -> Workbook:
+    text, encoding, notes = _decode(label, data)
+    delimiter = _delimiter(text, score, limits.max_columns)
+
+    def read() -> Iterator[tuple[int, Row]]:
         reader = csv.reader(_lines(text), delimiter=delimiter)
         number = 0
         try:
@@ -172,6 +183,9 @@ def _csv(label: str, data: bytes, digest: str, score: Callable[[Row], int]) -> W
                 yield number, row
         except csv.Error as exc:
             raise _fail(label, f"CSV cannot be read after row {number}: {exc}") from None
+
+    def rows() -> Iterator[tuple[int, Row]]:
+        return _bounded(label, read(), limits)
 
     sheet = Sheet(name=None, rows=rows)
     return Workbook(label, "csv", digest, (sheet,), encoding, delimiter, notes)
@@ -185,10 +199,14 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def _xlsx(label: str, data: bytes, digest: str) -> Workbook:
+def _xlsx(label: str, data: bytes, digest: str, limits: Limits) -> Workbook:
     openpyxl = _openpyxl()
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+    try:
+        check_workbook(data, limits)  # before openpyxl decompresses anything
+    except SheetTooLarge as exc:
+        raise _fail(label, str(exc)) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors alike
@@ -197,9 +215,17 @@ def _xlsx(label: str, data: bytes, digest: str) -> Workbook:
     sheets = []
     for ws in book.worksheets:
 
-        def rows(ws: Any = ws) -> Iterator[tuple[int, Row]]:
+        def read(ws: Any = ws) -> Iterator[tuple[int, Row]]:
             ws.reset_dimensions()
-            yield from enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+            try:
+                yield from enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+            except Exception as exc:  # a damaged part surfaces only when its rows are read
+                raise _fail(
+                    label, f"not a readable .xlsx workbook ({type(exc).__name__})"
+                ) from None
+
+        def rows(ws: Any = ws) -> Iterator[tuple[int, Row]]:
+            return _bounded(label, read(ws), limits)
 
         source = getattr(ws, "_get_source", None)
         meta = (lambda source=source: read_meta(source)) if source is not None else None

@@ -19,6 +19,13 @@ from collections.abc import Callable, Mapping
 from safeguard_std.domain.findings import Assessment
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
+from safeguard_std.portfolio.rollup import (
+    Portfolio,
+    PortfolioSummary,
+    evaluate_portfolio,
+    portfolio_to_json,
+    portfolio_to_markdown,
+)
 from safeguard_std.reports._model import (
     MAX_HORIZON_DAYS,
     RATING_RULE,
@@ -37,13 +44,6 @@ from safeguard_std.reports.markdown import render_markdown, to_markdown
 from safeguard_std.reports.metrics import KNOWN_METRICS, METRIC_TAG, Metric, compute_metrics
 from safeguard_std.reports.oscal import OSCAL_NS, render_oscal, to_oscal
 from safeguard_std.reports.oscal_catalog import pack_to_oscal_catalog, pack_to_oscal_profile
-from safeguard_std.reports.portfolio import (
-    Portfolio,
-    PortfolioSummary,
-    evaluate_portfolio,
-    portfolio_to_json,
-    portfolio_to_markdown,
-)
 from safeguard_std.reports.sarif import render_sarif, to_sarif
 
 __all__ = [

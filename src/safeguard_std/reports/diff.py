@@ -24,13 +24,13 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import schema_problems
-from safeguard_std.documents import DocumentSyntaxError, parse, read_bounded
 from safeguard_std.exceptions import AssessmentError, Location, Problem
+from safeguard_std.io._problems import schema_problems
+from safeguard_std.io.documents import load_document
+from safeguard_std.io.schemas import schema_errors
 from safeguard_std.reports._format import clean_text, json_safe, plural, status_label
 from safeguard_std.reports._model import MAX_HORIZON_DAYS, ONE_OFF_DEADLINES
 from safeguard_std.reports.markdown import escape
-from safeguard_std.schemas import schema_errors
 from safeguard_std.serialization import canonical_json
 
 __all__ = [
@@ -127,13 +127,7 @@ def read_assessment(path: str | os.PathLike[str]) -> dict[str, Any]:
     schema; anything else raises :class:`~safeguard_std.exceptions.AssessmentError` with the
     file, the path inside it and the line."""
     source = os.fspath(path)
-    try:
-        doc = parse(read_bounded(source), source, format="json")
-    except DocumentSyntaxError as exc:
-        raise AssessmentError(exc.problems, source=source) from None
-    except OSError as exc:
-        problem = Problem(f"cannot read the file: {exc.strerror or exc}", Location(source))
-        raise AssessmentError([problem], source=source) from None
+    doc = load_document(source, what="the file", error=AssessmentError, format="json")
     data = doc.data
     if not isinstance(data, dict) or "assessment_format" not in data:
         found = "an evidence bundle" if isinstance(data, dict) and "provider" in data else None

@@ -16,7 +16,7 @@ module finds them, from the same files the assessment read:
 :func:`~safeguard_std.reports.to_sarif` takes. Paths are written as given, relative to the
 working folder when they lie inside it (code scanning wants paths from the repository's root:
 run the export from there), with ``/`` separators. Reading is bounded like every other document
-(:func:`~safeguard_std.documents.read_bounded`); these functions raise nothing for a file they
+(:func:`~safeguard_std.io.documents.read_source`); these functions raise nothing for a file they
 cannot place records in: a record they cannot find simply has no region, and the export falls
 back to the requirement's line.
 """
@@ -34,7 +34,6 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.documents import DocumentSyntaxError, Limits, decode, parse, read_bounded
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.evidence import record_id_paths
 from safeguard_std.exceptions import (
@@ -44,8 +43,9 @@ from safeguard_std.exceptions import (
     PackNotFound,
     Problem,
 )
+from safeguard_std.io.documents import DocumentSyntaxError, Limits, decode, parse, read_source
+from safeguard_std.io.schemas import data_root
 from safeguard_std.packs import PackCatalog, PackLayer, bundled_catalog
-from safeguard_std.schemas import data_root
 
 __all__ = [
     "PACKS_BASE",
@@ -160,8 +160,9 @@ def record_regions(
     that cannot be read or parsed (the evidence loader says why)."""
     uri = artifact_uri(source)
     try:
-        text = decode(read_bounded(source, limits=limits), str(source), limits=limits)
-    except (OSError, DocumentSyntaxError):
+        label, raw = read_source(source, what="evidence file", limits=limits)
+        text = decode(raw, label, limits=limits)
+    except DocumentSyntaxError:
         return {}
     if str(source).endswith((".yaml", ".yml")):
         try:
@@ -229,10 +230,9 @@ def provenance_regions(
 
 
 def _read_provenance(provenance: str | os.PathLike[str], label: str) -> dict[str, Any]:
+    _, raw = read_source(provenance, what="provenance file", error=EvidenceError, name=label)
     try:
-        data = json.loads(decode(read_bounded(provenance), label))
-    except OSError as exc:
-        raise _not_provenance(f"cannot read provenance file: {exc.strerror}", label) from None
+        data = json.loads(decode(raw, label))
     except (DocumentSyntaxError, ValueError):
         raise _not_provenance("not a provenance file (not JSON)", label) from None
     if not isinstance(data, dict) or data.get("provenance_format") != 1:

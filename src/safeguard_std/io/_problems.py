@@ -14,8 +14,8 @@ from typing import Any
 
 import jsonschema
 
-from safeguard_std.documents import Document
 from safeguard_std.exceptions import Problem, quoted
+from safeguard_std.io.documents import Document
 from safeguard_std.rules._kind import PERIOD_SCHEMA
 
 __all__ = ["did_you_mean", "rule_param_problems", "schema_problems", "shown"]

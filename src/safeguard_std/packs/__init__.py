@@ -32,14 +32,6 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._inclusion import (
-    SEPARATOR,
-    namespaced_parameters,
-    namespaced_requirement,
-    namespaced_sections,
-)
-from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, parse, read_bounded
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
 from safeguard_std.domain.pack import (
@@ -78,9 +70,17 @@ from safeguard_std.exceptions import (
     RuleError,
     expect_date,
 )
+from safeguard_std.io._problems import did_you_mean, rule_param_problems, schema_problems, shown
+from safeguard_std.io.documents import Document, load_document
+from safeguard_std.io.schemas import data_root, schema_errors
+from safeguard_std.packs._inclusion import (
+    SEPARATOR,
+    namespaced_parameters,
+    namespaced_requirement,
+    namespaced_sections,
+)
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.rules._kind import distribution_of, trusted
-from safeguard_std.schemas import data_root, schema_errors
 
 __all__ = ["PackCatalog", "PackLayer", "PackOrigin", "bundled_catalog", "load_pack", "read_layer"]
 
@@ -131,18 +131,13 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     if path.is_dir():
         path = path / PACK_FILE
     label = str(path)
-    try:
-        raw = text if text is not None else read_bounded(path)
-    except DocumentSyntaxError as exc:
-        raise PackError(exc.problems, source=label) from None
-    except OSError as exc:
-        raise PackError(
-            [Problem(f"cannot read pack file: {exc.strerror}", Location(label))], source=label
-        ) from None
-    try:
-        doc = parse(raw, label)
-    except DocumentSyntaxError as exc:
-        raise PackError(exc.problems, source=label) from None
+    doc = load_document(
+        text if isinstance(text, bytes) else path,
+        text=text if isinstance(text, str) else None,
+        what="pack file",
+        error=PackError,
+        name=label,
+    )
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
     problems = [

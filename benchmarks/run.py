@@ -217,9 +217,9 @@ def task_size(args: argparse.Namespace) -> dict[str, Any]:
     from benchmarks.baseline import evaluate_bundle
     from benchmarks.generate import BundleGenerator
     from safeguard_std.cli._common import batch_collector
-    from safeguard_std.documents import Limits
     from safeguard_std.evaluate import compile_pack
     from safeguard_std.evidence import load_evidence
+    from safeguard_std.io.documents import Limits
     from safeguard_std.serialization import assessment_to_json, evidence_digest
 
     people, repeat, large = args.people, args.repeat, args.people > LARGE

@@ -15,15 +15,15 @@ import io
 from functools import cache
 from pathlib import Path
 
-from safeguard_std.documents import Limits
 from safeguard_std.domain.findings import Status
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.evidence import load_evidence
-from safeguard_std.evidence_stream import iter_ndjson
+from safeguard_std.evidence.stream import iter_ndjson
 from safeguard_std.exceptions import MissingExtra, SafeguardError
+from safeguard_std.io.documents import Limits
 from safeguard_std.packs import PackCatalog, bundled_catalog, read_layer
+from safeguard_std.portfolio import evaluate_portfolio
 from safeguard_std.serialization import bundle_to_data, canonical_json
-from safeguard_std.streaming import evaluate_portfolio
 
 __all__ = ["check_evidence", "check_ndjson", "check_pack", "check_scr", "suffix_and_body"]
 

@@ -45,7 +45,7 @@ _SCHEMA_CHECK_MAX_CHARS = 4_000_000
 
 
 def _checked_assessment(data: object, where: str) -> None:
-    from safeguard_std.schemas import schema_errors
+    from safeguard_std.io.schemas import schema_errors
 
     errors = [
         f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
@@ -62,9 +62,9 @@ def assessment_schema_check() -> object:
     line) is validated against the published assessment schema as it is written."""
     import json
 
+    import safeguard_std.portfolio as streaming
     import safeguard_std.reports.as_json as as_json
     import safeguard_std.serialization as serialization
-    import safeguard_std.streaming as streaming
 
     real_chunks, real_data = serialization.assessment_json_chunks, serialization.assessment_to_data
 

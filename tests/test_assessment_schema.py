@@ -15,8 +15,8 @@ import pytest
 
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.pack import DutyHolder, Modality, SubjectType
+from safeguard_std.io.schemas import SCHEMA_NAMES, data_root, schema, schema_errors
 from safeguard_std.reports._model import Rating
-from safeguard_std.schemas import SCHEMA_NAMES, data_root, schema, schema_errors
 from tests.conftest import FIXTURES
 
 GOLDEN = sorted((FIXTURES / "reports" / "golden").glob("*-harbour.json"))
@@ -83,7 +83,7 @@ def test_what_it_refuses() -> None:
 
 def test_the_suite_validates_every_assessment_it_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     # the conftest hook is in place: a schema error in what render() writes fails the test
-    import safeguard_std.schemas
+    import safeguard_std.io.schemas
     from safeguard_std.evaluate import evaluate
     from safeguard_std.evidence import load_evidence
     from safeguard_std.packs import PackCatalog
@@ -98,6 +98,6 @@ def test_the_suite_validates_every_assessment_it_writes(monkeypatch: pytest.Monk
     )
     render(a, "json")
     refused = jsonschema.ValidationError("refused for the test")
-    monkeypatch.setattr(safeguard_std.schemas, "schema_errors", lambda *_: iter([refused]))
+    monkeypatch.setattr(safeguard_std.io.schemas, "schema_errors", lambda *_: iter([refused]))
     with pytest.raises(AssertionError, match="refused for the test"):
         render(a, "json")

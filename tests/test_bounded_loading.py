@@ -1,6 +1,6 @@
 """One bounded loader for every document (issues 15.3 and 17.1, 17.2, 17.7).
 
-Every file the library reads goes through :func:`safeguard_std.documents.load_document` (or, for
+Every file the library reads goes through :func:`safeguard_std.io.documents.load_document` (or, for
 spreadsheets and streams, the bounded readers beside it): one error shape, bounded *before* it
 reads. Each case from the issue is reproduced here at a small scale, with the limit lowered and
 the memory used measured by the process's own accounting (``tracemalloc``).
@@ -21,13 +21,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from safeguard_std import documents
-from safeguard_std.documents import Limits, load_document
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.evidence import load_evidence
-from safeguard_std.evidence_stream import iter_ndjson
+from safeguard_std.evidence.stream import iter_ndjson
 from safeguard_std.exceptions import (
+    DocumentSyntaxError,
     EvidenceError,
     InvalidPeriod,
     PackError,
@@ -35,9 +34,11 @@ from safeguard_std.exceptions import (
 )
 from safeguard_std.importers import import_scr
 from safeguard_std.importers._tables import read_workbook
+from safeguard_std.io import documents
+from safeguard_std.io.documents import Limits, load_document
 from safeguard_std.packs import read_layer
-from safeguard_std.packtests import load_cases
-from safeguard_std.streaming import evaluate_portfolio
+from safeguard_std.packs.cases import load_cases
+from safeguard_std.portfolio import evaluate_portfolio
 from tests.conftest import FIXTURES, ROOT
 from tests.support import BASE_BUNDLE, pack_yaml
 
@@ -478,6 +479,23 @@ def test_every_limit_has_a_field_in_limits() -> None:
     assert defaults.max_columns == documents.MAX_COLUMNS
 
 
+def test_a_limit_set_on_documents_at_start_up_reaches_every_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/limits.md tells a deployment to tighten a limit by setting it on
+    ``safeguard_std.io.documents``; the limits live in ``io/_limits.py`` since the module was
+    split, and every reader (YAML, JSON, files, workbooks) must still see the new value."""
+    monkeypatch.setattr(documents, "MAX_DEPTH", 3)
+    nested = "a:\n b:\n  c:\n   d:\n    e: 1\n"
+    with pytest.raises(DocumentSyntaxError, match="nested deeper than 3 levels"):
+        documents.parse(nested, "x.yaml")
+    monkeypatch.setattr(documents, "MAX_YAML_BYTES", 10)
+    with pytest.raises(DocumentSyntaxError, match="YAML document is larger than 10 bytes"):
+        documents.parse(b"a: " + b"x" * 20, "x.yaml")
+    monkeypatch.setattr(documents, "MAX_CELLS", 9)
+    assert Limits().max_cells == 9 == documents.MAX_CELLS
+
+
 # -- docs/explanation/personal-data.md says what evaluate writes ----------------------------------
 
 
@@ -549,7 +567,7 @@ def test_validate_commands_refuse_lone_surrogates(
 
 @pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
 def test_a_line_exactly_at_the_limit_is_read_and_one_byte_more_is_not(ending: bytes) -> None:
-    from safeguard_std._bounded import LineTooLong, bounded_lines
+    from safeguard_std.io._bounded import LineTooLong, bounded_lines
 
     limit = 3 * 1024 * 1024 + 5  # over the reader's chunk size
     after = b"y\n" if ending else b""  # a line without an ending is the last one

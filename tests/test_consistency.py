@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from safeguard_std.cli import main
-from safeguard_std.consistency import Severity, check_consistency
+from safeguard_std.domain.consistency import Severity, check_consistency
 from safeguard_std.evidence import bundle_from_data
 from tests.conftest import AS_OF, FIXTURES
 from tests.support import BASE_BUNDLE

@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from benchmarks.generate import BundleGenerator
 
-from safeguard_std._fast_evidence import HANDLED_KEYWORDS, all_ids, structure_fast
-from safeguard_std.documents import Document, _depth_ok, parse
 from safeguard_std.evidence import (
     _structure_fully,
     integrity_problems,
     load_evidence,
     record_id_paths,
 )
+from safeguard_std.evidence._fast import HANDLED_KEYWORDS, all_ids, structure_fast
 from safeguard_std.exceptions import EvidenceError
-from safeguard_std.schemas import schema
+from safeguard_std.io.documents import Document, _depth_ok, parse
+from safeguard_std.io.schemas import schema
 from safeguard_std.serialization import converter
 from tests.conftest import ROOT
 from tests.support import BASE_BUNDLE
@@ -259,7 +259,7 @@ def test_a_document_parsed_without_the_depth_check_can_check_later() -> None:
 def test_yaml_is_read_the_same_by_both_parsers() -> None:
     import yaml
 
-    from safeguard_std import documents
+    from safeguard_std.io import documents
 
     text = (ROOT / "tests" / "fixtures" / "packs" / "demo" / "1" / "pack.yaml").read_text()
     fast = documents._compose(text, "p.yaml")

@@ -6,7 +6,7 @@ may use, measured by the operating system's own accounting (the peak resident se
 command's process, ``getrusage(RUSAGE_CHILDREN)`` in a fresh parent). Nothing is timed.
 
 By default every case runs *small*: the limit it trips is lowered (a module constant of
-:mod:`safeguard_std.documents`, set in the child before the command runs) and the document is a
+:mod:`safeguard_std.io.documents`, set in the child before the command runs) and the document is a
 few megabytes, so the same refusal is reached by the same code in a second. Under the ``slow``
 marker (which ``.ci/run`` runs) the cases run at *full* size, with the documented limits of
 docs/limits.md and the sizes from the issue: a 600 MB NDJSON line, ``/dev/zero`` on standard
@@ -44,7 +44,7 @@ stdin_path, constants, *argv = sys.argv[1:]
 child = (
     "import sys, resource\n"
     f"resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))\n"
-    "import safeguard_std.documents as d\n"
+    "import safeguard_std.io.documents as d\n"
     f"for k, v in {constants}.items(): setattr(d, k, v)\n"
     "from safeguard_std.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
@@ -232,7 +232,7 @@ class Case:
     #: Peak memory allowed above the command line's own footprint, in MiB, small and full
     #: (a small document is large enough that reading it whole would break its ceiling).
     ceiling: tuple[int, int] = (20, 40)
-    #: Module constants of safeguard_std.documents lowered for the small run.
+    #: Module constants of safeguard_std.io.documents lowered for the small run.
     small_limits: dict[str, int] = attrs.field(factory=dict)
     #: The document goes to standard input rather than a file argument.
     stdin: bool = False
@@ -401,7 +401,7 @@ CORPUS = [
 
 
 def _limits(constants: dict[str, int]) -> dict[str, int]:
-    from safeguard_std import documents
+    from safeguard_std.io import documents
 
     def value(name: str) -> int:
         return constants.get(name, getattr(documents, name))

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 import yaml
 
-from safeguard_std import documents
 from safeguard_std.evidence import load_evidence
 from safeguard_std.exceptions import EvidenceError, PackError, SafeguardError
+from safeguard_std.io import documents
 from safeguard_std.packs import PackCatalog, read_layer
 from tests.conftest import FIXTURES, ROOT
 from tests.support import pack_yaml

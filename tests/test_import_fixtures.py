@@ -20,8 +20,8 @@ import attrs
 import openpyxl
 import pytest
 
-from safeguard_std.consistency import Severity as CSeverity
-from safeguard_std.consistency import check_consistency
+from safeguard_std.domain.consistency import Severity as CSeverity
+from safeguard_std.domain.consistency import check_consistency
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.people import (
     DbsDisclosure,

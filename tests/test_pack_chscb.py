@@ -21,7 +21,7 @@ from safeguard_std.evaluate import compile_pack
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import PackNotFound
 from safeguard_std.packs import PackCatalog, bundled_catalog
-from safeguard_std.packtests import case_files, load_cases, run_pack_tests
+from safeguard_std.packs.cases import case_files, load_cases, run_pack_tests
 from safeguard_std.rules.attestation import normalise_title
 from tests.conftest import AS_OF, EXAMPLES, ROOT
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from safeguard_std._inclusion import without_included
 from safeguard_std.cli import main
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.pack import Pack, PackRef, Requirement
@@ -20,7 +19,8 @@ from safeguard_std.domain.predicates import Compare, ParamRef
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
 from safeguard_std.packs import PackCatalog, bundled_catalog, read_layer
-from safeguard_std.packtests import case_files, load_cases
+from safeguard_std.packs._inclusion import without_included
+from safeguard_std.packs.cases import case_files, load_cases
 from tests.conftest import EXAMPLES, ROOT
 
 D = dt.date

@@ -11,7 +11,7 @@ import pytest
 
 from safeguard_std.domain.pack import Modality, Pack
 from safeguard_std.packs import PackCatalog, bundled_catalog
-from safeguard_std.packtests import case_files, load_cases
+from safeguard_std.packs.cases import case_files, load_cases
 from safeguard_std.serialization import pack_to_data
 from tests.conftest import ROOT
 

@@ -8,7 +8,7 @@ import pytest
 
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.packs import PackCatalog, bundled_catalog
-from safeguard_std.packtests import PackCase, case_files, load_cases, run_case
+from safeguard_std.packs.cases import PackCase, case_files, load_cases, run_case
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from safeguard_std.documents import DocumentSyntaxError, parse
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError, PackError
+from safeguard_std.io.documents import DocumentSyntaxError, parse
 from safeguard_std.packs import PackCatalog, read_layer
 from safeguard_std.serialization import assessment_to_json, evidence_digest
 from tests.conftest import ROOT
@@ -228,7 +228,7 @@ def test_yaml_nodes_are_counted_while_composing(monkeypatch: pytest.MonkeyPatch)
     node), so a large flat YAML list cost seconds and hundreds of megabytes before being
     refused. (The limit is lowered here to keep the test fast; tests/test_hostile_input.py runs
     the real one.)"""
-    from safeguard_std import documents
+    from safeguard_std.io import documents
 
     monkeypatch.setattr(documents, "MAX_YAML_NODES", 1000)
     assert _syntax("[" + "1," * 5000 + "1]", "x.yaml") == (
@@ -299,7 +299,7 @@ def test_many_unknown_keys_are_counted_not_listed() -> None:
 
 def test_reading_a_file_stops_at_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files were read whole before their size was checked: /dev/zero never ended."""
-    from safeguard_std import documents
+    from safeguard_std.io import documents
 
     monkeypatch.setattr(documents, "MAX_BYTES", 1000)
     with pytest.raises(EvidenceError) as info:
@@ -457,11 +457,11 @@ def test_a_provider_file_is_read_no_further_than_the_size_limit(
 ) -> None:
     """The SCR importer's provider file, mapping file and spreadsheet were read whole before
     their size was checked."""
-    from safeguard_std import documents
     from safeguard_std.exceptions import MappingError, SpreadsheetError
     from safeguard_std.importers._mapping import load_mapping
     from safeguard_std.importers._provider import load_provider
     from safeguard_std.importers._tables import read_workbook
+    from safeguard_std.io import documents
 
     monkeypatch.setattr(documents, "MAX_BYTES", 1000)
     limit = "document is larger than 1000 bytes (the limit on one document"

@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from safeguard_std._evidence_schema import build_evidence_schema
-from safeguard_std.schemas import SCHEMA_NAMES, schema, schema_errors
+from safeguard_std.evidence._schema import build_evidence_schema
+from safeguard_std.io.schemas import SCHEMA_NAMES, schema, schema_errors
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
 
@@ -21,7 +21,7 @@ def test_schemas_are_valid_2020_12(name: str) -> None:
 def test_evidence_schema_is_generated_from_the_model() -> None:
     committed = json.loads((ROOT / "schemas" / "evidence.schema.json").read_text())
     assert committed == build_evidence_schema(), (
-        "regenerate: python -m safeguard_std._evidence_schema > schemas/evidence.schema.json"
+        "regenerate: python -m safeguard_std.evidence._schema > schemas/evidence.schema.json"
     )
 
 
@@ -43,9 +43,9 @@ def test_example_evidence_validates(path: Path) -> None:
 
 
 def test_rule_kind_reference_is_current() -> None:
-    from safeguard_std.reference import rule_kinds_markdown
+    from safeguard_std.authoring.reference import rule_kinds_markdown
 
     committed = (ROOT / "docs" / "rule-kinds.md").read_text()
     assert committed == rule_kinds_markdown(), (
-        "regenerate: python -m safeguard_std.reference > docs/rule-kinds.md"
+        "regenerate: python -m safeguard_std.authoring.reference > docs/rule-kinds.md"
     )

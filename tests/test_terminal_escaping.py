@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguard_std._terminal import printable, printable_lines
 from safeguard_std.cli import main
+from safeguard_std.io._terminal import printable, printable_lines
 from tests.conftest import FIXTURES
 
 FORGED = "\x1b[2J\rerror: forged\u202e\x9b\nerror: forged too"

@@ -21,9 +21,9 @@ import reference_pages as ref
 
 import safeguard_std
 from safeguard_std.authoring import render_markdown
+from safeguard_std.authoring.reference import rule_kinds_markdown
 from safeguard_std.cli import _parser
 from safeguard_std.packs import bundled_catalog
-from safeguard_std.reference import rule_kinds_markdown
 
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent

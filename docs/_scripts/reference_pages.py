@@ -427,7 +427,7 @@ SCHEMA_PAGES = (
         "reference/evidence-schema.md",
         "Evidence format",
         "Every record an evidence bundle may hold, generated from the typed entities the "
-        "evidence is structured into (`python -m safeguard_std._evidence_schema`). Dates are "
+        "evidence is structured into (`python -m safeguard_std.evidence._schema`). Dates are "
         "`YYYY-MM-DD`; a timestamp with an offset is read as a Europe/London date. Fields marked "
         "**personal data** never appear in findings, reports or error messages unless the caller "
         "asks ([personal data](../explanation/personal-data.md)).",

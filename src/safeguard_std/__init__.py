@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from safeguard_std._version import __version__
 
 if TYPE_CHECKING:  # what type checkers and readers see; at run time each loads when first used
-    from safeguard_std.documents import Limits
     from safeguard_std.domain.calendar import Period, add_period
     from safeguard_std.domain.findings import Assessment, Finding, Status, SubjectRef
     from safeguard_std.domain.organisation import EvidenceBundle
@@ -35,6 +34,7 @@ if TYPE_CHECKING:  # what type checkers and readers see; at run time each loads 
         RuleError,
         SafeguardError,
     )
+    from safeguard_std.io.documents import Limits
     from safeguard_std.packs import PackCatalog, bundled_catalog, load_pack
     from safeguard_std.reports import build_report, to_html, to_json, to_markdown
     from safeguard_std.rules import RuleKind, RuleKindRegistry, default_registry, rule_kind
@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # what type checkers and readers see; at run time each loads 
 # (a command or a program that needs only part of the library does not pay for the rest: the
 # adapters, JSON Schema, YAML, cattrs); a name's module is imported when the name is first read.
 _EXPORTS = {
-    "Limits": "safeguard_std.documents",
+    "Limits": "safeguard_std.io.documents",
     "Period": "safeguard_std.domain.calendar",
     "add_period": "safeguard_std.domain.calendar",
     "Assessment": "safeguard_std.domain.findings",

@@ -341,7 +341,7 @@ def expect_date(name: str, value: Any) -> None:
 
 
 class DocumentSyntaxError(SafeguardError):
-    """Raised by :func:`safeguard_std.documents.parse`; carries located problems for the
+    """Raised by :func:`safeguard_std.io.documents.parse`; carries located problems for the
     caller's own error class."""
 
     def __init__(self, problems: list[Problem], *, source: str | None = None) -> None:

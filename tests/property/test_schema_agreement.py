@@ -16,7 +16,7 @@ from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.evaluate import compile_pack
 from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError
-from safeguard_std.schemas import _registry, schema, schema_errors
+from safeguard_std.io.schemas import _registry, schema, schema_errors
 from safeguard_std.serialization import bundle_to_data, converter
 from safeguard_std.strategies import TYPE_STRATEGIES, evidence_bundles, pack_documents
 from tests.property.schema_documents import documents_for

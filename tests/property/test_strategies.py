@@ -228,7 +228,7 @@ def test_importing_the_library_never_imports_hypothesis() -> None:
 
 
 def test_the_entry_point_registers_every_type_strategy() -> None:
-    from safeguard_std._hypothesis_setup import STRATEGY_NAMES
+    from safeguard_std.testing._hypothesis_setup import STRATEGY_NAMES
 
     registered = {
         (cls.__module__, cls.__name__): fn.__name__ for cls, fn in TYPE_STRATEGIES.items()
@@ -259,7 +259,7 @@ def test_importing_hypothesis_imports_nothing_of_the_library() -> None:
         "import sys\n"
         "import hypothesis\n"
         "print(sorted(m for m in sys.modules if m.startswith('safeguard_std.')"
-        " and m != 'safeguard_std._hypothesis_setup'))\n"
+        " and m != 'safeguard_std.testing._hypothesis_setup'))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False

@@ -14,6 +14,7 @@ from safeguard_std.cli import main
 from safeguard_std.domain.people import DbsCheck
 from safeguard_std.evaluate import evaluate
 from safeguard_std.exceptions import AssessmentError
+from safeguard_std.io.schemas import schema_errors
 from safeguard_std.reports import to_json
 from safeguard_std.reports.diff import (
     DIFF_FORMAT,
@@ -23,7 +24,6 @@ from safeguard_std.reports.diff import (
     diff_to_text,
     read_assessment,
 )
-from safeguard_std.schemas import schema_errors
 
 OLD_AS_OF = dt.date(2026, 10, 23)
 NEW_AS_OF = dt.date(2026, 11, 23)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from report_fixtures import BUNDLES, PROVIDERS, bundle
 
-from safeguard_std.evidence_stream import count_evidence, iter_evidence, iter_ndjson
+from safeguard_std.evidence.stream import count_evidence, iter_evidence, iter_ndjson
 from safeguard_std.reports import render
 
 

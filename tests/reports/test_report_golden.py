@@ -9,12 +9,12 @@ import pytest
 from report_fixtures import AS_OF, PROVIDERS, assess, bundle, check_golden, pack
 
 from safeguard_std.evaluate import evaluate
-from safeguard_std.reports import FORMATS, render
-from safeguard_std.reports.portfolio import (
+from safeguard_std.portfolio.rollup import (
     evaluate_portfolio,
     portfolio_to_json,
     portfolio_to_markdown,
 )
+from safeguard_std.reports import FORMATS, render
 
 SUFFIX = {
     "json": "json",

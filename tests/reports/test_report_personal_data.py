@@ -19,12 +19,12 @@ import sys
 import pytest
 from report_fixtures import AS_OF, BUNDLES, PROVIDERS, REPORTS, assess, bundle, pack
 
-from safeguard_std.reports import FORMATS, render
-from safeguard_std.reports.portfolio import (
+from safeguard_std.portfolio.rollup import (
     evaluate_portfolio,
     portfolio_to_json,
     portfolio_to_markdown,
 )
+from safeguard_std.reports import FORMATS, render
 
 
 def _dates(iso: str) -> list[str]:

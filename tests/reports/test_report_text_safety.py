@@ -22,14 +22,14 @@ from report_fixtures import AS_OF, BUNDLES, pack
 
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
-from safeguard_std.reports import FORMATS, render, to_xlsx
-from safeguard_std.reports._format import UNSAFE_TEXT, clean_text, json_safe
-from safeguard_std.reports.markdown import escape
-from safeguard_std.reports.portfolio import (
+from safeguard_std.portfolio.rollup import (
     evaluate_portfolio,
     portfolio_to_json,
     portfolio_to_markdown,
 )
+from safeguard_std.reports import FORMATS, render, to_xlsx
+from safeguard_std.reports._format import UNSAFE_TEXT, clean_text, json_safe
+from safeguard_std.reports.markdown import escape
 
 openpyxl = pytest.importorskip("openpyxl", reason="openpyxl is not installed (the xlsx extra)")
 

@@ -35,7 +35,7 @@ from report_fixtures import BUNDLES, CATALOG, FIXTURES, PROVIDERS, ROOT, assess
 
 from safeguard_std.cli import main
 from safeguard_std.domain.findings import Status
-from safeguard_std.evidence_locations import export_locations, provenance_regions, record_regions
+from safeguard_std.evidence.locations import export_locations, provenance_regions, record_regions
 from safeguard_std.reports import to_sarif
 
 SARIF_SCHEMA = json.loads((FIXTURES / "schemas" / "sarif-schema-2.1.0.json").read_text())

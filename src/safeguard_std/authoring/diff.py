@@ -14,12 +14,12 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._terminal import printable_lines
 from safeguard_std.authoring._words import predicate_words, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Pack, Requirement
 from safeguard_std.domain.predicates import parse_predicate, predicate_to_data
 from safeguard_std.evaluate import resolve_params
+from safeguard_std.io._terminal import printable_lines
 from safeguard_std.serialization import pack_to_data
 
 __all__ = ["FieldChange", "PackDiff", "RequirementChange", "diff_packs"]

@@ -36,13 +36,13 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._inclusion import SEPARATOR
 from safeguard_std.authoring._target import open_target
 from safeguard_std.domain.pack import Modality, Pack, PackRef, Requirement
 from safeguard_std.domain.predicates import predicate_to_data
 from safeguard_std.exceptions import InvalidPackRef, PackError, PackNotFound, Problem
 from safeguard_std.packs import PackCatalog, PackLayer
-from safeguard_std.packtests import case_files, load_cases
+from safeguard_std.packs._inclusion import SEPARATOR
+from safeguard_std.packs.cases import case_files, load_cases
 
 __all__ = ["CODES", "LintFinding", "lint_pack", "lint_ref", "modal_verbs", "param_refs"]
 

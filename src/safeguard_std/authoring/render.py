@@ -19,11 +19,11 @@ from urllib.parse import quote
 
 import attrs
 
-from safeguard_std._inclusion import SEPARATOR
 from safeguard_std._version import __version__
 from safeguard_std.authoring._words import param_words, predicate_words, rst_to_plain, value_words
 from safeguard_std.authoring.lint import param_refs
 from safeguard_std.domain.pack import Modality, Pack, Requirement
+from safeguard_std.packs._inclusion import SEPARATOR
 from safeguard_std.reports._format import clean_text
 from safeguard_std.rules import RuleKindRegistry, default_registry
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.exceptions import InvalidPackRef, PackError, PackNotFound, Problem
+from safeguard_std.io.schemas import data_root
 from safeguard_std.packs import PACK_FILE, PackCatalog
-from safeguard_std.schemas import data_root
 
 __all__ = ["scaffold_pack", "schema_reference"]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import attrs
 
-from safeguard_std._terminal import printable
 from safeguard_std.authoring._target import open_target
 from safeguard_std.domain.pack import PackRef
 from safeguard_std.exceptions import PackError
+from safeguard_std.io._terminal import printable
 from safeguard_std.packs import PackCatalog
-from safeguard_std.packtests import CaseResult, Mismatch, case_files, load_cases, run_case
+from safeguard_std.packs.cases import CaseResult, Mismatch, case_files, load_cases, run_case
 
 __all__ = ["PackTestRun", "run_tests", "side_by_side"]
 

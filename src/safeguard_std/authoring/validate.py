@@ -17,14 +17,14 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import did_you_mean
 from safeguard_std.authoring._target import PackTarget, open_target
-from safeguard_std.documents import Document, load_document
 from safeguard_std.domain.pack import Pack, PackRef, SubjectType
 from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError, PackError, PackNotFound, Problem
+from safeguard_std.io._problems import did_you_mean
+from safeguard_std.io.documents import Document, load_document
 from safeguard_std.packs import PackCatalog
-from safeguard_std.packtests import case_files, load_cases
+from safeguard_std.packs.cases import case_files, load_cases
 
 __all__ = ["Validation", "describe", "problem_data", "problem_line", "validate_pack"]
 

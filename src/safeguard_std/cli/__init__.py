@@ -13,10 +13,10 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from safeguard_std._terminal import printable
 from safeguard_std._version import __version__
 from safeguard_std.cli._common import UsageError
 from safeguard_std.exceptions import SafeguardError
+from safeguard_std.io._terminal import printable
 
 __all__ = ["main"]
 

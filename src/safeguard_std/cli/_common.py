@@ -11,11 +11,11 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from safeguard_std._terminal import printable
 from safeguard_std.cli._output import UsageError, write_output, write_outputs
-from safeguard_std.documents import MAX_BYTES, Limits
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.exceptions import EditionNotInForce, InvalidPackRef, PackNotFound
+from safeguard_std.io._terminal import printable
+from safeguard_std.io.documents import MAX_BYTES, Limits
 from safeguard_std.packs import PackCatalog, bundled_catalog
 from safeguard_std.rules import builtin_registry, default_registry, registry_with_entry_points
 
@@ -103,7 +103,7 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
-    """The :class:`~safeguard_std.documents.Limits` the options ask for (the node limit grows in
+    """The :class:`~safeguard_std.io.documents.Limits` the options ask for (the node limit grows in
     proportion, as a larger bundle has more records)."""
     mib = args.max_document_mib
     default_mib = MAX_BYTES // (1024 * 1024)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from safeguard_std.cli._common import UsageError
-from safeguard_std.documents import Document, DocumentSyntaxError, load_document
+from safeguard_std.io.documents import Document, DocumentSyntaxError, load_document
 
 __all__ = ["read_json"]
 

@@ -27,14 +27,14 @@ from safeguard_std.cli._common import (
 from safeguard_std.cli._read import read_json
 from safeguard_std.evaluate import evaluate
 from safeguard_std.evidence import load_evidence
-from safeguard_std.evidence_locations import export_locations
+from safeguard_std.evidence.locations import export_locations
 from safeguard_std.exceptions import ReportError
 from safeguard_std.packs import load_pack
+from safeguard_std.portfolio import is_portfolio
 from safeguard_std.reports import FORMATS, build_report, render, to_sarif
 from safeguard_std.reports.actions import staff_numbers_from_provenance, to_csv, to_xlsx
 from safeguard_std.reports.as_json import render_json_chunks, safe_chunks
 from safeguard_std.serialization import assessment_ndjson_findings
-from safeguard_std.streaming import is_portfolio
 
 __all__ = ["register"]
 

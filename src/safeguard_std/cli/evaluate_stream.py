@@ -18,7 +18,6 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 
-from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     batch_collector,
@@ -29,8 +28,9 @@ from safeguard_std.cli._common import (
 )
 from safeguard_std.domain.pack import Pack
 from safeguard_std.exceptions import EvidenceError
+from safeguard_std.io._terminal import printable
+from safeguard_std.portfolio import default_jobs, evaluate_portfolio
 from safeguard_std.rules import RuleKindRegistry
-from safeguard_std.streaming import default_jobs, evaluate_portfolio
 
 __all__ = ["add_options", "run_portfolio"]
 

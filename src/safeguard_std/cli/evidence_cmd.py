@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from safeguard_std._terminal import printable
 from safeguard_std.cli._common import (
     UsageError,
     add_catalog_options,
@@ -28,17 +27,18 @@ from safeguard_std.cli._common import (
     write_outputs,
 )
 from safeguard_std.cli._output import Text
-from safeguard_std.consistency import (
+from safeguard_std.domain.consistency import (
     Inconsistency,
     Severity,
     check_consistency,
     unused_attestations,
 )
-from safeguard_std.documents import DocumentSyntaxError, load_document
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
 from safeguard_std.importers import ImportResult, Issue, RowStatus, import_scr
 from safeguard_std.importers import Severity as ImportSeverity
+from safeguard_std.io._terminal import printable
+from safeguard_std.io.documents import DocumentSyntaxError, load_document
 from safeguard_std.serialization import bundle_to_data, canonical_json, digest
 
 __all__ = ["register", "run_import", "run_validate"]

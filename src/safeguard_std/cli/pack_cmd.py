@@ -13,8 +13,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from safeguard_std._inclusion import without_included
-from safeguard_std._terminal import printable_lines
 from safeguard_std.authoring import (
     CODES,
     diff_packs,
@@ -38,8 +36,10 @@ from safeguard_std.cli._common import (
 )
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.exceptions import PackError, ReportError
+from safeguard_std.io._terminal import printable_lines
 from safeguard_std.packs import PackCatalog
-from safeguard_std.packtests import CaseResult
+from safeguard_std.packs._inclusion import without_included
+from safeguard_std.packs.cases import CaseResult
 
 __all__ = ["register"]
 

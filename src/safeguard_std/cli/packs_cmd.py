@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 import sys
 
-from safeguard_std._terminal import printable, printable_lines
 from safeguard_std.cli._common import add_catalog_options, catalog_from, write_output
 from safeguard_std.exceptions import AsOfRequired, PackError, PackNotFound
+from safeguard_std.io._terminal import printable, printable_lines
 
 __all__ = ["register"]
 

@@ -29,14 +29,14 @@ from typing import Any, Literal
 import attrs
 import jsonschema
 
-from safeguard_std._problems import did_you_mean, schema_problems
-from safeguard_std.documents import Document, load_document
 from safeguard_std.exceptions import MappingError, Problem
 from safeguard_std.importers._dates import DateReader
 from safeguard_std.importers._fields import FIELDS, NOT_MODELLED, Kind
 from safeguard_std.importers._synonyms import header_key
 from safeguard_std.importers._values import READERS, cell_text
-from safeguard_std.schemas import data_root
+from safeguard_std.io._problems import did_you_mean, schema_problems
+from safeguard_std.io.documents import Document, load_document
+from safeguard_std.io.schemas import data_root
 
 __all__ = [
     "ColumnRule",

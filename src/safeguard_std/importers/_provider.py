@@ -17,13 +17,13 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import schema_problems
-from safeguard_std.documents import Document, load_document
 from safeguard_std.domain.organisation import EvidenceBundle, Provider
 from safeguard_std.domain.people import Person
 from safeguard_std.evidence import bundle_from_data, record_id_paths, redactor
 from safeguard_std.exceptions import EvidenceError, Problem
-from safeguard_std.schemas import schema_errors
+from safeguard_std.io._problems import schema_problems
+from safeguard_std.io.documents import Document, load_document
+from safeguard_std.io.schemas import schema_errors
 from safeguard_std.serialization import converter
 
 __all__ = ["ProviderFile", "load_provider"]

@@ -12,17 +12,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
-from safeguard_std._bounded import SheetTooLarge, bounded_rows, check_workbook
-from safeguard_std.documents import Limits, read_source
 from safeguard_std.exceptions import Location, MissingExtra, Problem, SpreadsheetError
 from safeguard_std.importers._parsed import Note, Severity
 from safeguard_std.importers._xlsx_meta import SheetMeta, read_meta
+from safeguard_std.io._bounded import SheetTooLarge, bounded_rows, check_workbook
+from safeguard_std.io.documents import Limits, read_source
 
 __all__ = ["Sheet", "Workbook", "read_workbook"]
 
@@ -71,7 +72,7 @@ def read_workbook(
     """Read a .csv or .xlsx file (from a path, or bytes labelled ``name`` whose suffix decides
     the format). ``score`` rates a row as a header, to choose a CSV delimiter. ``limits`` bounds
     the file's bytes, a workbook's decompressed size and shared strings, and each sheet's cells
-    and columns (:class:`~safeguard_std.documents.Limits`)."""
+    and columns (:class:`~safeguard_std.io.documents.Limits`)."""
     limits = limits or Limits()
     label = name or ("<spreadsheet>" if isinstance(source, bytes) else str(source))
     _, data = read_source(
@@ -148,6 +149,17 @@ def _delimiter(text: str, score: Callable[[Row], int], width: int) -> str:
     return best
 
 
+# A line and its ending as io.StringIO(newline="") splits them (\r\n, \r or \n), or a last
+# line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, one at a time: a StringIO would hold a four-byte-a-character copy of
+    the whole file for as long as its rows are read."""
+    return (m[0] for m in _LINE.finditer(text))
+
+
 def _bounded(
     label: str, rows: Iterator[tuple[int, Row]], limits: Limits
 ) -> Iterator[tuple[int, Row]]:
@@ -164,7 +176,7 @@ def _csv(
     delimiter = _delimiter(text, score, limits.max_columns)
 
     def read() -> Iterator[tuple[int, Row]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(_lines(text), delimiter=delimiter)
         number = 0
         try:
             for number, row in enumerate(reader, start=1):

@@ -24,13 +24,13 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._problems import schema_problems
-from safeguard_std.documents import load_document
 from safeguard_std.exceptions import AssessmentError, Location, Problem
+from safeguard_std.io._problems import schema_problems
+from safeguard_std.io.documents import load_document
+from safeguard_std.io.schemas import schema_errors
 from safeguard_std.reports._format import clean_text, json_safe, plural, status_label
 from safeguard_std.reports._model import MAX_HORIZON_DAYS, ONE_OFF_DEADLINES
 from safeguard_std.reports.markdown import escape
-from safeguard_std.schemas import schema_errors
 from safeguard_std.serialization import canonical_json
 
 __all__ = [

@@ -6,8 +6,8 @@ and ``error``, and ``waived`` ones with their accepted suppression (code scannin
 ``kind``, so a passing result would show as an open alert). ``include_passing`` adds the rest.
 
 Every result has a *physical* location, which code scanning requires (from the
-:class:`~safeguard_std.evidence_locations.ExportLocations` given, built by
-:func:`~safeguard_std.evidence_locations.export_locations`):
+:class:`~safeguard_std.evidence.locations.ExportLocations` given, built by
+:func:`~safeguard_std.evidence.locations.export_locations`):
 
 * the record the finding rests on (its first evidence record, the DBS check say, else its
   subject, the person who has none): the spreadsheet row it was imported from, when the
@@ -51,7 +51,7 @@ from typing import Any
 from safeguard_std.domain.findings import Assessment, Finding, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Modality, Pack
-from safeguard_std.evidence_locations import PACKS_BASE, ExportLocations, Region
+from safeguard_std.evidence.locations import PACKS_BASE, ExportLocations, Region
 from safeguard_std.reports._format import clean_text, json_safe, stable_uuid
 from safeguard_std.reports._model import Report, build_report
 from safeguard_std.serialization import canonical_json
@@ -338,7 +338,7 @@ def to_sarif(
 ) -> str:
     """``assessment`` as a SARIF 2.1.0 log; see :func:`~safeguard_std.reports.build_report` for
     the arguments. ``locations`` (from
-    :func:`~safeguard_std.evidence_locations.export_locations`) places each result in the
+    :func:`~safeguard_std.evidence.locations.export_locations`) places each result in the
     evidence or pack file; ``include_passing`` adds met, not applicable findings (by default a
     log holds what needs action, and waivers). A person's name appears (as the logical
     location's ``decoratedName``) only with ``include_personal_data`` and the bundle."""

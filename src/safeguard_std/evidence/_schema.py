@@ -1,7 +1,7 @@
 """Build ``schemas/evidence.schema.json`` from the attrs evidence model.
 
 The committed schema is generated, not hand-kept, so the schema and the model cannot drift:
-``python -m safeguard_std._evidence_schema > schemas/evidence.schema.json`` rewrites it, and a
+``python -m safeguard_std.evidence._schema > schemas/evidence.schema.json`` rewrites it, and a
 test fails when the committed file differs from a fresh build.
 """
 

@@ -16,7 +16,7 @@ module finds them, from the same files the assessment read:
 :func:`~safeguard_std.reports.to_sarif` takes. Paths are written as given, relative to the
 working folder when they lie inside it (code scanning wants paths from the repository's root:
 run the export from there), with ``/`` separators. Reading is bounded like every other document
-(:func:`~safeguard_std.documents.read_source`); these functions raise nothing for a file they
+(:func:`~safeguard_std.io.documents.read_source`); these functions raise nothing for a file they
 cannot place records in: a record they cannot find simply has no region, and the export falls
 back to the requirement's line.
 """
@@ -34,7 +34,6 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.documents import DocumentSyntaxError, Limits, decode, parse, read_source
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.evidence import record_id_paths
 from safeguard_std.exceptions import (
@@ -44,8 +43,9 @@ from safeguard_std.exceptions import (
     PackNotFound,
     Problem,
 )
+from safeguard_std.io.documents import DocumentSyntaxError, Limits, decode, parse, read_source
+from safeguard_std.io.schemas import data_root
 from safeguard_std.packs import PackCatalog, PackLayer, bundled_catalog
-from safeguard_std.schemas import data_root
 
 __all__ = [
     "PACKS_BASE",

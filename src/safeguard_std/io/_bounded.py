@@ -1,7 +1,7 @@
 """Bounded readers for what is not one document: NDJSON streams and spreadsheets.
 
-An adapter beside :mod:`safeguard_std.documents`, with its limits in the same
-:class:`~safeguard_std.documents.Limits`. Each reader refuses *before* it holds what it refuses:
+An adapter beside :mod:`safeguard_std.io.documents`, with its limits in the same
+:class:`~safeguard_std.io.documents.Limits`. Each reader refuses *before* it holds what it refuses:
 
 * an NDJSON line is read no further than ``max_bytes`` plus one; a longer line is refused and
   the stream is not read further (an endless line, such as ``/dev/zero`` on standard input, has
@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from safeguard_std.documents import Limits
+from safeguard_std.io.documents import Limits
 
 __all__ = ["LineTooLong", "SheetTooLarge", "bounded_lines", "bounded_rows", "check_workbook"]
 

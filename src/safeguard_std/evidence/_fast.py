@@ -33,9 +33,9 @@ from typing import Any
 import attrs
 import cattrs
 
-from safeguard_std._evidence_schema import DATE_PATTERN
 from safeguard_std.domain.calendar import parse_date
 from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.evidence._schema import DATE_PATTERN
 from safeguard_std.serialization import converter
 
 __all__ = ["HANDLED_KEYWORDS", "all_ids", "structure_fast"]

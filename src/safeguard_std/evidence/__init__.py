@@ -7,7 +7,7 @@ own validators run here), then integrity across records (ids unique within the b
 to people that exist).
 
 Valid evidence takes a shorter road with the same result: one structuring pass strict enough to
-imply the schema (:mod:`safeguard_std._fast_evidence`), about twenty times faster than running
+imply the schema (:mod:`safeguard_std.evidence._fast`), about twenty times faster than running
 the schema validator over a large bundle. Anything that pass refuses goes through every stage
 above, so what an error says, and where, never depends on the shortcut.
 
@@ -26,14 +26,14 @@ from typing import Any
 import attrs
 import cattrs
 
-from safeguard_std._fast_evidence import all_ids, structure_fast
-from safeguard_std._problems import schema_problems, shown
-from safeguard_std.documents import Document, DocumentSyntaxError, Limits, load_document
 from safeguard_std.domain._base import PERSONAL
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import DbsCheck, Person
+from safeguard_std.evidence._fast import all_ids, structure_fast
 from safeguard_std.exceptions import EvidenceError, Location, Problem, format_path
-from safeguard_std.schemas import schema_errors
+from safeguard_std.io._problems import schema_problems, shown
+from safeguard_std.io.documents import Document, DocumentSyntaxError, Limits, load_document
+from safeguard_std.io.schemas import schema_errors
 from safeguard_std.serialization import converter, structure_errors
 
 __all__ = ["PERSONAL_FIELDS", "bundle_from_data", "integrity_problems", "load_evidence"]
@@ -222,7 +222,7 @@ def load_evidence(
 ) -> EvidenceBundle:
     """Load an evidence bundle from a file path, or from bytes (``name`` labels errors and picks
     JSON or YAML by suffix). ``limits`` raises the size limits on one document for a bundle
-    larger than the defaults allow (:class:`~safeguard_std.documents.Limits`,
+    larger than the defaults allow (:class:`~safeguard_std.io.documents.Limits`,
     ``docs/limits.md``)."""
     label = name if isinstance(source, bytes) else name or str(source)
     # A document the fast path structures is as shallow as the model, so the nesting check (a

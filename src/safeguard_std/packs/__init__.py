@@ -32,14 +32,6 @@ from typing import Any
 
 import attrs
 
-from safeguard_std._inclusion import (
-    SEPARATOR,
-    namespaced_parameters,
-    namespaced_requirement,
-    namespaced_sections,
-)
-from safeguard_std._problems import did_you_mean, rule_param_problems, schema_problems, shown
-from safeguard_std.documents import Document, load_document
 from safeguard_std.domain.calendar import Period
 from safeguard_std.domain.facts import FACTS, FactType
 from safeguard_std.domain.pack import (
@@ -78,9 +70,17 @@ from safeguard_std.exceptions import (
     RuleError,
     expect_date,
 )
+from safeguard_std.io._problems import did_you_mean, rule_param_problems, schema_problems, shown
+from safeguard_std.io.documents import Document, load_document
+from safeguard_std.io.schemas import data_root, schema_errors
+from safeguard_std.packs._inclusion import (
+    SEPARATOR,
+    namespaced_parameters,
+    namespaced_requirement,
+    namespaced_sections,
+)
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.rules._kind import distribution_of, trusted
-from safeguard_std.schemas import data_root, schema_errors
 
 __all__ = ["PackCatalog", "PackLayer", "PackOrigin", "bundled_catalog", "load_pack", "read_layer"]
 

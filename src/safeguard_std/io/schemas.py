@@ -1,0 +1,78 @@
+"""The packaged JSON Schemas and validators for them.
+
+Schemas live in ``schemas/`` at the top of the repository and are copied into the wheel as
+``safeguard_std/_data/schemas``. They are read through :mod:`importlib.resources` from an
+installed package, or from the source tree in an editable install, and registered in an
+immutable :class:`referencing.Registry` so they can refer to each other by ``$id``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import referencing
+from referencing.jsonschema import DRAFT202012
+
+__all__ = ["MAX_SCHEMA_ERRORS", "SCHEMA_NAMES", "data_root", "schema", "schema_errors", "validator"]
+
+SCHEMA_NAMES = ("standard-pack", "pack-tests", "evidence", "assessment")
+
+
+@cache
+def data_root() -> Traversable:
+    """The folder holding ``schemas/`` and ``standards/``: inside the installed wheel, or the
+    repository root when running from a source checkout (editable install)."""
+    packaged = resources.files("safeguard_std") / "_data"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3]
+    if (checkout / "schemas").is_dir() and (checkout / "standards").is_dir():
+        return checkout
+    raise RuntimeError(  # pragma: no cover - a broken installation
+        "safeguard_std's data (schemas and standards) is missing from this installation"
+    )
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """A packaged schema by name (``standard-pack``, ``pack-tests``, ``evidence`` or
+    ``assessment``)."""
+    if name not in SCHEMA_NAMES:
+        raise KeyError(f"no schema {name!r}; there are {', '.join(SCHEMA_NAMES)}")
+    text = (data_root() / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+    loaded = json.loads(text)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@cache
+def _registry() -> referencing.Registry[Any]:
+    return referencing.Registry().with_resources(
+        (schema(n)["$id"], DRAFT202012.create_resource(schema(n))) for n in SCHEMA_NAMES
+    )
+
+
+@cache
+def validator(name: str) -> jsonschema.protocols.Validator:
+    """A Draft 2020-12 validator for a packaged schema (created once per process)."""
+    return jsonschema.Draft202012Validator(schema(name), registry=_registry())
+
+
+#: Most schema errors collected from one document (a document wrong everywhere is not read to
+#: its end: the first thousand, in document order, are sorted and reported).
+MAX_SCHEMA_ERRORS = 1000
+
+
+def schema_errors(name: str, data: Any) -> Iterator[jsonschema.ValidationError]:
+    """Schema errors in ``data`` (at most :data:`MAX_SCHEMA_ERRORS`), in a stable order (by path,
+    then message)."""
+    errors = itertools.islice(validator(name).iter_errors(data), MAX_SCHEMA_ERRORS)
+    return iter(sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)))

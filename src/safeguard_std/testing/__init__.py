@@ -1,0 +1,1 @@
+"""Test-time integrations: the pytest plugin and the Hypothesis registration hook."""

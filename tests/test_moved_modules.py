@@ -1,0 +1,29 @@
+"""Modules moved into packages in issue 15 stay importable under their old public paths, and
+the old path gives the very same objects as the new one."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+MOVED = {
+    "safeguard_std.documents": "safeguard_std.io.documents",
+    "safeguard_std.schemas": "safeguard_std.io.schemas",
+    "safeguard_std.packtests": "safeguard_std.packs.cases",
+    "safeguard_std.evidence_stream": "safeguard_std.evidence.stream",
+    "safeguard_std.consistency": "safeguard_std.domain.consistency",
+    "safeguard_std.streaming": "safeguard_std.portfolio",
+    "safeguard_std.reports.portfolio": "safeguard_std.portfolio.rollup",
+    "safeguard_std.pytest_plugin": "safeguard_std.testing.pytest_plugin",
+    "safeguard_std.reference": "safeguard_std.authoring.reference",
+}
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(MOVED.items()))
+def test_the_old_path_gives_the_same_public_names(old: str, new: str) -> None:
+    was, now = importlib.import_module(old), importlib.import_module(new)
+    assert now.__all__
+    assert list(was.__all__) == list(now.__all__)
+    for name in now.__all__:
+        assert getattr(was, name) is getattr(now, name), name

@@ -51,13 +51,15 @@ _RULES = _DOMAIN | {
     "safeguard_std.bank_holidays",
 }
 _EVALUATE = _RULES | {"safeguard_std._version", "safeguard_std.serialization"}
-_SERIALIZATION = _DOMAIN | {"cattrs"}
+# serialization.py re-exports its private package, whose modules import one another.
+_SERIALIZATION = _DOMAIN | {"cattrs", "safeguard_std._serialization"}
 
 LAYERS: dict[str, frozenset[str]] = {
     "domain": _DOMAIN,
     "rules": _RULES,
     "evaluate.py": _EVALUATE,
     "serialization.py": _SERIALIZATION,
+    "_serialization": _SERIALIZATION,
     "exceptions.py": frozenset({"attrs"}),
     "_version.py": frozenset(),
     "bank_holidays.py": _DOMAIN | {"holidays"},
@@ -138,6 +140,9 @@ def test_every_core_layer_exists() -> None:
         ("import cattrs", "rules", {"cattrs"}),
         ("import datetime, functools", "domain", set()),
         ("from safeguard_std.domain.pack import Pack", "rules", set()),
+        ("from safeguard_std.reports import html", "_serialization", {"safeguard_std.reports"}),
+        ("import safeguard_std.evaluate", "_serialization", {"safeguard_std.evaluate"}),
+        ("from safeguard_std._serialization.canonical import digest", "_serialization", set()),
     ],
 )
 def test_a_deliberate_bad_import_is_caught(source: str, layer: str, bad: set[str]) -> None:

@@ -81,6 +81,7 @@ from safeguard_std.packs._inclusion import (
 )
 from safeguard_std.rules import RuleKindRegistry, default_registry
 from safeguard_std.rules._kind import distribution_of, trusted
+from safeguard_std.rules.compile import compile_requirement, resolve_params
 
 __all__ = ["PackCatalog", "PackLayer", "PackOrigin", "bundled_catalog", "load_pack", "read_layer"]
 
@@ -729,8 +730,6 @@ class _Resolver:
         *,
         here: tuple[str | int, ...],
     ) -> None:
-        from safeguard_std.evaluate import _compile_one, resolve_params  # the evaluator compiles
-
         registry = self.catalog.kinds
         if req.rule.kind not in registry:
             why = registry.why_missing(req.rule.kind)
@@ -793,7 +792,7 @@ class _Resolver:
             self.problems.extend(problems)
             return
         try:
-            _compile_one(pack, req, registry)
+            compile_requirement(pack, req, registry)
         except Exception as exc:  # every rule-kind complaint becomes a located problem
             self.fail(f"requirement {req.id}: {exc}", path)
 

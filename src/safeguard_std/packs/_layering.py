@@ -89,6 +89,9 @@ class _Resolver(SemanticChecks):
         self.label = str(layer.ref)
 
     def resolve(self) -> Pack:
+        """The layer resolved in order: its base and includes, then its own sections,
+        parameters, documents and requirement changes, then the semantic checks; every problem
+        found is raised together as one :class:`PackError`."""
         data = self.layer.data
         base = self._base()
         if base is None and "extends" in data:
@@ -101,44 +104,31 @@ class _Resolver(SemanticChecks):
         inclusions = self._include(reqs, params, docs, sections)
         for s in data.get("sections", []):
             sections[s["id"]] = Section(id=s["id"], title=s["title"])
-        for name, spec in data.get("parameters", {}).items():
-            if name in params:
-                self.fail(
-                    f"parameter {name!r} is already defined by {params[name].origin}; use "
-                    "set_parameters to change it",
-                    ("parameters", name),
-                )
-            params[name] = Parameter(
-                name=name,
-                value=_value(spec["value"]),
-                description=spec.get("description"),
-                reading=spec.get("reading"),
-                origin=self.label,
-            )
-        for name, value in data.get("set_parameters", {}).items():
-            if name not in params and self._absent(name, params):
-                continue
-            if name not in params:
-                self.fail(
-                    f"set_parameters names unknown parameter {name!r}",
-                    ("set_parameters", name),
-                    expected=_one_of(params),
-                    hint=did_you_mean(name, params),
-                )
-                continue
-            params[name] = attrs.evolve(params[name], value=_value(value), origin=self.label)
-        for key, spec in data.get("documents", {}).items():
-            docs[key] = DocumentAliases(
-                id=key,
-                title=spec["title"],
-                accepted=tuple(spec.get("accepted", ())),
-                note=spec.get("note"),
-            )
+        self._parameters(params)
+        self._set_parameters(params)
+        self._documents(docs)
         self._exclude(reqs)
         self._alter(reqs)
         self._withdraw(reqs)
         self._add(reqs)
-        pack = Pack(
+        pack = self._pack(base, inclusions, sections, params, docs, reqs)
+        self._semantics(pack)
+        if self.problems:
+            raise PackError(self.problems, source=self.doc.source)
+        return pack
+
+    def _pack(
+        self,
+        base: Pack | None,
+        inclusions: list[Inclusion],
+        sections: dict[str, Section],
+        params: dict[str, Parameter],
+        docs: dict[str, DocumentAliases],
+        reqs: dict[str, Requirement],
+    ) -> Pack:
+        """The resolved pack, before its semantic checks."""
+        data = self.layer.data
+        return Pack(
             id=data["id"],
             edition=str(data["edition"]),
             title=data["title"],
@@ -162,10 +152,47 @@ class _Resolver(SemanticChecks):
             includes=(*(base.includes if base else ()), *inclusions),
             path=str(self.layer.document.source),
         )
-        self._semantics(pack)
-        if self.problems:
-            raise PackError(self.problems, source=self.doc.source)
-        return pack
+
+    def _parameters(self, params: dict[str, Parameter]) -> None:
+        """Add the parameters this layer declares; redeclaring one is an error."""
+        for name, spec in self.layer.data.get("parameters", {}).items():
+            if name in params:
+                self.fail(
+                    f"parameter {name!r} is already defined by {params[name].origin}; use "
+                    "set_parameters to change it",
+                    ("parameters", name),
+                )
+            params[name] = Parameter(
+                name=name,
+                value=_value(spec["value"]),
+                description=spec.get("description"),
+                reading=spec.get("reading"),
+                origin=self.label,
+            )
+
+    def _set_parameters(self, params: dict[str, Parameter]) -> None:
+        """Change the values of parameters defined below this layer."""
+        for name, value in self.layer.data.get("set_parameters", {}).items():
+            if name not in params and self._absent(name, params):
+                continue
+            if name not in params:
+                self.fail(
+                    f"set_parameters names unknown parameter {name!r}",
+                    ("set_parameters", name),
+                    expected=_one_of(params),
+                    hint=did_you_mean(name, params),
+                )
+                continue
+            params[name] = attrs.evolve(params[name], value=_value(value), origin=self.label)
+
+    def _documents(self, docs: dict[str, DocumentAliases]) -> None:
+        for key, spec in self.layer.data.get("documents", {}).items():
+            docs[key] = DocumentAliases(
+                id=key,
+                title=spec["title"],
+                accepted=tuple(spec.get("accepted", ())),
+                note=spec.get("note"),
+            )
 
     def _base(self) -> Pack | None:
         target = self.layer.data.get("extends")

@@ -14,6 +14,13 @@ problems at once as one :class:`~safeguard_std.exceptions.PackError`:
 
 :class:`PackCatalog` finds packs (bundled, a directory, the ``safeguard_std.packs`` entry point),
 picks the edition in force on a date, and caches resolved packs: a pack is parsed once per catalog.
+
+The modules follow the stages: ``_read`` (stages 1-2 and the checks the schema cannot make, into
+a :class:`PackLayer`), ``_layering`` (stage 3), ``_inclusion`` (namespacing an included pack),
+``_semantic`` (stage 4), ``_catalog`` (:class:`PackCatalog`), ``_installed`` (entry-point packs
+and trust), ``_load`` (:func:`bundled_catalog`, :func:`load_pack`) and ``cases`` (pack tests).
+Rules are compiled by :func:`safeguard_std.rules.compile.compile_requirement`, the step the
+evaluator uses too.
 """
 
 from __future__ import annotations

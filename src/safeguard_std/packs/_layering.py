@@ -341,7 +341,8 @@ class _Resolver(SemanticChecks):
             if some is not None:  # change these parameters, keep the kind and the rest
                 rule = fields.get("rule", req.rule)
                 fields["rule"] = Rule(kind=rule.kind, params={**rule.params, **some})
-            changed = {"rule" if k == "rule_params" else k for k in changes}
+            # In the order written: a set here ordered provenance by the hash seed.
+            changed = dict.fromkeys("rule" if k == "rule_params" else k for k in changes)
             prov = {**req.provenance, **{k: self.label for k in changed}}
             reqs[rid] = attrs.evolve(req, **fields, provenance=prov)
 

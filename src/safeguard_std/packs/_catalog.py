@@ -12,10 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from safeguard_std.domain.pack import (
-    Pack,
-    PackRef,
-)
+from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.exceptions import (
     AsOfRequired,
     InvalidArgument,

@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from safeguard_std.exceptions import (
-    PackError,
-)
+from safeguard_std.exceptions import PackError
 from safeguard_std.packs._read import PackOrigin, _folder_files, read_layer
 from safeguard_std.rules._kind import distribution_of, trusted
 

@@ -23,18 +23,8 @@ from safeguard_std.domain.pack import (
     Section,
     Source,
 )
-from safeguard_std.domain.predicates import (
-    Predicate,
-    PredicateSyntaxError,
-    parse_predicate,
-)
-from safeguard_std.exceptions import (
-    AsOfRequired,
-    InvalidPeriod,
-    PackError,
-    PackNotFound,
-    Problem,
-)
+from safeguard_std.domain.predicates import Predicate, PredicateSyntaxError, parse_predicate
+from safeguard_std.exceptions import AsOfRequired, InvalidPeriod, PackError, PackNotFound, Problem
 from safeguard_std.io._problems import did_you_mean
 from safeguard_std.packs._inclusion import (
     SEPARATOR,

@@ -7,16 +7,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from safeguard_std.domain.pack import (
-    Pack,
-    PackRef,
-)
-from safeguard_std.exceptions import (
-    InvalidArgument,
-    PackError,
-    PackNotFound,
-    expect_date,
-)
+from safeguard_std.domain.pack import Pack, PackRef
+from safeguard_std.exceptions import InvalidArgument, PackError, PackNotFound, expect_date
 from safeguard_std.io.schemas import data_root
 from safeguard_std.packs._catalog import PackCatalog
 from safeguard_std.packs._read import BUNDLED, PACK_FILE

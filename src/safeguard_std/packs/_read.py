@@ -11,13 +11,8 @@ from typing import Any
 
 import attrs
 
-from safeguard_std.domain.pack import (
-    PackRef,
-)
-from safeguard_std.exceptions import (
-    PackError,
-    Problem,
-)
+from safeguard_std.domain.pack import PackRef
+from safeguard_std.exceptions import PackError, Problem
 from safeguard_std.io._problems import schema_problems, shown
 from safeguard_std.io.documents import Document, load_document
 from safeguard_std.io.schemas import schema_errors

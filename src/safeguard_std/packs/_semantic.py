@@ -10,11 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from safeguard_std.domain.facts import FACTS, FactType
-from safeguard_std.domain.pack import (
-    Pack,
-    Requirement,
-    SubjectType,
-)
+from safeguard_std.domain.pack import Pack, Requirement, SubjectType
 from safeguard_std.domain.predicates import (
     AllOf,
     AnyOf,
@@ -24,11 +20,7 @@ from safeguard_std.domain.predicates import (
     Predicate,
     bind_params,
 )
-from safeguard_std.exceptions import (
-    Location,
-    Problem,
-    RuleError,
-)
+from safeguard_std.exceptions import Location, Problem, RuleError
 from safeguard_std.io._problems import did_you_mean, rule_param_problems, shown
 from safeguard_std.io.documents import Document
 from safeguard_std.packs._read import PackLayer

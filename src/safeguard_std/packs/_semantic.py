@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from safeguard_std.domain.facts import FACTS, FactType
+from safeguard_std.domain.facts import FACTS, Fact, FactType
 from safeguard_std.domain.pack import Pack, Requirement, SubjectType
 from safeguard_std.domain.predicates import (
     AllOf,
@@ -28,6 +28,15 @@ from safeguard_std.rules.compile import compile_requirement, resolve_params
 
 if TYPE_CHECKING:
     from safeguard_std.packs._catalog import PackCatalog
+
+
+#: The operators each type of fact may be compared with.
+_OPERATORS = {
+    FactType.BOOL: {"eq", "ne", "exists"},
+    FactType.INT: {"eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "exists"},
+    FactType.STR: {"eq", "ne", "in", "not_in", "exists"},
+    FactType.SET: {"contains", "intersects", "exists"},
+}
 
 
 class SemanticChecks:
@@ -122,26 +131,8 @@ class SemanticChecks:
                 hint=_fact_hint(pred.field, known),
             )
             return
-        if fact.subjects is not None and subject is None:
-            self.fail(
-                f"{label}: fact {pred.field!r} is only defined for "
-                f"{sorted(s.value for s in fact.subjects)} subjects; an include's applies_when "
-                "is judged once per provider and may name only provider and contract facts",
-                (*path, "field"),
-            )
-        elif fact.subjects is not None and subject not in fact.subjects:
-            assert subject is not None
-            self.fail(
-                f"{label}: fact {pred.field!r} is only defined for "
-                f"{sorted(s.value for s in fact.subjects)} subjects, not {subject.value!r}",
-                (*path, "field"),
-            )
-        ops = {
-            FactType.BOOL: {"eq", "ne", "exists"},
-            FactType.INT: {"eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "exists"},
-            FactType.STR: {"eq", "ne", "in", "not_in", "exists"},
-            FactType.SET: {"contains", "intersects", "exists"},
-        }[fact.type]
+        self._subject_of(label, subject, fact, pred.field, path)
+        ops = _OPERATORS[fact.type]
         if pred.op not in ops:
             self.fail(
                 f"{label}: operator {pred.op!r} does not apply to "
@@ -153,6 +144,30 @@ class SemanticChecks:
         values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
         for value in values if pred.op != "exists" else ():
             self._value(label, fact.name, fact.type, fact.choices, value, (*path, pred.op))
+
+    def _subject_of(
+        self,
+        label: str,
+        subject: SubjectType | None,
+        fact: Fact,
+        field: str,
+        path: tuple[str | int, ...],
+    ) -> None:
+        """A fact named for a subject it is not defined for (None: once per bundle)."""
+        if fact.subjects is not None and subject is None:
+            self.fail(
+                f"{label}: fact {field!r} is only defined for "
+                f"{sorted(s.value for s in fact.subjects)} subjects; an include's applies_when "
+                "is judged once per provider and may name only provider and contract facts",
+                (*path, "field"),
+            )
+        elif fact.subjects is not None and subject not in fact.subjects:
+            assert subject is not None
+            self.fail(
+                f"{label}: fact {field!r} is only defined for "
+                f"{sorted(s.value for s in fact.subjects)} subjects, not {subject.value!r}",
+                (*path, "field"),
+            )
 
     def _value(
         self,

@@ -12,10 +12,12 @@ from benchmarks.generate import BundleGenerator
 
 from safeguard_std.cli import main
 from safeguard_std.domain.pack import Pack
-from safeguard_std.evaluate import evaluate
+from safeguard_std.evaluate import compile_pack, evaluate
 from safeguard_std.evidence import bundle_from_data
+from safeguard_std.evidence.stream import iter_ndjson
 from safeguard_std.packs import PackCatalog
-from safeguard_std.portfolio import WINDOW_PER_JOB, evaluate_portfolio, is_portfolio
+from safeguard_std.portfolio import WINDOW_PER_JOB, evaluate_portfolio, is_portfolio, rollup
+from safeguard_std.portfolio.rollup import summarize
 from safeguard_std.serialization import assessment_to_data, canonical_json
 from tests.conftest import ROOT
 
@@ -196,3 +198,131 @@ def test_cli_fail_on_sums_every_line_and_exits_1_after_writing_them_all(
     assert code == 0
     code, _ = cli(tmp_path, [*lines, b"{not json}\n"], "--fail-on", "not_met")
     assert code == 2  # unusable input outranks failing findings
+
+
+# -- one path: lines, a path or bundles in; the roll-up as its consumer (issue 15, item 1) -------
+
+
+def _folder(tmp_path: Path, bundles: list[dict[str, object]]) -> Path:
+    folder = tmp_path / "providers"
+    folder.mkdir()
+    for i, b in enumerate(bundles):
+        (folder / f"{i:02}.json").write_text(json.dumps(b), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_one_function_reads_lines_a_folder_an_ndjson_file_or_bundles(
+    tmp_path: Path, pack: Pack, bundles: list[dict[str, object]], jobs: int
+) -> None:
+    wanted = [expected_text(pack, b) for b in bundles]
+    ndjson = tmp_path / "all.ndjson"
+    ndjson.write_bytes(b"".join(json.dumps(b).encode() + b"\n" for b in bundles))
+    folder = _folder(tmp_path, bundles)
+    objects = [bundle_from_data(b) for b in bundles]
+    runs = {
+        "lines": evaluate_portfolio(pack, ndjson.read_bytes().splitlines(), as_of=AS_OF, jobs=jobs),
+        "ndjson": evaluate_portfolio(pack, ndjson, as_of=AS_OF, jobs=jobs),
+        "folder": evaluate_portfolio(pack, folder, as_of=AS_OF, jobs=jobs),
+        "bundles": evaluate_portfolio(pack, objects, as_of=AS_OF, jobs=jobs, source="mine"),
+    }
+    results = {name: list(run) for name, run in runs.items()}
+    for name, got in results.items():
+        assert [r.text for r in got] == wanted, name
+        assert [r.line for r in got] == list(range(1, len(bundles) + 1)), name
+    assert results["ndjson"][2].source == f"{ndjson}:3"
+    assert results["folder"][2].source == str(folder / "02.json")
+    assert results["bundles"][2].source == "mine:3"
+
+
+def test_a_missing_path_is_one_located_error(tmp_path: Path, pack: Pack) -> None:
+    gone = tmp_path / "gone.ndjson"
+    (result,) = evaluate_portfolio(pack, gone, as_of=AS_OF)
+    assert result.error is not None
+    assert str(result.error) == (
+        f"invalid evidence: cannot read evidence file: No such file or directory @ {gone} $"
+    )
+
+
+def test_kept_assessments_are_the_assessments_themselves(
+    pack: Pack, bundles: list[dict[str, object]]
+) -> None:
+    plan = compile_pack(pack)
+    lines = [json.dumps(b).encode() for b in bundles[:3]]
+    for jobs in (1, 2):
+        results = list(
+            evaluate_portfolio(plan, lines, as_of=AS_OF, jobs=jobs, keep_assessments=True)
+        )
+        assert [r.text for r in results] == [None] * 3
+        assert [r.assessment for r in results] == [
+            evaluate(pack, bundle_from_data(b), as_of=AS_OF) for b in bundles[:3]
+        ]
+        assert [r.bundle for r in results] == [bundle_from_data(b) for b in bundles[:3]]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_roll_up_is_the_streams_consumer(
+    tmp_path: Path, pack: Pack, bundles: list[dict[str, object]], jobs: int
+) -> None:
+    plan = compile_pack(pack)
+    lines = portfolio_lines(bundles)
+    results = evaluate_portfolio(
+        plan, lines, as_of=AS_OF, jobs=jobs, keep_assessments=True, line_labels=True
+    )
+    summary = summarize(results, plan, AS_OF)
+    # The older entry point (bundles in, a summary out) is a thin wrapper giving the same rows.
+    wrapped = rollup.evaluate_portfolio(plan, [bundle_from_data(b) for b in bundles], AS_OF)
+    assert summary.providers == wrapped.providers
+    assert [s.source for s in summary.skipped] == ["portfolio.ndjson:5", "portfolio.ndjson:9"]
+    assert summary.skipped[1].reason == (
+        "not valid JSON: Expecting value @ portfolio.ndjson:9 $ (line 1, column 8)"
+    )
+    # The same rows whichever way the bundles come in.
+    from_folder = evaluate_portfolio(
+        plan, _folder(tmp_path, bundles), as_of=AS_OF, jobs=jobs, keep_assessments=True
+    )
+    assert summarize(from_folder, plan, AS_OF) == wrapped
+
+
+def test_summarize_needs_the_assessments(pack: Pack, bundles: list[dict[str, object]]) -> None:
+    plan = compile_pack(pack)
+    results = evaluate_portfolio(plan, [json.dumps(bundles[0])], as_of=AS_OF)
+    with pytest.raises(ValueError, match="evaluate the portfolio with keep_assessments=True"):
+        summarize(results, plan, AS_OF)
+
+
+def test_both_styles_of_location_read_a_line_alike(
+    pack: Pack, bundles: list[dict[str, object]]
+) -> None:
+    # One reader: a byte-order mark on a later line (files joined with cat), a line cut short
+    # and a nesting too deep come out the same whichever way the problems are labelled.
+    good = json.dumps(bundles[0]).encode()
+    deep = b'{"id": ' + b"[" * 100 + b"]" * 100 + b"}"
+    lines = [good, b"\xef\xbb\xbf" + good, b'{"id": \n', deep]
+    by_line = list(evaluate_portfolio(pack, lines, as_of=AS_OF, source="p.ndjson"))
+    labelled = list(iter_ndjson(lines, "p.ndjson"))
+    assert [r.error is None for r in by_line] == [b.error is None for b in labelled]
+    assert [b.error is None for b in labelled] == [True, True, False, False]
+    assert [str(p) for p in by_line[2].error.problems] == [
+        "not valid JSON: Expecting value @ p.ndjson $ (line 3, column 8)"
+    ]
+    assert [str(p) for p in labelled[2].error.problems] == [
+        "not valid JSON: Expecting value @ p.ndjson:3 $ (line 1, column 8)"
+    ]
+    assert [str(p) for p in labelled[3].error.problems] == [
+        "document is nested deeper than 64 levels @ p.ndjson:4 $"
+    ]
+
+
+def test_a_compiled_plan_goes_to_spawned_workers_as_its_pack(
+    pack: Pack, bundles: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    import safeguard_std.portfolio as portfolio
+
+    # Where processes cannot be forked a compiled plan (closures) cannot be pickled either.
+    monkeypatch.setattr(portfolio, "_context", lambda: multiprocessing.get_context("spawn"))
+    lines = [json.dumps(b).encode() for b in bundles[:2]]
+    results = list(evaluate_portfolio(compile_pack(pack), lines, as_of=AS_OF, jobs=2))
+    assert [r.text for r in results] == [expected_text(pack, b) for b in bundles[:2]]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from safeguard_std.cli._common import (
     UsageError,
@@ -20,11 +21,11 @@ from safeguard_std.cli._common import (
     write_output,
 )
 from safeguard_std.evaluate import compile_pack
-from safeguard_std.evidence.stream import LoadedBundle, count_evidence, iter_evidence, iter_ndjson
+from safeguard_std.evidence.stream import count_evidence
 from safeguard_std.io._terminal import printable
-from safeguard_std.io.documents import Limits
 from safeguard_std.packs import load_pack
-from safeguard_std.portfolio.rollup import Portfolio, portfolio_to_json, portfolio_to_markdown
+from safeguard_std.portfolio import LineResult, evaluate_portfolio
+from safeguard_std.portfolio.rollup import portfolio_to_json, portfolio_to_markdown, summarize
 
 __all__ = ["register"]
 
@@ -75,13 +76,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _inputs(source: str, limits: Limits) -> tuple[Iterator[LoadedBundle], int | None]:
+def _inputs(source: str) -> tuple[BinaryIO | Path, int | None]:
     if source == "-":  # read a line at a time, no further than the limit a line
-        return iter_ndjson(sys.stdin.buffer, "<stdin>", limits=limits), None
+        return sys.stdin.buffer, None
     path = Path(source)
     if not path.exists():
         raise UsageError(f"--evidence: {source!r} does not exist")
-    return iter_evidence(path, limits=limits), count_evidence(path)
+    return path, count_evidence(path)
 
 
 def _progress_bar(total: int | None) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -108,27 +109,36 @@ def run(args: argparse.Namespace) -> int:
     allowed = args.allow_out_of_force
     check_in_force(pack, catalog, as_of, allowed)
     plan = compile_pack(pack, kinds=catalog.kinds)
-    inputs, total = _inputs(args.evidence, limits_from(args))
+    evidence, total = _inputs(args.evidence)
     show_progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     show, close = _progress_bar(total) if show_progress else (None, None)
-    portfolio = Portfolio(plan, as_of, horizon_days=args.horizon)
+    results = evaluate_portfolio(
+        plan,
+        evidence,
+        as_of=as_of,
+        source="<stdin>",  # labels standard input; a path labels itself
+        allow_out_of_force=allowed,
+        limits=limits_from(args),
+        keep_assessments=True,
+        line_labels=True,
+    )
     problems: list[str] = []
     done = 0
-    for item in inputs:
-        if item.bundle is not None:
-            assessment = plan.evaluate(item.bundle, as_of=as_of, allow_out_of_force=allowed)
-            portfolio.add(assessment, item.bundle)
-        elif item.error is not None:
-            portfolio.skip(item.source, str(item.error.problems[0]))
-            problems.extend(str(p) for p in item.error.problems)
-        done += 1
-        if show is not None:
-            show(done)
+
+    def watched() -> Iterator[LineResult]:
+        nonlocal done
+        for result in results:
+            if result.error is not None:
+                problems.extend(str(p) for p in result.error.problems)
+            done += 1
+            yield result
+
+    summary = summarize(watched(), plan, as_of, horizon_days=args.horizon, on_progress=show)
     if close is not None and done:
         close()
     if done == 0:
         raise UsageError(f"--evidence: no evidence bundles found in {args.evidence!r}")
-    write_output(_RENDER[args.format](portfolio.summary()), args.output)
+    write_output(_RENDER[args.format](summary), args.output)
     for problem in problems:
         sys.stderr.write(f"error: invalid evidence: {printable(problem)}\n")
     return 2 if problems else 0

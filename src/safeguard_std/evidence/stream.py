@@ -19,7 +19,15 @@ from safeguard_std.exceptions import EvidenceError, Location, Problem
 from safeguard_std.io._bounded import LineTooLong, bounded_lines
 from safeguard_std.io.documents import Document, DocumentSyntaxError, Limits, parse
 
-__all__ = ["BUNDLE_SUFFIXES", "LoadedBundle", "count_evidence", "iter_evidence", "iter_ndjson"]
+__all__ = [
+    "BUNDLE_SUFFIXES",
+    "LoadedBundle",
+    "count_evidence",
+    "iter_evidence",
+    "iter_ndjson",
+    "load_ndjson_line",
+    "read_ndjson",
+]
 
 #: File suffixes read as bundles when a folder is given.
 BUNDLE_SUFFIXES = (".json", ".yaml", ".yml")
@@ -44,23 +52,67 @@ def _files(folder: Path) -> list[Path]:
     )
 
 
-def _one_line(
-    text: str, label: str, include_personal_data: bool, limits: Limits | None
+#: One line of an NDJSON stream: its number and its own text (or why it was not read).
+NdjsonLine = tuple[int, bytes | str | LineTooLong]
+
+
+def read_ndjson(lines: Iterable[str | bytes], limits: Limits | None = None) -> Iterator[NdjsonLine]:
+    """The one NDJSON reader: ``(line number, the line's own text)`` for each non-blank line of
+    ``lines`` (numbered from 1, line ending dropped, so positions stay on the line).
+
+    An open binary file (or standard input) is read one line at a time, no further than
+    ``limits.max_bytes`` a line: a longer line comes as a :class:`LineTooLong` and ends the
+    stream (it is not read past). Load each line with :func:`load_ndjson_line`."""
+    for number, raw in bounded_lines(lines, (limits or Limits()).max_bytes):
+        if isinstance(raw, LineTooLong):
+            yield number, raw
+            return
+        if raw.strip():
+            yield number, raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n")
+
+
+def _at_line(exc: EvidenceError, line: int) -> EvidenceError:
+    """The same problems, located at ``line`` of the stream (each bundle is one line)."""
+    problems = [attrs.evolve(p, location=attrs.evolve(p.location, line=line)) for p in exc.problems]
+    return EvidenceError(problems, source=exc.source)
+
+
+def load_ndjson_line(
+    number: int,
+    raw: bytes | str | LineTooLong,
+    source: str,
+    *,
+    line_labels: bool = False,
+    include_personal_data: bool = False,
+    limits: Limits | None = None,
 ) -> LoadedBundle:
+    """Line ``number`` of the NDJSON stream ``source`` (as :func:`read_ndjson` gives it) as a
+    bundle, or as the error that makes it unusable, labelled ``SOURCE:LINE``: the error never
+    escapes, so a bad line never stops the others.
+
+    Problems are located at ``(line N, column C)`` of ``source``; with ``line_labels`` (the
+    roll-up's style) each line is labelled ``SOURCE:N`` instead and problems found after parsing
+    carry only their path inside the line."""
+    named = f"{source}:{number}"
+    label = named if line_labels else source
+    if isinstance(raw, LineTooLong):
+        where = Location(label) if line_labels else Location(source, line=number)
+        return LoadedBundle(named, error=EvidenceError([Problem(raw.message, where)], source=label))
     try:
-        doc = parse(text, label, format="json", limits=limits)
-    except DocumentSyntaxError as exc:
-        return LoadedBundle(label, error=EvidenceError(exc.problems, source=label))
-    try:
+        try:
+            doc = parse(raw, label, format="json", check_depth=False, limits=limits)
+        except DocumentSyntaxError as exc:
+            raise EvidenceError(exc.problems, source=label) from None
         bundle = bundle_from_data(
             doc.data,
             source=label,
-            document=Document(doc.data, label),
+            # the roll-up's labels carry no positions; the nesting check is still owed
+            document=Document(doc.data, label, depth_checked=False) if line_labels else doc,
             include_personal_data=include_personal_data,
         )
     except EvidenceError as exc:
-        return LoadedBundle(label, error=exc)
-    return LoadedBundle(label, bundle=bundle)
+        return LoadedBundle(named, error=exc if line_labels else _at_line(exc, number))
+    return LoadedBundle(named, bundle=bundle)
 
 
 def iter_ndjson(
@@ -72,28 +124,20 @@ def iter_ndjson(
 ) -> Iterator[LoadedBundle]:
     """Bundles from NDJSON lines (blank lines skipped), each labelled ``LABEL:LINE``.
 
-    An open binary file (or standard input) is read one line at a time, no further than
-    ``limits.max_bytes`` a line: a longer line is reported and ends the stream, the bundles
-    before it stand."""
-    limit = (limits or Limits()).max_bytes
-    for number, raw in bounded_lines(lines, limit):
-        if isinstance(raw, LineTooLong):
-            where = f"{label}:{number}"
-            problem = Problem(raw.message, Location(where))
-            yield LoadedBundle(where, error=EvidenceError([problem], source=where))
-            return
-        if isinstance(raw, bytes):
-            try:
-                raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                where = f"{label}:{number}"
-                problem = Problem(
-                    f"not UTF-8 text: invalid byte at offset {exc.start}", Location(where)
-                )
-                yield LoadedBundle(where, error=EvidenceError([problem], source=where))
-                continue
-        if raw.strip():
-            yield _one_line(raw, f"{label}:{number}", include_personal_data, limits)
+    A thin wrapper: :func:`read_ndjson` and :func:`load_ndjson_line` with ``line_labels``, in
+    this process. An open binary file (or standard input) is read one line at a time, no
+    further than ``limits.max_bytes`` a line: a longer line is reported and ends the stream,
+    the bundles before it stand. To evaluate the bundles as well, on several processes if need
+    be, use :func:`safeguard_std.portfolio.evaluate_portfolio`."""
+    for number, raw in read_ndjson(lines, limits):
+        yield load_ndjson_line(
+            number,
+            raw,
+            label,
+            line_labels=True,
+            include_personal_data=include_personal_data,
+            limits=limits,
+        )
 
 
 def iter_evidence(

@@ -1,9 +1,11 @@
 """Portfolio roll-up: many providers' bundles, one summary for a commissioner.
 
-:func:`evaluate_portfolio` evaluates a stream of evidence bundles (one provider each) against one
-compiled pack and keeps only a small row per provider: ratings, counts and metric tallies. The
-assessments themselves are dropped as soon as they are summarised, so memory stays constant in
-the number of findings however many providers stream through.
+:func:`summarize` consumes the stream :func:`safeguard_std.portfolio.evaluate_portfolio` yields
+(one provider a bundle, judged against one compiled pack) and keeps only a small row per
+provider: ratings, counts and metric tallies. The assessments themselves are dropped as soon as
+they are summarised, so memory stays constant in the number of findings however many providers
+stream through. :func:`evaluate_portfolio` here is the older entry point (bundles in, a summary
+out), now a thin wrapper over the two.
 
 The summary does not depend on the order the bundles arrive in: rows are sorted by provider and
 bundle id, and every total is a sum of whole numbers.
@@ -23,6 +25,8 @@ from safeguard_std.domain.findings import Assessment, Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Modality, Pack
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
+from safeguard_std.portfolio import LineResult
+from safeguard_std.portfolio import evaluate_portfolio as stream
 from safeguard_std.reports._format import (
     STATUS_ORDER,
     clean_text,
@@ -44,6 +48,7 @@ __all__ = [
     "portfolio_to_data",
     "portfolio_to_json",
     "portfolio_to_markdown",
+    "summarize",
 ]
 
 
@@ -219,6 +224,37 @@ class Portfolio:
 ProgressFn = Callable[[int], None]
 
 
+def summarize(
+    results: Iterable[LineResult],
+    plan: EvaluationPlan,
+    as_of: dt.date,
+    *,
+    horizon_days: int = 90,
+    on_progress: ProgressFn | None = None,
+) -> PortfolioSummary:
+    """Roll a stream of results up into one :class:`PortfolioSummary`: the consumer of
+    :func:`safeguard_std.portfolio.evaluate_portfolio` run with ``keep_assessments=True`` (and
+    ``plan``, ``as_of``). Each assessment becomes a row and is dropped; an input that could not
+    be evaluated is listed under *skipped* with its first problem.
+
+    ``on_progress``, if given, is called with the number of results taken after each one.
+    """
+    portfolio = Portfolio(plan, as_of, horizon_days=horizon_days)
+    for done, result in enumerate(results, start=1):
+        if result.assessment is not None:
+            portfolio.add(result.assessment, result.bundle)
+        elif result.error is not None:
+            portfolio.skip(result.source, str(result.error.problems[0]))
+        else:
+            raise ValueError(
+                f"{result.source or result.line}: no assessment to summarise; "
+                "evaluate the portfolio with keep_assessments=True"
+            )
+        if on_progress is not None:
+            on_progress(done)
+    return portfolio.summary()
+
+
 def evaluate_portfolio(
     plan: Pack | EvaluationPlan,
     bundles: Iterable[EvidenceBundle],
@@ -231,18 +267,22 @@ def evaluate_portfolio(
     """Evaluate each bundle in ``bundles`` (consumed lazily, one at a time) against ``plan`` on
     ``as_of`` and roll the results up into one :class:`PortfolioSummary`.
 
-    ``on_progress``, if given, is called with the number of bundles done after each one. A pack
-    is compiled once; pass an :class:`~safeguard_std.evaluate.EvaluationPlan` to reuse one.
-    An edition not in force on ``as_of`` is refused unless ``allow_out_of_force``.
+    A thin wrapper, kept for its callers: :func:`summarize` over
+    :func:`safeguard_std.portfolio.evaluate_portfolio` (which also reads NDJSON, folders and
+    several processes). ``on_progress``, if given, is called with the number of bundles done
+    after each one. A pack is compiled once; pass an
+    :class:`~safeguard_std.evaluate.EvaluationPlan` to reuse one. An edition not in force on
+    ``as_of`` is refused unless ``allow_out_of_force``.
     """
     compiled = plan if isinstance(plan, EvaluationPlan) else compile_pack(plan)
-    portfolio = Portfolio(compiled, as_of, horizon_days=horizon_days)
-    for done, bundle in enumerate(bundles, start=1):
-        assessment = compiled.evaluate(bundle, as_of=as_of, allow_out_of_force=allow_out_of_force)
-        portfolio.add(assessment, bundle)
-        if on_progress is not None:
-            on_progress(done)
-    return portfolio.summary()
+    results = stream(
+        compiled,
+        bundles,
+        as_of=as_of,
+        allow_out_of_force=allow_out_of_force,
+        keep_assessments=True,
+    )
+    return summarize(results, compiled, as_of, horizon_days=horizon_days, on_progress=on_progress)
 
 
 def portfolio_to_data(summary: PortfolioSummary) -> dict[str, Any]:

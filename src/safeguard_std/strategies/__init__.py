@@ -81,8 +81,6 @@ from safeguard_std.domain.people import (
 )
 from safeguard_std.evaluate import EvaluationPlan, compile_pack
 from safeguard_std.rules import RuleKindRegistry, default_registry
-from safeguard_std.strategies import _organisation as org
-from safeguard_std.strategies import _people as ppl
 from safeguard_std.strategies._bundles import bundles
 from safeguard_std.strategies._demands import demands_of
 from safeguard_std.strategies._gen import (
@@ -91,9 +89,46 @@ from safeguard_std.strategies._gen import (
     check_as_of,
     check_bool_or_none,
     check_size,
-    entity,
+)
+from safeguard_std.strategies._organisation_strategies import (
+    action_items,
+    attestations,
+    contract_metrics,
+    contracts,
+    information_requests,
+    lead_roles,
+    monitoring_meetings,
+    panel_members,
+    policy_documents,
+    providers,
+    record_reviews,
+    recruitment_panels,
+    safeguarding_clauses,
+    section11_audits,
+    self_audits,
+    subscriptions,
+    thematic_checks,
+    training_needs_analyses,
+    waivers,
 )
 from safeguard_std.strategies._packs import GENERATORS, load_generated, make_pack_document
+from safeguard_std.strategies._people_strategies import (
+    allegations,
+    dbs_checks,
+    engagements,
+    identity_checks,
+    identity_documents,
+    lado_notifications,
+    people,
+    qualification_checks,
+    references,
+    right_to_work_checks,
+    risk_assessments,
+    status_checks,
+    suitability_checks,
+    training_records,
+    update_service_subscriptions,
+)
 
 __all__ = [
     "DEFAULT_AS_OF",
@@ -136,235 +171,6 @@ __all__ = [
     "update_service_subscriptions",
     "waivers",
 ]
-
-_PEOPLE_IDS = ("p-0001", "p-0002", "p-0003")
-_REQUIREMENT_IDS = ("REQ-1", "REQ-2")
-
-
-def _simple(maker: Callable[[Gen], Any], as_of: object) -> SearchStrategy[Any]:
-    return entity(maker, check_as_of(as_of))
-
-
-# -- people and their records ---------------------------------------------------------------------
-
-
-def people(
-    *, as_of: dt.date = DEFAULT_AS_OF, current: bool | None = None
-) -> SearchStrategy[Person]:
-    """People with synthetic personal data, engagements and every kind of check and record.
-
-    ``current=True`` gives exactly one engagement in force on ``as_of``; ``current=False`` exactly
-    one that is not (ended, or not yet started); ``None`` zero to two of either. Shrinks towards a
-    person with no personal data recorded, no engagement (with ``current``: one that started on
-    ``as_of``) and no records.
-    """
-    check_as_of(as_of)
-    check_bool_or_none("current", current)
-    return entity(ppl.make_person, as_of, current=current)
-
-
-def engagements(
-    *, as_of: dt.date = DEFAULT_AS_OF, current: bool | None = None
-) -> SearchStrategy[Engagement]:
-    """Engagements (employee, volunteer, agency, ...), in force on ``as_of`` when ``current`` is
-    true, not in force when false. Shrinks towards an employee's open-ended engagement starting
-    on or just after ``as_of``."""
-    check_as_of(as_of)
-    check_bool_or_none("current", current)
-    return entity(ppl.make_engagement, as_of, current=current)
-
-
-def identity_documents() -> SearchStrategy[IdentityDocument]:
-    """Documents seen for an identity check. Shrinks towards a passport showing neither photo nor
-    address."""
-    return entity(ppl.make_identity_document, DEFAULT_AS_OF)
-
-
-def identity_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[IdentityCheck]:
-    """Identity checks with zero to three documents. Shrinks towards an undated, unattributed
-    check with no documents."""
-    return _simple(ppl.make_identity_check, as_of)
-
-
-def right_to_work_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[RightToWorkCheck]:
-    """Right-to-work checks; time-limited permission expires either side of ``as_of``. Shrinks
-    towards an undated, unattributed check that is not time-limited."""
-    return _simple(ppl.make_right_to_work_check, as_of)
-
-
-def qualification_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[QualificationCheck]:
-    """Qualifications, required or not, checked or not. Shrinks towards an optional one, not
-    checked."""
-    return _simple(ppl.make_qualification_check, as_of)
-
-
-def dbs_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[DbsCheck]:
-    """DBS, PVG and AccessNI certificates at every level, with or without barred lists, workforce
-    and disclosure recorded; most are enhanced DBS certificates. Shrinks towards an enhanced DBS
-    certificate including the children's barred list, with nothing else recorded (no number, no
-    dates)."""
-    return _simple(ppl.make_dbs_check, as_of)
-
-
-def status_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[StatusCheck]:
-    """Update Service status checks of every result. Shrinks towards a ``current_clear`` check on
-    ``as_of``."""
-    return _simple(ppl.make_status_check, as_of)
-
-
-def update_service_subscriptions(
-    *, as_of: dt.date = DEFAULT_AS_OF
-) -> SearchStrategy[UpdateServiceSubscription]:
-    """Update Service subscriptions with zero to three status checks. Shrinks towards an undated
-    one with no checks."""
-    return _simple(ppl.make_update_service_subscription, as_of)
-
-
-def suitability_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[SuitabilityCheck]:
-    """Further checks (barred list, prohibition, section 128, overseas, ...). Shrinks towards a
-    satisfactory barred-list check with nothing else recorded."""
-    return _simple(ppl.make_suitability_check, as_of)
-
-
-def references(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Reference]:
-    """References: received, perhaps verified, satisfactory or not, open or candidate-supplied.
-    Shrinks towards a satisfactory employer reference with nothing else recorded."""
-    return _simple(ppl.make_reference, as_of)
-
-
-def risk_assessments(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[RiskAssessment]:
-    """Risk assessments of every kind, perhaps shared with the LADO. Shrinks towards an undated
-    DBS disclosure assessment."""
-    return _simple(ppl.make_risk_assessment, as_of)
-
-
-def allegations(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Allegation]:
-    """Allegations and low-level concerns, reported to the LADO on the day, days later or not
-    at all. Shrinks towards an undated, unreported allegation."""
-    return _simple(org.make_allegation, as_of)
-
-
-def lado_notifications(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[LadoNotification]:
-    """Notifications to the LADO. Shrinks towards an undated one."""
-    return _simple(ppl.make_lado_notification, as_of)
-
-
-def training_records(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[TrainingRecord]:
-    """Completed courses of every kind. Shrinks towards undated induction training with nothing
-    else recorded."""
-    return _simple(ppl.make_training_record, as_of)
-
-
-# -- the organisation -----------------------------------------------------------------------------
-
-
-def providers() -> SearchStrategy[Provider]:
-    """Providers of every kind and legal form. Shrinks towards a maintained school run by a
-    company, with nothing else recorded."""
-    return entity(org.make_provider, DEFAULT_AS_OF)
-
-
-def lead_roles(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[LeadRole]:
-    """Lead roles (DSL, deputy, designated senior manager, ...) held by ``p-0001`` to ``p-0003``.
-    Shrinks towards an undated DSL role held by ``p-0001``."""
-    return entity(org.make_lead_role, check_as_of(as_of), person_ids=_PEOPLE_IDS)
-
-
-def policy_documents(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[PolicyDocument]:
-    """Policies with approval and review dates in order, publication flags, topics and document
-    references. Shrinks towards a safeguarding policy with nothing recorded."""
-    return _simple(org.make_policy, as_of)
-
-
-def training_needs_analyses(
-    *, as_of: dt.date = DEFAULT_AS_OF
-) -> SearchStrategy[TrainingNeedsAnalysis]:
-    """Training needs analyses. Shrinks towards an undated one."""
-    return _simple(org.make_training_needs_analysis, as_of)
-
-
-def panel_members() -> SearchStrategy[PanelMember]:
-    """Recruitment panel members (``p-0001`` to ``p-0003``). Shrinks towards ``p-0001``, not
-    chair."""
-    return entity(org.make_panel_member, DEFAULT_AS_OF, person_ids=_PEOPLE_IDS)
-
-
-def recruitment_panels(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[RecruitmentPanel]:
-    """Interview panels of ``p-0001`` to ``p-0003`` either side of ``as_of``. Shrinks towards a
-    panel on ``as_of`` with no members."""
-    return entity(org.make_recruitment_panel, check_as_of(as_of), person_ids=_PEOPLE_IDS)
-
-
-def record_reviews(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[RecordReview]:
-    """Reviews of the single central record. Shrinks towards one on ``as_of``."""
-    return _simple(org.make_record_review, as_of)
-
-
-def action_items(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[ActionItem]:
-    """Action-plan items due either side of ``as_of``. Shrinks towards an open one with no due
-    date."""
-    return _simple(org.make_action_item, as_of)
-
-
-def self_audits(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[SelfAudit]:
-    """Requested self-audits with due dates, submissions and action plans. Shrinks towards an
-    undated one with no actions."""
-    return _simple(org.make_self_audit, as_of)
-
-
-def subscriptions(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Subscription]:
-    """Subscriptions to partnership updates, perhaps ended. Shrinks towards an undated
-    procedures-updates subscription."""
-    return _simple(org.make_subscription, as_of)
-
-
-def information_requests(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[InformationRequest]:
-    """A council's requests for information. Shrinks towards an undated, unanswered one."""
-    return _simple(org.make_information_request, as_of)
-
-
-def safeguarding_clauses() -> SearchStrategy[SafeguardingClause]:
-    """Contract safeguarding clauses with topics and document titles. Shrinks towards an empty
-    clause."""
-    return entity(org.make_safeguarding_clause, DEFAULT_AS_OF)
-
-
-def contract_metrics() -> SearchStrategy[ContractMetric]:
-    """Performance metrics in a contract. Shrinks towards one named and about ``alpha``."""
-    return entity(org.make_contract_metric, DEFAULT_AS_OF)
-
-
-def monitoring_meetings(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[MonitoringMeeting]:
-    """Contract monitoring meetings. Shrinks towards one on ``as_of``, safeguarding not recorded."""
-    return _simple(org.make_monitoring_meeting, as_of)
-
-
-def section11_audits(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Section11Audit]:
-    """Section 11 audits at tender or in the cycle. Shrinks towards an undated tender audit."""
-    return _simple(org.make_section11_audit, as_of)
-
-
-def thematic_checks(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[ThematicCheck]:
-    """Thematic quality-assurance checks. Shrinks towards one on ``as_of`` with no theme."""
-    return _simple(org.make_thematic_check, as_of)
-
-
-def contracts(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Contract]:
-    """Commissioners' contracts with clause, metrics, meetings, audits and thematic checks.
-    Shrinks towards a contract with Example Council and nothing else recorded."""
-    return _simple(org.make_contract, as_of)
-
-
-def attestations(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Attestation]:
-    """Attestations about ``REQ-1`` or ``REQ-2`` with every outcome. Shrinks towards a ``met``
-    attestation on ``as_of`` for the requirement as a whole."""
-    return entity(org.make_attestation, check_as_of(as_of), requirement_ids=_REQUIREMENT_IDS)
-
-
-def waivers(*, as_of: dt.date = DEFAULT_AS_OF) -> SearchStrategy[Waiver]:
-    """Waivers of ``REQ-1`` or ``REQ-2``, perhaps expired. Shrinks towards one granted on
-    ``as_of`` with no expiry."""
-    return entity(org.make_waiver, check_as_of(as_of), requirement_ids=_REQUIREMENT_IDS)
 
 
 # -- bundles and packs ----------------------------------------------------------------------------

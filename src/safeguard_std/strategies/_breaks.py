@@ -24,7 +24,7 @@ from safeguard_std.domain.organisation import (
     SafeguardingClause,
 )
 from safeguard_std.domain.people import QualificationCheck, TrainingCourse
-from safeguard_std.rules.organisation import find_policies
+from safeguard_std.rules.policies import find_policies
 from safeguard_std.strategies._comply import Fix, not_met
 from safeguard_std.strategies._demands import Step
 from safeguard_std.strategies._organisation import make_self_audit

@@ -30,7 +30,7 @@ from safeguard_std.domain.people import (
 )
 from safeguard_std.packs import PackCatalog, read_layer
 from safeguard_std.rules import RuleKindRegistry
-from safeguard_std.rules.organisation import COLLECTIONS
+from safeguard_std.rules.records import COLLECTIONS
 from safeguard_std.strategies._gen import Gen
 from safeguard_std.strategies._organisation import (
     ACTIVITIES,

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from safeguard_std.domain.organisation import EvidenceBundle, SelfAudit
-from safeguard_std.rules.organisation import COLLECTIONS
+from safeguard_std.rules.records import COLLECTIONS
 from safeguard_std.strategies._gen import Gen
 from safeguard_std.strategies._organisation import (
     VOCABULARY,

@@ -26,6 +26,7 @@ from safeguard_std.domain.pack import PackRef
 from safeguard_std.evidence import load_evidence
 from safeguard_std.evidence.stream import iter_ndjson
 from safeguard_std.exceptions import (
+    DocumentSyntaxError,
     EvidenceError,
     InvalidPeriod,
     PackError,
@@ -476,6 +477,23 @@ def test_every_limit_has_a_field_in_limits() -> None:
     assert defaults.max_shared_strings == documents.MAX_SHARED_STRINGS
     assert defaults.max_cells == documents.MAX_CELLS
     assert defaults.max_columns == documents.MAX_COLUMNS
+
+
+def test_a_limit_set_on_documents_at_start_up_reaches_every_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/limits.md tells a deployment to tighten a limit by setting it on
+    ``safeguard_std.io.documents``; the limits live in ``io/_limits.py`` since the module was
+    split, and every reader (YAML, JSON, files, workbooks) must still see the new value."""
+    monkeypatch.setattr(documents, "MAX_DEPTH", 3)
+    nested = "a:\n b:\n  c:\n   d:\n    e: 1\n"
+    with pytest.raises(DocumentSyntaxError, match="nested deeper than 3 levels"):
+        documents.parse(nested, "x.yaml")
+    monkeypatch.setattr(documents, "MAX_YAML_BYTES", 10)
+    with pytest.raises(DocumentSyntaxError, match="YAML document is larger than 10 bytes"):
+        documents.parse(b"a: " + b"x" * 20, "x.yaml")
+    monkeypatch.setattr(documents, "MAX_CELLS", 9)
+    assert Limits().max_cells == 9 == documents.MAX_CELLS
 
 
 # -- docs/explanation/personal-data.md says what evaluate writes ----------------------------------

@@ -338,8 +338,7 @@ def _judge_all(
     The hot loop of the library: it runs once per requirement and subject, so it does no more
     than it must. Anything a whole requirement can answer once (is anything waived? is there a
     subject missing?) is answered before the loop, which then takes the shortest road."""
-    ref, check, append = step.ref, step.check, out.append
-    new, put = _new_finding, _put  # a finding's three slots, set in place (see make_finding)
+    ref, check, append, finding = step.ref, step.check, out.append, make_finding
     if waivable or attestable or (subjects and subjects[0][0] is None):  # None: no contract
         _judge_each(step, subjects, flags, ctx, waivable, out, attestable)
     elif flags is None:
@@ -348,11 +347,7 @@ def _judge_all(
                 result = check(subject, ctx)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
-            finding = new(Finding)
-            put(finding, "requirement", ref)
-            put(finding, "subject", subject_ref)
-            put(finding, "outcome", result)
-            append(finding)
+            append(finding(ref, subject_ref, result))
     else:
         for (subject, subject_ref), flag in zip(subjects, flags, strict=True):
             if flag is True:
@@ -367,15 +362,7 @@ def _judge_all(
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
-            finding = new(Finding)
-            put(finding, "requirement", ref)
-            put(finding, "subject", subject_ref)
-            put(finding, "outcome", result)
-            append(finding)
-
-
-_new_finding = object.__new__
-_put = object.__setattr__
+            append(finding(ref, subject_ref, result))
 
 
 def _judge_each(

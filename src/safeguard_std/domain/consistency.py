@@ -19,13 +19,13 @@ import bisect
 import datetime as dt
 import enum
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
 
+from safeguard_std.domain import integrity
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack, SubjectType
 from safeguard_std.domain.people import (
@@ -264,22 +264,6 @@ def _leaver(person: Person, base: Path, as_of: dt.date) -> Iterator[Inconsistenc
         )
 
 
-_WORD = re.compile(r"[^\w\s]+")
-
-
-def _name_key(name: str | None) -> tuple[str, ...]:
-    if not name:
-        return ()
-    words = _WORD.sub(" ", name.casefold()).split()
-    return tuple(sorted(words))
-
-
-def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
-    shared = [key for key, found in keyed.items() if len(found) > 1]
-    for key in sorted(shared, key=repr):
-        yield keyed[key]
-
-
 _SHOWN = 3  # members of a group named in each member's message; the rest are counted
 
 
@@ -296,44 +280,26 @@ def _others(ids: Sequence[str], skip: int | None = None) -> tuple[str, tuple[str
 
 def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
     people = bundle.people
-    exact: dict[Any, list[int]] = defaultdict(list)
-    near: dict[Any, list[int]] = defaultdict(list)
-    for i, p in enumerate(people):
-        words = _name_key(p.full_name)
-        if p.date_of_birth is None or not words:
-            continue
-        exact[(words, p.date_of_birth)].append(i)
-        surnames = {_WORD.sub(" ", p.full_name.casefold()).split()[-1]} if p.full_name else set()
-        surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
-        for surname in surnames:
-            near[(surname, p.date_of_birth)].append(i)
     # Which exact group, and which near groups, each person was reported in: two people are
     # reported together once (kept per person, so a large group stays linear).
     exact_of: dict[int, int] = {}
-    near_of: dict[int, set[int]] = defaultdict(set)
-    for g, group in enumerate(_groups(exact)):
+    for g, group in enumerate(integrity.duplicates(people)):
         ids = [people[j].id for j in group]
         for n, i in enumerate(group):
             exact_of[i] = g
             text, related = _others(ids, n)
             yield Inconsistency(
                 Severity.WARNING,
-                "person.duplicate",
+                integrity.DUPLICATE,
                 "same name and date of birth as " + text,
                 ("people", i),
                 people[i].id,
                 related,
             )
-    for g, group in enumerate(_groups(near)):
+    near_of: dict[int, set[int]] = defaultdict(set)
+    for g, group in enumerate(integrity.possible_duplicates(people)):
         for i in group:
-            mine = exact_of.get(i)
-            others = [
-                people[j].id
-                for j in group
-                if j != i
-                and (mine is None or exact_of.get(j) != mine)
-                and not (near_of[i] & near_of[j])
-            ]
+            others = _not_yet_together(people, group, i, exact_of, near_of)
             if others:
                 text, related = _others(others)
                 yield Inconsistency(
@@ -350,24 +316,33 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
             near_of[i].add(g)
 
 
+def _not_yet_together(
+    people: Sequence[Person],
+    group: list[int],
+    i: int,
+    exact_of: dict[int, int],
+    near_of: dict[int, set[int]],
+) -> list[str]:
+    """The ids of the others in ``group`` not already reported with person ``i`` (in the same
+    exact group, or an earlier near group)."""
+    mine = exact_of.get(i)
+    return [
+        people[j].id
+        for j in group
+        if j != i and (mine is None or exact_of.get(j) != mine) and not (near_of[i] & near_of[j])
+    ]
+
+
 def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
-    holders: dict[Any, list[tuple[int, int]]] = defaultdict(list)
-    for i, p in enumerate(bundle.people):
-        for j, check in enumerate(p.dbs_checks):
-            if check.certificate_number:
-                holders[(check.jurisdiction, check.certificate_number)].append((i, j))
-    for key in sorted((k for k, v in holders.items() if len(v) > 1), key=repr):
-        found = holders[key]
-        ids = {bundle.people[i].id for i, _ in found}
-        if len(ids) < 2:
-            continue
-        ordered = sorted(ids)
+    people = bundle.people
+    for found in integrity.shared_certificates(people):
+        ordered = sorted({people[i].id for i, _ in found})
         for i, j in found:
-            me = bundle.people[i].id
+            me = people[i].id
             text, related = _others(ordered, bisect.bisect_left(ordered, me))
             yield Inconsistency(
                 Severity.WARNING,
-                "dbs.shared_certificate",
+                integrity.SHARED_CERTIFICATE,
                 "the same certificate number is recorded for "
                 + text
                 + ": a certificate belongs to one person",

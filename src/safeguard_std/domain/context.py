@@ -36,6 +36,56 @@ def _latest_first(items: list[Attestation]) -> tuple[Attestation, ...]:
     return tuple(sorted(items, key=lambda a: (a.attested_on, a.id), reverse=True))
 
 
+_Engaged = dict[str, tuple[Engagement, ...]]
+
+
+def _engagements(people: list[Person], as_of: dt.date) -> tuple[_Engaged, _Engaged]:
+    """Each person's engagements in force on ``as_of``, by id; and, for those with none, the
+    engagements starting after it (future starters)."""
+    active: _Engaged = {}
+    upcoming: _Engaged = {}
+    for person in people:
+        engaged = person.active_engagements(as_of)
+        if engaged:
+            active[person.id] = engaged
+            continue
+        later = tuple(
+            e for e in person.engagements if e.start_on is not None and e.start_on > as_of
+        )
+        if later:
+            upcoming[person.id] = later
+    return active, upcoming
+
+
+def _roles_by_person(roles: tuple[LeadRole, ...]) -> dict[str, frozenset[LeadRoleKind]]:
+    by_person: dict[str, set[LeadRoleKind]] = defaultdict(set)
+    for role in roles:
+        by_person[role.person_id].add(role.kind)
+    return {k: frozenset(s) for k, s in by_person.items()}
+
+
+def _attestations(
+    given: tuple[Attestation, ...], as_of: dt.date
+) -> dict[tuple[str, str | None], tuple[Attestation, ...]]:
+    """Attestations made on or before ``as_of``, latest first, by (requirement, subject)."""
+    found: dict[tuple[str, str | None], list[Attestation]] = defaultdict(list)
+    for att in given:
+        if att.attested_on <= as_of:
+            found[(att.requirement_id, att.subject_id)].append(att)
+    return {k: _latest_first(a) for k, a in found.items()}
+
+
+def _waivers(
+    given: tuple[Waiver, ...], as_of: dt.date
+) -> dict[tuple[str, str | None], tuple[Waiver, ...]]:
+    """Waivers active on ``as_of``, by id, by (requirement, subject)."""
+    found: dict[tuple[str, str | None], list[Waiver]] = defaultdict(list)
+    for waiver in given:
+        if waiver.is_active(as_of):
+            found[(waiver.requirement_id, waiver.subject_id)].append(waiver)
+    return {k: tuple(sorted(w, key=lambda x: x.id)) for k, w in found.items()}
+
+
 @attrs.frozen(kw_only=True)
 class EvaluationContext:
     """A bundle, the ``as_of`` date, and lookups every rule would otherwise rebuild.
@@ -73,32 +123,10 @@ class EvaluationContext:
         """Index ``bundle``, as known on ``as_of`` (:func:`known_on`), for evaluation then."""
         bundle = known_on(bundle, as_of)
         people = sorted(bundle.people, key=lambda p: p.id)
-        active = {}
-        upcoming: dict[str, tuple[Engagement, ...]] = {}
-        for person in people:
-            engaged = person.active_engagements(as_of)
-            if engaged:
-                active[person.id] = engaged
-                continue
-            later = tuple(
-                e for e in person.engagements if e.start_on is not None and e.start_on > as_of
-            )
-            if later:
-                upcoming[person.id] = later
+        active, upcoming = _engagements(people, as_of)
         roles = tuple(
             sorted((r for r in bundle.lead_roles if r.is_active(as_of)), key=lambda r: r.id)
         )
-        by_person: dict[str, set[LeadRoleKind]] = defaultdict(set)
-        for role in roles:
-            by_person[role.person_id].add(role.kind)
-        attestations: dict[tuple[str, str | None], list[Attestation]] = defaultdict(list)
-        for att in bundle.attestations:
-            if att.attested_on <= as_of:
-                attestations[(att.requirement_id, att.subject_id)].append(att)
-        waivers: dict[tuple[str, str | None], list[Waiver]] = defaultdict(list)
-        for waiver in bundle.waivers:
-            if waiver.is_active(as_of):
-                waivers[(waiver.requirement_id, waiver.subject_id)].append(waiver)
         return cls(
             bundle=bundle,
             as_of=as_of,
@@ -110,9 +138,9 @@ class EvaluationContext:
                 k: min(e.start_on for e in v if e.start_on is not None) for k, v in upcoming.items()
             },
             active_roles=roles,
-            roles_by_person={k: frozenset(s) for k, s in by_person.items()},
-            attestations={k: _latest_first(a) for k, a in attestations.items()},
-            waivers={k: tuple(sorted(w, key=lambda x: x.id)) for k, w in waivers.items()},
+            roles_by_person=_roles_by_person(roles),
+            attestations=_attestations(bundle.attestations, as_of),
+            waivers=_waivers(bundle.waivers, as_of),
             working_days=working_days,
         )
 

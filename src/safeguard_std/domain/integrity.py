@@ -1,8 +1,9 @@
 """Records that cannot both be right: the same person recorded twice, one DBS certificate number
 recorded for two people. Pure, over the people of one bundle; messages name record ids only,
 never names, dates of birth or certificate numbers. The evaluator marks findings with them (see
-docs/findings.md); ``evidence validate`` reports the same two cases
-(``safeguard_std.domain.consistency``), with its own wording."""
+docs/findings.md); ``evidence validate`` reports the same groups
+(``safeguard_std.domain.consistency``), with its own wording: this module is the one rule for
+"the same person" and "a shared certificate"."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ __all__ = [
     "SHARED_CERTIFICATE",
     "duplicates",
     "name_key",
+    "possible_duplicates",
     "record_integrity",
     "shared_certificates",
 ]
@@ -50,6 +52,21 @@ def duplicates(people: Sequence[Person]) -> Iterator[list[int]]:
         if p.date_of_birth is not None and words:
             exact[(words, p.date_of_birth)].append(i)
     yield from _groups(exact)
+
+
+def possible_duplicates(people: Sequence[Person]) -> Iterator[list[int]]:
+    """Groups of indexes of people with the same surname (or a previous surname) and date of
+    birth: perhaps the same person under another name. Only people :func:`duplicates` can key
+    (a date of birth and a name) are grouped."""
+    near: dict[Any, list[int]] = defaultdict(list)
+    for i, p in enumerate(people):
+        if p.date_of_birth is None or not name_key(p.full_name):
+            continue
+        surnames = {_WORD.sub(" ", p.full_name.casefold()).split()[-1]} if p.full_name else set()
+        surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
+        for surname in surnames:
+            near[(surname, p.date_of_birth)].append(i)
+    yield from _groups(near)
 
 
 def shared_certificates(people: Sequence[Person]) -> Iterator[list[tuple[int, int]]]:

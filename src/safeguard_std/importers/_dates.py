@@ -239,16 +239,18 @@ class DateReader:
             self._limit = None
         else:
             self._limit = as_of.year if event else as_of.year + 20
-        self._cache: dict[object, Parsed] = {}
+        # Each distinct cell read so far (text cells by their text): public so a sheet's reading
+        # loop can look a cell up without a call.
+        self.cache: dict[object, Parsed] = {}
 
     def read(self, value: object) -> Parsed:
         """Read one non-blank cell value."""
         key = value if type(value) is str else (type(value), value)
-        hit = self._cache.get(key)
+        hit = self.cache.get(key)
         if hit is None:
             hit = self._read(value)
-            if len(self._cache) < 200_000:
-                self._cache[key] = hit
+            if len(self.cache) < 200_000:
+                self.cache[key] = hit
         return hit
 
     def _read(self, value: object) -> Parsed:

@@ -103,18 +103,20 @@ class RowOrigins:
         flat: Sequence[Any],
     ) -> RowOrigins:
         """Pack flat ``(record id, field, origin)`` triples (a later one for a field wins)."""
-        latest = {(flat[i], flat[i + 1]): flat[i + 2] for i in range(0, len(flat), 3)}
-        packed = array.array("H")
+        latest = dict(zip(zip(flat[::3], flat[1::3], strict=True), flat[2::3], strict=True))
+        pairs: list[int] = []
         rest: list[Any] = []
         size = len(person_id)
+        code_of = keys.code
         for (rid, field), ref in latest.items():
             code = None
             if type(ref) is int and ref < 65_536 and rid.startswith(person_id):
-                code = keys.code((rid[size:], field))
+                code = code_of((rid[size:], field))
             if code is None:
                 rest += (rid, field, ref)
             else:
-                packed += array.array("H", (code, ref))
+                pairs += (code, ref)
+        packed = array.array("H", pairs)
         return cls(sheet, row, person_id, cells, headers, keys, packed, tuple(rest))
 
     def _origin(self, ref: Any) -> Origin:

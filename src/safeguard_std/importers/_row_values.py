@@ -32,25 +32,14 @@ __all__ = [
 ]
 
 
-class _Spent(set[Any]):
-    """An always-empty set that ignores additions: what a built row keeps instead of its
-    working sets, so 100,000 rows do not each hold several empty sets."""
-
-    def add(self, _item: Any) -> None:
-        return None
-
-    def update(self, *_items: Any) -> None:
-        return None
-
-
-_SPENT: set[Any] = _Spent()
-_NO_CELLS: dict[str, list[Cell]] = {}
+# A named tuple made without its Python-level __new__ (every field given): once per value read.
+_new = tuple.__new__
 
 
 class RowReader:
     """Reads one row's values, reports its issues and remembers their origins."""
 
-    # Slots: a built row stays in memory until the import ends, 100,000 of them at a time.
+    # Slots: one is made per row.
     __slots__ = (
         "_role_value",
         "_update_service_from_issue",
@@ -105,13 +94,6 @@ class RowReader:
         self.conflicted: set[str] = set()
         # Records whose main date says pending ("TBC", "applied"): made as pending records.
         self.pending: set[str] = set()
-
-    def release(self) -> None:
-        """Drop what only building the row needed (its cells, and the sets that tracked them):
-        a built row keeps its issues and origins only."""
-        self.cells = _NO_CELLS
-        self.accounted = self.refused = self.conflicted = self.pending = _SPENT
-        self.origins = []
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -206,7 +188,7 @@ class RowReader:
         if found is not None:
             cell = found[0]
             parsed = cell.parsed
-            return Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+            return _new(Value, (parsed.value, parsed.mark, None, cell, self.row, self.sheet))
         return self.fallback.get(field)
 
     def cell(self, field: str) -> Cell | None:
@@ -370,7 +352,7 @@ class RowReader:
         if found is not None:
             cell = found[0]
             parsed = cell.parsed
-            value = Value(parsed.value, parsed.mark, None, cell, self.row, self.sheet)
+            value = _new(Value, (parsed.value, parsed.mark, None, cell, self.row, self.sheet))
         else:
             value = self.fallback.get(field)
             if value is None:

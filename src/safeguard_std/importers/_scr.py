@@ -4,7 +4,6 @@ of every row out."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -131,17 +130,42 @@ def _attach_consistency(
             if row is not None:
                 sheet = sheets.get(other)
                 where = f"{sheet + ' ' if sheet else ''}row {row.number}"
-                # Whole ids only: p-S1 must not be rewritten inside p-S10.
-                pattern = rf"(?<![\w.:-]){re.escape(other)}(?![\w-]|[.:]\w)"
-                replacement = f"{where} ({other})".replace("\\", "\\\\")
-                message = re.sub(pattern, replacement, message)
+                message = _name_row(message, other, f"{where} ({other})")
         row = rows.get(item.subject or "")
         if row is not None and item.path[:1] == ("people",):
-            row.builder.issue(severity, item.code, message)
+            row.issue(severity, item.code, message)
         else:
             path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item.path)
             file_issues.append(Issue(severity, item.code, f"{message} (at ${path})"))
     return file_issues
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what a regular expression's \\w matches
+
+
+def _name_row(message: str, other: str, replacement: str) -> str:
+    """``message`` with each whole ``other`` (an id: p-S1 is not the start of p-S10 or
+    p-S1.2) replaced. A regular expression per id compiled one pattern per person."""
+    out: list[str] = []
+    start, size = 0, len(other)
+    at = message.find(other) if other else -1  # ids are never empty
+    while at >= 0:
+        end = at + size
+        before = message[at - 1] if at else ""
+        after = message[end : end + 2]
+        whole = not (before and (_word(before) or before in ".:-")) and not (
+            after and (_word(after[0]) or after[0] == "-")
+        )
+        if whole and len(after) == 2 and after[0] in ".:" and _word(after[1]):
+            whole = False
+        if whole:
+            out += (message[start:at], replacement)
+            start = end
+            at = message.find(other, end)
+        else:
+            at = message.find(other, at + 1)
+    return "".join(out) + message[start:] if out else message
 
 
 def _board_issue(provider: Provider, people: Sequence[Person]) -> Issue | None:
@@ -358,7 +382,7 @@ def _outcomes(runs: list[SheetRun]) -> tuple[RowOutcome, ...]:
             r.number,
             row_status(r),
             r.person.id if r.person else None,
-            tuple(r.builder.issues),
+            tuple(r.issues),
         )
         for run in runs
         for r in run.rows

@@ -8,7 +8,7 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -17,7 +17,7 @@ from safeguard_std.domain.organisation import (
     ProviderKind,
 )
 from safeguard_std.domain.people import Person, RoleType
-from safeguard_std.importers._dates import FORMAT_NAMES, DateReader
+from safeguard_std.importers._dates import FORMAT_NAMES, DateReader, Order
 from safeguard_std.importers._fields import FIELDS, Kind, group_of
 from safeguard_std.importers._headers import Column, HeaderPlan, plan_sheet
 from safeguard_std.importers._mapping import ScrMapping, read_default
@@ -116,11 +116,37 @@ def _lazy(value: object) -> Parsed:
 
 @attrs.define
 class SheetRow:
+    """A row once built: its person, issues and origins (not the builder and its working
+    state, which go as soon as the row is built)."""
+
+    sheet: str | None
     number: int
-    builder: RowBuilder
+    issues: list[Issue]
     person: Person | None
     status: RowStatus | None = None
     origins: RowOrigins | None = None
+
+    def issue(self, severity: Severity, code: str, message: str, cell: Cell | None = None) -> None:
+        """Add an issue found after the row was built (as ``RowReader.issue`` words it)."""
+        if cell is None:
+            self.issues.append(Issue(severity, code, message, sheet=self.sheet, row=self.number))
+            return
+        column = cell.column
+        spec = FIELDS.get(column.field)
+        self.issues.append(
+            Issue(
+                severity,
+                code,
+                message,
+                sheet=self.sheet,
+                row=self.number,
+                column=column.letter,
+                header=column.header,
+                field=column.field,
+                raw=cell.text,
+                personal=bool(spec and spec.personal),
+            )
+        )
 
 
 @attrs.define
@@ -151,7 +177,10 @@ class SheetRun:
     # One object per distinct text: a record's dates, levels and marks repeat row after row,
     # and each row's cells are kept for provenance.
     strings: dict[str, str] = attrs.field(factory=dict)
-    repeats: frozenset[int] = frozenset()  # columns whose texts repeat (not names, numbers)
+    # Per mapped column: it, its index, letter, field, reader, and whether its texts repeat
+    # (not names and numbers), looked up once per sheet rather than once per cell.
+    reading: tuple[tuple[Column, int, str, str, Reader, bool, dict[object, Parsed]], ...] = ()
+    date_readers: dict[tuple[Order, bool, bool], DateReader] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str | None:
@@ -179,18 +208,30 @@ class SheetRun:
         if plan is None:
             return self._no_header()
         ctx = self._context(plan, rule.defaults)
-        readers = {c.letter: self._reader(c) for c in plan.columns}
-        self.headers = {c.letter: c.header for c in plan.columns}
-        self.by_index = {c.index: (c.letter, c.header) for c in plan.columns}
-        self.repeats = frozenset(
-            c.index for c in plan.columns if FIELDS[c.field].kind not in _UNIQUE
-        )
-        mapped = {c.index for c in plan.columns}
-        headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
+        readers = self._set_reading(plan)
         width = max((len(r) for _, r in head), default=0)
+        width = self._read_rows(plan, ctx, itertools.chain(head, rows), width)
+        self._mixed_formats(plan, readers)
+        self._column_notes(plan, width)
+        # What only reading the rows needed goes before the cross-row checks add their peak.
+        self.date_readers.clear()
+        self.strings = {}
+        return self._report(plan, ctx)
+
+    def _read_rows(
+        self,
+        plan: HeaderPlan,
+        ctx: RowContext,
+        rows: Iterable[tuple[int, Sequence[object]]],
+        width: int,
+    ) -> int:
+        """Read every row under the header; the sheet's width (its widest row)."""
+        mapped = {c.index for c in plan.columns}
+        all_mapped = next(i for i in itertools.count() if i not in mapped)  # columns before it
+        headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
         section: Value | None = None
         first = plan.header_row + 1
-        for number, row in itertools.chain(head, rows):
+        for number, row in rows:
             if number < first:
                 continue
             filled = [
@@ -201,25 +242,53 @@ class SheetRun:
             if not filled:
                 self.blank += 1
                 continue
-            if len(filled) == 1 and isinstance(row[filled[0]], str):
-                role = role_type_of_words(row[filled[0]], sheet=True)  # type: ignore[arg-type]
-                if role is not None:
-                    text = cell_text(row[filled[0]])
-                    self.headings += 1
-                    origin = Origin("section", raw=text, sheet=self.name, detail=f"row {number}")
-                    section = Value(role, None, origin)
-                    continue
+            heading = self._heading(number, row, filled) if len(filled) == 1 else None
+            if heading is not None:
+                section = heading
+                continue
             if _repeats_header(row, filled, headers):
                 self.repeated += 1
                 continue
             width = max(width, len(row))
-            for index in filled:
-                if index not in mapped:
-                    self.filled[index] += 1
-            self._row(number, row, plan, readers, ctx, section)
-        self._mixed_formats(plan, readers)
-        self._column_notes(plan, width)
-        return self._report(plan, ctx)
+            if filled[-1] >= all_mapped:
+                self._count_unmapped(filled, mapped)
+            self._row(number, row, ctx, section)
+        return width
+
+    def _set_reading(self, plan: HeaderPlan) -> dict[str, Reader]:
+        readers = {c.letter: self._reader(c) for c in plan.columns}
+        self.headers = {c.letter: c.header for c in plan.columns}
+        self.by_index = {c.index: (c.letter, c.header) for c in plan.columns}
+        self.reading = tuple(
+            (
+                c,
+                c.index,
+                c.letter,
+                c.field,
+                readers[c.letter],
+                FIELDS[c.field].kind not in _UNIQUE,
+                self._date_cache(c),
+            )
+            for c in plan.columns
+        )
+        return readers
+
+    def _heading(self, number: int, row: Sequence[object], filled: list[int]) -> Value | None:
+        """A row whose one cell names a role ("Volunteers") heads a section: its value."""
+        cell = row[filled[0]]
+        if not isinstance(cell, str):
+            return None
+        role = role_type_of_words(cell, sheet=True)
+        if role is None:
+            return None
+        self.headings += 1
+        origin = Origin("section", raw=cell_text(cell), sheet=self.name, detail=f"row {number}")
+        return Value(role, None, origin)
+
+    def _count_unmapped(self, filled: list[int], mapped: set[int]) -> None:
+        for index in filled:
+            if index not in mapped:
+                self.filled[index] += 1
 
     def _no_header(self) -> SheetReport:
         issue = Issue(
@@ -340,100 +409,121 @@ class SheetRun:
                 "dbs.level=enhanced if every check is enhanced)",
             )
 
+    def _date_cache(self, column: Column) -> dict[object, Parsed]:
+        """The cells a date column's reader has read (empty for other columns)."""
+        owner = getattr(self._reader(column), "__self__", None)
+        return owner.cache if isinstance(owner, DateReader) else {}
+
     def _reader(self, column: Column) -> Reader:
         spec = FIELDS[column.field]
         if column.field in _LAZY:
             return _lazy
         if spec.kind in (Kind.DATE, Kind.CHECK):
-            order = column.date_order or self.mapping.date_order
-            reader = DateReader(
-                order="mdy" if order == "mdy" else "dmy",
-                epoch=self.sheet.epoch,
-                as_of=self.as_of,
-                event=spec.event,
-                marks=spec.kind is Kind.CHECK,
-            )
+            mdy = (column.date_order or self.mapping.date_order) == "mdy"
+            order: Order = "mdy" if mdy else "dmy"
+            # Columns read alike share one reader and its memory of cells: a record's dates
+            # recur across its columns, and twelve caches of them were most of the peak.
+            key = (order, spec.event, spec.kind is Kind.CHECK)
+            reader = self.date_readers.get(key)
+            if reader is None:
+                reader = self.date_readers[key] = DateReader(
+                    order=order,
+                    epoch=self.sheet.epoch,
+                    as_of=self.as_of,
+                    event=spec.event,
+                    marks=spec.kind is Kind.CHECK,
+                )
             return reader.read
         base = READERS[spec.kind.value]
         return _cached(base) if spec.kind in _CACHED else base
 
     def _row(
-        self,
-        number: int,
-        row: Sequence[object],
-        plan: HeaderPlan,
-        readers: Mapping[str, Reader],
-        ctx: RowContext,
-        section: Value | None,
+        self, number: int, row: Sequence[object], ctx: RowContext, section: Value | None
     ) -> None:
-        cells: dict[str, list[Cell]] = {}
-        parse_issues: list[Issue] = []
-        length = len(row)
-        formulas = self.meta.unsaved_formulas
-        strings, repeats = self.strings, self.repeats
-        for column in plan.columns:
-            if column.index >= length:
-                continue
-            raw = row[column.index]
-            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
-                if formulas and (number, column.index) in formulas:
-                    parse_issues.append(self._unsaved_formula(number, column))
-                continue
-            if type(raw) is str and column.index in repeats:
-                same = strings.get(raw)
-                if same is None:
-                    if len(strings) < 100_000:
-                        strings[raw] = raw
-                elif type(row) is list:
-                    row[column.index] = raw = same
-            letter = column.letter
-            self.used[letter] += 1
-            if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
-                parsed = _EXCEL_ERROR
-            else:
-                parsed = readers[letter](raw)
-            cell = Cell(column, raw, parsed)
-            if parsed.notes:
-                self.problems[letter] += 1
-                personal = FIELDS[column.field].personal
-                for note in parsed.notes:
-                    parse_issues.append(
-                        Issue(
-                            note.severity,
-                            note.code,
-                            note.message,
-                            sheet=self.name,
-                            row=number,
-                            column=letter,
-                            header=column.header,
-                            field=column.field,
-                            raw=cell.text,
-                            personal=personal,
-                        )
-                    )
-            if parsed.fmt is not None and (not parsed.rejected or parsed.fmt == "mdy"):
-                self.formats[letter][parsed.fmt.rstrip("2")] += 1
-            if not parsed.rejected:
-                found = cells.get(column.field)
-                if found is None:
-                    cells[column.field] = [cell]
-                else:
-                    found.append(cell)
+        cells, parse_issues = self._cells(number, row)
         builder = RowBuilder(ctx, number, cells, section, self.taken_ids)
         builder.issues.extend(parse_issues)
         person = builder.build()
         origins = None
         if person is not None:
             origins = RowOrigins.pack(
-                self.name, number, person.id, row, self.by_index, self.keys, builder.origins
+                self.name, number, person.id, tuple(row), self.by_index, self.keys, builder.origins
             )
-        record = SheetRow(number, builder, person, origins=origins)
+        record = SheetRow(self.name, number, builder.issues, person, origins=origins)
         self.rows.append(record)
         for field, found in cells.items():
             cell = found[0]
             if cell.parsed.ambiguous and builder.cell(field) is cell:
                 self.ambiguous[cell.column.letter].append(number)
-        builder.release()
+
+    def _cells(
+        self, number: int, row: Sequence[object]
+    ) -> tuple[dict[str, list[Cell]], list[Issue]]:
+        """The row's readable cells by field, and issues about how its cells read."""
+        cells: dict[str, list[Cell]] = {}
+        parse_issues: list[Issue] = []
+        length = len(row)
+        formulas = self.meta.unsaved_formulas
+        used, new_cell = self.used, tuple.__new__
+        for column, index, letter, field, read, repeat, known in self.reading:
+            if index >= length:
+                continue
+            raw = row[index]
+            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+                if formulas and (number, index) in formulas:
+                    parse_issues.append(self._unsaved_formula(number, column))
+                continue
+            if repeat and type(raw) is str:
+                raw = self._one_copy(row, index, raw)
+            used[letter] += 1
+            parsed = known.get(raw) if type(raw) is str else None
+            if parsed is None:
+                parsed = _read(raw, read)
+            cell: Cell = new_cell(Cell, (column, raw, parsed))
+            if parsed.notes:
+                self._notes(number, cell, parse_issues)
+            fmt = parsed.fmt
+            if fmt is not None and (not parsed.rejected or fmt == "mdy"):
+                self.formats[letter][fmt.rstrip("2")] += 1
+            if not parsed.rejected:
+                found = cells.get(field)
+                if found is None:
+                    cells[field] = [cell]
+                else:
+                    found.append(cell)
+        return cells, parse_issues
+
+    def _one_copy(self, row: Sequence[object], index: int, raw: str) -> str:
+        """One object per distinct text in columns whose texts repeat."""
+        strings = self.strings
+        same = strings.get(raw)
+        if same is None:
+            if len(strings) < 100_000:
+                strings[raw] = raw
+            return raw
+        if type(row) is list:
+            row[index] = same
+        return same
+
+    def _notes(self, number: int, cell: Cell, into: list[Issue]) -> None:
+        column = cell.column
+        self.problems[column.letter] += 1
+        personal = FIELDS[column.field].personal
+        for note in cell.parsed.notes:
+            into.append(
+                Issue(
+                    note.severity,
+                    note.code,
+                    note.message,
+                    sheet=self.name,
+                    row=number,
+                    column=column.letter,
+                    header=column.header,
+                    field=column.field,
+                    raw=cell.text,
+                    personal=personal,
+                )
+            )
 
     def _unsaved_formula(self, number: int, column: Column) -> Issue:
         return Issue(
@@ -483,7 +573,7 @@ class SheetRun:
             for record, cell in self._cells_again(plan, readers, letter, found):
                 personal = FIELDS[cell.column.field].personal
                 shown = "" if personal else f", as {cell.parsed.value.isoformat()}"
-                record.builder.issue(
+                record.issue(
                     Severity.WARNING,
                     "date.ambiguous",
                     "day and month could be either way round, in a column that mixes date "
@@ -607,6 +697,12 @@ class SheetRun:
         )
 
 
+def _read(raw: object, read: Reader) -> Parsed:
+    if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
+        return _EXCEL_ERROR
+    return read(raw)
+
+
 def _index(letter: str) -> int:
     value = 0
     for ch in letter:
@@ -627,7 +723,7 @@ def row_status(row: SheetRow) -> RowStatus:
     if row.status is None:
         if row.person is None:
             row.status = _REJECTED
-        elif any(i.severity is not _NOTE for i in row.builder.issues):
+        elif any(i.severity is not _NOTE for i in row.issues):
             row.status = _WARNED
         else:
             row.status = _IMPORTED

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -148,6 +149,17 @@ def _delimiter(text: str, score: Callable[[Row], int], width: int) -> str:
     return best
 
 
+# A line and its ending as io.StringIO(newline="") splits them (\r\n, \r or \n), or a last
+# line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, one at a time: a StringIO would hold a four-byte-a-character copy of
+    the whole file for as long as its rows are read."""
+    return (m[0] for m in _LINE.finditer(text))
+
+
 def _bounded(
     label: str, rows: Iterator[tuple[int, Row]], limits: Limits
 ) -> Iterator[tuple[int, Row]]:
@@ -164,7 +176,7 @@ def _csv(
     delimiter = _delimiter(text, score, limits.max_columns)
 
     def read() -> Iterator[tuple[int, Row]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(_lines(text), delimiter=delimiter)
         number = 0
         try:
             for number, row in enumerate(reader, start=1):

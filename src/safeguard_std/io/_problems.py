@@ -52,65 +52,73 @@ def _properties(schema: Any) -> list[str]:
 
 def _one(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> list[Problem]:
     path: Path = tuple(error.absolute_path)
-    value = error.instance
-    secret = redact(path)
-    found = "(withheld: personal data)" if secret else shown(value)
-    if error.validator == "additionalProperties" and isinstance(value, dict):
-        allowed = _properties(error.schema)
-        extra = sorted(set(value) - set(allowed)) or _UNEXPECTED.findall(error.message)
-        problems = [
-            Problem(
-                f"unknown key {quoted(key)}",
-                doc.locate((*path, key)),
-                expected="one of " + ", ".join(allowed) if allowed else None,
-                hint=did_you_mean(key, allowed),
-            )
-            for key in extra[:_MAX_KEYS]
-        ]
-        if len(extra) > _MAX_KEYS:
-            problems.append(
-                Problem(f"and {len(extra) - _MAX_KEYS} more unknown keys", doc.locate(path))
-            )
-        return problems
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        return _unknown_keys(error, error.instance, doc, path)
     if error.validator == "required":
-        missing = re.findall(r"'([^']+)' is a required property", str(error.message))
-        name = missing[0] if missing else str(error.message)
-        schema: Any = error.schema
-        spec = schema.get("properties", {}).get(name, {}) if isinstance(schema, dict) else {}
-        choices = spec.get("enum") if isinstance(spec, dict) else None
-        return [
-            Problem(
-                f"required key {name!r} is missing",
-                doc.locate(path),
-                expected=(
-                    f"{name!r}: one of " + ", ".join(repr(str(c)) for c in choices)
-                    if choices
-                    else None
-                ),
-            )
-        ]
+        return [_missing_key(error, doc, path)]
+    secret = redact(path)
+    found = "(withheld: personal data)" if secret else shown(error.instance)
     if error.validator == "enum":
-        allowed_values: Any = error.validator_value
-        choices = [str(c) for c in allowed_values]
-        return [
-            Problem(
-                "value not allowed",
-                doc.locate(path),
-                expected="one of " + ", ".join(repr(c) for c in choices),
-                found=found,
-                hint=None if secret or not isinstance(value, str) else did_you_mean(value, choices),
-            )
-        ]
+        return [_not_allowed(error, doc, path, found, secret)]
     if error.validator in ("oneOf", "anyOf") and error.context:
-        # An optional field is anyOf [X, null]: report against X, not against null.
-        branches = [e for e in error.context if e.schema != {"type": "null"}]
-        best = jsonschema.exceptions.best_match(branches or error.context)
-        if best is not None:
-            inner = _one(best, doc, redact)
-            if inner:
-                return inner
+        inner = _best_branch(error, doc, redact)
+        if inner:
+            return inner
     expected = _expected(error)
     return [Problem("invalid value", doc.locate(path), expected=expected, found=found)]
+
+
+def _unknown_keys(
+    error: jsonschema.ValidationError, value: dict[str, Any], doc: Document, path: Path
+) -> list[Problem]:
+    allowed = _properties(error.schema)
+    extra = sorted(set(value) - set(allowed)) or _UNEXPECTED.findall(error.message)
+    problems = [
+        Problem(
+            f"unknown key {quoted(key)}",
+            doc.locate((*path, key)),
+            expected="one of " + ", ".join(allowed) if allowed else None,
+            hint=did_you_mean(key, allowed),
+        )
+        for key in extra[:_MAX_KEYS]
+    ]
+    if len(extra) > _MAX_KEYS:
+        problems.append(
+            Problem(f"and {len(extra) - _MAX_KEYS} more unknown keys", doc.locate(path))
+        )
+    return problems
+
+
+def _missing_key(error: jsonschema.ValidationError, doc: Document, path: Path) -> Problem:
+    missing = re.findall(r"'([^']+)' is a required property", str(error.message))
+    name = missing[0] if missing else str(error.message)
+    schema: Any = error.schema
+    spec = schema.get("properties", {}).get(name, {}) if isinstance(schema, dict) else {}
+    choices = spec.get("enum") if isinstance(spec, dict) else None
+    expected = f"{name!r}: one of " + ", ".join(repr(str(c)) for c in choices) if choices else None
+    return Problem(f"required key {name!r} is missing", doc.locate(path), expected=expected)
+
+
+def _not_allowed(
+    error: jsonschema.ValidationError, doc: Document, path: Path, found: str, secret: bool
+) -> Problem:
+    allowed_values: Any = error.validator_value
+    choices = [str(c) for c in allowed_values]
+    value = error.instance
+    return Problem(
+        "value not allowed",
+        doc.locate(path),
+        expected="one of " + ", ".join(repr(c) for c in choices),
+        found=found,
+        hint=None if secret or not isinstance(value, str) else did_you_mean(value, choices),
+    )
+
+
+def _best_branch(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> list[Problem]:
+    # An optional field is anyOf [X, null]: report against X, not against null.
+    branches = [e for e in error.context or () if e.schema != {"type": "null"}]
+    best = jsonschema.exceptions.best_match(branches or error.context or ())
+    return _one(best, doc, redact) if best is not None else []
 
 
 def _expected(error: jsonschema.ValidationError) -> str:

@@ -15,17 +15,11 @@ The action list is also an Excel workbook (:func:`to_xlsx`, bytes; needs the ``x
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from safeguard_std.domain.findings import Assessment
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
-from safeguard_std.portfolio.rollup import (
-    Portfolio,
-    PortfolioSummary,
-    evaluate_portfolio,
-    portfolio_to_json,
-    portfolio_to_markdown,
-)
 from safeguard_std.reports._model import (
     MAX_HORIZON_DAYS,
     RATING_RULE,
@@ -45,6 +39,36 @@ from safeguard_std.reports.metrics import KNOWN_METRICS, METRIC_TAG, Metric, com
 from safeguard_std.reports.oscal import OSCAL_NS, render_oscal, to_oscal
 from safeguard_std.reports.oscal_catalog import pack_to_oscal_catalog, pack_to_oscal_profile
 from safeguard_std.reports.sarif import render_sarif, to_sarif
+
+if TYPE_CHECKING:
+    from safeguard_std.portfolio.rollup import (
+        Portfolio,
+        PortfolioSummary,
+        evaluate_portfolio,
+        portfolio_to_json,
+        portfolio_to_markdown,
+    )
+
+# The portfolio roll-up lives in safeguard_std.portfolio.rollup, which renders with this
+# package's helpers: importing it here eagerly would be circular, so its names load on first use.
+_PORTFOLIO_NAMES = frozenset(
+    {
+        "Portfolio",
+        "PortfolioSummary",
+        "evaluate_portfolio",
+        "portfolio_to_json",
+        "portfolio_to_markdown",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PORTFOLIO_NAMES:
+        from safeguard_std.portfolio import rollup
+
+        return getattr(rollup, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FORMATS",

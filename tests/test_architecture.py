@@ -50,13 +50,18 @@ _RULES = _DOMAIN | {
     # holidays package, imported when a pack that counts working days compiles.
     "safeguard_std.bank_holidays",
 }
-_EVALUATE = _RULES | {"safeguard_std._version", "safeguard_std.serialization"}
+_EVALUATE = _RULES | {
+    "safeguard_std._version",
+    "safeguard_std.serialization",
+    "safeguard_std._judgement",
+}
 _SERIALIZATION = _DOMAIN | {"cattrs"}
 
 LAYERS: dict[str, frozenset[str]] = {
     "domain": _DOMAIN,
     "rules": _RULES,
     "evaluate.py": _EVALUATE,
+    "_judgement.py": _RULES,
     "serialization.py": _SERIALIZATION,
     "exceptions.py": frozenset({"attrs"}),
     "_version.py": frozenset(),

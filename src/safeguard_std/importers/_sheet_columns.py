@@ -14,7 +14,13 @@ from safeguard_std.importers._dates import FORMAT_NAMES
 from safeguard_std.importers._fields import FIELDS
 from safeguard_std.importers._headers import HeaderPlan
 from safeguard_std.importers._parsed import Severity
-from safeguard_std.importers._result import ColumnStatus, Issue, SheetReport, column_letter
+from safeguard_std.importers._result import (
+    ColumnReport,
+    ColumnStatus,
+    Issue,
+    SheetReport,
+    column_letter,
+)
 from safeguard_std.importers._rows import Cell, RowContext
 from safeguard_std.importers._sheet_row import SheetRow
 from safeguard_std.importers._values import Reader
@@ -88,56 +94,65 @@ def _cells_again(
 
 
 def column_notes(run: SheetRun, plan: HeaderPlan, width: int) -> None:
-    mapped_letters = {c.letter for c in plan.report}
+    """Say what became of each column not imported (or imported though hidden), of filled
+    cells under no header, and of Excel date numbers read in the 1900 date system."""
     for report in plan.report:
-        index = _index(report.letter)
-        filled = run.filled.get(index, 0)
-        if report.status is ColumnStatus.UNMAPPED:
-            severity = Severity.WARNING if filled else Severity.NOTE
-            run.sheet_issue(
-                severity,
-                "column.unmapped",
-                f"header not recognised: {filled} filled cells not imported (map it with "
-                "--mapping, or map it to 'ignore')",
-                report,
-            )
-        elif report.status is ColumnStatus.DUPLICATE and filled:
-            run.sheet_issue(
-                Severity.WARNING,
-                "column.duplicate",
-                f"{report.reason}: {filled} filled cells in this column not imported",
-                report,
-            )
-        elif report.status is ColumnStatus.NOT_MODELLED and filled:
-            run.sheet_issue(
-                Severity.NOTE,
-                "column.not_modelled",
-                f"{filled} filled cells not imported: {report.reason}",
-                report,
-            )
-        elif report.status is ColumnStatus.HIDDEN and filled:
-            run.sheet_issue(
-                Severity.WARNING,
-                "column.hidden",
-                f"a hidden column with {filled} filled cells: not imported, as "
-                f"{report.reason} (unhide it and remove one of the two if it matters)",
-                report,
-            )
-        elif (
-            report.status is ColumnStatus.MAPPED
-            and index in run.meta.hidden_columns
-            and run.used.get(report.letter, 0)
-        ):
-            run.sheet_issue(
-                Severity.NOTE,
-                "column.hidden_imported",
-                f"a hidden column: imported, as no visible column gives {report.field}",
-                report,
-            )
-        elif report.status is ColumnStatus.IGNORED and filled:
-            run.sheet_issue(
-                Severity.NOTE, "column.ignored", f"{filled} filled cells ignored", report
-            )
+        _status_note(run, report)
+    _headerless(run, plan, width)
+    _excel_serials(run, plan)
+
+
+def _status_note(run: SheetRun, report: ColumnReport) -> None:
+    index = _index(report.letter)
+    filled = run.filled.get(index, 0)
+    if report.status is ColumnStatus.UNMAPPED:
+        severity = Severity.WARNING if filled else Severity.NOTE
+        run.sheet_issue(
+            severity,
+            "column.unmapped",
+            f"header not recognised: {filled} filled cells not imported (map it with "
+            "--mapping, or map it to 'ignore')",
+            report,
+        )
+    elif report.status is ColumnStatus.DUPLICATE and filled:
+        run.sheet_issue(
+            Severity.WARNING,
+            "column.duplicate",
+            f"{report.reason}: {filled} filled cells in this column not imported",
+            report,
+        )
+    elif report.status is ColumnStatus.NOT_MODELLED and filled:
+        run.sheet_issue(
+            Severity.NOTE,
+            "column.not_modelled",
+            f"{filled} filled cells not imported: {report.reason}",
+            report,
+        )
+    elif report.status is ColumnStatus.HIDDEN and filled:
+        run.sheet_issue(
+            Severity.WARNING,
+            "column.hidden",
+            f"a hidden column with {filled} filled cells: not imported, as "
+            f"{report.reason} (unhide it and remove one of the two if it matters)",
+            report,
+        )
+    elif (
+        report.status is ColumnStatus.MAPPED
+        and index in run.meta.hidden_columns
+        and run.used.get(report.letter, 0)
+    ):
+        run.sheet_issue(
+            Severity.NOTE,
+            "column.hidden_imported",
+            f"a hidden column: imported, as no visible column gives {report.field}",
+            report,
+        )
+    elif report.status is ColumnStatus.IGNORED and filled:
+        run.sheet_issue(Severity.NOTE, "column.ignored", f"{filled} filled cells ignored", report)
+
+
+def _headerless(run: SheetRun, plan: HeaderPlan, width: int) -> None:
+    mapped_letters = {c.letter for c in plan.report}
     for index in range(width):
         letter = column_letter(index)
         if letter not in mapped_letters and run.filled.get(index, 0):
@@ -150,6 +165,9 @@ def column_notes(run: SheetRun, plan: HeaderPlan, width: int) -> None:
                     column=letter,
                 )
             )
+
+
+def _excel_serials(run: SheetRun, plan: HeaderPlan) -> None:
     for column in plan.columns:
         counts = run.formats.get(column.letter, Counter())
         if counts.get("serial") and run.sheet.epoch is None:

@@ -1,5 +1,9 @@
 """Reading one sheet: find its header, read every row into a person or a rejection, and
-report the sheet's columns, mixed date formats and missing information."""
+report the sheet's columns, mixed date formats and missing information.
+
+The hot path (each row and cell) lives here; what is worked out once a sheet lives beside it:
+the context rows are read against (``_sheet_context``), what the columns say once every row
+is read (``_sheet_columns``), and the built row with its status (``_sheet_row``)."""
 
 from __future__ import annotations
 

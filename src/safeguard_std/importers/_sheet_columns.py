@@ -32,6 +32,8 @@ __all__ = ["column_notes", "mixed_formats", "sheet_report"]
 
 
 def mixed_formats(run: SheetRun, plan: HeaderPlan, readers: Mapping[str, Reader]) -> None:
+    """Flag each column that mixes date formats, and in it the dates that could be read
+    either way round."""
     for letter, formats in sorted(run.formats.items()):
         # Written months ("3 Sept 2023") and month-year dates cannot be misread, so they
         # never make a column suspect; numbers in two orders, or typed text beside dates
@@ -182,6 +184,7 @@ def _excel_serials(run: SheetRun, plan: HeaderPlan) -> None:
 
 
 def sheet_report(run: SheetRun, plan: HeaderPlan, ctx: RowContext) -> SheetReport:
+    """The sheet's report: its columns with their counts, its rows and its issues."""
     columns = []
     for report in plan.report:
         if report.status is ColumnStatus.MAPPED:

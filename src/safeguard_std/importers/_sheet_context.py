@@ -34,6 +34,9 @@ def _slug(name: str | None) -> str:
 def row_context(
     run: SheetRun, plan: HeaderPlan, sheet_defaults: tuple[tuple[str, str], ...]
 ) -> RowContext:
+    """What every row of the sheet is read against (defaults, implied values, the sheet's
+    role, the fields it records); the sheet's warnings about what nothing records are added
+    to ``run``."""
     order = run.mapping.date_order
     defaults: dict[str, Value] = {}
     label = run.mapping.source or "defaults"

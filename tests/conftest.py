@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,18 +62,18 @@ def assessment_schema_check() -> object:
     line) is validated against the published assessment schema as it is written."""
     import json
 
-    import safeguard_std
     import safeguard_std.portfolio as streaming
     import safeguard_std.reports.as_json as as_json
     import safeguard_std.serialization as serialization
 
-    real_json, real_data = serialization.assessment_to_json, serialization.assessment_to_data
+    real_chunks, real_data = serialization.assessment_json_chunks, serialization.assessment_to_data
 
-    def to_json(*args: object, **kwargs: object) -> str:
-        text = real_json(*args, **kwargs)  # type: ignore[arg-type]
+    def to_json(*args: object, **kwargs: object) -> Iterator[str]:
+        # assessment_to_json and the JSON report are written through these chunks.
+        text = "".join(real_chunks(*args, **kwargs))  # type: ignore[arg-type]
         if len(text) <= _SCHEMA_CHECK_MAX_CHARS:
             _checked_assessment(json.loads(text), "assessment_to_json")
-        return text
+        yield text
 
     def to_data(*args: object, **kwargs: object) -> dict[str, object]:
         data = real_data(*args, **kwargs)  # type: ignore[arg-type]
@@ -80,9 +81,18 @@ def assessment_schema_check() -> object:
             _checked_assessment(data, "assessment_to_data")
         return data
 
+    real_line = serialization.assessment_line
+
+    def to_line(*args: object, **kwargs: object) -> str:
+        # A portfolio writes each assessment as one line of canonical JSON.
+        text = real_line(*args, **kwargs)  # type: ignore[arg-type]
+        if len(text) <= _SCHEMA_CHECK_MAX_CHARS:
+            _checked_assessment(json.loads(text), "assessment_line")
+        return text
+
     with pytest.MonkeyPatch.context() as patch:
-        for module in (serialization, as_json, safeguard_std):
-            patch.setattr(module, "assessment_to_json", to_json)
-        for module in (serialization, streaming):
-            patch.setattr(module, "assessment_to_data", to_data)
+        for module in (serialization, as_json):
+            patch.setattr(module, "assessment_json_chunks", to_json)
+        patch.setattr(serialization, "assessment_to_data", to_data)
+        patch.setattr(streaming, "assessment_line", to_line)
         yield

@@ -168,3 +168,60 @@ def test_fail_on_names_the_statuses_it_accepts(
         "--fail-on: expected statuses separated by commas, from met, not_met, not_applicable, "
         f"insufficient_evidence, waived, error; got {value!r}"
     ) in capsys.readouterr().err
+
+
+def test_ndjson_findings_is_the_summary_then_what_needs_doing(tmp_path: Path) -> None:
+    whole, compact = tmp_path / "a.json", tmp_path / "a.ndjson"
+    base = [
+        "evaluate",
+        "--pack",
+        "dorset",
+        "--as-of",
+        "2026-11-23",
+        "--evidence",
+        str(Path(__file__).resolve().parents[1] / "examples" / "dorset-youth-charity.json"),
+    ]
+    assert main([*base, "--output", str(whole)]) == 0
+    assert main([*base, "--format", "ndjson-findings", "--output", str(compact)]) == 0
+    assessment = json.loads(whole.read_text())
+    lines = compact.read_text(encoding="utf-8").splitlines()
+    head, findings = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    # The first line is the assessment without its findings; the summary still counts all.
+    expected = {k: v for k, v in assessment.items() if k not in ("findings", "report")}
+    assert {k: v for k, v in head.items() if k != "findings_written"} == expected
+    kept = [f for f in assessment["findings"] if f["status"] not in ("met", "not_applicable")]
+    assert head["findings_written"] == {
+        "format": 1,
+        "left_out": ["met", "not_applicable"],
+        "count": len(kept),
+    }
+    assert findings == kept  # the same data, the same order
+    assert {f["status"] for f in kept} >= {"not_met", "insufficient_evidence"}
+    # Canonical: sorted keys, no spaces, one text a line.
+    for line in lines:
+        assert line == json.dumps(
+            json.loads(line), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+    assert main([*base, "--format", "ndjson-findings", "--fail-on", "not_met"]) == 1
+
+
+def test_a_command_imports_only_what_it_uses() -> None:
+    # Cold start (issue 21): `packs` needs no report writer, importer or evidence loader.
+    code = (
+        "import sys, io, contextlib\n"
+        "from safeguard_std.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['packs']) == 0\n"
+        "mods = ('safeguard_std.reports', 'safeguard_std.importers', 'safeguard_std.evidence',\n"
+        "        'safeguard_std.cli.evaluate_cmd', 'safeguard_std.cli.evidence_cmd')\n"
+        "print(sorted(m for m in mods if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[0] == "[]"
+    # With no command (help, a mistake) every command is listed.
+    listed = run("--help").stdout
+    for name in ("evaluate", "pack", "packs", "portfolio", "evidence", "assessment"):
+        assert f"    {name}" in listed
+    wrong = run("evaluat")
+    assert wrong.returncode == 2
+    assert "invalid choice: 'evaluat'" in wrong.stderr

@@ -12,7 +12,7 @@ import pendulum
 import pytest
 
 from safeguard_std.domain.calendar import Period, add_period
-from safeguard_std.domain.findings import Finding, Status
+from safeguard_std.domain.findings import Finding, Outcome, Status
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.evaluate import compile_pack, evaluate
 from safeguard_std.exceptions import PackError
@@ -71,6 +71,25 @@ def test_the_evidence_digest_is_computed_on_first_read_and_is_the_same() -> None
     assert isinstance(assessment._evidence_digest, str)  # remembered
 
 
+def test_writing_a_report_hashes_the_evidence_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report checks the bundle it is given against the assessment's digest: the same bundle
+    # object is not hashed a second time (a large bundle's digest costs as much as judging it).
+    import safeguard_std.serialization as serialization
+    from safeguard_std.reports import to_json
+
+    bundle = make_bundle()
+    pack = make_pack({"rule": {"kind": "record_fields_present", "fields": ["full_name"]}})
+    hashed = []
+    real = serialization._bundle_digest
+    monkeypatch.setattr(serialization, "_bundle_digest", lambda b: hashed.append(b) or real(b))
+    text = to_json(evaluate(pack, bundle, as_of=AS_OF), pack=pack, bundle=bundle)
+    assert hashed == [bundle]
+    assert evidence_digest(bundle) in text
+    other = make_bundle()  # an equal bundle, another object: hashed afresh
+    assert evidence_digest(other) == evidence_digest(bundle)
+    assert hashed == [bundle, other]
+
+
 def test_assessments_of_different_evidence_differ_even_with_equal_findings() -> None:
     pack = make_pack({"rule": {"kind": "record_fields_present", "fields": ["full_name"]}})
     one = evaluate(pack, make_bundle(), as_of=AS_OF)
@@ -102,6 +121,55 @@ def test_a_finding_reads_through_its_requirement_subject_and_outcome() -> None:
     )
     assert finding.message == "DBS check current until 2027-02-28"
     assert dict(finding.facts) == {"last_checked_on": "2024-02-29", "period": "P3Y"}
+
+
+def test_one_way_to_build_an_outcome_and_a_finding() -> None:
+    # Issue 15: the speed tricks live behind one factory in the module that owns the type, so a
+    # new field is one edit. Every way in gives the same object.
+    from pathlib import Path
+
+    from safeguard_std.domain import findings
+    from safeguard_std.domain.findings import Outcome, RequirementRef, SubjectRef, make_finding
+    from safeguard_std.domain.pack import DutyHolder, Modality
+
+    fields = tuple(f.name for f in attrs.fields(Outcome))
+    assert fields == ("status", "message", "facts", "evidence", "due_on")
+    assert fields == findings._OUTCOME_PARTS  # the flat Finding keywords follow the fields
+    assert findings.make_outcome is Outcome
+    parts = (Status.NOT_MET, "lapsed", {"period": "P3Y"}, ("a", "b"), dt.date(2027, 2, 28))
+    by_keyword = Outcome(**dict(zip(fields, parts, strict=True)))
+    assert Outcome(*parts) == by_keyword
+    assert (
+        outcome(Status.NOT_MET, "lapsed", evidence=["b", "a", "b"], due_on=parts[4], period="P3Y")
+        == by_keyword
+    )
+    assert Outcome(status=Status.MET, message="ok").facts == {}
+
+    ref = RequirementRef(
+        pack="t",
+        requirement_id="R-1",
+        section="1",
+        modality=Modality.MUST,
+        duty_holder=DutyHolder.PROVIDER,
+        rule="k",
+    )
+    subject = SubjectRef("person", "p-1")
+    made = make_finding(ref, subject, by_keyword)
+    assert made == Finding(ref, subject, by_keyword)
+    assert made == Finding(
+        subject=subject,
+        **attrs.asdict(ref, recurse=False),
+        **attrs.asdict(by_keyword, recurse=False),
+    )
+
+    # Nothing else that uses findings or outcomes builds one behind attrs' back.
+    source = Path(findings.__file__).parent.parent
+    for module in source.rglob("*.py"):
+        if module == Path(findings.__file__):
+            continue
+        text = module.read_text(encoding="utf-8")
+        if "Finding" in text or "Outcome" in text:
+            assert "object.__new__" not in text, module
 
 
 def counting_kind() -> tuple[Any, list[str]]:
@@ -175,7 +243,7 @@ def test_canonical_json_is_unchanged_for_awkward_values() -> None:
 def test_a_requirement_is_compiled_once_for_the_same_pack_context() -> None:
     import importlib
 
-    ev = importlib.import_module("safeguard_std.evaluate")  # the module, not the function
+    ev = importlib.import_module("safeguard_std.rules.compile")  # where the cache lives
     pack = make_pack({"rule": {"kind": "check_current", "check": "dbs", "period": "P3Y"}})
     first = compile_pack(pack).steps[0]
     assert compile_pack(pack).steps[0] is first  # remembered
@@ -237,3 +305,143 @@ def test_the_latest_dates_walk_finds_what_the_generic_walk_finds() -> None:
         )
         assert known_on(bundle, day).people == before
     assert known_on(bundle, overall) is bundle
+
+
+def test_the_findings_writer_writes_what_the_generic_encoder_writes() -> None:
+    # Findings are written from per-requirement, per-outcome and per-subject templates; the text
+    # must be json.dumps's, byte for byte, for every shape a finding can take.
+    import json
+
+    from benchmarks.generate import AS_OF as BENCH_DATE
+    from benchmarks.generate import BundleGenerator
+
+    from safeguard_std.domain.findings import RequirementRef, SubjectRef
+    from safeguard_std.domain.pack import DutyHolder, Modality
+    from safeguard_std.evidence import bundle_from_data
+    from safeguard_std.packs import bundled_catalog
+    from safeguard_std.serialization import (
+        assessment_json_chunks,
+        assessment_line,
+        assessment_to_data,
+        assessment_to_json,
+    )
+
+    def generic(a: Any, extra: dict[str, Any] | None = None) -> str:
+        data = {**assessment_to_data(a), **(extra or {})}
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False)
+        return text + "\n"
+
+    pack = bundled_catalog(entry_points_too=False).resolve("dorset", as_of=BENCH_DATE)
+    generated = bundle_from_data(BundleGenerator(seed=5).bundle(60))
+    real = evaluate(pack, generated, as_of=BENCH_DATE)
+    assert assessment_to_json(real) == generic(real)
+    assert "".join(assessment_json_chunks(real)) == generic(real)
+    assert assessment_line(real) == canonical_json(assessment_to_data(real))
+
+    ref = RequirementRef(
+        pack="p\u2028ack",
+        requirement_id='R "1"',
+        section="s\\1",
+        modality=Modality.MUST,
+        duty_holder=DutyHolder.PROVIDER,
+        rule="kind",
+        parameters={"period": "P3Y", "nested": {"b": [1, 2], "a": None}, "n": 0, "on": True},
+        origin="é",
+    )
+    awkward = [
+        Finding(ref, SubjectRef("contract", None), status=Status.INSUFFICIENT_EVIDENCE, message=""),
+        Finding(
+            ref,
+            SubjectRef("person", "p-\n1 \u00e9\U0001f600"),
+            status=Status.NOT_MET,
+            message='line\nbreak "quoted" \x01',
+            facts={"z": [], "a": {}, "when": dt.date(2024, 2, 29), "mixed": ["x", 1, None]},
+            evidence=("a", "b\tc"),
+            due_on=dt.date(2027, 2, 28),
+        ),
+        Finding(ref, SubjectRef("person", "p-2"), status=Status.MET, message="m", facts={"k": "v"}),
+        Finding(ref, SubjectRef("person", "p-3"), status=Status.MET, message="m", facts={"k": 1.5}),
+    ]
+    shaped = attrs.evolve(real, findings=tuple(awkward))
+    with pytest.raises(TypeError, match="findings carry no floats"):  # as before: refused
+        assessment_to_json(shaped)
+    with pytest.raises(TypeError, match="findings carry no floats"):
+        assessment_line(shaped)
+    shaped = attrs.evolve(real, findings=tuple(awkward[:3]))
+    assert assessment_to_json(shaped) == generic(shaped)
+    assert assessment_line(shaped) == canonical_json(assessment_to_data(shaped))
+    empty = attrs.evolve(real, findings=())
+    assert assessment_to_json(empty) == generic(empty)
+    assert assessment_line(empty) == canonical_json(assessment_to_data(empty))
+
+
+def test_importing_the_package_loads_nothing_until_a_name_is_used() -> None:
+    # Cold start (issue 21): `import safeguard_std` loads no adapter, no JSON Schema, YAML or
+    # cattrs; each public name loads its module when first read, and every name still imports.
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import safeguard_std
+heavy = ("safeguard_std.evaluate", "safeguard_std.packs", "safeguard_std.evidence",
+         "safeguard_std.serialization", "safeguard_std.reports", "jsonschema", "yaml", "cattrs")
+print(sorted(m for m in heavy if m in sys.modules))
+names = list(safeguard_std.__all__)
+assert set(names) <= set(dir(safeguard_std))
+ns = {}
+exec("from safeguard_std import *", ns)
+print(sorted(n for n in names if n not in ns))
+import safeguard_std.evaluate
+from safeguard_std import evaluate, compile_pack
+print(not isinstance(evaluate, type(sys)), safeguard_std.evaluate is evaluate)
+try:
+    safeguard_std.no_such_name
+except AttributeError as exc:
+    print(exc)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines() == [
+        "[]",
+        "[]",
+        "True True",
+        "module 'safeguard_std' has no attribute 'no_such_name'",
+    ]
+
+
+def test_an_outcome_that_is_only_a_status_and_a_message_is_shared() -> None:
+    # Issue 21: most subjects of some requirements get the same outcome (nothing disclosed,
+    # nothing required); it is built once, not once per subject. Outcomes are immutable.
+    first = outcome(Status.NOT_APPLICABLE, "no DBS check disclosed information")
+    assert outcome(Status.NOT_APPLICABLE, "no DBS check disclosed information") is first
+    assert outcome(Status.MET, "no DBS check disclosed information") is not first
+    with_facts = outcome(Status.MET, "m", count=1)
+    assert outcome(Status.MET, "m", count=1) is not with_facts  # facts: each its own
+    assert outcome(Status.MET, "m", evidence=["e-1"]).evidence == ("e-1",)
+    assert first == Outcome(status=Status.NOT_APPLICABLE, message=first.message)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        first.message = "changed"  # type: ignore[misc]
+
+
+def test_the_evidence_digest_hashed_a_person_at_a_time_is_the_digest_of_the_whole() -> None:
+    # Issue 21: the digest no longer holds a large bundle as data twice over; the text hashed,
+    # and so the digest, is what digest(bundle_to_data(bundle)) gives, whatever the order.
+    import json
+    import random
+
+    from benchmarks.generate import BundleGenerator
+
+    from safeguard_std.evidence import bundle_from_data
+    from safeguard_std.serialization import bundle_to_data, digest
+
+    data = BundleGenerator(seed=8).bundle(120)
+    data["people"][0]["full_name"] = 'Zoë \u202e O\'Brien "Jr"'
+    for seed in range(3):
+        shuffled = json.loads(json.dumps(data))
+        random.Random(seed).shuffle(shuffled["people"])
+        bundle = bundle_from_data(shuffled)
+        assert evidence_digest(bundle) == digest(bundle_to_data(bundle))
+    nobody = bundle_from_data({**data, "people": [], "lead_roles": [], "recruitment_panels": []})
+    assert evidence_digest(nobody) == digest(bundle_to_data(nobody))

@@ -326,3 +326,14 @@ def test_a_compiled_plan_goes_to_spawned_workers_as_its_pack(
     lines = [json.dumps(b).encode() for b in bundles[:2]]
     results = list(evaluate_portfolio(compile_pack(pack), lines, as_of=AS_OF, jobs=2))
     assert [r.text for r in results] == [expected_text(pack, b) for b in bundles[:2]]
+
+
+@pytest.mark.parametrize("text", ["\x1c", "\x85", "\u2028", "\u00a0", "\x0c"])
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_a_line_blank_only_to_python_is_not_dropped(text: str, as_bytes: bool) -> None:
+    # Only JSON's own whitespace makes a line blank: a line holding anything else gets an
+    # outcome (here, an error), never silence (found by the NDJSON property test).
+    line: str | bytes = text.encode() if as_bytes else text
+    loaded = list(iter_ndjson([line, "{}"], "p.ndjson"))
+    assert [item.source for item in loaded] == ["p.ndjson:1", "p.ndjson:2"]
+    assert loaded[0].error is not None

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -25,7 +24,6 @@ from safeguard_std.domain.findings import (
     Assessment,
     Finding,
     Outcome,
-    RequirementRef,
     Status,
     SubjectRef,
     Summary,
@@ -38,14 +36,12 @@ from safeguard_std.domain.organisation import (
     EvidenceBundle,
     Waiver,
 )
-from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
+from safeguard_std.domain.pack import Modality, Pack, SubjectType
 from safeguard_std.domain.predicates import (
     Compare,
     Not,
     Predicate,
     Truth,
-    bind_params,
-    compile_predicate,
     unknown_fields,
 )
 from safeguard_std.exceptions import (
@@ -58,30 +54,15 @@ from safeguard_std.exceptions import (
     expect_date,
     quoted,
 )
-from safeguard_std.rules import BUILTIN_KINDS, RuleKindRegistry, RuleSpec, default_registry
-from safeguard_std.rules._kind import Check
+from safeguard_std.rules import RuleKindRegistry, default_registry
+from safeguard_std.rules.compile import Applies, resolve_params
+from safeguard_std.rules.compile import CompiledRequirement as _Compiled
+from safeguard_std.rules.compile import compile_requirement as _compile_one
+from safeguard_std.rules.compile import fact_getter as _fact_getter
+from safeguard_std.rules.compile import fact_unknowns as _fact_unknowns
 from safeguard_std.serialization import evidence_digest, pack_digest
 
 __all__ = ["EvaluationPlan", "compile_pack", "evaluate", "resolve_params"]
-
-Applies = Callable[[object, EvaluationContext], Truth]
-
-
-@attrs.frozen(kw_only=True)
-class _Compiled:
-    requirement: Requirement
-    check: Check
-    applies: Applies | None
-    parameters: Mapping[str, Any]
-    ref: RequirementRef
-    included_when: Applies | None = None
-    before_start: bool = False
-    #: The rule's ``check`` parameter (``dbs``...), where it has one.
-    parameters_check: str | None = None
-    #: The rule kind reads attestations itself (``attested``): the attestation alone decides.
-    reads_attestations: bool = False
-    #: ``applies_when`` with the pack's parameters bound (what ``applies`` was compiled from).
-    applies_when: Predicate | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -102,43 +83,6 @@ class EvaluationPlan:
     ) -> Assessment:
         """Judge ``evidence`` on ``as_of``; see :func:`evaluate`."""
         return _run(self, evidence, as_of, working_days, allow_out_of_force)
-
-
-def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Replace ``{param: NAME}`` values with the pack's parameter values.
-
-    Returns the resolved parameters and the pack parameters used (name to value). An unknown
-    name raises ``KeyError``.
-    """
-    resolved: dict[str, Any] = {}
-    used: dict[str, Any] = {}
-
-    def one(value: Any) -> Any:
-        if isinstance(value, Mapping) and set(value) == {"param"}:
-            name = value["param"]
-            param = pack.parameters[name]
-            plain = (
-                str(param.value)
-                if not isinstance(param.value, (int, bool, str, tuple))
-                else (list(param.value) if isinstance(param.value, tuple) else param.value)
-            )
-            used[name] = plain
-            return plain
-        if isinstance(value, Mapping):
-            return {k: one(v) for k, v in value.items()}
-        return value
-
-    for key, value in raw.items():
-        resolved[key] = one(value)
-    return resolved, used
-
-
-def _fact_getter(name: str) -> Callable[..., Any]:
-    return FACTS[name].getter
-
-
-def _fact_unknowns(name: str) -> frozenset[Any]:
-    return FACTS[name].unknown
 
 
 def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> EvaluationPlan:
@@ -169,116 +113,6 @@ def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> Evalua
     if problems:
         raise PackError(problems, source=pack.path)
     return EvaluationPlan(pack=pack, digest=pack_digest(pack), steps=tuple(steps))
-
-
-# Compiled requirements, remembered while the requirement lives: loading a pack compiles each
-# requirement to check it, and compile_pack would otherwise do it all again. Keyed by identity
-# (requirements hold dicts, so they do not hash); an entry counts only for the very same
-# requirement, parameters, documents and registry objects it was compiled with.
-_COMPILED: dict[int, tuple[Any, ...]] = {}
-
-
-def _forget(key: int) -> Callable[[Any], None]:
-    # The cache is bound now: at interpreter exit module globals may already be None.
-    def drop(_gone: Any, cache: dict[int, tuple[Any, ...]] = _COMPILED) -> None:
-        cache.pop(key, None)
-
-    return drop
-
-
-_BUILTIN = frozenset(map(id, BUILTIN_KINDS))  # by identity: a plugin may copy a name
-
-
-def _outcomes_only(check: Check, name: str) -> Check:
-    """``check``, with anything it returns other than an :class:`Outcome` made an error outcome
-    for that subject (the rest of the assessment goes on)."""
-
-    def checked(subject: Any, ctx: EvaluationContext) -> Outcome:
-        result = check(subject, ctx)
-        if isinstance(result, Outcome):
-            return result
-        return Outcome(
-            status=Status.ERROR,
-            message=f"rule {name!r} returned {type(result).__name__}, not an outcome",
-        )
-
-    return checked
-
-
-def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
-    hit = _COMPILED.get(id(req))
-    if (
-        hit is not None
-        and hit[0]() is req
-        and hit[1] is pack.parameters
-        and hit[2] is pack.documents
-        and hit[3] is registry
-        and hit[4] == pack.id
-    ):
-        step: _Compiled = hit[5]
-        return step
-    step = _compile_fresh(pack, req, registry)
-    alive = weakref.ref(req, _forget(id(req)))
-    _COMPILED[id(req)] = (alive, pack.parameters, pack.documents, registry, pack.id, step)
-    return step
-
-
-def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
-    if req.rule.kind not in registry:
-        why = registry.why_missing(req.rule.kind)
-        raise RuleError(f"unknown rule kind {req.rule.kind!r}" + (f" ({why})" if why else ""))
-    kind = registry[req.rule.kind]
-    if req.subject not in kind.subjects:
-        raise RuleError(
-            f"rule kind {kind.name!r} judges {sorted(s.value for s in kind.subjects)}, "
-            f"not {req.subject.value!r}"
-        )
-    try:
-        params, used = resolve_params(pack, req.rule.params)
-    except KeyError as exc:
-        raise RuleError(f"unknown parameter {exc.args[0]!r}") from None
-    problems = kind.validate_params(params)
-    if problems:
-        path, message = problems[0]
-        at = ".".join(map(str, path))
-        raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
-    check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
-    if id(kind) not in _BUILTIN:  # the built-in kinds are tested to return outcomes; others may not
-        check = _outcomes_only(check, kind.name)
-    applies = when = None
-    if req.applies_when is not None:
-        try:
-            when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
-        except KeyError as exc:
-            raise RuleError(f"applies_when: unknown parameter {exc.args[0]!r}") from None
-        applies = compile_predicate(when, _fact_getter, _fact_unknowns)
-    gate = (
-        compile_predicate(req.included_when, _fact_getter, _fact_unknowns)
-        if req.included_when
-        else None
-    )
-    ref = RequirementRef(
-        pack=pack.id,
-        requirement_id=req.id,
-        section=req.section,
-        modality=req.modality,
-        duty_holder=req.duty_holder,
-        rule=req.rule.kind,
-        parameters=used,
-        origin=req.origin,
-    )
-    return _Compiled(
-        requirement=req,
-        check=check,
-        applies=applies,
-        parameters=used,
-        ref=ref,
-        included_when=gate,
-        before_start=kind.before_start and req.subject is SubjectType.PERSON,
-        parameters_check=params.get("check") if isinstance(params.get("check"), str) else None,
-        reads_attestations=kind.attestation,
-        applies_when=when,
-    )
 
 
 def _subjects(
@@ -504,8 +338,7 @@ def _judge_all(
     The hot loop of the library: it runs once per requirement and subject, so it does no more
     than it must. Anything a whole requirement can answer once (is anything waived? is there a
     subject missing?) is answered before the loop, which then takes the shortest road."""
-    ref, check, append = step.ref, step.check, out.append
-    new, put = _new_finding, _put  # a finding's three slots, set in place (see make_finding)
+    ref, check, append, finding = step.ref, step.check, out.append, make_finding
     if waivable or attestable or (subjects and subjects[0][0] is None):  # None: no contract
         _judge_each(step, subjects, flags, ctx, waivable, out, attestable)
     elif flags is None:
@@ -514,11 +347,7 @@ def _judge_all(
                 result = check(subject, ctx)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
-            finding = new(Finding)
-            put(finding, "requirement", ref)
-            put(finding, "subject", subject_ref)
-            put(finding, "outcome", result)
-            append(finding)
+            append(finding(ref, subject_ref, result))
     else:
         for (subject, subject_ref), flag in zip(subjects, flags, strict=True):
             if flag is True:
@@ -533,15 +362,7 @@ def _judge_all(
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
-            finding = new(Finding)
-            put(finding, "requirement", ref)
-            put(finding, "subject", subject_ref)
-            put(finding, "outcome", result)
-            append(finding)
-
-
-_new_finding = object.__new__
-_put = object.__setattr__
+            append(finding(ref, subject_ref, result))
 
 
 def _judge_each(

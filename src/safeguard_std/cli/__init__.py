@@ -9,18 +9,11 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import sys
 from collections.abc import Sequence
 
 from safeguard_std._version import __version__
-from safeguard_std.cli import (
-    assessment_cmd,
-    evaluate_cmd,
-    evidence_cmd,
-    pack_cmd,
-    packs_cmd,
-    portfolio_cmd,
-)
 from safeguard_std.cli._common import UsageError
 from safeguard_std.exceptions import SafeguardError
 from safeguard_std.io._terminal import printable
@@ -31,10 +24,25 @@ __all__ = ["main"]
 _WRITE_FAILURES = frozenset(
     {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
 )
-_COMMANDS = (evaluate_cmd, pack_cmd, packs_cmd, portfolio_cmd, evidence_cmd, assessment_cmd)
+
+#: Each command and the module that registers and runs it, in the order help lists them.
+_COMMANDS = {
+    "evaluate": "safeguard_std.cli.evaluate_cmd",
+    "pack": "safeguard_std.cli.pack_cmd",
+    "packs": "safeguard_std.cli.packs_cmd",
+    "portfolio": "safeguard_std.cli.portfolio_cmd",
+    "evidence": "safeguard_std.cli.evidence_cmd",
+    "assessment": "safeguard_std.cli.assessment_cmd",
+}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named on the line (the first word not an option), if it is one of ours."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in _COMMANDS else None
+
+
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safeguard-std",
         description="Check safeguarding evidence against standard packs.",
@@ -42,8 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in _COMMANDS:
-        module.register(commands)
+    # Only the command named is imported (a command loads only the adapters it uses: `packs`
+    # needs no report writer); with none, or help, every command is, to list them all.
+    named = _command(argv)
+    for name, module in _COMMANDS.items():
+        if named is None or name == named:
+            importlib.import_module(module).register(commands)
     return parser
 
 
@@ -56,8 +68,8 @@ def _report(exc: BaseException) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    line = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(line).parse_args(line)
     try:
         code: int = args.run(args)
         sys.stdout.flush()  # a full disk behind a redirect shows here, not at exit

@@ -31,10 +31,15 @@ from safeguard_std.evidence.locations import export_locations
 from safeguard_std.exceptions import ReportError
 from safeguard_std.packs import load_pack
 from safeguard_std.portfolio import is_portfolio
-from safeguard_std.reports import FORMATS, render, to_sarif
+from safeguard_std.reports import FORMATS, build_report, render, to_sarif
 from safeguard_std.reports.actions import staff_numbers_from_provenance, to_csv, to_xlsx
+from safeguard_std.reports.as_json import render_json_chunks, safe_chunks
+from safeguard_std.serialization import assessment_ndjson_findings
 
 __all__ = ["register"]
+
+#: The compact output for pipelines (see assessment_ndjson_findings).
+NDJSON_FINDINGS = "ndjson-findings"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,9 +69,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--output", metavar="FILE", help="write here (atomically), not stdout")
     parser.add_argument(
         "--format",
-        choices=[*FORMATS, "xlsx"],
+        choices=[*FORMATS, "xlsx", NDJSON_FINDINGS],
         default="json",
-        help="output format (default: json); csv and xlsx give the action list",
+        help="output format (default: json); csv and xlsx give the action list; "
+        "ndjson-findings, for pipelines: the assessment without findings on the first line "
+        "(its summary counts them all), then one line per finding that is neither met nor not "
+        "applicable",
     )
     add_report_options(parser)
     parser.add_argument(
@@ -125,6 +133,9 @@ def run(args: argparse.Namespace) -> int:
     assessment = evaluate(
         pack, bundle, as_of=as_of, kinds=catalog.kinds, allow_out_of_force=allowed
     )
+    if args.format == NDJSON_FINDINGS:  # no report to build: the findings as they are
+        write_output(safe_chunks(assessment_ndjson_findings(assessment)), args.output)
+        return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
     options = {
         "pack": pack,
         "bundle": bundle,
@@ -158,6 +169,8 @@ def run(args: argparse.Namespace) -> int:
             include_passing=args.include_passing,
         )
         write_output(text, args.output)
+    elif args.format == "json":  # written as it is made: a large assessment is never whole
+        write_output(render_json_chunks(build_report(assessment, **options)), args.output)
     else:
         write_output(render(assessment, args.format, **options), args.output)
     return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))

@@ -67,8 +67,15 @@ def read_ndjson(lines: Iterable[str | bytes], limits: Limits | None = None) -> I
         if isinstance(raw, LineTooLong):
             yield number, raw
             return
-        if raw.strip():
-            yield number, raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n")
+        if _json_blank(raw):
+            continue
+        yield number, raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n")
+
+
+def _json_blank(raw: bytes | str) -> bool:
+    # Only JSON's own whitespace makes a line blank. Python's strip() also drops form feeds,
+    # U+0085, U+2028 and the like, and a line holding only those would vanish without an outcome.
+    return not (raw.strip(b" \t\r\n") if isinstance(raw, bytes) else raw.strip(" \t\r\n"))
 
 
 def _at_line(exc: EvidenceError, line: int) -> EvidenceError:

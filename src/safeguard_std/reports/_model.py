@@ -267,15 +267,16 @@ def _sections(
     a: Assessment, pack: Pack | None, reqs: Mapping[str, RequirementInfo]
 ) -> list[SectionRating]:
     titles = {s.id: s.title for s in pack.sections} if pack is not None else {}
-    ids = list(a.summary.by_section)
+    # The summary's sections in order, then any other a finding names, each with its findings
+    # in assessment order: one pass over the findings, not one per section.
+    by_section: dict[str, list[Finding]] = {sid: [] for sid in a.summary.by_section}
     for f in a.findings:
-        if f.section not in ids:
-            ids.append(f.section)
+        by_section.setdefault(f.requirement.section, []).append(f)
     out = []
-    for sid in ids:
-        found = [f for f in a.findings if f.section == sid]
+    for sid, found in by_section.items():
         rating, reason = _rate(found)
-        counts = {s.value: sum(1 for f in found if f.status is s) for s in STATUS_ORDER}
+        statuses = [f.outcome.status for f in found]
+        counts = {s.value: statuses.count(s) for s in STATUS_ORDER}
         out.append(
             SectionRating(
                 id=sid, title=titles.get(sid, sid), rating=rating, counts=counts, reason=reason
@@ -398,11 +399,13 @@ def build_report(
     sections = _sections(assessment, pack, reqs)
     key = _issue_key(reqs)
     by_id = {s.id: s for s in sections}
+    problems: dict[str, list[Finding]] = {}  # by section, in assessment order: one pass
+    for f in assessment.findings:
+        if f.outcome.status in _PROBLEMS:
+            problems.setdefault(f.requirement.section, []).append(f)
     grouped = []
     for section in sections:
-        found = [
-            f for f in assessment.findings if f.section == section.id and f.status in _PROBLEMS
-        ]
+        found = problems.get(section.id)
         if found:
             grouped.append((by_id[section.id], tuple(sorted(found, key=key))))
     lapses = _lapses(assessment, reqs, horizon_days)

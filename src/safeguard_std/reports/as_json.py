@@ -8,6 +8,7 @@ section (by finding id). Canonical: sorted keys, whole numbers and strings, no f
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from safeguard_std.domain.findings import Assessment
@@ -21,9 +22,16 @@ from safeguard_std.reports._model import (
     Report,
     build_report,
 )
-from safeguard_std.serialization import assessment_to_json
+from safeguard_std.serialization import assessment_json_chunks
 
-__all__ = ["REPORT_FORMAT", "render_json", "report_to_data", "to_json"]
+__all__ = [
+    "REPORT_FORMAT",
+    "render_json",
+    "render_json_chunks",
+    "report_to_data",
+    "safe_chunks",
+    "to_json",
+]
 
 #: Version of the ``report`` section's shape; bumped on any incompatible change.
 REPORT_FORMAT = 1
@@ -118,8 +126,30 @@ def to_json(
 
 def render_json(report: Report) -> str:
     """The JSON text of a built report (see :func:`to_json`)."""
-    # Findings are written as they are turned into data: a large assessment's findings never
+    return "".join(render_json_chunks(report))
+
+
+def render_json_chunks(report: Report) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces of about a megabyte: a writer that takes them as
+    they come never holds a large assessment's text whole."""
+    # Findings are turned into text as they are written: a large assessment's findings never
     # exist all at once as dictionaries (the text is the same as assessment_to_data's).
-    return json_safe(
-        assessment_to_json(report.assessment, extra={"report": report_to_data(report)})
+    return safe_chunks(
+        assessment_json_chunks(report.assessment, extra={"report": report_to_data(report)})
     )
+
+
+def safe_chunks(chunks: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """JSON text in pieces of about ``size`` characters, each through
+    :func:`~safeguard_std.reports._format.json_safe` (it escapes single characters, so escaping
+    the pieces is escaping the whole)."""
+    batch: list[str] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield json_safe("".join(batch))
+            batch, held = [], 0
+    if batch:
+        yield json_safe("".join(batch))

@@ -255,6 +255,12 @@ def registry_with_entry_points(
 # -- helpers shared by the built-in kinds ---------------------------------------------------------
 
 
+# Outcomes that are a status and a message only, shared (see outcome). Bounded: a kind whose
+# messages vary per subject fills it and then simply builds its outcomes.
+_PLAIN_OUTCOMES: dict[tuple[Status, str], Outcome] = {}
+_PLAIN_OUTCOMES_KEPT = 4096
+
+
 def outcome(
     status: Status,
     message: str,
@@ -264,14 +270,25 @@ def outcome(
     facts: Mapping[str, Any] | None = None,
     **more_facts: Any,
 ) -> Outcome:
-    """An outcome with its evidence ids sorted and de-duplicated (order never leaks)."""
+    """An outcome with its evidence ids sorted and de-duplicated (order never leaks).
+
+    An outcome that is only a status and a message (no facts, evidence or due date) is one
+    shared object for every subject that gets it: outcomes are immutable, and many subjects get
+    the same one (nothing disclosed, nothing required)."""
+    if not more_facts and not facts and not evidence and due_on is None:
+        shared = _PLAIN_OUTCOMES.get((status, message))
+        if shared is None:
+            shared = Outcome(status, message, {}, (), None)
+            if len(_PLAIN_OUTCOMES) < _PLAIN_OUTCOMES_KEPT:
+                _PLAIN_OUTCOMES[status, message] = shared
+        return shared
     # more_facts is a new dict, made for this call: it can be the outcome's own.
     merged = {**facts, **more_facts} if facts else more_facts
     if isinstance(evidence, (list, tuple)) and len(evidence) < 2:
         ids = tuple(evidence)  # nothing to sort: the common case, kept cheap
     else:
         ids = tuple(sorted(set(evidence)))
-    return Outcome(status=status, message=message, facts=merged, evidence=ids, due_on=due_on)
+    return Outcome(status, message, merged, ids, due_on)
 
 
 def period_param(spec: RuleSpec, name: str) -> Period:

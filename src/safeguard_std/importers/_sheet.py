@@ -63,10 +63,6 @@ _CACHED = {
 _UNIQUE = {Kind.NAME, Kind.STAFF_NUMBER, Kind.DBS_NUMBER}  # one person's own: never repeat
 
 
-def _blank(value: object) -> bool:
-    return value is None or value == "" or (type(value) is str and value.isspace())
-
-
 def _repeats_header(row: Sequence[object], filled: list[int], headers: list[str]) -> bool:
     """A copy of the header row (a page-break repeat) is not a person."""
     first = filled[0]

@@ -50,7 +50,11 @@ _RULES = _DOMAIN | {
     # holidays package, imported when a pack that counts working days compiles.
     "safeguard_std.bank_holidays",
 }
-_EVALUATE = _RULES | {"safeguard_std._version", "safeguard_std.serialization"}
+_EVALUATE = _RULES | {
+    "safeguard_std._version",
+    "safeguard_std.serialization",
+    "safeguard_std._judgement",
+}
 # serialization.py re-exports its private package, whose modules import one another.
 _SERIALIZATION = _DOMAIN | {"cattrs", "safeguard_std._serialization"}
 
@@ -58,6 +62,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "domain": _DOMAIN,
     "rules": _RULES,
     "evaluate.py": _EVALUATE,
+    "_judgement.py": _RULES,
     "serialization.py": _SERIALIZATION,
     "_serialization": _SERIALIZATION,
     "exceptions.py": frozenset({"attrs"}),
@@ -160,3 +165,25 @@ def test_nothing_but_the_cli_imports_the_cli(path: Path) -> None:
 def test_core_reads_no_clock_and_no_randomness(path: Path) -> None:
     text = path.read_text()
     assert [c for c in WALL_CLOCK if c in text] == []
+
+
+def private_imports_from(source: str, module: str) -> set[str]:
+    """The private names (``_x``) ``source`` imports from ``module``."""
+    return {
+        alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module == module
+        for alias in node.names
+        if alias.name.startswith("_")
+    }
+
+
+def test_a_deliberate_private_import_of_the_evaluator_is_caught() -> None:
+    source = "def f():\n    from safeguard_std.evaluate import _compile_one, resolve_params\n"
+    assert private_imports_from(source, "safeguard_std.evaluate") == {"_compile_one"}
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))
+def test_nothing_imports_the_evaluators_private_names(path: Path) -> None:
+    # What packs (and evaluate) share, compiling a requirement, is public in rules.compile.
+    assert private_imports_from(path.read_text(), "safeguard_std.evaluate") == set()

@@ -243,7 +243,7 @@ def test_canonical_json_is_unchanged_for_awkward_values() -> None:
 def test_a_requirement_is_compiled_once_for_the_same_pack_context() -> None:
     import importlib
 
-    ev = importlib.import_module("safeguard_std.evaluate")  # the module, not the function
+    ev = importlib.import_module("safeguard_std.rules.compile")  # where the cache lives
     pack = make_pack({"rule": {"kind": "check_current", "check": "dbs", "period": "P3Y"}})
     first = compile_pack(pack).steps[0]
     assert compile_pack(pack).steps[0] is first  # remembered

@@ -324,3 +324,27 @@ def test_add_folder_and_add_layer_still_work_but_are_deprecated() -> None:
     with pytest.warns(DeprecationWarning, match=r"use catalog = catalog\.with_layer\(layer\)"):
         catalog.add_layer(harbour)
     assert [str(r) for r in catalog.refs] == ["demo@1", "harbour@2023"]
+
+
+def test_provenance_keeps_the_order_alter_names_the_fields_whatever_the_hash_seed() -> None:
+    # Strings hash differently in every process: a set of field names came out in a new order.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from safeguard_std.packs import bundled_catalog\n"
+        "cat = bundled_catalog(entry_points_too=False)\n"
+        "for p in cat.resolutions('kcsie@2022'):\n"
+        "    for r in p.requirements:\n"
+        "        print(r.id, list(r.provenance))\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    assert "'reading'" in next(iter(outputs))  # the altered fields are there to be ordered

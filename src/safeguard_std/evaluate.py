@@ -10,43 +10,42 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
+from safeguard_std._judgement import (
+    _NOT_APPLICABLE,
+    _about_no_one,
+    _failed,
+    _not_started,
+    _undecided,
+    _unreliable,
+    _waived,
+    _with_attestation,
+)
 from safeguard_std._version import __version__
 from safeguard_std.domain.calendar import WorkingDayCalendar
 from safeguard_std.domain.context import EvaluationContext
-from safeguard_std.domain.facts import FACTS
 from safeguard_std.domain.findings import (
     Assessment,
     Finding,
     Outcome,
-    RequirementRef,
     Status,
     SubjectRef,
     Summary,
     make_finding,
 )
-from safeguard_std.domain.integrity import DUPLICATE, record_integrity
+from safeguard_std.domain.integrity import record_integrity
 from safeguard_std.domain.organisation import (
-    Attestation,
-    AttestationOutcome,
     EvidenceBundle,
-    Waiver,
 )
-from safeguard_std.domain.pack import Modality, Pack, Requirement, SubjectType
+from safeguard_std.domain.pack import Modality, Pack, SubjectType
 from safeguard_std.domain.predicates import (
-    Compare,
-    Not,
     Predicate,
     Truth,
-    bind_params,
-    compile_predicate,
-    unknown_fields,
 )
 from safeguard_std.exceptions import (
     EditionNotInForce,
@@ -58,30 +57,13 @@ from safeguard_std.exceptions import (
     expect_date,
     quoted,
 )
-from safeguard_std.rules import BUILTIN_KINDS, RuleKindRegistry, RuleSpec, default_registry
-from safeguard_std.rules._kind import Check
+from safeguard_std.rules import RuleKindRegistry, default_registry
+from safeguard_std.rules.compile import Applies, resolve_params
+from safeguard_std.rules.compile import CompiledRequirement as _Compiled
+from safeguard_std.rules.compile import compile_requirement as _compile_one
 from safeguard_std.serialization import evidence_digest, pack_digest
 
 __all__ = ["EvaluationPlan", "compile_pack", "evaluate", "resolve_params"]
-
-Applies = Callable[[object, EvaluationContext], Truth]
-
-
-@attrs.frozen(kw_only=True)
-class _Compiled:
-    requirement: Requirement
-    check: Check
-    applies: Applies | None
-    parameters: Mapping[str, Any]
-    ref: RequirementRef
-    included_when: Applies | None = None
-    before_start: bool = False
-    #: The rule's ``check`` parameter (``dbs``...), where it has one.
-    parameters_check: str | None = None
-    #: The rule kind reads attestations itself (``attested``): the attestation alone decides.
-    reads_attestations: bool = False
-    #: ``applies_when`` with the pack's parameters bound (what ``applies`` was compiled from).
-    applies_when: Predicate | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -102,43 +84,6 @@ class EvaluationPlan:
     ) -> Assessment:
         """Judge ``evidence`` on ``as_of``; see :func:`evaluate`."""
         return _run(self, evidence, as_of, working_days, allow_out_of_force)
-
-
-def resolve_params(pack: Pack, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Replace ``{param: NAME}`` values with the pack's parameter values.
-
-    Returns the resolved parameters and the pack parameters used (name to value). An unknown
-    name raises ``KeyError``.
-    """
-    resolved: dict[str, Any] = {}
-    used: dict[str, Any] = {}
-
-    def one(value: Any) -> Any:
-        if isinstance(value, Mapping) and set(value) == {"param"}:
-            name = value["param"]
-            param = pack.parameters[name]
-            plain = (
-                str(param.value)
-                if not isinstance(param.value, (int, bool, str, tuple))
-                else (list(param.value) if isinstance(param.value, tuple) else param.value)
-            )
-            used[name] = plain
-            return plain
-        if isinstance(value, Mapping):
-            return {k: one(v) for k, v in value.items()}
-        return value
-
-    for key, value in raw.items():
-        resolved[key] = one(value)
-    return resolved, used
-
-
-def _fact_getter(name: str) -> Callable[..., Any]:
-    return FACTS[name].getter
-
-
-def _fact_unknowns(name: str) -> frozenset[Any]:
-    return FACTS[name].unknown
 
 
 def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> EvaluationPlan:
@@ -171,116 +116,6 @@ def compile_pack(pack: Pack, *, kinds: RuleKindRegistry | None = None) -> Evalua
     return EvaluationPlan(pack=pack, digest=pack_digest(pack), steps=tuple(steps))
 
 
-# Compiled requirements, remembered while the requirement lives: loading a pack compiles each
-# requirement to check it, and compile_pack would otherwise do it all again. Keyed by identity
-# (requirements hold dicts, so they do not hash); an entry counts only for the very same
-# requirement, parameters, documents and registry objects it was compiled with.
-_COMPILED: dict[int, tuple[Any, ...]] = {}
-
-
-def _forget(key: int) -> Callable[[Any], None]:
-    # The cache is bound now: at interpreter exit module globals may already be None.
-    def drop(_gone: Any, cache: dict[int, tuple[Any, ...]] = _COMPILED) -> None:
-        cache.pop(key, None)
-
-    return drop
-
-
-_BUILTIN = frozenset(map(id, BUILTIN_KINDS))  # by identity: a plugin may copy a name
-
-
-def _outcomes_only(check: Check, name: str) -> Check:
-    """``check``, with anything it returns other than an :class:`Outcome` made an error outcome
-    for that subject (the rest of the assessment goes on)."""
-
-    def checked(subject: Any, ctx: EvaluationContext) -> Outcome:
-        result = check(subject, ctx)
-        if isinstance(result, Outcome):
-            return result
-        return Outcome(
-            status=Status.ERROR,
-            message=f"rule {name!r} returned {type(result).__name__}, not an outcome",
-        )
-
-    return checked
-
-
-def _compile_one(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
-    hit = _COMPILED.get(id(req))
-    if (
-        hit is not None
-        and hit[0]() is req
-        and hit[1] is pack.parameters
-        and hit[2] is pack.documents
-        and hit[3] is registry
-        and hit[4] == pack.id
-    ):
-        step: _Compiled = hit[5]
-        return step
-    step = _compile_fresh(pack, req, registry)
-    alive = weakref.ref(req, _forget(id(req)))
-    _COMPILED[id(req)] = (alive, pack.parameters, pack.documents, registry, pack.id, step)
-    return step
-
-
-def _compile_fresh(pack: Pack, req: Requirement, registry: RuleKindRegistry) -> _Compiled:
-    if req.rule.kind not in registry:
-        why = registry.why_missing(req.rule.kind)
-        raise RuleError(f"unknown rule kind {req.rule.kind!r}" + (f" ({why})" if why else ""))
-    kind = registry[req.rule.kind]
-    if req.subject not in kind.subjects:
-        raise RuleError(
-            f"rule kind {kind.name!r} judges {sorted(s.value for s in kind.subjects)}, "
-            f"not {req.subject.value!r}"
-        )
-    try:
-        params, used = resolve_params(pack, req.rule.params)
-    except KeyError as exc:
-        raise RuleError(f"unknown parameter {exc.args[0]!r}") from None
-    problems = kind.validate_params(params)
-    if problems:
-        path, message = problems[0]
-        at = ".".join(map(str, path))
-        raise RuleError(f"rule {kind.name!r} parameter {at or '(root)'}: {message}")
-    check = kind.compile(RuleSpec(params=params, requirement=req, documents=pack.documents))
-    if id(kind) not in _BUILTIN:  # the built-in kinds are tested to return outcomes; others may not
-        check = _outcomes_only(check, kind.name)
-    applies = when = None
-    if req.applies_when is not None:
-        try:
-            when = bind_params(req.applies_when, lambda name: pack.parameters[name].value)
-        except KeyError as exc:
-            raise RuleError(f"applies_when: unknown parameter {exc.args[0]!r}") from None
-        applies = compile_predicate(when, _fact_getter, _fact_unknowns)
-    gate = (
-        compile_predicate(req.included_when, _fact_getter, _fact_unknowns)
-        if req.included_when
-        else None
-    )
-    ref = RequirementRef(
-        pack=pack.id,
-        requirement_id=req.id,
-        section=req.section,
-        modality=req.modality,
-        duty_holder=req.duty_holder,
-        rule=req.rule.kind,
-        parameters=used,
-        origin=req.origin,
-    )
-    return _Compiled(
-        requirement=req,
-        check=check,
-        applies=applies,
-        parameters=used,
-        ref=ref,
-        included_when=gate,
-        before_start=kind.before_start and req.subject is SubjectType.PERSON,
-        parameters_check=params.get("check") if isinstance(params.get("check"), str) else None,
-        reads_attestations=kind.attestation,
-        applies_when=when,
-    )
-
-
 def _subjects(
     kind: SubjectType, ctx: EvaluationContext, before_start: bool = False
 ) -> list[tuple[object, SubjectRef]]:
@@ -310,140 +145,6 @@ def _subjects(
     return [(i, SubjectRef(kind, i.id)) for i in sorted(items, key=lambda i: i.id)]
 
 
-_RECORDS = {
-    SubjectType.PERSON: "person engaged on that date",
-    SubjectType.POLICY: "policy",
-    SubjectType.PANEL: "recruitment panel held on or before that date",
-    SubjectType.SELF_AUDIT: "self-audit requested on or before that date",
-    SubjectType.MONITORING_MEETING: "monitoring meeting held on or before that date",
-}
-
-
-def _provider_level(pred: Predicate) -> bool:
-    """Whether every fact ``pred`` names is defined without a subject of its own (provider and
-    contract facts), so it can be decided for a requirement that has no subject to judge."""
-    if isinstance(pred, Compare):
-        return FACTS[pred.field].subjects is None
-    if isinstance(pred, Not):
-        return _provider_level(pred.part)
-    return all(_provider_level(p) for p in pred.parts)
-
-
-def _absent(step: _Compiled, ctx: EvaluationContext) -> Outcome:
-    """The one finding of a requirement with no subject to judge: not applicable when the pack's
-    own condition rules it out for this provider, else a request for the records it needs."""
-    req = step.requirement
-    what = _RECORDS.get(req.subject, req.subject.value)
-    facts: dict[str, Any] = {"subjects": 0}
-    if step.applies_when is not None and _provider_level(step.applies_when):
-        try:
-            holds = step.applies(ctx.bundle.provider, ctx) if step.applies else True
-        except Exception as exc:
-            return _failed(step, exc)
-        if holds is False:
-            return Outcome(
-                status=Status.NOT_APPLICABLE,
-                message=f"does not apply to this provider (applies_when); no {what} is recorded",
-                facts=facts,
-            )
-    return Outcome(
-        status=Status.INSUFFICIENT_EVIDENCE,
-        message=f"no {what} is recorded, so this cannot be judged",
-        facts=facts,
-    )
-
-
-def _not_started(finding: Finding, ctx: EvaluationContext) -> Finding:
-    """A future starter's finding says they have not started: what it judges must be done
-    before they do."""
-    starts = ctx.starts_on.get(finding.subject.id or "")
-    if starts is None:
-        return finding
-    result = finding.outcome
-    outcome = attrs.evolve(
-        result,
-        message=f"not yet started (starts on {starts}); before they start: {result.message}",
-        facts={**result.facts, "not_started": True, "starts_on": starts.isoformat()},
-    )
-    return make_finding(finding.requirement, finding.subject, outcome)
-
-
-_DBS_KINDS = frozenset({"check_present", "check_current"})
-
-
-def _unreliable(
-    finding: Finding, step: _Compiled, integrity: Mapping[str, tuple[tuple[str, str], ...]]
-) -> Finding:
-    """A person's finding when their record cannot be relied on: recorded twice (every finding
-    of theirs), or their DBS certificate number also recorded for someone else (findings about
-    DBS checks). The problem is named in the facts; a ``met`` resting on such a record becomes
-    ``insufficient_evidence`` (contradictory evidence never passes)."""
-    found = integrity.get(finding.subject.id or "")
-    if not found:
-        return finding
-    is_dbs = step.requirement.rule.kind in _DBS_KINDS and step.parameters_check == "dbs"
-    relevant = [(code, text) for code, text in found if code == DUPLICATE or is_dbs]
-    if not relevant:
-        return finding
-    result = finding.outcome
-    problems = [f"{code}: {text}" for code, text in relevant]
-    facts = {**result.facts, "record_integrity": problems}
-    if result.status is Status.MET:
-        outcome = attrs.evolve(
-            result,
-            status=Status.INSUFFICIENT_EVIDENCE,
-            message="the record cannot be relied on ("
-            + "; ".join(problems)
-            + f"): {result.message}",
-            facts={**facts, "if_reliable": Status.MET.value},
-        )
-    else:
-        outcome = attrs.evolve(result, facts=facts)
-    return make_finding(finding.requirement, finding.subject, outcome)
-
-
-_NOT_APPLICABLE = Outcome(status=Status.NOT_APPLICABLE, message="does not apply (applies_when)")
-
-
-def _failed(step: _Compiled, exc: BaseException) -> Outcome:
-    return Outcome(
-        status=Status.ERROR,
-        message=f"rule {step.requirement.rule.kind!r} failed: {type(exc).__name__}",
-    )
-
-
-def _attested_not_applicable(result: Outcome, att: Attestation) -> Outcome:
-    """``result`` as not applicable when the reader attested so, and why: only where the records
-    cannot show it either way (insufficient evidence). Over a record that shows met or not met
-    the attestation is reported as not used, never applied."""
-    if result.status is not Status.INSUFFICIENT_EVIDENCE:
-        note = {
-            "id": att.id,
-            "reason": f"the records show {result.status.value}; an attestation that the "
-            "requirement does not apply counts only where the records cannot show it",
-        }
-        return attrs.evolve(result, facts={**result.facts, "attestation_not_used": note})
-    return Outcome(
-        status=Status.NOT_APPLICABLE,
-        message=f"attested as not applicable on {att.attested_on.isoformat()} by {att.id}: "
-        f"{att.statement}; without it: {result.message}",
-        facts={**result.facts, "attested": "not_applicable", "because": att.statement},
-        evidence=tuple(sorted({*result.evidence, att.id, *att.evidence_refs})),
-        due_on=result.due_on,
-    )
-
-
-def _waived(result: Outcome, waiver: Waiver) -> Outcome:
-    until = f" until {waiver.expires_on}" if waiver.expires_on else ""
-    return attrs.evolve(
-        result,
-        status=Status.WAIVED,
-        message=f"waived{until} by {waiver.id}; would be {result.status.value}: {result.message}",
-        facts={**result.facts, "waived_status": result.status.value},
-        evidence=tuple(sorted({*result.evidence, waiver.id})),
-    )
-
-
 Flag = Truth | Exception
 
 
@@ -463,31 +164,6 @@ def _applies(
         except Exception as exc:
             flags.append(exc)
     return flags
-
-
-def _undecided(step: _Compiled, subject: object, ctx: EvaluationContext) -> Outcome:
-    """The outcome when ``applies_when`` is unknown for the subject: unknown is not false, so the
-    requirement is judged; a ``met`` stands (the evidence satisfies it whether or not it
-    applies), as does the rule's own ``not_applicable`` (nothing is due either way, e.g. not a
-    new starter); anything else asks for the facts that would decide whether it applies."""
-    pred = step.applies_when
-    assert pred is not None
-    try:
-        result = step.check(subject, ctx)
-    except Exception as exc:
-        return _failed(step, exc)
-    unknown = list(unknown_fields(pred, _fact_getter, subject, ctx, _fact_unknowns))
-    if result.status in (Status.MET, Status.NOT_APPLICABLE, Status.ERROR):
-        return attrs.evolve(result, facts={**result.facts, "applies_when_unknown": unknown})
-    return attrs.evolve(
-        result,
-        status=Status.INSUFFICIENT_EVIDENCE,
-        message=(
-            f"whether this applies is unknown ({', '.join(unknown)} not recorded); "
-            f"if it applies: {result.message}"
-        ),
-        facts={**result.facts, "applies_when_unknown": unknown, "if_applies": result.status.value},
-    )
 
 
 def _judge_all(
@@ -571,45 +247,6 @@ def _judge_each(
         out.append(make_finding(ref, subject_ref, result))
 
 
-_RANK = {Status.MET: 0, Status.INSUFFICIENT_EVIDENCE: 1, Status.NOT_MET: 2}
-
-
-def _with_attestation(
-    step: _Compiled, result: Outcome, ctx: EvaluationContext, subject_id: str | None
-) -> Outcome:
-    """Combine a rule's outcome with the reader's attestation for the requirement and subject,
-    so that an attestation is never silently ignored: a rule kind that reads attestations
-    (``attested``) has used it already; for every other kind the finding is the worse of the
-    records and the attestation (an attested ``not_met`` is never turned into ``met`` by what
-    the records show). Where it cannot count (the requirement does not apply, the rule failed)
-    the facts say it was not used, and why."""
-    att = ctx.attestation_for(step.requirement.id, subject_id)
-    if att is None:
-        return result
-    if result.status is Status.NOT_APPLICABLE or result.status is Status.ERROR:
-        why = "does not apply" if result.status is Status.NOT_APPLICABLE else "could not be judged"
-        note = {"id": att.id, "reason": f"the requirement {why} for this subject"}
-        return attrs.evolve(result, facts={**result.facts, "attestation_not_used": note})
-    if step.reads_attestations:
-        return result
-    if att.outcome is AttestationOutcome.NOT_APPLICABLE:
-        return _attested_not_applicable(result, att)
-    said = Status.MET if att.outcome is AttestationOutcome.MET else Status.NOT_MET
-    facts = {**result.facts, "attested": att.outcome.value, "attestation": att.id}
-    evidence = tuple(sorted({*result.evidence, att.id, *att.evidence_refs}))
-    if _RANK.get(said, 0) > _RANK.get(result.status, 0):
-        text = att.outcome.value.replace("_", " ")
-        return Outcome(
-            status=said,
-            message=f"attested as {text} on {att.attested_on}; the records alone: "
-            + result.message,
-            facts={**facts, "records_alone": result.status.value},
-            evidence=evidence,
-            due_on=result.due_on,
-        )
-    return attrs.evolve(result, facts=facts, evidence=evidence)
-
-
 _status_of = operator.attrgetter("outcome.status")
 
 
@@ -678,63 +315,18 @@ def _run(
     working_days: WorkingDayCalendar | None = None,
     allow_out_of_force: bool = False,
 ) -> Assessment:
-    expect_date("as_of", as_of)
-    if not isinstance(evidence, EvidenceBundle):
-        raise InvalidArgument(
-            f"evidence must be an EvidenceBundle, got a {type(evidence).__name__}; structure it "
-            "first with safeguard_std.bundle_from_data(data) or read a file with "
-            "safeguard_std.load_evidence(path)"
-        )
-    if working_days is not None and not callable(getattr(working_days, "is_working_day", None)):
-        raise InvalidArgument(
-            "working_days must be a working-day calendar (safeguard_std.domain.calendar."
-            f"WorkingDays, or bank_holidays.england_and_wales()), got {quoted(working_days, 40)}"
-        )
+    _check_arguments(evidence, as_of, working_days)
     pack = plan.pack
     out_of_force = not pack.in_force(as_of)
     if out_of_force and not allow_out_of_force:
         raise EditionNotInForce(str(pack.ref), as_of, pack.effective_from, pack.effective_to)
     ctx = EvaluationContext.build(evidence, as_of, working_days)
     steps = _included(plan, evidence, ctx)
-    outs: list[list[Finding]] = [[] for _ in steps]
-    by_kind: dict[tuple[SubjectType, bool], list[int]] = {}
-    for index, step in enumerate(steps):
-        by_kind.setdefault((step.requirement.subject, step.before_start), []).append(index)
-    waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
     attestable = [
         bool(ctx.attestations) and ctx.has_attestation(step.requirement.id) for step in steps
     ]
-    for (kind, before_start), indexes in by_kind.items():
-        these = _subjects(kind, ctx, before_start)
-        for start in range(0, len(these), CHUNK):
-            chunk = these[start : start + CHUNK]
-            flags: dict[int, list[Flag]] = {}  # each predicate, once per subject
-            for index in indexes:
-                step, step_flags = steps[index], None
-                if step.applies is not None:
-                    key = id(step.applies)
-                    if key not in flags:
-                        flags[key] = _applies(step.applies, chunk, ctx)
-                    step_flags = flags[key]
-                _judge_all(
-                    step, chunk, step_flags, ctx, waivable[index], outs[index], attestable[index]
-                )
-    integrity = record_integrity(ctx.bundle.people) if len(ctx.bundle.people) > 1 else {}
-    for step, out, attested in zip(steps, outs, attestable, strict=True):
-        if step.before_start and ctx.starts_on:
-            out[:] = [_not_started(f, ctx) for f in out]
-        if integrity and step.requirement.subject is SubjectType.PERSON:
-            out[:] = [_unreliable(f, step, integrity) for f in out]
-        if not out:  # coverage: no requirement of the pack ever vanishes from an assessment
-            absent = _absent(step, ctx)
-            att = ctx.attestation_for(step.requirement.id, None) if attested else None
-            if att is not None:  # nobody to judge: a finding about no one is never not_met
-                note = {
-                    "id": att.id,
-                    "reason": f"there is no {step.requirement.subject.value} to judge",
-                }
-                absent = attrs.evolve(absent, facts={**absent.facts, "attestation_not_used": note})
-            out.append(make_finding(step.ref, SubjectRef(step.requirement.subject, None), absent))
+    outs = _judge_steps(steps, attestable, ctx)
+    _account_for_everyone(steps, outs, attestable, ctx)
     findings: list[Finding] = []
     for out in outs:  # plan order, then subject id: canonical by construction
         findings.extend(out)
@@ -754,6 +346,70 @@ def _run(
         library_version=__version__,
         out_of_force=out_of_force,
     )
+
+
+def _check_arguments(
+    evidence: object, as_of: object, working_days: WorkingDayCalendar | None
+) -> None:
+    """The public boundary's checks, with the library's own errors (issue 20)."""
+    expect_date("as_of", as_of)
+    if not isinstance(evidence, EvidenceBundle):
+        raise InvalidArgument(
+            f"evidence must be an EvidenceBundle, got a {type(evidence).__name__}; structure it "
+            "first with safeguard_std.bundle_from_data(data) or read a file with "
+            "safeguard_std.load_evidence(path)"
+        )
+    if working_days is not None and not callable(getattr(working_days, "is_working_day", None)):
+        raise InvalidArgument(
+            "working_days must be a working-day calendar (safeguard_std.domain.calendar."
+            f"WorkingDays, or bank_holidays.england_and_wales()), got {quoted(working_days, 40)}"
+        )
+
+
+def _judge_steps(
+    steps: list[_Compiled], attestable: list[bool], ctx: EvaluationContext
+) -> list[list[Finding]]:
+    """Every step's findings, subjects taken a chunk at a time across the steps that judge
+    their kind, each ``applies_when`` worked out once per subject."""
+    outs: list[list[Finding]] = [[] for _ in steps]
+    by_kind: dict[tuple[SubjectType, bool], list[int]] = {}
+    for index, step in enumerate(steps):
+        by_kind.setdefault((step.requirement.subject, step.before_start), []).append(index)
+    waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
+    for (kind, before_start), indexes in by_kind.items():
+        these = _subjects(kind, ctx, before_start)
+        for start in range(0, len(these), CHUNK):
+            chunk = these[start : start + CHUNK]
+            flags: dict[int, list[Flag]] = {}  # each predicate, once per subject
+            for index in indexes:
+                step, step_flags = steps[index], None
+                if step.applies is not None:
+                    key = id(step.applies)
+                    if key not in flags:
+                        flags[key] = _applies(step.applies, chunk, ctx)
+                    step_flags = flags[key]
+                _judge_all(
+                    step, chunk, step_flags, ctx, waivable[index], outs[index], attestable[index]
+                )
+    return outs
+
+
+def _account_for_everyone(
+    steps: list[_Compiled],
+    outs: list[list[Finding]],
+    attestable: list[bool],
+    ctx: EvaluationContext,
+) -> None:
+    """Fail closed, in place: people not yet started say so, findings resting on records that
+    cannot be relied on ask for evidence, and a requirement with no subject still appears."""
+    integrity = record_integrity(ctx.bundle.people) if len(ctx.bundle.people) > 1 else {}
+    for step, out, attested in zip(steps, outs, attestable, strict=True):
+        if step.before_start and ctx.starts_on:
+            out[:] = [_not_started(f, ctx) for f in out]
+        if integrity and step.requirement.subject is SubjectType.PERSON:
+            out[:] = [_unreliable(f, step, integrity) for f in out]
+        if not out:  # coverage: no requirement of the pack ever vanishes from an assessment
+            out.append(_about_no_one(step, ctx, attested))
 
 
 def evaluate(

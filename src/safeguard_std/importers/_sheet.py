@@ -1,42 +1,40 @@
 """Reading one sheet: find its header, read every row into a person or a rejection, and
-report the sheet's columns, mixed date formats and missing information."""
+report the sheet's columns, mixed date formats and missing information.
+
+The hot path (each row and cell) lives here; what is worked out once a sheet lives beside it:
+the context rows are read against (``_sheet_context``), what the columns say once every row
+is read (``_sheet_columns``), and the built row with its status (``_sheet_row``)."""
 
 from __future__ import annotations
 
 import array
 import datetime as dt
 import itertools
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
-from safeguard_std.domain.organisation import (
-    Provider,
-    ProviderKind,
-)
-from safeguard_std.domain.people import Person, RoleType
-from safeguard_std.importers._dates import FORMAT_NAMES, DateReader, Order
-from safeguard_std.importers._fields import FIELDS, Kind, group_of
+from safeguard_std.domain.organisation import Provider
+from safeguard_std.importers._dates import DateReader, Order
+from safeguard_std.importers._fields import FIELDS, Kind
 from safeguard_std.importers._headers import Column, HeaderPlan, plan_sheet
-from safeguard_std.importers._mapping import ScrMapping, read_default
-from safeguard_std.importers._parsed import Mark, Parsed, Severity, reject
+from safeguard_std.importers._mapping import ScrMapping
+from safeguard_std.importers._parsed import Parsed, Severity, reject
 from safeguard_std.importers._result import (
     ColumnReport,
-    ColumnStatus,
     Issue,
     Origin,
     OriginKeys,
     RowOrigins,
-    RowStatus,
     SheetReport,
-    column_letter,
 )
-from safeguard_std.importers._rows import Cell, RowBuilder, RowContext, Value, sheet_records
+from safeguard_std.importers._rows import Cell, RowBuilder, RowContext, Value
+from safeguard_std.importers._sheet_columns import column_notes, mixed_formats, sheet_report
+from safeguard_std.importers._sheet_context import LAZY, row_context
+from safeguard_std.importers._sheet_row import SheetRow, row_status
 from safeguard_std.importers._tables import Sheet
 from safeguard_std.importers._values import (
-    BOARD,
     EXCEL_ERRORS,
     READERS,
     Reader,
@@ -62,13 +60,7 @@ _CACHED = {
     Kind.COUNT,
     Kind.RISK_KIND,
 }
-_LAZY = {"dbs.certificate_number"}
 _UNIQUE = {Kind.NAME, Kind.STAFF_NUMBER, Kind.DBS_NUMBER}  # one person's own: never repeat
-_GOVERNED = {ProviderKind.MAINTAINED_SCHOOL, ProviderKind.SPECIAL_SCHOOL}
-
-
-def _blank(value: object) -> bool:
-    return value is None or value == "" or (type(value) is str and value.isspace())
 
 
 def _repeats_header(row: Sequence[object], filled: list[int], headers: list[str]) -> bool:
@@ -84,12 +76,6 @@ def _repeats_header(row: Sequence[object], filled: list[int], headers: list[str]
         if i < len(headers) and isinstance(row[i], str) and cell_text(row[i]).lower() == headers[i]
     )
     return same >= 2 and same * 2 >= len(filled)
-
-
-def _slug(name: str | None) -> str:
-    if name is None:
-        return ""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "sheet"
 
 
 def _cached(reader: Reader) -> Reader:
@@ -112,41 +98,6 @@ _EXCEL_ERROR = reject("cell.excel_error", "a spreadsheet error value, not data")
 
 def _lazy(value: object) -> Parsed:
     return Parsed(value=value)
-
-
-@attrs.define
-class SheetRow:
-    """A row once built: its person, issues and origins (not the builder and its working
-    state, which go as soon as the row is built)."""
-
-    sheet: str | None
-    number: int
-    issues: list[Issue]
-    person: Person | None
-    status: RowStatus | None = None
-    origins: RowOrigins | None = None
-
-    def issue(self, severity: Severity, code: str, message: str, cell: Cell | None = None) -> None:
-        """Add an issue found after the row was built (as ``RowReader.issue`` words it)."""
-        if cell is None:
-            self.issues.append(Issue(severity, code, message, sheet=self.sheet, row=self.number))
-            return
-        column = cell.column
-        spec = FIELDS.get(column.field)
-        self.issues.append(
-            Issue(
-                severity,
-                code,
-                message,
-                sheet=self.sheet,
-                row=self.number,
-                column=column.letter,
-                header=column.header,
-                field=column.field,
-                raw=cell.text,
-                personal=bool(spec and spec.personal),
-            )
-        )
 
 
 @attrs.define
@@ -207,16 +158,16 @@ class SheetRun:
         plan = plan_sheet(head, self.mapping, rule.header_row, self.meta.hidden_columns)
         if plan is None:
             return self._no_header()
-        ctx = self._context(plan, rule.defaults)
+        ctx = row_context(self, plan, rule.defaults)
         readers = self._set_reading(plan)
         width = max((len(r) for _, r in head), default=0)
         width = self._read_rows(plan, ctx, itertools.chain(head, rows), width)
-        self._mixed_formats(plan, readers)
-        self._column_notes(plan, width)
+        mixed_formats(self, plan, readers)
+        column_notes(self, plan, width)
         # What only reading the rows needed goes before the cross-row checks add their peak.
         self.date_readers.clear()
         self.strings = {}
-        return self._report(plan, ctx)
+        return sheet_report(self, plan, ctx)
 
     def _read_rows(
         self,
@@ -300,115 +251,6 @@ class SheetRun:
         )
         return SheetReport(self.name, imported=False, reason="no header row", issues=(issue,))
 
-    def _context(self, plan: HeaderPlan, sheet_defaults: tuple[tuple[str, str], ...]) -> RowContext:
-        order = self.mapping.date_order
-        defaults: dict[str, Value] = {}
-        label = self.mapping.source or "defaults"
-        for field, text in (*self.mapping.defaults, *sheet_defaults):
-            value, _ = read_default(field, text, order)
-            mark = value if isinstance(value, Mark) else None
-            origin = Origin("default", raw=text, detail=f"{label}: {field}")
-            defaults[field] = Value(None if mark else value, mark, origin)
-        sheet_role = None
-        if any(f == "engagement.role_type" for f, _ in sheet_defaults):
-            sheet_role = defaults.pop("engagement.role_type")
-            global_role = dict(self.mapping.defaults).get("engagement.role_type")
-            if global_role is not None:
-                value, _ = read_default("engagement.role_type", global_role, order)
-                origin = Origin("default", raw=global_role, detail=f"{label}: engagement.role_type")
-                defaults["engagement.role_type"] = Value(value, None, origin)
-        elif self.name is not None:
-            role = role_type_of_words(self.name, sheet=True)
-            if role is not None:
-                sheet_role = Value(role, None, Origin("sheet", raw=self.name, sheet=self.name))
-        implied: dict[str, Value] = {}
-        for column in plan.columns:
-            for field, text in column.implies:
-                value, _ = read_default(field, text, order)
-                origin = Origin(
-                    "header",
-                    raw=text,
-                    sheet=self.name,
-                    header=column.header,
-                    detail=f"implied by column {column.letter}",
-                )
-                implied.setdefault(field, Value(value, None, origin))
-        board = RoleType.GOVERNOR if self.provider.kind in _GOVERNED else RoleType.TRUSTEE
-        fields = plan.fields
-        available = frozenset(fields | set(implied) | set(defaults))
-        suitability, courses, risks = sheet_records(available)
-        dated = tuple(
-            c.field
-            for c in plan.columns
-            if FIELDS[c.field].kind in (Kind.DATE, Kind.CHECK) and c.field not in _LAZY
-        )
-        ctx = RowContext(
-            sheet=self.name,
-            sheet_slug=_slug(self.name),
-            as_of=self.as_of,
-            defaults=defaults,
-            implied=implied,
-            sheet_role=sheet_role,
-            board_role=board,
-            columns=fields,
-            available=available,
-            suitability=suitability,
-            courses=courses,
-            risks=risks,
-            dated=tuple(dict.fromkeys(dated)),
-            events=frozenset(f for f in dated if FIELDS[f].event),
-            groups=frozenset(f.split(".")[0] for f in available),
-            fallback={**defaults, **implied},
-        )
-        self._sheet_notes(ctx, fields)
-        return ctx
-
-    def _sheet_notes(self, ctx: RowContext, fields: frozenset[str]) -> None:
-        if ctx.sheet_role is not None and ctx.sheet_role.value == BOARD:
-            self.sheet_issue(
-                Severity.NOTE,
-                "sheet.board_role",
-                f"the sheet names governors and trustees together: its people are read as "
-                f"{ctx.board_role.value}s, as the provider's kind is "
-                f"{self.provider.kind.value!r} (maintained schools have governors, others "
-                "trustees); give a role type column or a sheet role_type in a mapping to say "
-                "otherwise",
-            )
-        has_role = (
-            "engagement.role_type" in fields
-            or ctx.sheet_role
-            or "engagement.role_type" in ctx.defaults
-        )
-        if not has_role:
-            self.sheet_issue(
-                Severity.WARNING,
-                "sheet.no_role_type",
-                "nothing says each person's role type (no role type column, the sheet name is "
-                "not a role, no default): rows without a section heading are rejected; add "
-                "--default engagement.role_type=employee or a 'Staff type' column",
-            )
-        if (
-            "engagement.regulated_activity" not in fields
-            and "engagement.regulated_activity" not in ctx.defaults
-        ):
-            self.sheet_issue(
-                Severity.WARNING,
-                "sheet.regulated_activity_unknown",
-                "no column says who is in regulated activity: every engagement on this sheet is "
-                "recorded as 'unknown', so requirements for regulated activity cannot be judged "
-                "(add a column, or --default engagement.regulated_activity=yes)",
-            )
-        dbs = any(group_of(f) == "dbs" for f in fields)
-        level = "dbs.level" in fields or "dbs.level" in ctx.implied or "dbs.level" in ctx.defaults
-        if dbs and not level:
-            self.sheet_issue(
-                Severity.WARNING,
-                "sheet.no_dbs_level",
-                "DBS columns but nothing records the level of the checks: DBS checks on this "
-                "sheet cannot be imported (add a 'DBS level' column, or --default "
-                "dbs.level=enhanced if every check is enhanced)",
-            )
-
     def _date_cache(self, column: Column) -> dict[object, Parsed]:
         """The cells a date column's reader has read (empty for other columns)."""
         owner = getattr(self._reader(column), "__self__", None)
@@ -416,7 +258,7 @@ class SheetRun:
 
     def _reader(self, column: Column) -> Reader:
         spec = FIELDS[column.field]
-        if column.field in _LAZY:
+        if column.field in LAZY:
             return _lazy
         if spec.kind in (Kind.DATE, Kind.CHECK):
             mdy = (column.date_order or self.mapping.date_order) == "mdy"
@@ -539,192 +381,8 @@ class SheetRun:
             field=column.field,
         )
 
-    def _mixed_formats(self, plan: HeaderPlan, readers: Mapping[str, Reader]) -> None:
-        for letter, formats in sorted(self.formats.items()):
-            # Written months ("3 Sept 2023") and month-year dates cannot be misread, so they
-            # never make a column suspect; numbers in two orders, or typed text beside dates
-            # a spreadsheet converted (a locale mix-up), do.
-            families = {f: n for f, n in formats.items() if f not in ("month", "text")}
-            found: Sequence[int] = self.ambiguous.get(letter) or ()
-            if len(families) < 2:
-                continue
-            listed = ", ".join(
-                f"{FORMAT_NAMES.get(f, f)} ({n})" for f, n in sorted(families.items())
-            )
-            if found:
-                severity = Severity.WARNING
-                tail = (
-                    f"{len(found)} dates that could be read either way round were read the UK "
-                    "way (day/month) and are flagged"
-                )
-            else:
-                severity = Severity.NOTE
-                tail = "no date in it could be read either way round"
-            self.issues.append(
-                Issue(
-                    severity,
-                    "column.mixed_date_formats",
-                    f"the column mixes date formats: {listed}; {tail}",
-                    sheet=self.name,
-                    column=letter,
-                    header=self.headers.get(letter),
-                )
-            )
-            for record, cell in self._cells_again(plan, readers, letter, found):
-                personal = FIELDS[cell.column.field].personal
-                shown = "" if personal else f", as {cell.parsed.value.isoformat()}"
-                record.issue(
-                    Severity.WARNING,
-                    "date.ambiguous",
-                    "day and month could be either way round, in a column that mixes date "
-                    f"formats: read the UK way (day/month){shown}",
-                    cell,
-                )
-
-    def _cells_again(
-        self, plan: HeaderPlan, readers: Mapping[str, Reader], letter: str, numbers: Sequence[int]
-    ) -> list[tuple[SheetRow, Cell]]:
-        """The cells at ``numbers`` in column ``letter``, read again from the sheet (rare: only
-        for a column that mixes date formats), with their rows."""
-        column = next(c for c in plan.columns if c.letter == letter)
-        wanted = set(numbers)
-        records = {r.number: r for r in self.rows if r.number in wanted}
-        out = []
-        for number, row in self.sheet.rows():
-            record = records.get(number)
-            if record is not None and column.index < len(row):
-                raw = row[column.index]
-                out.append((record, Cell(column, raw, readers[letter](raw))))
-        return out
-
-    def _column_notes(self, plan: HeaderPlan, width: int) -> None:
-        mapped_letters = {c.letter for c in plan.report}
-        for report in plan.report:
-            index = _index(report.letter)
-            filled = self.filled.get(index, 0)
-            if report.status is ColumnStatus.UNMAPPED:
-                severity = Severity.WARNING if filled else Severity.NOTE
-                self.sheet_issue(
-                    severity,
-                    "column.unmapped",
-                    f"header not recognised: {filled} filled cells not imported (map it with "
-                    "--mapping, or map it to 'ignore')",
-                    report,
-                )
-            elif report.status is ColumnStatus.DUPLICATE and filled:
-                self.sheet_issue(
-                    Severity.WARNING,
-                    "column.duplicate",
-                    f"{report.reason}: {filled} filled cells in this column not imported",
-                    report,
-                )
-            elif report.status is ColumnStatus.NOT_MODELLED and filled:
-                self.sheet_issue(
-                    Severity.NOTE,
-                    "column.not_modelled",
-                    f"{filled} filled cells not imported: {report.reason}",
-                    report,
-                )
-            elif report.status is ColumnStatus.HIDDEN and filled:
-                self.sheet_issue(
-                    Severity.WARNING,
-                    "column.hidden",
-                    f"a hidden column with {filled} filled cells: not imported, as "
-                    f"{report.reason} (unhide it and remove one of the two if it matters)",
-                    report,
-                )
-            elif (
-                report.status is ColumnStatus.MAPPED
-                and index in self.meta.hidden_columns
-                and self.used.get(report.letter, 0)
-            ):
-                self.sheet_issue(
-                    Severity.NOTE,
-                    "column.hidden_imported",
-                    f"a hidden column: imported, as no visible column gives {report.field}",
-                    report,
-                )
-            elif report.status is ColumnStatus.IGNORED and filled:
-                self.sheet_issue(
-                    Severity.NOTE, "column.ignored", f"{filled} filled cells ignored", report
-                )
-        for index in range(width):
-            letter = column_letter(index)
-            if letter not in mapped_letters and self.filled.get(index, 0):
-                self.issues.append(
-                    Issue(
-                        Severity.WARNING,
-                        "column.no_header",
-                        f"{self.filled[index]} filled cells under no header: not imported",
-                        sheet=self.name,
-                        column=letter,
-                    )
-                )
-        for column in plan.columns:
-            counts = self.formats.get(column.letter, Counter())
-            if counts.get("serial") and self.sheet.epoch is None:
-                self.sheet_issue(
-                    Severity.WARNING,
-                    "column.excel_serials",
-                    f"{counts['serial']} cells are Excel date numbers, read in Excel's 1900 "
-                    "date system (from a workbook saved in the 1904 system they would be 4 "
-                    "years and a day later)",
-                    column,
-                )
-
-    def _report(self, plan: HeaderPlan, ctx: RowContext) -> SheetReport:
-        columns = []
-        for report in plan.report:
-            if report.status is ColumnStatus.MAPPED:
-                filled = self.used.get(report.letter, 0)
-            else:
-                filled = self.filled.get(_index(report.letter), 0)
-            problems = self.problems.get(report.letter, 0)
-            columns.append(attrs.evolve(report, filled=filled, problems=problems))
-        # Row counts are filled in by _recount, once cross-row checks have added their issues.
-        return SheetReport(
-            name=self.name,
-            imported=True,
-            header_row=plan.header_row,
-            group_row=plan.group_row,
-            role_type=ctx.sheet_role.value if ctx.sheet_role else None,
-            columns=tuple(columns),
-            rows_read=len(self.rows),
-            blank_rows=self.blank,
-            heading_rows=self.headings,
-            repeated_header_rows=self.repeated,
-            issues=tuple(self.issues),
-        )
-
 
 def _read(raw: object, read: Reader) -> Parsed:
     if type(raw) is str and raw[:1] == "#" and raw.strip().upper() in EXCEL_ERRORS:
         return _EXCEL_ERROR
     return read(raw)
-
-
-def _index(letter: str) -> int:
-    value = 0
-    for ch in letter:
-        value = value * 26 + ord(ch) - 64
-    return value - 1
-
-
-_NOTE = Severity.NOTE
-_REJECTED, _WARNED, _IMPORTED = (
-    RowStatus.REJECTED,
-    RowStatus.IMPORTED_WITH_WARNINGS,
-    RowStatus.IMPORTED,
-)
-
-
-def row_status(row: SheetRow) -> RowStatus:
-    """The row's status, once its issues are final (worked out once, then kept)."""
-    if row.status is None:
-        if row.person is None:
-            row.status = _REJECTED
-        elif any(i.severity is not _NOTE for i in row.issues):
-            row.status = _WARNED
-        else:
-            row.status = _IMPORTED
-    return row.status

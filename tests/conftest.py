@@ -65,6 +65,8 @@ def assessment_schema_check() -> object:
     import safeguard_std.portfolio as streaming
     import safeguard_std.reports.as_json as as_json
     import safeguard_std.serialization as serialization
+    from safeguard_std._serialization import data as plain_data
+    from safeguard_std._serialization import findings_writer
 
     real_chunks, real_data = serialization.assessment_json_chunks, serialization.assessment_to_data
 
@@ -91,8 +93,10 @@ def assessment_schema_check() -> object:
         return text
 
     with pytest.MonkeyPatch.context() as patch:
-        for module in (serialization, as_json):
+        # Their own modules too: assessment_to_json and assessment_line call them there.
+        for module in (serialization, findings_writer, as_json):
             patch.setattr(module, "assessment_json_chunks", to_json)
-        patch.setattr(serialization, "assessment_to_data", to_data)
+        for module in (serialization, plain_data, findings_writer):
+            patch.setattr(module, "assessment_to_data", to_data)
         patch.setattr(streaming, "assessment_line", to_line)
         yield

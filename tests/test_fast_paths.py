@@ -74,14 +74,14 @@ def test_the_evidence_digest_is_computed_on_first_read_and_is_the_same() -> None
 def test_writing_a_report_hashes_the_evidence_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # The report checks the bundle it is given against the assessment's digest: the same bundle
     # object is not hashed a second time (a large bundle's digest costs as much as judging it).
-    import safeguard_std.serialization as serialization
+    from safeguard_std._serialization import digests
     from safeguard_std.reports import to_json
 
     bundle = make_bundle()
     pack = make_pack({"rule": {"kind": "record_fields_present", "fields": ["full_name"]}})
     hashed = []
-    real = serialization._bundle_digest
-    monkeypatch.setattr(serialization, "_bundle_digest", lambda b: hashed.append(b) or real(b))
+    real = digests._bundle_digest
+    monkeypatch.setattr(digests, "_bundle_digest", lambda b: hashed.append(b) or real(b))
     text = to_json(evaluate(pack, bundle, as_of=AS_OF), pack=pack, bundle=bundle)
     assert hashed == [bundle]
     assert evidence_digest(bundle) in text

@@ -60,3 +60,35 @@ def test_the_packs_public_names_are_unchanged() -> None:
         "load_pack",
         "read_layer",
     ]
+
+
+# Where each public name of safeguard_std.serialization now lives.
+SERIALIZATION = {
+    "QUIET_STATUSES": "findings_writer",
+    "assessment_json_chunks": "findings_writer",
+    "assessment_line": "findings_writer",
+    "assessment_ndjson_findings": "findings_writer",
+    "assessment_to_data": "data",
+    "assessment_to_json": "findings_writer",
+    "bundle_to_data": "data",
+    "canonical_json": "canonical",
+    "converter": "converter",
+    "digest": "canonical",
+    "evidence_digest": "digests",
+    "make_converter": "converter",
+    "pack_digest": "digests",
+    "pack_to_data": "data",
+    "structure_errors": "errors",
+}
+
+
+def test_serialization_exports_what_it_did_from_its_private_parts() -> None:
+    # Issue 15: serialization.py (821 lines) became the package safeguard_std._serialization, one
+    # concern a module; the public module still exports exactly the names it did, the very
+    # objects its parts define.
+    import safeguard_std.serialization as serialization
+
+    assert sorted(serialization.__all__) == sorted(SERIALIZATION)
+    for name, part in SERIALIZATION.items():
+        home = importlib.import_module(f"safeguard_std._serialization.{part}")
+        assert getattr(home, name) is getattr(serialization, name), name

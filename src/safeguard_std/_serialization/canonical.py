@@ -1,0 +1,132 @@
+"""Canonical JSON (sorted keys, the same data gives the same text) and content digests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from safeguard_std._serialization.data import _FindingsToWrite
+
+
+def canonical_json(data: Any, *, indent: int | None = None) -> str:
+    """JSON with sorted keys and no floating-point surprises: the same data, the same text."""
+    if indent:
+        try:
+            return _indented_json(data, " " * indent)
+        except (_Unusual, RecursionError):
+            pass  # the standard encoder says what is wrong (or copes)
+    return json.dumps(
+        data,
+        sort_keys=True,
+        ensure_ascii=False,
+        indent=indent,
+        separators=(",", ": ") if indent else (",", ":"),
+        allow_nan=False,
+    )
+
+
+class _Unusual(Exception):
+    """Data the fast indented encoder leaves to :func:`json.dumps`."""
+
+
+_encode_text = json.encoder.encode_basestring  # the C implementation where there is one
+
+
+def _indented_json(data: Any, step: str) -> str:
+    """``json.dumps(data, sort_keys=True, ensure_ascii=False, indent=..., separators=(",", ": "),
+    allow_nan=False)``, byte for byte, for plain data (dicts with text keys, lists, tuples, text,
+    whole numbers, booleans, null, finite floats); raises :class:`_Unusual` for anything else.
+
+    The standard library encodes indented JSON in pure Python, one generator step per token,
+    and joins every token at the end: for an assessment of a large bundle that is tens of
+    millions of small strings alive at once. Here each container is joined as soon as it is
+    done, so memory stays near the size of the text, and it is about three times faster."""
+
+    def scalar(value: Any) -> str:
+        kind = type(value)
+        if value is None:
+            return "null"
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        if kind is float:
+            if value != value or value in (float("inf"), float("-inf")):
+                raise _Unusual
+            return float.__repr__(value)
+        if isinstance(value, int):
+            return int.__repr__(value)
+        if isinstance(value, str):
+            return _encode_text(value)
+        raise _Unusual
+
+    def encode(value: Any, level: int) -> str:
+        if isinstance(value, dict):
+            if not value:
+                return "{}"
+            items = []
+            for key, item in sorted(value.items()):
+                if type(key) is not str:
+                    raise _Unusual
+                if type(item) is str:
+                    text = _encode_text(item)
+                elif isinstance(item, (dict, list, tuple, _FindingsToWrite)):
+                    text = encode(item, level + 1)
+                else:
+                    text = scalar(item)
+                items.append(_encode_text(key) + ": " + text)
+            newline = "\n" + step * (level + 1)
+            return "{" + newline + ("," + newline).join(items) + "\n" + step * level + "}"
+        if isinstance(value, (list, tuple, _FindingsToWrite)):
+            if not value:
+                return "[]"
+            items = [
+                _encode_text(item)
+                if type(item) is str
+                else encode(item, level + 1)
+                if isinstance(item, (dict, list, tuple))
+                else scalar(item)
+                for item in value
+            ]
+            newline = "\n" + step * (level + 1)
+            return "[" + newline + ("," + newline).join(items) + "\n" + step * level + "]"
+        return scalar(value)
+
+    return encode(data, 0)
+
+
+_LEAVES = frozenset({str, int, bool, float, type(None)})
+
+
+def _record_id(record: Mapping[str, Any]) -> str:
+    return str(record["id"])
+
+
+def _canonical_lists(data: Any) -> Any:
+    """Sort lists of records by id, and lists of scalars by value, recursively."""
+    kind = type(data)
+    if kind in _LEAVES:  # most nodes: no call, no ABC check
+        return data
+    if kind is dict or isinstance(data, Mapping):
+        return {k: v if type(v) in _LEAVES else _canonical_lists(v) for k, v in data.items()}
+    if kind is list:
+        items = [x if type(x) in _LEAVES else _canonical_lists(x) for x in data]
+        if items and (
+            all(type(x) is dict and "id" in x for x in items)
+            or all(isinstance(x, Mapping) and "id" in x for x in items)
+        ):
+            return sorted(items, key=_record_id)
+        if all(isinstance(x, str) for x in items):
+            return sorted(items)
+        # Records without ids (identity documents, panel members) and other values: their
+        # order carries no meaning either, so it must not reach the digest.
+        return sorted(items, key=canonical_json)
+    return data
+
+
+def digest(data: Any) -> str:
+    """``sha256:<hex>`` of the canonical JSON of ``data``, independent of list order."""
+    text = canonical_json(_canonical_lists(data))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -325,8 +325,8 @@ def _run(
     attestable = [
         bool(ctx.attestations) and ctx.has_attestation(step.requirement.id) for step in steps
     ]
-    outs = _judge_steps(steps, attestable, ctx)
-    _account_for_everyone(steps, outs, attestable, ctx)
+    outs, judged = _judge_steps(steps, attestable, ctx)
+    _account_for_everyone(steps, outs, judged, attestable, ctx)
     findings: list[Finding] = []
     for out in outs:  # plan order, then subject id: canonical by construction
         findings.extend(out)
@@ -366,18 +366,25 @@ def _check_arguments(
         )
 
 
+Subjects = list[tuple[object, SubjectRef]]
+
+
 def _judge_steps(
     steps: list[_Compiled], attestable: list[bool], ctx: EvaluationContext
-) -> list[list[Finding]]:
+) -> tuple[list[list[Finding]], list[Subjects]]:
     """Every step's findings, subjects taken a chunk at a time across the steps that judge
-    their kind, each ``applies_when`` worked out once per subject."""
+    their kind, each ``applies_when`` worked out once per subject; and each step's subjects (one
+    list shared by the steps of a kind), in the order of its findings."""
     outs: list[list[Finding]] = [[] for _ in steps]
+    judged: list[Subjects] = [[] for _ in steps]
     by_kind: dict[tuple[SubjectType, bool], list[int]] = {}
     for index, step in enumerate(steps):
         by_kind.setdefault((step.requirement.subject, step.before_start), []).append(index)
     waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
     for (kind, before_start), indexes in by_kind.items():
         these = _subjects(kind, ctx, before_start)
+        for index in indexes:
+            judged[index] = these
         for start in range(0, len(these), CHUNK):
             chunk = these[start : start + CHUNK]
             flags: dict[int, list[Flag]] = {}  # each predicate, once per subject
@@ -391,23 +398,42 @@ def _judge_steps(
                 _judge_all(
                     step, chunk, step_flags, ctx, waivable[index], outs[index], attestable[index]
                 )
-    return outs
+    return outs, judged
 
 
 def _account_for_everyone(
     steps: list[_Compiled],
     outs: list[list[Finding]],
+    judged: list[Subjects],
     attestable: list[bool],
     ctx: EvaluationContext,
 ) -> None:
     """Fail closed, in place: people not yet started say so, findings resting on records that
-    cannot be relied on ask for evidence, and a requirement with no subject still appears."""
+    cannot be relied on ask for evidence, and a requirement with no subject still appears.
+
+    Only the findings of the few subjects concerned are rebuilt: their positions are worked out
+    once per list of subjects (a step's ``out[i]`` is its finding about ``judged[i]``)."""
     integrity = record_integrity(ctx.bundle.people) if len(ctx.bundle.people) > 1 else {}
-    for step, out, attested in zip(steps, outs, attestable, strict=True):
-        if step.before_start and ctx.starts_on:
-            out[:] = [_not_started(f, ctx) for f in out]
-        if integrity and step.requirement.subject is SubjectType.PERSON:
-            out[:] = [_unreliable(f, step, integrity) for f in out]
+    starts_on = ctx.starts_on
+    starting: dict[int, list[int]] = {}  # by id() of a subjects list alive for this call
+    unreliable: dict[int, list[int]] = {}
+    for step, out, these, attested in zip(steps, outs, judged, attestable, strict=True):
+        if step.before_start and starts_on and out:
+            key = id(these)
+            if key not in starting:
+                starting[key] = [
+                    i for i, (_s, ref) in enumerate(these) if (ref.id or "") in starts_on
+                ]
+            for i in starting[key]:
+                out[i] = _not_started(out[i], ctx)
+        if integrity and step.requirement.subject is SubjectType.PERSON and out:
+            key = id(these)
+            if key not in unreliable:
+                unreliable[key] = [
+                    i for i, (_s, ref) in enumerate(these) if integrity.get(ref.id or "")
+                ]
+            for i in unreliable[key]:
+                out[i] = _unreliable(out[i], step, integrity)
         if not out:  # coverage: no requirement of the pack ever vanishes from an assessment
             out.append(_about_no_one(step, ctx, attested))
 

@@ -160,28 +160,46 @@ def _waived(result: Outcome, waiver: Waiver) -> Outcome:
     )
 
 
-def _undecided(step: _Compiled, subject: object, ctx: EvaluationContext) -> Outcome:
+def _undecided(
+    step: _Compiled,
+    subject: object,
+    ctx: EvaluationContext,
+    memo: dict[tuple[int, int], tuple[str, ...]] | None = None,
+) -> Outcome:
     """The outcome when ``applies_when`` is unknown for the subject: unknown is not false, so the
     requirement is judged; a ``met`` stands (the evidence satisfies it whether or not it
     applies), as does the rule's own ``not_applicable`` (nothing is due either way, e.g. not a
-    new starter); anything else asks for the facts that would decide whether it applies."""
+    new starter); anything else asks for the facts that would decide whether it applies.
+
+    ``memo`` (one evaluation's, keyed by the ids of the shared compiled predicate and of the
+    subject, both alive while it runs) keeps the unknown facts of each predicate and subject, so
+    the requirements that share a condition walk it once per subject."""
     pred = step.applies_when
     assert pred is not None
     try:
         result = step.check(subject, ctx)
     except Exception as exc:
         return _failed(step, exc)
-    unknown = list(unknown_fields(pred, _fact_getter, subject, ctx, _fact_unknowns))
-    if result.status in (Status.MET, Status.NOT_APPLICABLE, Status.ERROR):
-        return attrs.evolve(result, facts={**result.facts, "applies_when_unknown": unknown})
-    return attrs.evolve(
-        result,
-        status=Status.INSUFFICIENT_EVIDENCE,
-        message=(
-            f"whether this applies is unknown ({', '.join(unknown)} not recorded); "
-            f"if it applies: {result.message}"
-        ),
-        facts={**result.facts, "applies_when_unknown": unknown, "if_applies": result.status.value},
+    if memo is None:
+        fields = unknown_fields(pred, _fact_getter, subject, ctx, _fact_unknowns)
+    else:
+        key = (id(step.applies), id(subject))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = unknown_fields(pred, _fact_getter, subject, ctx, _fact_unknowns)
+        fields = found
+    unknown = list(fields)
+    status = result.status
+    if status is Status.MET or status is Status.NOT_APPLICABLE or status is Status.ERROR:
+        facts = {**result.facts, "applies_when_unknown": unknown}
+        return Outcome(status, result.message, facts, result.evidence, result.due_on)
+    return Outcome(
+        Status.INSUFFICIENT_EVIDENCE,
+        f"whether this applies is unknown ({', '.join(unknown)} not recorded); "
+        f"if it applies: {result.message}",
+        {**result.facts, "applies_when_unknown": unknown, "if_applies": status.value},
+        result.evidence,
+        result.due_on,
     )
 
 

@@ -174,6 +174,7 @@ def _judge_all(
     waivable: bool,
     out: list[Finding],
     attestable: bool = False,
+    memo: dict[tuple[int, int], tuple[str, ...]] | None = None,
 ) -> None:
     """Append one finding per subject to ``out``, in the subjects' order.
 
@@ -182,7 +183,7 @@ def _judge_all(
     subject missing?) is answered before the loop, which then takes the shortest road."""
     ref, check, append, finding = step.ref, step.check, out.append, make_finding
     if waivable or attestable or (subjects and subjects[0][0] is None):  # None: no contract
-        _judge_each(step, subjects, flags, ctx, waivable, out, attestable)
+        _judge_each(step, subjects, flags, ctx, waivable, out, attestable, memo)
     elif flags is None:
         for subject, subject_ref in subjects:
             try:
@@ -200,7 +201,7 @@ def _judge_all(
             elif flag is False:
                 result = _NOT_APPLICABLE
             elif flag is None:
-                result = _undecided(step, subject, ctx)
+                result = _undecided(step, subject, ctx, memo)
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
@@ -215,6 +216,7 @@ def _judge_each(
     waivable: bool,
     out: list[Finding],
     attestable: bool = False,
+    memo: dict[tuple[int, int], tuple[str, ...]] | None = None,
 ) -> None:
     """:func:`_judge_all` for the general case: a missing subject, attestations, waivers."""
     ref, check, req = step.ref, step.check, step.requirement
@@ -233,7 +235,7 @@ def _judge_each(
             result = _failed(step, flag)
         else:
             try:
-                result = check(subject, ctx) if flag else _undecided(step, subject, ctx)
+                result = check(subject, ctx) if flag else _undecided(step, subject, ctx, memo)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
             else:
@@ -381,6 +383,7 @@ def _judge_steps(
     for index, step in enumerate(steps):
         by_kind.setdefault((step.requirement.subject, step.before_start), []).append(index)
     waivable = [bool(ctx.waivers) and ctx.has_waiver(step.requirement.id) for step in steps]
+    unknowns: dict[tuple[int, int], tuple[str, ...]] = {}  # see _undecided
     for (kind, before_start), indexes in by_kind.items():
         these = _subjects(kind, ctx, before_start)
         for index in indexes:
@@ -396,7 +399,14 @@ def _judge_steps(
                         flags[key] = _applies(step.applies, chunk, ctx)
                     step_flags = flags[key]
                 _judge_all(
-                    step, chunk, step_flags, ctx, waivable[index], outs[index], attestable[index]
+                    step,
+                    chunk,
+                    step_flags,
+                    ctx,
+                    waivable[index],
+                    outs[index],
+                    attestable[index],
+                    unknowns,
                 )
     return outs, judged
 

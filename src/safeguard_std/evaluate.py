@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -328,7 +329,7 @@ def _run(
         bool(ctx.attestations) and ctx.has_attestation(step.requirement.id) for step in steps
     ]
     outs, judged = _judge_steps(steps, attestable, ctx)
-    _account_for_everyone(steps, outs, judged, attestable, ctx)
+    _account_for_everyone(evidence, steps, outs, judged, attestable, ctx)
     findings: list[Finding] = []
     for out in outs:  # plan order, then subject id: canonical by construction
         findings.extend(out)
@@ -411,7 +412,37 @@ def _judge_steps(
     return outs, judged
 
 
+#: Each bundle's records that cannot be relied on, by ``as_of``: they depend on the bundle (as
+#: known on that date) alone, and finding them reads every person's name and certificates, so
+#: they are worked out once per bundle object and date, held while the bundle lives.
+_INTEGRITY: dict[int, tuple[Any, dict[dt.date, dict[str, tuple[tuple[str, str], ...]]]]] = {}
+_INTEGRITY_DATES = 8  # dates kept per bundle; the oldest are dropped past this
+
+
+def _integrity(
+    evidence: EvidenceBundle, ctx: EvaluationContext
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """:func:`record_integrity` of the people of ``evidence`` as known on ``ctx.as_of``
+    (``ctx.bundle``, built from ``evidence``)."""
+    people = ctx.bundle.people
+    if len(people) < 2:
+        return {}
+    key = id(evidence)
+    hit = _INTEGRITY.get(key)
+    if hit is None or hit[0]() is not evidence:
+        hit = (weakref.ref(evidence, lambda _gone: _INTEGRITY.pop(key, None)), {})
+        _INTEGRITY[key] = hit
+    by_date = hit[1]
+    found = by_date.get(ctx.as_of)
+    if found is None:
+        while len(by_date) >= _INTEGRITY_DATES:
+            del by_date[next(iter(by_date))]
+        found = by_date[ctx.as_of] = record_integrity(people)
+    return found
+
+
 def _account_for_everyone(
+    evidence: EvidenceBundle,
     steps: list[_Compiled],
     outs: list[list[Finding]],
     judged: list[Subjects],
@@ -423,7 +454,7 @@ def _account_for_everyone(
 
     Only the findings of the few subjects concerned are rebuilt: their positions are worked out
     once per list of subjects (a step's ``out[i]`` is its finding about ``judged[i]``)."""
-    integrity = record_integrity(ctx.bundle.people) if len(ctx.bundle.people) > 1 else {}
+    integrity = _integrity(evidence, ctx)
     starts_on = ctx.starts_on
     starting: dict[int, list[int]] = {}  # by id() of a subjects list alive for this call
     unreliable: dict[int, list[int]] = {}

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from benchmarks.generate import BundleGenerator
+
 from safeguard_std import bundled_catalog, compile_pack
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.serialization import assessment_to_json

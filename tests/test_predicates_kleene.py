@@ -101,6 +101,9 @@ def test_each_comparison(op: str, expected: Any, value: Any, truth: Truth) -> No
     pred = Compare("f", op, expected)
     compiled = compile_predicate(pred, lambda _f: lambda _s, _c: value, lambda _f: UNKNOWN)
     assert compiled(None, None) is truth
+    # And for a fact without a "not known" value (other shapes compile to a single closure).
+    plain = compile_predicate(pred, lambda _f: lambda _s, _c: value)
+    assert plain(None, None) is compare(op, expected, value)
 
 
 def test_a_fact_without_a_not_known_value_compares_its_strings_plainly() -> None:

@@ -95,7 +95,8 @@ def _any_flag(name: str) -> Getter:
 
 
 def _role_types(subject: Any, ctx: EvaluationContext) -> frozenset[str]:
-    return frozenset(e.role_type.value for e in ctx.engagements_of(subject))
+    # _value_ is what .value returns, without the enum descriptor (asked once per person).
+    return frozenset([e.role_type._value_ for e in ctx.engagements_of(subject)])
 
 
 def _lead_roles(subject: Any, ctx: EvaluationContext) -> frozenset[str]:

@@ -258,6 +258,11 @@ def _no_unknowns(_field: str) -> frozenset[Any]:
     return frozenset()
 
 
+def _all_text(values: Any) -> bool:
+    """Whether ``values`` is a list or tuple of text (so a frozenset of it cannot fail)."""
+    return isinstance(values, (list, tuple)) and all(isinstance(v, str) for v in values)
+
+
 def compile_predicate(
     pred: Predicate, getters: Getters, unknowns: Unknowns = _no_unknowns
 ) -> Compiled:
@@ -275,8 +280,21 @@ def compile_predicate(
         return lambda s, c: kleene_not(inner(s, c))
     get = getters(pred.field)
     op, expected, unknown = pred.op, pred.value, unknowns(pred.field)
-    if op == "eq" and not unknown:  # the common shape, without a second call
+    # The common shapes, each exactly what compare() gives, without a second call.
+    if op == "eq" and not unknown:
         return lambda s, c: None if (x := get(s, c)) is None else bool(x == expected)
+    if op == "ne" and not _names(expected, unknown):
+        # A text value the fact uses for "not known" is unknown; anything else compares.
+        return lambda s, c: (
+            None
+            if (x := get(s, c)) is None or (isinstance(x, str) and x in unknown)
+            else bool(x != expected)
+        )
+    if op == "contains" and not unknown:
+        return lambda s, c: None if (x := get(s, c)) is None else expected in x
+    if op == "intersects" and not unknown and _all_text(expected):
+        wanted = frozenset(expected)
+        return lambda s, c: None if (x := get(s, c)) is None else not wanted.isdisjoint(x)
     return lambda s, c: compare(op, expected, get(s, c), unknown)
 
 

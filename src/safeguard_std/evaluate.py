@@ -39,6 +39,7 @@ from safeguard_std.domain.findings import (
     Summary,
     make_finding,
 )
+from safeguard_std.domain.findings import subject_ref as _subject_ref
 from safeguard_std.domain.integrity import record_integrity
 from safeguard_std.domain.organisation import (
     EvidenceBundle,
@@ -127,7 +128,7 @@ def _subjects(
         people: Iterable[Any] = ctx.current_people
         if before_start and ctx.future_starters:
             people = sorted((*ctx.current_people, *ctx.future_starters), key=lambda p: p.id)
-        return [(p, SubjectRef(kind, p.id)) for p in people]
+        return [(p, _subject_ref(kind, p.id)) for p in people]
     if kind is SubjectType.CONTRACT:
         contract = bundle.contract
         return [(contract, SubjectRef(kind, contract.id if contract else None))]

@@ -66,7 +66,23 @@ class SubjectRef:
         return f"{self.type.value}:{self.id if self.id is not None else '-'}"
 
 
-@attrs.frozen
+def subject_ref(kind: SubjectType, id: str | None) -> SubjectRef:
+    """``SubjectRef(kind, id)`` for a ``kind`` that is already a :class:`SubjectType` (the
+    converter has nothing to do): the evaluator makes one per subject."""
+    ref: SubjectRef = _new(SubjectRef)
+    _set_type(ref, kind)
+    _set_id(ref, id)
+    return ref
+
+
+_set_type = SubjectRef.__dict__["type"].__set__
+_set_id = SubjectRef.__dict__["id"].__set__
+
+
+_NO_FACTS: Any = attrs.NOTHING  # facts not given: a new empty dict
+
+
+@attrs.frozen(init=False)
 class Outcome:
     """What a rule concluded about one subject, before the evaluator adds identity.
 
@@ -80,6 +96,28 @@ class Outcome:
     facts: Mapping[str, Any] = attrs.field(factory=dict)
     evidence: tuple[str, ...] = ()
     due_on: dt.date | None = None
+
+    def __init__(
+        self,
+        status: Status,
+        message: str,
+        facts: Mapping[str, Any] = _NO_FACTS,
+        evidence: tuple[str, ...] = (),
+        due_on: dt.date | None = None,
+    ) -> None:
+        # What attrs would generate, with the slots' own setters: one is made per finding.
+        _set_status(self, status)
+        _set_message(self, message)
+        _set_facts(self, {} if facts is _NO_FACTS else facts)
+        _set_evidence(self, evidence)
+        _set_due_on(self, due_on)
+
+
+_set_status = Outcome.__dict__["status"].__set__
+_set_message = Outcome.__dict__["message"].__set__
+_set_facts = Outcome.__dict__["facts"].__set__
+_set_evidence = Outcome.__dict__["evidence"].__set__
+_set_due_on = Outcome.__dict__["due_on"].__set__
 
 
 @attrs.frozen(kw_only=True)
@@ -229,9 +267,9 @@ def make_finding(requirement: RequirementRef, subject: SubjectRef, outcome: Outc
     the same object ``Finding(requirement, subject, outcome)`` gives, without the keyword
     handling (about four times cheaper). The only place a finding is built by hand."""
     finding: Finding = _new(Finding)
-    _put(finding, "requirement", requirement)
-    _put(finding, "subject", subject)
-    _put(finding, "outcome", outcome)
+    _set_requirement(finding, requirement)
+    _set_subject(finding, subject)
+    _set_outcome(finding, outcome)
     return finding
 
 
@@ -242,6 +280,10 @@ make_outcome = Outcome
 
 _new = object.__new__
 _put = object.__setattr__
+# The slots' own setters: cheaper than object.__setattr__, which looks the name up each time.
+_set_requirement = Finding.__dict__["requirement"].__set__
+_set_subject = Finding.__dict__["subject"].__set__
+_set_outcome = Finding.__dict__["outcome"].__set__
 
 
 @attrs.frozen(kw_only=True)

@@ -24,6 +24,8 @@ from safeguard_std.rules._kind import (
 
 __all__ = ["panel_trained", "training_by_start", "training_current"]
 
+_BY_START_KEPT = 4096  # start dates remembered per requirement (see training_by_start)
+
 _COURSES = {
     "type": "array",
     "minItems": 1,
@@ -193,21 +195,34 @@ def training_by_start(spec: RuleSpec) -> Check:
     recognised = bool(spec.params.get("require_recognised", False))
     new_from = _date_param(spec, "new_staff_due_from")
 
+    # Per start date: the due date, and the shared outcome of someone who is not new staff (it
+    # depends on the start date alone). Bounded: emptied when full.
+    by_start: dict[dt.date, tuple[dt.date, Outcome | None]] = {}
+
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
         if not starts:
             return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
         start = min(starts)
-        due = add_period(start, within)
-        if new_from is not None and due < new_from:
-            return outcome(
-                Status.NOT_APPLICABLE,
-                f"not new staff: started on {start}, induction due by {due}, before the duty "
-                f"applied ({new_from})",
-                due_on=due,
-                started_on=start.isoformat(),
-                new_staff_due_from=new_from.isoformat(),
-            )
+        known = by_start.get(start)
+        if known is None:
+            due = add_period(start, within)
+            old = None
+            if new_from is not None and due < new_from:
+                old = outcome(
+                    Status.NOT_APPLICABLE,
+                    f"not new staff: started on {start}, induction due by {due}, before the "
+                    f"duty applied ({new_from})",
+                    due_on=due,
+                    started_on=start.isoformat(),
+                    new_staff_due_from=new_from.isoformat(),
+                )
+            if len(by_start) >= _BY_START_KEPT:
+                by_start.clear()
+            known = by_start[start] = (due, old)
+        due, old = known
+        if old is not None:
+            return old
         found = [
             t
             for t in _matching(person, courses, recognised)

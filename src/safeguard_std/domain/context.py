@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -112,6 +113,10 @@ class EvaluationContext:
     future_starters: tuple[Person, ...] = ()
     #: Each future starter's first start date, by person id.
     starts_on: Mapping[str, dt.date] = attrs.field(factory=dict)
+    #: Work one rule kind shares between requirements for the same subject during this
+    #: evaluation (keys name their kind; entries hold their subject, so an id is never reused
+    #: while its entry lives). Not part of what the context says, and bounded by its users.
+    scratch: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def build(

@@ -60,6 +60,11 @@ def references(spec: RuleSpec) -> Check:
     longer = period_param(spec, "longer_than") if "longer_than" in spec.params else None
     longer_after = due_after(longer) if longer is not None else None
 
+    # Requirements with the same number, verification and alternative judge a person's
+    # references alike (Dorset's 2.5.7 and 2.5.8 differ only in whom they judge): the outcome is
+    # shared through the evaluation's scratch, a chunk of people at a time.
+    shared = ("references", need, verified, alt_kind)
+
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         if longer_after is not None and not _longer_term(ctx.engagements_of(person), longer_after):
             return outcome(
@@ -67,6 +72,20 @@ def references(spec: RuleSpec) -> Check:
                 f"engaged for no longer than {longer}",
                 longer_than=str(longer),
             )
+        scratch = ctx.scratch
+        memo = scratch.get(shared)
+        if memo is None:
+            memo = scratch[shared] = {}
+        hit = memo.get(id(person))
+        if hit is not None and hit[0] is person:
+            return hit[1]  # type: ignore[no-any-return]
+        result = judge(person)
+        if len(memo) >= _SHARED_KEPT:
+            memo.clear()
+        memo[id(person)] = (person, result)
+        return result
+
+    def judge(person: Person) -> Outcome:
         ev = []
         for r in person.references:
             if (
@@ -127,6 +146,9 @@ def references(spec: RuleSpec) -> Check:
         )
 
     return check
+
+
+_SHARED_KEPT = 2048  # people whose references outcome is kept for the next requirement
 
 
 def _longer_term(engagements: tuple[Any, ...], after: Callable[[dt.date], dt.date]) -> bool:

@@ -71,8 +71,14 @@ def _person(subject: object) -> Person:
 
 
 def _regulated(subject: Any, ctx: EvaluationContext) -> str:
+    engagements = ctx.engagements_of(subject)
+    if len(engagements) == 1:  # the usual case: the loop below, for one engagement
+        value = engagements[0].regulated_activity
+        if value is RegulatedActivity.YES:
+            return "yes"
+        return "unknown" if value is RegulatedActivity.UNKNOWN else "no"
     engaged = unknown = False
-    for engagement in ctx.engagements_of(subject):
+    for engagement in engagements:
         if engagement.regulated_activity is RegulatedActivity.YES:
             return "yes"
         engaged = True

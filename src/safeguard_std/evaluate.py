@@ -168,12 +168,6 @@ def _applies(
     return flags
 
 
-_new_finding = object.__new__
-_put_ref = Finding.__dict__["requirement"].__set__
-_put_subject = Finding.__dict__["subject"].__set__
-_put_outcome = Finding.__dict__["outcome"].__set__
-
-
 def _judge_all(
     step: _Compiled,
     subjects: list[tuple[object, SubjectRef]],
@@ -189,9 +183,7 @@ def _judge_all(
     The hot loop of the library: it runs once per requirement and subject, so it does no more
     than it must. Anything a whole requirement can answer once (is anything waived? is there a
     subject missing?) is answered before the loop, which then takes the shortest road."""
-    ref, check, append = step.ref, step.check, out.append
-    # make_finding, written out: this runs once per requirement and subject.
-    new, put_ref, put_subject, put_outcome = _new_finding, _put_ref, _put_subject, _put_outcome
+    ref, check, append, finding = step.ref, step.check, out.append, make_finding
     if waivable or attestable or (subjects and subjects[0][0] is None):  # None: no contract
         _judge_each(step, subjects, flags, ctx, waivable, out, attestable, memo)
     elif flags is None:
@@ -200,11 +192,7 @@ def _judge_all(
                 result = check(subject, ctx)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
-            made = new(Finding)
-            put_ref(made, ref)
-            put_subject(made, subject_ref)
-            put_outcome(made, result)
-            append(made)
+            append(finding(ref, subject_ref, result))
     else:
         for (subject, subject_ref), flag in zip(subjects, flags, strict=True):
             if flag is True:
@@ -219,11 +207,7 @@ def _judge_all(
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
-            made = new(Finding)
-            put_ref(made, ref)
-            put_subject(made, subject_ref)
-            put_outcome(made, result)
-            append(made)
+            append(finding(ref, subject_ref, result))
 
 
 def _judge_each(

@@ -41,7 +41,7 @@ def _dbs_present(spec: RuleSpec) -> Check:
 
     def judge(best: DbsCheck) -> Outcome:
         ev = (best.id,)
-        facts: dict[str, Any] = {"level": best.level.value}
+        facts: dict[str, Any] = {"level": best.level._value_}  # .value without the descriptor
         if _LEVELS[best.level] < _LEVELS[level]:
             return make_outcome(Status.NOT_MET, too_low[best.level], facts, ev)
         if barred:
@@ -62,7 +62,7 @@ def _dbs_present(spec: RuleSpec) -> Check:
                     evidence=ev,
                 )
         if workforce:
-            facts["workforce"] = best.workforce.value if best.workforce else None
+            facts["workforce"] = best.workforce._value_ if best.workforce else None
             if best.workforce is None:
                 return Outcome(
                     status=Status.INSUFFICIENT_EVIDENCE,

@@ -64,14 +64,16 @@ def references(spec: RuleSpec) -> Check:
     # references alike (Dorset's 2.5.7 and 2.5.8 differ only in whom they judge): the outcome is
     # shared through the evaluation's scratch, a chunk of people at a time.
     shared = ("references", need, verified, alt_kind)
+    # Everyone engaged for no longer than the period gets the same outcome: one object.
+    short_term = outcome(
+        Status.NOT_APPLICABLE,
+        f"engaged for no longer than {longer}",
+        longer_than=str(longer),
+    )
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
         if longer_after is not None and not _longer_term(ctx.engagements_of(person), longer_after):
-            return outcome(
-                Status.NOT_APPLICABLE,
-                f"engaged for no longer than {longer}",
-                longer_than=str(longer),
-            )
+            return short_term
         scratch = ctx.scratch
         memo = scratch.get(shared)
         if memo is None:
@@ -148,7 +150,12 @@ def references(spec: RuleSpec) -> Check:
     return check
 
 
+_DISCLOSED = DbsDisclosure.INFORMATION_DISCLOSED
 _SHARED_KEPT = 2048  # people whose references outcome is kept for the next requirement
+
+
+def _id_of(record: DbsCheck) -> str:
+    return record.id
 
 
 def _longer_term(engagements: tuple[Any, ...], after: Callable[[dt.date], dt.date]) -> bool:
@@ -204,13 +211,13 @@ def disclosure_followed_up(spec: RuleSpec) -> Check:
     }
     shared = bool(spec.params.get("require_shared_with_lado", False))
 
+    nothing = outcome(Status.NOT_APPLICABLE, "no DBS check disclosed information")  # shared
+
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
-        disclosed = sorted(
-            (c for c in person.dbs_checks if c.disclosure is DbsDisclosure.INFORMATION_DISCLOSED),
-            key=lambda c: c.id,
-        )
+        disclosed = [c for c in person.dbs_checks if c.disclosure is _DISCLOSED]
         if not disclosed:
-            return outcome(Status.NOT_APPLICABLE, "no DBS check disclosed information")
+            return nothing  # the usual record: nothing disclosed, nothing to follow up
+        disclosed.sort(key=_id_of)
         records: tuple[RiskAssessment, ...] | tuple[LadoNotification, ...]
         if requires == "risk_assessment":
             records = tuple(

@@ -38,6 +38,7 @@ from safeguard_std.domain.findings import (
     SubjectRef,
     Summary,
     make_finding,
+    make_findings,
 )
 from safeguard_std.domain.findings import subject_ref as _subject_ref
 from safeguard_std.domain.integrity import record_integrity
@@ -168,6 +169,9 @@ def _applies(
     return flags
 
 
+_ref_of = operator.itemgetter(1)
+
+
 def _judge_all(
     step: _Compiled,
     subjects: list[tuple[object, SubjectRef]],
@@ -183,18 +187,21 @@ def _judge_all(
     The hot loop of the library: it runs once per requirement and subject, so it does no more
     than it must. Anything a whole requirement can answer once (is anything waived? is there a
     subject missing?) is answered before the loop, which then takes the shortest road."""
-    ref, check, append, finding = step.ref, step.check, out.append, make_finding
+    check = step.check
     if waivable or attestable or (subjects and subjects[0][0] is None):  # None: no contract
         _judge_each(step, subjects, flags, ctx, waivable, out, attestable, memo)
-    elif flags is None:
-        for subject, subject_ref in subjects:
+        return
+    results: list[Outcome] = []
+    append = results.append
+    if flags is None:
+        for subject, _ref in subjects:
             try:
                 result = check(subject, ctx)
             except Exception as exc:  # a failing rule must not stop the evaluation
                 result = _failed(step, exc)
-            append(finding(ref, subject_ref, result))
+            append(result)
     else:
-        for (subject, subject_ref), flag in zip(subjects, flags, strict=True):
+        for (subject, _ref), flag in zip(subjects, flags, strict=True):
             if flag is True:
                 try:
                     result = check(subject, ctx)
@@ -207,7 +214,8 @@ def _judge_all(
             else:
                 assert isinstance(flag, Exception)
                 result = _failed(step, flag)
-            append(finding(ref, subject_ref, result))
+            append(result)
+    out += make_findings(step.ref, map(_ref_of, subjects), results)
 
 
 def _judge_each(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -27,6 +27,7 @@ __all__ = [
     "SubjectRef",
     "Summary",
     "make_finding",
+    "make_findings",
     "make_outcome",
 ]
 
@@ -271,6 +272,22 @@ def make_finding(requirement: RequirementRef, subject: SubjectRef, outcome: Outc
     _set_subject(finding, subject)
     _set_outcome(finding, outcome)
     return finding
+
+
+def make_findings(
+    requirement: RequirementRef, subjects: Iterable[SubjectRef], outcomes: Iterable[Outcome]
+) -> list[Finding]:
+    """:func:`make_finding` for each subject and its outcome, in order (the evaluator makes a
+    chunk of one requirement's findings at once: one call instead of one per finding)."""
+    made: list[Finding] = []
+    append, new, finding_type = made.append, _new, Finding
+    for subject, outcome in zip(subjects, outcomes, strict=True):
+        finding = new(finding_type)
+        _set_requirement(finding, requirement)
+        _set_subject(finding, subject)
+        _set_outcome(finding, outcome)
+        append(finding)
+    return made
 
 
 #: :class:`Outcome`, under the name rule kinds have imported it by: called positionally it is

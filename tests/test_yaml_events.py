@@ -140,3 +140,11 @@ def test_random_edits_of_a_pack_read_the_same_both_ways() -> None:
             edited = edited[:at] + rng.choice(pieces) + edited[at + cut :]
         taken += _same(edited)
     assert 0 < taken < 300  # both paths were exercised
+
+
+def test_a_loader_given_path_resolvers_leaves_every_document_to_the_composer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # yaml.add_path_resolver(..., Loader=CSafeLoader) makes the composer tag by position.
+    monkeypatch.setattr(_yaml._FAST_LOADER, "yaml_path_resolvers", {((), None): "tag:x"})
+    assert _yaml._from_events("a: 1\n", "doc.yaml") is None

@@ -127,6 +127,7 @@ class Builder:
 
 _LOADER = yaml.SafeLoader("")
 _STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR = yaml.ScalarNode
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -274,6 +275,8 @@ def _from_events(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[i
     (``tests/test_yaml_events.py`` compares the two paths)."""
     loader = _FAST_LOADER(text)
     try:
+        if loader.yaml_path_resolvers:  # the composer consults them as it descends: not here
+            return None
         get = loader.get_event
         if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
             return None
@@ -305,6 +308,9 @@ class _EventReader:
         self.events = 0  # every node event, keys too (what _check_shape counts)
         self.built = 0  # every value built (what Builder counts)
         self.aliased = 0  # values built again for an alias
+        # The limits as they are now (a caller may change them between documents).
+        self.max_events, self.max_built = limits_.MAX_YAML_NODES, limits_.MAX_NODES
+        self.max_aliased, self.max_depth = limits_.MAX_ALIAS_NODES, limits_.MAX_DEPTH
         self.scalars = Builder(source)  # reads non-text scalars exactly as the graph's builder
         self.positions: dict[Path, tuple[int, int]] = {}
 
@@ -312,8 +318,9 @@ class _EventReader:
         if self.replays:
             return next(self.replays[-1])
         event = self.live()
-        for events in self.recording:
-            events.append(event)
+        if self.recording:
+            for events in self.recording:
+                events.append(event)
         return event
 
     def node(self, event: Any, path: Path, depth: int) -> Any:
@@ -324,10 +331,10 @@ class _EventReader:
         self.aliased += replaying
         kind = type(event)
         if (
-            self.events > limits_.MAX_YAML_NODES
-            or self.built > limits_.MAX_NODES
-            or self.aliased > limits_.MAX_ALIAS_NODES
-            or depth > limits_.MAX_DEPTH
+            self.events > self.max_events
+            or self.built > self.max_built
+            or self.aliased > self.max_aliased
+            or depth > self.max_depth
         ):
             raise _Unusual
         if kind is yaml.AliasEvent:
@@ -358,8 +365,8 @@ class _EventReader:
                 type(key) is not yaml.ScalarEvent
                 or key.anchor is not None
                 or key.tag is not None
-                or self.events > limits_.MAX_YAML_NODES
-                or self.resolve(yaml.ScalarNode, key.value, key.implicit) != _STR_TAG
+                or self.events > self.max_events
+                or (key.implicit[0] and self.resolve(_SCALAR, key.value, key.implicit) != _STR_TAG)
                 or key.value in out
             ):
                 raise _Unusual
@@ -394,7 +401,9 @@ class _EventReader:
             self.replays.pop()
 
     def scalar(self, event: Any, path: Path) -> Any:
-        tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if not event.implicit[0]:  # quoted or block text: a string (no path resolvers, above)
+            return event.value
+        tag = self.resolve(_SCALAR, event.value, event.implicit)
         if tag == _STR_TAG:
             return event.value
         if tag not in _CONSTRUCTORS:

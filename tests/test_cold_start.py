@@ -81,3 +81,54 @@ def test_other_commands_leave_the_collector_alone(
     assert main(["pack", "render", "kcsie@2025"]) == 0
     assert seen == [True]
     capsys.readouterr()
+
+
+def test_one_scan_gives_each_group_what_entry_points_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.metadata as metadata
+
+    from safeguard_std.rules._kind import installed_entry_points, one_entry_point_scan
+
+    for name, entries in (
+        (
+            "b-rules",
+            "[safeguard_std.rule_kinds]\nz = b:K\na = b:K\n[safeguard_std.packs]\np = b:R\n",
+        ),
+        ("a-packs", "[safeguard_std.packs]\nq = a:R\n[console_scripts]\nx = a:main\n"),
+    ):
+        info = tmp_path / f"{name.replace('-', '_')}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+        (info / "entry_points.txt").write_text(entries)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    groups = ("safeguard_std.rule_kinds", "safeguard_std.packs", "console_scripts", "none")
+    alone = [list(metadata.entry_points(group=g)) for g in groups]
+    with one_entry_point_scan():
+        shared = [list(installed_entry_points(g)) for g in groups]
+    assert shared == alone
+    assert [e.name for e in alone[1] if e.value.startswith(("a:", "b:"))] == ["p", "q"]
+
+
+def test_listing_packs_reads_the_installed_distributions_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.metadata as metadata
+
+    from safeguard_std.rules import default_registry
+
+    reads = []
+    real = metadata.Distribution.discover.__func__  # type: ignore[attr-defined]
+
+    def discover(cls: type, **kwargs: object) -> object:
+        reads.append(kwargs)
+        return real(cls, **kwargs)
+
+    monkeypatch.setattr(metadata.Distribution, "discover", classmethod(discover))
+    default_registry.cache_clear()  # as in a fresh process: rule kinds are read too
+    try:
+        assert main(["packs"]) == 0
+    finally:
+        default_registry.cache_clear()
+    assert len(reads) == 1
+    capsys.readouterr()

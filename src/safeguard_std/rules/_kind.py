@@ -12,6 +12,8 @@ entry point (:func:`registry_with_entry_points`).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -19,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -320,6 +322,39 @@ class RuleKindRegistry:
         return tuple(sorted(self._kinds))
 
 
+# Within one_entry_point_scan: every entry point of the installed distributions, once read.
+_SCAN: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "safeguard_std_entry_point_scan", default=None
+)
+
+
+@contextlib.contextmanager
+def one_entry_point_scan() -> Iterator[None]:
+    """Within the block, the installed distributions are read once for every entry point group
+    asked for: building a catalog asks for rule kinds and for packs, and each reading of every
+    distribution's entry points costs a few milliseconds of a command's start."""
+    if _SCAN.get() is not None:  # an enclosing block already shares its reading
+        yield
+        return
+    token = _SCAN.set({})
+    try:
+        yield
+    finally:
+        _SCAN.reset(token)
+
+
+def installed_entry_points(group: str) -> EntryPoints:
+    """``importlib.metadata.entry_points(group=group)``, from the one reading of the enclosing
+    :func:`one_entry_point_scan` if there is one (the same entry points, in the same order)."""
+    shared = _SCAN.get()
+    if shared is None:
+        return entry_points(group=group)
+    if "all" not in shared:
+        shared["all"] = entry_points()
+    found: EntryPoints = shared["all"].select(group=group)
+    return found
+
+
 def distribution_of(ep: EntryPoint) -> tuple[str, str]:
     """The name of the distribution that installed ``ep`` and the label that names it with its
     version (``council-rules 1.2``)."""
@@ -368,7 +403,7 @@ def registry_with_entry_points(
         notices.append(message)
         withheld.setdefault(name, message)
 
-    for ep in sorted(entry_points(group=group), key=lambda e: (e.name, distribution_of(e)[1])):
+    for ep in sorted(installed_entry_points(group), key=lambda e: (e.name, distribution_of(e)[1])):
         dist, label = distribution_of(ep)
         try:
             items = _loaded_kinds(ep)

@@ -100,6 +100,26 @@ REFUSED = [
 ]
 
 
+EITHER = [
+    "\ufeffa: 1\n",  # a byte-order mark
+    "a: \x07\n",  # a control character
+    "a: b\x85c\n",  # a next-line character
+    "a: '\\ud800'\n",
+    'a: "\\ud800"\n',
+    "a: 1\n...\n",
+    "--- a\n",
+    "%YAML 1.1\n---\na: 1\n",
+    "a: 1 # comment\n# end\n",
+    "a: &x\n",
+    "[a, *x]\n",
+]
+
+
+@pytest.mark.parametrize("text", EITHER)
+def test_edge_cases_read_the_same_whichever_path_takes_them(text: str) -> None:
+    _same(text)
+
+
 @pytest.mark.parametrize("text", TAKEN)
 def test_plain_documents_take_the_events_path_and_read_the_same(text: str) -> None:
     assert _same(text)

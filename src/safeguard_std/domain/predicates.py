@@ -258,6 +258,38 @@ def _no_unknowns(_field: str) -> frozenset[Any]:
     return frozenset()
 
 
+def _all_of_two(first: Compiled, second: Compiled) -> Compiled:
+    """``kleene_all`` of two compiled parts, without a generator (the second is not asked when
+    the first is false, as there)."""
+
+    def both(s: object, c: Any) -> Truth:
+        a = first(s, c)
+        if a is False:
+            return False
+        b = second(s, c)
+        if b is False:
+            return False
+        return None if a is None or b is None else True
+
+    return both
+
+
+def _any_of_two(first: Compiled, second: Compiled) -> Compiled:
+    """``kleene_any`` of two compiled parts, without a generator (the second is not asked when
+    the first is true, as there)."""
+
+    def either(s: object, c: Any) -> Truth:
+        a = first(s, c)
+        if a is True:
+            return True
+        b = second(s, c)
+        if b is True:
+            return True
+        return None if a is None or b is None else False
+
+    return either
+
+
 def _all_text(values: Any) -> bool:
     """Whether ``values`` is a list or tuple of text (so a frozenset of it cannot fail)."""
     return isinstance(values, (list, tuple)) and all(isinstance(v, str) for v in values)
@@ -271,9 +303,13 @@ def compile_predicate(
     fact uses to mean "not known". Exactly :func:`compare` and the Kleene connectives."""
     if isinstance(pred, AllOf):
         parts = [compile_predicate(p, getters, unknowns) for p in pred.parts]
+        if len(parts) == 2:
+            return _all_of_two(*parts)
         return lambda s, c: kleene_all(p(s, c) for p in parts)
     if isinstance(pred, AnyOf):
         parts = [compile_predicate(p, getters, unknowns) for p in pred.parts]
+        if len(parts) == 2:
+            return _any_of_two(*parts)
         return lambda s, c: kleene_any(p(s, c) for p in parts)
     if isinstance(pred, Not):
         inner = compile_predicate(pred.part, getters, unknowns)

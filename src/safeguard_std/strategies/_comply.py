@@ -16,6 +16,7 @@ from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.strategies._demands import Demands, Step
 from safeguard_std.strategies._fix import Fix, gold_dbs, gold_policy
 from safeguard_std.strategies._gen import Gen
+from safeguard_std.strategies._prepare import plan_of, prepare
 from safeguard_std.strategies._repair_organisation import (
     _actions,
     _allegations,
@@ -91,6 +92,7 @@ def not_met(fix: Fix) -> list[tuple[Step, str | None]]:
 def comply(gen: Gen, demands: Demands, bundle: EvidenceBundle) -> EvidenceBundle | None:
     """``bundle`` repaired until nothing is ``not_met``, or ``None`` if that could not be done."""
     fix = Fix(gen, demands, bundle)
+    prepare(fix, plan_of(demands, REPAIRS), _attested)
     for round_ in range(_RANDOM_ROUNDS + _EXACT_ROUNDS):
         failing = not_met(fix)
         if not failing:

@@ -8,7 +8,9 @@ all records, the record's update date last), so the first evaluation usually fin
 :func:`~safeguard_std.strategies._comply.comply` is left only to verify. Repairs that one record
 satisfies for several requirements (one DBS check for every DBS rule, one identity check, the
 most references any rule asks for) are applied once. What the pack asks of ``as_of`` and of the
-rule kinds is worked out once per strategy (:func:`plan_of`), not per draw.
+rule kinds is worked out once per strategy (:func:`plan_of`), not per draw. Compliant bundles
+start from people with fewer random records (:func:`~safeguard_std.strategies._people.make_person`
+with ``lean``): the repairs add what the pack asks for anyway.
 """
 
 from __future__ import annotations
@@ -85,9 +87,13 @@ def _share_key(step: Step) -> Hashable:
         if check in ("identity", "qualifications"):
             return (check,)
         if check == "right_to_work":
-            return None  # check_current replaces it with a different repair
+            return ("right_to_work",)  # present or current: one current check, not time-limited
         if check == "suitability":
             return ("suitability", params.get("suitability_kind"))
+    if step.kind in ("policy_current", "policy_published"):
+        # every policy of the kinds is brought in date for all the pack's review periods at once
+        # (or given every publication flag at once): one application per set of kinds
+        return (step.kind, tuple(sorted(params["policies"])))
     if step.kind == "training_by_start":
         # _training marks every record recognised and covering online safety
         return ("induction", tuple(sorted(params["courses"])), params["within"])
@@ -111,14 +117,8 @@ class Prepared:
     attested_ids: frozenset[str]
 
 
-_PLANS: dict[int, tuple[Demands, Prepared]] = {}
-
-
 def plan_of(demands: Demands, repairs: Mapping[str, Repair]) -> Prepared:
-    """The ordered repairs for ``demands`` (computed once per :class:`Demands`)."""
-    known = _PLANS.get(id(demands))
-    if known is not None and known[0] is demands:
-        return known[1]
+    """The ordered repairs for ``demands`` (worked out once per strategy, not per draw)."""
     rank = {kind: i for i, kind in enumerate(_ORDER)}
     steps = sorted(
         (s for s in demands.steps.values() if s.kind in repairs and s.kind in rank),
@@ -137,11 +137,9 @@ def plan_of(demands: Demands, repairs: Mapping[str, Repair]) -> Prepared:
             attested.append((step, repairs[step.kind]))
         else:
             ordered.append((step, repairs[step.kind]))
-    prepared = Prepared(
+    return Prepared(
         tuple(ordered), tuple(attested), frozenset(s.requirement.id for s, _ in attested)
     )
-    _PLANS[id(demands)] = (demands, prepared)
-    return prepared
 
 
 def _subjects(bundle: EvidenceBundle, subject: SubjectType) -> tuple[str, ...]:

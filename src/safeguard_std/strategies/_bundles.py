@@ -20,7 +20,7 @@ from safeguard_std.domain.pack import Pack, SubjectType
 from safeguard_std.strategies._breaks import break_bundle
 from safeguard_std.strategies._comply import Fix, comply, not_met, preparation
 from safeguard_std.strategies._demands import Demands
-from safeguard_std.strategies._gen import Gen
+from safeguard_std.strategies._gen import Gen, PooledGen
 from safeguard_std.strategies._organisation import (
     make_allegation,
     make_attestation,
@@ -126,8 +126,11 @@ def bundles(
     @st.composite
     def draw(draw: DrawFn) -> EvidenceBundle:
         gen = Gen(draw, as_of)
+        # Compliant bundles are drawn from pooled bits throughout (see PooledGen): every
+        # choice in them is cheap, and the repairs' records outnumber the random ones.
+        source = PooledGen.sharing(gen) if compliant is True else gen
         bundle = make_bundle(
-            gen, min_people=min_people, max_people=max_people, pack=pack, lean=compliant is True
+            source, min_people=min_people, max_people=max_people, pack=pack, lean=compliant is True
         )
         if compliant is None or demands is None:
             return bundle

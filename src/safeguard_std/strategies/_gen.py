@@ -283,6 +283,15 @@ def entity(maker: Callable[..., T], as_of: dt.date, **kwargs: Any) -> SearchStra
 
 _CHUNK_BITS = 64
 _CHUNK = st.integers(0, 2**_CHUNK_BITS - 1)
+_MASK = 2**_CHUNK_BITS - 1
+
+
+def _spread(chunk: int) -> int:
+    """SplitMix64's finaliser: a bijection on 64-bit numbers that maps 0 to 0 and spreads the
+    small numbers Hypothesis mostly draws (it favours 8- and 16-bit values) over all 64 bits."""
+    chunk = ((chunk ^ (chunk >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    chunk = ((chunk ^ (chunk >> 27)) * 0x94D049BB133111EB) & _MASK
+    return chunk ^ (chunk >> 31)
 
 
 @attrs.define
@@ -311,8 +320,7 @@ class PooledGen(Gen):
             return 0
         bits = (n - 1).bit_length()
         while self.left < bits:
-            chunk: int = self.draw(_CHUNK)
-            self.pool |= chunk << self.left
+            self.pool |= _spread(self.draw(_CHUNK)) << self.left
             self.left += _CHUNK_BITS
         value = self.pool & ((1 << bits) - 1)
         self.pool >>= bits

@@ -69,7 +69,8 @@ def test_compliant_bundles_need_one_evaluation_and_have_nothing_not_met(
     _run(evidence_bundles(pack, as_of=as_of, compliant=True), check)
     # the strategy's evaluations for each draw: between the previous check and this one
     per_draw = [b - a for (_, a), (b, _) in zip([(0, 0), *spans], spans, strict=False)]
-    assert per_draw and set(per_draw) == {1}, per_draw
+    assert per_draw
+    assert set(per_draw) == {1}, per_draw
 
 
 def _draws_per_bundle(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> float:
@@ -135,7 +136,8 @@ def test_pooled_choices_stay_in_range(chunks: list[int]) -> None:
         assert low <= gen.integer(low, high) <= high
     assert gen.choice("xyz") in "xyz"
     picked = gen.subset("abcdef", min_size=1)
-    assert 1 <= len(picked) == len(set(picked)) and picked == sorted(picked)
+    assert 1 <= len(picked) == len(set(picked))
+    assert picked == sorted(picked)
     assert sorted(gen.permutation("abcdef")) == list("abcdef")
     day = gen.past(max_days=400)
     assert AS_OF - dt.timedelta(days=400) <= day <= AS_OF

@@ -102,7 +102,7 @@ def boundary_dates(as_of: dt.date) -> tuple[dt.date, ...]:
 # Strategies are made once and reused: making one per draw (and an ``|`` or ``.map`` around it)
 # cost several times the draw itself, and a bundle makes about a thousand draws.
 _BOOLEANS = st.booleans()
-_FLAGS = st.sampled_from((None, False, True))
+_FLAG_VALUES = (None, False, True)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -114,17 +114,6 @@ def _near(as_of: dt.date, min_days: int, max_days: int) -> tuple[dt.date, ...]:
 @functools.lru_cache(maxsize=4096)
 def _integers(low: int, high: int) -> SearchStrategy[int]:
     return st.integers(low, high)
-
-
-def _sampled(values: tuple[Any, ...]) -> SearchStrategy[Any]:
-    # Keyed by the values' types too: a StrEnum member equals its text, and the strategy for one
-    # must never hand out the other.
-    return _sampled_typed(values, tuple(type(v) for v in values))
-
-
-@functools.lru_cache(maxsize=1024)
-def _sampled_typed(values: tuple[Any, ...], _types: tuple[type, ...]) -> SearchStrategy[Any]:
-    return st.sampled_from(values)
 
 
 def _sized_lists(values: tuple[Any, ...], size: int) -> SearchStrategy[list[Any]]:
@@ -185,12 +174,15 @@ class Gen:
         max_days = min(max_days, (self.as_of - dt.date.min).days)
         min_days = min(min_days, max_days)
         near = _near(self.as_of, min_days, max_days)
-        # Half the dates are boundary dates; False (the plain range) is what it shrinks to.
-        if near:
-            use_near = self._bool()
-            if use_near:
-                return near[self._int(0, len(near) - 1)]
-        return self.as_of - dt.timedelta(days=self._int(min_days, max_days))
+        span = max_days - min_days
+        if not near:
+            return self.as_of - dt.timedelta(days=min_days + self._int(0, span))
+        # One choice, not two (a bundle draws hundreds of dates): the lower half is the plain
+        # range, nearest first, which is what it shrinks to; the upper half boundary dates.
+        value = self._int(0, 2 * span + 1)
+        if value <= span:
+            return self.as_of - dt.timedelta(days=min_days + value)
+        return near[(value - span - 1) % len(near)]
 
     def future(self, max_days: int = 3 * 365, min_days: int = 0) -> dt.date:
         """A date ``min_days`` to ``max_days`` after ``as_of``; shrinks to the nearest."""
@@ -219,12 +211,13 @@ class Gen:
 
     def mostly(self, common: T, *others: T) -> T:
         """``common`` three times in four, else one of ``others``; shrinks to ``common``."""
-        chosen: T = self.draw(_sampled((common,) * max(1, 3 * len(others)) + others))
-        return chosen
+        commons = max(1, 3 * len(others))
+        index = self._int(0, commons + len(others) - 1)
+        return common if index < commons else others[index - commons]
 
     def flag(self) -> bool | None:
         """``None``, ``False`` or ``True``; shrinks to ``None``."""
-        return self.draw(_FLAGS)
+        return _FLAG_VALUES[self._int(0, 2)]
 
     def some(self, make: Callable[[], T], max_size: int = 3, min_size: int = 0) -> tuple[T, ...]:
         """Between ``min_size`` and ``max_size`` results of ``make()``; shrinks to fewer."""
@@ -233,12 +226,11 @@ class Gen:
     def choice(self, values: Sequence[T]) -> T:
         """One of ``values``; shrinks to the first."""
         values = tuple(values)
-        try:
-            strategy = _sampled(values)
-        except TypeError:  # unhashable values: made afresh
-            strategy = st.sampled_from(values)
-        chosen: T = self.draw(strategy)
-        return chosen
+        if not values:  # nothing to choose: Hypothesis rejects the draw, as sampled_from does
+            chosen: T = self.draw(st.sampled_from(values))
+            return chosen
+        # An index rather than sampled_from: the same choice and shrinking, at half the cost.
+        return values[self._int(0, len(values) - 1)]
 
     def subset(self, values: Sequence[T], min_size: int = 0) -> list[T]:
         """Distinct values, in their given order; shrinks to the first ``min_size``."""
@@ -301,8 +293,8 @@ class PooledGen(Gen):
     Hypothesis's own cost per draw (a span, a choice record, mutation bookkeeping) outweighs the
     values: a compliant Dorset bundle made about a thousand draws. The records repairs add are
     many and alike, so they take their choices from a pool instead, one draw per 64 bits. The
-    logic of every method is :class:`Gen`'s (boundary dates and all); only the source differs.
-    It stays reproducible under Hypothesis's seed, and shrinks: a chunk shrunk to zero makes
+    logic of every method is :class:`Gen`'s (boundary dates and all); only the source differs,
+    and ``subset`` and ``permutation`` pick one index at a time. It stays reproducible under Hypothesis's seed, and shrinks: a chunk shrunk to zero makes
     every choice cut from it the first (dates on ``as_of``, lists empty, the first value).
     """
 
@@ -332,19 +324,6 @@ class PooledGen(Gen):
 
     def _bool(self) -> bool:
         return self._below(2) == 1
-
-    def mostly(self, common: T, *others: T) -> T:
-        options = (common,) * max(1, 3 * len(others)) + others
-        return options[self._below(len(options))]
-
-    def flag(self) -> bool | None:
-        return (None, False, True)[self._below(3)]
-
-    def choice(self, values: Sequence[T]) -> T:
-        options = tuple(values)
-        if not options:
-            raise InvalidArgument("cannot choose from an empty sequence")
-        return options[self._below(len(options))]
 
     def subset(self, values: Sequence[T], min_size: int = 0) -> list[T]:
         options = tuple(values)

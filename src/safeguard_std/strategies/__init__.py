@@ -208,8 +208,9 @@ def evidence_bundles(
       checks, verified references, trained panels, met attestations, records of the right kind
       and date) is applied to the subjects it judges, then the bundle is evaluated once to
       confirm it; whatever is still ``not_met`` is repaired round by round. A rule kind with no
-      repair here is satisfied only by chance, and bundles that stay ``not_met`` are rejected. Lead roles and panels need people, so such bundles hold at
-      least as many people as the pack's ``role_held`` and ``panel_trained`` rules need;
+      repair here is satisfied only by chance, and bundles that stay ``not_met`` are rejected.
+      Lead roles and panels need people, so such bundles hold at least as many people as the
+      pack's ``role_held`` and ``panel_trained`` rules need;
     * ``False``: at least one ``not_met`` finding; usually a compliant bundle with one to three
       findings broken the way real records fail (checks missing, a policy unpublished, an action
       overdue), sometimes a random bundle that already fails.

@@ -291,11 +291,12 @@ class PooledGen(Gen):
     """A :class:`Gen` whose choices are cut from 64-bit integers drawn one at a time.
 
     Hypothesis's own cost per draw (a span, a choice record, mutation bookkeeping) outweighs the
-    values: a compliant Dorset bundle made about a thousand draws. The records repairs add are
-    many and alike, so they take their choices from a pool instead, one draw per 64 bits. The
-    logic of every method is :class:`Gen`'s (boundary dates and all); only the source differs,
-    and ``subset`` and ``permutation`` pick one index at a time. It stays reproducible under Hypothesis's seed, and shrinks: a chunk shrunk to zero makes
-    every choice cut from it the first (dates on ``as_of``, lists empty, the first value).
+    values: a compliant Dorset bundle made about a thousand draws. Compliant bundles (their
+    random part and the many, alike records the repairs add) take their choices from a pool
+    instead, one draw per 64 bits. The logic of every method is :class:`Gen`'s (boundary dates
+    and all); only the source differs, and ``subset`` and ``permutation`` pick one index at a
+    time. It stays reproducible under Hypothesis's seed, and shrinks: a chunk shrunk to zero
+    makes every choice cut from it the first (dates on ``as_of``, lists empty, the first value).
     """
 
     pool: int = 0

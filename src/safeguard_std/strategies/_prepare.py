@@ -110,7 +110,8 @@ def _share_key(step: Step) -> Hashable:
 
 @attrs.frozen
 class Prepared:
-    """The repairs :func:`prepare` applies, in order, with the subject type each is applied to."""
+    """The repairs :func:`prepare` applies: the ordered steps (one per share key), the
+    ``attested`` steps (applied only where needed), and the ids of those."""
 
     steps: tuple[tuple[Step, Repair], ...]
     attested: tuple[tuple[Step, Repair], ...]

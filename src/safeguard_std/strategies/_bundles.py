@@ -126,15 +126,19 @@ def bundles(
     @st.composite
     def draw(draw: DrawFn) -> EvidenceBundle:
         gen = Gen(draw, as_of)
-        # Compliant bundles are drawn from pooled bits throughout (see PooledGen): every
+        # Sometimes (compliant=False) a random bundle that already fails; decided first, so
+        # the bundles to be built compliant can be drawn the cheap way.
+        random_first = compliant is False and demands is not None and draw(st.booleans())
+        built = compliant is not None and demands is not None and not random_first
+        # Bundles built compliant are drawn from pooled bits throughout (see PooledGen): every
         # choice in them is cheap, and the repairs' records outnumber the random ones.
-        source = PooledGen.sharing(gen) if compliant is True else gen
+        source = PooledGen.sharing(gen) if built else gen
         bundle = make_bundle(
-            source, min_people=min_people, max_people=max_people, pack=pack, lean=compliant is True
+            source, min_people=min_people, max_people=max_people, pack=pack, lean=built
         )
         if compliant is None or demands is None:
             return bundle
-        if compliant is False and draw(st.booleans()) and not_met(Fix(gen, demands, bundle)):
+        if random_first and not_met(Fix(gen, demands, bundle)):
             return bundle
         good = comply(gen, demands, bundle, prepared)
         if good is None:

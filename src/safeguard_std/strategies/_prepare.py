@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Mapping
 
 import attrs
 
-from safeguard_std.domain.organisation import EvidenceBundle, PolicyKind
+from safeguard_std.domain.organisation import AttestationOutcome, EvidenceBundle, PolicyKind
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.rules.policies import find_policies
 from safeguard_std.strategies._demands import Demands, Step
@@ -43,12 +43,12 @@ _ORDER = (
     "record_fields_present",
     "policy_current",
     "policy_published",
-    "documents_referenced",  # into a policy already current and published
-    "recent_record",
+    "recent_record",  # a contract's records may add the contract itself
     "count_at_least",
     "every_record",  # over every record, the added ones too
     "responded_by_due",
     "actions_complete",
+    "documents_referenced",  # into a policy already current and published, or the contract
     "allegations_reported",
     "attested",
     "record_updated",  # on as_of: after every change the repairs above made
@@ -111,11 +111,10 @@ def _share_key(step: Step) -> Hashable:
 @attrs.frozen
 class Prepared:
     """The repairs :func:`prepare` applies: the ordered steps (one per share key), the
-    ``attested`` steps (applied only where needed), and the ids of those."""
+    ``attested`` steps (applied only where needed)."""
 
     steps: tuple[tuple[Step, Repair], ...]
     attested: tuple[tuple[Step, Repair], ...]
-    attested_ids: frozenset[str]
 
 
 def plan_of(demands: Demands, repairs: Mapping[str, Repair]) -> Prepared:
@@ -138,9 +137,7 @@ def plan_of(demands: Demands, repairs: Mapping[str, Repair]) -> Prepared:
             attested.append((step, repairs[step.kind]))
         else:
             ordered.append((step, repairs[step.kind]))
-    return Prepared(
-        tuple(ordered), tuple(attested), frozenset(s.requirement.id for s, _ in attested)
-    )
+    return Prepared(tuple(ordered), tuple(attested))
 
 
 def _subjects(bundle: EvidenceBundle, subject: SubjectType) -> tuple[str, ...]:
@@ -182,22 +179,25 @@ def prepare(fix: Fix, prepared: Prepared, attest: Repair) -> None:
             continue
         for subject in _subjects(fix.bundle, step.requirement.subject):
             _apply(fix, step, repair, subject)
-    # An attestation is needed only where one already says otherwise (about a requirement of any
-    # kind: an attestation decides it) or where no policy of the kinds it reads exists: otherwise
-    # an attested requirement is met by the policy or asks for evidence, never ``not_met``.
-    said = {a.requirement_id for a in fix.bundle.attestations}
+    # An ``attested`` requirement that reads policies is not_met when no policy of its kinds
+    # exists; otherwise, without an attestation, it asks for evidence, which is not ``not_met``.
     for step, repair in prepared.attested:
         kinds = step.params.get("policies")
-        if step.requirement.id in said or (
-            kinds and not find_policies(fix.bundle, frozenset(PolicyKind(k) for k in kinds))
-        ):
+        if kinds and not find_policies(fix.bundle, frozenset(PolicyKind(k) for k in kinds)):
             for subject in _subjects(fix.bundle, step.requirement.subject):
                 _apply(fix, step, repair, subject)
-    for rid in sorted(said - prepared.attested_ids):
-        said_step = fix.demands.steps.get(rid)
-        if said_step is not None:
-            for subject in _subjects(fix.bundle, said_step.requirement.subject):
-                _apply(fix, said_step, attest, subject)
+    # An attestation that a requirement (of any kind) is not or only partly met decides it: a
+    # later one that finds it met answers it, for the same requirement and subject (whether or
+    # not the bundle holds that subject: without a contract, the attestation still speaks).
+    adverse = {
+        (a.requirement_id, a.subject_id)
+        for a in fix.bundle.attestations
+        if a.outcome not in (AttestationOutcome.MET, AttestationOutcome.NOT_APPLICABLE)
+    }
+    for rid, about in sorted(adverse, key=lambda pair: (pair[0], pair[1] or "")):
+        said = fix.demands.steps.get(rid)
+        if said is not None:
+            _apply(fix, said, attest, about)
     for step, repair in last:
         for subject in _subjects(fix.bundle, step.requirement.subject):
             _apply(fix, step, repair, subject)

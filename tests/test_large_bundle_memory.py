@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
+
+import pytest
+from benchmarks.generate import BundleGenerator
+
+from safeguard_std.evidence import bundle_from_data, load_evidence
+from safeguard_std.exceptions import EvidenceError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,3 +63,89 @@ def test_the_report_section_is_written_as_it_is_made() -> None:
     assert sizes["section"] > 500_000  # large enough that holding it whole shows
     added = sizes["with_report"] - sizes["without"]
     assert added < sizes["section"] / 2, sizes
+
+
+def _person(n: int, **more: object) -> dict[str, object]:
+    return {
+        "id": f"p-{n}",
+        "full_name": f"Person {n}",
+        "dbs_checks": [
+            {
+                "id": f"p-{n}-dbs",
+                "level": "enhanced",
+                "issued_on": "2024-03-01",
+                "seen_on": "2024-03-04",
+                "seen_by": "HR officer",
+            }
+        ],
+        **more,
+    }
+
+
+def _bundle(people: list[dict[str, object]], **more: object) -> dict[str, object]:
+    return {
+        "id": "big",
+        "provider": {
+            "id": "prov",
+            "name": "Big Provider",
+            "kind": "voluntary",
+            "legal_form": "charity",
+        },
+        "people": people,
+        **more,
+    }
+
+
+def test_records_share_repeated_values(tmp_path: Path) -> None:
+    # One date object and one text per value in a load, not one per occurrence: a large
+    # bundle repeats the same days and the same "seen by" in every person.
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(_bundle([_person(1), _person(2)])), encoding="utf-8")
+    first, second = (p.dbs_checks[0] for p in load_evidence(path).people)
+    assert first.issued_on == second.issued_on
+    assert first.issued_on is second.issued_on
+    assert first.seen_by is second.seen_by
+
+
+def test_a_json_bundle_loads_as_it_always_did(tmp_path: Path) -> None:
+    # Read a person at a time, the bundle is the one the parsed document gives.
+    data = _bundle(
+        [_person(n) for n in range(5)],
+        **{"$schema": "https://example.invalid/evidence.schema.json", "policies": []},
+    )
+    path = tmp_path / "bundle.json"
+    for text in (json.dumps(data), json.dumps(data, indent=3), json.dumps(_bundle([]))):
+        path.write_text(text, encoding="utf-8")
+        assert load_evidence(path) == bundle_from_data(json.loads(text))
+
+
+def test_a_bad_person_is_reported_as_before(tmp_path: Path) -> None:
+    # Anything the person-at-a-time reading does not accept goes down the full path.
+    path = tmp_path / "bundle.json"
+    good = json.dumps(_bundle([_person(1), _person(2)]))
+    repeated = good.replace('"full_name": "Person 2"', '"full_name": "A", "full_name": "B"')
+    bad_date = good.replace('"2024-03-04"', '"2024-13-04"', 1)
+    for text, expected in (
+        (repeated, "duplicate key 'full_name'"),
+        (bad_date, "people[0].dbs_checks[0].seen_on"),
+        (good.replace('"p-2"', '"p-1"', 1), "id 'p-1' is used by more than one record"),
+    ):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(EvidenceError) as caught:
+            load_evidence(path)
+        assert expected in str(caught.value)
+
+
+def test_loading_holds_no_parsed_document() -> None:
+    # The people are parsed and made into records one at a time: the data of the whole
+    # document (several times the size of its text) never exists beside the records.
+    raw = json.dumps(BundleGenerator(seed=5).bundle(people=1500)).encode()
+    tracemalloc.start()
+    try:
+        bundle = load_evidence(raw, name="bundle.json")
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(bundle.people) == 1500
+    # Its text, and little more, beside the records.
+    assert peak - kept < 2 * len(raw), (peak, kept, len(raw))

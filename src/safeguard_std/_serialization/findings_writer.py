@@ -66,7 +66,7 @@ _INDENTED = _Layout(
 _COMPACT = _Layout(
     at="", inner="", close="}", colon=":", nested=lambda value: canonical_json(value)
 )
-_OUTCOME_TEXTS = 65_536  # outcomes remembered per assessment written (most are shared)
+_OUTCOME_TEXTS = 4_096  # outcomes remembered per assessment written (the shared ones come back)
 
 
 def _requirement_lines(ref: RequirementRef, lay: _Layout) -> tuple[str, str]:

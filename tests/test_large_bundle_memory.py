@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from safeguard_std._serialization.canonical import _canonical_lists, _canonical_owned
 from safeguard_std.evidence import bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError
+from safeguard_std.reports._format import UNSAFE_TEXT, json_safe
 from safeguard_std.serialization import bundle_to_data, canonical_json, digest, evidence_digest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,3 +180,16 @@ def test_the_digest_sorts_a_person_as_the_general_path_does(data: object) -> Non
 def test_a_bundle_digest_is_the_digest_of_its_data() -> None:
     bundle = bundle_from_data(BundleGenerator(seed=9).bundle(people=200))
     assert evidence_digest(bundle) == digest(bundle_to_data(bundle))
+
+
+@given(
+    st.text(alphabet=st.characters(max_codepoint=0x2070))
+    | st.text(st.characters(max_codepoint=127))
+)
+def test_escaping_a_plain_document_is_the_pattern_s_escaping(text: str) -> None:
+    # An ASCII document is checked through its bytes, faster; the text is what the pattern gives.
+    assert json_safe(text) == UNSAFE_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def test_unsafe_ascii_is_still_escaped() -> None:
+    assert json_safe('{"a": "x\x7fy\x1b"}') == '{"a": "x\\u007fy\\u001b"}'

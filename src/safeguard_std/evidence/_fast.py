@@ -174,10 +174,11 @@ def _frozenset_hook(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], 
 
 
 @cache
-def _fast_converter() -> cattrs.Converter:
+def _fast_converter(share_texts: bool = False) -> cattrs.Converter:
     conv = converter().copy(detailed_validation=False)
     conv.register_structure_hook(dt.date, _date)
-    conv.register_structure_hook(str, _text)
+    if share_texts:  # worth its cost on a large bundle only (a portfolio's are small)
+        conv.register_structure_hook(str, _text)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     # cattrs dispatches an optional field's inner type on every value; look it up once.
     conv.register_structure_hook_factory(_is_optional, _optional_hook)
@@ -248,7 +249,7 @@ def structure_text(text: str) -> EvidenceBundle | None:
 
 
 def _people_at_a_time(text: str) -> EvidenceBundle:
-    conv = _fast_converter()
+    conv = _fast_converter(share_texts=True)
     person = conv.get_structure_hook(Person)
     decode = _DECODER.raw_decode
     i = _skip(text, 0)

@@ -28,6 +28,7 @@ from safeguard_std.rules.compile import compile_requirement, resolve_params
 
 if TYPE_CHECKING:
     from safeguard_std.packs._catalog import PackCatalog
+    from safeguard_std.rules._kind import RuleKind
 
 
 #: The operators each type of fact may be compared with.
@@ -246,19 +247,15 @@ class SemanticChecks:
                 )
                 return
         params, _ = resolve_params(pack, req.rule.params)
-        try:
-            validator = kind.validator  # made once per kind, its schema checked then
-        except RuleError as exc:
-            self.fail(f"requirement {req.id}: {exc}", path)
-            return
-        errors = validator.iter_errors(params)
-        problems = rule_param_problems(
-            sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
-            requirement=req.id,
-            kind=kind.name,
-            allowed=sorted(kind.parameters.get("properties", {})),
-            locate=lambda at, follow: self._param_location(req, path, at, follow),
-        )
+        if kind.proven_valid(params):
+            problems = []
+        else:
+            try:
+                validator = kind.validator  # made once per kind, its schema checked then
+            except RuleError as exc:
+                self.fail(f"requirement {req.id}: {exc}", path)
+                return
+            problems = self._param_problems(req, kind, path, validator.iter_errors(params))
         if problems:
             self.problems.extend(problems)
             return
@@ -266,6 +263,17 @@ class SemanticChecks:
             compile_requirement(pack, req, registry)
         except Exception as exc:  # every rule-kind complaint becomes a located problem
             self.fail(f"requirement {req.id}: {exc}", path)
+
+    def _param_problems(
+        self, req: Requirement, kind: RuleKind, path: tuple[str | int, ...], errors: Any
+    ) -> list[Problem]:
+        return rule_param_problems(
+            sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
+            requirement=req.id,
+            kind=kind.name,
+            allowed=sorted(kind.parameters.get("properties", {})),
+            locate=lambda at, follow: self._param_location(req, path, at, follow),
+        )
 
     def doc_at(self, path: tuple[str | int, ...]) -> Any:
         """The raw data at ``path`` in this layer (an empty mapping when there is none)."""

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safeguard_std._serialization.canonical import _canonical_lists, _canonical_owned
-from safeguard_std.evidence import bundle_from_data, load_evidence
+from safeguard_std.evidence import _fast, bundle_from_data, load_evidence
 from safeguard_std.exceptions import EvidenceError
 from safeguard_std.reports._format import UNSAFE_TEXT, json_safe
 from safeguard_std.serialization import bundle_to_data, canonical_json, digest, evidence_digest
@@ -193,3 +193,14 @@ def test_escaping_a_plain_document_is_the_pattern_s_escaping(text: str) -> None:
 
 def test_unsafe_ascii_is_still_escaped() -> None:
     assert json_safe('{"a": "x\x7fy\x1b"}') == '{"a": "x\\u007fy\\u001b"}'
+
+
+def test_nothing_of_a_load_is_kept_after_it(tmp_path: Path) -> None:
+    # The values shared within a load (dates of birth, names among them) go when it is done.
+    person = _person(1, date_of_birth="1980-05-17", address="1 Secret Lane")
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(_bundle([person])), encoding="utf-8")
+    load_evidence(path)
+    bundle_from_data(_bundle([person]))
+    assert not _fast._DATES
+    assert not _fast._TEXTS

@@ -70,10 +70,17 @@ class _Refused(Exception):
 # Values shared between the records of a load: a large bundle repeats the same dates (a few
 # thousand distinct days) and the same texts (who checked, which provider trained) in every
 # person, and one object per value instead of one per occurrence is a third of a person's
-# memory. Bounded: emptied when full, so a stream of distinct values (ids) costs nothing lasting.
+# memory. Bounded: emptied when full, so a stream of distinct values (ids) costs little, and
+# after each load.
 _SHARED_MAX = 1 << 14
 _DATES: dict[str, dt.date] = {}
 _TEXTS: dict[str, str] = {}
+
+
+def _forget_shared() -> None:
+    """Keep nothing of a load once it is done: dates of birth and names among them."""
+    _DATES.clear()
+    _TEXTS.clear()
 
 
 def _date(value: Any, _type: Any) -> dt.date:
@@ -203,6 +210,8 @@ def structure_fast(data: Any) -> EvidenceBundle | None:
         bundle = _fast_converter().structure(body, EvidenceBundle)
     except Exception:  # anything at all: the full path will say what, and where
         return None
+    finally:
+        _forget_shared()
     assert isinstance(bundle, EvidenceBundle)
     return bundle
 
@@ -246,6 +255,8 @@ def structure_text(text: str) -> EvidenceBundle | None:
         return _people_at_a_time(text)
     except Exception:  # anything at all: the full path will say what, and where
         return None
+    finally:
+        _forget_shared()
 
 
 def _people_at_a_time(text: str) -> EvidenceBundle:

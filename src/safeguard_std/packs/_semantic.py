@@ -53,17 +53,19 @@ class SemanticChecks:
     def fail(self, message: str, path: tuple[str | int, ...], **kw: Any) -> None:
         self.problems.append(Problem(message, self.doc.locate(path), **kw))
 
-    def _path_of(self, pack: Pack, rid: str) -> tuple[str | int, ...]:
-        for i, raw in enumerate(self.layer.data.get("requirements", [])):
-            if raw["id"] == rid:
-                return ("requirements", i)
+    def _path_of(self, rid: str, first: Mapping[str, int]) -> tuple[str | int, ...]:
+        if rid in first:
+            return ("requirements", first[rid])
         return ("alter", rid) if rid in self.layer.data.get("alter", {}) else ()
 
     def _semantics(self, pack: Pack) -> None:
         section_ids = {s.id for s in pack.sections}
         changed = set(self.layer.data.get("set_parameters", {}))
+        first: dict[str, int] = {}  # where this layer defines each id (its first definition)
+        for i, raw in enumerate(self.layer.data.get("requirements", [])):
+            first.setdefault(raw["id"], i)
         for req in pack.requirements:
-            here = self._path_of(pack, req.id)
+            here = self._path_of(req.id, first)
             if not here:
                 # Defined and checked in a base layer; recheck its rule only when this layer
                 # changes a parameter it uses (a period set to "3 years" breaks it here).

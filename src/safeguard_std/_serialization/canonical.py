@@ -17,14 +17,21 @@ def canonical_json(data: Any, *, indent: int | None = None) -> str:
             return _indented_json(data, " " * indent)
         except (_Unusual, RecursionError):
             pass  # the standard encoder says what is wrong (or copes)
+    if not indent:
+        return _COMPACT.encode(data)  # json.dumps makes an encoder per call: one will do
     return json.dumps(
         data,
         sort_keys=True,
         ensure_ascii=False,
         indent=indent,
-        separators=(",", ": ") if indent else (",", ":"),
+        separators=(",", ": "),
         allow_nan=False,
     )
+
+
+_COMPACT = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
 
 
 class _Unusual(Exception):
@@ -123,6 +130,33 @@ def _canonical_lists(data: Any) -> Any:
         # Records without ids (identity documents, panel members) and other values: their
         # order carries no meaning either, so it must not reach the digest.
         return sorted(items, key=canonical_json)
+    return data
+
+
+def _canonical_owned(data: Any) -> Any:
+    """:func:`_canonical_lists` for data made for the purpose (its dicts and lists held by
+    nothing else, such as a record just unstructured): the same result, sorted in place, and
+    lists of fewer than two items left as they are (the digest of a person used to spend more
+    on rebuilding its data than on hashing it)."""
+    kind = type(data)
+    if kind is dict:
+        for key, value in data.items():
+            if type(value) not in _LEAVES:
+                data[key] = _canonical_owned(value)  # the same keys: iteration is unaffected
+        return data
+    if kind is not list:
+        return _canonical_lists(data)  # anything else, as the general path does it
+    for i, item in enumerate(data):
+        if type(item) not in _LEAVES:
+            data[i] = _canonical_owned(item)
+    if len(data) < 2:
+        return data
+    if all(type(x) is dict and "id" in x for x in data):
+        data.sort(key=_record_id)
+    elif all(isinstance(x, str) for x in data):
+        data.sort()
+    else:
+        data.sort(key=canonical_json)
     return data
 
 

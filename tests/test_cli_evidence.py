@@ -196,3 +196,35 @@ def test_no_traceback_from_the_module_entry_point(tmp_path: Path) -> None:
     assert done.stderr == (
         f"error: invalid spreadsheet: not a readable .xlsx workbook (BadZipFile) @ {broken} $\n"
     )
+
+
+def test_a_large_group_is_printed_once_and_each_row_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider = tmp_path / "provider.yaml"
+    provider.write_text("provider: {id: p, name: P, kind: youth, legal_form: sole_trader}\n")
+    scr = tmp_path / "scr.csv"
+    scr.write_text(
+        "Staff number,Name,Date of birth,Staff type,Start date,Regulated activity\n"
+        + "".join(f"S{i},Ann Smith,01/02/1980,Staff,01/09/2020,N\n" for i in range(1, 7))
+    )
+    report = tmp_path / "report.json"
+    out = str(tmp_path / "bundle.json")
+    options = ["--as-of", "2026-11-23", "--report", str(report), "--max-messages", "3"]
+    code = main(
+        ["evidence", "import-scr", str(scr), "--provider", str(provider), "--output", out, *options]
+    )
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert err[3:7] == [
+        f"warning: {scr}: group g1: 6 people have the same name and date of birth: row 2 (p-S1), "
+        "row 3 (p-S2), row 4 (p-S3) and 3 more",
+        f"warning: {scr}: row 2: same name and date of birth as 5 other people (group g1, listed "
+        "once in the import report)",
+        f"warning: {scr}: row 3: same name and date of birth as 5 other people (group g1, listed "
+        "once in the import report)",
+        "... and 4 more (see " + str(report) + ")",
+    ]
+    data = json.loads(report.read_text())
+    assert [g["size"] for g in data["groups"]] == [6]
+    assert {r["issues"][0]["group"] for r in data["rows"]} == {"g1"}

@@ -10,6 +10,7 @@ with ``--strict``), 2 when the file cannot be read.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -35,7 +36,7 @@ from safeguard_std.domain.consistency import (
 )
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
-from safeguard_std.importers import ImportResult, Issue, RowStatus, import_scr
+from safeguard_std.importers import ImportResult, Issue, IssueGroup, RowStatus, import_scr
 from safeguard_std.importers import Severity as ImportSeverity
 from safeguard_std.io._terminal import printable
 from safeguard_std.io.documents import DocumentSyntaxError, load_document
@@ -256,11 +257,21 @@ def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str |
 
 
 def _messages(result: ImportResult, args: argparse.Namespace) -> None:
-    shown: list[Issue] = [i for i in result.all_issues() if i.severity is not ImportSeverity.NOTE]
+    # A group too large for its rows to name the others (more than four) is printed once,
+    # after the file's own issues; its members' rows follow, each naming it.
+    shown: list[Issue | IssueGroup] = [
+        i for i in result.issues if i.severity is not ImportSeverity.NOTE
+    ]
+    shown += [g for g in result.groups if g.size > 4 and g.severity is not ImportSeverity.NOTE]
+    shown += [
+        i
+        for i in itertools.islice(result.all_issues(), len(result.issues), None)
+        if i.severity is not ImportSeverity.NOTE
+    ]
     limit = args.max_messages or len(shown)
     label = result.provenance.source.get("file", args.file)
     for issue in shown[:limit]:
-        text = issue.render(args.include_personal_data)
+        text = issue.render(args.include_personal_data) if isinstance(issue, Issue) else str(issue)
         sys.stderr.write(printable(f"{issue.severity.value}: {label}: {text}") + "\n")
     if len(shown) > limit:
         hint = "--report FILE" if not args.report else args.report

@@ -57,6 +57,10 @@ class Inconsistency:
     path: Path
     subject: str | None = None
     related: tuple[str, ...] = ()
+    #: For a group (a duplicate, a shared certificate): every member's id, one tuple shared by
+    #: all members' items, and how many others this item's message counts. Not compared.
+    group: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    others: int = attrs.field(default=0, eq=False, repr=False)
 
 
 # Fields recording something that has happened: dated after as_of, they cannot be right.
@@ -284,7 +288,7 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
     # reported together once (kept per person, so a large group stays linear).
     exact_of: dict[int, int] = {}
     for g, group in enumerate(integrity.duplicates(people)):
-        ids = [people[j].id for j in group]
+        ids = tuple(people[j].id for j in group)
         for n, i in enumerate(group):
             exact_of[i] = g
             text, related = _others(ids, n)
@@ -295,9 +299,12 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
                 ("people", i),
                 people[i].id,
                 related,
+                ids,
+                len(ids) - 1,
             )
     near_of: dict[int, set[int]] = defaultdict(set)
     for g, group in enumerate(integrity.possible_duplicates(people)):
+        members = tuple(people[j].id for j in group)
         for i in group:
             others = _not_yet_together(people, group, i, exact_of, near_of)
             if others:
@@ -311,6 +318,8 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
                     ("people", i),
                     people[i].id,
                     related,
+                    members,
+                    len(others),
                 )
         for i in group:
             near_of[i].add(g)
@@ -336,7 +345,7 @@ def _not_yet_together(
 def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
     people = bundle.people
     for found in integrity.shared_certificates(people):
-        ordered = sorted({people[i].id for i, _ in found})
+        ordered = tuple(sorted({people[i].id for i, _ in found}))
         for i, j in found:
             me = people[i].id
             text, related = _others(ordered, bisect.bisect_left(ordered, me))
@@ -349,6 +358,8 @@ def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
                 ("people", i, "dbs_checks", j, "certificate_number"),
                 me,
                 related,
+                ordered,
+                len(ordered) - 1,
             )
 
 

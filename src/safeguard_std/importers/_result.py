@@ -33,6 +33,7 @@ __all__ = [
     "ImportResult",
     "ImportSummary",
     "Issue",
+    "IssueGroup",
     "Origin",
     "Provenance",
     "RowOutcome",
@@ -71,6 +72,7 @@ class Issue:
     field: str | None = None
     raw: str | None = None
     personal: bool = False
+    group: str | None = None  # the :class:`IssueGroup` this row belongs to, by id
 
     @property
     def where(self) -> str:
@@ -136,7 +138,50 @@ class Issue:
         raw = self.shown_raw(include_personal_data)
         if raw is not None:
             data["raw"] = raw
+        if self.group is not None:
+            data["group"] = self.group
         return data
+
+
+@attrs.frozen
+class IssueGroup:
+    """Rows that share one problem (the same person twice, one certificate number on several
+    people), reported once: the group's size, its first few members and how many more. Each
+    member's row carries an issue naming the group by ``id``; ids only, never personal data."""
+
+    id: str
+    severity: Severity
+    code: str
+    size: int
+    members: tuple[str, ...]
+    rows: tuple[tuple[str | None, int], ...]
+    message: str
+
+    @property
+    def more(self) -> int:
+        """Members not named."""
+        return self.size - len(self.members)
+
+    def __str__(self) -> str:
+        return f"group {self.id}: {self.message}"
+
+    def to_data(self) -> dict[str, Any]:
+        """As JSON-ready data."""
+        members = []
+        for person, (sheet, row) in zip(self.members, self.rows, strict=True):
+            member: dict[str, Any] = {"row": row, "person_id": person}
+            if sheet is not None:
+                member["sheet"] = sheet
+            members.append(member)
+        return {
+            "id": self.id,
+            "severity": self.severity.value,
+            "code": self.code,
+            "size": self.size,
+            "members": members,
+            "more": self.more,
+            "message": self.message,
+        }
 
 
 class RowStatus(enum.StrEnum):
@@ -246,6 +291,8 @@ class ImportResult:
     summary: ImportSummary
     provenance: Provenance
     as_of: dt.date | None = None
+    #: Groups of rows sharing one problem, each reported once (its members' rows name it).
+    groups: tuple[IssueGroup, ...] = ()
 
     def all_issues(self) -> Iterator[Issue]:
         """File-wide issues, then each sheet's, then each row's, in file order."""
@@ -257,7 +304,7 @@ class ImportResult:
 
     def report_data(self, include_personal_data: bool = False) -> dict[str, Any]:
         """The import report as JSON-ready data (no personal values unless asked)."""
-        return {
+        data = {
             "import_report_format": 1,
             "source": dict(self.provenance.source),
             "as_of": self.as_of.isoformat() if self.as_of else None,
@@ -276,6 +323,9 @@ class ImportResult:
                 for r in self.rows
             ],
         }
+        if self.groups:
+            data["groups"] = [g.to_data() for g in self.groups]
+        return data
 
 
 def _sheet_data(sheet: SheetReport, include_personal_data: bool) -> dict[str, Any]:

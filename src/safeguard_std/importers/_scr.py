@@ -30,6 +30,7 @@ from safeguard_std.importers._result import (
     ColumnStatus,
     ImportResult,
     Issue,
+    IssueGroup,
     Provenance,
     RowEntries,
     RowOutcome,
@@ -116,28 +117,100 @@ def _choose(
     return out
 
 
+# How a group is worded: on each member's row when the group is too large to name the others
+# there (the row then names the group), and once for the whole group.
+_GROUP_TEXT = {
+    "person.duplicate": (
+        "same name and date of birth as {n} other people ({ref})",
+        "{size} people have the same name and date of birth: {members}",
+    ),
+    "person.possible_duplicate": (
+        "same surname (or a previous surname) and date of birth as {n} other people ({ref}): "
+        "the same person under another name?",
+        "{size} people have the same surname (or a previous surname) and date of birth: "
+        "{members}: the same person under another name?",
+    ),
+    "dbs.shared_certificate": (
+        "the same certificate number is recorded for {n} other people ({ref}): a certificate "
+        "belongs to one person",
+        "one certificate number is recorded for {size} people: {members}: a certificate "
+        "belongs to one person",
+    ),
+}
+_NAMED = 3  # members a group names (then "and K more"), as check_consistency names others
+
+
+class _Groups:
+    """Numbers each group as its first member's issue is attached (file order), and reports
+    it once. Keyed by the identity of the member tuple all of a group's items share: hashing
+    a tuple of thousands of ids for every member would make a large group quadratic."""
+
+    def __init__(self, rows: dict[str, SheetRow], sheets: dict[str, str | None]) -> None:
+        self.rows, self.sheets = rows, sheets
+        self.found: dict[int, IssueGroup] = {}
+
+    def _where(self, person: str) -> tuple[str | None, int]:
+        row = self.rows.get(person)
+        return (self.sheets.get(person), row.number if row is not None else 0)
+
+    def name(self, item: Inconsistency, severity: Severity) -> IssueGroup:
+        """The group ``item`` belongs to, reported the first time it is met."""
+        group = self.found.get(id(item.group))
+        if group is None:
+            members = item.group[:_NAMED]
+            where = tuple(self._where(m) for m in members)
+            named = ", ".join(
+                f"{sheet + ' ' if sheet else ''}row {row} ({m})"
+                for m, (sheet, row) in zip(members, where, strict=True)
+            )
+            more = len(item.group) - len(members)
+            text = named + (f" and {more} more" if more > 0 else "")
+            message = _GROUP_TEXT[item.code][1].format(size=len(item.group), members=text)
+            group = IssueGroup(
+                f"g{len(self.found) + 1}",
+                severity,
+                item.code,
+                len(item.group),
+                members,
+                where,
+                message,
+            )
+            self.found[id(item.group)] = group
+        return group
+
+
 def _attach_consistency(
     found: Sequence[Inconsistency], rows: dict[str, SheetRow], sheets: dict[str, str | None]
-) -> list[Issue]:
+) -> tuple[list[Issue], list[IssueGroup]]:
     file_issues = []
+    groups = _Groups(rows, sheets)
     for item in found:
         severity = (
             Severity.ERROR if item.severity is ConsistencySeverity.ERROR else Severity.WARNING
         )
-        message = item.message
-        for other in item.related:
-            row = rows.get(other)
-            if row is not None:
-                sheet = sheets.get(other)
-                where = f"{sheet + ' ' if sheet else ''}row {row.number}"
-                message = _name_row(message, other, f"{where} ({other})")
         row = rows.get(item.subject or "")
-        if row is not None and item.path[:1] == ("people",):
-            row.issue(severity, item.code, message)
+        attached = row is not None and item.path[:1] == ("people",)
+        group = None
+        if attached and item.group and item.code in _GROUP_TEXT:
+            group = groups.name(item, severity)
+        message = item.message
+        if group is not None and item.others > _NAMED:
+            # Too many to name on every row: the row names the group, listed once.
+            ref = f"group {group.id}, listed once in the import report"
+            message = _GROUP_TEXT[item.code][0].format(n=item.others, ref=ref)
+        else:
+            for other in item.related:
+                other_row = rows.get(other)
+                if other_row is not None:
+                    sheet = sheets.get(other)
+                    where = f"{sheet + ' ' if sheet else ''}row {other_row.number}"
+                    message = _name_row(message, other, f"{where} ({other})")
+        if row is not None and attached:
+            row.issue(severity, item.code, message, group=group.id if group else None)
         else:
             path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item.path)
             file_issues.append(Issue(severity, item.code, f"{message} (at ${path})"))
-    return file_issues
+    return file_issues, list(groups.found.values())
 
 
 def _word(ch: str) -> bool:
@@ -331,29 +404,33 @@ def _finish(
     people = tuple(r.person for r in rows if r.person is not None)
     bundle = provider_file.attach(people, include_personal_data=include_personal_data)
     # Before the outcomes: consistency issues about one person are added to that person's row.
-    file_issues = tuple(_file_issues(workbook, runs, bundle, as_of))
+    found, groups = _file_issues(workbook, runs, bundle, as_of)
+    file_issues = tuple(found)
     outcomes = _outcomes(runs)
     reports = [_recount(rep, outcomes) for rep in _with_differences(reports, plans)]
     provenance = _provenance(workbook, mapping, provider_file, runs, reports, as_of)
     evidence = EvidenceBundle(id=bundle.id, provider=bundle.provider, people=people)
     summary = summarise(outcomes, tuple(reports), file_issues, evidence)
-    return ImportResult(bundle, outcomes, tuple(reports), file_issues, summary, provenance, as_of)
+    return ImportResult(
+        bundle, outcomes, tuple(reports), file_issues, summary, provenance, as_of, tuple(groups)
+    )
 
 
 def _file_issues(
     workbook: Workbook, runs: list[SheetRun], bundle: EvidenceBundle, as_of: dt.date | None
-) -> list[Issue]:
+) -> tuple[list[Issue], list[IssueGroup]]:
     rows = [r for run in runs for r in run.rows]
     by_id = {r.person.id: r for r in rows if r.person is not None}
     sheet_of = {r.person.id: run.name for run in runs for r in run.rows if r.person is not None}
     file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
     if not rows:
         file_issues.append(_NO_PEOPLE)
-    file_issues += _attach_consistency(check_consistency(bundle, as_of=as_of), by_id, sheet_of)
+    found, groups = _attach_consistency(check_consistency(bundle, as_of=as_of), by_id, sheet_of)
+    file_issues += found
     board = _board_issue(bundle.provider, bundle.people)
     if board is not None:
         file_issues.append(board)
-    return file_issues
+    return file_issues, groups
 
 
 _NO_PEOPLE = Issue(

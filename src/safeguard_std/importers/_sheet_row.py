@@ -25,10 +25,20 @@ class SheetRow:
     status: RowStatus | None = None
     origins: RowOrigins | None = None
 
-    def issue(self, severity: Severity, code: str, message: str, cell: Cell | None = None) -> None:
-        """Add an issue found after the row was built (as ``RowReader.issue`` words it)."""
+    def issue(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        cell: Cell | None = None,
+        group: str | None = None,
+    ) -> None:
+        """Add an issue found after the row was built (as ``RowReader.issue`` words it);
+        ``group`` names the :class:`IssueGroup` the row belongs to."""
         if cell is None:
-            self.issues.append(Issue(severity, code, message, sheet=self.sheet, row=self.number))
+            self.issues.append(
+                Issue(severity, code, message, sheet=self.sheet, row=self.number, group=group)
+            )
             return
         column = cell.column
         spec = FIELDS.get(column.field)

@@ -228,3 +228,66 @@ def test_a_large_group_is_printed_once_and_each_row_names_it(
     data = json.loads(report.read_text())
     assert [g["size"] for g in data["groups"]] == [6]
     assert {r["issues"][0]["group"] for r in data["rows"]} == {"g1"}
+
+
+def _whole(path: Path, provider: str) -> tuple[bytes, bytes, bytes]:
+    """The three files as written from import_scr's whole result (the command's output before
+    it wrote people out as it read them)."""
+    import datetime as dt
+
+    from safeguard_std.importers import import_scr
+    from safeguard_std.serialization import bundle_to_data, canonical_json, digest
+
+    result = import_scr(path, provider=provider, as_of=dt.date(2026, 11, 23))
+    data = bundle_to_data(result.bundle)
+    extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
+    return (
+        (canonical_json(data, indent=2) + "\n").encode(),
+        "".join(result.provenance.chunks(**extra)).encode(),
+        (canonical_json(result.report_data(), indent=2) + "\n").encode(),
+    )
+
+
+@pytest.mark.parametrize("case", ["fixture", "groups"])
+def test_the_files_written_as_rows_are_read_are_those_of_the_whole_result(
+    tmp_path: Path, case: str
+) -> None:
+    # The command writes each person out as its row is read (memory grows with the record's
+    # keys, not its people); the bundle, its digest, provenance and report are unchanged.
+    path, provider = SCR / "scr.csv", PROVIDER
+    if case == "groups":
+        path = tmp_path / "scr.csv"
+        path.write_text(
+            "Staff number,Name,Date of birth,Staff type,Start date,DBS level,DBS number\n"
+            + "".join(
+                f"S{i},{'Ann' if i % 2 else 'Bo'} Smith,01/02/1980,Governor,01/09/2020,Enhanced,"
+                f"{123456789012 + i % 3}\n"
+                for i in range(1, 40)
+            )
+        )
+        provider = str(tmp_path / "provider.yaml")
+        Path(provider).write_text(
+            "provider: {id: p, name: P, kind: youth, legal_form: charity}\n"
+            "lead_roles: [{id: role-dsl, kind: dsl, person_id: p-S7, start_on: 2030-01-01}]\n"
+            "people:\n"
+            "  - {id: p-board, full_name: Cy Smith, date_of_birth: 1980-02-01}\n"
+        )
+    out = tmp_path / "out"
+    out.mkdir()
+    files = ["--output", str(out / "b.json"), "--report", str(out / "r.json")]
+    main(
+        [
+            "evidence",
+            "import-scr",
+            str(path),
+            "--provider",
+            provider,
+            *files,
+            "--as-of",
+            "2026-11-23",
+        ]
+    )
+    bundle, provenance, report = _whole(path, provider)
+    assert (out / "b.json").read_bytes() == bundle
+    assert (out / "b.provenance.json").read_bytes() == provenance
+    assert (out / "r.json").read_bytes() == report

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +35,13 @@ from safeguard_std.domain.consistency import (
 )
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
-from safeguard_std.importers import ImportResult, Issue, IssueGroup, RowStatus, import_scr
+from safeguard_std.importers import ImportResult, Issue, IssueGroup, RowStatus
 from safeguard_std.importers import Severity as ImportSeverity
+from safeguard_std.importers._scr import import_scr_streaming
+from safeguard_std.importers._stream import PeopleOut, people_less
 from safeguard_std.io._terminal import printable
 from safeguard_std.io.documents import DocumentSyntaxError, load_document
-from safeguard_std.serialization import bundle_to_data, canonical_json, digest
+from safeguard_std.serialization import canonical_json
 
 __all__ = ["register", "run_import", "run_validate"]
 
@@ -180,42 +181,37 @@ def run_import(args: argparse.Namespace) -> int:
         return _run_import(args)
 
 
-def _canonical_chunks(data: Any) -> Iterator[str]:
-    """The bundle as canonical JSON (the text canonical_json(data, indent=2) gives), in chunks."""
-    encoder = json.JSONEncoder(
-        sort_keys=True, ensure_ascii=False, indent=2, separators=(",", ": "), allow_nan=False
-    )
-    yield from encoder.iterencode(data)
-    yield "\n"
-
-
 def _run_import(args: argparse.Namespace) -> int:
     as_of = as_of_date(args.as_of)
     if args.max_messages < 0:
         raise UsageError("--max-messages: expected 0 or more")
-    result = import_scr(
-        args.file,
-        provider=args.provider,
-        sheet=args.sheet,
-        mapping=args.mapping,
-        as_of=as_of,
-        defaults=_defaults(args.default),
-        include_personal_data=args.include_personal_data,
-    )
-    data = bundle_to_data(result.bundle)
-    # All three files appear together or none does: a report that cannot be written must not
-    # leave a bundle that looks complete.
-    outputs: list[tuple[Text, str | None, str]] = [
-        (_canonical_chunks(data), args.output, "--output")
-    ]
-    provenance = _provenance_path(args)
-    if provenance is not None:
-        extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
-        outputs.append((result.provenance.chunks(**extra), provenance, "--provenance"))
-    if args.report:
-        report = result.report_data(include_personal_data=args.include_personal_data)
-        outputs.append((canonical_json(report, indent=2) + "\n", args.report, "--report"))
-    write_outputs(outputs)
+    # Each person is written to a temporary file as its row is read, not kept: memory grows
+    # with the record's keys, not with its people (the files are the same as import_scr's).
+    with PeopleOut(as_of) as out:
+        result = import_scr_streaming(
+            args.file,
+            out=out,
+            provider=args.provider,
+            sheet=args.sheet,
+            mapping=args.mapping,
+            as_of=as_of,
+            defaults=_defaults(args.default),
+            include_personal_data=args.include_personal_data,
+        )
+        rest = people_less(result.bundle)
+        # All three files appear together or none does: a report that cannot be written must
+        # not leave a bundle that looks complete.
+        outputs: list[tuple[Text, str | None, str]] = [
+            (out.bundle_chunks(rest), args.output, "--output")
+        ]
+        provenance = _provenance_path(args)
+        if provenance is not None:
+            extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
+            outputs.append((result.provenance.chunks(**extra), provenance, "--provenance"))
+        if args.report:
+            report = result.report_data(include_personal_data=args.include_personal_data)
+            outputs.append((canonical_json(report, indent=2) + "\n", args.report, "--report"))
+        write_outputs(outputs)
     _summarise(result, args, provenance)
     failed = result.summary.rejected or result.summary.errors
     return 1 if failed else 0

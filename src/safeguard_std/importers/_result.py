@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.people import Person
 from safeguard_std.importers._parsed import Severity
 from safeguard_std.importers._provenance import (
     Origin,
@@ -351,13 +352,22 @@ def _sheet_data(sheet: SheetReport, include_personal_data: bool) -> dict[str, An
     }
 
 
+def role_counts(people: Iterable[Person]) -> dict[str, int]:
+    """People by role type (a person with two engagements of one type counted once)."""
+    roles: Counter[str] = Counter()
+    for person in people:
+        for role in sorted({e.role_type.value for e in person.engagements}):
+            roles[role] += 1
+    return dict(roles)
+
+
 def summarise(
     rows: tuple[RowOutcome, ...],
     sheets: tuple[SheetReport, ...],
     issues: tuple[Issue, ...],
-    bundle: EvidenceBundle,
+    by_role_type: Mapping[str, int],
 ) -> ImportSummary:
-    """Count rows, issues by severity and code, and people by role type."""
+    """Count rows, and issues by severity and code; ``by_role_type`` from :func:`role_counts`."""
     severities: Counter[Severity] = Counter()
     codes: Counter[str] = Counter()
     everything = [
@@ -369,10 +379,6 @@ def summarise(
         severities[issue.severity] += 1
         codes[issue.code] += 1
     statuses = Counter(r.status for r in rows)
-    roles: Counter[str] = Counter()
-    for person in bundle.people:
-        for role in sorted({e.role_type.value for e in person.engagements}):
-            roles[role] += 1
     return ImportSummary(
         rows_read=len(rows),
         imported=statuses[RowStatus.IMPORTED] + statuses[RowStatus.IMPORTED_WITH_WARNINGS],
@@ -385,10 +391,10 @@ def summarise(
         warnings=severities[Severity.WARNING],
         notes=severities[Severity.NOTE],
         by_code=dict(codes),
-        by_role_type=dict(roles),
+        by_role_type=dict(by_role_type),
     )
 
 
-__all__ += ["WITHHELD", "ColumnStatus", "summarise"]
+__all__ += ["WITHHELD", "ColumnStatus", "role_counts", "summarise"]
 # Provenance lives in its own module; these names are imported from here too.
 __all__ += ["OriginKeys", "RowEntries", "RowOrigins", "Traced", "raw_text"]

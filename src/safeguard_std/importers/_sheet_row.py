@@ -24,6 +24,8 @@ class SheetRow:
     person: Person | None
     status: RowStatus | None = None
     origins: RowOrigins | None = None
+    # The person's id: kept when the person itself is written out as the row is read.
+    person_id: str | None = None
 
     def issue(
         self,
@@ -69,7 +71,7 @@ _REJECTED, _WARNED, _IMPORTED = (
 def row_status(row: SheetRow) -> RowStatus:
     """The row's status, once its issues are final (worked out once, then kept)."""
     if row.status is None:
-        if row.person is None:
+        if row.person_id is None:
             row.status = _REJECTED
         elif any(i.severity is not _NOTE for i in row.issues):
             row.status = _WARNED

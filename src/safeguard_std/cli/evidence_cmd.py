@@ -209,8 +209,8 @@ def _run_import(args: argparse.Namespace) -> int:
             extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
             outputs.append((result.provenance.chunks(**extra), provenance, "--provenance"))
         if args.report:
-            report = result.report_data(include_personal_data=args.include_personal_data)
-            outputs.append((canonical_json(report, indent=2) + "\n", args.report, "--report"))
+            report = result.report_chunks(include_personal_data=args.include_personal_data)
+            outputs.append((report, args.report, "--report"))
         write_outputs(outputs)
     _summarise(result, args, provenance)
     failed = result.summary.rejected or result.summary.errors

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from safeguard_std._serialization.canonical import canonical_json
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import Person
 from safeguard_std.importers._parsed import Severity
@@ -305,7 +306,36 @@ class ImportResult:
 
     def report_data(self, include_personal_data: bool = False) -> dict[str, Any]:
         """The import report as JSON-ready data (no personal values unless asked)."""
-        data = {
+        data = self._report_head(include_personal_data)
+        data["rows"] = [_row_data(r, include_personal_data) for r in self.rows]
+        if self.groups:
+            data["groups"] = [g.to_data() for g in self.groups]
+        return data
+
+    def report_chunks(self, include_personal_data: bool = False) -> Iterator[str]:
+        """The report as text, ``canonical_json(report_data(), indent=2)`` and a newline, a row
+        at a time: the report of 100,000 rows is written without ever holding it whole."""
+        data: dict[str, Any] = self._report_head(include_personal_data)
+        if self.groups:
+            data["groups"] = [g.to_data() for g in self.groups]
+        data["rows"] = None  # written row by row below
+        yield "{"
+        for n, (key, value) in enumerate(sorted(data.items())):
+            yield ("," if n else "") + "\n  " + canonical_json(key) + ": "
+            if key != "rows":
+                yield canonical_json(value, indent=2).replace("\n", "\n  ")
+            elif not self.rows:
+                yield "[]"
+            else:
+                yield "["
+                for k, row in enumerate(self.rows):
+                    text = canonical_json(_row_data(row, include_personal_data), indent=2)
+                    yield ("," if k else "") + "\n    " + text.replace("\n", "\n    ")
+                yield "\n  ]"
+        yield "\n}\n"
+
+    def _report_head(self, include_personal_data: bool) -> dict[str, Any]:
+        return {
             "import_report_format": 1,
             "source": dict(self.provenance.source),
             "as_of": self.as_of.isoformat() if self.as_of else None,
@@ -313,20 +343,17 @@ class ImportResult:
             "summary": self.summary.to_data(),
             "issues": [i.to_data(include_personal_data) for i in self.issues],
             "sheets": [_sheet_data(s, include_personal_data) for s in self.sheets],
-            "rows": [
-                {
-                    "sheet": r.sheet,
-                    "row": r.row,
-                    "status": r.status.value,
-                    "person_id": r.person_id,
-                    "issues": [i.to_data(include_personal_data) for i in r.issues],
-                }
-                for r in self.rows
-            ],
         }
-        if self.groups:
-            data["groups"] = [g.to_data() for g in self.groups]
-        return data
+
+
+def _row_data(row: RowOutcome, include_personal_data: bool) -> dict[str, Any]:
+    return {
+        "sheet": row.sheet,
+        "row": row.row,
+        "status": row.status.value,
+        "person_id": row.person_id,
+        "issues": [i.to_data(include_personal_data) for i in row.issues],
+    }
 
 
 def _sheet_data(sheet: SheetReport, include_personal_data: bool) -> dict[str, Any]:

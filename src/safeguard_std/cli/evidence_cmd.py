@@ -207,7 +207,8 @@ def _run_import(args: argparse.Namespace) -> int:
         provenance = _provenance_path(args)
         if provenance is not None:
             extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
-            outputs.append((result.provenance.chunks(**extra), provenance, "--provenance"))
+            records = result.provenance.chunks_of(out.record_lines(), out.records, **extra)
+            outputs.append((records, provenance, "--provenance"))
         if args.report:
             report = result.report_chunks(include_personal_data=args.include_personal_data)
             outputs.append((report, args.report, "--report"))

@@ -134,7 +134,7 @@ class SheetRun:
     reading: tuple[tuple[Column, int, str, str, Reader, bool, dict[object, Parsed]], ...] = ()
     date_readers: dict[tuple[Order, bool, bool], DateReader] = attrs.field(factory=dict)
     # Given, each person goes to it as its row is built and is not kept (PeopleOut.add).
-    sink: Callable[[Person], None] | None = None
+    sink: Callable[[Person, RowOrigins | None], None] | None = None
 
     @property
     def name(self) -> str | None:
@@ -296,8 +296,8 @@ class SheetRun:
             )
         pid = person.id if person is not None else None
         if person is not None and self.sink is not None:
-            self.sink(person)  # written out: the row keeps its id only
-            person = None
+            self.sink(person, origins)  # written out: the row keeps its id only
+            person = origins = None
         record = SheetRow(self.name, number, builder.issues, person, origins=origins, person_id=pid)
         self.rows.append(record)
         for field, found in cells.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import array
 import datetime as dt
 import hashlib
+import heapq
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from safeguard_std._serialization.data import bundle_to_data
 from safeguard_std.domain.consistency import ConsistencyByPerson
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import Person, RoleType
+from safeguard_std.importers._provenance import RowOrigins, record_lines
 
 __all__ = ["PeopleOut", "people_less"]
 
@@ -49,6 +51,15 @@ class PeopleOut:
         self._ids: list[str] = []
         self._at = array.array("Q")  # where each person's canonical text starts
         self._count = 0
+        # Provenance: each row's record lines in a third file; per row, its person's id, the
+        # rest of its record ids (one tuple for every row alike) and where its lines start.
+        self._origins: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self._rows: list[tuple[str, tuple[str, ...]]] = []
+        self._row_at = array.array("Q")
+        self._sizes = array.array("Q")  # each record line's length, rows one after another
+        self._suffixes: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.records = 0
+        self._unordered = False  # a record id not starting with its person's: sort them all
 
     def __enter__(self) -> PeopleOut:
         return self
@@ -60,9 +71,15 @@ class PeopleOut:
         """Remove the temporary files."""
         self._text.close()
         self._canonical.close()
+        self._origins.close()
 
-    def add(self, person: Person, *, imported: bool = True) -> None:
-        """The bundle's next person (``imported``: from the record, not the provider file)."""
+    def add(
+        self, person: Person, origins: RowOrigins | None = None, *, imported: bool = True
+    ) -> None:
+        """The bundle's next person (``imported``: from the record, not the provider file),
+        and where its values came from."""
+        if origins is not None:
+            self._add_origins(person.id, origins)
         data = converter().unstructure(person)
         indented = canonical_json(data, indent=2).replace("\n", "\n    ")
         self._text.write((("," if self._count else "") + "\n    " + indented).encode("utf-8"))
@@ -78,6 +95,50 @@ class PeopleOut:
         if imported:
             for role in sorted(r.value for r in roles):
                 self.roles[role] += 1
+
+    def _add_origins(self, pid: str, origins: RowOrigins) -> None:
+        self._row_at.append(self._origins.tell())
+        suffixes = []
+        for rid, line in record_lines(origins):
+            data = line.encode("utf-8")
+            self._origins.write(data)
+            self._sizes.append(len(data))
+            # A record's id is its person's, or that and ':' and more (RowEntries reads them so).
+            if not rid.startswith(pid):
+                self._unordered = True
+            suffixes.append(rid[len(pid) :] if rid.startswith(pid) else "\0" + rid)
+        key = tuple(suffixes)
+        self._rows.append((pid, self._suffixes.setdefault(key, key)))
+        self.records += len(key)
+
+    def record_lines(self) -> Iterator[str]:
+        """The provenance's record lines in order of record id, as :meth:`Provenance.chunks`
+        gives them. People are taken in order of id, and a record is given once no later
+        person's record can come before it (every record id starts with its person's id), so
+        only the records waiting for that are held, not all of them."""
+        waiting: list[tuple[str, int, int]] = []
+        size_at = 0
+        starts = []
+        for _pid, suffixes in self._rows:
+            starts.append(size_at)
+            size_at += len(suffixes)
+        rows = self._rows
+        for i in sorted(range(len(rows)), key=lambda k: rows[k][0]):
+            pid, suffixes = rows[i]
+            while waiting and waiting[0][0] < pid and not self._unordered:
+                yield self._line(heapq.heappop(waiting))
+            at, first = self._row_at[i], starts[i]
+            for k, suffix in enumerate(suffixes):
+                rid = suffix[1:] if suffix[:1] == "\0" else pid + suffix
+                heapq.heappush(waiting, (rid, at, self._sizes[first + k]))
+                at += self._sizes[first + k]
+        while waiting:
+            yield self._line(heapq.heappop(waiting))
+
+    def _line(self, found: tuple[str, int, int]) -> str:
+        _rid, at, size = found
+        self._origins.seek(at)
+        return self._origins.read(size).decode("utf-8")
 
     @property
     def count(self) -> int:

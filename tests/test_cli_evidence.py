@@ -291,3 +291,21 @@ def test_the_files_written_as_rows_are_read_are_those_of_the_whole_result(
     assert (out / "b.json").read_bytes() == bundle
     assert (out / "b.provenance.json").read_bytes() == provenance
     assert (out / "r.json").read_bytes() == report
+
+
+def test_the_command_keeps_only_the_people_lead_roles_name() -> None:
+    import datetime as dt
+
+    from safeguard_std.importers._scr import import_scr_streaming
+    from safeguard_std.importers._stream import PeopleOut
+
+    with PeopleOut(dt.date(2026, 11, 23)) as out:
+        result = import_scr_streaming(
+            SCR / "scr.csv", out=out, provider=PROVIDER, as_of=dt.date(2026, 11, 23)
+        )
+        # Every imported person went out; the result keeps the two its lead roles name...
+        assert out.count == result.summary.imported
+        assert [p.id for p in result.bundle.people] == ["p-S1001", "p-S1002"]
+        # ...and no provenance of its own: the records were written out too.
+        assert out.records > 0
+        assert not result.provenance.entries

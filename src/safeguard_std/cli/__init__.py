@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
 
 from safeguard_std._version import __version__
-from safeguard_std.cli._common import UsageError
+from safeguard_std.cli._output import UsageError  # not _common: it loads the packs (see main)
 from safeguard_std.exceptions import SafeguardError
 from safeguard_std.io._terminal import printable
 
@@ -34,6 +35,13 @@ _COMMANDS = {
     "evidence": "safeguard_std.cli.evidence_cmd",
     "assessment": "safeguard_std.cli.assessment_cmd",
 }
+
+
+#: Commands that only read the packs, briefly, and make no cyclic garbage: the cyclic collector
+#: is paused from their first import to their end. Importing and resolving the packs creates
+#: about a hundred thousand lasting objects, and the collector re-read them some ninety times
+#: (12 ms of the 180 ms `safeguard-std packs` took). Longer commands set it themselves.
+_COLLECTOR_PAUSED = frozenset({"packs"})
 
 
 def _command(argv: Sequence[str]) -> str | None:
@@ -69,6 +77,16 @@ def _report(exc: BaseException) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     line = list(sys.argv[1:] if argv is None else argv)
+    if _command(line) not in _COLLECTOR_PAUSED or not gc.isenabled():
+        return _main(line)
+    gc.disable()
+    try:
+        return _main(line)
+    finally:
+        gc.enable()
+
+
+def _main(line: list[str]) -> int:
     args = _parser(line).parse_args(line)
     try:
         code: int = args.run(args)

@@ -18,6 +18,7 @@ from safeguard_std.io._terminal import printable
 from safeguard_std.io.documents import MAX_BYTES, Limits
 from safeguard_std.packs import PackCatalog, bundled_catalog
 from safeguard_std.rules import builtin_registry, default_registry, registry_with_entry_points
+from safeguard_std.rules._kind import one_entry_point_scan
 
 __all__ = [
     "UsageError",
@@ -198,13 +199,16 @@ def catalog_from(args: argparse.Namespace) -> PackCatalog:
     kinds unless ``--no-entry-points``. Says on stderr (one ``warning:`` line each) which
     installed packs were not taken for the packs this command names."""
     trust = tuple(getattr(args, "trust_pack_source", ()))
-    if args.no_entry_points:
-        kinds = builtin_registry()
-    elif trust:
-        kinds = registry_with_entry_points(builtin_registry(), trust=trust)
-    else:
-        kinds = default_registry()
-    catalog = bundled_catalog(kinds=kinds, entry_points_too=not args.no_entry_points, trust=trust)
+    with one_entry_point_scan():  # rule kinds and packs from one reading of the distributions
+        if args.no_entry_points:
+            kinds = builtin_registry()
+        elif trust:
+            kinds = registry_with_entry_points(builtin_registry(), trust=trust)
+        else:
+            kinds = default_registry()
+        catalog = bundled_catalog(
+            kinds=kinds, entry_points_too=not args.no_entry_points, trust=trust
+        )
     for folder in args.packs_dir:
         if not Path(folder).is_dir():
             raise UsageError(f"--packs-dir: {folder!r} is not a folder")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from safeguard_std.exceptions import Problem, quoted
 from safeguard_std.io.documents import Document
 from safeguard_std.rules._kind import PERIOD_SCHEMA
+
+if TYPE_CHECKING:  # imported when there is an error to explain: it costs 30 ms to import
+    import jsonschema
 
 __all__ = ["did_you_mean", "rule_param_problems", "schema_problems", "shown"]
 
@@ -117,7 +118,9 @@ def _not_allowed(
 def _best_branch(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> list[Problem]:
     # An optional field is anyOf [X, null]: report against X, not against null.
     branches = [e for e in error.context or () if e.schema != {"type": "null"}]
-    best = jsonschema.exceptions.best_match(branches or error.context or ())
+    from jsonschema.exceptions import best_match
+
+    best = best_match(branches or error.context or ())
     return _one(best, doc, redact) if best is not None else []
 
 

@@ -8,7 +8,7 @@ recording the line and column of each path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -127,6 +127,7 @@ class Builder:
 
 _LOADER = yaml.SafeLoader("")
 _STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR = yaml.ScalarNode
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -214,6 +215,15 @@ def compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, i
     if len(text) > limits_.MAX_YAML_BYTES:
         raise fail(source, yaml_too_large("characters"))
     if _FAST_LOADER is not None:
+        built = _from_events(text, source)
+        if built is not None:
+            return built
+    return _general(text, source)
+
+
+def _general(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
+    """:func:`compose` by the node graph: every document, and every error, goes this way."""
+    if _FAST_LOADER is not None:
         try:
             _check_shape(text, source)
             node = yaml.compose(text, Loader=_FAST_LOADER)
@@ -246,6 +256,164 @@ def compose(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, i
         if loader is not None:
             loader.dispose()
     return _build(node, source)
+
+
+class _Unusual(Exception):
+    """A document :func:`_from_events` leaves to the general path."""
+
+
+def _from_events(text: str, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]] | None:
+    """The data and positions of a plain document, built straight from libyaml's events in one
+    pass, or ``None`` for anything else (the general path then parses it as before).
+
+    Composing a node graph, walking the events again to check its shape first, and building
+    the data from the graph took three passes over each pack file; this is one. It takes only
+    documents the general path would accept and build identically: a single document, no
+    anchors, aliases or explicit tags, text keys, no duplicate keys, within every limit, each
+    scalar read by the same builder. Anything unusual, and every error, gives ``None`` before
+    any result is returned, so what an error says never depends on this path
+    (``tests/test_yaml_events.py`` compares the two paths)."""
+    loader = _FAST_LOADER(text)
+    try:
+        if loader.yaml_path_resolvers:  # the composer consults them as it descends: not here
+            return None
+        get = loader.get_event
+        if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+            return None
+        reader = _EventReader(get, loader.resolve, source)
+        data = reader.node(get(), (), 0)
+        if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+            return None
+        return data, reader.positions
+    except Exception:  # any surprise is left to the general path, which reports it
+        return None
+    finally:
+        loader.dispose()
+
+
+class _EventReader:
+    """The :class:`Builder` of :func:`_from_events`: the same data and positions, in the same
+    order, from events instead of nodes; raises :class:`_Unusual` at anything it does not take.
+
+    An alias is built again from the events of its anchor (as the builder walks the anchored
+    node again), with the anchor's positions; each node so built counts towards the alias limit
+    (never fewer than the builder counts, so a document near a limit takes the general path)."""
+
+    def __init__(self, get: Callable[[], Any], resolve: Callable[..., str], source: str | None):
+        self.live = get
+        self.resolve = resolve
+        self.replays: list[Iterator[Any]] = []  # the anchors being built again, innermost last
+        self.recording: list[list[Any]] = []  # the anchored nodes being read, innermost last
+        self.anchors: dict[str, list[Any] | None] = {}  # None: still being read (a cycle)
+        self.events = 0  # every node event, keys too (what _check_shape counts)
+        self.built = 0  # every value built (what Builder counts)
+        self.aliased = 0  # values built again for an alias
+        # The limits as they are now (a caller may change them between documents).
+        self.max_events, self.max_built = limits_.MAX_YAML_NODES, limits_.MAX_NODES
+        self.max_aliased, self.max_depth = limits_.MAX_ALIAS_NODES, limits_.MAX_DEPTH
+        self.scalars = Builder(source)  # reads non-text scalars exactly as the graph's builder
+        self.positions: dict[Path, tuple[int, int]] = {}
+
+    def get(self) -> Any:
+        if self.replays:
+            return next(self.replays[-1])
+        event = self.live()
+        if self.recording:
+            for events in self.recording:
+                events.append(event)
+        return event
+
+    def node(self, event: Any, path: Path, depth: int) -> Any:
+        replaying = bool(self.replays)
+        if not replaying:
+            self.events += 1
+        self.built += 1
+        self.aliased += replaying
+        kind = type(event)
+        if (
+            self.events > self.max_events
+            or self.built > self.max_built
+            or self.aliased > self.max_aliased
+            or depth > self.max_depth
+        ):
+            raise _Unusual
+        if kind is yaml.AliasEvent:
+            return self.alias(event, path, depth)
+        if event.tag is not None:
+            raise _Unusual
+        if event.anchor is not None and not replaying:
+            return self.anchored(event, path, depth)
+        return self.value(event, path, depth)
+
+    def value(self, event: Any, path: Path, depth: int) -> Any:
+        """The value of a node whose start ``event`` is counted and checked."""
+        kind = type(event)
+        self.positions.setdefault(path, _position(event))
+        if kind is yaml.ScalarEvent:
+            return self.scalar(event, path)
+        if kind is yaml.SequenceStartEvent:
+            items: list[Any] = []
+            while type(item := self.get()) is not yaml.SequenceEndEvent:
+                items.append(self.node(item, (*path, len(items)), depth + 1))
+            return items
+        if kind is not yaml.MappingStartEvent:
+            raise _Unusual
+        out: dict[str, Any] = {}
+        while type(key := self.get()) is not yaml.MappingEndEvent:
+            self.events += not self.replays
+            if (
+                type(key) is not yaml.ScalarEvent
+                or key.anchor is not None
+                or key.tag is not None
+                or self.events > self.max_events
+                or (key.implicit[0] and self.resolve(_SCALAR, key.value, key.implicit) != _STR_TAG)
+                or key.value in out
+            ):
+                raise _Unusual
+            self.positions[(*path, key.value)] = _position(key)
+            out[key.value] = self.node(self.get(), (*path, key.value), depth + 1)
+        return out
+
+    def anchored(self, event: Any, path: Path, depth: int) -> Any:
+        """A node with an anchor, read from the document while its events are kept."""
+        if event.anchor in self.anchors:  # the composer refuses a second anchor of a name
+            raise _Unusual
+        self.anchors[event.anchor] = None
+        events = [event]
+        self.recording.append(events)
+        try:
+            value = self.value(event, path, depth)
+        finally:
+            self.recording.pop()
+        self.anchors[event.anchor] = events
+        return value
+
+    def alias(self, event: Any, path: Path, depth: int) -> Any:
+        """An alias: its anchor's node built again from the kept events."""
+        events = self.anchors.get(event.anchor)
+        if events is None:  # undefined, or inside its own anchor: the general path says so
+            raise _Unusual
+        self.replays.append(iter(events))
+        try:
+            self.built -= 1  # the alias itself is not a value; its anchor's first node is
+            return self.node(next(self.replays[-1]), path, depth)
+        finally:
+            self.replays.pop()
+
+    def scalar(self, event: Any, path: Path) -> Any:
+        if not event.implicit[0]:  # quoted or block text: a string (no path resolvers, above)
+            return event.value
+        tag = self.resolve(_SCALAR, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        if tag not in _CONSTRUCTORS:
+            raise _Unusual  # the general path words the refusal
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.scalars._scalar(node, path)
+
+
+def _position(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
 def _build(node: yaml.Node | None, source: str | None) -> tuple[Any, dict[Path, tuple[int, int]]]:

@@ -15,13 +15,25 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import referencing
-from referencing.jsonschema import DRAFT202012
+from safeguard_std.rules._kind import json_digest
 
-__all__ = ["MAX_SCHEMA_ERRORS", "SCHEMA_NAMES", "data_root", "schema", "schema_errors", "validator"]
+if TYPE_CHECKING:  # imported when a document is validated: importing them costs 30 ms
+    import jsonschema
+    import referencing
+
+__all__ = [
+    "MAX_SCHEMA_ERRORS",
+    "PROVEN_VALID",
+    "SCHEMA_NAMES",
+    "data_root",
+    "digest_of",
+    "proven_valid",
+    "schema",
+    "schema_errors",
+    "validator",
+]
 
 SCHEMA_NAMES = ("standard-pack", "pack-tests", "evidence", "assessment")
 
@@ -55,6 +67,9 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> referencing.Registry[Any]:
+    import referencing
+    from referencing.jsonschema import DRAFT202012
+
     return referencing.Registry().with_resources(
         (schema(n)["$id"], DRAFT202012.create_resource(schema(n))) for n in SCHEMA_NAMES
     )
@@ -63,6 +78,8 @@ def _registry() -> referencing.Registry[Any]:
 @cache
 def validator(name: str) -> jsonschema.protocols.Validator:
     """A Draft 2020-12 validator for a packaged schema (created once per process)."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema(name), registry=_registry())
 
 
@@ -76,3 +93,38 @@ def schema_errors(name: str, data: Any) -> Iterator[jsonschema.ValidationError]:
     then message)."""
     errors = itertools.islice(validator(name).iter_errors(data), MAX_SCHEMA_ERRORS)
     return iter(sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)))
+
+
+# -- documents proven valid before they were shipped ----------------------------------------------
+
+#: The file listing documents shipped with the library (the bundled packs) that the test suite
+#: has validated in full against the schema shipped beside them; see :func:`proven_valid`.
+PROVEN_VALID = "proven_valid.json"
+
+
+def digest_of(data: Any) -> str | None:
+    """The SHA-256 of ``data`` as canonical JSON, or ``None`` when it is not plain JSON data
+    (:func:`safeguard_std.rules._kind.json_digest`)."""
+    return json_digest(data)
+
+
+@cache
+def _proven(name: str) -> frozenset[str]:
+    try:
+        text = resources.files(__package__).joinpath(PROVEN_VALID).read_text(encoding="utf-8")
+        entry = json.loads(text).get(name, {})
+    except (OSError, ValueError):  # pragma: no cover - a broken installation: validate all
+        return frozenset()
+    # Proofs are for the schema as it was then: a changed schema proves nothing.
+    if not isinstance(entry, dict) or entry.get("schema") != digest_of(schema(name)):
+        return frozenset()
+    return frozenset(entry.get("documents", {}))
+
+
+def proven_valid(name: str, data: Any) -> bool:
+    """Whether ``data`` is a document the test suite validated in full against schema ``name``
+    as shipped (the bundled packs: validating them took a third of ``safeguard-std packs``).
+    Anything else, including any edit to a bundled file, is validated as usual; the same data
+    always gives the same answer, so this only saves the work, never changes a result."""
+    proven = _proven(name)
+    return bool(proven) and digest_of(data) in proven

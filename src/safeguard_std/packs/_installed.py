@@ -3,7 +3,6 @@ nothing silently (trust by distribution name)."""
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ import attrs
 
 from safeguard_std.exceptions import PackError
 from safeguard_std.packs._read import PackOrigin, _folder_files, read_layer
-from safeguard_std.rules._kind import distribution_of, trusted
+from safeguard_std.rules._kind import distribution_of, installed_entry_points, trusted
 
 if TYPE_CHECKING:
     from safeguard_std.packs._catalog import PackCatalog
@@ -28,7 +27,8 @@ class _Installer:
         self.conflicts = dict(base._conflicts)
 
     def run(self) -> PackCatalog:
-        for ep in sorted(entry_points(group=_GROUP), key=lambda e: (e.name, distribution_of(e))):
+        eps = installed_entry_points(_GROUP)
+        for ep in sorted(eps, key=lambda e: (e.name, distribution_of(e))):
             dist, label = distribution_of(ep)
             try:
                 obj = ep.load()

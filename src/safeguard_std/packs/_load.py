@@ -13,6 +13,7 @@ from safeguard_std.io.schemas import data_root
 from safeguard_std.packs._catalog import PackCatalog
 from safeguard_std.packs._read import BUNDLED, PACK_FILE
 from safeguard_std.rules import RuleKindRegistry, default_registry
+from safeguard_std.rules._kind import one_entry_point_scan
 
 
 def bundled_catalog(
@@ -25,9 +26,10 @@ def bundled_catalog(
     through the ``safeguard_std.packs`` entry point (see :meth:`PackCatalog.with_installed`:
     an installed pack with an id the library ships is taken only from a distribution named in
     ``trust``)."""
-    catalog = PackCatalog(kinds=kinds or default_registry())
-    catalog = catalog.with_folder(Path(str(data_root() / "standards")), origin=BUNDLED)
-    return catalog.with_installed(trust=trust) if entry_points_too else catalog
+    with one_entry_point_scan():  # rule kinds and packs from one reading of the distributions
+        catalog = PackCatalog(kinds=kinds or default_registry())
+        catalog = catalog.with_folder(Path(str(data_root() / "standards")), origin=BUNDLED)
+        return catalog.with_installed(trust=trust) if entry_points_too else catalog
 
 
 def load_pack(

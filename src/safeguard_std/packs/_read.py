@@ -15,7 +15,7 @@ from safeguard_std.domain.pack import PackRef
 from safeguard_std.exceptions import PackError, Problem
 from safeguard_std.io._problems import schema_problems, shown
 from safeguard_std.io.documents import Document, load_document
-from safeguard_std.io.schemas import schema_errors
+from safeguard_std.io.schemas import proven_valid, schema_errors
 
 PACK_FILE = "pack.yaml"
 
@@ -73,9 +73,13 @@ def read_layer(source: Path | str, text: str | bytes | None = None) -> PackLayer
     )
     if not isinstance(doc.data, dict):
         raise PackError([Problem("a pack must be a mapping", doc.locate(()))], source=label)
-    problems = [
-        _whole_rule(p) for p in schema_problems(schema_errors("standard-pack", doc.data), doc)
-    ]
+    problems = (
+        []
+        if proven_valid("standard-pack", doc.data)
+        else [
+            _whole_rule(p) for p in schema_problems(schema_errors("standard-pack", doc.data), doc)
+        ]
+    )
     problems = problems or [*_date_problems(doc), *_value_problems(doc)]
     if problems:
         raise PackError(problems, source=label)

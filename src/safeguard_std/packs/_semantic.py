@@ -28,6 +28,7 @@ from safeguard_std.rules.compile import compile_requirement, resolve_params
 
 if TYPE_CHECKING:
     from safeguard_std.packs._catalog import PackCatalog
+    from safeguard_std.rules._kind import RuleKind
 
 
 #: The operators each type of fact may be compared with.
@@ -52,17 +53,19 @@ class SemanticChecks:
     def fail(self, message: str, path: tuple[str | int, ...], **kw: Any) -> None:
         self.problems.append(Problem(message, self.doc.locate(path), **kw))
 
-    def _path_of(self, pack: Pack, rid: str) -> tuple[str | int, ...]:
-        for i, raw in enumerate(self.layer.data.get("requirements", [])):
-            if raw["id"] == rid:
-                return ("requirements", i)
+    def _path_of(self, rid: str, first: Mapping[str, int]) -> tuple[str | int, ...]:
+        if rid in first:
+            return ("requirements", first[rid])
         return ("alter", rid) if rid in self.layer.data.get("alter", {}) else ()
 
     def _semantics(self, pack: Pack) -> None:
         section_ids = {s.id for s in pack.sections}
         changed = set(self.layer.data.get("set_parameters", {}))
+        first: dict[str, int] = {}  # where this layer defines each id (its first definition)
+        for i, raw in enumerate(self.layer.data.get("requirements", [])):
+            first.setdefault(raw["id"], i)
         for req in pack.requirements:
-            here = self._path_of(pack, req.id)
+            here = self._path_of(req.id, first)
             if not here:
                 # Defined and checked in a base layer; recheck its rule only when this layer
                 # changes a parameter it uses (a period set to "3 years" breaks it here).
@@ -246,19 +249,15 @@ class SemanticChecks:
                 )
                 return
         params, _ = resolve_params(pack, req.rule.params)
-        try:
-            validator = kind.validator  # made once per kind, its schema checked then
-        except RuleError as exc:
-            self.fail(f"requirement {req.id}: {exc}", path)
-            return
-        errors = validator.iter_errors(params)
-        problems = rule_param_problems(
-            sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
-            requirement=req.id,
-            kind=kind.name,
-            allowed=sorted(kind.parameters.get("properties", {})),
-            locate=lambda at, follow: self._param_location(req, path, at, follow),
-        )
+        if kind.proven_valid(params):
+            problems = []
+        else:
+            try:
+                validator = kind.validator  # made once per kind, its schema checked then
+            except RuleError as exc:
+                self.fail(f"requirement {req.id}: {exc}", path)
+                return
+            problems = self._param_problems(req, kind, path, validator.iter_errors(params))
         if problems:
             self.problems.extend(problems)
             return
@@ -266,6 +265,17 @@ class SemanticChecks:
             compile_requirement(pack, req, registry)
         except Exception as exc:  # every rule-kind complaint becomes a located problem
             self.fail(f"requirement {req.id}: {exc}", path)
+
+    def _param_problems(
+        self, req: Requirement, kind: RuleKind, path: tuple[str | int, ...], errors: Any
+    ) -> list[Problem]:
+        return rule_param_problems(
+            sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)),
+            requirement=req.id,
+            kind=kind.name,
+            allowed=sorted(kind.parameters.get("properties", {})),
+            locate=lambda at, follow: self._param_location(req, path, at, follow),
+        )
 
     def doc_at(self, path: tuple[str | int, ...]) -> Any:
         """The raw data at ``path`` in this layer (an empty mapping when there is none)."""

@@ -12,20 +12,28 @@ entry point (:func:`registry_with_entry_points`).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from functools import cache
+from importlib import resources
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import jsonschema
 
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import Outcome, Status
 from safeguard_std.domain.pack import DocumentAliases, Requirement, SubjectType
 from safeguard_std.exceptions import InvalidPeriod, RuleError
+
+if TYPE_CHECKING:  # imported when parameters must be validated: importing it costs 30 ms
+    import jsonschema
 
 __all__ = [
     "Check",
@@ -67,6 +75,11 @@ class RuleKind:
     before_start: bool = False
     _validator: Any = attrs.field(default=None, init=False, eq=False, repr=False)
     _schema_checked: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+    _param_results: dict[Any, list[tuple[tuple[str | int, ...], str]]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    # The SHA-256 state after ``[SCHEMA,`` for proofs (False: the schema is not JSON data).
+    _proof_prefix: Any = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def validator(self) -> jsonschema.protocols.Validator:
@@ -74,6 +87,8 @@ class RuleKind:
         the first time a pack uses the kind rather than when the library is imported: checking
         a schema against the JSON Schema meta-schema costs about a millisecond."""
         if self._validator is None:
+            import jsonschema
+
             try:
                 if not self._schema_checked:
                     jsonschema.Draft202012Validator.check_schema(self.parameters)
@@ -91,10 +106,146 @@ class RuleKind:
         object.__setattr__(self, "_schema_checked", True)
         return self
 
+    def proven_valid(self, params: Mapping[str, Any]) -> bool:
+        """Whether ``params`` is a parameter set of the bundled packs that the test suite
+        validated in full against this kind's schema as it is now (``proven_params.json``):
+        validating it again could only give the same answer."""
+        prefix = self._proof_prefix
+        if prefix is None:  # the schema's text is hashed once, not once per parameter set
+            schema = _canonical(self.parameters)
+            prefix = False if schema is None else hashlib.sha256(f"[{schema},".encode(_UTF8, _SP))
+            object.__setattr__(self, "_proof_prefix", prefix)
+        return prefix is not False and _proven_by(prefix, params)
+
     def validate_params(self, params: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
-        """Problems with ``params`` against this kind's schema, as ``(path, message)``."""
+        """Problems with ``params`` against this kind's schema, as ``(path, message)``.
+
+        Results are remembered by value (a layered pack repeats its base's rules, and listing
+        the bundled packs validated 333 parameter sets, 180 of them different): keyed by each
+        value's type as well, as JSON tells ``true`` from ``1`` where Python does not. The
+        parameter sets of the bundled packs, validated in full by the test suite against the
+        same schemas, are known valid (``proven_params.json``) and not validated again.
+        """
+        if self.proven_valid(params):
+            return []
+        key = _frozen(params)
+        if key is not None:
+            hit = self._param_results.get(key)
+            if hit is not None:
+                return list(hit)
         errors = sorted(self.validator.iter_errors(params), key=lambda e: list(map(str, e.path)))
-        return [(tuple(e.path), e.message) for e in errors]
+        problems = [(tuple(e.path), e.message) for e in errors]
+        if key is not None:
+            if len(self._param_results) >= _PARAM_MEMORY:
+                self._param_results.clear()
+            self._param_results[key] = problems
+        return list(problems)
+
+
+_PARAM_MEMORY = 1024
+
+#: Parameter sets of the bundled packs' rules (with their kind's schema) that the test suite
+#: validated in full: written by ``docs/_scripts/prove_bundled_packs.py``.
+PROVEN_PARAMS = "proven_params.json"
+
+
+def _text_keys(data: Any) -> bool:
+    """Whether every mapping in ``data`` has only text keys (``json.dumps`` would quietly turn
+    ``1`` into ``"1"``, which a schema does not)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind in _LEAVES:  # most nodes: decided without the slower abstract-class check
+            continue
+        if kind is dict or (kind is not list and kind is not tuple and isinstance(node, Mapping)):
+            if any(type(k) is not str for k in node):
+                return False
+            stack.extend(node.values())
+        elif kind is list or kind is tuple or isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return True
+
+
+_UTF8, _SP = "utf-8", "surrogatepass"
+
+#: Types that are neither mappings nor lists (a subclass of one takes the general path).
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _canonical(data: Any) -> str | None:
+    """``data`` as canonical JSON text, or ``None`` when it is not plain JSON data."""
+    if not _text_keys(data):
+        return None
+    try:
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+
+
+def json_digest(data: Any) -> str | None:
+    """The SHA-256 of ``data`` as canonical JSON (sorted keys, no spaces), or ``None`` when it
+    is not plain JSON data (keys that are not text, values JSON has no form for). Canonical JSON
+    tells apart what a JSON Schema does (``true`` and ``1``, ``1`` and ``1.0``)."""
+    text = _canonical(data)
+    if text is None:
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@cache
+def _proven_params() -> frozenset[str]:
+    try:
+        text = resources.files(__package__).joinpath(PROVEN_PARAMS).read_text(encoding="utf-8")
+        digests = json.loads(text)
+    except (OSError, ValueError):  # pragma: no cover - a broken installation: validate all
+        return frozenset()
+    return frozenset(digests) if isinstance(digests, list) else frozenset()
+
+
+def _proven(schema: Mapping[str, Any], params: Mapping[str, Any]) -> bool:
+    proven = _proven_params()
+    return bool(proven) and json_digest([schema, params]) in proven
+
+
+def _proven_by(prefix: Any, params: Mapping[str, Any]) -> bool:
+    """:func:`_proven` for a kind whose schema is already hashed: ``prefix`` is the SHA-256
+    state after ``[SCHEMA,`` (canonical JSON of a list is its items' texts joined by commas),
+    so only the parameters are written and hashed."""
+    proven = _proven_params()
+    if not proven:
+        return False
+    text = _canonical(params)
+    if text is None:
+        return False
+    digest = prefix.copy()
+    digest.update(f"{text}]".encode(_UTF8, _SP))
+    return digest.hexdigest() in proven
+
+
+_SCALARS = (str, int, bool, type(None))
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable key for a JSON-like value that tells apart what JSON does (``True``, ``1``,
+    ``1.0``; a list and a string); ``None`` for anything else (not remembered)."""
+    kind = type(value)
+    if kind is float:  # by its text: -0.0 equals 0.0, but a message shows which it was
+        return (kind, repr(value))
+    if kind in _SCALARS:
+        return (kind, value)
+    if isinstance(value, Mapping):
+        items = []
+        for k, v in value.items():
+            frozen = _frozen(v)
+            if frozen is None or type(k) is not str:
+                return None
+            items.append((k, frozen))
+        return ("{", tuple(items))  # in order: a message may list keys as they came
+    if kind is list or kind is tuple:
+        parts = tuple(_frozen(v) for v in value)
+        return None if None in parts else (kind, parts)
+    return None
 
 
 def rule_kind(
@@ -171,6 +322,39 @@ class RuleKindRegistry:
         return tuple(sorted(self._kinds))
 
 
+# Within one_entry_point_scan: every entry point of the installed distributions, once read.
+_SCAN: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "safeguard_std_entry_point_scan", default=None
+)
+
+
+@contextlib.contextmanager
+def one_entry_point_scan() -> Iterator[None]:
+    """Within the block, the installed distributions are read once for every entry point group
+    asked for: building a catalog asks for rule kinds and for packs, and each reading of every
+    distribution's entry points costs a few milliseconds of a command's start."""
+    if _SCAN.get() is not None:  # an enclosing block already shares its reading
+        yield
+        return
+    token = _SCAN.set({})
+    try:
+        yield
+    finally:
+        _SCAN.reset(token)
+
+
+def installed_entry_points(group: str) -> EntryPoints:
+    """``importlib.metadata.entry_points(group=group)``, from the one reading of the enclosing
+    :func:`one_entry_point_scan` if there is one (the same entry points, in the same order)."""
+    shared = _SCAN.get()
+    if shared is None:
+        return entry_points(group=group)
+    if "all" not in shared:
+        shared["all"] = entry_points()
+    found: EntryPoints = shared["all"].select(group=group)
+    return found
+
+
 def distribution_of(ep: EntryPoint) -> tuple[str, str]:
     """The name of the distribution that installed ``ep`` and the label that names it with its
     version (``council-rules 1.2``)."""
@@ -219,7 +403,7 @@ def registry_with_entry_points(
         notices.append(message)
         withheld.setdefault(name, message)
 
-    for ep in sorted(entry_points(group=group), key=lambda e: (e.name, distribution_of(e)[1])):
+    for ep in sorted(installed_entry_points(group), key=lambda e: (e.name, distribution_of(e)[1])):
         dist, label = distribution_of(ep)
         try:
             items = _loaded_kinds(ep)

@@ -77,32 +77,48 @@ REPAIRS: Mapping[str, Repair] = {
 }
 
 
-def not_met(fix: Fix) -> list[tuple[Step, str | None]]:
-    """The (requirement, subject) pairs the pack finds ``not_met`` in the bundle."""
+_ADVERSE = frozenset({"not_met", "partially_met"})
+
+
+def _failing(fix: Fix) -> list[tuple[Step, str | None, bool]]:
+    """The (requirement, subject) pairs the pack finds ``not_met`` in the bundle, and whether an
+    adverse attestation took part (the worse of the records and the attestation counts)."""
     # Synthetic evidence for the date the caller chose, whether or not the edition is in force.
     assessment = fix.demands.plan.evaluate(fix.bundle, as_of=fix.as_of, allow_out_of_force=True)
     return [
-        (fix.demands.steps[f.requirement_id], f.subject.id)
+        (
+            fix.demands.steps[f.requirement_id],
+            f.subject.id,
+            f.outcome.facts.get("attested") in _ADVERSE,
+        )
         for f in assessment.findings
         if f.status is Status.NOT_MET
     ]
+
+
+def not_met(fix: Fix) -> list[tuple[Step, str | None]]:
+    """The (requirement, subject) pairs the pack finds ``not_met`` in the bundle."""
+    return [(step, subject) for step, subject, _ in _failing(fix)]
 
 
 def comply(gen: Gen, demands: Demands, bundle: EvidenceBundle) -> EvidenceBundle | None:
     """``bundle`` repaired until nothing is ``not_met``, or ``None`` if that could not be done."""
     fix = Fix(gen, demands, bundle)
     for round_ in range(_RANDOM_ROUNDS + _EXACT_ROUNDS):
-        failing = not_met(fix)
+        failing = _failing(fix)
         if not failing:
             return fix.bundle
         fix.exact = round_ >= _RANDOM_ROUNDS
-        for step, subject in failing:
+        for step, subject, attested in failing:
             repair = REPAIRS.get(step.kind)
-            if repair is None:
-                continue
-            before = fix.bundle
-            try:
-                repair(fix, step, subject)
-            except (ValueError, TypeError):  # a parameter no record can satisfy
-                fix.bundle = before
+            repairs = [repair] if repair is not None else []
+            if attested and repair is not _attested:
+                # A reader found it wanting: a later reading that finds it met answers that.
+                repairs.append(_attested)
+            for one in repairs:
+                before = fix.bundle
+                try:
+                    one(fix, step, subject)
+                except (ValueError, TypeError):  # a parameter no record can satisfy
+                    fix.bundle = before
     return None if not_met(fix) else fix.bundle

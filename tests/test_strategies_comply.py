@@ -1,0 +1,62 @@
+"""Repairing a bundle into compliance also answers an attestation that says a requirement is not
+met: the worse of the records and the attestation is what counts (issue 16), so repairing the
+records alone left one Dorset bundle in three unrepairable, each rejected draw costing six
+evaluations (issue 20: a compliant draw has to be cheap)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safeguard_std import load_pack
+from safeguard_std.domain.organisation import Attestation, AttestationOutcome, EvidenceBundle
+from safeguard_std.evaluate import compile_pack
+from safeguard_std.strategies import evidence_bundles
+from safeguard_std.strategies._comply import Fix, comply, not_met
+from safeguard_std.strategies._demands import demands_of
+from safeguard_std.strategies._gen import Gen
+
+AS_OF = dt.date(2026, 11, 23)
+PACK = load_pack("dorset", as_of=AS_OF)
+DEMANDS = demands_of(compile_pack(PACK))
+
+
+def _attest(bundle: EvidenceBundle, rid: str, subject: str | None, outcome: str) -> EvidenceBundle:
+    att = Attestation(
+        id="att-9001",
+        requirement_id=rid,
+        subject_id=subject,
+        outcome=AttestationOutcome(outcome),
+        attested_on=AS_OF - dt.timedelta(days=30),
+        statement="Test statement: read and found wanting.",
+    )
+    return attrs.evolve(bundle, attestations=(*bundle.attestations, att))
+
+
+@pytest.mark.parametrize(
+    ("rid", "person", "outcome"),
+    [
+        ("DOR-2.2.2", True, "not_met"),  # record_updated
+        ("DOR-2.5.8", True, "partially_met"),  # references
+        ("DOR-2.4.1", True, "not_met"),  # record_fields_present
+        ("DOR-2.5.1", True, "not_met"),  # check_present
+        ("DOR-1.1.3b", False, "not_met"),  # role_held, about the provider
+    ],
+)
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_an_adverse_attestation_is_repaired_too(
+    rid: str, person: bool, outcome: str, data: st.DataObject
+) -> None:
+    good = data.draw(evidence_bundles(PACK, as_of=AS_OF, compliant=True))
+    subject = good.people[0].id if person else None
+    bad = _attest(good, rid, subject, outcome)
+    gen = Gen(data.draw, AS_OF, first=5000)
+    assert any(s.requirement.id == rid for s, _ in not_met(Fix(gen, DEMANDS, bad)))
+    repaired = comply(gen, DEMANDS, bad)
+    assert repaired is not None
+    assert not_met(Fix(gen, DEMANDS, repaired)) == []

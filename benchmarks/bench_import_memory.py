@@ -5,7 +5,9 @@
 Each size runs in a fresh interpreter (so peak RSS is that import's alone) on a seeded record
 from ``bench_import.generate``; ``--case duplicates`` repeats one held-out record on every row
 (every row a duplicate of every other, and one certificate number shared by all), the case
-that was quadratic; ``--report`` also builds the JSON import report. Prints rows, peak RSS,
+that was quadratic; ``--report`` also builds the JSON import report; ``--cli`` runs the command
+(``evidence import-scr ... --output --report``, which writes each person out as its row is read)
+instead of ``import_scr``. Prints rows, peak RSS,
 the RSS growth per extra 1,000 rows, CPU seconds, rows per CPU second and the one-minute load
 average as the import began (the machine is shared). The collector is paused around the import,
 as the command line pauses it. Goals (issue 18): under 300 MB at 50,000 rows, growing sub-linearly,
@@ -44,15 +46,28 @@ load = os.getloadavg()[0]
 # As the command line does (collector_paused); the library leaves the collector alone (0017).
 gc.disable()
 cpu = time.process_time()
-result = import_scr(path, provider=provider, as_of=dt.date(2026, 11, 23))
-if sys.argv[5] == "report":
-    report = result.report_data()
-used = time.process_time() - cpu
-gc.enable()
+if sys.argv[5] == "cli":
+    # The command as a user runs it: bundle, provenance and report written (it pauses the
+    # collector itself).
+    gc.enable()
+    from safeguard_std.cli import main
+    argv = ["evidence", "import-scr", path, "--provider", provider, "--as-of", "2026-11-23",
+            "--output", folder + "/bundle.json", "--report", folder + "/report.json", "--quiet"]
+    sys.stderr = open(os.devnull, "w")
+    main(argv)
+    used = time.process_time() - cpu
+    warnings = json.load(open(folder + "/report.json"))["summary"]["warnings"]
+else:
+    result = import_scr(path, provider=provider, as_of=dt.date(2026, 11, 23))
+    if sys.argv[5] == "report":
+        report = result.report_data()
+    used = time.process_time() - cpu
+    gc.enable()
+    assert result.summary.rows_read == rows, result.summary
+    warnings = result.summary.warnings
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-assert result.summary.rows_read == rows, result.summary
 print(json.dumps({"rows": rows, "peak_mb": peak / 1024, "before_mb": base / 1024,
-                  "cpu_s": used, "load": load, "warnings": result.summary.warnings}))
+                  "cpu_s": used, "load": load, "warnings": warnings}))
 """
 
 
@@ -77,12 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", action="store_true", help="also build the JSON import report (report_data)"
     )
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="run `evidence import-scr` instead, writing the bundle, provenance and report",
+    )
     args = parser.parse_args(argv)
     previous: dict[str, float] | None = None
-    print(f"case: {args.case}{', with the report' if args.report else ''}")
+    mode = ", the command (files written)" if args.cli else ""
+    print(f"case: {args.case}{', with the report' if args.report else ''}{mode}")
     print(f"{'rows':>8} {'peak MB':>9} {'MB/1k rows':>11} {'cpu s':>7} {'rows/s':>9} {'load':>5}")
     for rows in args.rows:
-        got = measure(rows, args.case, "report" if args.report else "none")
+        got = measure(rows, args.case, "cli" if args.cli else "report" if args.report else "none")
         growth = ""
         if previous is not None:
             extra = (got["peak_mb"] - previous["peak_mb"]) / ((rows - previous["rows"]) / 1000)

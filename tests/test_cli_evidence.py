@@ -196,3 +196,116 @@ def test_no_traceback_from_the_module_entry_point(tmp_path: Path) -> None:
     assert done.stderr == (
         f"error: invalid spreadsheet: not a readable .xlsx workbook (BadZipFile) @ {broken} $\n"
     )
+
+
+def test_a_large_group_is_printed_once_and_each_row_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider = tmp_path / "provider.yaml"
+    provider.write_text("provider: {id: p, name: P, kind: youth, legal_form: sole_trader}\n")
+    scr = tmp_path / "scr.csv"
+    scr.write_text(
+        "Staff number,Name,Date of birth,Staff type,Start date,Regulated activity\n"
+        + "".join(f"S{i},Ann Smith,01/02/1980,Staff,01/09/2020,N\n" for i in range(1, 7))
+    )
+    report = tmp_path / "report.json"
+    out = str(tmp_path / "bundle.json")
+    options = ["--as-of", "2026-11-23", "--report", str(report), "--max-messages", "3"]
+    code = main(
+        ["evidence", "import-scr", str(scr), "--provider", str(provider), "--output", out, *options]
+    )
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert err[3:7] == [
+        f"warning: {scr}: group g1: 6 people have the same name and date of birth: row 2 (p-S1), "
+        "row 3 (p-S2), row 4 (p-S3) and 3 more",
+        f"warning: {scr}: row 2: same name and date of birth as 5 other people (group g1, listed "
+        "once in the import report)",
+        f"warning: {scr}: row 3: same name and date of birth as 5 other people (group g1, listed "
+        "once in the import report)",
+        "... and 4 more (see " + str(report) + ")",
+    ]
+    data = json.loads(report.read_text())
+    assert [g["size"] for g in data["groups"]] == [6]
+    assert {r["issues"][0]["group"] for r in data["rows"]} == {"g1"}
+
+
+def _whole(path: Path, provider: str) -> tuple[bytes, bytes, bytes]:
+    """The three files as written from import_scr's whole result (the command's output before
+    it wrote people out as it read them)."""
+    import datetime as dt
+
+    from safeguard_std.importers import import_scr
+    from safeguard_std.serialization import bundle_to_data, canonical_json, digest
+
+    result = import_scr(path, provider=provider, as_of=dt.date(2026, 11, 23))
+    data = bundle_to_data(result.bundle)
+    extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
+    return (
+        (canonical_json(data, indent=2) + "\n").encode(),
+        "".join(result.provenance.chunks(**extra)).encode(),
+        (canonical_json(result.report_data(), indent=2) + "\n").encode(),
+    )
+
+
+@pytest.mark.parametrize("case", ["fixture", "groups"])
+def test_the_files_written_as_rows_are_read_are_those_of_the_whole_result(
+    tmp_path: Path, case: str
+) -> None:
+    # The command writes each person out as its row is read (memory grows with the record's
+    # keys, not its people); the bundle, its digest, provenance and report are unchanged.
+    path, provider = SCR / "scr.csv", PROVIDER
+    if case == "groups":
+        path = tmp_path / "scr.csv"
+        path.write_text(
+            "Staff number,Name,Date of birth,Staff type,Start date,DBS level,DBS number\n"
+            + "".join(
+                f"S{i},{'Ann' if i % 2 else 'Bo'} Smith,01/02/1980,Governor,01/09/2020,Enhanced,"
+                f"{123456789012 + i % 3}\n"
+                for i in range(1, 40)
+            )
+        )
+        provider = str(tmp_path / "provider.yaml")
+        Path(provider).write_text(
+            "provider: {id: p, name: P, kind: youth, legal_form: charity}\n"
+            "lead_roles: [{id: role-dsl, kind: dsl, person_id: p-S7, start_on: 2030-01-01}]\n"
+            "people:\n"
+            "  - {id: p-board, full_name: Cy Smith, date_of_birth: 1980-02-01}\n"
+        )
+    out = tmp_path / "out"
+    out.mkdir()
+    files = ["--output", str(out / "b.json"), "--report", str(out / "r.json")]
+    main(
+        [
+            "evidence",
+            "import-scr",
+            str(path),
+            "--provider",
+            provider,
+            *files,
+            "--as-of",
+            "2026-11-23",
+        ]
+    )
+    bundle, provenance, report = _whole(path, provider)
+    assert (out / "b.json").read_bytes() == bundle
+    assert (out / "b.provenance.json").read_bytes() == provenance
+    assert (out / "r.json").read_bytes() == report
+
+
+def test_the_command_keeps_only_the_people_lead_roles_name() -> None:
+    import datetime as dt
+
+    from safeguard_std.importers._scr import import_scr_streaming
+    from safeguard_std.importers._stream import PeopleOut
+
+    with PeopleOut(dt.date(2026, 11, 23)) as out:
+        result = import_scr_streaming(
+            SCR / "scr.csv", out=out, provider=PROVIDER, as_of=dt.date(2026, 11, 23)
+        )
+        # Every imported person went out; the result keeps the two its lead roles name...
+        assert out.count == result.summary.imported
+        assert [p.id for p in result.bundle.people] == ["p-S1001", "p-S1002"]
+        # ...and no provenance of its own: the records were written out too.
+        assert out.records > 0
+        assert not result.provenance.entries

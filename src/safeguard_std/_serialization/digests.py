@@ -9,6 +9,7 @@ from typing import Any
 
 from safeguard_std._serialization.canonical import (
     _canonical_lists,
+    _canonical_owned,
     _encode_text,
     canonical_json,
     digest,
@@ -70,7 +71,7 @@ def _bundle_digest(bundle: EvidenceBundle) -> str:
     unstructure = converter().unstructure
     order = sorted(range(len(people)), key=ids.__getitem__)
     for n, index in enumerate(order):
-        person = canonical_json(_canonical_lists(unstructure(people[index], Person)))
+        person = canonical_json(_canonical_owned(unstructure(people[index], Person)))
         hasher.update(("[" if n == 0 else ",").encode() + person.encode("utf-8"))
     hasher.update(("]" + after).encode("utf-8"))
     return "sha256:" + hasher.hexdigest()

@@ -3,7 +3,7 @@ the compact ``ndjson-findings`` form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -66,7 +66,7 @@ _INDENTED = _Layout(
 _COMPACT = _Layout(
     at="", inner="", close="}", colon=":", nested=lambda value: canonical_json(value)
 )
-_OUTCOME_TEXTS = 65_536  # outcomes remembered per assessment written (most are shared)
+_OUTCOME_TEXTS = 4_096  # outcomes remembered per assessment written (the shared ones come back)
 
 
 def _requirement_lines(ref: RequirementRef, lay: _Layout) -> tuple[str, str]:
@@ -189,30 +189,90 @@ def assessment_line(a: Assessment) -> str:
 _PLACE = "safeguard-std: the findings are written here"
 
 
+@attrs.frozen(eq=False)
+class StreamedList:
+    """A list in the ``extra`` of :func:`assessment_json_chunks` whose items are made and written
+    one at a time (a report's issues per person, say): a large section is never whole, neither
+    as data nor as text. ``items`` gives the items afresh each time it is called."""
+
+    items: Callable[[], Iterable[Any]]
+
+
+def _place_streamed(value: Any, places: dict[str, StreamedList]) -> Any:
+    """``value`` with each :class:`StreamedList` in it replaced by a marker text."""
+    if isinstance(value, StreamedList):
+        marker = f"safeguard-std: a list is written here ({len(places) + 1})"
+        places[marker] = value
+        return marker
+    if type(value) is dict:
+        return {k: _place_streamed(v, places) for k, v in value.items()}
+    return value
+
+
+def _materialized(value: Any) -> Any:
+    """``value`` with each :class:`StreamedList` in it made a list."""
+    if isinstance(value, StreamedList):
+        return [_materialized(item) for item in value.items()]
+    if type(value) is dict:
+        return {k: _materialized(v) for k, v in value.items()}
+    return value
+
+
+def _streamed_text(items: Iterable[Any], indent: str, step: str) -> Iterator[str]:
+    """A list whose key is indented by ``indent``, as the indented encoder writes it."""
+    newline = "\n" + indent + step
+    first = True
+    for item in items:
+        try:
+            text = _indented_json(item, step)
+        except (_Unusual, RecursionError):  # what json.dumps writes for it
+            text = canonical_json(item, indent=len(step))
+        yield ("[" if first else ",") + newline + text.replace("\n", newline)
+        first = False
+    yield "[]" if first else "\n" + indent + "]"
+
+
 def assessment_json_chunks(
     a: Assessment, *, extra: Mapping[str, Any] | None = None
 ) -> Iterator[str]:
     """:func:`assessment_to_json`'s text in pieces, the findings one at a time, so that a large
-    assessment can be written as it is made into text, never held whole."""
-    data = {**_assessment_head(a), **(extra or {}), "findings": _PLACE}
+    assessment can be written as it is made into text, never held whole. A
+    :class:`StreamedList` in ``extra`` is written the same way, an item at a time."""
+    places: dict[str, StreamedList] = {}
+    data = {**_assessment_head(a), **_place_streamed(dict(extra or {}), places), "findings": _PLACE}
     try:
         head = _indented_json(data, "  ")
-        before, sep, after = head.partition(_encode_text(_PLACE))
-        if not sep or _encode_text(_PLACE) in after:
-            raise _Unusual
+        parts = []  # (where the marker is in the text, its end there, the marker)
+        for marker in (_PLACE, *places):
+            text = _encode_text(marker)
+            at = head.find(text)
+            if at < 0 or head.find(text, at + 1) >= 0:
+                raise _Unusual
+            parts.append((at, at + len(text), marker))
         pieces = _findings_text(a.findings)
         first = next(pieces, None)
     except (_Unusual, RecursionError):  # data the fast encoders leave to json.dumps
+        data = {**_assessment_head(a), **_materialized(dict(extra or {}))}
         data["findings"] = _findings_to_data(a.findings)
         yield canonical_json(data, indent=2) + "\n"
         return
-    if first is None:
-        yield before + "[]" + after + "\n"
-        return
-    yield before + "[\n    " + first
-    for text in pieces:
-        yield ",\n    " + text
-    yield "\n  ]" + after + "\n"
+    done = 0
+    for at, end, marker in sorted(parts):
+        before = head[done:at]
+        done = end
+        if marker != _PLACE:
+            yield before
+            line = head.rfind("\n", 0, at) + 1
+            indent = " " * (at - line - len(head[line:at].lstrip(" ")))
+            yield from _streamed_text(places[marker].items(), indent, "  ")
+        elif first is None:
+            yield before + "[]"
+        else:
+            yield before + "[\n    " + first
+            for text in pieces:
+                yield ",\n    " + text
+            yield "\n  ]"
+    yield head[done:] + "\n"
 
 
 #: What ``ndjson-findings`` output leaves out: findings nothing needs doing about.

@@ -10,9 +10,9 @@ with ``--strict``), 2 when the file cannot be read.
 from __future__ import annotations
 
 import argparse
-import json
+import itertools
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +35,13 @@ from safeguard_std.domain.consistency import (
 )
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
-from safeguard_std.importers import ImportResult, Issue, RowStatus, import_scr
+from safeguard_std.importers import ImportResult, Issue, IssueGroup, RowStatus
 from safeguard_std.importers import Severity as ImportSeverity
+from safeguard_std.importers._scr import import_scr_streaming
+from safeguard_std.importers._stream import PeopleOut, people_less
 from safeguard_std.io._terminal import printable
 from safeguard_std.io.documents import DocumentSyntaxError, load_document
-from safeguard_std.serialization import bundle_to_data, canonical_json, digest
+from safeguard_std.serialization import canonical_json
 
 __all__ = ["register", "run_import", "run_validate"]
 
@@ -179,42 +181,38 @@ def run_import(args: argparse.Namespace) -> int:
         return _run_import(args)
 
 
-def _canonical_chunks(data: Any) -> Iterator[str]:
-    """The bundle as canonical JSON (the text canonical_json(data, indent=2) gives), in chunks."""
-    encoder = json.JSONEncoder(
-        sort_keys=True, ensure_ascii=False, indent=2, separators=(",", ": "), allow_nan=False
-    )
-    yield from encoder.iterencode(data)
-    yield "\n"
-
-
 def _run_import(args: argparse.Namespace) -> int:
     as_of = as_of_date(args.as_of)
     if args.max_messages < 0:
         raise UsageError("--max-messages: expected 0 or more")
-    result = import_scr(
-        args.file,
-        provider=args.provider,
-        sheet=args.sheet,
-        mapping=args.mapping,
-        as_of=as_of,
-        defaults=_defaults(args.default),
-        include_personal_data=args.include_personal_data,
-    )
-    data = bundle_to_data(result.bundle)
-    # All three files appear together or none does: a report that cannot be written must not
-    # leave a bundle that looks complete.
-    outputs: list[tuple[Text, str | None, str]] = [
-        (_canonical_chunks(data), args.output, "--output")
-    ]
-    provenance = _provenance_path(args)
-    if provenance is not None:
-        extra = {"bundle_id": result.bundle.id, "evidence_digest": digest(data)}
-        outputs.append((result.provenance.chunks(**extra), provenance, "--provenance"))
-    if args.report:
-        report = result.report_data(include_personal_data=args.include_personal_data)
-        outputs.append((canonical_json(report, indent=2) + "\n", args.report, "--report"))
-    write_outputs(outputs)
+    # Each person is written to a temporary file as its row is read, not kept: memory grows
+    # with the record's keys, not with its people (the files are the same as import_scr's).
+    with PeopleOut(as_of) as out:
+        result = import_scr_streaming(
+            args.file,
+            out=out,
+            provider=args.provider,
+            sheet=args.sheet,
+            mapping=args.mapping,
+            as_of=as_of,
+            defaults=_defaults(args.default),
+            include_personal_data=args.include_personal_data,
+        )
+        rest = people_less(result.bundle)
+        # All three files appear together or none does: a report that cannot be written must
+        # not leave a bundle that looks complete.
+        outputs: list[tuple[Text, str | None, str]] = [
+            (out.bundle_chunks(rest), args.output, "--output")
+        ]
+        provenance = _provenance_path(args)
+        if provenance is not None:
+            extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
+            records = result.provenance.chunks_of(out.record_lines(), out.records, **extra)
+            outputs.append((records, provenance, "--provenance"))
+        if args.report:
+            report = result.report_chunks(include_personal_data=args.include_personal_data)
+            outputs.append((report, args.report, "--report"))
+        write_outputs(outputs)
     _summarise(result, args, provenance)
     failed = result.summary.rejected or result.summary.errors
     return 1 if failed else 0
@@ -256,11 +254,21 @@ def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str |
 
 
 def _messages(result: ImportResult, args: argparse.Namespace) -> None:
-    shown: list[Issue] = [i for i in result.all_issues() if i.severity is not ImportSeverity.NOTE]
+    # A group too large for its rows to name the others (more than four) is printed once,
+    # after the file's own issues; its members' rows follow, each naming it.
+    shown: list[Issue | IssueGroup] = [
+        i for i in result.issues if i.severity is not ImportSeverity.NOTE
+    ]
+    shown += [g for g in result.groups if g.size > 4 and g.severity is not ImportSeverity.NOTE]
+    shown += [
+        i
+        for i in itertools.islice(result.all_issues(), len(result.issues), None)
+        if i.severity is not ImportSeverity.NOTE
+    ]
     limit = args.max_messages or len(shown)
     label = result.provenance.source.get("file", args.file)
     for issue in shown[:limit]:
-        text = issue.render(args.include_personal_data)
+        text = issue.render(args.include_personal_data) if isinstance(issue, Issue) else str(issue)
         sys.stderr.write(printable(f"{issue.severity.value}: {label}: {text}") + "\n")
     if len(shown) > limit:
         hint = "--report FILE" if not args.report else args.report

@@ -35,7 +35,13 @@ from safeguard_std.domain.people import (
     SuitabilityCheckKind,
 )
 
-__all__ = ["Inconsistency", "Severity", "check_consistency", "unused_attestations"]
+__all__ = [
+    "ConsistencyByPerson",
+    "Inconsistency",
+    "Severity",
+    "check_consistency",
+    "unused_attestations",
+]
 
 Path = tuple[str | int, ...]
 
@@ -57,6 +63,10 @@ class Inconsistency:
     path: Path
     subject: str | None = None
     related: tuple[str, ...] = ()
+    #: For a group (a duplicate, a shared certificate): every member's id, one tuple shared by
+    #: all members' items, and how many others this item's message counts. Not compared.
+    group: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    others: int = attrs.field(default=0, eq=False, repr=False)
 
 
 # Fields recording something that has happened: dated after as_of, they cannot be right.
@@ -154,32 +164,37 @@ def _future(path: Path, day: dt.date, as_of: dt.date, subject: str | None) -> In
 
 def _people(bundle: EvidenceBundle, as_of: dt.date | None) -> Iterator[Inconsistency]:
     for i, person in enumerate(bundle.people):
-        base: Path = ("people", i)
-        born = person.date_of_birth
-        for prefix, field, day, event in _person_dates(person):
-            if as_of is not None and event and day > as_of:
-                yield _future((*base, *prefix, field), day, as_of, person.id)
-            if born is not None and day < born:
-                yield Inconsistency(
-                    Severity.ERROR,
-                    "date.before_birth",
-                    f"'{field}' is before the person's date of birth",
-                    (*base, *prefix, field),
-                    person.id,
-                )
-        if as_of is not None and person.date_of_birth is not None and person.date_of_birth > as_of:
+        yield from _person(person, i, as_of)
+
+
+def _person(person: Person, i: int, as_of: dt.date | None) -> Iterator[Inconsistency]:
+    """The problems within one person's record (the ``i``-th of the bundle's people)."""
+    base: Path = ("people", i)
+    born = person.date_of_birth
+    for prefix, field, day, event in _person_dates(person):
+        if as_of is not None and event and day > as_of:
+            yield _future((*base, *prefix, field), day, as_of, person.id)
+        if born is not None and day < born:
             yield Inconsistency(
                 Severity.ERROR,
-                "date.future",
-                f"the date of birth is after the as-of date {as_of.isoformat()}",
-                (*base, "date_of_birth"),
+                "date.before_birth",
+                f"'{field}' is before the person's date of birth",
+                (*base, *prefix, field),
                 person.id,
             )
-        yield from _status_checks(person, base)
-        yield from _barred_not_permitted(person, base)
-        yield from _references_after_start(person, base)
-        if as_of is not None:
-            yield from _leaver(person, base, as_of)
+    if as_of is not None and person.date_of_birth is not None and person.date_of_birth > as_of:
+        yield Inconsistency(
+            Severity.ERROR,
+            "date.future",
+            f"the date of birth is after the as-of date {as_of.isoformat()}",
+            (*base, "date_of_birth"),
+            person.id,
+        )
+    yield from _status_checks(person, base)
+    yield from _barred_not_permitted(person, base)
+    yield from _references_after_start(person, base)
+    if as_of is not None:
+        yield from _leaver(person, base, as_of)
 
 
 def _status_checks(person: Person, base: Path) -> Iterator[Inconsistency]:
@@ -278,13 +293,12 @@ def _others(ids: Sequence[str], skip: int | None = None) -> tuple[str, tuple[str
     return f"{count} other people: {', '.join(shown)} and {count - _SHOWN} more", shown
 
 
-def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
-    people = bundle.people
+def _duplicates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
     # Which exact group, and which near groups, each person was reported in: two people are
     # reported together once (kept per person, so a large group stays linear).
     exact_of: dict[int, int] = {}
     for g, group in enumerate(integrity.duplicates(people)):
-        ids = [people[j].id for j in group]
+        ids = tuple(people[j].id for j in group)
         for n, i in enumerate(group):
             exact_of[i] = g
             text, related = _others(ids, n)
@@ -295,9 +309,12 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
                 ("people", i),
                 people[i].id,
                 related,
+                ids,
+                len(ids) - 1,
             )
     near_of: dict[int, set[int]] = defaultdict(set)
     for g, group in enumerate(integrity.possible_duplicates(people)):
+        members = tuple(people[j].id for j in group)
         for i in group:
             others = _not_yet_together(people, group, i, exact_of, near_of)
             if others:
@@ -311,13 +328,15 @@ def _duplicates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
                     ("people", i),
                     people[i].id,
                     related,
+                    members,
+                    len(others),
                 )
         for i in group:
             near_of[i].add(g)
 
 
 def _not_yet_together(
-    people: Sequence[Person],
+    people: Sequence[integrity.Keyed],
     group: list[int],
     i: int,
     exact_of: dict[int, int],
@@ -333,10 +352,9 @@ def _not_yet_together(
     ]
 
 
-def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
-    people = bundle.people
+def _shared_certificates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
     for found in integrity.shared_certificates(people):
-        ordered = sorted({people[i].id for i, _ in found})
+        ordered = tuple(sorted({people[i].id for i, _ in found}))
         for i, j in found:
             me = people[i].id
             text, related = _others(ordered, bisect.bisect_left(ordered, me))
@@ -349,6 +367,8 @@ def _shared_certificates(bundle: EvidenceBundle) -> Iterator[Inconsistency]:
                 ("people", i, "dbs_checks", j, "certificate_number"),
                 me,
                 related,
+                ordered,
+                len(ordered) - 1,
             )
 
 
@@ -422,11 +442,38 @@ def check_consistency(
     """
     found = [
         *_people(bundle, as_of),
-        *_duplicates(bundle),
-        *_shared_certificates(bundle),
+        *_duplicates(bundle.people),
+        *_shared_certificates(bundle.people),
         *_organisation(bundle, as_of),
     ]
     return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
+
+
+class ConsistencyByPerson:
+    """:func:`check_consistency`, fed one person at a time (an import that writes people out as
+    it reads them): each person's own problems are found as they come, and only the keys the
+    cross-person rules need are kept (:class:`~safeguard_std.domain.integrity.PersonKeys`)."""
+
+    def __init__(self, as_of: dt.date | None) -> None:
+        self.as_of = as_of
+        self.found: list[Inconsistency] = []
+        self.keys: list[integrity.PersonKeys] = []
+
+    def add(self, person: Person) -> None:
+        """The bundle's next person (in the bundle's order)."""
+        self.found += _person(person, len(self.keys), self.as_of)
+        self.keys.append(integrity.PersonKeys.of(person))
+
+    def finish(self, bundle: EvidenceBundle) -> tuple[Inconsistency, ...]:
+        """Everything :func:`check_consistency` gives for the bundle of the people added and
+        ``bundle``'s other records; ``bundle.people`` need only hold the lead roles' holders."""
+        found = [
+            *self.found,
+            *_duplicates(self.keys),
+            *_shared_certificates(self.keys),
+            *_organisation(bundle, self.as_of),
+        ]
+        return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
 
 
 def _subject_ids(bundle: EvidenceBundle, kind: SubjectType) -> set[str]:

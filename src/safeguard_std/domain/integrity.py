@@ -7,16 +7,21 @@ docs/findings.md); ``evidence validate`` reports the same groups
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from safeguard_std.domain.people import Person
+import attrs
+
+from safeguard_std.domain.people import Jurisdiction, Person
 
 __all__ = [
     "DUPLICATE",
     "SHARED_CERTIFICATE",
+    "Keyed",
+    "PersonKeys",
     "duplicates",
     "name_key",
     "possible_duplicates",
@@ -26,6 +31,62 @@ __all__ = [
 
 DUPLICATE = "person.duplicate"
 SHARED_CERTIFICATE = "dbs.shared_certificate"
+
+
+class _Certificate(Protocol):
+    @property
+    def jurisdiction(self) -> Jurisdiction: ...
+
+    @property
+    def certificate_number(self) -> str | None: ...
+
+
+class Keyed(Protocol):
+    """What the groups below read of a person: a :class:`Person`, or its :class:`PersonKeys`."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def full_name(self) -> str | None: ...
+
+    @property
+    def previous_names(self) -> tuple[str, ...]: ...
+
+    @property
+    def date_of_birth(self) -> dt.date | None: ...
+
+    @property
+    def dbs_checks(self) -> Sequence[_Certificate]: ...
+
+
+@attrs.frozen(slots=True)
+class CertificateKeys:
+    """A DBS check's certificate, as the shared-certificate rule reads it."""
+
+    jurisdiction: Jurisdiction
+    certificate_number: str | None
+
+
+@attrs.frozen(slots=True)
+class PersonKeys:
+    """The little of a person the duplicate and shared-certificate rules read: kept per person
+    by an import that writes people out as it reads them, instead of the whole record."""
+
+    id: str
+    full_name: str | None
+    previous_names: tuple[str, ...]
+    date_of_birth: dt.date | None
+    dbs_checks: tuple[CertificateKeys, ...]
+
+    @classmethod
+    def of(cls, person: Person) -> PersonKeys:
+        """A person's keys."""
+        checks = tuple(
+            CertificateKeys(c.jurisdiction, c.certificate_number) for c in person.dbs_checks
+        )
+        return cls(person.id, person.full_name, person.previous_names, person.date_of_birth, checks)
+
 
 _WORD = re.compile(r"[^\w\s]+")
 
@@ -44,7 +105,7 @@ def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
         yield keyed[key]
 
 
-def duplicates(people: Sequence[Person]) -> Iterator[list[int]]:
+def duplicates(people: Sequence[Keyed]) -> Iterator[list[int]]:
     """Groups of indexes of people with the same name and date of birth."""
     exact: dict[Any, list[int]] = defaultdict(list)
     for i, p in enumerate(people):
@@ -54,7 +115,7 @@ def duplicates(people: Sequence[Person]) -> Iterator[list[int]]:
     yield from _groups(exact)
 
 
-def possible_duplicates(people: Sequence[Person]) -> Iterator[list[int]]:
+def possible_duplicates(people: Sequence[Keyed]) -> Iterator[list[int]]:
     """Groups of indexes of people with the same surname (or a previous surname) and date of
     birth: perhaps the same person under another name. Only people :func:`duplicates` can key
     (a date of birth and a name) are grouped."""
@@ -69,7 +130,7 @@ def possible_duplicates(people: Sequence[Person]) -> Iterator[list[int]]:
     yield from _groups(near)
 
 
-def shared_certificates(people: Sequence[Person]) -> Iterator[list[tuple[int, int]]]:
+def shared_certificates(people: Sequence[Keyed]) -> Iterator[list[tuple[int, int]]]:
     """Groups of (person index, DBS check index) recording one certificate number for more than
     one person."""
     holders: dict[Any, list[tuple[int, int]]] = defaultdict(list)

@@ -29,10 +29,20 @@ import cattrs
 from safeguard_std.domain._base import PERSONAL
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import DbsCheck, Person
-from safeguard_std.evidence._fast import all_ids, structure_fast
+from safeguard_std.evidence._fast import all_ids, structure_fast, structure_text
 from safeguard_std.exceptions import EvidenceError, Location, Problem, format_path
 from safeguard_std.io._problems import schema_problems, shown
-from safeguard_std.io.documents import Document, DocumentSyntaxError, Limits, load_document
+from safeguard_std.io._read import is_yaml
+from safeguard_std.io.documents import (
+    _SURROGATE_ESCAPE,
+    Document,
+    DocumentSyntaxError,
+    Limits,
+    _guess,
+    decode,
+    load_document,
+    read_source,
+)
 from safeguard_std.io.schemas import schema_errors
 from safeguard_std.serialization import converter, structure_errors
 
@@ -212,6 +222,35 @@ def _structure_fully(
     return bundle
 
 
+def _load_json_fast(
+    source: Path | str | bytes, label: str | None, limits: Limits | None
+) -> EvidenceBundle | None:
+    """A valid JSON bundle read a person at a time (:func:`~safeguard_std.evidence._fast.
+    structure_text`); ``None`` for anything else (YAML, or anything the full path must judge and
+    report: it reads the source again)."""
+    if is_yaml(label, None):
+        return None
+    raw = read_source(source, what="evidence file", error=EvidenceError, name=label, limits=limits)[
+        1
+    ]
+    try:
+        text = decode(raw, label, limits=limits)
+    except DocumentSyntaxError:
+        return None
+    del raw  # the text alone while the records are made
+    if (
+        _guess(label, text) != "json"
+        or text.count("{") + text.count("[") > (limits or Limits()).max_nodes
+        or _SURROGATE_ESCAPE.search(text) is not None
+    ):
+        return None
+    bundle = structure_text(text)
+    del text
+    if bundle is None or integrity_problems(bundle):
+        return None
+    return bundle
+
+
 def load_evidence(
     source: Path | str | bytes,
     *,
@@ -225,6 +264,9 @@ def load_evidence(
     larger than the defaults allow (:class:`~safeguard_std.io.documents.Limits`,
     ``docs/limits.md``)."""
     label = name if isinstance(source, bytes) else name or str(source)
+    bundle = _load_json_fast(source, label, limits)
+    if bundle is not None:
+        return bundle
     # A document the fast path structures is as shallow as the model, so the nesting check (a
     # walk over every node) runs only when the full path does. Only the parsed data outlives
     # the load: the bytes of a large bundle are dropped inside it.

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import re
 import types
 import typing
@@ -35,10 +36,11 @@ import cattrs
 
 from safeguard_std.domain.calendar import parse_date
 from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.people import Person
 from safeguard_std.evidence._schema import DATE_PATTERN
 from safeguard_std.serialization import converter
 
-__all__ = ["HANDLED_KEYWORDS", "all_ids", "structure_fast"]
+__all__ = ["HANDLED_KEYWORDS", "all_ids", "structure_fast", "structure_text"]
 
 #: The JSON Schema keywords the evidence schema uses that this fast path enforces itself
 #: (annotations such as ``description`` aside).
@@ -65,15 +67,49 @@ class _Refused(Exception):
     """The input is not certainly valid: let the full path judge it."""
 
 
+# Values shared between the records of a load: a large bundle repeats the same dates (a few
+# thousand distinct days) and the same texts (who checked, which provider trained) in every
+# person, and one object per value instead of one per occurrence is a third of a person's
+# memory. Bounded: emptied when full, so a stream of distinct values (ids) costs little, and
+# after each load.
+_SHARED_MAX = 1 << 14
+_DATES: dict[str, dt.date] = {}
+_TEXTS: dict[str, str] = {}
+
+
+def _forget_shared() -> None:
+    """Keep nothing of a load once it is done: dates of birth and names among them."""
+    _DATES.clear()
+    _TEXTS.clear()
+
+
 def _date(value: Any, _type: Any) -> dt.date:
-    if type(value) is dt.date:  # what a database driver returns
-        return value
     if type(value) is str:
+        known = _DATES.get(value)
+        if known is not None:
+            return known
         if len(value) == 10 and _PLAIN_DATE.fullmatch(value):
-            return dt.date.fromisoformat(value)  # what parse_date does with plain ISO text
+            if len(_DATES) >= _SHARED_MAX:
+                _DATES.clear()
+            # What parse_date does with plain ISO text.
+            day = _DATES[value] = dt.date.fromisoformat(value)
+            return day
         if _SCHEMA_DATE.search(value):
             return parse_date(value)
+    elif type(value) is dt.date:  # what a database driver returns
+        return value
     raise _Refused
+
+
+def _text(value: Any, _type: Any) -> str:
+    if type(value) is not str:
+        raise _Refused
+    known = _TEXTS.get(value)
+    if known is None:
+        if len(_TEXTS) >= _SHARED_MAX:
+            _TEXTS.clear()
+        known = _TEXTS[value] = value
+    return known
 
 
 def _is_enum(type_: Any) -> bool:
@@ -145,9 +181,11 @@ def _frozenset_hook(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], 
 
 
 @cache
-def _fast_converter() -> cattrs.Converter:
+def _fast_converter(share_texts: bool = False) -> cattrs.Converter:
     conv = converter().copy(detailed_validation=False)
     conv.register_structure_hook(dt.date, _date)
+    if share_texts:  # worth its cost on a large bundle only (a portfolio's are small)
+        conv.register_structure_hook(str, _text)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     # cattrs dispatches an optional field's inner type on every value; look it up once.
     conv.register_structure_hook_factory(_is_optional, _optional_hook)
@@ -172,6 +210,114 @@ def structure_fast(data: Any) -> EvidenceBundle | None:
         bundle = _fast_converter().structure(body, EvidenceBundle)
     except Exception:  # anything at all: the full path will say what, and where
         return None
+    finally:
+        _forget_shared()
+    assert isinstance(bundle, EvidenceBundle)
+    return bundle
+
+
+# -- a JSON bundle read a person at a time ------------------------------------------------------
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Refused  # a repeated key: the full path says where
+    return out
+
+
+def _no_constant(_name: str) -> Any:
+    raise _Refused  # NaN, Infinity: the full path refuses them, located
+
+
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_no_constant)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, at: int) -> int:
+    """Where the white space at ``at`` ends."""
+    found = _SPACE.match(text, at)
+    assert found is not None  # the pattern matches the empty text
+    return found.end()
+
+
+def structure_text(text: str) -> EvidenceBundle | None:
+    """The bundle in a JSON text when it is certainly valid (as :func:`structure_fast`);
+    ``None`` otherwise.
+
+    The people are parsed and converted one at a time, each person's data dropped as soon as it
+    is a record, so the data of the whole document never exists beside the records made from it
+    (for a large bundle, several times the records' size, and memory the records are scattered
+    through afterwards). The top-level mapping is read with the JSON decoder's own pieces, so
+    what it accepts is what :func:`json.loads` accepts."""
+    try:
+        return _people_at_a_time(text)
+    except Exception:  # anything at all: the full path will say what, and where
+        return None
+    finally:
+        _forget_shared()
+
+
+def _people_at_a_time(text: str) -> EvidenceBundle:
+    conv = _fast_converter(share_texts=True)
+    person = conv.get_structure_hook(Person)
+    decode = _DECODER.raw_decode
+    i = _skip(text, 0)
+    if text[i : i + 1] != "{":
+        raise _Refused
+    i = _skip(text, i + 1)
+    body: dict[str, Any] = {}
+    people: list[Person] | None = None
+    if text[i : i + 1] == "}":
+        i += 1
+    else:
+        while True:
+            if text[i : i + 1] != '"':
+                raise _Refused
+            key, i = _scanstring(text, i + 1)
+            if key in body:
+                raise _Refused
+            i = _skip(text, i)
+            if text[i : i + 1] != ":":
+                raise _Refused
+            i = _skip(text, i + 1)
+            if key == "people" and text[i : i + 1] == "[":
+                people, body[key] = [], []
+                i = _skip(text, i + 1)
+                if text[i : i + 1] == "]":
+                    i += 1
+                else:
+                    while True:
+                        item, i = decode(text, i)
+                        if type(item) is not dict:
+                            raise _Refused
+                        people.append(person(item, Person))
+                        i = _skip(text, i)
+                        if text[i : i + 1] == ",":
+                            i = _skip(text, i + 1)
+                        elif text[i : i + 1] == "]":
+                            i += 1
+                            break
+                        else:
+                            raise _Refused
+            else:
+                body[key], i = decode(text, i)
+            i = _skip(text, i)
+            if text[i : i + 1] == ",":
+                i = _skip(text, i + 1)
+            elif text[i : i + 1] == "}":
+                i += 1
+                break
+            else:
+                raise _Refused
+    if _skip(text, i) != len(text):
+        raise _Refused
+    if "$schema" in body and type(body.pop("$schema")) is not str:
+        raise _Refused
+    bundle = conv.structure(body, EvidenceBundle)
+    if people:
+        bundle = attrs.evolve(bundle, people=tuple(people))
     assert isinstance(bundle, EvidenceBundle)
     return bundle
 

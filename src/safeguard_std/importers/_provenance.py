@@ -7,12 +7,21 @@ from __future__ import annotations
 import array
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["Origin", "OriginKeys", "Provenance", "RowEntries", "RowOrigins", "Traced", "raw_text"]
+__all__ = [
+    "Origin",
+    "OriginKeys",
+    "Provenance",
+    "RowEntries",
+    "RowOrigins",
+    "Traced",
+    "raw_text",
+    "record_lines",
+]
 
 
 @attrs.frozen
@@ -258,10 +267,29 @@ class Provenance:
     def chunks(self, **extra: Any) -> Iterator[str]:
         """The same document as JSON text, one record a line, built a record at a time: the
         provenance of 100,000 rows is written without ever holding it all."""
+        lines = (
+            json.dumps(rid, ensure_ascii=False)
+            + ":"
+            + json.dumps(self._record(rid), sort_keys=True, ensure_ascii=False)
+            for rid in sorted(self.entries)
+        )
+        return self.chunks_of(lines, len(self.entries), **extra)
+
+    def chunks_of(self, lines: Iterable[str], count: int, **extra: Any) -> Iterator[str]:
+        """:meth:`chunks` with the records given as text (``record_line``), ``count`` of them
+        in order of id: for records written out as their rows were read."""
         head = json.dumps(self._head(extra), sort_keys=True, ensure_ascii=False)
         yield head[:-1] + ',"records":{\n'
-        last = len(self.entries) - 1
-        for i, rid in enumerate(sorted(self.entries)):
-            record = json.dumps(self._record(rid), sort_keys=True, ensure_ascii=False)
-            yield json.dumps(rid, ensure_ascii=False) + ":" + record + (",\n" if i < last else "\n")
+        last = count - 1
+        for i, line in enumerate(lines):
+            yield line + (",\n" if i < last else "\n")
         yield "}}\n"
+
+
+def record_lines(row: RowOrigins) -> Iterator[tuple[str, str]]:
+    """Each record of one row, as its id and its line of the provenance document (without the
+    separator), as :meth:`Provenance.chunks` writes it."""
+    for rid in row.record_ids():
+        record = {f: [o.to_data() for o in found] for f, found in row.fields(rid).items()}
+        line = json.dumps(rid, ensure_ascii=False) + ":"
+        yield rid, line + json.dumps(record, sort_keys=True, ensure_ascii=False)

@@ -40,6 +40,19 @@ class ProviderFile:
     document: Document
     source: str | None
 
+    def named_people(self) -> set[object]:
+        """The person ids the file's lead roles and panels name (as written: not yet checked)."""
+        return {
+            *(r.get("person_id") for r in self.linked.get("lead_roles", []) if isinstance(r, dict)),
+            *(
+                m.get("person_id")
+                for panel in self.linked.get("recruitment_panels", [])
+                if isinstance(panel, dict)
+                for m in panel.get("members", [])
+                if isinstance(m, dict)
+            ),
+        }
+
     def attach(
         self, people: tuple[Person, ...], *, include_personal_data: bool = False
     ) -> EvidenceBundle:
@@ -48,20 +61,7 @@ class ProviderFile:
         bundle = attrs.evolve(self.base, people=(*self.base.people, *people))
         if any(self.linked.get(k) for k in _LINKED):
             known = {p.id for p in bundle.people}
-            named = {
-                *(
-                    r.get("person_id")
-                    for r in self.linked.get("lead_roles", [])
-                    if isinstance(r, dict)
-                ),
-                *(
-                    m.get("person_id")
-                    for panel in self.linked.get("recruitment_panels", [])
-                    if isinstance(panel, dict)
-                    for m in panel.get("members", [])
-                    if isinstance(m, dict)
-                ),
-            }
+            named = self.named_people()
             stubs = [
                 {"id": pid}
                 for pid in sorted(p for p in named if isinstance(p, str))

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
+from safeguard_std._serialization.canonical import canonical_json
 from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.people import Person
 from safeguard_std.importers._parsed import Severity
 from safeguard_std.importers._provenance import (
     Origin,
@@ -33,6 +35,7 @@ __all__ = [
     "ImportResult",
     "ImportSummary",
     "Issue",
+    "IssueGroup",
     "Origin",
     "Provenance",
     "RowOutcome",
@@ -71,6 +74,7 @@ class Issue:
     field: str | None = None
     raw: str | None = None
     personal: bool = False
+    group: str | None = None  # the :class:`IssueGroup` this row belongs to, by id
 
     @property
     def where(self) -> str:
@@ -136,7 +140,50 @@ class Issue:
         raw = self.shown_raw(include_personal_data)
         if raw is not None:
             data["raw"] = raw
+        if self.group is not None:
+            data["group"] = self.group
         return data
+
+
+@attrs.frozen
+class IssueGroup:
+    """Rows that share one problem (the same person twice, one certificate number on several
+    people), reported once: the group's size, its first few members and how many more. Each
+    member's row carries an issue naming the group by ``id``; ids only, never personal data."""
+
+    id: str
+    severity: Severity
+    code: str
+    size: int
+    members: tuple[str, ...]
+    rows: tuple[tuple[str | None, int], ...]
+    message: str
+
+    @property
+    def more(self) -> int:
+        """Members not named."""
+        return self.size - len(self.members)
+
+    def __str__(self) -> str:
+        return f"group {self.id}: {self.message}"
+
+    def to_data(self) -> dict[str, Any]:
+        """As JSON-ready data."""
+        members = []
+        for person, (sheet, row) in zip(self.members, self.rows, strict=True):
+            member: dict[str, Any] = {"row": row, "person_id": person}
+            if sheet is not None:
+                member["sheet"] = sheet
+            members.append(member)
+        return {
+            "id": self.id,
+            "severity": self.severity.value,
+            "code": self.code,
+            "size": self.size,
+            "members": members,
+            "more": self.more,
+            "message": self.message,
+        }
 
 
 class RowStatus(enum.StrEnum):
@@ -246,6 +293,8 @@ class ImportResult:
     summary: ImportSummary
     provenance: Provenance
     as_of: dt.date | None = None
+    #: Groups of rows sharing one problem, each reported once (its members' rows name it).
+    groups: tuple[IssueGroup, ...] = ()
 
     def all_issues(self) -> Iterator[Issue]:
         """File-wide issues, then each sheet's, then each row's, in file order."""
@@ -257,6 +306,35 @@ class ImportResult:
 
     def report_data(self, include_personal_data: bool = False) -> dict[str, Any]:
         """The import report as JSON-ready data (no personal values unless asked)."""
+        data = self._report_head(include_personal_data)
+        data["rows"] = [_row_data(r, include_personal_data) for r in self.rows]
+        if self.groups:
+            data["groups"] = [g.to_data() for g in self.groups]
+        return data
+
+    def report_chunks(self, include_personal_data: bool = False) -> Iterator[str]:
+        """The report as text, ``canonical_json(report_data(), indent=2)`` and a newline, a row
+        at a time: the report of 100,000 rows is written without ever holding it whole."""
+        data: dict[str, Any] = self._report_head(include_personal_data)
+        if self.groups:
+            data["groups"] = [g.to_data() for g in self.groups]
+        data["rows"] = None  # written row by row below
+        yield "{"
+        for n, (key, value) in enumerate(sorted(data.items())):
+            yield ("," if n else "") + "\n  " + canonical_json(key) + ": "
+            if key != "rows":
+                yield canonical_json(value, indent=2).replace("\n", "\n  ")
+            elif not self.rows:
+                yield "[]"
+            else:
+                yield "["
+                for k, row in enumerate(self.rows):
+                    text = canonical_json(_row_data(row, include_personal_data), indent=2)
+                    yield ("," if k else "") + "\n    " + text.replace("\n", "\n    ")
+                yield "\n  ]"
+        yield "\n}\n"
+
+    def _report_head(self, include_personal_data: bool) -> dict[str, Any]:
         return {
             "import_report_format": 1,
             "source": dict(self.provenance.source),
@@ -265,17 +343,17 @@ class ImportResult:
             "summary": self.summary.to_data(),
             "issues": [i.to_data(include_personal_data) for i in self.issues],
             "sheets": [_sheet_data(s, include_personal_data) for s in self.sheets],
-            "rows": [
-                {
-                    "sheet": r.sheet,
-                    "row": r.row,
-                    "status": r.status.value,
-                    "person_id": r.person_id,
-                    "issues": [i.to_data(include_personal_data) for i in r.issues],
-                }
-                for r in self.rows
-            ],
         }
+
+
+def _row_data(row: RowOutcome, include_personal_data: bool) -> dict[str, Any]:
+    return {
+        "sheet": row.sheet,
+        "row": row.row,
+        "status": row.status.value,
+        "person_id": row.person_id,
+        "issues": [i.to_data(include_personal_data) for i in row.issues],
+    }
 
 
 def _sheet_data(sheet: SheetReport, include_personal_data: bool) -> dict[str, Any]:
@@ -301,13 +379,22 @@ def _sheet_data(sheet: SheetReport, include_personal_data: bool) -> dict[str, An
     }
 
 
+def role_counts(people: Iterable[Person]) -> dict[str, int]:
+    """People by role type (a person with two engagements of one type counted once)."""
+    roles: Counter[str] = Counter()
+    for person in people:
+        for role in sorted({e.role_type.value for e in person.engagements}):
+            roles[role] += 1
+    return dict(roles)
+
+
 def summarise(
     rows: tuple[RowOutcome, ...],
     sheets: tuple[SheetReport, ...],
     issues: tuple[Issue, ...],
-    bundle: EvidenceBundle,
+    by_role_type: Mapping[str, int],
 ) -> ImportSummary:
-    """Count rows, issues by severity and code, and people by role type."""
+    """Count rows, and issues by severity and code; ``by_role_type`` from :func:`role_counts`."""
     severities: Counter[Severity] = Counter()
     codes: Counter[str] = Counter()
     everything = [
@@ -319,10 +406,6 @@ def summarise(
         severities[issue.severity] += 1
         codes[issue.code] += 1
     statuses = Counter(r.status for r in rows)
-    roles: Counter[str] = Counter()
-    for person in bundle.people:
-        for role in sorted({e.role_type.value for e in person.engagements}):
-            roles[role] += 1
     return ImportSummary(
         rows_read=len(rows),
         imported=statuses[RowStatus.IMPORTED] + statuses[RowStatus.IMPORTED_WITH_WARNINGS],
@@ -335,10 +418,10 @@ def summarise(
         warnings=severities[Severity.WARNING],
         notes=severities[Severity.NOTE],
         by_code=dict(codes),
-        by_role_type=dict(roles),
+        by_role_type=dict(by_role_type),
     )
 
 
-__all__ += ["WITHHELD", "ColumnStatus", "summarise"]
+__all__ += ["WITHHELD", "ColumnStatus", "role_counts", "summarise"]
 # Provenance lives in its own module; these names are imported from here too.
 __all__ += ["OriginKeys", "RowEntries", "RowOrigins", "Traced", "raw_text"]

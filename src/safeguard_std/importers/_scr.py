@@ -15,7 +15,6 @@ from safeguard_std.domain.consistency import Inconsistency, check_consistency
 from safeguard_std.domain.consistency import Severity as ConsistencySeverity
 from safeguard_std.domain.organisation import (
     EDUCATION_KINDS,
-    EvidenceBundle,
     LegalForm,
     Provider,
 )
@@ -30,18 +29,21 @@ from safeguard_std.importers._result import (
     ColumnStatus,
     ImportResult,
     Issue,
+    IssueGroup,
     Provenance,
     RowEntries,
     RowOutcome,
     RowStatus,
     SheetReport,
+    role_counts,
     summarise,
 )
 from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
+from safeguard_std.importers._stream import PeopleOut
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
 from safeguard_std.io.documents import Limits
 
-__all__ = ["import_scr"]
+__all__ = ["import_scr", "import_scr_streaming"]
 
 _BOARD_ROLES = {RoleType.GOVERNOR, RoleType.TRUSTEE, RoleType.DIRECTOR, RoleType.PROPRIETOR}
 _HAS_BOARD = {
@@ -116,28 +118,100 @@ def _choose(
     return out
 
 
+# How a group is worded: on each member's row when the group is too large to name the others
+# there (the row then names the group), and once for the whole group.
+_GROUP_TEXT = {
+    "person.duplicate": (
+        "same name and date of birth as {n} other people ({ref})",
+        "{size} people have the same name and date of birth: {members}",
+    ),
+    "person.possible_duplicate": (
+        "same surname (or a previous surname) and date of birth as {n} other people ({ref}): "
+        "the same person under another name?",
+        "{size} people have the same surname (or a previous surname) and date of birth: "
+        "{members}: the same person under another name?",
+    ),
+    "dbs.shared_certificate": (
+        "the same certificate number is recorded for {n} other people ({ref}): a certificate "
+        "belongs to one person",
+        "one certificate number is recorded for {size} people: {members}: a certificate "
+        "belongs to one person",
+    ),
+}
+_NAMED = 3  # members a group names (then "and K more"), as check_consistency names others
+
+
+class _Groups:
+    """Numbers each group as its first member's issue is attached (file order), and reports
+    it once. Keyed by the identity of the member tuple all of a group's items share: hashing
+    a tuple of thousands of ids for every member would make a large group quadratic."""
+
+    def __init__(self, rows: dict[str, SheetRow], sheets: dict[str, str | None]) -> None:
+        self.rows, self.sheets = rows, sheets
+        self.found: dict[int, IssueGroup] = {}
+
+    def _where(self, person: str) -> tuple[str | None, int]:
+        row = self.rows.get(person)
+        return (self.sheets.get(person), row.number if row is not None else 0)
+
+    def name(self, item: Inconsistency, severity: Severity) -> IssueGroup:
+        """The group ``item`` belongs to, reported the first time it is met."""
+        group = self.found.get(id(item.group))
+        if group is None:
+            members = item.group[:_NAMED]
+            where = tuple(self._where(m) for m in members)
+            named = ", ".join(
+                f"{sheet + ' ' if sheet else ''}row {row} ({m})"
+                for m, (sheet, row) in zip(members, where, strict=True)
+            )
+            more = len(item.group) - len(members)
+            text = named + (f" and {more} more" if more > 0 else "")
+            message = _GROUP_TEXT[item.code][1].format(size=len(item.group), members=text)
+            group = IssueGroup(
+                f"g{len(self.found) + 1}",
+                severity,
+                item.code,
+                len(item.group),
+                members,
+                where,
+                message,
+            )
+            self.found[id(item.group)] = group
+        return group
+
+
 def _attach_consistency(
     found: Sequence[Inconsistency], rows: dict[str, SheetRow], sheets: dict[str, str | None]
-) -> list[Issue]:
+) -> tuple[list[Issue], list[IssueGroup]]:
     file_issues = []
+    groups = _Groups(rows, sheets)
     for item in found:
         severity = (
             Severity.ERROR if item.severity is ConsistencySeverity.ERROR else Severity.WARNING
         )
-        message = item.message
-        for other in item.related:
-            row = rows.get(other)
-            if row is not None:
-                sheet = sheets.get(other)
-                where = f"{sheet + ' ' if sheet else ''}row {row.number}"
-                message = _name_row(message, other, f"{where} ({other})")
         row = rows.get(item.subject or "")
-        if row is not None and item.path[:1] == ("people",):
-            row.issue(severity, item.code, message)
+        attached = row is not None and item.path[:1] == ("people",)
+        group = None
+        if attached and item.group and item.code in _GROUP_TEXT:
+            group = groups.name(item, severity)
+        message = item.message
+        if group is not None and item.others > _NAMED:
+            # Too many to name on every row: the row names the group, listed once.
+            ref = f"group {group.id}, listed once in the import report"
+            message = _GROUP_TEXT[item.code][0].format(n=item.others, ref=ref)
+        else:
+            for other in item.related:
+                other_row = rows.get(other)
+                if other_row is not None:
+                    sheet = sheets.get(other)
+                    where = f"{sheet + ' ' if sheet else ''}row {other_row.number}"
+                    message = _name_row(message, other, f"{where} ({other})")
+        if row is not None and attached:
+            row.issue(severity, item.code, message, group=group.id if group else None)
         else:
             path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item.path)
             file_issues.append(Issue(severity, item.code, f"{message} (at ${path})"))
-    return file_issues
+    return file_issues, list(groups.found.values())
 
 
 def _word(ch: str) -> bool:
@@ -168,10 +242,14 @@ def _name_row(message: str, other: str, replacement: str) -> str:
     return "".join(out) + message[start:] if out else message
 
 
-def _board_issue(provider: Provider, people: Sequence[Person]) -> Issue | None:
+def _has_board(people: Sequence[Person]) -> bool:
+    return any(e.role_type in _BOARD_ROLES for p in people for e in p.engagements)
+
+
+def _board_issue(provider: Provider, has_board: bool) -> Issue | None:
     if provider.legal_form not in _HAS_BOARD and provider.kind not in EDUCATION_KINDS:
         return None
-    if any(e.role_type in _BOARD_ROLES for p in people for e in p.engagements):
+    if has_board:
         return None
     return Issue(
         Severity.WARNING,
@@ -259,6 +337,37 @@ def import_scr(
     )
 
 
+def import_scr_streaming(
+    source: Path | str | bytes,
+    *,
+    out: PeopleOut,
+    provider: Path | str | bytes | Mapping[str, Any] | Provider,
+    sheet: str | Sequence[str] | None = None,
+    mapping: ScrMapping | Path | str | None = None,
+    as_of: dt.date | None = None,
+    defaults: Mapping[str, str] | None = None,
+    include_personal_data: bool = False,
+    limits: Limits | None = None,
+) -> ImportResult:
+    """:func:`import_scr`, each person going to ``out`` as its row is read rather than kept (so
+    memory grows far slower than the record): ``out`` then gives the bundle's text and digest.
+    The result's bundle holds only the people its lead roles and panels name; everything else
+    in it is as :func:`import_scr` gives it."""
+    return _import(
+        source,
+        provider=provider,
+        sheet=sheet,
+        mapping=mapping,
+        as_of=as_of,
+        defaults=defaults,
+        name=None,
+        provider_name=None,
+        include_personal_data=include_personal_data,
+        limits=limits,
+        out=out,
+    )
+
+
 def _import(
     source: Path | str | bytes,
     *,
@@ -271,6 +380,7 @@ def _import(
     provider_name: str | None,
     include_personal_data: bool,
     limits: Limits | None = None,
+    out: PeopleOut | None = None,
 ) -> ImportResult:
     plan_mapping = _mapping(mapping, defaults)
     provider_file = load_provider(
@@ -285,6 +395,10 @@ def _import(
     runs: list[SheetRun] = []
     plans: dict[str | None, frozenset[str]] = {}
     prov = provider_file.base.provider
+    if out is not None:
+        out.holders = provider_file.named_people()
+        for person in provider_file.base.people:
+            out.add(person, imported=False)
     for candidate, skip in _choose(workbook, wanted, plan_mapping):
         if skip is not None:
             note = Issue(
@@ -292,7 +406,9 @@ def _import(
             )
             reports.append(SheetReport(candidate.name, imported=False, reason=skip, issues=(note,)))
             continue
-        run = SheetRun(candidate, plan_mapping, as_of, prov, taken)
+        run = SheetRun(
+            candidate, plan_mapping, as_of, prov, taken, sink=out.add if out is not None else None
+        )
         report = run.run()
         reports.append(report)
         if report.imported:
@@ -313,7 +429,15 @@ def _import(
             source=workbook.label,
         )
     return _finish(
-        workbook, plan_mapping, provider_file, runs, reports, plans, as_of, include_personal_data
+        workbook,
+        plan_mapping,
+        provider_file,
+        runs,
+        reports,
+        plans,
+        as_of,
+        include_personal_data,
+        out,
     )
 
 
@@ -326,34 +450,46 @@ def _finish(
     plans: dict[str | None, frozenset[str]],
     as_of: dt.date | None,
     include_personal_data: bool,
+    out: PeopleOut | None = None,
 ) -> ImportResult:
-    rows = [r for run in runs for r in run.rows]
-    people = tuple(r.person for r in rows if r.person is not None)
-    bundle = provider_file.attach(people, include_personal_data=include_personal_data)
+    if out is None:
+        people = tuple(r.person for run in runs for r in run.rows if r.person is not None)
+        bundle = provider_file.attach(people, include_personal_data=include_personal_data)
+        found = check_consistency(bundle, as_of=as_of)
+        has_board = _has_board(bundle.people)
+        roles = role_counts(people)
+    else:
+        # The people were written out as they were read: the bundle holds only those its lead
+        # roles and panels name, and the cross-person checks were fed person by person.
+        kept = tuple(out.kept)
+        bundle = provider_file.attach(kept, include_personal_data=include_personal_data)
+        found = out.consistency.finish(bundle)
+        has_board = out.board
+        roles = dict(out.roles)
     # Before the outcomes: consistency issues about one person are added to that person's row.
-    file_issues = tuple(_file_issues(workbook, runs, bundle, as_of))
+    listed, groups = _file_issues(workbook, runs, found)
+    board = _board_issue(bundle.provider, has_board)
+    file_issues = (*listed, *(() if board is None else (board,)))
     outcomes = _outcomes(runs)
     reports = [_recount(rep, outcomes) for rep in _with_differences(reports, plans)]
     provenance = _provenance(workbook, mapping, provider_file, runs, reports, as_of)
-    evidence = EvidenceBundle(id=bundle.id, provider=bundle.provider, people=people)
-    summary = summarise(outcomes, tuple(reports), file_issues, evidence)
-    return ImportResult(bundle, outcomes, tuple(reports), file_issues, summary, provenance, as_of)
+    summary = summarise(outcomes, tuple(reports), file_issues, roles)
+    return ImportResult(
+        bundle, outcomes, tuple(reports), file_issues, summary, provenance, as_of, tuple(groups)
+    )
 
 
 def _file_issues(
-    workbook: Workbook, runs: list[SheetRun], bundle: EvidenceBundle, as_of: dt.date | None
-) -> list[Issue]:
-    rows = [r for run in runs for r in run.rows]
-    by_id = {r.person.id: r for r in rows if r.person is not None}
-    sheet_of = {r.person.id: run.name for run in runs for r in run.rows if r.person is not None}
+    workbook: Workbook, runs: list[SheetRun], found: Sequence[Inconsistency]
+) -> tuple[list[Issue], list[IssueGroup]]:
+    by_id = {r.person_id: r for run in runs for r in run.rows if r.person_id is not None}
+    sheet_of = {r.person_id: run.name for run in runs for r in run.rows if r.person_id is not None}
     file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
-    if not rows:
+    if not any(run.rows for run in runs):
         file_issues.append(_NO_PEOPLE)
-    file_issues += _attach_consistency(check_consistency(bundle, as_of=as_of), by_id, sheet_of)
-    board = _board_issue(bundle.provider, bundle.people)
-    if board is not None:
-        file_issues.append(board)
-    return file_issues
+    attached, groups = _attach_consistency(found, by_id, sheet_of)
+    file_issues += attached
+    return file_issues, groups
 
 
 _NO_PEOPLE = Issue(
@@ -381,7 +517,7 @@ def _outcomes(runs: list[SheetRun]) -> tuple[RowOutcome, ...]:
             run.name,
             r.number,
             row_status(r),
-            r.person.id if r.person else None,
+            r.person_id,
             tuple(r.issues),
         )
         for run in runs

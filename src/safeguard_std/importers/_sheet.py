@@ -11,11 +11,12 @@ import array
 import datetime as dt
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
 from safeguard_std.domain.organisation import Provider
+from safeguard_std.domain.people import Person
 from safeguard_std.importers._dates import DateReader, Order
 from safeguard_std.importers._fields import FIELDS, Kind
 from safeguard_std.importers._headers import Column, HeaderPlan, plan_sheet
@@ -132,6 +133,8 @@ class SheetRun:
     # (not names and numbers), looked up once per sheet rather than once per cell.
     reading: tuple[tuple[Column, int, str, str, Reader, bool, dict[object, Parsed]], ...] = ()
     date_readers: dict[tuple[Order, bool, bool], DateReader] = attrs.field(factory=dict)
+    # Given, each person goes to it as its row is built and is not kept (PeopleOut.add).
+    sink: Callable[[Person, RowOrigins | None], None] | None = None
 
     @property
     def name(self) -> str | None:
@@ -291,7 +294,11 @@ class SheetRun:
             origins = RowOrigins.pack(
                 self.name, number, person.id, tuple(row), self.by_index, self.keys, builder.origins
             )
-        record = SheetRow(self.name, number, builder.issues, person, origins=origins)
+        pid = person.id if person is not None else None
+        if person is not None and self.sink is not None:
+            self.sink(person, origins)  # written out: the row keeps its id only
+            person = origins = None
+        record = SheetRow(self.name, number, builder.issues, person, origins=origins, person_id=pid)
         self.rows.append(record)
         for field, found in cells.items():
             cell = found[0]

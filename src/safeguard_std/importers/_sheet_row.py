@@ -24,11 +24,23 @@ class SheetRow:
     person: Person | None
     status: RowStatus | None = None
     origins: RowOrigins | None = None
+    # The person's id: kept when the person itself is written out as the row is read.
+    person_id: str | None = None
 
-    def issue(self, severity: Severity, code: str, message: str, cell: Cell | None = None) -> None:
-        """Add an issue found after the row was built (as ``RowReader.issue`` words it)."""
+    def issue(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        cell: Cell | None = None,
+        group: str | None = None,
+    ) -> None:
+        """Add an issue found after the row was built (as ``RowReader.issue`` words it);
+        ``group`` names the :class:`IssueGroup` the row belongs to."""
         if cell is None:
-            self.issues.append(Issue(severity, code, message, sheet=self.sheet, row=self.number))
+            self.issues.append(
+                Issue(severity, code, message, sheet=self.sheet, row=self.number, group=group)
+            )
             return
         column = cell.column
         spec = FIELDS.get(column.field)
@@ -59,7 +71,7 @@ _REJECTED, _WARNED, _IMPORTED = (
 def row_status(row: SheetRow) -> RowStatus:
     """The row's status, once its issues are final (worked out once, then kept)."""
     if row.status is None:
-        if row.person is None:
+        if row.person_id is None:
             row.status = _REJECTED
         elif any(i.severity is not _NOTE for i in row.issues):
             row.status = _WARNED

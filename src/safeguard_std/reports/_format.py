@@ -79,7 +79,16 @@ def json_safe(json_text: str) -> str:
     """JSON text with every :data:`UNSAFE_TEXT` character written as a ``\\uXXXX`` escape: the
     same data for a JSON reader (nothing is lost), no raw control or bidi character for anyone
     who opens the file. Safe on a whole document: outside strings JSON holds no such character."""
+    if json_text.isascii():
+        # Most documents are ASCII throughout: deleting the few unsafe ASCII characters from
+        # the bytes shows none is there several times faster than the pattern can.
+        raw = json_text.encode("ascii")
+        if len(raw.translate(None, _UNSAFE_ASCII)) == len(raw):
+            return json_text
     return UNSAFE_TEXT.sub(_json_escape, json_text)
+
+
+_UNSAFE_ASCII = bytes(c for c in range(128) if UNSAFE_TEXT.match(chr(c)))
 
 
 def status_label(status: Status | str) -> str:

@@ -8,9 +8,10 @@ section (by finding id). Canonical: sorted keys, whole numbers and strings, no f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from safeguard_std._serialization.findings_writer import StreamedList
 from safeguard_std.domain.findings import Assessment
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
@@ -19,6 +20,7 @@ from safeguard_std.reports._model import (
     RATING_OVERALL,
     RATING_RULE,
     Lapse,
+    PersonIssues,
     Report,
     build_report,
 )
@@ -53,9 +55,18 @@ def _lapse(lapse: Lapse) -> dict[str, Any]:
 
 def report_to_data(report: Report) -> dict[str, Any]:
     """The ``report`` section as plain data."""
+    return _report_data(report, streamed=False)
+
+
+def _report_data(report: Report, *, streamed: bool) -> dict[str, Any]:
+    """The ``report`` section; with ``streamed``, its long lists (a large bundle's issues per
+    person, findings not met, lapses) are :class:`StreamedList` s, made as they are written."""
     a = report.assessment
-    people = []
-    for person in report.people:
+
+    def listed(items: Callable[[], Iterable[Any]]) -> Any:
+        return StreamedList(items) if streamed else list(items())
+
+    def person_entry(person: PersonIssues) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "person_id": person.person_id,
             "issues": [f.id for f in person.issues],
@@ -63,7 +74,8 @@ def report_to_data(report: Report) -> dict[str, Any]:
         }
         if person.name is not None:
             entry["name"] = person.name
-        people.append(entry)
+        return entry
+
     data: dict[str, Any] = {
         "report_format": REPORT_FORMAT,
         "horizon": {
@@ -87,12 +99,14 @@ def report_to_data(report: Report) -> dict[str, Any]:
             }
             for s in report.sections
         ],
-        "not_met": [
-            {"section": s.id, "findings": [f.id for f in found]} for s, found in report.issues
-        ],
-        "lapses": [_lapse(lp) for lp in report.lapses],
-        "people": people,
-        "waived": [f.id for f in report.waived],
+        "not_met": listed(
+            lambda: (
+                {"section": s.id, "findings": [f.id for f in found]} for s, found in report.issues
+            )
+        ),
+        "lapses": listed(lambda: (_lapse(lp) for lp in report.lapses)),
+        "people": listed(lambda: (person_entry(person) for person in report.people)),
+        "waived": listed(lambda: (f.id for f in report.waived)),
         "metrics": [m.to_data() for m in report.metrics],
     }
     if report.pack_title is not None:
@@ -135,7 +149,9 @@ def render_json_chunks(report: Report) -> Iterator[str]:
     # Findings are turned into text as they are written: a large assessment's findings never
     # exist all at once as dictionaries (the text is the same as assessment_to_data's).
     return safe_chunks(
-        assessment_json_chunks(report.assessment, extra={"report": report_to_data(report)})
+        assessment_json_chunks(
+            report.assessment, extra={"report": _report_data(report, streamed=True)}
+        )
     )
 
 

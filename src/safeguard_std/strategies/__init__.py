@@ -204,11 +204,13 @@ def evidence_bundles(
 
     * ``None`` (default): anything at all;
     * ``True``: evaluating the bundle against ``pack`` on ``as_of`` gives no ``not_met`` finding.
-      Built by repairing what evaluation finds (adding current checks, verified references,
-      trained panels, met attestations, records of the right kind and date), for every built-in
-      rule kind; a rule kind with no repair here is satisfied only by chance, and bundles that
-      stay ``not_met`` are rejected. Lead roles and panels need people, so such bundles hold at
-      least as many people as the pack's ``role_held`` and ``panel_trained`` rules need;
+      Built compliant: for every built-in rule kind, each requirement's repair (adding current
+      checks, verified references, trained panels, met attestations, records of the right kind
+      and date) is applied to the subjects it judges, then the bundle is evaluated once to
+      confirm it; whatever is still ``not_met`` is repaired round by round. A rule kind with no
+      repair here is satisfied only by chance, and bundles that stay ``not_met`` are rejected.
+      Lead roles and panels need people, so such bundles hold at least as many people as the
+      pack's ``role_held`` and ``panel_trained`` rules need;
     * ``False``: at least one ``not_met`` finding; usually a compliant bundle with one to three
       findings broken the way real records fail (checks missing, a policy unpublished, an action
       overdue), sometimes a random bundle that already fails.

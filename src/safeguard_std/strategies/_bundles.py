@@ -18,9 +18,9 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 from safeguard_std.domain.organisation import Attestation, EvidenceBundle, Waiver
 from safeguard_std.domain.pack import Pack, SubjectType
 from safeguard_std.strategies._breaks import break_bundle
-from safeguard_std.strategies._comply import Fix, comply, not_met
+from safeguard_std.strategies._comply import Fix, comply, not_met, preparation
 from safeguard_std.strategies._demands import Demands
-from safeguard_std.strategies._gen import Gen
+from safeguard_std.strategies._gen import Gen, PooledGen
 from safeguard_std.strategies._organisation import (
     make_allegation,
     make_attestation,
@@ -82,10 +82,13 @@ def _judgements(gen: Gen, bundle: EvidenceBundle, pack: Pack | None) -> Evidence
     )
 
 
-def make_bundle(gen: Gen, *, min_people: int, max_people: int, pack: Pack | None) -> EvidenceBundle:
-    """A random, internally consistent bundle with ``min_people`` to ``max_people`` people."""
+def make_bundle(
+    gen: Gen, *, min_people: int, max_people: int, pack: Pack | None, lean: bool = False
+) -> EvidenceBundle:
+    """A random, internally consistent bundle with ``min_people`` to ``max_people`` people
+    (``lean``: each with at most one random record of a kind, see :func:`make_person`)."""
     provider = make_provider(gen)
-    people = tuple(make_person(gen) for _ in range(gen.integer(min_people, max_people)))
+    people = tuple(make_person(gen, lean=lean) for _ in range(gen.integer(min_people, max_people)))
     ids = tuple(p.id for p in people)
     bundle = EvidenceBundle(
         id=gen.id("bundle"),
@@ -115,18 +118,29 @@ def bundles(
 ) -> SearchStrategy[EvidenceBundle]:
     """The strategy behind :func:`safeguard_std.strategies.evidence_bundles` (arguments checked)."""
     pack = demands.plan.pack if demands is not None else None
+    prepared = None
     if compliant is not None and demands is not None:
         min_people = max(min_people, min(demands.people, max_people))
+        prepared = preparation(demands)
 
     @st.composite
     def draw(draw: DrawFn) -> EvidenceBundle:
         gen = Gen(draw, as_of)
-        bundle = make_bundle(gen, min_people=min_people, max_people=max_people, pack=pack)
+        # Sometimes (compliant=False) a random bundle that already fails; decided first, so
+        # the bundles to be built compliant can be drawn the cheap way.
+        random_first = compliant is False and demands is not None and draw(st.booleans())
+        built = compliant is not None and demands is not None and not random_first
+        # Bundles built compliant are drawn from pooled bits throughout (see PooledGen): every
+        # choice in them is cheap, and the repairs' records outnumber the random ones.
+        source = PooledGen.sharing(gen) if built else gen
+        bundle = make_bundle(
+            source, min_people=min_people, max_people=max_people, pack=pack, lean=built
+        )
         if compliant is None or demands is None:
             return bundle
-        if compliant is False and draw(st.booleans()) and not_met(Fix(gen, demands, bundle)):
+        if random_first and not_met(Fix(gen, demands, bundle)):
             return bundle
-        good = comply(gen, demands, bundle)
+        good = comply(gen, demands, bundle, prepared)
         if good is None:
             reject()
         if compliant:

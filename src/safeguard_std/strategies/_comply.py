@@ -15,7 +15,8 @@ from safeguard_std.domain.findings import Status
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.strategies._demands import Demands, Step
 from safeguard_std.strategies._fix import Fix, gold_dbs, gold_policy
-from safeguard_std.strategies._gen import Gen
+from safeguard_std.strategies._gen import Gen, PooledGen
+from safeguard_std.strategies._prepare import Prepared, plan_of, prepare
 from safeguard_std.strategies._repair_organisation import (
     _actions,
     _allegations,
@@ -43,7 +44,16 @@ from safeguard_std.strategies._repair_people import (
     _training_current,
 )
 
-__all__ = ["REPAIRS", "Fix", "comply", "conform", "gold_dbs", "gold_policy", "not_met"]
+__all__ = [
+    "REPAIRS",
+    "Fix",
+    "comply",
+    "conform",
+    "gold_dbs",
+    "gold_policy",
+    "not_met",
+    "preparation",
+]
 
 _RANDOM_ROUNDS = 3
 _EXACT_ROUNDS = 3
@@ -101,9 +111,20 @@ def not_met(fix: Fix) -> list[tuple[Step, str | None]]:
     return [(step, subject) for step, subject, _ in _failing(fix)]
 
 
-def comply(gen: Gen, demands: Demands, bundle: EvidenceBundle) -> EvidenceBundle | None:
-    """``bundle`` repaired until nothing is ``not_met``, or ``None`` if that could not be done."""
-    fix = Fix(gen, demands, bundle)
+def preparation(demands: Demands) -> Prepared:
+    """What :func:`comply` builds into every bundle before evaluating it (once per strategy)."""
+    return plan_of(demands, REPAIRS)
+
+
+def comply(
+    gen: Gen, demands: Demands, bundle: EvidenceBundle, prepared: Prepared | None = None
+) -> EvidenceBundle | None:
+    """``bundle`` repaired until nothing is ``not_met``, or ``None`` if that could not be done.
+
+    Every requirement's repair is applied first (``prepared``, from :func:`preparation`), so the
+    first evaluation usually only confirms; what it still finds is repaired round by round."""
+    fix = Fix(PooledGen.sharing(gen), demands, bundle)
+    prepare(fix, prepared if prepared is not None else preparation(demands), _attested)
     for round_ in range(_RANDOM_ROUNDS + _EXACT_ROUNDS):
         failing = _failing(fix)
         if not failing:

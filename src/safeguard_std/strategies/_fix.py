@@ -26,7 +26,9 @@ from safeguard_std.domain.people import (
 )
 from safeguard_std.strategies._demands import Demands, span_days, within
 from safeguard_std.strategies._gen import HISTORY_DAYS, Gen
-from safeguard_std.strategies._organisation import make_policy
+from safeguard_std.strategies._organisation import _ALL_TITLES as ALL_TITLES
+from safeguard_std.strategies._organisation import _PEOPLE_NAMES as PEOPLE_NAMES
+from safeguard_std.strategies._organisation import ACTIVITIES, TOPICS, strings
 from safeguard_std.strategies._people import synthetic_dbs_number
 
 __all__ = ["Fix", "gold_dbs", "gold_policy"]
@@ -141,17 +143,24 @@ def _in_date(fix: Fix) -> dict[str, Any]:
 
 
 def gold_policy(fix: Fix, kind: PolicyKind) -> PolicyDocument:
-    """A policy of ``kind`` that is approved, in date for every review period, and published."""
-    base = make_policy(fix.gen)
-    return attrs.evolve(
-        base,
+    """A policy of ``kind`` that is approved, in date for every review period, and published.
+
+    Drawn directly rather than as a random policy then overwritten: what would be overwritten
+    (kind, dates, flags) is not drawn at all."""
+    gen = fix.gen
+    return PolicyDocument(
+        id=gen.id("pol"),
         kind=kind,
-        activity=base.activity if kind is PolicyKind.ACTIVITY else None,
+        title=f"Test {kind.value.replace('_', ' ')} policy",
+        activity=gen.choice(ACTIVITIES) if kind is PolicyKind.ACTIVITY else None,
+        approved_by=gen.choice(PEOPLE_NAMES),
         **_in_date(fix),
         published_to_staff=True,
         published_on_website=True,
         issued_at_induction=True,
         covered_in_training=True,
+        topics=strings(gen.subset(TOPICS)),
+        references=strings(gen.subset(ALL_TITLES)[:3]),
     )
 
 

@@ -25,6 +25,7 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 __all__ = [
     "DEFAULT_AS_OF",
     "Gen",
+    "PooledGen",
     "check_as_of",
     "check_bool_or_none",
     "check_size",
@@ -150,6 +151,14 @@ class Gen:
     def __call__(self, strategy: SearchStrategy[T]) -> T:
         return self.draw(strategy)
 
+    def _int(self, low: int, high: int) -> int:
+        value: int = self.draw(_integers(low, high))
+        return value
+
+    def _bool(self) -> bool:
+        value: bool = self.draw(_BOOLEANS)
+        return value
+
     def id(self, prefix: str) -> str:
         """A fresh id ``prefix-0001``, unique within this draw."""
         self.counts[prefix] += 1
@@ -167,10 +176,10 @@ class Gen:
         near = _near(self.as_of, min_days, max_days)
         span = max_days - min_days
         if not near:
-            return self.as_of - dt.timedelta(days=min_days + self.draw(_integers(0, span)))
+            return self.as_of - dt.timedelta(days=min_days + self._int(0, span))
         # One choice, not two (a bundle draws hundreds of dates): the lower half is the plain
         # range, nearest first, which is what it shrinks to; the upper half boundary dates.
-        value: int = self.draw(_integers(0, 2 * span + 1))
+        value = self._int(0, 2 * span + 1)
         if value <= span:
             return self.as_of - dt.timedelta(days=min_days + value)
         return near[(value - span - 1) % len(near)]
@@ -178,13 +187,11 @@ class Gen:
     def future(self, max_days: int = 3 * 365, min_days: int = 0) -> dt.date:
         """A date ``min_days`` to ``max_days`` after ``as_of``; shrinks to the nearest."""
         max_days = min(max_days, (dt.date.max - self.as_of).days)
-        return self.as_of + dt.timedelta(
-            days=self.draw(_integers(min(min_days, max_days), max_days))
-        )
+        return self.as_of + dt.timedelta(days=self._int(min(min_days, max_days), max_days))
 
     def around(self) -> dt.date:
         """A date before or after ``as_of`` (mostly before)."""
-        if self.draw(_integers(0, 4)) == 4:
+        if self._int(0, 4) == 4:
             return self.future()
         return self.past()
 
@@ -192,29 +199,29 @@ class Gen:
         """A date in ``[low, high]``; shrinks to ``low``."""
         if high <= low:
             return low
-        return low + dt.timedelta(days=self.draw(_integers(0, (high - low).days)))
+        return low + dt.timedelta(days=self._int(0, (high - low).days))
 
     def maybe(self, make: Callable[[], T]) -> T | None:
         """``None`` or ``make()``; shrinks to ``None``."""
-        return make() if self.draw(_BOOLEANS) else None
+        return make() if self._bool() else None
 
     def usually(self, make: Callable[[], T]) -> T | None:
         """``make()`` three times in four, else ``None``; shrinks to ``None``."""
-        return make() if self.draw(_integers(0, 3)) else None
+        return make() if self._int(0, 3) else None
 
     def mostly(self, common: T, *others: T) -> T:
         """``common`` three times in four, else one of ``others``; shrinks to ``common``."""
         commons = max(1, 3 * len(others))
-        index = self.draw(_integers(0, commons + len(others) - 1))
+        index = self._int(0, commons + len(others) - 1)
         return common if index < commons else others[index - commons]
 
     def flag(self) -> bool | None:
         """``None``, ``False`` or ``True``; shrinks to ``None``."""
-        return _FLAG_VALUES[self.draw(_integers(0, 2))]
+        return _FLAG_VALUES[self._int(0, 2)]
 
     def some(self, make: Callable[[], T], max_size: int = 3, min_size: int = 0) -> tuple[T, ...]:
         """Between ``min_size`` and ``max_size`` results of ``make()``; shrinks to fewer."""
-        return tuple(make() for _ in range(self.draw(_integers(min_size, max_size))))
+        return tuple(make() for _ in range(self._int(min_size, max_size)))
 
     def choice(self, values: Sequence[T]) -> T:
         """One of ``values``; shrinks to the first."""
@@ -223,11 +230,11 @@ class Gen:
             chosen: T = self.draw(st.sampled_from(values))
             return chosen
         # An index rather than sampled_from: the same choice and shrinking, at half the cost.
-        return values[self.draw(_integers(0, len(values) - 1))]
+        return values[self._int(0, len(values) - 1)]
 
     def subset(self, values: Sequence[T], min_size: int = 0) -> list[T]:
         """Distinct values, in their given order; shrinks to the first ``min_size``."""
-        size = self.draw(_integers(min_size, len(values)))
+        size = self._int(min_size, len(values))
         options = tuple(values)
         try:
             strategy = _sized_lists(options, size)
@@ -238,13 +245,11 @@ class Gen:
 
     def integer(self, low: int, high: int) -> int:
         """A whole number in ``[low, high]``; shrinks to ``low``."""
-        value: int = self.draw(_integers(low, high))
-        return value
+        return self._int(low, high)
 
     def boolean(self) -> bool:
         """``True`` or ``False``; shrinks to ``False``."""
-        value: bool = self.draw(_BOOLEANS)
-        return value
+        return self._bool()
 
     def permutation(self, values: Sequence[T]) -> list[T]:
         """``values`` in a drawn order; shrinks to the given order."""
@@ -266,3 +271,68 @@ def entity(maker: Callable[..., T], as_of: dt.date, **kwargs: Any) -> SearchStra
         return maker(gen, **kwargs)
 
     return build()
+
+
+_CHUNK_BITS = 64
+_CHUNK = st.integers(0, 2**_CHUNK_BITS - 1)
+_MASK = 2**_CHUNK_BITS - 1
+
+
+def _spread(chunk: int) -> int:
+    """SplitMix64's finaliser: a bijection on 64-bit numbers that maps 0 to 0 and spreads the
+    small numbers Hypothesis mostly draws (it favours 8- and 16-bit values) over all 64 bits."""
+    chunk = ((chunk ^ (chunk >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    chunk = ((chunk ^ (chunk >> 27)) * 0x94D049BB133111EB) & _MASK
+    return chunk ^ (chunk >> 31)
+
+
+@attrs.define
+class PooledGen(Gen):
+    """A :class:`Gen` whose choices are cut from 64-bit integers drawn one at a time.
+
+    Hypothesis's own cost per draw (a span, a choice record, mutation bookkeeping) outweighs the
+    values: a compliant Dorset bundle made about a thousand draws. Compliant bundles (their
+    random part and the many, alike records the repairs add) take their choices from a pool
+    instead, one draw per 64 bits. The logic of every method is :class:`Gen`'s (boundary dates
+    and all); only the source differs, and ``subset`` and ``permutation`` pick one index at a
+    time. It stays reproducible under Hypothesis's seed, and shrinks: a chunk shrunk to zero
+    makes every choice cut from it the first (dates on ``as_of``, lists empty, the first value).
+    """
+
+    pool: int = 0
+    left: int = 0
+
+    @classmethod
+    def sharing(cls, gen: Gen) -> PooledGen:
+        """A pooled generator drawing through ``gen``, sharing its id counters."""
+        return cls(gen.draw, gen.as_of, first=gen.first, counts=gen.counts)
+
+    def _below(self, n: int) -> int:
+        """A number in ``[0, n)``; 0 when the pool's bits are all zero."""
+        if n <= 1:
+            return 0
+        bits = (n - 1).bit_length()
+        while self.left < bits:
+            self.pool |= _spread(self.draw(_CHUNK)) << self.left
+            self.left += _CHUNK_BITS
+        value = self.pool & ((1 << bits) - 1)
+        self.pool >>= bits
+        self.left -= bits
+        return value % n
+
+    def _int(self, low: int, high: int) -> int:
+        return low + self._below(high - low + 1)
+
+    def _bool(self) -> bool:
+        return self._below(2) == 1
+
+    def subset(self, values: Sequence[T], min_size: int = 0) -> list[T]:
+        options = tuple(values)
+        size = self._int(min_size, len(options))
+        left = list(range(len(options)))
+        picked = sorted(left.pop(self._below(len(left))) for _ in range(size))
+        return [options[i] for i in picked]
+
+    def permutation(self, values: Sequence[T]) -> list[T]:
+        options = list(values)
+        return [options.pop(self._below(len(options))) for _ in range(len(options))]

@@ -312,15 +312,24 @@ def _date_of_birth(gen: Gen) -> dt.date:
     return gen.past(max_days=80 * 365, min_days=max(16 * 366, HISTORY_DAYS + 366))
 
 
-def make_person(gen: Gen, *, current: bool | None = None) -> Person:
-    """A person with synthetic personal data and zero or more of every kind of record."""
+def make_person(gen: Gen, *, current: bool | None = None, lean: bool = False) -> Person:
+    """A person with synthetic personal data and zero or more of every kind of record.
+
+    ``lean`` (for compliant bundles, whose repairs add every record the pack asks for): at most
+    one random record of each kind, so the repairs' records sit beside a little noise rather
+    than a full random history that costs as much to draw again."""
     n = gen.number("person")
+    few = 1 if lean else None
+
+    def upto(size: int) -> int:
+        return min(size, few) if few is not None else size
+
     engagements = (
         (make_engagement(gen, current=current),)
         if current is not None
         else gen.some(lambda: make_engagement(gen), max_size=2)
     )
-    dbs = gen.some(lambda: make_dbs_check(gen), max_size=3)
+    dbs = gen.some(lambda: make_dbs_check(gen), max_size=upto(3))
     dbs_ids = tuple(c.id for c in dbs)
     return Person(
         id=gen.id("p"),
@@ -331,13 +340,13 @@ def make_person(gen: Gen, *, current: bool | None = None) -> Person:
         engagements=engagements,
         identity_check=gen.maybe(lambda: make_identity_check(gen)),
         right_to_work=gen.maybe(lambda: make_right_to_work_check(gen)),
-        qualification_checks=gen.some(lambda: make_qualification_check(gen), max_size=2),
+        qualification_checks=gen.some(lambda: make_qualification_check(gen), max_size=upto(2)),
         dbs_checks=dbs,
         update_service=gen.maybe(lambda: make_update_service_subscription(gen, dbs_ids)),
-        suitability_checks=gen.some(lambda: make_suitability_check(gen)),
-        references=gen.some(lambda: make_reference(gen)),
-        risk_assessments=gen.some(lambda: make_risk_assessment(gen, dbs_ids), max_size=2),
+        suitability_checks=gen.some(lambda: make_suitability_check(gen), max_size=upto(3)),
+        references=gen.some(lambda: make_reference(gen), max_size=upto(3)),
+        risk_assessments=gen.some(lambda: make_risk_assessment(gen, dbs_ids), max_size=upto(2)),
         lado_notifications=gen.some(lambda: make_lado_notification(gen, dbs_ids), max_size=1),
-        training=gen.some(lambda: make_training_record(gen), max_size=4),
+        training=gen.some(lambda: make_training_record(gen), max_size=upto(4)),
         record_updated_on=gen.maybe(gen.past),
     )

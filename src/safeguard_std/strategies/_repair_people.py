@@ -61,7 +61,7 @@ def _check_present(fix: Fix, step: Step, subject: str | None) -> None:
         new = SuitabilityCheck(
             id=gen.id("suit"),
             kind=kind,
-            checked_on=gen.between(max(dates, default=gen.past()), fix.as_of),
+            checked_on=gen.between(max(dates), fix.as_of) if dates else gen.past(),
             checked_by="Test Checker B",
             satisfactory=True,
         )

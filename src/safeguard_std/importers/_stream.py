@@ -1,0 +1,209 @@
+"""People written out as they are read: what lets ``evidence import-scr --output`` import a
+record of any size in memory that grows far slower than the record.
+
+Each person, once its row is built, becomes the text the whole bundle would give it (canonical
+JSON, indented as the bundle indents its people) in a temporary file, and its compact canonical
+text (what the evidence digest hashes) in another; only its id, where its texts are, the few
+keys the cross-person checks need (:class:`~safeguard_std.domain.integrity.PersonKeys`) and the
+counts the summary gives are kept. The files the command writes are the same, byte for byte, as
+those written from :func:`~safeguard_std.importers.import_scr`'s whole result."""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import hashlib
+import heapq
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from typing import IO, Any
+
+import attrs
+
+from safeguard_std._serialization.canonical import _canonical_lists, canonical_json
+from safeguard_std._serialization.converter import converter
+from safeguard_std._serialization.data import bundle_to_data
+from safeguard_std.domain.consistency import ConsistencyByPerson
+from safeguard_std.domain.organisation import EvidenceBundle
+from safeguard_std.domain.people import Person, RoleType
+from safeguard_std.importers._provenance import RowOrigins, record_lines
+
+__all__ = ["PeopleOut", "people_less"]
+
+_BLOCK = 1 << 20
+
+
+class PeopleOut:
+    """Takes each person of the bundle in order (:meth:`add`), writes it to temporary files and
+    keeps only what the import's end needs; then gives the bundle's text and evidence digest
+    (:meth:`bundle_chunks`, :meth:`digest`). Close it (or use it as a context manager) to
+    remove the temporary files."""
+
+    def __init__(self, as_of: dt.date | None) -> None:
+        self.consistency = ConsistencyByPerson(as_of)
+        self.holders: set[object] = set()  # people lead roles and panels name: kept whole
+        self.kept: list[Person] = []
+        self.roles: Counter[str] = Counter()  # people by role type, as the summary counts them
+        self.board = False
+        self._text: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._canonical: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self._ids: list[str] = []
+        self._at = array.array("Q")  # where each person's canonical text starts
+        self._count = 0
+        # Provenance: each row's record lines in a third file; per row, its person's id, the
+        # rest of its record ids (one tuple for every row alike) and where its lines start.
+        self._origins: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self._rows: list[tuple[str, tuple[str, ...]]] = []
+        self._row_at = array.array("Q")
+        self._sizes = array.array("Q")  # each record line's length, rows one after another
+        self._suffixes: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.records = 0
+        self._unordered = False  # a record id not starting with its person's: sort them all
+
+    def __enter__(self) -> PeopleOut:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the temporary files."""
+        self._text.close()
+        self._canonical.close()
+        self._origins.close()
+
+    def add(
+        self, person: Person, origins: RowOrigins | None = None, *, imported: bool = True
+    ) -> None:
+        """The bundle's next person (``imported``: from the record, not the provider file),
+        and where its values came from."""
+        if origins is not None:
+            self._add_origins(person.id, origins)
+        data = converter().unstructure(person)
+        indented = canonical_json(data, indent=2).replace("\n", "\n    ")
+        self._text.write((("," if self._count else "") + "\n    " + indented).encode("utf-8"))
+        self._at.append(self._canonical.tell())
+        self._canonical.write(canonical_json(_canonical_lists(data)).encode("utf-8"))
+        self._ids.append(person.id)
+        self._count += 1
+        self.consistency.add(person)
+        if imported and person.id in self.holders:
+            self.kept.append(person)
+        roles = {e.role_type for e in person.engagements}
+        self.board = self.board or bool(roles & _BOARD_ROLES)
+        if imported:
+            for role in sorted(r.value for r in roles):
+                self.roles[role] += 1
+
+    def _add_origins(self, pid: str, origins: RowOrigins) -> None:
+        self._row_at.append(self._origins.tell())
+        suffixes = []
+        for rid, line in record_lines(origins):
+            data = line.encode("utf-8")
+            self._origins.write(data)
+            self._sizes.append(len(data))
+            # A record's id is its person's, or that and ':' and more (RowEntries reads them so).
+            if not rid.startswith(pid):
+                self._unordered = True
+            suffixes.append(rid[len(pid) :] if rid.startswith(pid) else "\0" + rid)
+        key = tuple(suffixes)
+        self._rows.append((pid, self._suffixes.setdefault(key, key)))
+        self.records += len(key)
+
+    def record_lines(self) -> Iterator[str]:
+        """The provenance's record lines in order of record id, as :meth:`Provenance.chunks`
+        gives them. People are taken in order of id, and a record is given once no later
+        person's record can come before it (every record id starts with its person's id), so
+        only the records waiting for that are held, not all of them."""
+        waiting: list[tuple[str, int, int]] = []
+        size_at = 0
+        starts = []
+        for _pid, suffixes in self._rows:
+            starts.append(size_at)
+            size_at += len(suffixes)
+        rows = self._rows
+        for i in sorted(range(len(rows)), key=lambda k: rows[k][0]):
+            pid, suffixes = rows[i]
+            while waiting and waiting[0][0] < pid and not self._unordered:
+                yield self._line(heapq.heappop(waiting))
+            at, first = self._row_at[i], starts[i]
+            for k, suffix in enumerate(suffixes):
+                rid = suffix[1:] if suffix[:1] == "\0" else pid + suffix
+                heapq.heappush(waiting, (rid, at, self._sizes[first + k]))
+                at += self._sizes[first + k]
+        while waiting:
+            yield self._line(heapq.heappop(waiting))
+
+    def _line(self, found: tuple[str, int, int]) -> str:
+        _rid, at, size = found
+        self._origins.seek(at)
+        return self._origins.read(size).decode("utf-8")
+
+    @property
+    def count(self) -> int:
+        """People added."""
+        return self._count
+
+    def bundle_chunks(self, rest: dict[str, Any]) -> Iterator[bytes]:
+        """The bundle's text in UTF-8: ``rest`` (its data without people) with the people
+        added, as ``canonical_json(data, indent=2)`` and a newline give it."""
+        items = self._items(rest, indent=True)
+        yield b"{"
+        for n, (key, text) in enumerate(items):
+            yield (("," if n else "") + "\n  " + key + ": ").encode("utf-8")
+            if text is None:
+                yield b"["
+                self._text.seek(0)
+                while block := self._text.read(_BLOCK):
+                    yield block
+                yield b"\n  ]"
+            else:
+                yield text.encode("utf-8")
+        yield b"\n}\n"
+
+    def digest(self, rest: dict[str, Any]) -> str:
+        """The bundle's evidence digest (``digest(data)``): people in order of id."""
+        sha = hashlib.sha256()
+        sha.update(b"{")
+        ends = [*self._at[1:], self._canonical.seek(0, 2)]
+        for n, (key, text) in enumerate(self._items(rest, indent=False)):
+            sha.update((("," if n else "") + key + ":").encode("utf-8"))
+            if text is not None:
+                sha.update(text.encode("utf-8"))
+                continue
+            sha.update(b"[")
+            ids = self._ids
+            for k, i in enumerate(sorted(range(len(ids)), key=ids.__getitem__)):
+                self._canonical.seek(self._at[i])
+                if k:
+                    sha.update(b",")
+                sha.update(self._canonical.read(ends[i] - self._at[i]))
+            sha.update(b"]")
+        sha.update(b"}")
+        return "sha256:" + sha.hexdigest()
+
+    def _items(self, rest: dict[str, Any], *, indent: bool) -> list[tuple[str, str | None]]:
+        """The bundle's top-level keys in order, each with its value's text (``None`` for the
+        people, written from the temporary files)."""
+        values: dict[str, Any] = dict(rest)
+        if self._count:
+            values["people"] = None
+        out: list[tuple[str, str | None]] = []
+        for key, value in sorted(values.items()):
+            text = None
+            if value is not None or key != "people":
+                if indent:
+                    text = canonical_json(value, indent=2).replace("\n", "\n  ")
+                else:
+                    text = canonical_json(_canonical_lists(value))
+            out.append((canonical_json(key), text))
+        return out
+
+
+_BOARD_ROLES = {RoleType.GOVERNOR, RoleType.TRUSTEE, RoleType.DIRECTOR, RoleType.PROPRIETOR}
+
+
+def people_less(bundle: EvidenceBundle) -> dict[str, Any]:
+    """A bundle's data without its people (added from the temporary files)."""
+    return bundle_to_data(attrs.evolve(bundle, people=()))

@@ -20,3 +20,27 @@ def test_latest_dates_agree_with_the_generic_walk(bundle: EvidenceBundle, day: d
     assert each == tuple(max(_dates(p), default=None) for p in bundle.people)
     before = tuple(_person(p, day) if any(d > day for d in _dates(p)) else p for p in bundle.people)
     assert known_on(bundle, day).people == before
+
+
+def test_an_optional_list_of_records_is_walked_too() -> None:
+    # The allegations log is ``tuple[Allegation, ...] | None``: the fast walk once skipped every
+    # field of that shape, so a bundle whose only dates were allegations had no latest date
+    # (found by the long property run).
+    from safeguard_std.domain.allegations import Allegation
+    from safeguard_std.domain.organisation import LegalForm, Provider, ProviderKind
+
+    bundle = EvidenceBundle(
+        id="bundle-1",
+        provider=Provider(
+            id="prov-1",
+            name="Example Provider 1",
+            kind=ProviderKind.MAINTAINED_SCHOOL,
+            legal_form=LegalForm.COMPANY,
+        ),
+        allegations=(
+            Allegation(id="alg-1", received_on=None),
+            Allegation(id="alg-2", received_on=dt.date(2025, 9, 1)),
+        ),
+    )
+    assert _latest_dates(bundle) == (dt.date(2025, 9, 1), ())
+    assert max(_dates(bundle)) == dt.date(2025, 9, 1)

@@ -192,11 +192,13 @@ def _walk_plan(cls: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, .
         hint = hints[field.name]
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         inner = args[0] if len(args) == 1 else hint
+        held = typing.get_args(inner)
         if inner is dt.date:
             dates.append(field.name)
         elif attrs.has(inner):
             ones.append(field.name)
-        elif typing.get_origin(hint) is tuple and args and attrs.has(args[0]):
+        elif typing.get_origin(inner) is tuple and held and attrs.has(held[0]):
+            # tuple[X, ...], or tuple[X, ...] | None (the allegations log: None is "no log").
             many.append(field.name)
     return tuple(dates), tuple(ones), tuple(many)
 
@@ -219,7 +221,7 @@ def _latest(record: Any, skip: str = "") -> dt.date | None:
                 stack.append(value)
         for name in many:
             if name != skip or item is not record:
-                stack.extend(getattr(item, name))
+                stack.extend(getattr(item, name) or ())
     return best
 
 

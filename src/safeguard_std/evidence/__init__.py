@@ -40,7 +40,7 @@ from safeguard_std.io.documents import (
     Limits,
     _guess,
     decode,
-    load_document,
+    parse,
     read_source,
 )
 from safeguard_std.io.schemas import schema_errors
@@ -223,21 +223,17 @@ def _structure_fully(
 
 
 def _load_json_fast(
-    source: Path | str | bytes, label: str | None, limits: Limits | None
+    raw: bytes | str, label: str | None, limits: Limits | None
 ) -> EvidenceBundle | None:
     """A valid JSON bundle read a person at a time (:func:`~safeguard_std.evidence._fast.
     structure_text`); ``None`` for anything else (YAML, or anything the full path must judge and
-    report: it reads the source again)."""
+    report from the same ``raw`` content)."""
     if is_yaml(label, None):
         return None
-    raw = read_source(source, what="evidence file", error=EvidenceError, name=label, limits=limits)[
-        1
-    ]
     try:
         text = decode(raw, label, limits=limits)
     except DocumentSyntaxError:
         return None
-    del raw  # the text alone while the records are made
     if (
         _guess(label, text) != "json"
         or text.count("{") + text.count("[") > (limits or Limits()).max_nodes
@@ -264,20 +260,21 @@ def load_evidence(
     larger than the defaults allow (:class:`~safeguard_std.io.documents.Limits`,
     ``docs/limits.md``)."""
     label = name if isinstance(source, bytes) else name or str(source)
-    bundle = _load_json_fast(source, label, limits)
+    # Read once: a pipe cannot be read twice, and the full path judges the same bytes.
+    label, raw = read_source(
+        source, what="evidence file", error=EvidenceError, name=label, limits=limits
+    )
+    bundle = _load_json_fast(raw, label, limits)
     if bundle is not None:
         return bundle
     # A document the fast path structures is as shallow as the model, so the nesting check (a
     # walk over every node) runs only when the full path does. Only the parsed data outlives
     # the load: the bytes of a large bundle are dropped inside it.
-    doc = load_document(
-        source,
-        what="evidence file",
-        error=EvidenceError,
-        name=label,
-        limits=limits,
-        check_depth=False,
-    )
+    try:
+        doc = parse(raw, label, check_depth=False, limits=limits)
+    except DocumentSyntaxError as exc:
+        raise EvidenceError(exc.problems, source=label) from None
+    del raw
     return bundle_from_data(
         doc.data,
         source=label,

@@ -23,11 +23,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-_CHILD = r"""
-import datetime as dt, gc, json, os, resource, sys, time
+# The record is written by an interpreter of its own: generating 50,000 rows costs more memory
+# than importing them, and the peak measured must be the import's alone.
+_WRITE = r"""
+import sys
 sys.path.insert(0, sys.argv[4])
-from bench_import import HEADER, PROVIDER, generate
-from safeguard_std.importers import import_scr
+from bench_import import PROVIDER, generate
 
 rows, case, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 if case == "duplicates":
@@ -36,11 +37,18 @@ if case == "duplicates":
     text = head + "\n" + (row + "\n") * rows
 else:
     text = generate(rows, 7)
+open(folder + "/scr.csv", "w", encoding="utf-8").write(text)
+open(folder + "/provider.yaml", "wb").write(PROVIDER)
+"""
+
+_CHILD = r"""
+import datetime as dt, gc, json, os, resource, sys, time
+sys.path.insert(0, sys.argv[4])
+from safeguard_std.importers import import_scr
+
+rows, case, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 path = folder + "/scr.csv"
-open(path, "w", encoding="utf-8").write(text)
-del text
 provider = folder + "/provider.yaml"
-open(provider, "wb").write(PROVIDER)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 load = os.getloadavg()[0]
 # As the command line does (collector_paused); the library leaves the collector alone (0017).
@@ -56,6 +64,9 @@ if sys.argv[5] == "cli":
     sys.stderr = open(os.devnull, "w")
     main(argv)
     used = time.process_time() - cpu
+    # The peak before the report is read back to count its warnings (reading it whole would
+    # be the largest thing this process ever held).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     warnings = json.load(open(folder + "/report.json"))["summary"]["warnings"]
 else:
     result = import_scr(path, provider=provider, as_of=dt.date(2026, 11, 23))
@@ -65,7 +76,7 @@ else:
     gc.enable()
     assert result.summary.rows_read == rows, result.summary
     warnings = result.summary.warnings
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"rows": rows, "peak_mb": peak / 1024, "before_mb": base / 1024,
                   "cpu_s": used, "load": load, "warnings": warnings}))
 """
@@ -75,6 +86,9 @@ def measure(rows: int, case: str, report: str = "") -> dict[str, float]:
     """One import in a fresh interpreter: its figures."""
     here = Path(__file__).resolve().parent
     with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [sys.executable, "-c", _WRITE, str(rows), case, folder, str(here)], check=True
+        )
         out = subprocess.run(
             [sys.executable, "-c", _CHILD, str(rows), case, folder, str(here), report],
             capture_output=True,

@@ -4,13 +4,19 @@ gives, byte for byte."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
+import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
+from safeguard_std.exceptions import SpreadsheetError
 from safeguard_std.importers import import_scr
 from safeguard_std.importers._provenance import Origin, OriginKeys, RowOrigins, record_lines
+from safeguard_std.importers._tables import _CHUNK, read_workbook
 from tests.conftest import ROOT
 
 SCR = ROOT / "tests" / "fixtures" / "scr"
@@ -41,11 +47,12 @@ def test_record_lines_are_the_general_encoders_on_every_fixture_row(name: str) -
 
 
 @pytest.mark.parametrize(
-    "sheet", [None, "Staff", "Governors & Trustees", "Zoë's \"list\"", "a_b", "Тест"]
+    "sheet", [None, "Staff", "Governors & Trustees", 'Zoë\'s "list"', "a_b", "Тест"]
 )
 def test_record_lines_write_every_kind_of_origin_as_the_encoder_does(sheet: str | None) -> None:
     # Cells with odd text, several cells for one value, and traced values that are not cells.
-    cells = ["S1", 'Ann "Nan" O\u2019Neil\t\\', dt.datetime(2020, 2, 29, 0, 0), 12.0, "\u2713"]
+    when = dt.datetime(2020, 2, 29, 0, 0)  # noqa: DTZ001 (a date cell, as openpyxl gives it)
+    cells = ["S1", 'Ann "Nan" O\u2019Neil\t\\', when, 12.0, "\u2713"]
     headers = {i: (chr(65 + i), f"Header {i}") for i in range(len(cells))}
     section = Origin("section", raw="Volunteers", sheet=sheet, detail="row 4")
     default = Origin("default", raw="staff", detail="mapping default")
@@ -63,3 +70,132 @@ def test_record_lines_write_every_kind_of_origin_as_the_encoder_does(sheet: str 
     ]  # fmt: skip
     row = RowOrigins.pack(sheet, 7, "p-S1", cells, headers, OriginKeys(), flat)
     assert list(record_lines(row)) == _general(row)
+
+
+# --- A CSV file is read a line at a time, never held whole -------------------------------------
+
+HEADER = "Name,Date of birth,Staff type,Start date,DBS number,DBS date\n"
+LINE = "Ann Smith,01/02/1980,Staff,01/09/2020,001234567890,02/09/2020\n"
+
+
+def test_a_csv_file_is_never_held_whole(tmp_path: Path) -> None:
+    # 12 MB of rows; the old reader held the bytes and the decoded text (three times the file).
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER + LINE * 200_000, encoding="utf-8")
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        book = read_workbook(path)
+        count = sum(1 for _ in book.sheets[0].rows())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 200_001
+    assert book.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert peak < size / 4, f"peak {peak:,} bytes reading a {size:,}-byte file"
+
+
+def test_a_file_changed_while_it_is_read_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "scr.csv"
+    path.write_text(HEADER + LINE * 3, encoding="utf-8")
+    book = read_workbook(path)
+    path.write_text(HEADER + LINE * 4, encoding="utf-8")
+    with pytest.raises(SpreadsheetError) as caught:
+        list(book.sheets[0].rows())
+    assert str(caught.value) == (
+        f"invalid spreadsheet: the file changed while it was being imported: nothing "
+        f"was written; import it again once it is saved @ {path} $"
+    )
+
+
+def test_the_command_writes_nothing_when_the_file_changes_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from safeguard_std.cli import main
+    from safeguard_std.importers import _sheet
+
+    path = tmp_path / "scr.csv"
+    path.write_text(HEADER + LINE * 40, encoding="utf-8")
+    provider = tmp_path / "provider.yaml"
+    provider.write_text("provider: {id: p, name: P, kind: youth, legal_form: charity}\n")
+    (tmp_path / "b.json").write_text("kept")
+    built = _sheet.SheetRun._row
+
+    def row_then_edit(self: object, number: int, *args: object) -> None:
+        built(self, number, *args)  # type: ignore[arg-type]
+        if number == 20:  # someone saves the file while it is being read
+            path.write_text(HEADER + LINE * 41, encoding="utf-8")
+
+    monkeypatch.setattr(_sheet.SheetRun, "_row", row_then_edit)
+    argv = ["evidence", "import-scr", str(path), "--provider", str(provider)]
+    code = main([*argv, "--output", str(tmp_path / "b.json"), "--report", str(tmp_path / "r")])
+    assert code == 2
+    assert "the file changed while it was being imported" in capsys.readouterr().err
+    assert (tmp_path / "b.json").read_text() == "kept"
+    assert not (tmp_path / "r").exists()
+    assert not (tmp_path / "b.provenance.json").exists()
+
+
+def _spoil(data: bytearray, case: str) -> None:
+    if case == "split lead":  # a lead byte ends the first block; what follows is no tail
+        data[_CHUNK - 1 : _CHUNK + 1] = b"\xc3A"
+    elif case == "truncated at the end":  # the file ends inside a character
+        data[-1] = 0xC3
+    else:  # a Latin-1 byte at this offset
+        data[int(case)] = 0xE9
+
+
+@pytest.mark.parametrize(
+    "case", ["5", str(_CHUNK - 2), str(_CHUNK + 1), "split lead", "truncated at the end"]
+)
+def test_the_first_bad_utf8_byte_is_located_across_blocks(tmp_path: Path, case: str) -> None:
+    # A character split over the boundary between blocks is no error; the first byte that is
+    # not UTF-8 is named at its offset in the file, wherever the blocks fall.
+    head = (HEADER + "Zoë Brontë,01/02/1980,Staff,01/09/2020,,\n").encode()
+    data = bytearray(head + b"x" * (_CHUNK * 2))
+    data[_CHUNK - 3 : _CHUNK - 1] = "é".encode()  # the block boundary splits no character...
+    data[_CHUNK + 2 : _CHUNK + 4] = "é".encode()
+    data[_CHUNK - 1 : _CHUNK + 1] = "é".encode()  # ...and this one
+    _spoil(data, case)
+    with pytest.raises(UnicodeDecodeError) as bad:
+        bytes(data).decode("utf-8")
+    expected = f"the file is not UTF-8 (invalid byte at offset {bad.value.start}): read as"
+    path = tmp_path / "scr.csv"
+    path.write_bytes(bytes(data))
+    for book in (read_workbook(path), read_workbook(bytes(data), name="scr.csv")):
+        assert book.encoding == "windows-1252"
+        assert [n.message[: len(expected)] for n in book.notes] == [expected]
+
+
+def test_bytes_undefined_in_windows_1252_are_refused_at_the_first_bad_utf8_byte(
+    tmp_path: Path,
+) -> None:
+    data = (HEADER + "Zoë,01/02/1980,,,,\n").encode() + b"x" * _CHUNK + b"\xe9\x9d"
+    path = tmp_path / "scr.csv"
+    path.write_bytes(data)
+    with pytest.raises(SpreadsheetError) as caught:
+        read_workbook(path)
+    offset = len(data) - 2
+    assert f"not UTF-8 or Windows-1252 text: invalid byte at offset {offset}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"), [("utf-8-sig", "utf-8"), ("utf-16", "utf-16"), ("cp1252", "windows-1252")]
+)
+def test_each_encoding_reads_alike_from_a_file_a_pipe_and_memory(
+    tmp_path: Path, encoding: str, name: str
+) -> None:
+    text = HEADER + "Zoë Brontë,01/02/1980,Staff,01/09/2020,,\r\n" + LINE + "Last,,,,,\r"
+    data = text.encode(encoding)
+    path = tmp_path / "scr.csv"
+    path.write_bytes(data)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    threading.Thread(target=fifo.write_bytes, args=(data,), daemon=True).start()
+    books = [read_workbook(path), read_workbook(fifo), read_workbook(data, name="scr.csv")]
+    rows = [list(b.sheets[0].rows()) for b in books]
+    assert rows[0] == rows[1] == rows[2]
+    assert rows[0][1] == (2, ["Zoë Brontë", "01/02/1980", "Staff", "01/09/2020", "", ""])
+    assert rows[0][-1] == (4, ["Last", "", "", "", "", ""])
+    assert {b.encoding for b in books} == {name}
+    assert {b.sha256 for b in books} == {hashlib.sha256(data).hexdigest()}

@@ -9,13 +9,15 @@ keeping the one under which most header cells are recognised.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
-import re
+import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import attrs
 
@@ -23,6 +25,7 @@ from safeguard_std.exceptions import Location, MissingExtra, Problem, Spreadshee
 from safeguard_std.importers._parsed import Note, Severity
 from safeguard_std.importers._xlsx_meta import SheetMeta, read_meta
 from safeguard_std.io._bounded import SheetTooLarge, bounded_rows, check_workbook
+from safeguard_std.io._limits import too_large
 from safeguard_std.io.documents import Limits, read_source
 
 __all__ = ["Sheet", "Workbook", "read_workbook"]
@@ -72,52 +75,207 @@ def read_workbook(
     """Read a .csv or .xlsx file (from a path, or bytes labelled ``name`` whose suffix decides
     the format). ``score`` rates a row as a header, to choose a CSV delimiter. ``limits`` bounds
     the file's bytes, a workbook's decompressed size and shared strings, and each sheet's cells
-    and columns (:class:`~safeguard_std.io.documents.Limits`)."""
+    and columns (:class:`~safeguard_std.io.documents.Limits`).
+
+    A CSV file on disk is never held whole: it is read once to check its size, encoding and
+    fingerprint, then its rows are decoded a line at a time each time they are read (and the
+    fingerprint checked again, so a file changed in the meantime is refused, not imported half
+    old, half new)."""
     limits = limits or Limits()
     label = name or ("<spreadsheet>" if isinstance(source, bytes) else str(source))
+    suffix = Path(label).suffix.lower()
+    csv_file = suffix in (".csv", ".txt", ".tsv", "")
+    if csv_file and not isinstance(source, bytes) and _regular_file(source):
+        return _csv(label, _CsvBytes.of_file(label, source, limits), score, limits)
     _, data = read_source(
         source, what="the file", error=SpreadsheetError, name=label, limits=limits
     )
-    suffix = Path(label).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx(label, data, digest, limits)
     if suffix == ".xls":
         raise _fail(label, "old binary .xls workbooks are not read: save it as .xlsx or as CSV")
-    if suffix in (".csv", ".txt", ".tsv", ""):
-        return _csv(label, data, digest, score, limits)
+    if csv_file:
+        return _csv(label, _CsvBytes.of_bytes(label, data, digest), score, limits)
     raise _fail(label, f"cannot import {suffix!r} files: expected .csv or .xlsx")
 
 
-def _decode(label: str, data: bytes) -> tuple[str, str, tuple[Note, ...]]:
-    if not data.strip():
-        raise _fail(label, "the file is empty")
-    if data.startswith(b"PK\x03\x04"):
-        raise _fail(label, "this is a zipped workbook (.xlsx), not CSV text: name it .xlsx")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _regular_file(path: Path | str) -> bool:
+    """Whether ``path`` is a regular file (one that can be read twice); a pipe or a device is
+    read once, into memory, as before."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False  # read_source reports it
+
+
+_CHUNK = 1 << 20
+
+
+@attrs.frozen
+class _CsvBytes:
+    """A CSV file's bytes, opened afresh for each reading: the file itself (checked against its
+    fingerprint each time), or bytes already in memory. ``encoding`` is how to decode them."""
+
+    label: str
+    opener: Callable[[], BinaryIO]
+    sha256: str
+    encoding: str  # the codec: utf-8-sig, utf-16 or cp1252
+    name: str  # as the provenance names it: utf-8, utf-16 or windows-1252
+    notes: tuple[Note, ...]
+
+    @classmethod
+    def of_bytes(cls, label: str, data: bytes, digest: str) -> _CsvBytes:
+        """Bytes in memory (a pipe, or bytes given to the API)."""
+        scan = _Scan(label)
+        scan.feed(data)
+        codec, name, notes = scan.finish()
+        return cls(label, lambda: io.BytesIO(data), digest, codec, name, notes)
+
+    @classmethod
+    def of_file(cls, label: str, path: Path | str, limits: Limits) -> _CsvBytes:
+        """A regular file: read once, a block at a time, for its size, encoding and digest."""
+        scan = _Scan(label)
+        size = 0
         try:
-            return data.decode("utf-16"), "utf-16", ()
-        except UnicodeDecodeError as exc:
-            raise _fail(label, f"not UTF-16 text: invalid bytes at offset {exc.start}") from None
-    if b"\x00" in data[:4096]:
-        raise _fail(label, "not a text file (it holds NUL bytes)")
-    try:
-        return data.decode("utf-8-sig"), "utf-8", ()
-    except UnicodeDecodeError as exc:
-        offset = exc.start
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise _fail(
-            label, f"not UTF-8 or Windows-1252 text: invalid byte at offset {offset}"
-        ) from None
-    warning = Note(
-        Severity.WARNING,
-        "file.windows_1252",
-        f"the file is not UTF-8 (invalid byte at offset {offset}): read as Windows-1252, "
-        "the encoding Excel on Windows uses for CSV; check accented names",
-    )
-    return text, "windows-1252", (warning,)
+            with open(path, "rb") as handle:
+                while block := handle.read(_CHUNK):
+                    size += len(block)
+                    if size > limits.max_bytes:
+                        raise _fail(label, too_large(limits.max_bytes, "bytes"))
+                    scan.feed(block)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise SpreadsheetError(
+                [Problem(f"cannot read the file: {reason}", Location(label))], source=label
+            ) from exc
+        codec, name, notes = scan.finish()
+        digest = scan.sha.hexdigest()
+        return cls(
+            label,
+            lambda: io.BufferedReader(_Checked(label, path, digest)),
+            digest,
+            codec,
+            name,
+            notes,
+        )
+
+    def text(self) -> io.TextIOWrapper:
+        """The file decoded, read a block at a time; lines split at ``\\r\\n``, ``\\r`` or
+        ``\\n`` and kept whole, as the csv module wants them."""
+        return io.TextIOWrapper(self.opener(), encoding=self.encoding, newline="")
+
+
+class _Checked(io.RawIOBase):
+    """A file read from its start, hashed as it is read: at its end the digest must be the one
+    the file had when the import began."""
+
+    def __init__(self, label: str, path: Path | str, digest: str) -> None:
+        self._label, self._digest = label, digest
+        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 (closed by close())
+        self._sha = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        got = self._file.readinto(buffer)
+        if got:
+            self._sha.update(memoryview(buffer)[:got])
+        elif self._sha.hexdigest() != self._digest:
+            raise _fail(
+                self._label,
+                "the file changed while it was being imported: nothing was written; "
+                "import it again once it is saved",
+            )
+        return got or 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+class _Scan:
+    """What one pass over a CSV file's bytes tells: its digest, whether it is text, and its
+    encoding (the first invalid UTF-8 byte, if any, and whether Windows-1252 reads it)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.sha = hashlib.sha256()
+        self.head = b""  # the first 4,096 bytes
+        self.size = 0
+        self.blank = True
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.bad_utf8: int | None = None
+        self.bad_cp1252 = False
+        self.utf16: codecs.IncrementalDecoder | None = None  # for a file with a UTF-16 BOM
+        self.bad_utf16: int | None = None
+
+    def feed(self, block: bytes) -> None:
+        if len(self.head) < 4096:
+            self.head += block[: 4096 - len(self.head)]
+            if self.head.startswith((b"\xff\xfe", b"\xfe\xff")) and self.utf16 is None:
+                self.utf16 = codecs.getincrementaldecoder("utf-16")()
+        self.sha.update(block)
+        self.blank = self.blank and not block.strip()
+        if self.utf16 is not None and self.bad_utf16 is None:
+            try:
+                self.utf16.decode(block)
+            except UnicodeDecodeError as exc:
+                self.bad_utf16 = self._offset(exc, block)
+        if self.bad_utf8 is None:
+            try:
+                self.utf8.decode(block)
+            except UnicodeDecodeError as exc:
+                self.bad_utf8 = self._offset(exc, block)
+        if not self.bad_cp1252:
+            self.bad_cp1252 = any(b in block for b in _UNDEFINED_CP1252)
+        self.size += len(block)
+
+    def _offset(self, exc: UnicodeDecodeError, block: bytes) -> int:
+        """The bad byte's offset in the file: the decoder's object is its buffered bytes of
+        the previous block, then this one."""
+        return self.size - (len(exc.object) - len(block)) + exc.start
+
+    def finish(self) -> tuple[str, str, tuple[Note, ...]]:
+        """The codec, the encoding's name and what to say about it; or the file is refused."""
+        label, head = self.label, self.head
+        if self.blank:
+            raise _fail(label, "the file is empty")
+        if head.startswith(b"PK\x03\x04"):
+            raise _fail(label, "this is a zipped workbook (.xlsx), not CSV text: name it .xlsx")
+        if self.utf16 is not None:
+            if self.bad_utf16 is None:
+                try:
+                    self.utf16.decode(b"", final=True)
+                except UnicodeDecodeError as exc:
+                    self.bad_utf16 = self._offset(exc, b"")
+            if self.bad_utf16 is not None:
+                raise _fail(label, f"not UTF-16 text: invalid bytes at offset {self.bad_utf16}")
+            return "utf-16", "utf-16", ()
+        if b"\x00" in head:
+            raise _fail(label, "not a text file (it holds NUL bytes)")
+        if self.bad_utf8 is None:
+            try:
+                self.utf8.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                self.bad_utf8 = self._offset(exc, b"")
+        if self.bad_utf8 is None:
+            return "utf-8-sig", "utf-8", ()
+        offset = self.bad_utf8
+        if self.bad_cp1252:
+            raise _fail(label, f"not UTF-8 or Windows-1252 text: invalid byte at offset {offset}")
+        warning = Note(
+            Severity.WARNING,
+            "file.windows_1252",
+            f"the file is not UTF-8 (invalid byte at offset {offset}): read as Windows-1252, "
+            "the encoding Excel on Windows uses for CSV; check accented names",
+        )
+        return "cp1252", "windows-1252", (warning,)
+
+
+# The five bytes Windows-1252 leaves undefined (Python's codec refuses them).
+_UNDEFINED_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
@@ -149,17 +307,6 @@ def _delimiter(text: str, score: Callable[[Row], int], width: int) -> str:
     return best
 
 
-# A line and its ending as io.StringIO(newline="") splits them (\r\n, \r or \n), or a last
-# line without one.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The text's lines, one at a time: a StringIO would hold a four-byte-a-character copy of
-    the whole file for as long as its rows are read."""
-    return (m[0] for m in _LINE.finditer(text))
-
-
 def _bounded(
     label: str, rows: Iterator[tuple[int, Row]], limits: Limits
 ) -> Iterator[tuple[int, Row]]:
@@ -169,26 +316,26 @@ def _bounded(
         raise _fail(label, str(exc)) from None
 
 
-def _csv(
-    label: str, data: bytes, digest: str, score: Callable[[Row], int], limits: Limits
-) -> Workbook:
-    text, encoding, notes = _decode(label, data)
-    delimiter = _delimiter(text, score, limits.max_columns)
+def _csv(label: str, source: _CsvBytes, score: Callable[[Row], int], limits: Limits) -> Workbook:
+    with source.text() as text:
+        sample = text.read(65536)
+    delimiter = _delimiter(sample, score, limits.max_columns)
 
     def read() -> Iterator[tuple[int, Row]]:
-        reader = csv.reader(_lines(text), delimiter=delimiter)
         number = 0
-        try:
-            for number, row in enumerate(reader, start=1):
-                yield number, row
-        except csv.Error as exc:
-            raise _fail(label, f"CSV cannot be read after row {number}: {exc}") from None
+        with source.text() as text:
+            reader = csv.reader(text, delimiter=delimiter)
+            try:
+                for number, row in enumerate(reader, start=1):
+                    yield number, row
+            except csv.Error as exc:
+                raise _fail(label, f"CSV cannot be read after row {number}: {exc}") from None
 
     def rows() -> Iterator[tuple[int, Row]]:
         return _bounded(label, read(), limits)
 
     sheet = Sheet(name=None, rows=rows)
-    return Workbook(label, "csv", digest, (sheet,), encoding, delimiter, notes)
+    return Workbook(label, "csv", source.sha256, (sheet,), source.name, delimiter, source.notes)
 
 
 def _openpyxl() -> Any:

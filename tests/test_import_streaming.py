@@ -7,15 +7,27 @@ import datetime as dt
 import hashlib
 import json
 import os
+import tempfile
 import threading
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from safeguard_std.exceptions import SpreadsheetError
 from safeguard_std.importers import import_scr
+from safeguard_std.importers._parsed import Severity
 from safeguard_std.importers._provenance import Origin, OriginKeys, RowOrigins, record_lines
+from safeguard_std.importers._result import Issue, RowOutcome, RowStatus
+from safeguard_std.importers._sheet_row import (
+    RowOutcomes,
+    SheetRow,
+    SpilledRows,
+    row_status,
+    rows_of_people,
+)
 from safeguard_std.importers._tables import _CHUNK, read_workbook
 from tests.conftest import ROOT
 
@@ -199,3 +211,118 @@ def test_each_encoding_reads_alike_from_a_file_a_pipe_and_memory(
     assert rows[0][-1] == (4, ["Last", "", "", "", "", ""])
     assert {b.encoding for b in books} == {name}
     assert {b.sha256 for b in books} == {hashlib.sha256(data).hexdigest()}
+
+
+# --- Rows written out as they are read -----------------------------------------------------------
+
+
+def _issue(number: int, code: str) -> Issue:
+    return Issue(Severity.NOTE, code, f"note {code}", row=number, column="B", raw="x" * number)
+
+
+@pytest.fixture
+def spill() -> Iterator[IO[bytes]]:
+    with tempfile.TemporaryFile() as file:
+        yield file
+
+
+def _spilled(spill: IO[bytes], count: int) -> tuple[SpilledRows, list[SheetRow]]:
+    sheet = "Staff"
+    rows = SpilledRows(spill, sheet)
+    built = []
+    for k in range(count):
+        number = 3 + 2 * k  # numbers with gaps, as blank rows leave them
+        issues = [_issue(number, f"c{j}") for j in range(k % 3)]
+        row = SheetRow(sheet, number, issues, None, person_id=None if k % 5 == 4 else f"p-{k}")
+        rows.append(row)
+        built.append(row)
+    return rows, built
+
+
+def _same(a: SheetRow, b: SheetRow) -> bool:
+    return (a.sheet, a.number, a.person_id, a.issues) == (b.sheet, b.number, b.person_id, b.issues)
+
+
+def test_spilled_rows_read_back_as_built_by_index_and_in_order(spill: IO[bytes]) -> None:
+    rows, built = _spilled(spill, 3_000)  # more than one block of the file
+    assert len(rows) == 3_000
+    assert all(_same(a, b) for a, b in zip(rows, built, strict=True))
+    for index in (0, 1, 1_499, 2_999):
+        assert _same(rows[index], built[index])
+    with pytest.raises(IndexError):
+        rows[3_000]
+
+
+def test_issues_added_later_follow_the_rows_own_and_change_its_status(spill: IO[bytes]) -> None:
+    rows, _ = _spilled(spill, 50)
+    held = rows.numbered([3, 13, 14, 1_000])  # 14 and 1,000 are not rows
+    assert sorted(held) == [3, 13]
+    held[13].issue(Severity.WARNING, "person.duplicate", "same name as row 3")
+    again = rows.numbered([13])[13]
+    assert again is held[13]  # the same held row: what is added to it stays
+    row = rows[5]
+    assert [i.code for i in row.issues] == ["c0", "c1", "person.duplicate"]
+    assert row_status(row) is RowStatus.IMPORTED_WITH_WARNINGS
+    assert row_status(rows[0]) is RowStatus.IMPORTED
+    assert row_status(rows[4]) is RowStatus.REJECTED
+    assert [r.person_id for r in rows_of_people(rows, {"p-8", "p-7"}).values()] == ["p-7", "p-8"]
+
+
+def test_rows_of_two_sheets_share_one_file_and_reads_may_interleave(spill: IO[bytes]) -> None:
+    first, second = SpilledRows(spill, "A"), SpilledRows(spill, "B")
+    for k in range(20):
+        first.append(SheetRow("A", k + 2, [_issue(k, "a")], None, person_id=f"a{k}"))
+        second.append(SheetRow("B", k + 2, [_issue(k, "b")], None, person_id=f"b{k}"))
+    seen = []
+    for a in first:
+        seen.append((a.person_id, second[len(seen)].person_id))  # another read between rows
+    assert seen == [(f"a{k}", f"b{k}") for k in range(20)]
+    outcomes = RowOutcomes([first, second])
+    assert len(outcomes) == 40
+    assert [o.person_id for o in outcomes][19:21] == ["a19", "b0"]
+    assert outcomes[-1].person_id == "b19"
+    assert outcomes[20] == RowOutcome("B", 2, RowStatus.IMPORTED, "b0", (_issue(0, "b"),))
+    assert [o.row for o in outcomes[18:22]] == [20, 21, 2, 3]
+    with pytest.raises(IndexError):
+        outcomes[40]
+
+
+def _letters(k: int) -> str:
+    out = ""
+    while True:
+        k, digit = divmod(k, 26)
+        out += chr(97 + digit)
+        if not k:
+            return out.capitalize()
+
+
+def _rows_record(count: int) -> str:
+    # People with nothing in common: no duplicates, no shared certificates.
+    return HEADER + "".join(
+        f"{_letters(k)} {_letters(k * 7 + 3)},"
+        f"{1 + k % 28:02d}/{1 + k % 12:02d}/{1960 + k % 40},Staff,01/09/2020,"
+        f"{100000000000 + k},02/09/2020\n"
+        for k in range(count)
+    )
+
+
+def test_the_streaming_import_keeps_little_per_row(tmp_path: Path) -> None:
+    # What stays in memory per row once read: its person's id, the keys the duplicate checks
+    # compare, and where its texts are; not its outcome, issues, provenance or person.
+    from safeguard_std.importers._scr import import_scr_streaming
+    from safeguard_std.importers._stream import PeopleOut
+
+    kept = []
+    for count in (200, 2_000, 6_000):  # the first loads what an import loads on first use
+        path = tmp_path / f"scr{count}.csv"
+        path.write_text(_rows_record(count), encoding="utf-8")
+        tracemalloc.start()
+        try:
+            with PeopleOut(AS_OF) as out:
+                result = import_scr_streaming(path, out=out, provider=BARE, as_of=AS_OF)
+                assert result.summary.rows_read == count
+                kept.append(tracemalloc.get_traced_memory()[0])
+        finally:
+            tracemalloc.stop()
+    per_row = (kept[2] - kept[1]) / 4_000
+    assert per_row < 350, f"{per_row:.0f} bytes kept per row"  # 570 when rows were kept

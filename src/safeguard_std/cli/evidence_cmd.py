@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +213,7 @@ def _run_import(args: argparse.Namespace) -> int:
             report = result.report_chunks(include_personal_data=args.include_personal_data)
             outputs.append((report, args.report, "--report"))
         write_outputs(outputs)
-    _summarise(result, args, provenance)
+        _summarise(result, args, provenance)  # the rows are read back from a temporary file
     failed = result.summary.rejected or result.summary.errors
     return 1 if failed else 0
 
@@ -256,28 +256,35 @@ def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str |
 def _messages(result: ImportResult, args: argparse.Namespace) -> None:
     # A group too large for its rows to name the others (more than four) is printed once,
     # after the file's own issues; its members' rows follow, each naming it.
-    shown: list[Issue | IssueGroup] = [
-        i for i in result.issues if i.severity is not ImportSeverity.NOTE
-    ]
-    shown += [g for g in result.groups if g.size > 4 and g.severity is not ImportSeverity.NOTE]
-    shown += [
-        i
-        for i in itertools.islice(result.all_issues(), len(result.issues), None)
-        if i.severity is not ImportSeverity.NOTE
-    ]
-    limit = args.max_messages or len(shown)
+    # Printed as they are met and counted past the limit: never a list of every issue.
+    shown: Iterator[Issue | IssueGroup] = itertools.chain(
+        result.issues,
+        (g for g in result.groups if g.size > 4),
+        itertools.islice(result.all_issues(), len(result.issues), None),
+    )
+    limit = args.max_messages or None
     label = result.provenance.source.get("file", args.file)
-    for issue in shown[:limit]:
-        text = issue.render(args.include_personal_data) if isinstance(issue, Issue) else str(issue)
-        sys.stderr.write(printable(f"{issue.severity.value}: {label}: {text}") + "\n")
-    if len(shown) > limit:
+    count = 0
+    for issue in shown:
+        if issue.severity is ImportSeverity.NOTE:
+            continue
+        count += 1
+        if limit is None or count <= limit:
+            text = (
+                issue.render(args.include_personal_data) if isinstance(issue, Issue) else str(issue)
+            )
+            sys.stderr.write(printable(f"{issue.severity.value}: {label}: {text}") + "\n")
+    if limit is not None and count > limit:
         hint = "--report FILE" if not args.report else args.report
-        sys.stderr.write(printable(f"... and {len(shown) - limit} more (see {hint})") + "\n")
-    rejected = [r for r in result.rows if r.status is RowStatus.REJECTED]
-    if rejected and len(shown) > limit:
-        rows = ", ".join(f"{r.sheet + ' ' if r.sheet else ''}{r.row}" for r in rejected[:10])
-        more = f" and {len(rejected) - 10} more" if len(rejected) > 10 else ""
-        sys.stderr.write(printable(f"rejected rows: {rows}{more}") + "\n")
+        sys.stderr.write(printable(f"... and {count - limit} more (see {hint})") + "\n")
+        rejected = (r for r in result.rows if r.status is RowStatus.REJECTED)
+        first = [
+            f"{r.sheet + ' ' if r.sheet else ''}{r.row}" for r in itertools.islice(rejected, 10)
+        ]
+        if first:
+            more = sum(1 for _ in rejected)
+            tail = f" and {more} more" if more else ""
+            sys.stderr.write(printable(f"rejected rows: {', '.join(first)}{tail}") + "\n")
 
 
 def run_validate(args: argparse.Namespace) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -287,7 +288,9 @@ class ImportResult:
     """Everything an import produced."""
 
     bundle: EvidenceBundle
-    rows: tuple[RowOutcome, ...]
+    #: Every data row's outcome, in file order: a tuple, or, from the command's import that
+    #: writes rows out as it reads them, a sequence read back from its temporary file.
+    rows: Sequence[RowOutcome]
     sheets: tuple[SheetReport, ...]
     issues: tuple[Issue, ...]
     summary: ImportSummary
@@ -324,7 +327,7 @@ class ImportResult:
             yield ("," if n else "") + "\n  " + canonical_json(key) + ": "
             if key != "rows":
                 yield canonical_json(value, indent=2).replace("\n", "\n  ")
-            elif not self.rows:
+            elif not len(self.rows):
                 yield "[]"
             else:
                 yield "["
@@ -389,7 +392,7 @@ def role_counts(people: Iterable[Person]) -> dict[str, int]:
 
 
 def summarise(
-    rows: tuple[RowOutcome, ...],
+    rows: Iterable[RowOutcome],
     sheets: tuple[SheetReport, ...],
     issues: tuple[Issue, ...],
     by_role_type: Mapping[str, int],
@@ -397,17 +400,17 @@ def summarise(
     """Count rows, and issues by severity and code; ``by_role_type`` from :func:`role_counts`."""
     severities: Counter[Severity] = Counter()
     codes: Counter[str] = Counter()
-    everything = [
-        *issues,
-        *(i for s in sheets for i in s.issues),
-        *(i for r in rows for i in r.issues),
-    ]
-    for issue in everything:
+    for issue in itertools.chain(issues, *(s.issues for s in sheets)):
         severities[issue.severity] += 1
         codes[issue.code] += 1
-    statuses = Counter(r.status for r in rows)
+    statuses: Counter[RowStatus] = Counter()
+    for row in rows:  # once: the rows may be read back from a file
+        statuses[row.status] += 1
+        for issue in row.issues:
+            severities[issue.severity] += 1
+            codes[issue.code] += 1
     return ImportSummary(
-        rows_read=len(rows),
+        rows_read=statuses.total(),
         imported=statuses[RowStatus.IMPORTED] + statuses[RowStatus.IMPORTED_WITH_WARNINGS],
         imported_with_warnings=statuses[RowStatus.IMPORTED_WITH_WARNINGS],
         rejected=statuses[RowStatus.REJECTED],

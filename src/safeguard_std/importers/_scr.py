@@ -39,6 +39,7 @@ from safeguard_std.importers._result import (
     summarise,
 )
 from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
+from safeguard_std.importers._sheet_row import RowOutcomes, SpilledRows, rows_of_people
 from safeguard_std.importers._stream import PeopleOut
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
 from safeguard_std.io.documents import Limits
@@ -409,6 +410,8 @@ def _import(
         run = SheetRun(
             candidate, plan_mapping, as_of, prov, taken, sink=out.add if out is not None else None
         )
+        if out is not None:  # rows written out as they are built, as their people are
+            run.rows = out.rows_of(candidate.name)
         report = run.run()
         reports.append(report)
         if report.imported:
@@ -471,7 +474,8 @@ def _finish(
     board = _board_issue(bundle.provider, has_board)
     file_issues = (*listed, *(() if board is None else (board,)))
     outcomes = _outcomes(runs)
-    reports = [_recount(rep, outcomes) for rep in _with_differences(reports, plans)]
+    statuses = Counter((o.sheet, o.status) for o in outcomes)
+    reports = [_recount(rep, statuses) for rep in _with_differences(reports, plans)]
     provenance = _provenance(workbook, mapping, provider_file, runs, reports, as_of)
     summary = summarise(outcomes, tuple(reports), file_issues, roles)
     return ImportResult(
@@ -482,10 +486,21 @@ def _finish(
 def _file_issues(
     workbook: Workbook, runs: list[SheetRun], found: Sequence[Inconsistency]
 ) -> tuple[list[Issue], list[IssueGroup]]:
-    by_id = {r.person_id: r for run in runs for r in run.rows if r.person_id is not None}
-    sheet_of = {r.person_id: run.name for run in runs for r in run.rows if r.person_id is not None}
+    # Only the rows the findings name: every row would be every person's id again.
+    named = {
+        i
+        for item in found
+        for i in (item.subject, *item.related, *item.group[:_NAMED])
+        if i is not None
+    }
+    by_id: dict[str, SheetRow] = {}
+    sheet_of: dict[str, str | None] = {}
+    for run in runs:
+        mine = rows_of_people(run.rows, named)
+        by_id.update(mine)
+        sheet_of.update(dict.fromkeys(mine, run.name))
     file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
-    if not any(run.rows for run in runs):
+    if not any(len(run.rows) for run in runs):
         file_issues.append(_NO_PEOPLE)
     attached, groups = _attach_consistency(found, by_id, sheet_of)
     file_issues += attached
@@ -511,7 +526,10 @@ def _with_differences(
     ]
 
 
-def _outcomes(runs: list[SheetRun]) -> tuple[RowOutcome, ...]:
+def _outcomes(runs: list[SheetRun]) -> Sequence[RowOutcome]:
+    spilled = [run.rows for run in runs if isinstance(run.rows, SpilledRows)]
+    if spilled:
+        return RowOutcomes(spilled)
     return tuple(
         RowOutcome(
             run.name,
@@ -534,7 +552,13 @@ def _provenance(
     as_of: dt.date | None,
 ) -> Provenance:
     entries = RowEntries(
-        tuple(r.origins for run in runs for r in run.rows if r.origins is not None)
+        tuple(
+            r.origins
+            for run in runs
+            if not isinstance(run.rows, SpilledRows)  # written out with their people
+            for r in run.rows
+            if r.origins is not None
+        )
     )
     source = {
         "file": workbook.label,
@@ -554,14 +578,15 @@ def _provenance(
     return Provenance({k: v for k, v in source.items() if v is not None}, entries, columns)
 
 
-def _recount(report: SheetReport, outcomes: Sequence[RowOutcome]) -> SheetReport:
+def _recount(report: SheetReport, statuses: Counter[tuple[str | None, RowStatus]]) -> SheetReport:
+    """The sheet's row counts, from rows' statuses by (sheet, status)."""
     if not report.imported:
         return report
-    mine = [o for o in outcomes if o.sheet == report.name]
-    statuses = Counter(o.status for o in mine)
+    name = report.name
+    warned = statuses[(name, RowStatus.IMPORTED_WITH_WARNINGS)]
     return attrs.evolve(
         report,
-        rows_imported=statuses[RowStatus.IMPORTED] + statuses[RowStatus.IMPORTED_WITH_WARNINGS],
-        rows_with_warnings=statuses[RowStatus.IMPORTED_WITH_WARNINGS],
-        rows_rejected=statuses[RowStatus.REJECTED],
+        rows_imported=statuses[(name, RowStatus.IMPORTED)] + warned,
+        rows_with_warnings=warned,
+        rows_rejected=statuses[(name, RowStatus.REJECTED)],
     )

@@ -5,8 +5,10 @@ Each person, once its row is built, becomes the text the whole bundle would give
 JSON, indented as the bundle indents its people) in a temporary file, and its compact canonical
 text (what the evidence digest hashes) in another; only its id, where its texts are, the few
 keys the cross-person checks need (:class:`~safeguard_std.domain.integrity.PersonKeys`) and the
-counts the summary gives are kept. The files the command writes are the same, byte for byte, as
-those written from :func:`~safeguard_std.importers.import_scr`'s whole result."""
+counts the summary gives are kept. Each row's outcome and issues go to a third file
+(:class:`~safeguard_std.importers._sheet_row.SpilledRows`), read back for the report. The files
+the command writes are the same, byte for byte, as those written from
+:func:`~safeguard_std.importers.import_scr`'s whole result."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import array
 import datetime as dt
 import hashlib
 import heapq
+import io
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +31,7 @@ from safeguard_std.domain.consistency import ConsistencyByPerson
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import Person, RoleType
 from safeguard_std.importers._provenance import RowOrigins, record_lines
+from safeguard_std.importers._sheet_row import SpilledRows
 
 __all__ = ["PeopleOut", "people_less"]
 
@@ -51,15 +55,18 @@ class PeopleOut:
         self._ids: list[str] = []
         self._at = array.array("Q")  # where each person's canonical text starts
         self._count = 0
-        # Provenance: each row's record lines in a third file; per row, its person's id, the
-        # rest of its record ids (one tuple for every row alike) and where its lines start.
+        # Provenance: each row's record lines in a third file, a line each; per row, where its
+        # lines start, its person (by number in _ids) and the rest of its record ids (by number
+        # in _kinds: rows alike give the same records).
         self._origins: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self._rows: list[tuple[str, tuple[str, ...]]] = []
         self._row_at = array.array("Q")
-        self._sizes = array.array("Q")  # each record line's length, rows one after another
-        self._suffixes: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._row_person = array.array("I")
+        self._row_kind = array.array("I")
+        self._kinds: dict[tuple[str, ...], int] = {}
         self.records = 0
         self._unordered = False  # a record id not starting with its person's: sort them all
+        # Each sheet's rows, their outcomes and issues, until the report is written.
+        self._spill: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
 
     def __enter__(self) -> PeopleOut:
         return self
@@ -72,6 +79,11 @@ class PeopleOut:
         self._text.close()
         self._canonical.close()
         self._origins.close()
+        self._spill.close()
+
+    def rows_of(self, sheet: str | None) -> SpilledRows:
+        """A store for one sheet's rows, written to this import's temporary file."""
+        return SpilledRows(self._spill, sheet)
 
     def add(
         self, person: Person, origins: RowOrigins | None = None, *, imported: bool = True
@@ -98,18 +110,18 @@ class PeopleOut:
 
     def _add_origins(self, pid: str, origins: RowOrigins) -> None:
         self._row_at.append(self._origins.tell())
+        self._row_person.append(len(self._ids))  # the person about to be added
         suffixes = []
+        lines = []
         for rid, line in record_lines(origins):
-            data = line.encode("utf-8")
-            self._origins.write(data)
-            self._sizes.append(len(data))
+            lines.append(line)  # JSON text: a newline in it is escaped, so one ends each line
             # A record's id is its person's, or that and ':' and more (RowEntries reads them so).
             if not rid.startswith(pid):
                 self._unordered = True
             suffixes.append(rid[len(pid) :] if rid.startswith(pid) else "\0" + rid)
-        key = tuple(suffixes)
-        self._rows.append((pid, self._suffixes.setdefault(key, key)))
-        self.records += len(key)
+        self._origins.write(("\n".join(lines) + "\n").encode("utf-8"))
+        self._row_kind.append(self._kinds.setdefault(tuple(suffixes), len(self._kinds)))
+        self.records += len(suffixes)
 
     def record_lines(self) -> Iterator[str]:
         """The provenance's record lines in order of record id, as :meth:`Provenance.chunks`
@@ -117,21 +129,20 @@ class PeopleOut:
         person's record can come before it (every record id starts with its person's id), so
         only the records waiting for that are held, not all of them."""
         waiting: list[tuple[str, int, int]] = []
-        size_at = 0
-        starts = []
-        for _pid, suffixes in self._rows:
-            starts.append(size_at)
-            size_at += len(suffixes)
-        rows = self._rows
-        for i in sorted(range(len(rows)), key=lambda k: rows[k][0]):
-            pid, suffixes = rows[i]
+        kinds = list(self._kinds)
+        ids, person, starts = self._ids, self._row_person, self._row_at
+        last, end = len(starts) - 1, self._origins.seek(0, io.SEEK_END)
+        for i in sorted(range(len(starts)), key=lambda k: ids[person[k]]):
+            pid = ids[person[i]]
             while waiting and waiting[0][0] < pid and not self._unordered:
                 yield self._line(heapq.heappop(waiting))
-            at, first = self._row_at[i], starts[i]
-            for k, suffix in enumerate(suffixes):
+            at = starts[i]
+            self._origins.seek(at)
+            lines = self._origins.read((starts[i + 1] if i < last else end) - at).split(b"\n")
+            for suffix, line in zip(kinds[self._row_kind[i]], lines, strict=False):
                 rid = suffix[1:] if suffix[:1] == "\0" else pid + suffix
-                heapq.heappush(waiting, (rid, at, self._sizes[first + k]))
-                at += self._sizes[first + k]
+                heapq.heappush(waiting, (rid, at, len(line)))
+                at += len(line) + 1
         while waiting:
             yield self._line(heapq.heappop(waiting))
 

@@ -50,7 +50,21 @@ HEADER = [
 ]
 DATE_COLUMNS = [2, 5, 7, 9, 10, 13, 14, 15, 16, 17, 18, 19]
 FIRST = ["Alex", "Sam", "Jo", "Priya", "Tom", "Aisha", "Liam", "Maya", "Owen", "Zara", "Ben"]
-LAST = ["Smith", "Jones", "Patel", "Brown", "Taylor", "Khan", "Evans", "Walker", "Hughes"]
+# 600 surnames: with 9, a third of 100,000 people shared a surname and a birthday with someone
+# else, and the possible-duplicate findings grew with the square of the rows. Real records
+# repeat a person now and then: every 200th row repeats a person a hundred rows before.
+LAST = [
+    head + tail
+    for head in (
+        "Ash", "Brad", "Car", "Dun", "Ell", "Fair", "Gil", "Har", "Ing", "Kel",
+        "Lang", "Mar", "Nor", "Oak", "Pen", "Ray", "Sal", "Thorn", "Up", "Wal",
+        "Bar", "Cole", "Dal", "Fen", "Gar", "Holl", "Lock", "Mill", "Red", "Stan",
+    )
+    for tail in (
+        "ford", "ley", "ton", "wood", "well", "by", "more", "ridge", "field", "stone",
+        "brook", "ham", "worth", "combe", "dale", "wick", "den", "hurst", "lake", "shaw",
+    )
+]  # fmt: skip
 ROLES = ["Staff", "Staff", "Staff", "Volunteer", "Agency", "Governor"]
 TITLES = ["Teacher", "Teaching assistant", "Youth worker", "Cook", "Coach", "Receptionist"]
 PROVIDER = b"provider: {id: bench, name: Bench Trust, kind: youth, legal_form: charity}\n"
@@ -71,7 +85,12 @@ def generate(rows: int, seed: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
+    people: list[tuple[str, str]] = []
     for i in range(rows):
+        name, born = f"{rng.choice(FIRST)} {rng.choice(LAST)}", _uk(_day(rng, 1960, 2004))
+        if i % 200 == 199:
+            name, born = people[i - 100]
+        people.append((name, born))
         start = _day(rng, 2010, 2025)
         checked = start - dt.timedelta(days=rng.randrange(10, 30))
         issued = max(checked, _day(rng, 2023, 2026))
@@ -80,8 +99,8 @@ def generate(rows: int, seed: int) -> str:
         writer.writerow(
             [
                 f"S{i:06d}",
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                _uk(_day(rng, 1960, 2004)),
+                name,
+                born,
                 rng.choice(ROLES),
                 rng.choice(TITLES),
                 _uk(start),

@@ -7,10 +7,12 @@ docs/findings.md); ``evidence validate`` reports the same groups
 
 from __future__ import annotations
 
+import array
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -99,47 +101,73 @@ def name_key(name: str | None) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-def _groups(keyed: dict[Any, list[int]]) -> Iterator[list[int]]:
+def _groups(keyed: dict[Any, list[Any]]) -> Iterator[list[Any]]:
     shared = [key for key, found in keyed.items() if len(found) > 1]
     for key in sorted(shared, key=repr):
         yield keyed[key]
 
 
+def _repeated(items: Callable[[], Iterator[tuple[Any, Any]]]) -> dict[Any, list[Any]]:
+    """The values of each key ``items()`` gives more than once (and perhaps a few keys given
+    once): a first pass keeps only each key's hash, eight bytes, so the table of keys and
+    values is built for the repeated ones alone, not for every person. The hashes only choose
+    which keys to keep; the groups are the keys themselves, so the result never depends on
+    them (nor on the hash seed)."""
+    hashes = array.array("q", (hash(key) for key, _ in items()))
+    ordered = sorted(hashes)
+    del hashes
+    twice = {a for a, b in itertools.pairwise(ordered) if a == b}
+    del ordered
+    keyed: dict[Any, list[Any]] = defaultdict(list)
+    if twice:
+        for key, value in items():
+            if hash(key) in twice:
+                keyed[key].append(value)
+    return keyed
+
+
 def duplicates(people: Sequence[Keyed]) -> Iterator[list[int]]:
     """Groups of indexes of people with the same name and date of birth."""
-    exact: dict[Any, list[int]] = defaultdict(list)
-    for i, p in enumerate(people):
-        words = name_key(p.full_name)
-        if p.date_of_birth is not None and words:
-            exact[(words, p.date_of_birth)].append(i)
-    yield from _groups(exact)
+
+    def items() -> Iterator[tuple[Any, int]]:
+        for i, p in enumerate(people):
+            words = name_key(p.full_name)
+            if p.date_of_birth is not None and words:
+                yield (words, p.date_of_birth), i
+
+    yield from _groups(_repeated(items))
 
 
 def possible_duplicates(people: Sequence[Keyed]) -> Iterator[list[int]]:
     """Groups of indexes of people with the same surname (or a previous surname) and date of
     birth: perhaps the same person under another name. Only people :func:`duplicates` can key
     (a date of birth and a name) are grouped."""
-    near: dict[Any, list[int]] = defaultdict(list)
-    for i, p in enumerate(people):
-        if p.date_of_birth is None or not name_key(p.full_name):
-            continue
-        surnames = {_WORD.sub(" ", p.full_name.casefold()).split()[-1]} if p.full_name else set()
-        surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
-        for surname in surnames:
-            near[(surname, p.date_of_birth)].append(i)
-    yield from _groups(near)
+
+    def items() -> Iterator[tuple[Any, int]]:
+        for i, p in enumerate(people):
+            if p.date_of_birth is None or not name_key(p.full_name):
+                continue
+            surnames = (
+                {_WORD.sub(" ", p.full_name.casefold()).split()[-1]} if p.full_name else set()
+            )
+            surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
+            for surname in surnames:
+                yield (surname, p.date_of_birth), i
+
+    yield from _groups(_repeated(items))
 
 
 def shared_certificates(people: Sequence[Keyed]) -> Iterator[list[tuple[int, int]]]:
     """Groups of (person index, DBS check index) recording one certificate number for more than
     one person."""
-    holders: dict[Any, list[tuple[int, int]]] = defaultdict(list)
-    for i, p in enumerate(people):
-        for j, check in enumerate(p.dbs_checks):
-            if check.certificate_number:
-                holders[(check.jurisdiction, check.certificate_number)].append((i, j))
-    for key in sorted((k for k, v in holders.items() if len(v) > 1), key=repr):
-        found = holders[key]
+
+    def items() -> Iterator[tuple[Any, tuple[int, int]]]:
+        for i, p in enumerate(people):
+            for j, check in enumerate(p.dbs_checks):
+                if check.certificate_number:
+                    yield (check.jurisdiction, check.certificate_number), (i, j)
+
+    for found in _groups(_repeated(items)):
         if len({people[i].id for i, _ in found}) > 1:
             yield found
 

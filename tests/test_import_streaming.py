@@ -326,3 +326,19 @@ def test_the_streaming_import_keeps_little_per_row(tmp_path: Path) -> None:
             tracemalloc.stop()
     per_row = (kept[2] - kept[1]) / 4_000
     assert per_row < 350, f"{per_row:.0f} bytes kept per row"  # 570 when rows were kept
+
+
+@pytest.mark.parametrize("sheet", [None, "Staff", 'Zoë\'s "list"\n'])
+@pytest.mark.parametrize("person_id", [None, "p-S1", "p-\u2713"])
+@pytest.mark.parametrize("status", list(RowStatus))
+@pytest.mark.parametrize("issues", [(), (_issue(4, "c"),)])
+def test_report_rows_are_written_as_the_general_encoder_writes_them(
+    sheet: str | None, person_id: str | None, status: RowStatus, issues: tuple[Issue, ...]
+) -> None:
+    from safeguard_std._serialization.canonical import canonical_json
+    from safeguard_std.importers._result import _row_data, _row_text
+
+    row = RowOutcome(sheet, 12, status, person_id, issues)
+    for personal in (False, True):
+        expected = canonical_json(_row_data(row, personal), indent=2).replace("\n", "\n    ")
+        assert _row_text(row, personal) == expected

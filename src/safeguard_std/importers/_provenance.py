@@ -310,8 +310,11 @@ def _origin_text(row: RowOrigins, ref: Any) -> str:
     """One origin as ``json.dumps(origin.to_data(), sort_keys=True)`` gives it."""
     if isinstance(ref, int):
         letter, _header = row.headers[ref]
+        raw = _text(raw_text(row.cells[ref]))
+        if row.sheet is None:  # a CSV file: the reference is letters and digits alone
+            return '{"cell": "' + letter + str(row.row) + '", "raw": ' + raw + "}"
         cell = cell_ref(row.sheet, f"{letter}{row.row}")
-        return '{"cell": ' + _text(cell) + ', "raw": ' + _text(raw_text(row.cells[ref])) + "}"
+        return '{"cell": ' + _text(cell) + ', "raw": ' + raw + "}"
     origin: Origin = ref.to_origin()
     return json.dumps(origin.to_data(), sort_keys=True, ensure_ascii=False)
 

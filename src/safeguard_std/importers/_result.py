@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -332,8 +333,7 @@ class ImportResult:
             else:
                 yield "["
                 for k, row in enumerate(self.rows):
-                    text = canonical_json(_row_data(row, include_personal_data), indent=2)
-                    yield ("," if k else "") + "\n    " + text.replace("\n", "\n    ")
+                    yield ("," if k else "") + "\n    " + _row_text(row, include_personal_data)
                 yield "\n  ]"
         yield "\n}\n"
 
@@ -347,6 +347,30 @@ class ImportResult:
             "issues": [i.to_data(include_personal_data) for i in self.issues],
             "sheets": [_sheet_data(s, include_personal_data) for s in self.sheets],
         }
+
+
+def _row_text(row: RowOutcome, include_personal_data: bool) -> str:
+    """A row of the report as ``canonical_json(_row_data(row), indent=2)`` writes it, indented
+    to its place in the report; a row without issues, most of them, written directly."""
+    if row.issues:
+        text = canonical_json(_row_data(row, include_personal_data), indent=2)
+        return text.replace("\n", "\n    ")
+    pid = "null" if row.person_id is None else _json_text(row.person_id)
+    sheet = "null" if row.sheet is None else _json_text(row.sheet)
+    return (
+        '{\n      "issues": [],\n      "person_id": '
+        + pid
+        + ',\n      "row": '
+        + str(int(row.row))
+        + ',\n      "sheet": '
+        + sheet
+        + ',\n      "status": '
+        + _json_text(row.status.value)
+        + "\n    }"
+    )
+
+
+_json_text = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False)
 
 
 def _row_data(row: RowOutcome, include_personal_data: bool) -> dict[str, Any]:

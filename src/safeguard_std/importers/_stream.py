@@ -24,7 +24,11 @@ from typing import IO, Any
 
 import attrs
 
-from safeguard_std._serialization.canonical import _canonical_lists, canonical_json
+from safeguard_std._serialization.canonical import (
+    _canonical_lists,
+    _canonical_owned,
+    canonical_json,
+)
 from safeguard_std._serialization.converter import converter
 from safeguard_std._serialization.data import bundle_to_data
 from safeguard_std.domain.consistency import ConsistencyByPerson
@@ -96,7 +100,8 @@ class PeopleOut:
         indented = canonical_json(data, indent=2).replace("\n", "\n    ")
         self._text.write((("," if self._count else "") + "\n    " + indented).encode("utf-8"))
         self._at.append(self._canonical.tell())
-        self._canonical.write(canonical_json(_canonical_lists(data)).encode("utf-8"))
+        # The data is this call's own and its indented text is written: sorted in place.
+        self._canonical.write(canonical_json(_canonical_owned(data)).encode("utf-8"))
         self._ids.append(person.id)
         self._count += 1
         self.consistency.add(person)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import heapq
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -288,9 +289,14 @@ def _others(ids: Sequence[str], skip: int | None = None) -> tuple[str, tuple[str
     group of n costs O(n), not O(n^2)."""
     count = len(ids) - (skip is not None)
     shown = tuple(itertools.islice((x for k, x in enumerate(ids) if k != skip), _SHOWN))
+    return _named(shown, count), shown
+
+
+def _named(shown: tuple[str, ...], count: int) -> str:
+    """The text naming ``count`` others, of whom ``shown`` are the first."""
     if count <= _SHOWN:
-        return ", ".join(shown), shown
-    return f"{count} other people: {', '.join(shown)} and {count - _SHOWN} more", shown
+        return ", ".join(shown)
+    return f"{count} other people: {', '.join(shown)} and {count - _SHOWN} more"
 
 
 def _duplicates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
@@ -315,22 +321,19 @@ def _duplicates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
     near_of: dict[int, set[int]] = defaultdict(set)
     for g, group in enumerate(integrity.possible_duplicates(people)):
         members = tuple(people[j].id for j in group)
-        for i in group:
-            others = _not_yet_together(people, group, i, exact_of, near_of)
-            if others:
-                text, related = _others(others)
-                yield Inconsistency(
-                    Severity.WARNING,
-                    "person.possible_duplicate",
-                    "same surname (or a previous surname) and date of birth as "
-                    + text
-                    + ": the same person under another name?",
-                    ("people", i),
-                    people[i].id,
-                    related,
-                    members,
-                    len(others),
-                )
+        for i, shown, count in _not_yet_together(people, group, exact_of, near_of):
+            yield Inconsistency(
+                Severity.WARNING,
+                "person.possible_duplicate",
+                "same surname (or a previous surname) and date of birth as "
+                + _named(shown, count)
+                + ": the same person under another name?",
+                ("people", i),
+                people[i].id,
+                shown,
+                members,
+                count,
+            )
         for i in group:
             near_of[i].add(g)
 
@@ -338,18 +341,41 @@ def _duplicates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
 def _not_yet_together(
     people: Sequence[integrity.Keyed],
     group: list[int],
-    i: int,
     exact_of: dict[int, int],
     near_of: dict[int, set[int]],
-) -> list[str]:
-    """The ids of the others in ``group`` not already reported with person ``i`` (in the same
-    exact group, or an earlier near group)."""
-    mine = exact_of.get(i)
-    return [
-        people[j].id
-        for j in group
-        if j != i and (mine is None or exact_of.get(j) != mine) and not (near_of[i] & near_of[j])
-    ]
+) -> Iterator[tuple[int, tuple[str, ...], int]]:
+    """For each person ``i`` of a near ``group`` with others in it not already reported with
+    them (in the same exact group, or an earlier near group): ``i``, the first of those others'
+    ids (as many as are named) and how many there are.
+
+    Members alike (the same exact group and earlier near groups) have the same others, so they
+    are worked out once per kind of member: a group of one person on ten thousand rows is one
+    kind, not ten thousand lists of ten thousand."""
+    kinds: dict[tuple[int | None, frozenset[int]], list[int]] = {}
+    kind_of = []
+    for at, j in enumerate(group):
+        key = (exact_of.get(j), frozenset(near_of.get(j, ())))
+        kinds.setdefault(key, []).append(at)
+        kind_of.append(key)
+    firsts: dict[tuple[int | None, frozenset[int]], tuple[list[int], int, bool]] = {}
+    for mine in kinds:
+        exact, near = mine
+        apart = [
+            positions
+            for (other_exact, other_near), positions in kinds.items()
+            if (exact is None or other_exact != exact) and not (near & other_near)
+        ]
+        # The first few of them in the group's order (one more, in case one is the person).
+        first = list(itertools.islice(heapq.merge(*apart), _SHOWN + 1))
+        count = sum(len(p) for p in apart)
+        firsts[mine] = (first, count, exact is None and not near)  # apart from its own kind?
+    for at, i in enumerate(group):
+        first, count, with_self = firsts[kind_of[at]]
+        if with_self:
+            count -= 1
+        if count:
+            shown = tuple(people[group[k]].id for k in first if k != at)[:_SHOWN]
+            yield i, shown, count
 
 
 def _shared_certificates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:

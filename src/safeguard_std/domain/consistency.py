@@ -22,7 +22,7 @@ import heapq
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -475,15 +475,45 @@ def check_consistency(
     return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
 
 
+class KeyLog(Sequence[integrity.PersonKeys]):
+    """Where :class:`ConsistencyByPerson` keeps each person's keys, in the bundle's order: in
+    a list here; a subclass may keep them elsewhere (an import writes them to a temporary
+    file, :class:`~safeguard_std.importers._stream.SpilledKeys`)."""
+
+    def __init__(self) -> None:
+        self._keys: list[integrity.PersonKeys] = []
+
+    def append(self, keys: integrity.PersonKeys) -> None:
+        """The next person's keys."""
+        self._keys.append(keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> integrity.PersonKeys: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[integrity.PersonKeys]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> integrity.PersonKeys | Sequence[integrity.PersonKeys]:
+        return self._keys[index]
+
+    def __iter__(self) -> Iterator[integrity.PersonKeys]:
+        return iter(self._keys)
+
+
 class ConsistencyByPerson:
     """:func:`check_consistency`, fed one person at a time (an import that writes people out as
     it reads them): each person's own problems are found as they come, and only the keys the
     cross-person rules need are kept (:class:`~safeguard_std.domain.integrity.PersonKeys`)."""
 
-    def __init__(self, as_of: dt.date | None) -> None:
+    def __init__(self, as_of: dt.date | None, keys: KeyLog | None = None) -> None:
         self.as_of = as_of
         self.found: list[Inconsistency] = []
-        self.keys: list[integrity.PersonKeys] = []
+        self.keys = keys if keys is not None else KeyLog()
 
     def add(self, person: Person) -> None:
         """The bundle's next person (in the bundle's order)."""

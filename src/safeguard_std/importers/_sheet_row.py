@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import array
 import bisect
-import io
-import pickle
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import IO, overload
 
@@ -16,6 +14,7 @@ from safeguard_std.importers._fields import FIELDS
 from safeguard_std.importers._parsed import Severity
 from safeguard_std.importers._result import Issue, RowOrigins, RowOutcome, RowStatus
 from safeguard_std.importers._rows import Cell
+from safeguard_std.importers._spill import SpillLog
 
 __all__ = [
     "RowOutcomes",
@@ -25,8 +24,6 @@ __all__ = [
     "rows_numbered",
     "rows_of_people",
 ]
-
-_BLOCK = 1 << 20
 
 
 @attrs.define
@@ -106,59 +103,35 @@ class SpilledRows:
     order of number (the file's order)."""
 
     def __init__(self, spill: IO[bytes], sheet: str | None) -> None:
-        self._file = spill
+        self._log = SpillLog(spill)
         self.sheet = sheet
-        self._at = array.array("Q")
         self._numbers = array.array("I")
         self._held: dict[int, SheetRow] = {}
-        self._end = 0
 
     def append(self, row: SheetRow) -> None:
         """The sheet's next row, once built (its person already written out)."""
-        data = pickle.dumps((row.number, row.person_id, tuple(row.issues)), 5)
-        at = self._file.seek(0, io.SEEK_END)
-        self._file.write(data)
-        self._at.append(at)
+        self._log.append((row.number, row.person_id, tuple(row.issues)))
         self._numbers.append(row.number)
-        self._end = at + len(data)
 
     def __len__(self) -> int:
-        return len(self._at)
+        return len(self._numbers)
 
     def __bool__(self) -> bool:
-        return bool(self._at)
+        return bool(self._numbers)
 
-    def _ends(self, index: int) -> int:
-        return self._at[index + 1] if index + 1 < len(self._at) else self._end
-
-    def _row(self, index: int, data: bytes | memoryview) -> SheetRow:
-        number, person_id, issues = pickle.loads(data)  # our own temporary file, written by append
+    def _row(self, index: int, record: tuple[int, str | None, tuple[Issue, ...]]) -> SheetRow:
+        number, person_id, issues = record
         later = self._held.get(index)
         if later is not None and later.issues:
             issues += tuple(later.issues)
         return SheetRow(self.sheet, number, list(issues), None, person_id=person_id)
 
     def __getitem__(self, index: int) -> SheetRow:
-        if not 0 <= index < len(self._at):
-            raise IndexError(index)
-        self._file.seek(self._at[index])
-        return self._row(index, self._file.read(self._ends(index) - self._at[index]))
+        return self._row(index, self._log.load(index))
 
     def __iter__(self) -> Iterator[SheetRow]:
-        # Read back a block of rows at a time; each block is read at its own offset, so other
-        # reads of the file between two rows do no harm.
-        at, count = self._at, len(self._at)
-        first = 0
-        while first < count:
-            last = first + 1
-            while last < count and self._ends(last) - at[first] <= _BLOCK:
-                last += 1
-            self._file.seek(at[first])
-            block = memoryview(self._file.read(self._ends(last - 1) - at[first]))
-            for index in range(first, last):
-                start = at[index] - at[first]
-                yield self._row(index, block[start : self._ends(index) - at[first]])
-            first = last
+        for index, record in enumerate(self._log):
+            yield self._row(index, record)
 
     def hold(self, index: int, person_id: str | None = None) -> SheetRow:
         """Row ``index`` (whose person's id is ``person_id``, if known), to add issues to:

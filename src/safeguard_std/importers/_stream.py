@@ -19,8 +19,8 @@ import heapq
 import io
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
-from typing import IO, Any
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, overload
 
 import attrs
 
@@ -31,11 +31,13 @@ from safeguard_std._serialization.canonical import (
 )
 from safeguard_std._serialization.converter import converter
 from safeguard_std._serialization.data import bundle_to_data
-from safeguard_std.domain.consistency import ConsistencyByPerson
+from safeguard_std.domain.consistency import ConsistencyByPerson, KeyLog
+from safeguard_std.domain.integrity import CertificateKeys, PersonKeys
 from safeguard_std.domain.organisation import EvidenceBundle
-from safeguard_std.domain.people import Person, RoleType
+from safeguard_std.domain.people import Jurisdiction, Person, RoleType
 from safeguard_std.importers._provenance import RowOrigins, record_lines
 from safeguard_std.importers._sheet_row import SpilledRows
+from safeguard_std.importers._spill import SpillLog
 
 __all__ = ["PeopleOut", "people_less"]
 
@@ -49,7 +51,9 @@ class PeopleOut:
     remove the temporary files."""
 
     def __init__(self, as_of: dt.date | None) -> None:
-        self.consistency = ConsistencyByPerson(as_of)
+        # Each person's keys, rows' outcomes and issues, until the end of the import.
+        self._spill: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.consistency = ConsistencyByPerson(as_of, SpilledKeys(self._spill))
         self.holders: set[object] = set()  # people lead roles and panels name: kept whole
         self.kept: list[Person] = []
         self.roles: Counter[str] = Counter()  # people by role type, as the summary counts them
@@ -69,8 +73,6 @@ class PeopleOut:
         self._kinds: dict[tuple[str, ...], int] = {}
         self.records = 0
         self._unordered = False  # a record id not starting with its person's: sort them all
-        # Each sheet's rows, their outcomes and issues, until the report is written.
-        self._spill: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
 
     def __enter__(self) -> PeopleOut:
         return self
@@ -215,6 +217,52 @@ class PeopleOut:
                     text = canonical_json(_canonical_lists(value))
             out.append((canonical_json(key), text))
         return out
+
+
+class SpilledKeys(KeyLog):
+    """People's keys (:class:`~safeguard_std.domain.integrity.PersonKeys`) in a temporary
+    file, eight bytes each in memory: read back for the duplicate and shared-certificate
+    checks, which read them in order a few times and look up the few people in a group."""
+
+    def __init__(self, spill: IO[bytes]) -> None:
+        super().__init__()
+        self._log = SpillLog(spill)
+
+    def append(self, keys: PersonKeys) -> None:
+        """The next person's keys (as plain values: the smallest to write and read)."""
+        born = keys.date_of_birth
+        checks = tuple((c.jurisdiction.value, c.certificate_number) for c in keys.dbs_checks)
+        self._log.append(
+            (keys.id, keys.full_name, keys.previous_names, born and born.toordinal(), checks)
+        )
+
+    def __len__(self) -> int:
+        return len(self._log)
+
+    @overload
+    def __getitem__(self, index: int) -> PersonKeys: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PersonKeys]: ...
+
+    def __getitem__(self, index: int | slice) -> PersonKeys | Sequence[PersonKeys]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        return _keys(self._log.load(index + len(self) if index < 0 else index))
+
+    def __iter__(self) -> Iterator[PersonKeys]:
+        return map(_keys, self._log)
+
+
+def _keys(record: tuple[Any, ...]) -> PersonKeys:
+    pid, name, previous, born, checks = record
+    return PersonKeys(
+        pid,
+        name,
+        previous,
+        dt.date.fromordinal(born) if born is not None else None,
+        tuple(CertificateKeys(Jurisdiction(j), number) for j, number in checks),
+    )
 
 
 _BOARD_ROLES = {RoleType.GOVERNOR, RoleType.TRUSTEE, RoleType.DIRECTOR, RoleType.PROPRIETOR}

@@ -1,0 +1,62 @@
+"""Records kept in a temporary file instead of memory, for an import that writes its people
+out as it reads them: each record pickled to the end of a file (which several logs may share),
+with eight bytes in memory for where it is. Read back one at a time, or all in order a block
+at a time. The file is the import's own, written only by :meth:`SpillLog.append`."""
+
+from __future__ import annotations
+
+import array
+import io
+import pickle
+from collections.abc import Iterator
+from typing import IO, Any
+
+__all__ = ["SpillLog"]
+
+_BLOCK = 1 << 20  # bytes read back at once when reading records in order
+
+
+class SpillLog:
+    """The records of one kind appended to ``file``, each read back as it was appended."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+        self._at = array.array("Q")
+        self._end = 0
+
+    def append(self, record: Any) -> None:
+        """Add ``record`` (anything pickle writes: tuples of plain values are the smallest)."""
+        data = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+        at = self._file.seek(0, io.SEEK_END)
+        self._file.write(data)
+        self._at.append(at)
+        self._end = at + len(data)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def _ends(self, index: int) -> int:
+        return self._at[index + 1] if index + 1 < len(self._at) else self._end
+
+    def load(self, index: int) -> Any:
+        """Record ``index`` (counting from 0; negative indexes are not taken)."""
+        if not 0 <= index < len(self._at):
+            raise IndexError(index)
+        self._file.seek(self._at[index])
+        return pickle.loads(self._file.read(self._ends(index) - self._at[index]))
+
+    def __iter__(self) -> Iterator[Any]:
+        # A block of records at a time, each block read at its own offset: other reads of the
+        # file between two records do no harm.
+        at, count = self._at, len(self._at)
+        first = 0
+        while first < count:
+            last = first + 1
+            while last < count and self._ends(last) - at[first] <= _BLOCK:
+                last += 1
+            self._file.seek(at[first])
+            block = memoryview(self._file.read(self._ends(last - 1) - at[first]))
+            for index in range(first, last):
+                start = at[index] - at[first]
+                yield pickle.loads(block[start : self._ends(index) - at[first]])
+            first = last

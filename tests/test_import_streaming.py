@@ -120,6 +120,19 @@ def test_a_file_changed_while_it_is_read_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_file_removed_while_it_is_read_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "scr.csv"
+    path.write_text(HEADER + LINE * 3, encoding="utf-8")
+    book = read_workbook(path)
+    path.unlink()
+    with pytest.raises(SpreadsheetError) as caught:
+        list(book.sheets[0].rows())
+    assert str(caught.value) == (
+        "invalid spreadsheet: the file could not be read again while it was being imported "
+        f"(No such file or directory): nothing was written @ {path} $"
+    )
+
+
 def test_the_command_writes_nothing_when_the_file_changes_under_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

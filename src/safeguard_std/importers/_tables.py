@@ -172,14 +172,28 @@ class _Checked(io.RawIOBase):
 
     def __init__(self, label: str, path: Path | str, digest: str) -> None:
         self._label, self._digest = label, digest
-        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 (closed by close())
+        try:
+            self._file = open(path, "rb", buffering=0)  # noqa: SIM115 (closed by close())
+        except OSError as exc:
+            raise self._unreadable(exc) from None
         self._sha = hashlib.sha256()
+
+    def _unreadable(self, exc: OSError) -> SpreadsheetError:
+        reason = exc.strerror or type(exc).__name__
+        return _fail(
+            self._label,
+            f"the file could not be read again while it was being imported ({reason}): "
+            "nothing was written",
+        )
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        got = self._file.readinto(buffer)
+        try:
+            got = self._file.readinto(buffer)
+        except OSError as exc:
+            raise self._unreadable(exc) from None
         if got:
             self._sha.update(memoryview(buffer)[:got])
         elif self._sha.hexdigest() != self._digest:

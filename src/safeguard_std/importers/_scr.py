@@ -352,8 +352,9 @@ def import_scr_streaming(
 ) -> ImportResult:
     """:func:`import_scr`, each person going to ``out`` as its row is read rather than kept (so
     memory grows far slower than the record): ``out`` then gives the bundle's text and digest.
-    The result's bundle holds only the people its lead roles and panels name; everything else
-    in it is as :func:`import_scr` gives it."""
+    The result's bundle holds only the people its lead roles and panels name, and its ``rows``
+    are read back from ``out``'s temporary file, so use the result before ``out`` is closed;
+    everything else in it is as :func:`import_scr` gives it."""
     return _import(
         source,
         provider=provider,

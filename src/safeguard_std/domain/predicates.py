@@ -258,36 +258,21 @@ def _no_unknowns(_field: str) -> frozenset[Any]:
     return frozenset()
 
 
-def _all_of_two(first: Compiled, second: Compiled) -> Compiled:
-    """``kleene_all`` of two compiled parts, without a generator (the second is not asked when
-    the first is false, as there)."""
+def _of_two(first: Compiled, second: Compiled, decisive: bool) -> Compiled:
+    """``kleene_all`` (``decisive`` False) or ``kleene_any`` (True) of two compiled parts,
+    without a generator: either part's ``decisive`` value decides, and the second is not asked
+    when the first has decided, as there; otherwise unknown if either is unknown."""
 
     def both(s: object, c: Any) -> Truth:
         a = first(s, c)
-        if a is False:
-            return False
+        if a is decisive:
+            return decisive
         b = second(s, c)
-        if b is False:
-            return False
-        return None if a is None or b is None else True
+        if b is decisive:
+            return decisive
+        return None if a is None or b is None else not decisive
 
     return both
-
-
-def _any_of_two(first: Compiled, second: Compiled) -> Compiled:
-    """``kleene_any`` of two compiled parts, without a generator (the second is not asked when
-    the first is true, as there)."""
-
-    def either(s: object, c: Any) -> Truth:
-        a = first(s, c)
-        if a is True:
-            return True
-        b = second(s, c)
-        if b is True:
-            return True
-        return None if a is None or b is None else False
-
-    return either
 
 
 def _all_text(values: Any) -> bool:
@@ -304,12 +289,12 @@ def compile_predicate(
     if isinstance(pred, AllOf):
         parts = [compile_predicate(p, getters, unknowns) for p in pred.parts]
         if len(parts) == 2:
-            return _all_of_two(*parts)
+            return _of_two(parts[0], parts[1], decisive=False)
         return lambda s, c: kleene_all(p(s, c) for p in parts)
     if isinstance(pred, AnyOf):
         parts = [compile_predicate(p, getters, unknowns) for p in pred.parts]
         if len(parts) == 2:
-            return _any_of_two(*parts)
+            return _of_two(parts[0], parts[1], decisive=True)
         return lambda s, c: kleene_any(p(s, c) for p in parts)
     if isinstance(pred, Not):
         inner = compile_predicate(pred.part, getters, unknowns)

@@ -259,58 +259,62 @@ def structure_text(text: str) -> EvidenceBundle | None:
         _forget_shared()
 
 
+def _after_item(text: str, i: int, close: str) -> tuple[int, bool]:
+    """Past the comma after an item of an array or mapping (``False``: more follow), or past
+    its ``close`` (``True``: the last)."""
+    i = _skip(text, i)
+    if text[i : i + 1] == ",":
+        return _skip(text, i + 1), False
+    if text[i : i + 1] == close:
+        return i + 1, True
+    raise _Refused
+
+
+def _people(text: str, i: int, person: Callable[[Any, Any], Person]) -> tuple[list[Person], int]:
+    """The people of the array opening at ``i``, each made a record as soon as it is read; and
+    where the array ends."""
+    people: list[Person] = []
+    i = _skip(text, i + 1)
+    if text[i : i + 1] == "]":
+        return people, i + 1
+    done = False
+    while not done:
+        item, i = _DECODER.raw_decode(text, i)
+        if type(item) is not dict:
+            raise _Refused
+        people.append(person(item, Person))
+        i, done = _after_item(text, i, "]")
+    return people, i
+
+
 def _people_at_a_time(text: str) -> EvidenceBundle:
     conv = _fast_converter(share_texts=True)
     person = conv.get_structure_hook(Person)
-    decode = _DECODER.raw_decode
     i = _skip(text, 0)
     if text[i : i + 1] != "{":
         raise _Refused
     i = _skip(text, i + 1)
     body: dict[str, Any] = {}
     people: list[Person] | None = None
-    if text[i : i + 1] == "}":
+    done = text[i : i + 1] == "}"
+    if done:
         i += 1
-    else:
-        while True:
-            if text[i : i + 1] != '"':
-                raise _Refused
-            key, i = _scanstring(text, i + 1)
-            if key in body:
-                raise _Refused
-            i = _skip(text, i)
-            if text[i : i + 1] != ":":
-                raise _Refused
-            i = _skip(text, i + 1)
-            if key == "people" and text[i : i + 1] == "[":
-                people, body[key] = [], []
-                i = _skip(text, i + 1)
-                if text[i : i + 1] == "]":
-                    i += 1
-                else:
-                    while True:
-                        item, i = decode(text, i)
-                        if type(item) is not dict:
-                            raise _Refused
-                        people.append(person(item, Person))
-                        i = _skip(text, i)
-                        if text[i : i + 1] == ",":
-                            i = _skip(text, i + 1)
-                        elif text[i : i + 1] == "]":
-                            i += 1
-                            break
-                        else:
-                            raise _Refused
-            else:
-                body[key], i = decode(text, i)
-            i = _skip(text, i)
-            if text[i : i + 1] == ",":
-                i = _skip(text, i + 1)
-            elif text[i : i + 1] == "}":
-                i += 1
-                break
-            else:
-                raise _Refused
+    while not done:
+        if text[i : i + 1] != '"':
+            raise _Refused
+        key, i = _scanstring(text, i + 1)
+        if key in body:
+            raise _Refused
+        i = _skip(text, i)
+        if text[i : i + 1] != ":":
+            raise _Refused
+        i = _skip(text, i + 1)
+        if key == "people" and text[i : i + 1] == "[":
+            body[key] = []
+            people, i = _people(text, i, person)
+        else:
+            body[key], i = _DECODER.raw_decode(text, i)
+        i, done = _after_item(text, i, "}")
     if _skip(text, i) != len(text):
         raise _Refused
     if "$schema" in body and type(body.pop("$schema")) is not str:

@@ -15,13 +15,14 @@ records by id and path.
 
 from __future__ import annotations
 
+import abc
 import bisect
 import datetime as dt
 import enum
 import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
 import attrs
@@ -466,19 +467,38 @@ def check_consistency(
     Without ``as_of`` the checks that need a date (future dates, leavers, lead roles) are
     skipped.
     """
+    return _gathered(_people(bundle, as_of), bundle.people, bundle, as_of)
+
+
+def _gathered(
+    own: Iterable[Inconsistency],
+    people: Sequence[integrity.Keyed],
+    bundle: EvidenceBundle,
+    as_of: dt.date | None,
+) -> tuple[Inconsistency, ...]:
+    """Each person's ``own`` problems, the groups across ``people`` and the organisation's
+    problems, in the stable order :func:`check_consistency` promises."""
     found = [
-        *_people(bundle, as_of),
-        *_duplicates(bundle.people),
-        *_shared_certificates(bundle.people),
+        *own,
+        *_duplicates(people),
+        *_shared_certificates(people),
         *_organisation(bundle, as_of),
     ]
     return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
 
 
 class KeyLog(Sequence[integrity.PersonKeys]):
-    """Where :class:`ConsistencyByPerson` keeps each person's keys, in the bundle's order: in
-    a list here; a subclass may keep them elsewhere (an import writes them to a temporary
-    file, :class:`~safeguard_std.importers._stream.SpilledKeys`)."""
+    """Where :class:`ConsistencyByPerson` keeps each person's keys, in the bundle's order:
+    :class:`KeysInMemory`, or elsewhere (an import writes them to a temporary file,
+    :class:`~safeguard_std.importers._stream.SpilledKeys`)."""
+
+    @abc.abstractmethod
+    def append(self, keys: integrity.PersonKeys) -> None:
+        """The next person's keys."""
+
+
+class KeysInMemory(KeyLog):
+    """People's keys in a list."""
 
     def __init__(self) -> None:
         self._keys: list[integrity.PersonKeys] = []
@@ -513,7 +533,7 @@ class ConsistencyByPerson:
     def __init__(self, as_of: dt.date | None, keys: KeyLog | None = None) -> None:
         self.as_of = as_of
         self.found: list[Inconsistency] = []
-        self.keys = keys if keys is not None else KeyLog()
+        self.keys = keys if keys is not None else KeysInMemory()
 
     def add(self, person: Person) -> None:
         """The bundle's next person (in the bundle's order)."""
@@ -523,13 +543,7 @@ class ConsistencyByPerson:
     def finish(self, bundle: EvidenceBundle) -> tuple[Inconsistency, ...]:
         """Everything :func:`check_consistency` gives for the bundle of the people added and
         ``bundle``'s other records; ``bundle.people`` need only hold the lead roles' holders."""
-        found = [
-            *self.found,
-            *_duplicates(self.keys),
-            *_shared_certificates(self.keys),
-            *_organisation(bundle, self.as_of),
-        ]
-        return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
+        return _gathered(self.found, self.keys, bundle, self.as_of)
 
 
 def _subject_ids(bundle: EvidenceBundle, kind: SubjectType) -> set[str]:

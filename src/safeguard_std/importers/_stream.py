@@ -225,7 +225,6 @@ class SpilledKeys(KeyLog):
     checks, which read them in order a few times and look up the few people in a group."""
 
     def __init__(self, spill: IO[bytes]) -> None:
-        super().__init__()
         self._log = SpillLog(spill)
 
     def append(self, keys: PersonKeys) -> None:

@@ -19,7 +19,7 @@ import attrs
 
 from safeguard_std._serialization.canonical import canonical_json
 from safeguard_std.domain.organisation import EvidenceBundle
-from safeguard_std.domain.people import Person
+from safeguard_std.domain.people import Person, RoleType
 from safeguard_std.importers._parsed import Severity
 from safeguard_std.importers._provenance import (
     Origin,
@@ -406,6 +406,17 @@ def _sheet_data(sheet: SheetReport, include_personal_data: bool) -> dict[str, An
     }
 
 
+#: The roles that make a person part of a provider's board.
+BOARD_ROLES = frozenset(
+    {RoleType.GOVERNOR, RoleType.TRUSTEE, RoleType.DIRECTOR, RoleType.PROPRIETOR}
+)
+
+
+def has_board(people: Iterable[Person]) -> bool:
+    """Whether any of ``people`` sits on the board (a governor, trustee, director...)."""
+    return any(e.role_type in BOARD_ROLES for p in people for e in p.engagements)
+
+
 def role_counts(people: Iterable[Person]) -> dict[str, int]:
     """People by role type (a person with two engagements of one type counted once)."""
     roles: Counter[str] = Counter()
@@ -449,6 +460,6 @@ def summarise(
     )
 
 
-__all__ += ["WITHHELD", "ColumnStatus", "role_counts", "summarise"]
+__all__ += ["BOARD_ROLES", "WITHHELD", "ColumnStatus", "has_board", "role_counts", "summarise"]
 # Provenance lives in its own module; these names are imported from here too.
 __all__ += ["OriginKeys", "RowEntries", "RowOrigins", "Traced", "raw_text"]

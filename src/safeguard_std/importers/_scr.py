@@ -18,7 +18,6 @@ from safeguard_std.domain.organisation import (
     LegalForm,
     Provider,
 )
-from safeguard_std.domain.people import Person, RoleType
 from safeguard_std.exceptions import Location, MappingError, Problem, SpreadsheetError
 from safeguard_std.importers._fields import FIELDS, Kind, group_of
 from safeguard_std.importers._headers import score_row
@@ -35,6 +34,7 @@ from safeguard_std.importers._result import (
     RowOutcome,
     RowStatus,
     SheetReport,
+    has_board,
     role_counts,
     summarise,
 )
@@ -46,7 +46,6 @@ from safeguard_std.io.documents import Limits
 
 __all__ = ["import_scr", "import_scr_streaming"]
 
-_BOARD_ROLES = {RoleType.GOVERNOR, RoleType.TRUSTEE, RoleType.DIRECTOR, RoleType.PROPRIETOR}
 _HAS_BOARD = {
     LegalForm.CHARITY,
     LegalForm.SCHOOL_TRUST,
@@ -241,10 +240,6 @@ def _name_row(message: str, other: str, replacement: str) -> str:
         else:
             at = message.find(other, at + 1)
     return "".join(out) + message[start:] if out else message
-
-
-def _has_board(people: Sequence[Person]) -> bool:
-    return any(e.role_type in _BOARD_ROLES for p in people for e in p.engagements)
 
 
 def _board_issue(provider: Provider, has_board: bool) -> Issue | None:
@@ -460,7 +455,7 @@ def _finish(
         people = tuple(r.person for run in runs for r in run.rows if r.person is not None)
         bundle = provider_file.attach(people, include_personal_data=include_personal_data)
         found = check_consistency(bundle, as_of=as_of)
-        has_board = _has_board(bundle.people)
+        board_found = has_board(bundle.people)
         roles = role_counts(people)
     else:
         # The people were written out as they were read: the bundle holds only those its lead
@@ -468,11 +463,11 @@ def _finish(
         kept = tuple(out.kept)
         bundle = provider_file.attach(kept, include_personal_data=include_personal_data)
         found = out.consistency.finish(bundle)
-        has_board = out.board
+        board_found = out.board
         roles = dict(out.roles)
     # Before the outcomes: consistency issues about one person are added to that person's row.
     listed, groups = _file_issues(workbook, runs, found)
-    board = _board_issue(bundle.provider, has_board)
+    board = _board_issue(bundle.provider, board_found)
     file_issues = (*listed, *(() if board is None else (board,)))
     outcomes = _outcomes(runs)
     statuses = Counter((o.sheet, o.status) for o in outcomes)

@@ -34,8 +34,9 @@ from safeguard_std._serialization.data import bundle_to_data
 from safeguard_std.domain.consistency import ConsistencyByPerson, KeyLog
 from safeguard_std.domain.integrity import CertificateKeys, PersonKeys
 from safeguard_std.domain.organisation import EvidenceBundle
-from safeguard_std.domain.people import Jurisdiction, Person, RoleType
+from safeguard_std.domain.people import Jurisdiction, Person
 from safeguard_std.importers._provenance import RowOrigins, record_lines
+from safeguard_std.importers._result import has_board, role_counts
 from safeguard_std.importers._sheet_row import SpilledRows
 from safeguard_std.importers._spill import SpillLog
 
@@ -62,7 +63,6 @@ class PeopleOut:
         self._canonical: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self._ids: list[str] = []
         self._at = array.array("Q")  # where each person's canonical text starts
-        self._count = 0
         # Provenance: each row's record lines in a third file, a line each; per row, where its
         # lines start, its person (by number in _ids) and the rest of its record ids (by number
         # in _kinds: rows alike give the same records).
@@ -100,20 +100,17 @@ class PeopleOut:
             self._add_origins(person.id, origins)
         data = converter().unstructure(person)
         indented = canonical_json(data, indent=2).replace("\n", "\n    ")
-        self._text.write((("," if self._count else "") + "\n    " + indented).encode("utf-8"))
+        self._text.write((("," if self._ids else "") + "\n    " + indented).encode("utf-8"))
         self._at.append(self._canonical.tell())
         # The data is this call's own and its indented text is written: sorted in place.
         self._canonical.write(canonical_json(_canonical_owned(data)).encode("utf-8"))
         self._ids.append(person.id)
-        self._count += 1
         self.consistency.add(person)
-        if imported and person.id in self.holders:
-            self.kept.append(person)
-        roles = {e.role_type for e in person.engagements}
-        self.board = self.board or bool(roles & _BOARD_ROLES)
+        self.board = self.board or has_board((person,))
         if imported:
-            for role in sorted(r.value for r in roles):
-                self.roles[role] += 1
+            self.roles.update(role_counts((person,)))
+            if person.id in self.holders:
+                self.kept.append(person)
 
     def _add_origins(self, pid: str, origins: RowOrigins) -> None:
         self._row_at.append(self._origins.tell())
@@ -161,7 +158,7 @@ class PeopleOut:
     @property
     def count(self) -> int:
         """People added."""
-        return self._count
+        return len(self._ids)
 
     def bundle_chunks(self, rest: dict[str, Any]) -> Iterator[bytes]:
         """The bundle's text in UTF-8: ``rest`` (its data without people) with the people
@@ -205,7 +202,7 @@ class PeopleOut:
         """The bundle's top-level keys in order, each with its value's text (``None`` for the
         people, written from the temporary files)."""
         values: dict[str, Any] = dict(rest)
-        if self._count:
+        if self._ids:
             values["people"] = None
         out: list[tuple[str, str | None]] = []
         for key, value in sorted(values.items()):
@@ -262,9 +259,6 @@ def _keys(record: tuple[Any, ...]) -> PersonKeys:
         dt.date.fromordinal(born) if born is not None else None,
         tuple(CertificateKeys(Jurisdiction(j), number) for j, number in checks),
     )
-
-
-_BOARD_ROLES = {RoleType.GOVERNOR, RoleType.TRUSTEE, RoleType.DIRECTOR, RoleType.PROPRIETOR}
 
 
 def people_less(bundle: EvidenceBundle) -> dict[str, Any]:

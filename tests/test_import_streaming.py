@@ -26,7 +26,6 @@ from safeguard_std.importers._sheet_row import (
     SheetRow,
     SpilledRows,
     row_status,
-    rows_of_people,
 )
 from safeguard_std.importers._tables import _CHUNK, read_workbook
 from tests.conftest import ROOT
@@ -278,7 +277,7 @@ def test_issues_added_later_follow_the_rows_own_and_change_its_status(spill: IO[
     assert row_status(row) is RowStatus.IMPORTED_WITH_WARNINGS
     assert row_status(rows[0]) is RowStatus.IMPORTED
     assert row_status(rows[4]) is RowStatus.REJECTED
-    assert [r.person_id for r in rows_of_people(rows, {"p-8", "p-7"}).values()] == ["p-7", "p-8"]
+    assert [r.person_id for r in rows.of_people({"p-8", "p-7"}).values()] == ["p-7", "p-8"]
 
 
 def test_rows_of_two_sheets_share_one_file_and_reads_may_interleave(spill: IO[bytes]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from safeguard_std.importers._result import (
     IssueGroup,
     Provenance,
     RowEntries,
+    RowOrigins,
     RowOutcome,
     RowStatus,
     SheetReport,
@@ -38,8 +39,8 @@ from safeguard_std.importers._result import (
     role_counts,
     summarise,
 )
-from safeguard_std.importers._sheet import SheetRow, SheetRun, row_status
-from safeguard_std.importers._sheet_row import RowOutcomes, SpilledRows, rows_of_people
+from safeguard_std.importers._sheet import SheetRow, SheetRun
+from safeguard_std.importers._sheet_row import RowOutcomes
 from safeguard_std.importers._stream import PeopleOut
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
 from safeguard_std.io.documents import Limits
@@ -469,10 +470,12 @@ def _finish(
     listed, groups = _file_issues(workbook, runs, found)
     board = _board_issue(bundle.provider, board_found)
     file_issues = (*listed, *(() if board is None else (board,)))
-    outcomes = _outcomes(runs)
+    outcomes = _outcomes(runs, written_out=out is not None)
     statuses = Counter((o.sheet, o.status) for o in outcomes)
     reports = [_recount(rep, statuses) for rep in _with_differences(reports, plans)]
-    provenance = _provenance(workbook, mapping, provider_file, runs, reports, as_of)
+    # Written out with their people when the rows were.
+    origins = () if out is not None else (r.origins for run in runs for r in run.rows)
+    provenance = _provenance(workbook, mapping, provider_file, runs, origins, reports, as_of)
     summary = summarise(outcomes, tuple(reports), file_issues, roles)
     return ImportResult(
         bundle, outcomes, tuple(reports), file_issues, summary, provenance, as_of, tuple(groups)
@@ -492,7 +495,7 @@ def _file_issues(
     by_id: dict[str, SheetRow] = {}
     sheet_of: dict[str, str | None] = {}
     for run in runs:
-        mine = rows_of_people(run.rows, named)
+        mine = run.rows.of_people(named)
         by_id.update(mine)
         sheet_of.update(dict.fromkeys(mine, run.name))
     file_issues = [Issue(n.severity, n.code, n.message) for n in workbook.notes]
@@ -522,21 +525,11 @@ def _with_differences(
     ]
 
 
-def _outcomes(runs: list[SheetRun]) -> Sequence[RowOutcome]:
-    spilled = [run.rows for run in runs if isinstance(run.rows, SpilledRows)]
-    if spilled:
-        return RowOutcomes(spilled)
-    return tuple(
-        RowOutcome(
-            run.name,
-            r.number,
-            row_status(r),
-            r.person_id,
-            tuple(r.issues),
-        )
-        for run in runs
-        for r in run.rows
-    )
+def _outcomes(runs: list[SheetRun], written_out: bool) -> Sequence[RowOutcome]:
+    """Every row's outcome: kept as a tuple, or read back from the temporary file the rows
+    were written out to."""
+    outcomes = RowOutcomes([run.rows for run in runs])
+    return outcomes if written_out else tuple(outcomes)
 
 
 def _provenance(
@@ -544,18 +537,11 @@ def _provenance(
     mapping: ScrMapping,
     provider_file: ProviderFile,
     runs: list[SheetRun],
+    origins: Iterable[RowOrigins | None],
     reports: list[SheetReport],
     as_of: dt.date | None,
 ) -> Provenance:
-    entries = RowEntries(
-        tuple(
-            r.origins
-            for run in runs
-            if not isinstance(run.rows, SpilledRows)  # written out with their people
-            for r in run.rows
-            if r.origins is not None
-        )
-    )
+    entries = RowEntries(tuple(o for o in origins if o is not None))
     source = {
         "file": workbook.label,
         "format": workbook.format,

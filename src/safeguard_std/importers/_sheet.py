@@ -33,7 +33,7 @@ from safeguard_std.importers._result import (
 from safeguard_std.importers._rows import Cell, RowBuilder, RowContext, Value
 from safeguard_std.importers._sheet_columns import column_notes, mixed_formats, sheet_report
 from safeguard_std.importers._sheet_context import LAZY, row_context
-from safeguard_std.importers._sheet_row import SheetRow, SpilledRows, row_status
+from safeguard_std.importers._sheet_row import KeptRows, SheetRow, SpilledRows, row_status
 from safeguard_std.importers._tables import Sheet
 from safeguard_std.importers._values import (
     EXCEL_ERRORS,
@@ -109,7 +109,7 @@ class SheetRun:
     provider: Provider
     taken_ids: set[str]
     # In memory, or written to a temporary file as they are built (SpilledRows).
-    rows: list[SheetRow] | SpilledRows = attrs.field(factory=list)
+    rows: KeptRows | SpilledRows = attrs.field(factory=KeptRows)
     issues: list[Issue] = attrs.field(factory=list)
     filled: Counter[int] = attrs.field(factory=Counter)
     problems: Counter[str] = attrs.field(factory=Counter)

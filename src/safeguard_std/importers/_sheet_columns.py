@@ -22,7 +22,7 @@ from safeguard_std.importers._result import (
     column_letter,
 )
 from safeguard_std.importers._rows import Cell, RowContext
-from safeguard_std.importers._sheet_row import SheetRow, rows_numbered
+from safeguard_std.importers._sheet_row import SheetRow
 from safeguard_std.importers._values import Reader
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def _cells_again(
     for a column that mixes date formats), with their rows."""
     column = next(c for c in plan.columns if c.letter == letter)
     wanted = set(numbers)
-    records = rows_numbered(run.rows, wanted)
+    records = run.rows.numbered(wanted)
     out = []
     for number, row in run.sheet.rows():
         record = records.get(number)

@@ -17,12 +17,12 @@ from safeguard_std.importers._rows import Cell
 from safeguard_std.importers._spill import SpillLog
 
 __all__ = [
+    "KeptRows",
     "RowOutcomes",
     "SheetRow",
     "SpilledRows",
+    "outcome_of",
     "row_status",
-    "rows_numbered",
-    "rows_of_people",
 ]
 
 
@@ -93,6 +93,18 @@ def row_status(row: SheetRow) -> RowStatus:
     return row.status
 
 
+class KeptRows(list[SheetRow]):
+    """A sheet's rows in memory, as :func:`~safeguard_std.importers.import_scr` keeps them."""
+
+    def numbered(self, numbers: Collection[int]) -> dict[int, SheetRow]:
+        """The rows with these numbers, by number."""
+        return {r.number: r for r in self if r.number in numbers}
+
+    def of_people(self, ids: Collection[str]) -> dict[str, SheetRow]:
+        """The rows that became these people, by person id."""
+        return {r.person_id: r for r in self if r.person_id is not None and r.person_id in ids}
+
+
 class SpilledRows:
     """A sheet's rows written to a temporary file as they are built, for an import that writes
     its people out as it reads them: what stays in memory is where each row is (eight bytes),
@@ -145,7 +157,7 @@ class SpilledRows:
         return row
 
     def numbered(self, numbers: Iterable[int]) -> dict[int, SheetRow]:
-        """The rows with these numbers (those that are rows), held."""
+        """The rows with these numbers (those that are rows), by number, held."""
         found = {}
         for number in numbers:
             index = bisect.bisect_left(self._numbers, number)
@@ -153,33 +165,21 @@ class SpilledRows:
                 found[number] = self.hold(index)
         return found
 
-
-def rows_numbered(
-    rows: list[SheetRow] | SpilledRows, numbers: Collection[int]
-) -> dict[int, SheetRow]:
-    """The rows with these numbers, by number (held, if written out)."""
-    if isinstance(rows, SpilledRows):
-        return rows.numbered(sorted(numbers))
-    return {r.number: r for r in rows if r.number in numbers}
-
-
-def rows_of_people(rows: list[SheetRow] | SpilledRows, ids: Collection[str]) -> dict[str, SheetRow]:
-    """The rows that became these people, by person id (held, if written out)."""
-    if isinstance(rows, SpilledRows):
+    def of_people(self, ids: Collection[str]) -> dict[str, SheetRow]:
+        """The rows that became these people, by person id, held."""
         return {
-            row.person_id: rows.hold(index, row.person_id)
-            for index, row in enumerate(rows)
+            row.person_id: self.hold(index, row.person_id)
+            for index, row in enumerate(self)
             if row.person_id is not None and row.person_id in ids
         }
-    return {r.person_id: r for r in rows if r.person_id is not None and r.person_id in ids}
 
 
 class RowOutcomes(Sequence[RowOutcome]):
-    """The outcomes of rows written out as they were read (:class:`SpilledRows`), read back
-    from their file each time they are iterated: what ``ImportResult.rows`` is for an import
-    that writes its people out. Valid while that import's temporary files are open."""
+    """The outcomes of sheets' rows, made afresh each time they are read: for rows written
+    out as they were read (:class:`SpilledRows`), what ``ImportResult.rows`` is, valid while
+    that import's temporary files are open."""
 
-    def __init__(self, sheets: Sequence[SpilledRows]) -> None:
+    def __init__(self, sheets: Sequence[KeptRows | SpilledRows]) -> None:
         self._sheets = tuple(sheets)
 
     def __len__(self) -> int:
@@ -188,7 +188,7 @@ class RowOutcomes(Sequence[RowOutcome]):
     def __iter__(self) -> Iterator[RowOutcome]:
         for rows in self._sheets:
             for row in rows:
-                yield _outcome(row)
+                yield outcome_of(row)
 
     @overload
     def __getitem__(self, index: int) -> RowOutcome: ...
@@ -205,10 +205,11 @@ class RowOutcomes(Sequence[RowOutcome]):
             raise IndexError(index)
         for rows in self._sheets:
             if at < len(rows):
-                return _outcome(rows[at])
+                return outcome_of(rows[at])
             at -= len(rows)
         raise IndexError(index)  # pragma: no cover (the length was checked)
 
 
-def _outcome(row: SheetRow) -> RowOutcome:
+def outcome_of(row: SheetRow) -> RowOutcome:
+    """The row's outcome, once its issues are final."""
     return RowOutcome(row.sheet, row.number, row_status(row), row.person_id, tuple(row.issues))

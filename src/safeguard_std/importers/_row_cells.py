@@ -16,10 +16,10 @@ from safeguard_std.domain.people import (
     SuitabilityCheckKind,
     TrainingCourse,
 )
-from safeguard_std.importers._fields import date_field_of, group_of
+from safeguard_std.importers._fields import FIELDS, date_field_of, group_of
 from safeguard_std.importers._headers import Column
-from safeguard_std.importers._parsed import Mark, Parsed
-from safeguard_std.importers._result import Origin, raw_text
+from safeguard_std.importers._parsed import Mark, Parsed, Severity
+from safeguard_std.importers._result import Issue, Origin, raw_text
 
 __all__ = [
     "ENGAGEMENT_OPTIONS",
@@ -48,6 +48,28 @@ ENGAGEMENT_OPTIONS = tuple(
     )
 )
 ID_CHARS = re.compile(r"[^A-Za-z0-9._:-]+")
+
+
+def cell_issue(
+    severity: Severity, code: str, message: str, *, sheet: str | None, row: int, cell: Cell
+) -> Issue:
+    """An issue located at ``cell`` of ``row``: its column, header, field and raw text, marked
+    personal when the column's field is personal data (the issue then withholds it unless
+    asked; values that look personal are withheld wherever they are)."""
+    column = cell.column
+    spec = FIELDS.get(column.field)
+    return Issue(
+        severity,
+        code,
+        message,
+        sheet=sheet,
+        row=row,
+        column=column.letter,
+        header=column.header,
+        field=column.field,
+        raw=cell.text,
+        personal=bool(spec and spec.personal),
+    )
 
 
 class Cell(NamedTuple):

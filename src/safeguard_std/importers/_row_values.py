@@ -16,6 +16,7 @@ from safeguard_std.importers._row_cells import (
     RowContext,
     Value,
     can_pend,
+    cell_issue,
     row_id,
     sheet_records,
 )
@@ -108,20 +109,8 @@ class RowReader:
         """Record an issue at a cell (or at the row)."""
         if cell is not None:
             self.accounted.add(id(cell))
-            spec = FIELDS.get(cell.column.field)
             self.issues.append(
-                Issue(
-                    severity,
-                    code,
-                    message,
-                    sheet=self.ctx.sheet,
-                    row=self.row,
-                    column=cell.column.letter,
-                    header=cell.column.header,
-                    field=cell.column.field,
-                    raw=cell.text,
-                    personal=bool(spec and spec.personal),
-                )
+                cell_issue(severity, code, message, sheet=self.ctx.sheet, row=self.row, cell=cell)
             )
         else:
             self.issues.append(

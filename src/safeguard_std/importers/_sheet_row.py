@@ -10,9 +10,9 @@ from typing import IO, overload
 import attrs
 
 from safeguard_std.domain.people import Person
-from safeguard_std.importers._fields import FIELDS
 from safeguard_std.importers._parsed import Severity
 from safeguard_std.importers._result import Issue, RowOrigins, RowOutcome, RowStatus
+from safeguard_std.importers._row_cells import cell_issue
 from safeguard_std.importers._rows import Cell
 from safeguard_std.importers._spill import SpillLog
 
@@ -55,21 +55,8 @@ class SheetRow:
                 Issue(severity, code, message, sheet=self.sheet, row=self.number, group=group)
             )
             return
-        column = cell.column
-        spec = FIELDS.get(column.field)
         self.issues.append(
-            Issue(
-                severity,
-                code,
-                message,
-                sheet=self.sheet,
-                row=self.number,
-                column=column.letter,
-                header=column.header,
-                field=column.field,
-                raw=cell.text,
-                personal=bool(spec and spec.personal),
-            )
+            cell_issue(severity, code, message, sheet=self.sheet, row=self.number, cell=cell)
         )
 
 

@@ -271,8 +271,9 @@ class Provenance:
         return self.chunks_of(lines, len(self.entries), **extra)
 
     def chunks_of(self, lines: Iterable[str], count: int, **extra: Any) -> Iterator[str]:
-        """:meth:`chunks` with the records given as text (``record_line``), ``count`` of them
-        in order of id: for records written out as their rows were read."""
+        """:meth:`chunks` with the records given as text (as :func:`record_lines` writes
+        them), ``count`` of them in order of id: for records written out as their rows were
+        read."""
         head = json.dumps(self._head(extra), sort_keys=True, ensure_ascii=False)
         yield head[:-1] + ',"records":{\n'
         last = count - 1

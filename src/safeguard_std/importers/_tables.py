@@ -90,13 +90,12 @@ def read_workbook(
     _, data = read_source(
         source, what="the file", error=SpreadsheetError, name=label, limits=limits
     )
-    digest = hashlib.sha256(data).hexdigest()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx(label, data, digest, limits)
+        return _xlsx(label, data, hashlib.sha256(data).hexdigest(), limits)
     if suffix == ".xls":
         raise _fail(label, "old binary .xls workbooks are not read: save it as .xlsx or as CSV")
     if csv_file:
-        return _csv(label, _CsvBytes.of_bytes(label, data, digest), score, limits)
+        return _csv(label, _CsvBytes.of_bytes(label, data), score, limits)
     raise _fail(label, f"cannot import {suffix!r} files: expected .csv or .xlsx")
 
 
@@ -125,12 +124,12 @@ class _CsvBytes:
     notes: tuple[Note, ...]
 
     @classmethod
-    def of_bytes(cls, label: str, data: bytes, digest: str) -> _CsvBytes:
+    def of_bytes(cls, label: str, data: bytes) -> _CsvBytes:
         """Bytes in memory (a pipe, or bytes given to the API)."""
         scan = _Scan(label)
         scan.feed(data)
         codec, name, notes = scan.finish()
-        return cls(label, lambda: io.BytesIO(data), digest, codec, name, notes)
+        return cls(label, lambda: io.BytesIO(data), scan.sha.hexdigest(), codec, name, notes)
 
     @classmethod
     def of_file(cls, label: str, path: Path | str, limits: Limits) -> _CsvBytes:

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from safeguard_std._serialization.canonical import _encode_text
+
 __all__ = [
     "Origin",
     "OriginKeys",
@@ -282,9 +284,6 @@ class Provenance:
         yield "}}\n"
 
 
-_text = json.encoder.encode_basestring  # json.dumps(..., ensure_ascii=False) of a text
-
-
 def record_lines(row: RowOrigins) -> Iterator[tuple[str, str]]:
     """Each record of one row, as its id and its line of the provenance document (without the
     separator), as :meth:`Provenance.chunks` writes it.
@@ -303,19 +302,19 @@ def record_lines(row: RowOrigins) -> Iterator[tuple[str, str]]:
             ", ".join(_origin_text(row, r) for r in ref) if several else (_origin_text(row, ref))
         )
     for rid, fields in records.items():
-        body = ", ".join(_text(f) + ": [" + fields[f] + "]" for f in sorted(fields))
-        yield rid, _text(rid) + ":{" + body + "}"
+        body = ", ".join(_encode_text(f) + ": [" + fields[f] + "]" for f in sorted(fields))
+        yield rid, _encode_text(rid) + ":{" + body + "}"
 
 
 def _origin_text(row: RowOrigins, ref: Any) -> str:
     """One origin as ``json.dumps(origin.to_data(), sort_keys=True)`` gives it."""
     if isinstance(ref, int):
         letter, _header = row.headers[ref]
-        raw = _text(raw_text(row.cells[ref]))
+        raw = _encode_text(raw_text(row.cells[ref]))
         if row.sheet is None:  # a CSV file: the reference is letters and digits alone
             return '{"cell": "' + letter + str(row.row) + '", "raw": ' + raw + "}"
         cell = cell_ref(row.sheet, f"{letter}{row.row}")
-        return '{"cell": ' + _text(cell) + ', "raw": ' + raw + "}"
+        return '{"cell": ' + _encode_text(cell) + ', "raw": ' + raw + "}"
     origin: Origin = ref.to_origin()
     return json.dumps(origin.to_data(), sort_keys=True, ensure_ascii=False)
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from safeguard_std._serialization.canonical import canonical_json
+from safeguard_std._serialization.canonical import _encode_text, canonical_json
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import Person, RoleType
 from safeguard_std.importers._parsed import Severity
@@ -355,8 +354,8 @@ def _row_text(row: RowOutcome, include_personal_data: bool) -> str:
     if row.issues:
         text = canonical_json(_row_data(row, include_personal_data), indent=2)
         return text.replace("\n", "\n    ")
-    pid = "null" if row.person_id is None else _json_text(row.person_id)
-    sheet = "null" if row.sheet is None else _json_text(row.sheet)
+    pid = "null" if row.person_id is None else _encode_text(row.person_id)
+    sheet = "null" if row.sheet is None else _encode_text(row.sheet)
     return (
         '{\n      "issues": [],\n      "person_id": '
         + pid
@@ -365,12 +364,9 @@ def _row_text(row: RowOutcome, include_personal_data: bool) -> str:
         + ',\n      "sheet": '
         + sheet
         + ',\n      "status": '
-        + _json_text(row.status.value)
+        + _encode_text(row.status.value)
         + "\n    }"
     )
-
-
-_json_text = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False)
 
 
 def _row_data(row: RowOutcome, include_personal_data: bool) -> dict[str, Any]:

@@ -191,6 +191,17 @@ def test_the_first_bad_utf8_byte_is_located_across_blocks(tmp_path: Path, case: 
         assert [n.message[: len(expected)] for n in book.notes] == [expected]
 
 
+def test_a_bad_byte_after_a_byte_order_mark_is_located_in_the_file(tmp_path: Path) -> None:
+    # The offset counts the mark's three bytes: it is where the byte is in the file (it used
+    # to be counted from after the mark).
+    data = b"\xef\xbb\xbf" + (HEADER + "Zo\xe9,01/02/1980,,,,\n").encode("latin-1")
+    offset = data.index(b"\xe9")
+    path = tmp_path / "scr.csv"
+    path.write_bytes(data)
+    for book in (read_workbook(path), read_workbook(data, name="scr.csv")):
+        assert f"(invalid byte at offset {offset})" in book.notes[0].message
+
+
 def test_bytes_undefined_in_windows_1252_are_refused_at_the_first_bad_utf8_byte(
     tmp_path: Path,
 ) -> None:

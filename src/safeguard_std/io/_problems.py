@@ -250,8 +250,3 @@ def rule_param_problems(
                 )
             )
     return problems
-
-
-def path_of(parts: Sequence[str | int]) -> Path:
-    """A path as a tuple (helper for callers that build paths from lists)."""
-    return tuple(parts)

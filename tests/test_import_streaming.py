@@ -19,7 +19,13 @@ import pytest
 from safeguard_std.exceptions import SpreadsheetError
 from safeguard_std.importers import import_scr
 from safeguard_std.importers._parsed import Severity
-from safeguard_std.importers._provenance import Origin, OriginKeys, RowOrigins, record_lines
+from safeguard_std.importers._provenance import (
+    Origin,
+    OriginKeys,
+    RowOrigins,
+    record_lines,
+    row_text,
+)
 from safeguard_std.importers._result import Issue, RowOutcome, RowStatus
 from safeguard_std.importers._sheet_row import (
     RowOutcomes,
@@ -55,6 +61,19 @@ def test_record_lines_are_the_general_encoders_on_every_fixture_row(name: str) -
     assert rows
     for row in rows:
         assert list(record_lines(row)) == _general(row)
+        _assert_row_text(row)
+
+
+def _assert_row_text(row: RowOrigins) -> None:
+    """The row's lines in one text, as the command writes them, and its records' ids after its
+    person's id ("\0" and the whole id for a record not starting with it)."""
+    general = _general(row)
+    text, suffixes = row_text(row)
+    assert text == "".join(line + "\n" for _rid, line in general)
+    pid = row.person_id
+    assert suffixes == tuple(
+        rid[len(pid) :] if rid.startswith(pid) else "\0" + rid for rid, _line in general
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,6 +100,36 @@ def test_record_lines_write_every_kind_of_origin_as_the_encoder_does(sheet: str 
     ]  # fmt: skip
     row = RowOrigins.pack(sheet, 7, "p-S1", cells, headers, OriginKeys(), flat)
     assert list(record_lines(row)) == _general(row)
+    _assert_row_text(row)
+
+
+@pytest.mark.parametrize(
+    "sheet", [None, "Staff", "Governors & Trustees", 'Zoë\'s "list"', "a_b", "Тест"]
+)
+def test_rows_alike_share_one_text_pattern_and_each_gets_its_own_values(sheet: str | None) -> None:
+    # Rows giving the same records from the same columns are written from a pattern made
+    # once per kind of row: each row's own person, row number and cells still go in.
+    headers = {i: (chr(65 + i), f"Header {i}") for i in range(4)}
+    keys = OriginKeys()
+    flat = [
+        "{p}", "full_name", (1,),
+        "{p}", "id", 0,
+        "{p}:dbs", "issued_on", 2,
+        "{p}:dbs", "certificate_number", 3,
+        "{p}:e1", "start_on", (2, 3),
+    ]  # fmt: skip
+    rows = [
+        ("p-S1", ["S1", "Ann Smith", "01/02/2020", "001234567890"]),
+        ('p-"2"', ['"2"', 'Zoë "Z" \\', dt.date(2020, 2, 29), 12.0]),
+        ("p-S3", ["S3", "Bo\u2028b\n", "\u2713", "x" * 300]),
+    ]
+    for number, (pid, cells) in enumerate(rows, start=2):
+        own = [
+            pid if v == "{p}" else v.replace("{p}", pid) if isinstance(v, str) else v for v in flat
+        ]
+        row = RowOrigins.pack(sheet, number * 1000, pid, cells, headers, keys, own)
+        _assert_row_text(row)
+    assert len(keys.patterns) == 1  # one kind of row
 
 
 # --- A CSV file is read a line at a time, never held whole -------------------------------------

@@ -23,6 +23,7 @@ __all__ = [
     "Traced",
     "raw_text",
     "record_lines",
+    "row_text",
 ]
 
 
@@ -71,6 +72,8 @@ class OriginKeys:
     def __init__(self) -> None:
         self.keys: list[tuple[str, str]] = []
         self._codes: dict[tuple[str, str], int] = {}
+        # Kinds of row (which records and fields, from which columns) -> their text pattern.
+        self.patterns: dict[tuple[Any, ...], _Pattern] = {}
 
     def code(self, key: tuple[str, str]) -> int | None:
         """The key's number (``None`` once the table is full)."""
@@ -325,3 +328,115 @@ def cell_ref(sheet: str | None, cell: str) -> str:
         return cell
     quoted = sheet if sheet.replace("_", "").isalnum() else f"'{sheet}'"
     return f"{quoted}!{cell}"
+
+
+def row_text(row: RowOrigins) -> tuple[str, tuple[str, ...]]:
+    """The row's record lines as the command writes them (each :func:`record_lines` line and a
+    newline), and each record's id after the row's person's id (``"\\0"`` and the whole id for
+    one not starting with it).
+
+    Rows giving the same records and fields from the same columns (nearly every row of a
+    record) are written from a pattern made once per kind of row and sheet: only the person's
+    id, the row number and the cells' raw texts are filled in. Any other row (a value traced
+    to a header, a section or a default, a record of another person's id) is written by
+    :func:`record_lines`."""
+    shape = _shape(row)
+    if shape is None:
+        return _general_text(row)
+    patterns = row.keys.patterns
+    key = (row.sheet, id(row.headers), shape)
+    pattern = patterns.get(key)
+    if pattern is None:
+        pattern = patterns[key] = _Pattern.of(row, shape)
+    return pattern.fill(row), pattern.suffixes
+
+
+def _general_text(row: RowOrigins) -> tuple[str, tuple[str, ...]]:
+    pid = row.person_id
+    lines = []
+    suffixes = []
+    for rid, line in record_lines(row):
+        lines.append(line + "\n")  # JSON text: a newline in it is escaped
+        suffixes.append(rid[len(pid) :] if rid.startswith(pid) else "\0" + rid)
+    return "".join(lines), tuple(suffixes)
+
+
+def _shape(row: RowOrigins) -> tuple[Any, ...] | None:
+    """What the row's text is made of, but for its person, number and cells: its packed keys
+    and columns, and its other values' records (after the person's id), fields and columns;
+    ``None`` for a row with a value not from cells of its own or a record of another id."""
+    rest = row.rest
+    if not rest:
+        return (tuple(row.packed),)
+    pid, size = row.person_id, len(row.person_id)
+    others: list[Any] = []
+    for i in range(0, len(rest), 3):
+        rid, field, ref = rest[i], rest[i + 1], rest[i + 2]
+        if not rid.startswith(pid):
+            return None
+        if type(ref) is tuple:
+            if not all(type(r) is int for r in ref):
+                return None
+        elif type(ref) is not int:
+            return None
+        others += (rid[size:], field, ref)
+    return (tuple(row.packed), tuple(others))
+
+
+@attrs.frozen
+class _Pattern:
+    """A kind of row's record lines as %-format text: the person's id (encoded, without its
+    closing quote), the row number and cells' encoded raw texts go in, in ``slots`` order
+    (``-1`` the id, ``-2`` the number, a column's index its cell)."""
+
+    text: str
+    slots: tuple[int, ...]
+    columns: tuple[int, ...]
+    suffixes: tuple[str, ...]
+    headers: Mapping[int, tuple[str, str]]  # kept: the key holds its id
+
+    @classmethod
+    def of(cls, row: RowOrigins, shape: tuple[Any, ...]) -> _Pattern:
+        keys = row.keys.keys
+        packed = shape[0]
+        triples: list[tuple[str, str, Any]] = [
+            (*keys[packed[i]], packed[i + 1]) for i in range(0, len(packed), 2)
+        ]
+        if len(shape) > 1:
+            rest = shape[1]
+            triples += [(rest[i], rest[i + 1], rest[i + 2]) for i in range(0, len(rest), 3)]
+        records: dict[str, dict[str, tuple[int, ...]]] = {}
+        for suffix, field, ref in triples:
+            records.setdefault(suffix, {})[field] = ref if type(ref) is tuple else (ref,)
+        parts: list[str] = []
+        slots: list[int] = []
+
+        def put(text: str, *slot: int) -> None:
+            parts.append(text.replace("%", "%%"))
+            for s in slot:
+                parts.append("%s")
+                slots.append(s)
+
+        for suffix, fields in records.items():
+            put("", -1)
+            put(_encode_text(suffix)[1:] + ":{")
+            for n, field in enumerate(sorted(fields)):
+                put((", " if n else "") + _encode_text(field) + ": [")
+                for m, column in enumerate(fields[field]):
+                    letter, _header = row.headers[column]
+                    cell = _encode_text(cell_ref(row.sheet, letter))[:-1]
+                    put((", " if m else "") + '{"cell": ' + cell, -2)
+                    put('", "raw": ', column)
+                    put("}")
+                put("]")
+            put("}\n")
+        columns = tuple(sorted({s for s in slots if s >= 0}))
+        return cls("".join(parts), tuple(slots), columns, tuple(records), row.headers)
+
+    def fill(self, row: RowOrigins) -> str:
+        """The row's text."""
+        cells = row.cells
+        raw = {c: _encode_text(raw_text(cells[c])) for c in self.columns}
+        raw[-1] = _encode_text(row.person_id)[:-1]
+        raw[-2] = str(row.row)
+        return self.text % tuple([raw[s] for s in self.slots])

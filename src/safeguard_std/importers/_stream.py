@@ -35,7 +35,7 @@ from safeguard_std.domain.consistency import ConsistencyByPerson, KeyLog
 from safeguard_std.domain.integrity import CertificateKeys, PersonKeys
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import Jurisdiction, Person
-from safeguard_std.importers._provenance import RowOrigins, record_lines
+from safeguard_std.importers._provenance import RowOrigins, row_text
 from safeguard_std.importers._result import has_board, role_counts
 from safeguard_std.importers._sheet_row import SpilledRows
 from safeguard_std.importers._spill import SpillLog
@@ -97,7 +97,7 @@ class PeopleOut:
         """The bundle's next person (``imported``: from the record, not the provider file),
         and where its values came from."""
         if origins is not None:
-            self._add_origins(person.id, origins)
+            self._add_origins(origins)
         data = converter().unstructure(person)
         indented = canonical_json(data, indent=2).replace("\n", "\n    ")
         self._text.write((("," if self._ids else "") + "\n    " + indented).encode("utf-8"))
@@ -112,19 +112,16 @@ class PeopleOut:
             if person.id in self.holders:
                 self.kept.append(person)
 
-    def _add_origins(self, pid: str, origins: RowOrigins) -> None:
+    def _add_origins(self, origins: RowOrigins) -> None:
         self._row_at.append(self._origins.tell())
         self._row_person.append(len(self._ids))  # the person about to be added
-        suffixes = []
-        lines = []
-        for rid, line in record_lines(origins):
-            lines.append(line)  # JSON text: a newline in it is escaped, so one ends each line
-            # A record's id is its person's, or that and ':' and more (RowEntries reads them so).
-            if not rid.startswith(pid):
-                self._unordered = True
-            suffixes.append(rid[len(pid) :] if rid.startswith(pid) else "\0" + rid)
-        self._origins.write(("\n".join(lines) + "\n").encode("utf-8"))
-        self._row_kind.append(self._kinds.setdefault(tuple(suffixes), len(self._kinds)))
+        # A line per record (JSON text: a newline in it is escaped, so one ends each line).
+        text, suffixes = row_text(origins)
+        # A record's id is its person's, or that and ':' and more (RowEntries reads them so).
+        if any(s[:1] == "\0" for s in suffixes):
+            self._unordered = True
+        self._origins.write(text.encode("utf-8"))
+        self._row_kind.append(self._kinds.setdefault(suffixes, len(self._kinds)))
         self.records += len(suffixes)
 
     def record_lines(self) -> Iterator[str]:

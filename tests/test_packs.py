@@ -348,3 +348,54 @@ def test_provenance_keeps_the_order_alter_names_the_fields_whatever_the_hash_see
         outputs.add(run.stdout)
     assert len(outputs) == 1
     assert "'reading'" in next(iter(outputs))  # the altered fields are there to be ordered
+
+
+# --- A comparison written wrongly is reported as a comparison, not as a missing 'all' --------
+
+
+@pytest.mark.parametrize(
+    ("applies_when", "expected"),
+    [
+        # A misspelt param reference: the key, with a hint.
+        (
+            {"field": "provider.kind", "in": {"parm": "kinds"}},
+            "unknown key 'parm': expected one of param "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.in.parm",
+        ),
+        # A param reference whose name is not text.
+        (
+            {"field": "provider.kind", "in": {"param": 5}},
+            "invalid value: expected a string, got 5 "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.in.param",
+        ),
+        # One key too many beside the reference.
+        (
+            {"field": "provider.kind", "in": {"param": "kinds", "x": 1}},
+            "unknown key 'x': expected one of param "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.in.x",
+        ),
+        # A comparison with two operators.
+        (
+            {"field": "provider.kind", "eq": "school", "ne": "youth"},
+            "invalid value: expected at most 2 keys, got {'field': 'provider.kind', 'eq': "
+            "'school', 'ne': 'youth'} @ t/1/pack.yaml $.requirements[0].applies_when ",
+        ),
+        # all: given a mapping rather than a list.
+        (
+            {"all": {"field": "provider.kind", "eq": "school"}},
+            "invalid value: expected a list, got {'field': 'provider.kind', 'eq': 'school'} "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.all",
+        ),
+        # A misspelt operator.
+        (
+            {"field": "provider.kind", "eqq": "school"},
+            "unknown key 'eqq'",
+        ),
+    ],
+)
+def test_a_malformed_comparison_is_reported_where_it_is_wrong(
+    applies_when: dict[str, Any], expected: str
+) -> None:
+    messages = errors_of({"applies_when": applies_when})
+    assert any(expected in m for m in messages), messages
+    assert not any("required key 'all'" in m for m in messages), messages

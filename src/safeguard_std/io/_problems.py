@@ -116,12 +116,57 @@ def _not_allowed(
 
 
 def _best_branch(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> list[Problem]:
+    meant = _meant_branch(error)
+    if meant is not None:  # every error of the branch the value was written for
+        return [p for e in meant for p in _one(e, doc, redact)]
     # An optional field is anyOf [X, null]: report against X, not against null.
     branches = [e for e in error.context or () if e.schema != {"type": "null"}]
     from jsonschema.exceptions import best_match
 
     best = best_match(branches or error.context or ())
     return _one(best, doc, redact) if best is not None else []
+
+
+def _meant_branch(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError] | None:
+    """The errors of the one alternative of a ``oneOf``/``anyOf`` the value was plainly written
+    for, or ``None`` when no one alternative stands out.
+
+    An alternative whose type the value is not, or whose required keys (the keys that tell the
+    alternatives apart: ``all``, ``any``, ``not``, ``field``) it lacks, was not meant: a
+    comparison with a misspelt operator is reported as that, not as a missing ``all``."""
+    by_branch: dict[int, list[jsonschema.ValidationError]] = {}
+    for inner in error.context or ():
+        if inner.relative_schema_path:
+            by_branch.setdefault(int(inner.relative_schema_path[0]), []).append(inner)
+    alternatives: Any = error.validator_value
+    if len(by_branch) < 2 or len(by_branch) != len(alternatives):
+        return None  # one alternative alone, or one that matched (valid under two of oneOf)
+
+    def unlike(errors: list[jsonschema.ValidationError]) -> tuple[int, int]:
+        own = [e for e in errors if not e.relative_path]
+        return (
+            sum(e.validator == "type" for e in own),
+            sum(e.validator == "required" for e in own),
+        )
+
+    ranked = sorted(by_branch.items(), key=lambda item: (unlike(item[1]), item[0]))
+    (_first, errors), (_second, runner_up) = ranked[0], ranked[1]
+    if unlike(errors) == unlike(runner_up):
+        return None
+    return errors
+
+
+#: Size limits in words: whether a lower bound, and what is counted.
+_BOUNDS = {
+    "minimum": (True, ""),
+    "maximum": (False, ""),
+    "minItems": (True, "item"),
+    "maxItems": (False, "item"),
+    "minLength": (True, "character"),
+    "maxLength": (False, "character"),
+    "minProperties": (True, "key"),
+    "maxProperties": (False, "key"),
+}
 
 
 def _expected(error: jsonschema.ValidationError) -> str:
@@ -146,8 +191,10 @@ def _expected(error: jsonschema.ValidationError) -> str:
         return f"text matching {value}"
     if kind == "const":
         return repr(value)
-    if kind in ("minimum", "maximum", "minItems", "maxItems", "minLength", "minProperties"):
-        return f"{kind} {value}"
+    if kind in _BOUNDS:
+        least, noun = _BOUNDS[kind]
+        plural = "" if value == 1 or not noun else "s"
+        return f"{'at least' if least else 'at most'} {value}{' ' + noun if noun else ''}{plural}"
     return str(error.message)
 
 

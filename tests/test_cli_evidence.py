@@ -43,7 +43,7 @@ def test_import_writes_bundle_provenance_and_report(
     label = str(SCR / "scr.csv")
     assert err[:4] == [
         f"{label}: 226 rows read: 223 imported (47 with warnings), 3 rejected; skipped 1 blank "
-        "rows, 1 section headings, 1 repeated header rows",
+        "row, 1 section heading, 1 repeated header row",
         "  people by role type: agency 16, contractor 5, employee 167, volunteer 35",
         # a future starter noted; results beside pending DBS checks refused (3 warnings)
         "  3 errors, 60 warnings, 777 notes",
@@ -134,7 +134,7 @@ def test_a_clean_import_exits_0_and_can_write_to_stdout(
     assert code == 0
     assert json.loads(captured.out)["people"][0]["id"] == "p-r2"
     assert captured.err.splitlines() == [
-        f"{scr}: 1 rows read: 1 imported (0 with warnings), 0 rejected",
+        f"{scr}: 1 row read: 1 imported (0 with warnings), 0 rejected",
         "  people by role type: employee 1",
         "  0 errors, 0 warnings, 0 notes",
         "wrote the bundle to stdout",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from safeguard_std.cli import main
 from safeguard_std.domain.consistency import Severity, check_consistency
+from safeguard_std.domain.pending import pending_checks
 from safeguard_std.evidence import bundle_from_data
 from tests.conftest import AS_OF, FIXTURES
 from tests.support import BASE_BUNDLE
@@ -222,8 +224,8 @@ def test_validate_prints_located_problems_and_exits_1(
     assert main(["evidence", "validate", path, "--as-of", "2026-11-23"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        f"{path}: schema and model rules pass; cross-field checks as of 2026-11-23: 1 errors, 1 "
-        "warnings (has errors)",
+        f"{path}: schema and model rules pass; cross-field checks as of 2026-11-23: 1 error, 1 "
+        "warning (has errors)",
         "error: [date.future] dated 2027-02-01, after the as-of date 2026-11-23: a completed "
         f"check or event cannot be in the future @ {path} $.people[0].references[0].received_on "
         "(line 26, column 11)",
@@ -256,7 +258,7 @@ def test_validate_reports_schema_and_model_problems(
     path = write(tmp_path, data)
     assert main(["evidence", "validate", path, "--as-of", "2026-11-23"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{path}: 1 errors (the bundle does not load)",
+        f"{path}: 1 error (the bundle does not load)",
         "error: 'seen_on' (2024-02-01) must not be before 'issued_on' (2024-03-01) @ "
         f"{path} $.people[0].dbs_checks[0].seen_on (line 28, column 11)",
     ]
@@ -272,6 +274,7 @@ def test_validate_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "as_of": "2026-11-23",
         "bundle": path,
         "errors": [],
+        "pending": [],
         "valid": True,
         "warnings": [
             {
@@ -299,3 +302,109 @@ def test_validate_the_small_fixture_bundle(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert code == 0, out
     assert Severity.ERROR.value not in out.split(": ", 1)[0]
+
+
+# -- pending checks are listed, never counted as problems --------------------------------------
+
+
+def _with_pending() -> dict[str, Any]:
+    data = copy.deepcopy(BASE_BUNDLE)
+    person = data["people"][0]
+    person["dbs_checks"] = [
+        {"id": "dbs-2", "level": "enhanced", "status": "pending", "applied_on": "2026-11-01"}
+    ]
+    person["references"] = [{"id": "ref-9", "status": "pending", "requested_on": "2026-10-02"}]
+    person["suitability_checks"] = [{"id": "s-1", "kind": "barred_list", "status": "pending"}]
+    return data
+
+
+def test_pending_checks_are_listed_in_bundle_order() -> None:
+    bundle = bundle_from_data(_with_pending())
+    assert [(p.subject, p.check, p.record, p.since, p.path) for p in pending_checks(bundle)] == [
+        ("p-1", "DBS check", "dbs-2", dt.date(2026, 11, 1), ("people", 0, "dbs_checks", 0)),
+        ("p-1", "barred list check", "s-1", None, ("people", 0, "suitability_checks", 0)),
+        ("p-1", "reference", "ref-9", dt.date(2026, 10, 2), ("people", 0, "references", 0)),
+    ]
+    assert pending_checks(bundle_from_data(BASE_BUNDLE)) == ()
+
+
+def test_validate_lists_pending_checks_and_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, _with_pending())
+    assert main(["evidence", "validate", path, "--as-of", "2026-11-23", "--strict"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"{path}: schema and model rules pass; cross-field checks as of 2026-11-23: 0 errors, 0 "
+        "warnings (sound); 3 checks pending (applied for, not yet done: each is asked for as "
+        "evidence until done)"
+    )
+    assert out[1].startswith(
+        "pending: p-1 DBS check dbs-2, applied for on 2026-11-01 and not yet done @ "
+        f"{path} $.people[0].dbs_checks[0] (line "
+    )
+    assert out[2].startswith(
+        "pending: p-1 barred list check s-1, applied for (no date recorded) and not yet done @ "
+    )
+    assert out[3].startswith("pending: p-1 reference ref-9, requested on 2026-10-02 and not yet ")
+    assert len(out) == 4
+
+
+def test_validate_json_lists_pending_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, _with_pending())
+    assert main(["evidence", "validate", path, "--as-of", "2026-11-23", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is True
+    assert [(p["subject"], p["check"], p["record"], p.get("since")) for p in report["pending"]] == [
+        ("p-1", "DBS check", "dbs-2", "2026-11-01"),
+        ("p-1", "barred list check", "s-1", None),
+        ("p-1", "reference", "ref-9", "2026-10-02"),
+    ]
+    assert report["pending"][0]["path"] == "$.people[0].dbs_checks[0]"
+    assert isinstance(report["pending"][0]["line"], int)
+
+
+def test_one_of_each_is_worded_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = copy.deepcopy(BASE_BUNDLE)
+    data["people"][0]["references"] = [{"id": "r", "received_on": "2027-02-01"}]
+    data["people"][0]["dbs_checks"] = [
+        {"id": "dbs-2", "level": "enhanced", "status": "pending", "applied_on": "2026-11-01"}
+    ]
+    path = write(tmp_path, data)
+    main(["evidence", "validate", path, "--as-of", "2026-11-23"])
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[0]
+        .endswith(
+            ": 1 error, 1 warning (has errors); 1 check pending (applied for, not yet done: "
+            "each is asked for as evidence until done)"
+        )
+    )
+
+
+def test_every_kind_of_check_can_be_listed_as_pending() -> None:
+    data = copy.deepcopy(BASE_BUNDLE)
+    person = data["people"][0]
+    person["identity_check"] = {"id": "idc-1", "status": "pending", "applied_on": "2026-11-02"}
+    person["right_to_work"] = {"id": "rtw-1", "status": "pending"}
+    person["qualification_checks"] = [{"id": "q-1", "qualification": "QTS", "status": "pending"}]
+    person["suitability_checks"] = [
+        {"id": "s-1", "kind": "prohibition_from_teaching", "status": "pending"}
+    ]
+    found = pending_checks(bundle_from_data(data))
+    assert [(p.check, p.asked) for p in found] == [
+        ("identity check", "applied for on 2026-11-02"),
+        ("right to work check", "applied for (no date recorded)"),
+        ("qualification check", "applied for (no date recorded)"),
+        ("prohibition from teaching check", "applied for (no date recorded)"),
+    ]
+    assert [p.path[2:] for p in found] == [
+        ("identity_check",),
+        ("right_to_work",),
+        ("qualification_checks", 0),
+        ("suitability_checks", 0),
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from safeguard_std.domain.consistency import (
     check_consistency,
     unused_attestations,
 )
+from safeguard_std.domain.pending import PendingCheck, pending_checks
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, Problem
 from safeguard_std.importers import ImportResult, Issue, IssueGroup, RowStatus
@@ -223,15 +224,15 @@ def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str |
     out = sys.stderr
     label = result.provenance.source.get("file", args.file)
     out.write(
-        f"{printable(label)}: {s.rows_read} rows read: {s.imported} imported "
+        f"{printable(label)}: {_counted(s.rows_read, 'row')} read: {s.imported} imported "
         f"({s.imported_with_warnings} with warnings), {s.rejected} rejected"
     )
     others = [
-        (s.blank_rows, "blank rows"),
-        (s.heading_rows, "section headings"),
-        (s.repeated_header_rows, "repeated header rows"),
+        (s.blank_rows, "blank row"),
+        (s.heading_rows, "section heading"),
+        (s.repeated_header_rows, "repeated header row"),
     ]
-    extra = ", ".join(f"{n} {what}" for n, what in others if n)
+    extra = ", ".join(_counted(n, what) for n, what in others if n)
     out.write(f"; skipped {extra}\n" if extra else "\n")
     for sheet in result.sheets:
         if not sheet.imported:
@@ -243,7 +244,12 @@ def _summarise(result: ImportResult, args: argparse.Namespace, provenance: str |
     if s.by_role_type:
         roles = ", ".join(f"{k} {v}" for k, v in sorted(s.by_role_type.items()))
         out.write(printable(f"  people by role type: {roles}") + "\n")
-    out.write(printable(f"  {s.errors} errors, {s.warnings} warnings, {s.notes} notes") + "\n")
+    counts = [
+        _counted(s.errors, "error"),
+        _counted(s.warnings, "warning"),
+        _counted(s.notes, "note"),
+    ]
+    out.write(printable("  " + ", ".join(counts)) + "\n")
     if not args.quiet:
         _messages(result, args)
     wrote = [args.output] + [p for p in (provenance, args.report) if p]
@@ -314,10 +320,11 @@ def run_validate(args: argparse.Namespace) -> int:
         found = (*found, *unused_attestations(bundle, pack))
     errors = [f for f in found if f.severity is Severity.ERROR]
     warnings = [f for f in found if f.severity is Severity.WARNING]
+    pending = pending_checks(bundle)  # listed, never a problem: each asks for evidence
     if args.format == "json":
-        sys.stdout.write(_json_report(label, as_of.isoformat(), found, doc) + "\n")
+        sys.stdout.write(_json_report(label, as_of.isoformat(), found, pending, doc) + "\n")
     else:
-        _text_report(label, as_of.isoformat(), errors, warnings, doc)
+        _text_report(label, as_of.isoformat(), errors, warnings, pending, doc)
     return 1 if errors or (args.strict and warnings) else 0
 
 
@@ -332,7 +339,8 @@ def _load_failed(problems: list[Problem], label: str, args: argparse.Namespace) 
         sys.stdout.write(canonical_json(data, indent=2) + "\n")
     else:
         sys.stdout.write(
-            printable(f"{label}: {len(problems)} errors (the bundle does not load)") + "\n"
+            printable(f"{label}: {_counted(len(problems), 'error')} (the bundle does not load)")
+            + "\n"
         )
         for problem in problems:
             sys.stdout.write(printable(f"error: {problem}") + "\n")
@@ -343,27 +351,51 @@ def _where(found: Inconsistency, doc: Any) -> str:
     return str(doc.locate(found.path))
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _text_report(
     label: str,
     as_of: str,
     errors: list[Inconsistency],
     warnings: list[Inconsistency],
+    pending: Sequence[PendingCheck],
     doc: Any,
 ) -> None:
     state = "sound" if not errors else "has errors"
+    awaited = (
+        f"; {_counted(len(pending), 'check')} pending (applied for, not yet done: each is "
+        "asked for as evidence until done)"
+        if pending
+        else ""
+    )
     sys.stdout.write(
         printable(
             f"{label}: schema and model rules pass; cross-field checks as of {as_of}: "
-            f"{len(errors)} errors, {len(warnings)} warnings ({state})"
+            f"{_counted(len(errors), 'error')}, {_counted(len(warnings), 'warning')} "
+            f"({state}){awaited}"
         )
         + "\n"
     )
     for found in (*errors, *warnings):
         line = f"{found.severity.value}: [{found.code}] {found.message} @ {_where(found, doc)}"
         sys.stdout.write(printable(line) + "\n")
+    for check in pending:
+        line = (
+            f"pending: {check.subject} {check.check} {check.record}, {check.asked} and not yet "
+            f"done @ {doc.locate(check.path)}"
+        )
+        sys.stdout.write(printable(line) + "\n")
 
 
-def _json_report(label: str, as_of: str, found: Iterable[Inconsistency], doc: Any) -> str:
+def _json_report(
+    label: str,
+    as_of: str,
+    found: Iterable[Inconsistency],
+    pending: Sequence[PendingCheck],
+    doc: Any,
+) -> str:
     def item(f: Inconsistency) -> dict[str, Any]:
         location = doc.locate(f.path)
         data: dict[str, Any] = {"code": f.code, "message": f.message, "path": location.json_path}
@@ -383,6 +415,22 @@ def _json_report(label: str, as_of: str, found: Iterable[Inconsistency], doc: An
             "valid": not errors,
             "errors": errors,
             "warnings": warnings,
+            "pending": [_pending_data(p, doc) for p in pending],
         },
         indent=2,
     )
+
+
+def _pending_data(check: PendingCheck, doc: Any) -> dict[str, Any]:
+    location = doc.locate(check.path)
+    data: dict[str, Any] = {
+        "subject": check.subject,
+        "check": check.check,
+        "record": check.record,
+        "path": location.json_path,
+    }
+    if check.since is not None:
+        data["since"] = check.since.isoformat()
+    if location.line is not None:
+        data["line"] = location.line
+    return data

@@ -399,3 +399,28 @@ def test_a_malformed_comparison_is_reported_where_it_is_wrong(
     messages = errors_of({"applies_when": applies_when})
     assert any(expected in m for m in messages), messages
     assert not any("required key 'all'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("applies_when", "expected", "not_said"),
+    [
+        # The key that says which form it is, misspelt: that form, with a hint.
+        ({"al": [{"field": "provider.kind", "eq": "school"}]}, "(did you mean 'all'?)", "'any'"),
+        ({"anyy": [{"field": "provider.kind", "eq": "school"}]}, "(did you mean 'any'?)", "'all'"),
+        ({"nto": {"field": "provider.kind", "eq": "school"}}, "(did you mean 'not'?)", "'all'"),
+        ({"feild": "provider.kind", "eq": "school"}, "(did you mean 'field'?)", "'all'"),
+        # An operator without its fact.
+        ({"eq": "school"}, "required key 'field' is missing", "'all'"),
+        # Nothing at all: every form named.
+        ({}, "required key missing: expected one of 'all', 'any', 'not', 'field'", "'all' is"),
+        # A misspelt reference is said once, as the misspelling, not also as a missing key.
+        ({"field": "provider.kind", "in": {"parm": "kinds"}}, "unknown key 'parm'", "missing"),
+    ],
+)
+def test_the_form_a_comparison_was_written_for_is_found_from_its_keys(
+    applies_when: dict[str, Any], expected: str, not_said: str
+) -> None:
+    messages = errors_of({"applies_when": applies_when})
+    assert any(expected in m for m in messages), messages
+    assert not any(not_said in m for m in messages), messages
+    assert len(messages) == 1, messages

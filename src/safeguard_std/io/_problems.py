@@ -97,7 +97,17 @@ def _missing_key(error: jsonschema.ValidationError, doc: Document, path: Path) -
     spec = schema.get("properties", {}).get(name, {}) if isinstance(schema, dict) else {}
     choices = spec.get("enum") if isinstance(spec, dict) else None
     expected = f"{name!r}: one of " + ", ".join(repr(str(c)) for c in choices) if choices else None
-    return Problem(f"required key {name!r} is missing", doc.locate(path), expected=expected)
+    # A key of the value that is not one of the schema's may be this one misspelt.
+    written = error.instance if isinstance(error.instance, dict) else {}
+    known = set(_properties(schema))
+    others = sorted(str(k) for k in written if k not in known)
+    if len(name) > _MAX_HINTED:
+        others = []
+    close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
+    hint = f"is {close[0]!r} meant to be {name!r}?" if close else None
+    return Problem(
+        f"required key {name!r} is missing", doc.locate(path), expected=expected, hint=hint
+    )
 
 
 def _not_allowed(
@@ -116,8 +126,10 @@ def _not_allowed(
 
 
 def _best_branch(error: jsonschema.ValidationError, doc: Document, redact: Redact) -> list[Problem]:
-    meant = _meant_branch(error)
-    if meant is not None:  # every error of the branch the value was written for
+    meant = _meant_branch(error, doc)
+    if isinstance(meant, Problem):
+        return [meant]
+    if meant is not None:  # every error of the form the value was written for
         return [p for e in meant for p in _one(e, doc, redact)]
     # An optional field is anyOf [X, null]: report against X, not against null.
     branches = [e for e in error.context or () if e.schema != {"type": "null"}]
@@ -127,13 +139,18 @@ def _best_branch(error: jsonschema.ValidationError, doc: Document, redact: Redac
     return _one(best, doc, redact) if best is not None else []
 
 
-def _meant_branch(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError] | None:
-    """The errors of the one alternative of a ``oneOf``/``anyOf`` the value was plainly written
-    for, or ``None`` when no one alternative stands out.
+def _meant_branch(
+    error: jsonschema.ValidationError, doc: Document
+) -> list[jsonschema.ValidationError] | Problem | None:
+    """The errors of the one form of a ``oneOf``/``anyOf`` the value was plainly written for;
+    a problem naming the keys that tell the forms apart when the value has none of them; or
+    ``None`` when no one form stands out.
 
-    An alternative whose type the value is not, or whose required keys (the keys that tell the
-    alternatives apart: ``all``, ``any``, ``not``, ``field``) it lacks, was not meant: a
-    comparison with a misspelt operator is reported as that, not as a missing ``all``."""
+    Forms are told apart by what the value itself gets wrong against each: first its type,
+    then the keys the form requires that it lacks (a lacking key that one of its unknown keys
+    is a misspelling of counts as present: ``al`` is ``all`` misspelt), then its keys the form
+    does not know. So a comparison with a misspelt operator is reported as that, not as a
+    missing ``all``; and the misspelling is said once, as an unknown key with its hint."""
     by_branch: dict[int, list[jsonschema.ValidationError]] = {}
     for inner in error.context or ():
         if inner.relative_schema_path:
@@ -141,19 +158,57 @@ def _meant_branch(error: jsonschema.ValidationError) -> list[jsonschema.Validati
     alternatives: Any = error.validator_value
     if len(by_branch) < 2 or len(by_branch) != len(alternatives):
         return None  # one alternative alone, or one that matched (valid under two of oneOf)
-
-    def unlike(errors: list[jsonschema.ValidationError]) -> tuple[int, int]:
-        own = [e for e in errors if not e.relative_path]
-        return (
-            sum(e.validator == "type" for e in own),
-            sum(e.validator == "required" for e in own),
-        )
-
-    ranked = sorted(by_branch.items(), key=lambda item: (unlike(item[1]), item[0]))
-    (_first, errors), (_second, runner_up) = ranked[0], ranked[1]
-    if unlike(errors) == unlike(runner_up):
+    forms = {i: _Form(errors) for i, errors in by_branch.items()}
+    ranked = sorted(forms, key=lambda i: (forms[i].rank, i))
+    best, runner_up = forms[ranked[0]], forms[ranked[1]]
+    if best.rank != runner_up.rank:
+        return best.errors()
+    tied = [forms[i] for i in ranked if forms[i].rank == best.rank]
+    if best.types or not all(len(form.missing) == 1 for form in tied):
         return None
-    return errors
+    # A mapping with none of the keys that say which form it is: name them all.
+    keys = ", ".join(repr(k) for form in tied for k in sorted(form.missing))
+    return Problem(
+        "required key missing", doc.locate(tuple(error.absolute_path)), expected="one of " + keys
+    )
+
+
+class _Form:
+    """What a value gets wrong against one form of a ``oneOf``/``anyOf``, at the value itself."""
+
+    def __init__(self, errors: list[jsonschema.ValidationError]) -> None:
+        self._errors = errors
+        own = [e for e in errors if not e.relative_path]
+        self.types = sum(e.validator == "type" for e in own)
+        self.missing = {
+            name for e in own if e.validator == "required" for name in _REQUIRED.findall(e.message)
+        }
+        self.unknown: set[str] = set()
+        for e in own:
+            if e.validator == "additionalProperties" and isinstance(e.instance, dict):
+                allowed = set(_properties(e.schema))
+                self.unknown |= {str(k) for k in e.instance if k not in allowed}
+        self.misspelt = {
+            name
+            for name in self.missing
+            if difflib.get_close_matches(name, sorted(self.unknown), n=1, cutoff=0.6)
+        }
+        self.rank = (self.types, len(self.missing - self.misspelt), len(self.unknown))
+
+    def errors(self) -> list[jsonschema.ValidationError]:
+        """Its errors, but a missing key that an unknown key misspells (that one says it), and
+        too few keys when a key is missing (adding it is the remedy for both)."""
+        return [e for e in self._errors if not self._said_otherwise(e)]
+
+    def _said_otherwise(self, error: jsonschema.ValidationError) -> bool:
+        if error.relative_path:
+            return False
+        if error.validator == "required":
+            return set(_REQUIRED.findall(error.message)) <= self.misspelt
+        return error.validator == "minProperties" and bool(self.missing)
+
+
+_REQUIRED = re.compile(r"'([^']+)' is a required property")
 
 
 #: Size limits in words: whether a lower bound, and what is counted.

@@ -234,6 +234,14 @@ def _never_not_met_to_met(
     findings = plan.evaluate(bundle, as_of=as_of).findings
     unmet = {f.id for f in findings if f.status is Status.NOT_MET and f.rule not in FRESHNESS_RULES}
     cited = {e for f in findings if f.id in unmet for e in f.evidence}
+    # checks_evidenced judges each check the record holds by its own evidence: a record lacking
+    # it is a claim, not evidence, and dropping the claim removes what was unevidenced (the
+    # check's absence is judged by the requirements asking for that check).
+    unevidenced = {
+        f.id: {gap.split(" ", 1)[0] for gap in f.facts.get("missing", ())}
+        for f in findings
+        if f.id in unmet and f.rule == "checks_evidenced"
+    }
     options = removals(bundle, pack) if unmet else []
     targeted = [r for r in options if any(e in r[0].split() for e in cited)]
     others = [r for r in options if r not in targeted]
@@ -244,7 +252,11 @@ def _never_not_met_to_met(
     healed = []
     for label, remove in targeted:
         after = _statuses(plan, remove(bundle), as_of)
-        healed.extend(f"removing {label} made {f} met" for f in unmet if after.get(f) is Status.MET)
+        healed.extend(
+            f"removing {label} made {f} met"
+            for f in unmet
+            if after.get(f) is Status.MET and not unevidenced.get(f, set()) & set(label.split())
+        )
     assert healed == []
 
 

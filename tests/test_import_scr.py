@@ -425,6 +425,35 @@ def test_a_lead_role_for_someone_not_imported_is_located_in_the_provider_file(
     )
 
 
+def test_a_lead_role_for_someone_whose_row_was_rejected_says_why_the_row_was(
+    tmp_path: Path,
+) -> None:
+    # The lead role's error was all a user saw: the row that would have given the person, and
+    # why it was rejected, were never printed.
+    path = tmp_path / "provider.yaml"
+    path.write_text(
+        "provider: {id: prov, name: T, kind: youth, legal_form: charity}\n"
+        "lead_roles:\n"
+        "  - {id: r-dsl, kind: dsl, person_id: p-S3}\n"
+    )
+    with pytest.raises(EvidenceError) as info:
+        csv_import(
+            "Staff number,Surname,Forename,Staff type,Start date\n"
+            "S3,Brindle,Cosmo,Wizard,01/01/2020\n"
+            "S4,Dorrit,Elowen,Volunteer,01/01/2020\n",
+            provider=path,
+        )
+    messages = [str(p) for p in info.value.problems]
+    assert messages[0].startswith("lead role names person 'p-S3', who is not in 'people' @ ")
+    assert len(messages) == 2, messages
+    assert messages[1].startswith(
+        "1 row of the record was rejected, so its person was not imported: D2 'Staff type': "
+        "not a role type "
+    )
+    assert "and row 2: no role type" in messages[1]
+    assert "Brindle" not in "\n".join(messages)
+
+
 def test_provider_file_errors_are_reported_before_the_spreadsheet_is_read(tmp_path: Path) -> None:
     path = tmp_path / "provider.yaml"
     path.write_text(

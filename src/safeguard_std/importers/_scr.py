@@ -15,10 +15,18 @@ from safeguard_std.domain.consistency import Inconsistency, check_consistency
 from safeguard_std.domain.consistency import Severity as ConsistencySeverity
 from safeguard_std.domain.organisation import (
     EDUCATION_KINDS,
+    EvidenceBundle,
     LegalForm,
     Provider,
 )
-from safeguard_std.exceptions import Location, MappingError, Problem, SpreadsheetError
+from safeguard_std.domain.people import Person
+from safeguard_std.exceptions import (
+    EvidenceError,
+    Location,
+    MappingError,
+    Problem,
+    SpreadsheetError,
+)
 from safeguard_std.importers._fields import FIELDS, Kind, group_of
 from safeguard_std.importers._headers import score_row
 from safeguard_std.importers._mapping import ScrMapping, load_mapping, read_default
@@ -454,7 +462,7 @@ def _finish(
 ) -> ImportResult:
     if out is None:
         people = tuple(r.person for run in runs for r in run.rows if r.person is not None)
-        bundle = provider_file.attach(people, include_personal_data=include_personal_data)
+        bundle = _attach(workbook, provider_file, people, runs, include_personal_data)
         found = check_consistency(bundle, as_of=as_of)
         board_found = has_board(bundle.people)
         roles = role_counts(people)
@@ -462,7 +470,7 @@ def _finish(
         # The people were written out as they were read: the bundle holds only those its lead
         # roles and panels name, and the cross-person checks were fed person by person.
         kept = tuple(out.kept)
-        bundle = provider_file.attach(kept, include_personal_data=include_personal_data)
+        bundle = _attach(workbook, provider_file, kept, runs, include_personal_data)
         found = out.consistency.finish(bundle)
         board_found = out.board
         roles = dict(out.roles)
@@ -523,6 +531,52 @@ def _with_differences(
         attrs.evolve(rep, issues=rep.issues + tuple(d for d in differences if d.sheet == rep.name))
         for rep in reports
     ]
+
+
+def _attach(
+    workbook: Workbook,
+    provider_file: ProviderFile,
+    people: tuple[Person, ...],
+    runs: list[SheetRun],
+    include_personal_data: bool,
+) -> EvidenceBundle:
+    """The provider file's records with the imported people. When they cannot go together (a
+    lead role or panel naming someone not imported), the error also gives the rows the record
+    rejected, and why: one of them is usually the person named."""
+    try:
+        return provider_file.attach(people, include_personal_data=include_personal_data)
+    except EvidenceError as exc:
+        rejected = [o for o in _outcomes(runs, True) if o.status is RowStatus.REJECTED]
+        if not rejected:
+            raise
+        reasons = []
+        for row in rejected[:_NAMED_REJECTED]:
+            # Its cells' warnings too: an unreadable cell is often why the row was rejected.
+            said = [
+                i.render(include_personal_data)
+                for i in row.issues
+                if i.severity is not Severity.NOTE
+            ]
+            where = f"{row.sheet} row {row.row}" if row.sheet else f"row {row.row}"
+            reasons.append(" and ".join(said) if said else where)
+        more = len(rejected) - _NAMED_REJECTED
+        text = "; ".join(reasons) + (f"; and {more} more" if more > 0 else "")
+        count = (
+            "1 row of the record was"
+            if len(rejected) == 1
+            else f"{len(rejected)} rows of the record were"
+        )
+        note = Problem(
+            f"{count} rejected, so its person was not imported: {text}"
+            if len(rejected) == 1
+            else f"{count} rejected, so their people were not imported: {text}",
+            Location(workbook.label),
+        )
+        raise EvidenceError([*exc.problems, note], source=exc.source) from None
+
+
+#: Rejected rows named when a lead role or panel names someone not imported.
+_NAMED_REJECTED = 5
 
 
 def _outcomes(runs: list[SheetRun], written_out: bool) -> Sequence[RowOutcome]:

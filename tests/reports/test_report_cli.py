@@ -195,6 +195,35 @@ def test_portfolio_reports_bad_bundles_and_summarises_the_rest(
     assert lines[1].endswith(f"@ {path}:3 $.people[0].date_of_birth")
 
 
+def test_the_same_evidence_twice_is_counted_once_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A folder holding copies of one bundle listed one provider three times, all at red.
+    (tmp_path / "sub").mkdir()
+    for name in ("a.json", "b.json", "sub/c.json"):
+        (tmp_path / name).write_text(_line("harbour"), encoding="utf-8")
+    (tmp_path / "d.json").write_text(_line("meadow"), encoding="utf-8")
+    assert main(_portfolio(str(tmp_path))) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["provider_count"] == 2
+    assert [p["bundle_id"] for p in data["providers"]].count(
+        json.loads(_line("harbour"))["id"]
+    ) == 1
+    assert data["repeated"] == [
+        {"source": str(tmp_path / "b.json"), "same_as": str(tmp_path / "a.json")},
+        {"source": str(tmp_path / "sub" / "c.json"), "same_as": str(tmp_path / "a.json")},
+    ]
+    assert err.splitlines() == [
+        f"warning: {tmp_path / 'b.json'}: the same evidence as {tmp_path / 'a.json'}: counted once",
+        f"warning: {tmp_path / 'sub' / 'c.json'}: the same evidence as {tmp_path / 'a.json'}: "
+        "counted once",
+    ]
+    assert main(_portfolio(str(tmp_path), "--format", "markdown")) == 0
+    markdown = capsys.readouterr().out
+    assert "## Evidence given more than once (counted once)" in markdown
+
+
 def test_portfolio_with_nothing_to_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(_portfolio(str(tmp_path))) == 2
     assert capsys.readouterr().err == (

@@ -141,4 +141,7 @@ def run(args: argparse.Namespace) -> int:
     write_output(_RENDER[args.format](summary), args.output)
     for problem in problems:
         sys.stderr.write(f"error: invalid evidence: {printable(problem)}\n")
+    for repeat in summary.repeated:
+        line = f"warning: {repeat.source}: the same evidence as {repeat.same_as}: counted once"
+        sys.stderr.write(printable(line) + "\n")
     return 2 if problems else 0

@@ -43,6 +43,7 @@ __all__ = [
     "Portfolio",
     "PortfolioSummary",
     "ProviderRow",
+    "Repeated",
     "SectionRollup",
     "evaluate_portfolio",
     "portfolio_to_data",
@@ -94,6 +95,15 @@ class Skipped:
 
 
 @attrs.frozen(kw_only=True)
+class Repeated:
+    """An input holding the same evidence (the same provider, bundle id and evidence digest) as
+    an earlier one: counted once, as the earlier one."""
+
+    source: str
+    same_as: str
+
+
+@attrs.frozen(kw_only=True)
 class PortfolioSummary:
     """One summary across providers."""
 
@@ -108,6 +118,12 @@ class PortfolioSummary:
     sections: tuple[SectionRollup, ...]
     metrics: tuple[tuple[str, str, str, int, int], ...]
     skipped: tuple[Skipped, ...] = ()
+    repeated: tuple[Repeated, ...] = ()
+
+    @property
+    def provider_count(self) -> int:
+        """How many providers: one provider assessed on two different bundles counts once."""
+        return len({p.provider_id for p in self.providers})
 
     @property
     def by_rating(self) -> dict[str, int]:
@@ -146,6 +162,7 @@ class Portfolio:
         self.horizon_days = horizon_days
         self._rows: list[ProviderRow] = []
         self._skipped: list[Skipped] = []
+        self._repeated: list[Repeated] = []
         self._metric_titles: dict[str, tuple[str, str]] = {}
         self._library_version = __version__
 
@@ -184,6 +201,10 @@ class Portfolio:
         """Record an input that could not be evaluated."""
         self._skipped.append(Skipped(source=source, reason=reason))
 
+    def repeat(self, source: str, same_as: str) -> None:
+        """Record an input holding the same evidence as an earlier one (not added again)."""
+        self._repeated.append(Repeated(source=source, same_as=same_as))
+
     def summary(self) -> PortfolioSummary:
         """The summary of everything added so far."""
         pack = self.plan.pack
@@ -218,6 +239,7 @@ class Portfolio:
             sections=tuple(sections),
             metrics=tuple(metrics),
             skipped=tuple(sorted(self._skipped, key=lambda s: s.source)),
+            repeated=tuple(sorted(self._repeated, key=lambda r: (r.source, r.same_as))),
         )
 
 
@@ -240,9 +262,17 @@ def summarize(
     ``on_progress``, if given, is called with the number of results taken after each one.
     """
     portfolio = Portfolio(plan, as_of, horizon_days=horizon_days)
+    # The same evidence given twice (copies of one file) is one provider's, counted once: its
+    # assessments are the same, so whichever arrives first is added, and the input named
+    # first in order of source is the one the others repeat (arrival order never shows).
+    sources: dict[tuple[str, str, str], list[str]] = {}
     for done, result in enumerate(results, start=1):
         if result.assessment is not None:
-            portfolio.add(result.assessment, result.bundle)
+            a = result.assessment
+            key = (a.provider_id, a.bundle_id, a.evidence_digest)
+            if key not in sources:
+                portfolio.add(a, result.bundle)
+            sources.setdefault(key, []).append(result.source)
         elif result.error is not None:
             portfolio.skip(result.source, str(result.error.problems[0]))
         else:
@@ -252,6 +282,10 @@ def summarize(
             )
         if on_progress is not None:
             on_progress(done)
+    for same in sources.values():
+        kept, *others = sorted(same)
+        for source in others:
+            portfolio.repeat(source, kept)
     return portfolio.summary()
 
 
@@ -314,7 +348,7 @@ def portfolio_to_data(summary: PortfolioSummary) -> dict[str, Any]:
         },
         "as_of": summary.as_of.isoformat(),
         "horizon_days": summary.horizon_days,
-        "provider_count": len(summary.providers),
+        "provider_count": summary.provider_count,
         "providers_by_rating": summary.by_rating,
         "findings_by_status": summary.by_status,
         "providers_at_red": [
@@ -342,6 +376,12 @@ def portfolio_to_data(summary: PortfolioSummary) -> dict[str, Any]:
         },
         "providers": providers,
         "skipped": [{"source": s.source, "reason": s.reason} for s in summary.skipped],
+        # Only when there are any: the same evidence given more than once.
+        **(
+            {"repeated": [{"source": r.source, "same_as": r.same_as} for r in summary.repeated]}
+            if summary.repeated
+            else {}
+        ),
     }
 
 
@@ -370,6 +410,7 @@ def portfolio_to_markdown(summary: PortfolioSummary) -> str:
         *_md_every_provider(summary),
         *_md_rating_rule(summary),
         *_md_skipped(summary),
+        *_md_repeated(summary),
     ]
     while lines[-1] == "":
         lines.pop()
@@ -387,7 +428,7 @@ def _md_overview(s: PortfolioSummary) -> list[str]:
         ("Standard", _cell(f"{s.pack_title} ({pack})")),
         ("Assessed as of", s.as_of.isoformat()),
         ("Pack digest", f"`{s.pack_digest}`"),
-        ("Providers", str(len(s.providers))),
+        ("Providers", str(s.provider_count)),
         ("Produced by", f"safeguard-std {_cell(s.library_version)}"),
     ]
     return [
@@ -472,6 +513,17 @@ def _md_every_provider(s: PortfolioSummary) -> list[str]:
 def _md_rating_rule(s: PortfolioSummary) -> list[str]:
     rules = [f"- **{rating.label}**: {text}" for rating, text in RATING_RULE]
     return ["How a provider's rating is worked out:", "", *rules, "", RATING_OVERALL, ""]
+
+
+def _md_repeated(s: PortfolioSummary) -> list[str]:
+    if not s.repeated:
+        return []
+    rows = [(_cell(r.source), _cell(r.same_as)) for r in s.repeated]
+    return [
+        "## Evidence given more than once (counted once)",
+        "",
+        *_table(("Input", "The same evidence as"), rows),
+    ]
 
 
 def _md_skipped(s: PortfolioSummary) -> list[str]:

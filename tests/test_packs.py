@@ -424,3 +424,23 @@ def test_the_form_a_comparison_was_written_for_is_found_from_its_keys(
     assert any(expected in m for m in messages), messages
     assert not any(not_said in m for m in messages), messages
     assert len(messages) == 1, messages
+
+
+@pytest.mark.parametrize(
+    ("applies_when", "expected"),
+    [
+        (
+            {"field": "provider.headcount", "gt": "5"},
+            "invalid value: expected a whole number or {param: NAME}, got '5' "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.gt",
+        ),
+        (
+            {"field": "provider.kind", "in": "youth"},
+            "invalid value: expected a list or {param: NAME}, got 'youth' "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.in",
+        ),
+    ],
+)
+def test_a_value_of_neither_form_names_both(applies_when: dict[str, Any], expected: str) -> None:
+    (message,) = errors_of({"applies_when": applies_when})
+    assert message.startswith(expected), message

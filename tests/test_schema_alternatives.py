@@ -48,3 +48,48 @@ def test_a_file_reference_with_its_key_misspelt_is_a_file_reference(tmp_path: Pa
     assert len(messages) == 1, messages
     assert messages[0].startswith("unknown key 'fil': expected one of file @ ")
     assert messages[0].endswith("(did you mean 'file'?)")
+
+
+# -- values described in words ------------------------------------------------------------------
+
+
+def test_an_unquoted_yaml_boolean_where_a_word_is_meant_gets_a_hint(tmp_path: Path) -> None:
+    from safeguard_std.evidence import load_evidence
+    from safeguard_std.exceptions import EvidenceError
+
+    path = tmp_path / "bundle.yaml"
+    path.write_text(
+        "id: b\n"
+        "provider: {id: p, name: P, kind: youth, legal_form: charity}\n"
+        "allegations:\n"
+        "  - {id: alg-1, outcome: false}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(EvidenceError) as info:
+        load_evidence(path)
+    (message,) = [str(p) for p in info.value.problems]
+    assert "got False" in message
+    assert message.startswith("value not allowed: expected one of 'substantiated', ")
+    assert message.endswith(
+        "(YAML reads an unquoted false as true or false: write 'false' in quotes)"
+    )
+
+
+def test_every_pattern_described_in_words_is_one_of_the_schemas() -> None:
+    import json
+
+    from safeguard_std.io._problems import _PATTERN_WORDS
+    from tests.conftest import ROOT
+
+    def patterns(node: object) -> set[str]:
+        if isinstance(node, dict):
+            own = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+            return own.union(*(patterns(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(patterns(v) for v in node))
+        return set()
+
+    found = set().union(
+        *(patterns(json.loads(p.read_text())) for p in (ROOT / "schemas").glob("*.json"))
+    )
+    assert set(_PATTERN_WORDS) <= found

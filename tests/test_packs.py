@@ -444,3 +444,21 @@ def test_the_form_a_comparison_was_written_for_is_found_from_its_keys(
 def test_a_value_of_neither_form_names_both(applies_when: dict[str, Any], expected: str) -> None:
     (message,) = errors_of({"applies_when": applies_when})
     assert message.startswith(expected), message
+
+
+@pytest.mark.parametrize("key", ["all", "any"])
+def test_an_empty_list_of_conditions_is_refused(key: str) -> None:
+    # any: [] is never true: the requirement would be not_applicable for everyone, silently.
+    (message,) = errors_of({"applies_when": {key: []}})
+    assert message.startswith(
+        f"invalid value: expected at least 1 item, got [] @ t/1/pack.yaml "
+        f"$.requirements[0].applies_when.{key} "
+    ), message
+
+
+@pytest.mark.parametrize("key", ["all", "any"])
+def test_the_predicate_parser_refuses_an_empty_list_too(key: str) -> None:
+    from safeguard_std.domain.predicates import PredicateSyntaxError, parse_predicate
+
+    with pytest.raises(PredicateSyntaxError, match=f"'{key}' takes a list of at least one"):
+        parse_predicate({"not": {key: []}})

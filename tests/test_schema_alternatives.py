@@ -93,3 +93,14 @@ def test_every_pattern_described_in_words_is_one_of_the_schemas() -> None:
         *(patterns(json.loads(p.read_text())) for p in (ROOT / "schemas").glob("*.json"))
     )
     assert set(_PATTERN_WORDS) <= found
+
+
+def test_a_pack_test_files_errors_say_it_is_a_pack_test_file(tmp_path: Path) -> None:
+    from safeguard_std.exceptions import PackTestError
+
+    path = tmp_path / "cases.yaml"
+    path.write_text("as_of: 2026-13-45\ncases: []\n", encoding="utf-8")
+    with pytest.raises(PackTestError) as info:
+        load_cases(path, PackRef("demo", "1"))
+    assert isinstance(info.value, PackError)  # what callers caught before
+    assert str(info.value).startswith("invalid pack test file: ")

@@ -104,3 +104,33 @@ def test_a_pack_test_files_errors_say_it_is_a_pack_test_file(tmp_path: Path) -> 
         load_cases(path, PackRef("demo", "1"))
     assert isinstance(info.value, PackError)  # what callers caught before
     assert str(info.value).startswith("invalid pack test file: ")
+
+
+def test_a_base_evidence_that_does_not_load_is_said_once_located_in_the_test_file(
+    tmp_path: Path,
+) -> None:
+    # It was said once per case, located in "example.yaml::CASE evidence" without a line.
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "as_of: 2026-06-30\n"
+        "evidence:\n"
+        "  id: b\n"
+        "  provider: {id: p, name: P, kind: youth, legal_form: charity}\n"
+        "  policies:\n"
+        "    - {id: pol-1, kind: safeguarding, approved_on: 2026-02-30}\n"
+        "cases:\n"
+        "  - name: one\n"
+        "    expect:\n"
+        "      - {requirement: DEMO-1, status: met}\n"
+        "  - name: two\n"
+        "    expect:\n"
+        "      - {requirement: DEMO-1, status: met}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PackError) as info:
+        load_cases(path, PackRef("demo", "1"))
+    (message,) = [str(p) for p in info.value.problems]
+    assert message == (
+        "base evidence: expected a real calendar date 'YYYY-MM-DD', got '2026-02-30' "
+        f"@ {path} $.evidence.policies[0].approved_on (line 6, column 39)"
+    )

@@ -25,7 +25,7 @@ from safeguard_std.evaluate import compile_pack
 from safeguard_std.evidence import bundle_from_data
 from safeguard_std.exceptions import EvidenceError, PackTestError, Problem
 from safeguard_std.io._problems import schema_problems
-from safeguard_std.io.documents import DocumentSyntaxError, load_document
+from safeguard_std.io.documents import Document, DocumentSyntaxError, load_document
 from safeguard_std.io.schemas import schema_errors
 from safeguard_std.packs import PackCatalog
 
@@ -133,10 +133,12 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
         raise PackTestError(problems, source=label)
     data = doc.data
     base = data.get("evidence")
+    evidence_doc: Document | None = None  # the base's own file, when it has one
     if isinstance(base, dict) and set(base) == {"file"}:
         evidence_path = (path.parent / base["file"]).resolve()
         try:
-            base = load_document(evidence_path, what="evidence file").data
+            evidence_doc = load_document(evidence_path, what="evidence file")
+            base = evidence_doc.data
         except DocumentSyntaxError as exc:
             raise PackTestError(
                 [
@@ -147,6 +149,8 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
                 ],
                 source=label,
             ) from None
+    if base is not None:
+        _check_base(base, doc, label, evidence_doc)
     cases = []
     for i, raw in enumerate(data["cases"]):
         where = ("cases", i)
@@ -210,6 +214,28 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
             )
         )
     return cases
+
+
+def _check_base(base: Any, doc: Document, label: str, own: Document | None) -> None:
+    """The base evidence loads on its own: said once, located where it is written (its own
+    file, or under ``evidence`` in the test file), rather than once per case without a line."""
+    try:
+        if own is not None:
+            bundle_from_data(base, source=own.source, document=own)
+        else:
+            bundle_from_data(base, source=label)
+    except EvidenceError as exc:
+        problems = [
+            attrs.evolve(
+                p,
+                message=f"base evidence: {p.message}",
+                location=p.location
+                if own is not None
+                else doc.locate(("evidence", *p.location.path)),
+            )
+            for p in exc.problems
+        ]
+        raise PackTestError(problems, source=label) from None
 
 
 def _matches(finding: Finding, want: dict[str, Any]) -> bool:

@@ -462,3 +462,11 @@ def test_the_predicate_parser_refuses_an_empty_list_too(key: str) -> None:
 
     with pytest.raises(PredicateSyntaxError, match=f"'{key}' takes a list of at least one"):
         parse_predicate({"not": {key: []}})
+
+
+def test_a_parameter_value_of_no_allowed_type_lists_them_in_words() -> None:
+    (message,) = errors_of({}, parameters={"renewal": {"value": {"years": 3}}})
+    assert message.startswith(
+        "invalid value: expected a string, a whole number, true or false, or a list, got "
+        "{'years': 3} @ t/1/pack.yaml $.parameters.renewal.value "
+    ), message

@@ -200,7 +200,14 @@ def _of_no_form(
         word = _type_words(errors[0])
         if word not in words:
             words.append(word)
-    return " or ".join(words)
+    return _either(words)
+
+
+def _either(words: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b, or c``: alternatives in words."""
+    if len(words) < 3:
+        return " or ".join(words)
+    return ", ".join(words[:-1]) + ", or " + words[-1]
 
 
 def _type_words(error: jsonschema.ValidationError) -> str:
@@ -278,16 +285,18 @@ def _expected(error: jsonschema.ValidationError) -> str:
     value: Any = error.validator_value
     if kind == "type":
         names = value if isinstance(value, list) else [value]
-        return " or ".join(
-            {
-                "integer": "a whole number",
-                "string": "a string",
-                "boolean": "true or false",
-                "array": "a list",
-                "object": "a mapping",
-                "null": "null",
-            }.get(str(n), str(n))
-            for n in names
+        return _either(
+            [
+                {
+                    "integer": "a whole number",
+                    "string": "a string",
+                    "boolean": "true or false",
+                    "array": "a list",
+                    "object": "a mapping",
+                    "null": "null",
+                }.get(str(n), str(n))
+                for n in names
+            ]
         )
     if kind == "pattern" and str(value).startswith("^https://"):
         return "an https:// address (no spaces, quotes, backslashes or angle brackets)"

@@ -20,8 +20,10 @@ import pytest
 
 from safeguard_std import evaluate
 from safeguard_std.cli import main
+from safeguard_std.domain.consistency import ConsistencyByPerson, check_consistency
 from safeguard_std.domain.findings import Assessment, Status
 from safeguard_std.evidence import bundle_from_data
+from safeguard_std.importers import import_scr
 from safeguard_std.packs import bundled_catalog
 from tests.conftest import EXAMPLES
 from tests.support import BASE_BUNDLE, judge, make_bundle
@@ -235,3 +237,85 @@ def test_days_since_start_is_unknown_so_a_new_starter_condition_asks() -> None:
     finding = judge(rule, make_bundle(engagements=NO_START), AS_OF, applies_when=new)
     assert finding.status is Status.INSUFFICIENT_EVIDENCE
     assert finding.facts["applies_when_unknown"] == ["person.days_since_start"]
+
+
+# -- evidence validate ---------------------------------------------------------------------------
+
+WARNING = (
+    "the engagement has no start date: it is taken as in force, and what depends on when the "
+    "person started (induction, new-starter periods, how long they are engaged) asks for it"
+)
+
+
+def test_an_engagement_without_a_start_date_is_a_warning() -> None:
+    data = copy.deepcopy(BASE_BUNDLE)
+    del data["people"][0]["engagements"][0]["start_on"]
+    bundle = bundle_from_data(data)
+    expected = [("warning", "engagement.no_start", WARNING, ("people", 0, "engagements", 0))]
+    got = [(f.severity.value, f.code, f.message, f.path) for f in check_consistency(bundle)]
+    assert got == expected
+    assert [
+        (f.severity.value, f.code, f.message, f.path)
+        for f in check_consistency(bundle, as_of=AS_OF)
+    ] == expected
+    # The streaming path (an import writing people out as it reads them) says the same.
+    streamed = ConsistencyByPerson(AS_OF)
+    for person in bundle.people:
+        streamed.add(person)
+    assert streamed.finish(bundle) == check_consistency(bundle, as_of=AS_OF)
+    # One that ended before as_of is not judged, so nothing depends on its start.
+    data["people"][0]["engagements"][0]["end_on"] = "2025-01-01"
+    codes = [f.code for f in check_consistency(bundle_from_data(data), as_of=AS_OF)]
+    assert "engagement.no_start" not in codes
+
+
+def test_evidence_validate_warns_about_the_missing_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(without_start(charity()), indent=2))
+    argv = ["evidence", "validate", str(path), "--as-of", "2026-11-23", "--pack", "dorset"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"warning: [engagement.no_start] {WARNING} @ {path} $.people[3].engagements[0]" in out
+    assert main([*argv, "--strict"]) == 1
+
+
+# -- the import ----------------------------------------------------------------------------------
+
+PROVIDER: dict[str, Any] = {
+    "provider": {"id": "prov", "name": "Test Trust", "kind": "youth", "legal_form": "charity"}
+}
+
+
+@pytest.mark.parametrize("start", ["", "TBC"])
+def test_an_imported_person_without_a_start_date_is_judged(start: str) -> None:
+    text = (
+        "Name,Staff type,Start date,Regulated activity,DBS level,DBS date\n"
+        f"Alex Smith,Staff,{start},Yes,,\n"
+    )
+    result = import_scr(text.encode(), name="scr.csv", provider=PROVIDER, as_of=AS_OF)
+    (issue,) = [i for i in result.rows[0].issues if i.code == "engagement.no_start"]
+    assert issue.message == WARNING
+    (person,) = result.bundle.people
+    pack = CATALOG.resolve("dorset", as_of=AS_OF)
+    findings = {
+        f.requirement_id: f
+        for f in evaluate(pack, result.bundle, as_of=AS_OF).findings
+        if f.subject.id == person.id
+    }
+    assert findings["DOR-2.3.1"].status is Status.NOT_MET
+    assert findings["DOR-3.3a"].status is Status.INSUFFICIENT_EVIDENCE
+    assert findings["DOR-3.3a"].message.startswith("the start date is not recorded")
+
+
+def test_the_streaming_import_warns_once_per_row_too(tmp_path: Path) -> None:
+    from safeguard_std.importers._scr import import_scr_streaming
+    from safeguard_std.importers._stream import PeopleOut
+
+    path = tmp_path / "scr.csv"
+    path.write_text("Name,Staff type,Start date\nAlex Smith,Staff,TBC\nBea Jones,Staff,\n")
+    with PeopleOut(AS_OF) as out:
+        result = import_scr_streaming(path, out=out, provider=PROVIDER, as_of=AS_OF)
+        codes = [[i.code for i in row.issues] for row in result.rows]
+    assert [c.count("engagement.no_start") for c in codes] == [1, 1]

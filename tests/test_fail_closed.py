@@ -252,3 +252,83 @@ def test_an_education_provider_has_a_baseline_on_dorset_2024s_first_day() -> Non
     assessment = assess(data, as_of=day)
     origins = {f.origin for f in assessment.findings if f.requirement_id.startswith("kcsie:")}
     assert origins == {"kcsie@2023"}
+
+
+# -- 7. what the record does not say is not "nothing" ---------------------------------------------
+
+_DISCLOSURE_RULES = ("DOR-1.2.10", "DOR-1.2.11", "DOR-1.3.7")
+
+
+@pytest.mark.parametrize("absent", ["missing", "null"])
+def test_a_certificate_without_its_disclosure_is_not_read_as_clear(absent: str) -> None:
+    """Explorer 5c: a completed DBS certificate whose disclosure is not recorded does not show
+    that nothing was disclosed, so the requirements about disclosures ask for it."""
+    data = charity()
+    dbs = data["people"][1]["dbs_checks"][0]
+    if absent == "missing":
+        del dbs["disclosure"]
+    else:
+        dbs["disclosure"] = None
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        finding = only(assessment, requirement, "p-002")
+        assert finding.status is Status.INSUFFICIENT_EVIDENCE, (requirement, finding.message)
+        assert "dbs-p-002" in finding.message
+        assert "disclosure" in finding.message
+        assert finding.evidence == ("dbs-p-002",)
+        assert finding.facts["disclosure_unrecorded"] == ["dbs-p-002"]
+
+
+def test_an_unfollowed_disclosure_is_not_met_whatever_else_is_unrecorded() -> None:
+    data = charity()
+    person = data["people"][4]  # p-005: disclosed, risk assessed and notified
+    person["risk_assessments"] = []
+    person["lado_notifications"] = []
+    extra = dict(person["dbs_checks"][0], id="dbs-p-005-old", issued_on="2020-01-06")
+    for key in ("disclosure", "certificate_number", "seen_on"):
+        extra.pop(key, None)
+    person["dbs_checks"].append(extra)
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        assert only(assessment, requirement, "p-005").status is Status.NOT_MET, requirement
+
+
+def test_a_followed_up_disclosure_beside_an_unrecorded_one_still_asks_for_evidence() -> None:
+    data = charity()
+    person = data["people"][4]  # p-005: disclosed, risk assessed and notified
+    extra = dict(person["dbs_checks"][0], id="dbs-p-005-old", issued_on="2020-01-06")
+    for key in ("disclosure", "certificate_number", "seen_on"):
+        extra.pop(key, None)
+    person["dbs_checks"].append(extra)
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        finding = only(assessment, requirement, "p-005")
+        assert finding.status is Status.INSUFFICIENT_EVIDENCE, (requirement, finding.message)
+        assert finding.facts["disclosure_unrecorded"] == ["dbs-p-005-old"]
+
+
+def test_a_pending_certificate_has_no_disclosure_to_follow_up_yet() -> None:
+    data = charity()
+    data["people"][1]["dbs_checks"] = [
+        {"id": "dbs-p-002", "level": "enhanced", "status": "pending", "applied_on": "2026-11-01"}
+    ]
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        finding = only(assessment, requirement, "p-002")
+        assert finding.status is Status.NOT_APPLICABLE, (requirement, finding.message)
+
+
+def test_whether_a_certificate_disclosed_information_is_unknown_when_unrecorded() -> None:
+    from safeguard_std.domain.facts import FACTS
+
+    fact = FACTS["person.has_dbs_disclosure"].getter
+    data = charity()
+    people = bundle_from_data(data).people
+    assert fact(people[1], None) is False  # clear
+    assert fact(people[4], None) is True  # information disclosed
+    del data["people"][1]["dbs_checks"][0]["disclosure"]
+    assert fact(bundle_from_data(data).people[1], None) is None
+    data["people"][1]["dbs_checks"] = [
+        {"id": "dbs-p-002", "level": "enhanced", "status": "pending", "applied_on": "2026-11-01"}
+    ]
+    assert fact(bundle_from_data(data).people[1], None) is False  # nothing back yet

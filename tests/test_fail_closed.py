@@ -332,3 +332,40 @@ def test_whether_a_certificate_disclosed_information_is_unknown_when_unrecorded(
         {"id": "dbs-p-002", "level": "enhanced", "status": "pending", "applied_on": "2026-11-01"}
     ]
     assert fact(bundle_from_data(data).people[1], None) is False  # nothing back yet
+
+
+# -- 8. the evidence as it stood on as_of --------------------------------------------------------
+
+
+def test_the_former_name_grace_ends_when_the_policy_review_fell_due_on_as_of() -> None:
+    """Explorer 5b: on 2025-06-01 the example's safeguarding policy was last confirmed at its
+    approval in 2017 (the 2025-12-04 review had not happened), so its review was overdue and the
+    former name's grace had ended with it: DOR-0.2a and DOR-1.0 agree."""
+    day = dt.date(2025, 6, 1)
+    assessment = assess(charity(), as_of=day)
+    assert only(assessment, "DOR-1.0").status is Status.NOT_MET
+    finding = only(assessment, "DOR-0.2a")
+    assert finding.status is Status.NOT_MET, finding.message
+    assert "2026-12-04" not in finding.message
+
+
+def test_a_review_after_as_of_does_not_extend_the_former_name() -> None:
+    data = charity()
+    data["policies"][0]["last_reviewed_on"] = "2026-12-01"
+    data["policies"][0]["next_review_on"] = "2027-12-01"
+    finding = only(assess(data), "DOR-0.2a")
+    assert finding.status is Status.NOT_MET, finding.message
+
+
+def test_the_former_name_grace_ends_with_the_review_policy_current_finds_due() -> None:
+    # Confirmed before the rename; its own next review date is two years on, but the pack's
+    # policy_review (a year) made it due first: DOR-1.0 and DOR-0.2a end on the same day.
+    data = charity()
+    policy = data["policies"][0]
+    policy |= {"approved_on": "2024-03-01", "last_reviewed_on": "2024-03-01"}
+    policy["next_review_on"] = "2026-03-01"
+    before, after = dt.date(2025, 3, 1), dt.date(2025, 3, 2)
+    finding = only(assess(data, as_of=before), "DOR-0.2a")
+    assert (finding.status, finding.due_on) == (Status.MET, before)
+    assert only(assess(data, as_of=before), "DOR-1.0").due_on == before
+    assert only(assess(data, as_of=after), "DOR-0.2a").status is Status.NOT_MET

@@ -369,3 +369,50 @@ def test_the_former_name_grace_ends_with_the_review_policy_current_finds_due() -
     assert (finding.status, finding.due_on) == (Status.MET, before)
     assert only(assess(data, as_of=before), "DOR-1.0").due_on == before
     assert only(assess(data, as_of=after), "DOR-0.2a").status is Status.NOT_MET
+
+
+# -- 9. a record that contradicts itself -----------------------------------------------------------
+
+
+def test_a_person_whose_record_contradicts_itself_has_no_met_finding() -> None:
+    """Explorer 5f: p-002 born after as_of (and after every check on their record): the record
+    cannot be right, so nothing resting on it is met; the contradiction is named by code and
+    path, never by the date of birth."""
+    data = charity()
+    data["people"][1]["date_of_birth"] = "2030-01-01"
+    assessment = assess(data)
+    mine = [f for f in assessment.findings if f.subject.id == "p-002"]
+    assert mine
+    assert not any(f.status is Status.MET for f in mine)
+    identity = only(assessment, "DOR-2.5.1", "p-002")
+    assert identity.status is Status.INSUFFICIENT_EVIDENCE
+    assert identity.facts["if_reliable"] == "met"
+    problems = identity.facts["record_integrity"]
+    assert "date.future: date_of_birth" in problems
+    assert "date.before_birth: identity_check.checked_on" in problems
+    assert "date.before_birth: dbs_checks[dbs-p-002].issued_on" in problems
+    assert "record cannot be relied on" in identity.message
+    for finding in mine:
+        assert "2030" not in finding.message
+        assert "2030" not in json.dumps(finding.facts)
+    # Nobody else is touched.
+    assert only(assessment, "DOR-2.5.1", "p-003").status is Status.MET
+    assert not any(
+        "record_integrity" in f.facts for f in assessment.findings if f.subject.id != "p-002"
+    )
+
+
+def test_a_contradiction_only_in_a_record_dated_after_as_of_changes_nothing() -> None:
+    # A certificate issued after as_of has not happened yet: it is not a contradiction on as_of.
+    data = charity()
+    data["people"][1]["dbs_checks"].append(
+        dict(
+            data["people"][1]["dbs_checks"][0],
+            id="dbs-late",
+            issued_on="2027-01-04",
+            seen_on="2027-01-05",
+            certificate_number="001999999999",
+        )
+    )
+    assessment = assess(data)
+    assert not any("record_integrity" in f.facts for f in assessment.findings)

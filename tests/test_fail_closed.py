@@ -252,3 +252,167 @@ def test_an_education_provider_has_a_baseline_on_dorset_2024s_first_day() -> Non
     assessment = assess(data, as_of=day)
     origins = {f.origin for f in assessment.findings if f.requirement_id.startswith("kcsie:")}
     assert origins == {"kcsie@2023"}
+
+
+# -- 7. what the record does not say is not "nothing" ---------------------------------------------
+
+_DISCLOSURE_RULES = ("DOR-1.2.10", "DOR-1.2.11", "DOR-1.3.7")
+
+
+@pytest.mark.parametrize("absent", ["missing", "null"])
+def test_a_certificate_without_its_disclosure_is_not_read_as_clear(absent: str) -> None:
+    """Explorer 5c: a completed DBS certificate whose disclosure is not recorded does not show
+    that nothing was disclosed, so the requirements about disclosures ask for it."""
+    data = charity()
+    dbs = data["people"][1]["dbs_checks"][0]
+    if absent == "missing":
+        del dbs["disclosure"]
+    else:
+        dbs["disclosure"] = None
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        finding = only(assessment, requirement, "p-002")
+        assert finding.status is Status.INSUFFICIENT_EVIDENCE, (requirement, finding.message)
+        assert "dbs-p-002" in finding.message
+        assert "disclosure" in finding.message
+        assert finding.evidence == ("dbs-p-002",)
+        assert finding.facts["disclosure_unrecorded"] == ["dbs-p-002"]
+
+
+def test_an_unfollowed_disclosure_is_not_met_whatever_else_is_unrecorded() -> None:
+    data = charity()
+    person = data["people"][4]  # p-005: disclosed, risk assessed and notified
+    person["risk_assessments"] = []
+    person["lado_notifications"] = []
+    extra = dict(person["dbs_checks"][0], id="dbs-p-005-old", issued_on="2020-01-06")
+    for key in ("disclosure", "certificate_number", "seen_on"):
+        extra.pop(key, None)
+    person["dbs_checks"].append(extra)
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        assert only(assessment, requirement, "p-005").status is Status.NOT_MET, requirement
+
+
+def test_a_followed_up_disclosure_beside_an_unrecorded_one_still_asks_for_evidence() -> None:
+    data = charity()
+    person = data["people"][4]  # p-005: disclosed, risk assessed and notified
+    extra = dict(person["dbs_checks"][0], id="dbs-p-005-old", issued_on="2020-01-06")
+    for key in ("disclosure", "certificate_number", "seen_on"):
+        extra.pop(key, None)
+    person["dbs_checks"].append(extra)
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        finding = only(assessment, requirement, "p-005")
+        assert finding.status is Status.INSUFFICIENT_EVIDENCE, (requirement, finding.message)
+        assert finding.facts["disclosure_unrecorded"] == ["dbs-p-005-old"]
+
+
+def test_a_pending_certificate_has_no_disclosure_to_follow_up_yet() -> None:
+    data = charity()
+    data["people"][1]["dbs_checks"] = [
+        {"id": "dbs-p-002", "level": "enhanced", "status": "pending", "applied_on": "2026-11-01"}
+    ]
+    assessment = assess(data)
+    for requirement in _DISCLOSURE_RULES:
+        finding = only(assessment, requirement, "p-002")
+        assert finding.status is Status.NOT_APPLICABLE, (requirement, finding.message)
+
+
+def test_whether_a_certificate_disclosed_information_is_unknown_when_unrecorded() -> None:
+    from safeguard_std.domain.facts import FACTS
+
+    fact = FACTS["person.has_dbs_disclosure"].getter
+    data = charity()
+    people = bundle_from_data(data).people
+    assert fact(people[1], None) is False  # clear
+    assert fact(people[4], None) is True  # information disclosed
+    del data["people"][1]["dbs_checks"][0]["disclosure"]
+    assert fact(bundle_from_data(data).people[1], None) is None
+    data["people"][1]["dbs_checks"] = [
+        {"id": "dbs-p-002", "level": "enhanced", "status": "pending", "applied_on": "2026-11-01"}
+    ]
+    assert fact(bundle_from_data(data).people[1], None) is False  # nothing back yet
+
+
+# -- 8. the evidence as it stood on as_of --------------------------------------------------------
+
+
+def test_the_former_name_grace_ends_when_the_policy_review_fell_due_on_as_of() -> None:
+    """Explorer 5b: on 2025-06-01 the example's safeguarding policy was last confirmed at its
+    approval in 2017 (the 2025-12-04 review had not happened), so its review was overdue and the
+    former name's grace had ended with it: DOR-0.2a and DOR-1.0 agree."""
+    day = dt.date(2025, 6, 1)
+    assessment = assess(charity(), as_of=day)
+    assert only(assessment, "DOR-1.0").status is Status.NOT_MET
+    finding = only(assessment, "DOR-0.2a")
+    assert finding.status is Status.NOT_MET, finding.message
+    assert "2026-12-04" not in finding.message
+
+
+def test_a_review_after_as_of_does_not_extend_the_former_name() -> None:
+    data = charity()
+    data["policies"][0]["last_reviewed_on"] = "2026-12-01"
+    data["policies"][0]["next_review_on"] = "2027-12-01"
+    finding = only(assess(data), "DOR-0.2a")
+    assert finding.status is Status.NOT_MET, finding.message
+
+
+def test_the_former_name_grace_ends_with_the_review_policy_current_finds_due() -> None:
+    # Confirmed before the rename; its own next review date is two years on, but the pack's
+    # policy_review (a year) made it due first: DOR-1.0 and DOR-0.2a end on the same day.
+    data = charity()
+    policy = data["policies"][0]
+    policy |= {"approved_on": "2024-03-01", "last_reviewed_on": "2024-03-01"}
+    policy["next_review_on"] = "2026-03-01"
+    before, after = dt.date(2025, 3, 1), dt.date(2025, 3, 2)
+    finding = only(assess(data, as_of=before), "DOR-0.2a")
+    assert (finding.status, finding.due_on) == (Status.MET, before)
+    assert only(assess(data, as_of=before), "DOR-1.0").due_on == before
+    assert only(assess(data, as_of=after), "DOR-0.2a").status is Status.NOT_MET
+
+
+# -- 9. a record that contradicts itself -----------------------------------------------------------
+
+
+def test_a_person_whose_record_contradicts_itself_has_no_met_finding() -> None:
+    """Explorer 5f: p-002 born after as_of (and after every check on their record): the record
+    cannot be right, so nothing resting on it is met; the contradiction is named by code and
+    path, never by the date of birth."""
+    data = charity()
+    data["people"][1]["date_of_birth"] = "2030-01-01"
+    assessment = assess(data)
+    mine = [f for f in assessment.findings if f.subject.id == "p-002"]
+    assert mine
+    assert not any(f.status is Status.MET for f in mine)
+    identity = only(assessment, "DOR-2.5.1", "p-002")
+    assert identity.status is Status.INSUFFICIENT_EVIDENCE
+    assert identity.facts["if_reliable"] == "met"
+    problems = identity.facts["record_integrity"]
+    assert "date.future: date_of_birth" in problems
+    assert "date.before_birth: identity_check.checked_on" in problems
+    assert "date.before_birth: dbs_checks[dbs-p-002].issued_on" in problems
+    assert "record cannot be relied on" in identity.message
+    for finding in mine:
+        assert "2030" not in finding.message
+        assert "2030" not in json.dumps(finding.facts)
+    # Nobody else is touched.
+    assert only(assessment, "DOR-2.5.1", "p-003").status is Status.MET
+    assert not any(
+        "record_integrity" in f.facts for f in assessment.findings if f.subject.id != "p-002"
+    )
+
+
+def test_a_contradiction_only_in_a_record_dated_after_as_of_changes_nothing() -> None:
+    # A certificate issued after as_of has not happened yet: it is not a contradiction on as_of.
+    data = charity()
+    data["people"][1]["dbs_checks"].append(
+        dict(
+            data["people"][1]["dbs_checks"][0],
+            id="dbs-late",
+            issued_on="2027-01-04",
+            seen_on="2027-01-05",
+            certificate_number="001999999999",
+        )
+    )
+    assessment = assess(data)
+    assert not any("record_integrity" in f.facts for f in assessment.findings)

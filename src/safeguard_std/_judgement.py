@@ -4,8 +4,9 @@ A rule kind judges one subject from the records. Around it, the evaluator: asks 
 a condition is unknown (never "not applicable"); combines the reader's attestation with the
 records (the worse of the two, or the attestation alone where the kind reads it; an unused one
 is reported); applies waivers; says when someone has not started yet; refuses to rest a `met`
-on records that cannot be relied on (one person recorded twice, one certificate on two people);
-and writes the one finding of a requirement with nobody to judge. Pure: part of the core.
+on records that cannot be relied on (one person recorded twice, one certificate on two people,
+a record that contradicts itself); and writes the one finding of a requirement with nobody to
+judge. Pure: part of the core.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import attrs
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.facts import FACTS
 from safeguard_std.domain.findings import Finding, Outcome, Status, SubjectRef, make_finding
-from safeguard_std.domain.integrity import DUPLICATE
+from safeguard_std.domain.integrity import SHARED_CERTIFICATE
 from safeguard_std.domain.organisation import Attestation, AttestationOutcome, Waiver
 from safeguard_std.domain.pack import SubjectType
 from safeguard_std.domain.predicates import Compare, Not, Predicate, unknown_fields
@@ -87,18 +88,35 @@ def _not_started(finding: Finding, ctx: EvaluationContext) -> Finding:
 _DBS_KINDS = frozenset({"check_present", "check_current"})
 
 
+def _by_code(problems: list[tuple[str, str]]) -> str:
+    """``problems`` (sorted) for a message: each code once, with its first place and how many
+    more (``facts.record_integrity`` lists them all), so a record contradicting itself in
+    fifteen dates still has a message one can read."""
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for code, text in problems:
+        counts[code] = counts.get(code, 0) + 1
+        first.setdefault(code, text)
+    return "; ".join(
+        f"{code}: {first[code]}" + (f" and {counts[code] - 1} more" if counts[code] > 1 else "")
+        for code in counts
+    )
+
+
 def _unreliable(
     finding: Finding, step: _Compiled, integrity: Mapping[str, tuple[tuple[str, str], ...]]
 ) -> Finding:
-    """A person's finding when their record cannot be relied on: recorded twice (every finding
-    of theirs), or their DBS certificate number also recorded for someone else (findings about
-    DBS checks). The problem is named in the facts; a ``met`` resting on such a record becomes
-    ``insufficient_evidence`` (contradictory evidence never passes)."""
+    """A person's finding when their record cannot be relied on: recorded twice or
+    contradicting itself (a check dated before the person was born, say: every finding of
+    theirs), or their DBS certificate number also recorded for someone else (findings about DBS
+    checks). The problem is named in the facts, by code and where (ids and field names, never a
+    value); a ``met`` resting on such a record becomes ``insufficient_evidence`` (contradictory
+    evidence never passes)."""
     found = integrity.get(finding.subject.id or "")
     if not found:
         return finding
     is_dbs = step.requirement.rule.kind in _DBS_KINDS and step.parameters_check == "dbs"
-    relevant = [(code, text) for code, text in found if code == DUPLICATE or is_dbs]
+    relevant = [(code, text) for code, text in found if code != SHARED_CERTIFICATE or is_dbs]
     if not relevant:
         return finding
     result = finding.outcome
@@ -108,9 +126,7 @@ def _unreliable(
         outcome = attrs.evolve(
             result,
             status=Status.INSUFFICIENT_EVIDENCE,
-            message="the record cannot be relied on ("
-            + "; ".join(problems)
-            + f"): {result.message}",
+            message=f"the record cannot be relied on ({_by_code(relevant)}): {result.message}",
             facts={**facts, "if_reliable": Status.MET.value},
         )
     else:

@@ -29,6 +29,7 @@ from safeguard_std._judgement import (
 )
 from safeguard_std._version import __version__
 from safeguard_std.domain.calendar import WorkingDayCalendar
+from safeguard_std.domain.consistency import person_contradictions
 from safeguard_std.domain.context import EvaluationContext
 from safeguard_std.domain.findings import (
     Assessment,
@@ -46,6 +47,7 @@ from safeguard_std.domain.organisation import (
     EvidenceBundle,
 )
 from safeguard_std.domain.pack import Modality, Pack, SubjectType
+from safeguard_std.domain.people import Person
 from safeguard_std.domain.predicates import (
     Predicate,
     Truth,
@@ -422,8 +424,8 @@ def _judge_steps(
 
 
 #: Each bundle's records that cannot be relied on, by ``as_of``: they depend on the bundle (as
-#: known on that date) alone, and finding them reads every person's name and certificates, so
-#: they are worked out once per bundle object and date, held while the bundle lives.
+#: known on that date) alone, and finding them reads every person's name, certificates and
+#: dates, so they are worked out once per bundle object and date, held while the bundle lives.
 _INTEGRITY: dict[int, tuple[Any, dict[dt.date, dict[str, tuple[tuple[str, str], ...]]]]] = {}
 _INTEGRITY_DATES = 8  # dates kept per bundle; the oldest are dropped past this
 
@@ -431,10 +433,13 @@ _INTEGRITY_DATES = 8  # dates kept per bundle; the oldest are dropped past this
 def _integrity(
     evidence: EvidenceBundle, ctx: EvaluationContext
 ) -> dict[str, tuple[tuple[str, str], ...]]:
-    """:func:`record_integrity` of the people of ``evidence`` as known on ``ctx.as_of``
-    (``ctx.bundle``, built from ``evidence``)."""
+    """The records of ``evidence`` as known on ``ctx.as_of`` (``ctx.bundle``, built from
+    ``evidence``) that cannot be relied on, by person id: :func:`record_integrity` across people,
+    and each person's own contradictions (:func:`person_contradictions`: a record dated before
+    the person was born, say). Dates after ``as_of`` are no contradiction here: the bundle as
+    known then holds none."""
     people = ctx.bundle.people
-    if len(people) < 2:
+    if not people:
         return {}
     key = id(evidence)
     hit = _INTEGRITY.get(key)
@@ -446,8 +451,21 @@ def _integrity(
     if found is None:
         while len(by_date) >= _INTEGRITY_DATES:
             del by_date[next(iter(by_date))]
-        found = by_date[ctx.as_of] = record_integrity(people)
+        found = by_date[ctx.as_of] = _unreliable_records(people, ctx.as_of)
     return found
+
+
+def _unreliable_records(
+    people: tuple[Person, ...], as_of: dt.date
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    found = record_integrity(people) if len(people) > 1 else {}
+    own = {p.id: c for p in people if (c := person_contradictions(p, as_of))}
+    if not own:
+        return found
+    merged = dict(found)
+    for pid, problems in own.items():
+        merged[pid] = tuple(sorted({*merged.get(pid, ()), *problems}))
+    return {pid: merged[pid] for pid in sorted(merged)}
 
 
 def _account_for_everyone(

@@ -43,6 +43,7 @@ __all__ = [
     "Inconsistency",
     "Severity",
     "check_consistency",
+    "person_contradictions",
     "unused_attestations",
 ]
 
@@ -173,6 +174,16 @@ def _people(bundle: EvidenceBundle, as_of: dt.date | None) -> Iterator[Inconsist
 def _person(person: Person, i: int, as_of: dt.date | None) -> Iterator[Inconsistency]:
     """The problems within one person's record (the ``i``-th of the bundle's people)."""
     base: Path = ("people", i)
+    yield from _errors(person, base, as_of)
+    yield from _barred_not_permitted(person, base)
+    yield from _references_after_start(person, base)
+    yield from _no_start(person, base, as_of)
+    if as_of is not None:
+        yield from _leaver(person, base, as_of)
+
+
+def _errors(person: Person, base: Path, as_of: dt.date | None) -> Iterator[Inconsistency]:
+    """The errors within one person's record: dates that cannot be right."""
     born = person.date_of_birth
     for prefix, field, day, event in _person_dates(person):
         if as_of is not None and event and day > as_of:
@@ -185,7 +196,7 @@ def _person(person: Person, i: int, as_of: dt.date | None) -> Iterator[Inconsist
                 (*base, *prefix, field),
                 person.id,
             )
-    if as_of is not None and person.date_of_birth is not None and person.date_of_birth > as_of:
+    if as_of is not None and born is not None and born > as_of:
         yield Inconsistency(
             Severity.ERROR,
             "date.future",
@@ -194,11 +205,68 @@ def _person(person: Person, i: int, as_of: dt.date | None) -> Iterator[Inconsist
             person.id,
         )
     yield from _status_checks(person, base)
-    yield from _barred_not_permitted(person, base)
-    yield from _references_after_start(person, base)
-    yield from _no_start(person, base, as_of)
-    if as_of is not None:
-        yield from _leaver(person, base, as_of)
+
+
+def person_contradictions(person: Person, as_of: dt.date) -> tuple[tuple[str, str], ...]:
+    """The errors within ``person``'s record on ``as_of`` (what :func:`check_consistency`
+    reports with severity ``error`` for them), each as ``(code, where)``, sorted: ``where`` is
+    the path within the person's record, naming records by id rather than position
+    (``dbs_checks[dbs-1].issued_on``), so it does not depend on the order of any list, and never
+    quoting a value. The evaluator downgrades a ``met`` resting on such a record."""
+    if not _may_contradict(person, as_of):
+        return ()  # the usual record, told apart without building its list of dates
+    found = {(x.code, _where(person, x.path[2:])) for x in _errors(person, ("people", 0), as_of)}
+    return tuple(sorted(found))
+
+
+def _may_contradict(person: Person, as_of: dt.date) -> bool:
+    """Whether :func:`_errors` may find anything: a date of birth after ``as_of`` or after a
+    date on the record, an event after ``as_of``, or an Update Service status check (compared
+    with its certificate's issue date). One pass over the dates, keeping two of them."""
+    born = person.date_of_birth
+    if born is not None and born > as_of:
+        return True
+    low = born  # a date before this one is before birth
+    sub = person.update_service
+    if sub is not None and sub.status_checks:
+        issued = {c.id: c.issued_on for c in person.dbs_checks}
+        for check in sub.status_checks:
+            day = check.checked_on
+            if day > as_of or (low is not None and day < low):
+                return True
+            first = issued.get(check.dbs_check_id or "")
+            if first is not None and day < first:
+                return True
+    for name, fields in _PERSON_EVENTS.items():
+        value = getattr(person, name)
+        if value is None:
+            continue
+        for record in value if isinstance(value, tuple) else (value,):
+            for field in fields:
+                day = getattr(record, field)
+                if day is not None and (day > as_of or (low is not None and day < low)):
+                    return True
+    if low is None:
+        return person.record_updated_on is not None and person.record_updated_on > as_of
+    dates = [e.start_on for e in person.engagements] + [e.end_on for e in person.engagements]
+    rtw = person.right_to_work
+    dates += [person.record_updated_on, rtw.permission_expires_on if rtw is not None else None]
+    return any(day is not None and day < low for day in dates) or (
+        person.record_updated_on is not None and person.record_updated_on > as_of
+    )
+
+
+def _where(record: Any, path: Path) -> str:
+    """``path`` within ``record`` as text, each list item named by its id."""
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            record = record[step]
+            out += f"[{getattr(record, 'id', step)}]"
+        else:
+            record = getattr(record, step, None)
+            out += f".{step}" if out else step
+    return out
 
 
 def _status_checks(person: Person, base: Path) -> Iterator[Inconsistency]:

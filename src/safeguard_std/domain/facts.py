@@ -24,7 +24,13 @@ from safeguard_std.domain.organisation import (
     RiskTier,
 )
 from safeguard_std.domain.pack import SubjectType
-from safeguard_std.domain.people import DbsDisclosure, Person, RegulatedActivity, RoleType
+from safeguard_std.domain.people import (
+    CheckStatus,
+    DbsDisclosure,
+    Person,
+    RegulatedActivity,
+    RoleType,
+)
 
 __all__ = ["FACTS", "Fact", "FactType"]
 
@@ -113,10 +119,15 @@ def _lead_roles(subject: Any, ctx: EvaluationContext) -> frozenset[str]:
 _NONE: frozenset[str] = frozenset()
 
 
-def _has_disclosure(subject: object, _ctx: EvaluationContext) -> bool:
-    return any(
-        c.disclosure is DbsDisclosure.INFORMATION_DISCLOSED for c in _person(subject).dbs_checks
-    )
+def _has_disclosure(subject: object, _ctx: EvaluationContext) -> bool | None:
+    # Unknown, not false, when no certificate disclosed information and a completed one does
+    # not record its disclosure: it may have disclosed some (a pending one has none yet).
+    checks = _person(subject).dbs_checks
+    if any(c.disclosure is DbsDisclosure.INFORMATION_DISCLOSED for c in checks):
+        return True
+    if any(c.disclosure is None and c.status is CheckStatus.COMPLETED for c in checks):
+        return None
+    return False
 
 
 def _policy(subject: object) -> PolicyDocument:
@@ -354,7 +365,8 @@ _ALL: tuple[Fact, ...] = (
     Fact(
         name="person.has_dbs_disclosure",
         type=FactType.BOOL,
-        description="A DBS certificate on record disclosed information.",
+        description="A DBS certificate on record disclosed information; unknown when none did "
+        "and a completed certificate does not record its disclosure.",
         getter=_has_disclosure,
         subjects=_PERSON,
     ),

@@ -152,7 +152,13 @@ class _FormerName:
         self, policies: Iterable[PolicyDocument], as_of: dt.date
     ) -> tuple[str, dt.date] | None:
         """The predecessor's title a policy confirmed before the change cites, and the day its
-        next review falls due, if that is not past; the latest such day among them."""
+        next review falls due, if that is not past; the latest such day among them.
+
+        The review falls due as ``policy_current`` finds it: on the earlier of the policy's own
+        next review date and its last confirmation plus ``review_period``. The policies are as
+        they stood on ``as_of``: a review after it is not yet done, so the last confirmation is
+        one on or before ``as_of``, and with ``review_period`` a next review date set by a later
+        review cannot carry the grace past the review then due."""
         best: tuple[str, dt.date] | None = None
         for policy in policies:
             confirmed = policy.last_review
@@ -161,9 +167,10 @@ class _FormerName:
             name = _match(self.predecessor, {normalise_title(r): r for r in policy.references})
             if name is None:
                 continue
-            due = policy.next_review_on
-            if due is None and self.review_period is not None:
-                due = add_period(confirmed, self.review_period)
+            dues = [policy.next_review_on] if policy.next_review_on is not None else []
+            if self.review_period is not None:
+                dues.append(add_period(confirmed, self.review_period))
+            due = min(dues) if dues else None
             if due is not None and is_current(due, as_of) and (best is None or due > best[1]):
                 best = (name, due)
         return best
@@ -226,8 +233,9 @@ def documents_referenced(spec: RuleSpec) -> Check:
     under its original title or any accepted successor, and covers each of ``topics``. The
     finding names the title that matched. With ``former_name`` (a policy subject's provider
     only), a policy approved or last reviewed before ``changed_on`` that cites the
-    ``predecessor`` document still counts for ``document`` until its next review: its own next
-    review date, else its last review plus ``review_period``; ``due_on`` is that day."""
+    ``predecessor`` document still counts for ``document`` until its next review falls due: the
+    earlier of its own next review date and its last review (on or before ``as_of``) plus
+    ``review_period``, as ``policy_current`` finds it; ``due_on`` is that day."""
     doc_ids = list(spec.params.get("documents", []))
     unknown = [d for d in doc_ids if d not in spec.documents]
     if unknown:

@@ -172,6 +172,7 @@ def references(spec: RuleSpec) -> Check:
 
 
 _DISCLOSED = DbsDisclosure.INFORMATION_DISCLOSED
+_COMPLETED = CheckStatus.COMPLETED
 _SHARED_KEPT = 2048  # people whose references outcome is kept for the next requirement
 
 
@@ -196,6 +197,25 @@ def _longer_term(
         elif e.end_on > after(e.start_on):
             return True
     return None if unknown else False
+
+
+def _unrecorded(ids: list[str], followed: tuple[str, list[str]] | None) -> Outcome:
+    """Completed certificates (``ids``, sorted) whose disclosure is not recorded: whether they
+    disclosed anything, and so whether there is something to follow up, is unknown. ``followed``
+    is what the disclosures that are recorded have (each followed up), and the ids that show it."""
+    named = ", ".join(ids)
+    message = (
+        f"the disclosure of DBS certificate(s) {named} is not recorded, so whether there is "
+        "information to follow up is unknown"
+    )
+    evidence = list(ids)
+    if followed is not None:
+        what, ev = followed
+        message = f"every recorded DBS disclosure has {what}; {message}"
+        evidence += ev
+    return outcome(
+        Status.INSUFFICIENT_EVIDENCE, message, evidence=evidence, disclosure_unrecorded=ids
+    )
 
 
 def _follow_up_for(
@@ -235,7 +255,10 @@ def disclosure_followed_up(spec: RuleSpec) -> Check:
     """Every DBS certificate that disclosed information has a follow-up record: a completed risk
     assessment (of ``risk_assessment_kinds``, default dbs_disclosure and concern; shared with the
     LADO when ``require_shared_with_lado``) or a LADO notification. Not applicable when nothing
-    was disclosed."""
+    was disclosed: every completed certificate records its disclosure as clear (a certificate
+    still pending has none yet). A completed certificate whose disclosure is not recorded may have
+    disclosed information, so unless a disclosure already lacks its follow-up (not met) the
+    finding is insufficient_evidence, naming the certificates (``facts.disclosure_unrecorded``)."""
     requires = spec.params["requires"]
     kinds = {
         RiskAssessmentKind(k)
@@ -247,7 +270,12 @@ def disclosure_followed_up(spec: RuleSpec) -> Check:
 
     def check(person: Person, _ctx: EvaluationContext) -> Outcome:
         disclosed = [c for c in person.dbs_checks if c.disclosure is _DISCLOSED]
+        unrecorded = [
+            c.id for c in person.dbs_checks if c.disclosure is None and c.status is _COMPLETED
+        ]
         if not disclosed:
+            if unrecorded:
+                return _unrecorded(sorted(unrecorded), None)
             return nothing  # the usual record: nothing disclosed, nothing to follow up
         disclosed.sort(key=_id_of)
         records: tuple[RiskAssessment, ...] | tuple[LadoNotification, ...]
@@ -276,6 +304,8 @@ def disclosure_followed_up(spec: RuleSpec) -> Check:
                 evidence=ev,
                 lacking=lacking,
             )
+        if unrecorded:
+            return _unrecorded(sorted(unrecorded), (what, ev))
         return outcome(Status.MET, f"every DBS disclosure has {what}", evidence=ev)
 
     return check

@@ -97,7 +97,7 @@ def gold_dbs(fix: Fix) -> DbsCheck:
         issued_on=issued,
         seen_on=gen.between(issued, fix.as_of),
         seen_by="Test Checker A",
-        disclosure=gen.choice((None, DbsDisclosure.CLEAR)),
+        disclosure=DbsDisclosure.CLEAR,  # a gold record says what it disclosed
     )
 
 

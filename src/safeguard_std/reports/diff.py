@@ -138,7 +138,8 @@ def read_assessment(path: str | os.PathLike[str]) -> dict[str, Any]:
             message, doc.locate(()), hint="give the JSON that 'safeguard-std evaluate' wrote"
         )
         raise AssessmentError([problem], source=source)
-    problems = schema_problems(schema_errors("assessment", data), doc)
+    # Real dates too: the diff does arithmetic on as_of and due_on.
+    problems = schema_problems(schema_errors("assessment", data, dates=True), doc)
     if problems:
         raise AssessmentError(problems, source=source)
     return data

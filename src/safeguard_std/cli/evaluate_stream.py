@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 
 from safeguard_std.cli._common import (
+    Inputs,
     UsageError,
     batch_collector,
     failing,
@@ -59,8 +60,10 @@ def run_portfolio(
     pack: Pack,
     kinds: RuleKindRegistry,
     as_of: dt.date,
+    inputs: Inputs,
 ) -> int:
-    """Evaluate every line of ``args.evidence``; see the module docstring for exit codes."""
+    """Evaluate every line of ``args.evidence``; see the module docstring for exit codes.
+    ``inputs`` are what the command reads, which the output may not replace."""
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     if jobs < 0:
         raise UsageError(f"--jobs: expected 0 or more, got {args.jobs}")
@@ -100,7 +103,9 @@ def run_portfolio(
             raise UsageError(f"--evidence: no evidence bundles found in {args.evidence!r}")
 
     with source:
-        write_output(assessments(), args.output)  # as it goes; a file appears atomically
+        write_output(
+            assessments(), args.output, inputs=inputs
+        )  # as it goes; a file appears atomically
     found = failing(totals.items(), args.fail_on)
     if bad:
         sys.stderr.write(f"error: {bad} of {lines} bundle lines could not be evaluated\n")

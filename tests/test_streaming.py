@@ -153,6 +153,23 @@ def test_cli_all_good_exits_0(tmp_path: Path, bundles: list[dict[str, object]]) 
     ]
 
 
+@pytest.mark.parametrize("text", [b"", b"\n", b"  \n\t\n\r\n", b"\n\n"])
+@pytest.mark.parametrize("fail_on", [(), ("--fail-on", "not_met,error,insufficient_evidence")])
+def test_cli_refuses_a_portfolio_with_no_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: bytes, fail_on: tuple[str, ...]
+) -> None:
+    # A truncated or empty export must not pass a CI gate (as `portfolio` refuses it too).
+    out = tmp_path / "out.ndjson"
+    out.write_text("last month's assessments\n")
+    code, _ = cli(tmp_path, [text], *fail_on)
+    assert code == 2
+    source = tmp_path / "portfolio.ndjson"
+    assert capsys.readouterr().err == (
+        f"error: --evidence: no evidence bundles found in {str(source)!r}\n"
+    )
+    assert out.read_text() == "last month's assessments\n"  # left as it was
+
+
 def test_cli_refuses_negative_jobs(
     tmp_path: Path, bundles: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -169,6 +169,76 @@ def test_errors_are_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "absent.json" in capsys.readouterr().err
 
 
+def _with_date(doc: dict, path: tuple[str | int, ...], value: str) -> dict:
+    changed = json.loads(json.dumps(doc))
+    *inner, last = path
+    node = changed
+    for part in inner:
+        node = node[part]
+    node[last] = value
+    return changed
+
+
+def _due_index(doc: dict) -> int:
+    return next(i for i, f in enumerate(doc["findings"]) if f.get("due_on"))
+
+
+@pytest.mark.parametrize(
+    ("side", "where", "value"),
+    [
+        ("new", "as_of", "2030-02-30"),
+        ("old", "as_of", "2026-13-01"),
+        ("new", "due_on", "2026-02-30"),
+        ("new", "due_on", "0000-01-01"),
+        ("old", "due_on", "2026-04-31"),
+        ("new", "horizon", "2027-02-29"),
+    ],
+)
+def test_a_date_that_is_not_a_real_date_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], side: str, where: str, value: str
+) -> None:
+    # The schema's pattern lets these through; they are still not dates, and were a traceback.
+    doc = OLD if side == "old" else NEW
+    path: tuple[str | int, ...] = {
+        "as_of": ("as_of",),
+        "due_on": ("findings", _due_index(doc), "due_on"),
+        "horizon": ("report", "horizon", "to"),
+    }[where]
+    bad = _write(tmp_path, "bad.json", json.dumps(_with_date(doc, path, value), indent=2))
+    good = _write(tmp_path, "good.json", NEW if side == "old" else OLD)
+    args = [bad, good] if side == "old" else [good, bad]
+    assert main(["assessment", "diff", *args]) == 2
+    err = capsys.readouterr().err
+    json_path = "$." + ".".join(f"[{p}]" if isinstance(p, int) else p for p in path)
+    json_path = json_path.replace(".[", "[")
+    assert err.startswith(
+        "error: invalid assessment: invalid value: expected a real calendar date "
+        f"'YYYY-MM-DD', got {value!r} @ {bad} {json_path} (line "
+    )
+    assert len(err.splitlines()) == 1
+
+
+def test_a_date_of_another_shape_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _write(tmp_path, "bad.json", json.dumps(_with_date(NEW, ("as_of",), "2030-2-3")))
+    assert main(["assessment", "diff", _write(tmp_path, "old.json", OLD), bad]) == 2
+    assert capsys.readouterr().err == (
+        "error: invalid assessment: invalid value: expected a date written YYYY-MM-DD, "
+        f"got '2030-2-3' @ {bad} $.as_of (line 1, column 2)\n"
+    )
+
+
+def test_the_calendars_last_day_on_the_newer_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Coming due within 90 days of 9999-12-31 looked past the calendar's end (OverflowError).
+    last = _with_date(NEW, ("as_of",), "9999-12-31")
+    old, new = _write(tmp_path, "old.json", OLD), _write(tmp_path, "new.json", last)
+    assert main(["assessment", "diff", old, new, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["new"]["as_of"] == "9999-12-31"
+
+
 def test_refuses_to_compare_what_cannot_be_compared(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,8 +4,10 @@ module and openpyxl, safe from formula injection, in the order a manager works t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import attrs
@@ -169,6 +171,34 @@ def test_xlsx_is_byte_identical_for_the_same_inputs(harbour_monitoring: tuple) -
     p, b, a = harbour_monitoring
     report = build_report(a, pack=p, bundle=b)
     assert render_xlsx(report) == render_xlsx(report)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "stamp"),
+    [
+        (dt.date(1, 1, 1), (1980, 1, 1, 0, 0, 0)),
+        (dt.date(1979, 12, 31), (1980, 1, 1, 0, 0, 0)),
+        (dt.date(1980, 1, 1), (1980, 1, 1, 0, 0, 0)),
+        (dt.date(2107, 12, 31), (2107, 12, 31, 0, 0, 0)),
+        (dt.date(2108, 1, 1), (2107, 12, 31, 0, 0, 0)),
+        (dt.date.max, (2107, 12, 31, 0, 0, 0)),
+    ],
+)
+def test_xlsx_is_written_for_any_date(
+    harbour_monitoring: tuple, as_of: dt.date, stamp: tuple[int, ...]
+) -> None:
+    # ZIP dates hold 1980 to 2107 only: entries outside are dated the nearest end; the
+    # workbook's own properties and About sheet keep as_of.
+    p, b, a = harbour_monitoring
+    report = build_report(attrs.evolve(a, as_of=as_of), pack=p, bundle=b)
+    data = render_xlsx(report)
+    assert data == render_xlsx(report)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert {info.date_time for info in archive.infolist()} == {stamp}
+    core = archive.read("docProps/core.xml").decode()
+    assert f"{as_of.isoformat()}T00:00:00Z" in core
+    about = {row[0]: row[1] for row in openpyxl.load_workbook(io.BytesIO(data))["About"].values}
+    assert about["Assessed as of"] == as_of.isoformat()
 
 
 def test_csv_golden(harbour_monitoring: tuple) -> None:

@@ -87,6 +87,17 @@ def test_horizon_and_names(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.encode("utf-8") == (GOLDEN / "monitoring-harbour-names-30d.md").read_bytes()
 
 
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html", "oscal", "sarif", "junit", "csv"])
+def test_the_calendars_last_days_are_reported(fmt: str, tmp_path: Path) -> None:
+    # The 90-day horizon from 9999-10-03 on would pass 9999-12-31: it stops there instead.
+    out = tmp_path / f"report.{fmt}"
+    args = [*_evaluate("--format", fmt, "--output", str(out)), "--as-of", "9999-12-31"]
+    assert main(args) == 0
+    if fmt == "json":
+        horizon = json.loads(out.read_text())["report"]["horizon"]
+        assert (horizon["days"], horizon["to"]) == (90, "9999-12-31")
+
+
 @pytest.mark.parametrize("value", ["-5", "3661", "ninety", "1.5"])
 def test_bad_horizon_is_a_usage_error(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
@@ -193,6 +204,11 @@ def test_portfolio_reports_bad_bundles_and_summarises_the_rest(
     )
     assert "31/02/1970" not in err  # a date of birth is personal data, even when wrong
     assert lines[1].endswith(f"@ {path}:3 $.people[0].date_of_birth")
+
+
+def test_portfolio_on_the_calendars_last_day(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*_portfolio(str(BUNDLES)), "--as-of", "9999-12-31", "--horizon", "3660"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "9999-12-31"
 
 
 def test_the_same_evidence_twice_is_counted_once_and_said(

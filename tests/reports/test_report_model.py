@@ -140,6 +140,31 @@ def test_horizon_bounds_are_inclusive(harbour_monitoring: tuple) -> None:
     assert [lp.days_left for lp in build_report(_with(a, due_today), horizon_days=0).lapses] == [0]
 
 
+@pytest.mark.parametrize("horizon", [0, 90, 3660])
+def test_the_horizon_stops_at_the_calendars_last_day(
+    harbour_monitoring: tuple, horizon: int
+) -> None:
+    # A horizon past 9999-12-31 would overflow; no date falls after it, so none is lost.
+    p, b, _ = harbour_monitoring
+    last = dt.date.max
+    a = evaluate(p, b, as_of=last)
+    due_last = _finding("T", Status.MET, rule="policy_current", due_on=last)
+    report = build_report(_with(a, due_last), horizon_days=horizon)
+    assert report.horizon_end == last
+    assert [(lp.finding.requirement_id, lp.days_left) for lp in report.lapses] == [("T", 0)]
+    early = build_report(a, pack=p, bundle=b, horizon_days=horizon)
+    assert early.horizon_end == last
+
+
+def test_the_horizon_ends_on_its_day_up_to_the_calendars_last(harbour_monitoring: tuple) -> None:
+    _p, _b, a = harbour_monitoring
+    on_time = attrs.evolve(a, as_of=dt.date(9999, 10, 2))
+    assert build_report(on_time, horizon_days=90).horizon_end == dt.date(9999, 12, 31)
+    one_day_on = attrs.evolve(a, as_of=dt.date(9999, 10, 3))
+    assert build_report(one_day_on, horizon_days=90).horizon_end == dt.date(9999, 12, 31)
+    assert build_report(one_day_on, horizon_days=88).horizon_end == dt.date(9999, 12, 30)
+
+
 def test_an_induction_deadline_already_met_is_not_a_lapse() -> None:
     p, b, a = assess("monitoring@1", "oakfield")
     report = build_report(a, pack=p, bundle=b)

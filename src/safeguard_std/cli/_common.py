@@ -11,16 +11,18 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from safeguard_std.cli._output import UsageError, write_output, write_outputs
+from safeguard_std.cli._output import Inputs, UsageError, write_output, write_outputs
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.exceptions import EditionNotInForce, InvalidPackRef, PackNotFound
 from safeguard_std.io._terminal import printable
 from safeguard_std.io.documents import MAX_BYTES, Limits
 from safeguard_std.packs import PackCatalog, bundled_catalog
+from safeguard_std.packs._read import pack_files
 from safeguard_std.rules import builtin_registry, default_registry, registry_with_entry_points
 from safeguard_std.rules._kind import one_entry_point_scan
 
 __all__ = [
+    "Inputs",
     "UsageError",
     "add_catalog_options",
     "add_fail_on_option",
@@ -31,11 +33,13 @@ __all__ = [
     "batch",
     "batch_collector",
     "catalog_from",
+    "catalog_inputs",
     "check_in_force",
     "fail_on_statuses",
     "failing",
     "horizon_days",
     "limits_from",
+    "pack_inputs",
     "report_failing",
     "write_output",
     "write_outputs",
@@ -217,6 +221,18 @@ def catalog_from(args: argparse.Namespace) -> PackCatalog:
         for notice in catalog.notices_for(pack_id):
             sys.stderr.write(f"warning: {printable(notice)}\n")
     return catalog
+
+
+def catalog_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The pack files ``--packs-dir`` folders hold, as inputs no output may replace."""
+    return [("--packs-dir", str(f)) for folder in args.packs_dir for f in pack_files(folder)]
+
+
+def pack_inputs(option: str, spec: str) -> list[tuple[str, str | None]]:
+    """The pack files ``spec`` names when it is a path (a file, or a folder of packs)."""
+    if Path(spec).is_dir():
+        return [(option, str(f)) for f in pack_files(spec)]
+    return [(option, spec)]  # a reference names no file (unless one has its name: kept safe)
 
 
 def _named_packs(args: argparse.Namespace) -> list[str]:

@@ -14,6 +14,11 @@ process's umask, like any file the user's shell creates.
 
 A failure (a folder named as the file, a read-only folder, a full disk, a file size limit) is a
 :class:`UsageError` naming the option and the file: one line on stderr and exit code 2.
+
+An output is never one of the command's own inputs: every command says which files it reads
+(a folder's, one by one), and an output that is the same file, through a symbolic or a hard link
+too, is refused before anything is written, naming both. So are two outputs that are one file.
+An output that does not exist yet cannot be an input.
 """
 
 from __future__ import annotations
@@ -28,10 +33,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["UsageError", "write_output", "write_outputs"]
+__all__ = ["Inputs", "UsageError", "write_output", "write_outputs"]
 
 Text = str | bytes | Iterable[str] | Iterable[bytes]
 """What a command writes: text or bytes (a binary format such as XLSX), whole or in chunks."""
+
+Inputs = Iterable[tuple[str, str | None]]
+"""The files a command reads, as ``(option, path)``; a path of ``None`` or ``-`` (standard
+input) is none."""
 
 
 class UsageError(Exception):
@@ -170,11 +179,52 @@ def _remove_stale(folder: Path, name: str) -> None:
                 continue  # not ours to remove after all (another user's folder)
 
 
-def write_outputs(outputs: Sequence[tuple[Text, str | None, str]]) -> None:
+def _existing(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):  # missing, unreadable, or a name no file can have
+        return None
+
+
+def _refuse_overwriting(outputs: Sequence[tuple[str, str]], inputs: Inputs) -> None:
+    """Raise :class:`UsageError` when an output file (``(path, option)``) is one of ``inputs``
+    or another output: writing it would destroy what the command reads, or half its output."""
+    read = [
+        (option, path, source)
+        for option, path in inputs
+        if path is not None and path != "-" and (source := _existing(path)) is not None
+    ]
+    seen: dict[tuple[int, int] | str, tuple[str, str]] = {}
+    for path, option in outputs:
+        info = _existing(path)
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            continue  # a FIFO or a device is written through, never replaced
+        for in_option, in_path, source in read:
+            if info is not None and (info.st_dev, info.st_ino) == (source.st_dev, source.st_ino):
+                raise UsageError(
+                    f"{option}: {path!r} is the same file as {in_option} {in_path!r}: writing "
+                    "it would replace an input; name another file"
+                )
+        key = (info.st_dev, info.st_ino) if info is not None else os.path.realpath(path)
+        if key in seen:
+            other_option, other = seen[key]
+            raise UsageError(
+                f"{option}: {path!r} is the same file as {other_option} {other!r}: name "
+                "another file for one of them"
+            )
+        seen[key] = (option, path)
+
+
+def write_outputs(outputs: Sequence[tuple[Text, str | None, str]], *, inputs: Inputs) -> None:
     """Write each ``(text, path, option)``: to stdout when the path is ``None`` or ``-``, else to
     the file, all files put in place together only once every one is written in full. Every
     destination is opened before any text is made, so a bad path fails before anything is
-    written. ``text`` may be given in chunks, so a large document is never held whole."""
+    written. ``text`` may be given in chunks, so a large document is never held whole.
+
+    ``inputs`` are what the command reads (``(option, path)``): an output that would replace
+    one of them is refused first (see the module's documentation)."""
+    named = [(str(path), option) for _, path, option in outputs if path not in (None, "-")]
+    _refuse_overwriting(named, inputs)
     opened: list[_Destination | None] = []
     try:
         for _, path, option in outputs:
@@ -223,6 +273,7 @@ def _guard(dest: _Destination, step: Callable[[], None]) -> None:
         raise dest.fail(exc) from None
 
 
-def write_output(text: Text, path: str | None, *, option: str = "--output") -> None:
-    """Write ``text`` to stdout, or to the file ``path`` (see :func:`write_outputs`)."""
-    write_outputs([(text, path, option)])
+def write_output(text: Text, path: str | None, *, inputs: Inputs, option: str = "--output") -> None:
+    """Write ``text`` to stdout, or to the file ``path``, never one of ``inputs`` (see
+    :func:`write_outputs`)."""
+    write_outputs([(text, path, option)], inputs=inputs)

@@ -56,5 +56,6 @@ def run_diff(args: argparse.Namespace) -> int:
     result = diff_assessments(
         old, new, horizon_days=args.horizon, old_source=args.old, new_source=args.new
     )
-    write_output(_WRITERS[args.format](result), args.output)
+    inputs = [("OLD.json", args.old), ("NEW.json", args.new)]
+    write_output(_WRITERS[args.format](result), args.output, inputs=inputs)
     return 1 if args.fail_on_new_gaps and result.new_gaps else 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from safeguard_std.cli import evaluate_stream
 from safeguard_std.cli._common import (
+    Inputs,
     UsageError,
     add_catalog_options,
     add_fail_on_option,
@@ -18,9 +19,11 @@ from safeguard_std.cli._common import (
     batch,
     batch_collector,
     catalog_from,
+    catalog_inputs,
     check_in_force,
     failing,
     limits_from,
+    pack_inputs,
     report_failing,
     write_output,
 )
@@ -114,6 +117,22 @@ def _provenance(args: argparse.Namespace) -> str | None:
     return str(beside) if beside.is_file() else None
 
 
+def _inputs(args: argparse.Namespace) -> Inputs:
+    """What evaluate reads, which no output may replace: the provenance file only in the formats
+    that read it."""
+    provenance = _provenance(args) if args.format in _READ_PROVENANCE else args.provenance
+    return [
+        ("--evidence", args.evidence),
+        ("--provenance", provenance),
+        *pack_inputs("--pack", args.pack),
+        *catalog_inputs(args),
+    ]
+
+
+#: The formats that read the import's provenance file (staff numbers, spreadsheet rows).
+_READ_PROVENANCE = frozenset({"csv", "xlsx", "sarif"})
+
+
 @batch  # the collector paused while loading, then set for a batch: see batch_collector
 def run(args: argparse.Namespace) -> int:
     """Evaluate and write the assessment."""
@@ -123,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     allowed = args.allow_out_of_force
     check_in_force(pack, catalog, as_of, allowed)
     if is_portfolio(args.evidence):
-        return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of)
+        return evaluate_stream.run_portfolio(args, pack, catalog.kinds, as_of, _inputs(args))
     bundle = load_evidence(
         args.evidence,
         include_personal_data=args.include_personal_data,
@@ -134,7 +153,9 @@ def run(args: argparse.Namespace) -> int:
         pack, bundle, as_of=as_of, kinds=catalog.kinds, allow_out_of_force=allowed
     )
     if args.format == NDJSON_FINDINGS:  # no report to build: the findings as they are
-        write_output(safe_chunks(assessment_ndjson_findings(assessment)), args.output)
+        write_output(
+            safe_chunks(assessment_ndjson_findings(assessment)), args.output, inputs=_inputs(args)
+        )
         return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
     options = {
         "pack": pack,
@@ -147,9 +168,17 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "xlsx":
             if args.output in (None, "-") and sys.stdout.isatty():
                 raise UsageError("--format xlsx writes a binary workbook: give --output FILE")
-            write_output(to_xlsx(assessment, staff_numbers=numbers, **options), args.output)
+            write_output(
+                to_xlsx(assessment, staff_numbers=numbers, **options),
+                args.output,
+                inputs=_inputs(args),
+            )
         else:
-            write_output(to_csv(assessment, staff_numbers=numbers, **options), args.output)
+            write_output(
+                to_csv(assessment, staff_numbers=numbers, **options),
+                args.output,
+                inputs=_inputs(args),
+            )
     elif args.format == "sarif":
         text = to_sarif(
             assessment,
@@ -168,11 +197,15 @@ def run(args: argparse.Namespace) -> int:
             ),
             include_passing=args.include_passing,
         )
-        write_output(text, args.output)
+        write_output(text, args.output, inputs=_inputs(args))
     elif args.format == "json":  # written as it is made: a large assessment is never whole
-        write_output(render_json_chunks(build_report(assessment, **options)), args.output)
+        write_output(
+            render_json_chunks(build_report(assessment, **options)),
+            args.output,
+            inputs=_inputs(args),
+        )
     else:
-        write_output(render(assessment, args.format, **options), args.output)
+        write_output(render(assessment, args.format, **options), args.output, inputs=_inputs(args))
     return report_failing(failing(assessment.summary.by_status.items(), args.fail_on))
 
 

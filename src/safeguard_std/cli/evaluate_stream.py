@@ -6,7 +6,8 @@ memory whatever the number of lines; ``--jobs N`` spreads lines over N processes
 A line that is not usable evidence is reported on stderr, every problem located at its line of
 the file, and the others go on. The output holds only assessments, one for each good line (its
 ``evidence.bundle_id`` says which provider). The exit code is 0 when every line was evaluated
-and 2 when any line was unusable, decided at the end; with ``--fail-on``, 1 when every line was
+and 2 when any line was unusable, or when there was no line at all (an empty or blank file:
+a truncated export must not pass), decided at the end; with ``--fail-on``, 1 when every line was
 evaluated and some finding has a failing status. With ``--output FILE`` the file appears,
 atomically, once the stream is done.
 """
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Iterator
 
 from safeguard_std.cli._common import (
+    Inputs,
     UsageError,
     batch_collector,
     failing,
@@ -58,8 +60,10 @@ def run_portfolio(
     pack: Pack,
     kinds: RuleKindRegistry,
     as_of: dt.date,
+    inputs: Inputs,
 ) -> int:
-    """Evaluate every line of ``args.evidence``; see the module docstring for exit codes."""
+    """Evaluate every line of ``args.evidence``; see the module docstring for exit codes.
+    ``inputs`` are what the command reads, which the output may not replace."""
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     if jobs < 0:
         raise UsageError(f"--jobs: expected 0 or more, got {args.jobs}")
@@ -95,9 +99,13 @@ def run_portfolio(
                 yield f"{result.text}\n"
                 for status, n in result.by_status:
                     totals[status] = totals.get(status, 0) + n
+        if lines == 0:  # raised while writing, so no output file appears or is replaced
+            raise UsageError(f"--evidence: no evidence bundles found in {args.evidence!r}")
 
     with source:
-        write_output(assessments(), args.output)  # as it goes; a file appears atomically
+        write_output(
+            assessments(), args.output, inputs=inputs
+        )  # as it goes; a file appears atomically
     found = failing(totals.items(), args.fail_on)
     if bad:
         sys.stderr.write(f"error: {bad} of {lines} bundle lines could not be evaluated\n")

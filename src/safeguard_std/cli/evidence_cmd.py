@@ -213,7 +213,8 @@ def _run_import(args: argparse.Namespace) -> int:
         if args.report:
             report = result.report_chunks(include_personal_data=args.include_personal_data)
             outputs.append((report, args.report, "--report"))
-        write_outputs(outputs)
+        inputs = [("FILE", args.file), ("--provider", args.provider), ("--mapping", args.mapping)]
+        write_outputs(outputs, inputs=inputs)
         _summarise(result, args, provenance)  # the rows are read back from a temporary file
     failed = result.summary.rejected or result.summary.errors
     return 1 if failed else 0

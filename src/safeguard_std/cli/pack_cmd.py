@@ -32,6 +32,7 @@ from safeguard_std.cli._common import (
     add_catalog_options,
     as_of_date,
     catalog_from,
+    catalog_inputs,
     write_output,
 )
 from safeguard_std.domain.pack import Pack, PackRef
@@ -117,7 +118,7 @@ def run_validate(args: argparse.Namespace) -> int:
             "valid": result.ok,
             "problems": [problem_data(p) for p in result.problems],
         }
-        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None, inputs=())
     else:
         lines = [problem_line(p) for p in result.problems]
         names = ", ".join(str(r) for r in result.refs) or args.target
@@ -126,7 +127,7 @@ def run_validate(args: argparse.Namespace) -> int:
         else:
             n = len(result.problems)
             lines.append(f"{names}: {n} problem{'s' if n != 1 else ''}")
-        write_output(printable_lines(lines), None)
+        write_output(printable_lines(lines), None, inputs=())
     return 0 if result.ok else 1
 
 
@@ -162,11 +163,11 @@ def run_lint(args: argparse.Namespace) -> int:
         data = [
             {"code": f.code, "requirement": f.requirement, **problem_data(f.problem)} for f in found
         ]
-        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None, inputs=())
     else:
         lines = [problem_line(f.problem, f.code) for f in found]
         lines.append(f"{len(found)} finding{'s' if len(found) != 1 else ''}" if found else "clean")
-        write_output(printable_lines(lines), None)
+        write_output(printable_lines(lines), None, inputs=())
     return 1 if found else 0
 
 
@@ -213,7 +214,7 @@ def run_test(args: argparse.Namespace) -> int:
     runs = run_tests(args.target, catalog=catalog_from(args), keyword=args.k)
     if args.format == "json":
         cases = [_case_data(r) for run in runs for r in run.results]
-        write_output(json.dumps(cases, indent=2, ensure_ascii=False) + "\n", None)
+        write_output(json.dumps(cases, indent=2, ensure_ascii=False) + "\n", None, inputs=())
         return 0 if cases and all(c["passed"] for c in cases) else 1
     lines: list[str] = []
     total = failed = 0
@@ -229,10 +230,10 @@ def run_test(args: argparse.Namespace) -> int:
     names = ", ".join(str(r.ref) for r in runs)
     if total == 0:
         lines.append(f"{names}: no test cases" + (f" matching {args.k!r}" if args.k else ""))
-        write_output(printable_lines(lines), None)
+        write_output(printable_lines(lines), None, inputs=())
         return 1
     lines.append(f"{names}: {total - failed} passed, {failed} failed")
-    write_output(printable_lines(lines), None)
+    write_output(printable_lines(lines), None, inputs=())
     return 1 if failed else 0
 
 
@@ -289,8 +290,13 @@ def run_diff(args: argparse.Namespace) -> int:
         _, new = _one(open_target(args.new, catalog=catalog), args.new)
     # Included baselines (e.g. kcsie) have editions of their own: diff them on their own.
     diff = diff_packs(without_included(old), without_included(new))
-    write_output(diff.to_json() if args.format == "json" else diff.to_text(), None)
+    write_output(diff.to_json() if args.format == "json" else diff.to_text(), None, inputs=())
     return 1 if args.exit_code and not diff.empty else 0
+
+
+def _target_inputs(target: PackTarget, args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The pack files a command read for its target, which no output may replace."""
+    return [("PATH|ID", str(f)) for f in target.files] + catalog_inputs(args)
 
 
 # -- render ----------------------------------------------------------------------------------------
@@ -323,11 +329,13 @@ def run_render(args: argparse.Namespace) -> int:
     """Render one edition."""
     catalog = catalog_from(args)
     target = open_target(args.target, catalog=catalog)
+    inputs = _target_inputs(target, args)  # before --as-of narrows the target
     if args.as_of and len({r.id for r in target.refs}) == 1:
         ref = target.catalog.edition_in_force(target.refs[0].id, as_of_date(args.as_of))
         target = PackTarget(target.catalog, (ref,))
     _, pack = _one(target, args.target)
-    write_output(render_pack(pack, args.format, kinds=target.catalog.kinds), args.output)
+    text = render_pack(pack, args.format, kinds=target.catalog.kinds)
+    write_output(text, args.output, inputs=inputs)
     return 0
 
 
@@ -376,6 +384,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     catalog = catalog_from(args)
     target = open_target(args.target, catalog=catalog)
+    inputs = _target_inputs(target, args)  # before --as-of narrows the target
     day = as_of_date(args.as_of) if args.as_of else None
     if day is not None and len({r.id for r in target.refs}) == 1:
         ref = target.catalog.edition_in_force(target.refs[0].id, day)
@@ -404,7 +413,7 @@ def run_export(args: argparse.Namespace) -> int:
             text = pack_to_oscal_profile(pack, base, catalog_href=args.catalog_href)
         except ReportError as exc:
             raise UsageError(f"--catalog-href: {exc}") from None
-    write_output(text, args.output)
+    write_output(text, args.output, inputs=inputs)
     return 0
 
 
@@ -471,5 +480,5 @@ def run_new(args: argparse.Namespace) -> int:
         f"  safeguard-std pack lint {folder}",
         f"  safeguard-std pack test {folder}",
     ]
-    write_output(printable_lines(lines), None)
+    write_output(printable_lines(lines), None, inputs=())
     return 0

@@ -52,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
             f"{len(pack.active_requirements):>3} requirements{note}  {pack.title}{extends}"
             f"{includes}"
         )
-    write_output(printable_lines(lines), None)
+    write_output(printable_lines(lines), None, inputs=())
     return 0

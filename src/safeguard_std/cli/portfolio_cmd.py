@@ -16,12 +16,14 @@ from safeguard_std.cli._common import (
     add_report_options,
     as_of_date,
     catalog_from,
+    catalog_inputs,
     check_in_force,
     limits_from,
+    pack_inputs,
     write_output,
 )
 from safeguard_std.evaluate import compile_pack
-from safeguard_std.evidence.stream import count_evidence
+from safeguard_std.evidence.stream import bundle_files, count_evidence
 from safeguard_std.io._terminal import printable
 from safeguard_std.packs import load_pack
 from safeguard_std.portfolio import LineResult, evaluate_portfolio
@@ -85,6 +87,13 @@ def _inputs(source: str) -> tuple[BinaryIO | Path, int | None]:
     return path, count_evidence(path)
 
 
+def _evidence_files(source: str) -> list[tuple[str, str | None]]:
+    """The files ``--evidence`` reads, which no output may replace."""
+    if Path(source).is_dir():
+        return [("--evidence", str(f)) for f in bundle_files(Path(source))]
+    return [("--evidence", source)]
+
+
 def _progress_bar(total: int | None) -> tuple[Callable[[int], None], Callable[[], None]]:
     def show(done: int) -> None:
         if total:
@@ -138,7 +147,9 @@ def run(args: argparse.Namespace) -> int:
         close()
     if done == 0:
         raise UsageError(f"--evidence: no evidence bundles found in {args.evidence!r}")
-    write_output(_RENDER[args.format](summary), args.output)
+    inputs = [*_evidence_files(args.evidence), *pack_inputs("--pack", args.pack)]
+    inputs += catalog_inputs(args)
+    write_output(_RENDER[args.format](summary), args.output, inputs=inputs)
     for problem in problems:
         sys.stderr.write(f"error: invalid evidence: {printable(problem)}\n")
     for repeat in summary.repeated:

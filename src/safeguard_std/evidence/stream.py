@@ -22,6 +22,7 @@ from safeguard_std.io.documents import Document, DocumentSyntaxError, Limits, pa
 __all__ = [
     "BUNDLE_SUFFIXES",
     "LoadedBundle",
+    "bundle_files",
     "count_evidence",
     "iter_evidence",
     "iter_ndjson",
@@ -40,6 +41,12 @@ class LoadedBundle:
     source: str
     bundle: EvidenceBundle | None = None
     error: EvidenceError | None = None
+
+
+def bundle_files(folder: Path) -> list[Path]:
+    """The files a folder of bundles is read for (``.json``/``.yaml``, recursively, none hidden),
+    in path order."""
+    return _files(folder)
 
 
 def _files(folder: Path) -> list[Path]:

@@ -304,6 +304,8 @@ def _expected(error: jsonschema.ValidationError) -> str:
         return _PATTERN_WORDS[str(value)]
     if kind == "pattern":
         return f"text matching {value}"
+    if kind == "format" and value == "date":
+        return "a real calendar date 'YYYY-MM-DD'"
     if kind == "const":
         return repr(value)
     if kind in _BOUNDS:

@@ -8,8 +8,10 @@ immutable :class:`referencing.Registry` so they can refer to each other by ``$id
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -76,11 +78,30 @@ def _registry() -> referencing.Registry[Any]:
 
 
 @cache
-def validator(name: str) -> jsonschema.protocols.Validator:
-    """A Draft 2020-12 validator for a packaged schema (created once per process)."""
+def validator(name: str, *, dates: bool = False) -> jsonschema.protocols.Validator:
+    """A Draft 2020-12 validator for a packaged schema (created once per process). With
+    ``dates``, a string the schema marks ``"format": "date"`` must also be a real calendar date:
+    the schemas' patterns let ``2030-02-30`` and ``0000-01-01`` through."""
     import jsonschema
 
-    return jsonschema.Draft202012Validator(schema(name), registry=_registry())
+    checker = None
+    if dates:
+        checker = jsonschema.FormatChecker([])
+        checker.checks("date", raises=ValueError)(_real_date)
+    return jsonschema.Draft202012Validator(
+        schema(name), registry=_registry(), format_checker=checker
+    )
+
+
+_DATE_SHAPE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _real_date(value: object) -> bool:
+    """Whether text shaped as a date is a real one (text of another shape is the pattern's to
+    report, once)."""
+    if isinstance(value, str) and _DATE_SHAPE.fullmatch(value):
+        dt.date.fromisoformat(value)  # ValueError: not a real date, or year 0
+    return True
 
 
 #: Most schema errors collected from one document (a document wrong everywhere is not read to
@@ -88,10 +109,12 @@ def validator(name: str) -> jsonschema.protocols.Validator:
 MAX_SCHEMA_ERRORS = 1000
 
 
-def schema_errors(name: str, data: Any) -> Iterator[jsonschema.ValidationError]:
+def schema_errors(
+    name: str, data: Any, *, dates: bool = False
+) -> Iterator[jsonschema.ValidationError]:
     """Schema errors in ``data`` (at most :data:`MAX_SCHEMA_ERRORS`), in a stable order (by path,
-    then message)."""
-    errors = itertools.islice(validator(name).iter_errors(data), MAX_SCHEMA_ERRORS)
+    then message); with ``dates``, also every ``"format": "date"`` that is not a real date."""
+    errors = itertools.islice(validator(name, dates=dates).iter_errors(data), MAX_SCHEMA_ERRORS)
     return iter(sorted(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message)))
 
 

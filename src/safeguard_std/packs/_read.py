@@ -183,6 +183,12 @@ def _value_problems(doc: Document) -> list[Problem]:
     return problems
 
 
+def pack_files(root: Path | str) -> list[Path]:
+    """The pack files a folder of packs holds: its own ``pack.yaml``, or each
+    ``<id>/<edition>/pack.yaml`` under it (what a catalog reads from it)."""
+    return _folder_files(root)
+
+
 def _folder_files(root: Path | str) -> list[Path]:
     root = Path(root)
     if (root / PACK_FILE).is_file():

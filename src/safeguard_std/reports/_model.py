@@ -35,10 +35,19 @@ __all__ = [
     "RequirementInfo",
     "SectionRating",
     "build_report",
+    "horizon_end",
 ]
 
 #: The longest horizon a report looks ahead: ten years.
 MAX_HORIZON_DAYS = 3660
+
+
+def horizon_end(as_of: dt.date, horizon_days: int) -> dt.date:
+    """The last day ``horizon_days`` after ``as_of``, or the calendar's last day (9999-12-31)
+    when that comes first: no date falls after it, so the lapses listed are the same."""
+    if horizon_days > (dt.date.max - as_of).days:
+        return dt.date.max
+    return as_of + dt.timedelta(days=horizon_days)
 
 
 class Rating(enum.StrEnum):
@@ -165,8 +174,9 @@ class Report:
 
     @property
     def horizon_end(self) -> dt.date:
-        """The last day of the lapse horizon (``as_of`` + ``horizon_days``)."""
-        return self.assessment.as_of + dt.timedelta(days=self.horizon_days)
+        """The last day of the lapse horizon (``as_of`` + ``horizon_days``, at most
+        9999-12-31)."""
+        return horizon_end(self.assessment.as_of, self.horizon_days)
 
     def requirement(self, requirement_id: str) -> RequirementInfo:
         """What the report knows of a requirement."""
@@ -326,7 +336,7 @@ def _what(info: RequirementInfo) -> str:
 def _lapses(
     a: Assessment, reqs: Mapping[str, RequirementInfo], horizon_days: int
 ) -> tuple[Lapse, ...]:
-    end = a.as_of + dt.timedelta(days=horizon_days)
+    end = horizon_end(a.as_of, horizon_days)
     out = []
     for f in a.findings:
         if f.due_on is None or not a.as_of <= f.due_on <= end or f.status is Status.ERROR:

@@ -201,10 +201,16 @@ def _about(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
+#: The first and last days a ZIP entry can be dated (MS-DOS dates: 1980 + 0..127 years).
+_ZIP_FIRST_DAY, _ZIP_LAST_DAY = dt.date(1980, 1, 1), dt.date(2107, 12, 31)
+
+
 def _fixed_zip(data: bytes, when: dt.date, core: bytes) -> bytes:
     """The same archive with every entry dated ``when`` and the document properties ``core``:
-    openpyxl stamps the time of writing on both."""
-    stamp = (when.year, when.month, when.day, 0, 0, 0)
+    openpyxl stamps the time of writing on both. ZIP stores dates from 1980 to 2107 only, so a
+    ``when`` outside is dated the nearest end (the properties keep it whole)."""
+    day = min(max(when, _ZIP_FIRST_DAY), _ZIP_LAST_DAY)
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,

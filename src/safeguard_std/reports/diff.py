@@ -29,7 +29,7 @@ from safeguard_std.io._problems import schema_problems
 from safeguard_std.io.documents import load_document
 from safeguard_std.io.schemas import schema_errors
 from safeguard_std.reports._format import clean_text, json_safe, plural, status_label
-from safeguard_std.reports._model import MAX_HORIZON_DAYS, ONE_OFF_DEADLINES
+from safeguard_std.reports._model import MAX_HORIZON_DAYS, ONE_OFF_DEADLINES, horizon_end
 from safeguard_std.reports.markdown import escape
 from safeguard_std.serialization import canonical_json
 
@@ -138,7 +138,8 @@ def read_assessment(path: str | os.PathLike[str]) -> dict[str, Any]:
             message, doc.locate(()), hint="give the JSON that 'safeguard-std evaluate' wrote"
         )
         raise AssessmentError([problem], source=source)
-    problems = schema_problems(schema_errors("assessment", data), doc)
+    # Real dates too: the diff does arithmetic on as_of and due_on.
+    problems = schema_problems(schema_errors("assessment", data, dates=True), doc)
     if problems:
         raise AssessmentError(problems, source=source)
     return data
@@ -302,7 +303,7 @@ def _coming_due(
 ) -> tuple[Change, ...]:
     """The newer assessment's findings due within ``horizon_days`` of its ``as_of``, soonest
     first."""
-    end = as_of + dt.timedelta(days=horizon_days)
+    end = horizon_end(as_of, horizon_days)
     coming = [
         attrs.evolve(_change(was.get(_key(f)), f), days_left=(due - as_of).days)
         for f in findings

@@ -9,7 +9,7 @@ import datetime as dt
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from safeguard_std import load_pack
@@ -22,7 +22,8 @@ from safeguard_std.strategies._gen import Gen
 
 AS_OF = dt.date(2026, 11, 23)
 PACK = load_pack("dorset", as_of=AS_OF)
-DEMANDS = demands_of(compile_pack(PACK))
+PLAN = compile_pack(PACK)
+DEMANDS = demands_of(PLAN)
 
 
 def _attest(bundle: EvidenceBundle, rid: str, subject: str | None, outcome: str) -> EvidenceBundle:
@@ -56,7 +57,17 @@ def test_an_adverse_attestation_is_repaired_too(
     rid: str, person: bool, outcome: str, data: st.DataObject
 ) -> None:
     good = data.draw(evidence_bundles(PACK, as_of=AS_OF, compliant=True))
-    subject = good.people[0].id if person else None
+    subject = None
+    if person:
+        # A person the requirement judges: someone with no engagement in force has no finding,
+        # and an attestation about them is about nothing the requirement asks.
+        judged = sorted(
+            str(f.subject.id)
+            for f in PLAN.evaluate(good, as_of=AS_OF).findings
+            if f.requirement_id == rid and f.subject.id is not None
+        )
+        assume(judged)
+        subject = judged[0]
     bad = _attest(good, rid, subject, outcome)
     gen = Gen(data.draw, AS_OF, first=5000)
     assert any(s.requirement.id == rid for s, _ in not_met(Fix(gen, DEMANDS, bad)))

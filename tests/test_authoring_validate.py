@@ -66,7 +66,8 @@ EXPECTED: list[tuple[str, list[str]]] = [
         "missing-rule-parameter/demo/1/pack.yaml:26:5: requirement DEMO-1: rule kind 'role_held' needs parameter 'roles' [/requirements/0/rule]",
     ]),
     ("misspelt-key", [
-        "misspelt-key/demo/1/pack.yaml:27:5: required key 'citation' is missing [/requirements/1]",
+        "misspelt-key/demo/1/pack.yaml:27:5: required key 'citation' is missing (is 'citaton' "
+        "meant to be 'citation'?) [/requirements/1]",
         "misspelt-key/demo/1/pack.yaml:30:5: unknown key 'citaton': expected one of applies_when, citation, duty_holder, id, metadata, modality, reading, rule, section, severity, subject, tags, text, title (did you mean 'citation'?) [/requirements/1/citaton]",
     ]),
     ("overlapping-editions", [

@@ -70,7 +70,6 @@ def test_value_words() -> None:
             "the provider is an education setting and (the person is in regulated activity or "
             "not (the person is supervised))",
         ),
-        ({"all": []}, "always"),
     ],
 )
 def test_predicate_words(data: dict[str, object], words: str) -> None:

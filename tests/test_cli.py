@@ -72,7 +72,9 @@ def test_bad_evidence_is_one_line_per_problem_exit_2(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("error: invalid evidence: invalid value: expected text matching")
+    assert lines[0].startswith(
+        "error: invalid evidence: invalid value: expected a date written YYYY-MM-DD"
+    )
     assert f"{bad} $.people[0].dbs_checks[0].issued_on (line " in lines[0]
     assert lines[1].startswith("  - value not allowed: expected one of 'employee'")
     assert len(lines) == 2

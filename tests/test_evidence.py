@@ -30,7 +30,7 @@ def test_bad_date_names_file_path_line_and_value() -> None:
     data = with_person(dbs_checks=[{"id": "d-1", "level": "enhanced", "issued_on": "31/02/2024"}])
     (message,) = problems(data)
     assert message == (
-        "invalid value: expected text matching ^\\d{4}-\\d{2}-\\d{2}(T.+)?$, got '31/02/2024' "
+        "invalid value: expected a date written YYYY-MM-DD, got '31/02/2024' "
         "@ school.json $.people[0].dbs_checks[0].issued_on (line 27, column 11)"
     )
 

@@ -164,7 +164,7 @@ def test_mutated_bundles_give_the_same_result_and_errors(
     [
         (
             {"date_of_birth": " 1985-03-04"},
-            "invalid value: expected text matching ^\\d{4}-\\d{2}-\\d{2}(T.+)?$, got "
+            "invalid value: expected a date written YYYY-MM-DD, got "
             "(withheld: personal data) @ b.json $.people[0].date_of_birth",
         ),
         (

@@ -181,8 +181,9 @@ CASES: dict[str, Expected] = {
             (
                 "engagement.no_start",
                 None,
-                "no start date: the person is not judged until one is recorded (only "
-                "engagements in force on the as-of date are judged)",
+                "the engagement has no start date: it is taken as in force, and what depends "
+                "on when the person started (induction, new-starter periods, how long they are "
+                "engaged) asks for it",
                 None,
             ),
         ],

@@ -424,3 +424,49 @@ def test_the_form_a_comparison_was_written_for_is_found_from_its_keys(
     assert any(expected in m for m in messages), messages
     assert not any(not_said in m for m in messages), messages
     assert len(messages) == 1, messages
+
+
+@pytest.mark.parametrize(
+    ("applies_when", "expected"),
+    [
+        (
+            {"field": "provider.headcount", "gt": "5"},
+            "invalid value: expected a whole number or {param: NAME}, got '5' "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.gt",
+        ),
+        (
+            {"field": "provider.kind", "in": "youth"},
+            "invalid value: expected a list or {param: NAME}, got 'youth' "
+            "@ t/1/pack.yaml $.requirements[0].applies_when.in",
+        ),
+    ],
+)
+def test_a_value_of_neither_form_names_both(applies_when: dict[str, Any], expected: str) -> None:
+    (message,) = errors_of({"applies_when": applies_when})
+    assert message.startswith(expected), message
+
+
+@pytest.mark.parametrize("key", ["all", "any"])
+def test_an_empty_list_of_conditions_is_refused(key: str) -> None:
+    # any: [] is never true: the requirement would be not_applicable for everyone, silently.
+    (message,) = errors_of({"applies_when": {key: []}})
+    assert message.startswith(
+        f"invalid value: expected at least 1 item, got [] @ t/1/pack.yaml "
+        f"$.requirements[0].applies_when.{key} "
+    ), message
+
+
+@pytest.mark.parametrize("key", ["all", "any"])
+def test_the_predicate_parser_refuses_an_empty_list_too(key: str) -> None:
+    from safeguard_std.domain.predicates import PredicateSyntaxError, parse_predicate
+
+    with pytest.raises(PredicateSyntaxError, match=f"'{key}' takes a list of at least one"):
+        parse_predicate({"not": {key: []}})
+
+
+def test_a_parameter_value_of_no_allowed_type_lists_them_in_words() -> None:
+    (message,) = errors_of({}, parameters={"renewal": {"value": {"years": 3}}})
+    assert message.startswith(
+        "invalid value: expected a string, a whole number, true or false, or a list, got "
+        "{'years': 3} @ t/1/pack.yaml $.parameters.renewal.value "
+    ), message

@@ -32,6 +32,7 @@ __all__ = [
     "MissingExtra",
     "PackError",
     "PackNotFound",
+    "PackTestError",
     "PredicateSyntaxError",
     "Problem",
     "ReportError",
@@ -168,6 +169,13 @@ class PackError(_DocumentError, ValueError):
     """A standard pack that cannot be loaded: schema, semantics or layering."""
 
     kind = "pack"
+
+
+class PackTestError(PackError):
+    """A pack's test file that cannot be used: its syntax, schema or evidence. A
+    :class:`PackError`, so code catching that catches this too."""
+
+    kind = "pack test file"
 
 
 class EvidenceError(_DocumentError, ValueError):

@@ -13,6 +13,9 @@
   whose latest version supersedes earlier ones (policies, attestations). Findings of
   ``record_updated`` are not judged: it asks whether a person's record was updated after the
   latest change it holds, so removing that change can rightly leave the record up to date.
+* Removing an engagement's start date never removes a finding and never turns ``not_met`` or
+  ``insufficient_evidence`` into ``met``: an engagement with no start is taken as in force, and
+  what turns on the start asks for it (docs/dates.md, rule 7).
 * Moving ``as_of`` forward never makes a lapsed check current again: a finding of a currency
   rule that is ``not_met`` because its ``due_on`` has passed stays unmet on every later date, for
   evidence as it stood (no record dated after the first date).
@@ -375,3 +378,59 @@ def test_records_dated_after_as_of_never_count(ref: str, days: int, data: st.Dat
     before = evaluate(pack, bundle, as_of=as_of).findings
     after = evaluate(pack, grown, as_of=as_of).findings
     assert after == before
+
+
+# -- an unknown start ------------------------------------------------------------------------------
+
+
+def _without_start(bundle: EvidenceBundle, pi: int, ei: int) -> EvidenceBundle:
+    """``bundle`` with the start date of person ``pi``'s engagement ``ei`` removed."""
+    people = list(bundle.people)
+    person = people[pi]
+    engagements = list(person.engagements)
+    engagements[ei] = attrs.evolve(engagements[ei], start_on=None)
+    people[pi] = attrs.evolve(person, engagements=tuple(engagements))
+    return attrs.evolve(bundle, people=tuple(people))
+
+
+def _unknown_start_never_helps(
+    pack: Pack, bundle: EvidenceBundle, as_of: dt.date, data: st.DataObject
+) -> None:
+    """docs/dates.md rule 7: removing a start date never removes a finding about anyone on the
+    record (the engagement is taken as in force; a requirement's one finding about no one,
+    ``person:-``, gives way to findings about the person now judged) and never turns not_met or
+    insufficient_evidence into met (what turns on the start asks for it)."""
+    starts = [
+        (pi, ei)
+        for pi, person in enumerate(bundle.people)
+        for ei, engagement in enumerate(person.engagements)
+        if engagement.start_on is not None
+    ]
+    if not starts:
+        return
+    pi, ei = data.draw(st.sampled_from(starts), label="engagement losing its start")
+    plan = compile_pack(pack)
+    before = _statuses(plan, bundle, as_of)
+    after = _statuses(plan, _without_start(bundle, pi, ei), as_of)
+    gone = sorted(f for f in set(before) - set(after) if not f.endswith(":-"))
+    assert gone == []
+    assert {f.rsplit("/", 1)[0] for f in after} == {f.rsplit("/", 1)[0] for f in before}
+    unmet = (Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE)
+    healed = [f for f, s in before.items() if s in unmet and after.get(f) is Status.MET]
+    assert healed == []
+
+
+@given(st.sampled_from(REFS), st.data())
+def test_an_unknown_start_never_drops_a_finding_or_passes_one(
+    ref: str, data: st.DataObject
+) -> None:
+    pack = PACKS[ref]
+    as_of = as_of_for(pack)
+    _unknown_start_never_helps(pack, data.draw(evidence_bundles(pack, as_of=as_of)), as_of, data)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(packs(max_requirements=10), st.data())
+def test_an_unknown_start_never_helps_under_any_pack(pack: Pack, data: st.DataObject) -> None:
+    bundle = data.draw(evidence_bundles(pack, as_of=AS_OF, max_people=4))
+    _unknown_start_never_helps(pack, bundle, AS_OF, data)

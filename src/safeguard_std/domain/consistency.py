@@ -6,8 +6,9 @@ person was born, a policy reviewed before it was approved, a self-audit submitte
 requested, a status check before its certificate was issued. (Rules the model itself enforces,
 such as a certificate seen before it was issued or an end before a start, fail when the bundle is
 loaded.) Warnings are records that are probably wrong or need a person's eye: references received
-after the person started, leavers still on the record, one DBS certificate number on two people,
-the same person twice, a lead role held by someone no longer engaged.
+after the person started, an engagement with no start date, leavers still on the record, one DBS
+certificate number on two people, the same person twice, a lead role held by someone no longer
+engaged.
 
 Messages never quote names, dates of birth, addresses or certificate numbers; they point to
 records by id and path.
@@ -195,6 +196,7 @@ def _person(person: Person, i: int, as_of: dt.date | None) -> Iterator[Inconsist
     yield from _status_checks(person, base)
     yield from _barred_not_permitted(person, base)
     yield from _references_after_start(person, base)
+    yield from _no_start(person, base, as_of)
     if as_of is not None:
         yield from _leaver(person, base, as_of)
 
@@ -263,6 +265,23 @@ def _references_after_start(person: Person, base: Path) -> Iterator[Inconsistenc
                 f"reference received on {reference.received_on.isoformat()}, after the person "
                 f"started on {start.isoformat()}",
                 (*base, "references", i, "received_on"),
+                person.id,
+            )
+
+
+def _no_start(person: Person, base: Path, as_of: dt.date | None) -> Iterator[Inconsistency]:
+    # Taken as in force (docs/dates.md, rule 7), so the person is judged; but every finding that
+    # turns on when they started asks for the date. One that ended before as_of is not judged.
+    for i, engagement in enumerate(person.engagements):
+        end = engagement.end_on
+        if engagement.start_on is None and (as_of is None or end is None or end >= as_of):
+            yield Inconsistency(
+                Severity.WARNING,
+                "engagement.no_start",
+                "the engagement has no start date: it is taken as in force, and what depends on "
+                "when the person started (induction, new-starter periods, how long they are "
+                "engaged) asks for it",
+                (*base, "engagements", i),
                 person.id,
             )
 

@@ -147,8 +147,11 @@ def _provider_fact(
     )
 
 
-def _staff_on_record(_subject: object, ctx: EvaluationContext) -> int:
-    return len(ctx.current_people)
+def _staff_on_record(_subject: object, ctx: EvaluationContext) -> int | None:
+    people = ctx.current_people
+    if _started_count(ctx) < len(people):
+        return None  # someone may not be engaged yet (no start date): the count is unknown
+    return len(people)
 
 
 def _headcount(_subject: object, ctx: EvaluationContext) -> int | None:
@@ -176,12 +179,35 @@ def _works_alone(_subject: object, ctx: EvaluationContext) -> bool | None:
     # owner. With nobody recorded as engaged, whether it works alone is unknown.
     if ctx.bundle.provider.legal_form is LegalForm.SOLE_TRADER:
         return True
+    # Someone whose engagements in force have no start date may not be engaged yet: while they
+    # could decide it, whether the provider works alone is unknown.
     people = ctx.current_people
     if not people:
         return None
-    if len(people) > 1:
+    started = _started_count(ctx)
+    if started > 1:
         return False
+    if started < len(people):
+        return None
     return any(e.role_type in _OWNER_ROLES for e in ctx.engagements_of(people[0]))
+
+
+_STARTED = ("facts", "started_count")  # the context's scratch key (see _started_count)
+
+
+def _started_count(ctx: EvaluationContext) -> int:
+    """How many of the people engaged on ``as_of`` have an engagement in force known to have
+    started (with a start date). Worked out once per evaluation: a provider fact may be asked
+    once per person, when a person requirement's condition names it."""
+    found = ctx.scratch.get(_STARTED)
+    if found is None or found[0] is not ctx.current_people:
+        count = sum(
+            1
+            for p in ctx.current_people
+            if any(e.start_on is not None for e in ctx.engagements_of(p))
+        )
+        found = ctx.scratch[_STARTED] = (ctx.current_people, count)
+    return int(found[1])
 
 
 def _contract_tier(_subject: object, ctx: EvaluationContext) -> str | None:
@@ -212,7 +238,8 @@ _ALL: tuple[Fact, ...] = (
         type=FactType.BOOL,
         description="Works alone: a sole trader, or a provider whose only person engaged on "
         "as_of is its owner (proprietor, self-employed or director); unknown (None) when nobody "
-        "is recorded as engaged.",
+        "is recorded as engaged, or when someone whose engagement has no start date could "
+        "decide it.",
         getter=_works_alone,
     ),
     _provider_fact(
@@ -255,7 +282,8 @@ _ALL: tuple[Fact, ...] = (
     Fact(
         name="provider.staff_on_record",
         type=FactType.INT,
-        description="People in the evidence with an engagement in force on as_of.",
+        description="People in the evidence with an engagement in force on as_of; unknown "
+        "when someone's only engagements in force have no start date.",
         getter=_staff_on_record,
     ),
     Fact(

@@ -143,8 +143,11 @@ class Engagement:
     agency_name: str | None = None
 
     def is_active(self, as_of: dt.date) -> bool:
-        """Engaged on ``as_of``: started on or before it, and not ended before it."""
-        started = self.start_on is not None and self.start_on <= as_of
+        """In force on ``as_of``: started on or before it, and not ended before it. An engagement
+        with no start date is possibly in force, and taken as in force (fail closed: a blank or
+        "TBC" start never drops someone from an assessment); the rule kinds that turn on when
+        it started ask for the date (docs/dates.md, rule 7)."""
+        started = self.start_on is None or self.start_on <= as_of
         return started and (self.end_on is None or as_of <= self.end_on)
 
 
@@ -549,5 +552,6 @@ class Person:
     lived_or_worked_outside_uk: bool | None = None
 
     def active_engagements(self, as_of: dt.date) -> tuple[Engagement, ...]:
-        """Engagements in force on ``as_of``."""
+        """Engagements in force on ``as_of`` (those with no start date included; see
+        :meth:`Engagement.is_active`)."""
         return tuple(e for e in self.engagements if e.is_active(as_of))

@@ -112,8 +112,11 @@ def parse_predicate(data: Any, path: tuple[str | int, ...] = ()) -> Predicate:
     if key == "not":
         return Not(parse_predicate(body, (*path, "not")))
     if key in ("all", "any"):
-        if not isinstance(body, list):
-            raise PredicateSyntaxError(f"'{key}' takes a list", (*path, key))
+        if not isinstance(body, list) or not body:
+            # An empty list is never meant: 'any' of nothing would never apply, silently.
+            raise PredicateSyntaxError(
+                f"'{key}' takes a list of at least one condition", (*path, key)
+            )
         parts = tuple(parse_predicate(p, (*path, key, i)) for i, p in enumerate(body))
         return AllOf(parts) if key == "all" else AnyOf(parts)
     raise PredicateSyntaxError(f"unknown predicate key {key!r}", (*path, str(key)))

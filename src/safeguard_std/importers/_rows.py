@@ -272,13 +272,8 @@ class RowBuilder(CheckReader):
                 start.cell,
                 field="engagement.start_on",
             )
-        if start is None:
-            self.warn(
-                "engagement.no_start",
-                "no start date: the person is not judged until one is recorded (only "
-                "engagements in force on the as-of date are judged)",
-                field="engagement.start_on",
-            )
+        # No start date (blank, "TBC"): the engagement is taken as in force and the person
+        # judged; the bundle's cross-field checks say so on the row (engagement.no_start).
         regulated = self.plain("engagement.regulated_activity")
         fields: dict[str, Any] = {
             "id": eid,

@@ -116,12 +116,16 @@ def _not_allowed(
     allowed_values: Any = error.validator_value
     choices = [str(c) for c in allowed_values]
     value = error.instance
+    hint = None if secret or not isinstance(value, str) else did_you_mean(value, choices)
+    if isinstance(value, bool) and str(value).lower() in choices:
+        word = str(value).lower()
+        hint = f"YAML reads an unquoted {word} as true or false: write {word!r} in quotes"
     return Problem(
         "value not allowed",
         doc.locate(path),
         expected="one of " + ", ".join(repr(c) for c in choices),
         found=found,
-        hint=None if secret or not isinstance(value, str) else did_you_mean(value, choices),
+        hint=hint,
     )
 
 
@@ -133,6 +137,11 @@ def _best_branch(error: jsonschema.ValidationError, doc: Document, redact: Redac
         return [p for e in meant for p in _one(e, doc, redact)]
     # An optional field is anyOf [X, null]: report against X, not against null.
     branches = [e for e in error.context or () if e.schema != {"type": "null"}]
+    kinds = _of_no_form(error, branches)
+    if kinds:  # the value is of none of the forms' types: name them all
+        path: Path = tuple(error.absolute_path)
+        found = "(withheld: personal data)" if redact(path) else shown(error.instance)
+        return [Problem("invalid value", doc.locate(path), expected=kinds, found=found)]
     from jsonschema.exceptions import best_match
 
     best = best_match(branches or error.context or ())
@@ -173,6 +182,41 @@ def _meant_branch(
     )
 
 
+def _of_no_form(
+    error: jsonschema.ValidationError, branches: list[jsonschema.ValidationError]
+) -> str | None:
+    """Each form's type in words (``a whole number or {param: NAME}``) when the value is of the
+    type of none of several forms (null aside); ``None`` otherwise."""
+    by_branch: dict[int, list[jsonschema.ValidationError]] = {}
+    for inner in branches:
+        if inner.relative_schema_path:
+            by_branch.setdefault(int(inner.relative_schema_path[0]), []).append(inner)
+    if len(by_branch) < 2:
+        return None
+    words: list[str] = []
+    for errors in by_branch.values():
+        if len(errors) != 1 or errors[0].validator != "type" or errors[0].relative_path:
+            return None
+        word = _type_words(errors[0])
+        if word not in words:
+            words.append(word)
+    return _either(words)
+
+
+def _either(words: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b, or c``: alternatives in words."""
+    if len(words) < 3:
+        return " or ".join(words)
+    return ", ".join(words[:-1]) + ", or " + words[-1]
+
+
+def _type_words(error: jsonschema.ValidationError) -> str:
+    schema: Any = error.schema
+    if isinstance(schema, dict) and schema.get("required") == ["param"]:
+        return "{param: NAME}"  # a pack parameter reference
+    return _expected(error)
+
+
 class _Form:
     """What a value gets wrong against one form of a ``oneOf``/``anyOf``, at the value itself."""
 
@@ -211,6 +255,18 @@ class _Form:
 _REQUIRED = re.compile(r"'([^']+)' is a required property")
 
 
+#: The schemas' patterns that have a plain description (any other is shown as it is).
+_PATTERN_WORDS = {
+    r"^\d{4}-\d{2}-\d{2}(T.+)?$": "a date written YYYY-MM-DD",
+    r"^\d{4}-\d{2}-\d{2}$": "a date written YYYY-MM-DD",
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
+    r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$": (
+        "an id: a letter or digit, then up to 127 letters, digits, '.', '_', ':' or '-'"
+    ),
+    r"^[a-z_0-9]+(\.[a-z_0-9]+)*$": "a field name such as dbs.issued_on",
+    r"^sha256:[0-9a-f]{64}$": "'sha256:' and 64 lower-case hexadecimal digits",
+}
+
 #: Size limits in words: whether a lower bound, and what is counted.
 _BOUNDS = {
     "minimum": (True, ""),
@@ -229,19 +285,23 @@ def _expected(error: jsonschema.ValidationError) -> str:
     value: Any = error.validator_value
     if kind == "type":
         names = value if isinstance(value, list) else [value]
-        return " or ".join(
-            {
-                "integer": "a whole number",
-                "string": "a string",
-                "boolean": "true or false",
-                "array": "a list",
-                "object": "a mapping",
-                "null": "null",
-            }.get(str(n), str(n))
-            for n in names
+        return _either(
+            [
+                {
+                    "integer": "a whole number",
+                    "string": "a string",
+                    "boolean": "true or false",
+                    "array": "a list",
+                    "object": "a mapping",
+                    "null": "null",
+                }.get(str(n), str(n))
+                for n in names
+            ]
         )
     if kind == "pattern" and str(value).startswith("^https://"):
         return "an https:// address (no spaces, quotes, backslashes or angle brackets)"
+    if kind == "pattern" and str(value) in _PATTERN_WORDS:
+        return _PATTERN_WORDS[str(value)]
     if kind == "pattern":
         return f"text matching {value}"
     if kind == "const":

@@ -23,9 +23,9 @@ from safeguard_std.domain.findings import Assessment, Finding
 from safeguard_std.domain.pack import Pack, PackRef
 from safeguard_std.evaluate import compile_pack
 from safeguard_std.evidence import bundle_from_data
-from safeguard_std.exceptions import EvidenceError, PackError, Problem
+from safeguard_std.exceptions import EvidenceError, PackTestError, Problem
 from safeguard_std.io._problems import schema_problems
-from safeguard_std.io.documents import DocumentSyntaxError, load_document
+from safeguard_std.io.documents import Document, DocumentSyntaxError, load_document
 from safeguard_std.io.schemas import schema_errors
 from safeguard_std.packs import PackCatalog
 
@@ -124,20 +124,23 @@ def apply_patch(doc: Any, ops: Sequence[dict[str, Any]]) -> Any:
 
 
 def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
-    """Parse one test file; a bad file is a :class:`PackError` with every problem located."""
+    """Parse one test file; a bad file is a :class:`~safeguard_std.exceptions.PackTestError` (a
+    :class:`~safeguard_std.exceptions.PackError`) with every problem located."""
     label = str(path)
-    doc = load_document(path, what="pack test file", error=PackError)
+    doc = load_document(path, what="pack test file", error=PackTestError)
     problems = schema_problems(schema_errors("pack-tests", doc.data), doc)
     if problems:
-        raise PackError(problems, source=label)
+        raise PackTestError(problems, source=label)
     data = doc.data
     base = data.get("evidence")
+    evidence_doc: Document | None = None  # the base's own file, when it has one
     if isinstance(base, dict) and set(base) == {"file"}:
         evidence_path = (path.parent / base["file"]).resolve()
         try:
-            base = load_document(evidence_path, what="evidence file").data
+            evidence_doc = load_document(evidence_path, what="evidence file")
+            base = evidence_doc.data
         except DocumentSyntaxError as exc:
-            raise PackError(
+            raise PackTestError(
                 [
                     Problem(
                         f"cannot read base evidence {base['file']!r}: {exc}",
@@ -146,12 +149,14 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
                 ],
                 source=label,
             ) from None
+    if base is not None:
+        _check_base(base, doc, label, evidence_doc)
     cases = []
     for i, raw in enumerate(data["cases"]):
         where = ("cases", i)
         evidence = raw.get("evidence", base)
         if evidence is None:
-            raise PackError(
+            raise PackTestError(
                 [
                     Problem(
                         "case has no evidence and the file has no base evidence", doc.locate(where)
@@ -162,7 +167,7 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
         try:
             evidence = apply_patch(evidence, raw.get("patch", []))
         except (KeyError, IndexError, ValueError, TypeError) as exc:
-            raise PackError(
+            raise PackTestError(
                 [
                     Problem(
                         f"case {raw['name']!r}: patch does not apply: {exc}",
@@ -173,7 +178,7 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
             ) from None
         as_of = raw.get("as_of", data.get("as_of"))
         if as_of is None:
-            raise PackError(
+            raise PackTestError(
                 [
                     Problem(
                         f"case {raw['name']!r} has no as_of (and the file none)", doc.locate(where)
@@ -185,7 +190,7 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
             day = dt.date.fromisoformat(as_of)
         except ValueError:
             at = (*where, "as_of") if "as_of" in raw else ("as_of",)
-            raise PackError(
+            raise PackTestError(
                 [
                     Problem(
                         "not a calendar date",
@@ -209,6 +214,28 @@ def load_cases(path: Path, default_pack: PackRef) -> list[PackCase]:
             )
         )
     return cases
+
+
+def _check_base(base: Any, doc: Document, label: str, own: Document | None) -> None:
+    """The base evidence loads on its own: said once, located where it is written (its own
+    file, or under ``evidence`` in the test file), rather than once per case without a line."""
+    try:
+        if own is not None:
+            bundle_from_data(base, source=own.source, document=own)
+        else:
+            bundle_from_data(base, source=label)
+    except EvidenceError as exc:
+        problems = [
+            attrs.evolve(
+                p,
+                message=f"base evidence: {p.message}",
+                location=p.location
+                if own is not None
+                else doc.locate(("evidence", *p.location.path)),
+            )
+            for p in exc.problems
+        ]
+        raise PackTestError(problems, source=label) from None
 
 
 def _matches(finding: Finding, want: dict[str, Any]) -> bool:

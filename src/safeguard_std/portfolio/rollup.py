@@ -515,23 +515,17 @@ def _md_rating_rule(s: PortfolioSummary) -> list[str]:
     return ["How a provider's rating is worked out:", "", *rules, "", RATING_OVERALL, ""]
 
 
+def _md_inputs(title: str, second: str, rows: Iterable[tuple[str, str]]) -> list[str]:
+    """A section listing inputs (and one more column), or nothing when there are none."""
+    cells = [(_cell(source), _cell(other)) for source, other in rows]
+    return [f"## {title}", "", *_table(("Input", second), cells)] if cells else []
+
+
 def _md_repeated(s: PortfolioSummary) -> list[str]:
-    if not s.repeated:
-        return []
-    rows = [(_cell(r.source), _cell(r.same_as)) for r in s.repeated]
-    return [
-        "## Evidence given more than once (counted once)",
-        "",
-        *_table(("Input", "The same evidence as"), rows),
-    ]
+    rows = ((r.source, r.same_as) for r in s.repeated)
+    return _md_inputs("Evidence given more than once (counted once)", "The same evidence as", rows)
 
 
 def _md_skipped(s: PortfolioSummary) -> list[str]:
-    if not s.skipped:
-        return []
-    rows = [(_cell(k.source), _cell(k.reason)) for k in s.skipped]
-    return [
-        "## Inputs that could not be evaluated",
-        "",
-        *_table(("Input", "Problem"), rows),
-    ]
+    rows = ((k.source, k.reason) for k in s.skipped)
+    return _md_inputs("Inputs that could not be evaluated", "Problem", rows)

@@ -27,6 +27,7 @@ from safeguard_std.rules._kind import (
     period_param,
     rule_kind,
 )
+from safeguard_std.rules._start import start_unknown, unknown_starts
 
 __all__ = ["disclosure_followed_up", "references"]
 
@@ -49,9 +50,12 @@ def references(spec: RuleSpec) -> Check:
     (default true; open and candidate-supplied references never count). With
     ``alternative_risk_assessment``, one fewer reference plus a completed risk assessment of that
     kind is also enough. With ``longer_than``, only people engaged for longer than that period are
-    judged: an engagement in force that is open-ended, has no start date, or ends more than the
-    period after it starts; everyone else is not applicable. References requested and pending
-    (not yet received) that would make up the number give insufficient_evidence."""
+    judged: an engagement in force that is open-ended (with or without a start date) or ends
+    more than the period after it starts; everyone else is not applicable. An engagement with an
+    end but no start date may be either: a met stands, anything else is insufficient_evidence
+    asking for the start (``facts.start_unknown``, ``facts.if_longer_term``). References
+    requested and pending (not yet received) that would make up the number give
+    insufficient_evidence."""
     need = int(spec.params.get("min", 2))
     verified = bool(spec.params.get("require_verified", True))
     alt = spec.params.get("alternative_risk_assessment")
@@ -72,8 +76,25 @@ def references(spec: RuleSpec) -> Check:
     )
 
     def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        if longer_after is not None and not _longer_term(ctx.engagements_of(person), longer_after):
+        if longer_after is None:
+            return shared_judge(person, ctx)
+        engaged = ctx.engagements_of(person)
+        longer_term = _longer_term(engaged, longer_after, ctx.as_of)
+        if longer_term is False:
             return short_term
+        result = shared_judge(person, ctx)
+        if longer_term is None and result.status is not Status.MET:
+            # A met stands: the references would do whether or not the post is longer term.
+            return start_unknown(
+                unknown_starts(engaged),
+                f"whether they are engaged for longer than {longer} is unknown; if so: "
+                + result.message,
+                evidence=result.evidence,
+                if_longer_term=result.status.value,
+            )
+        return result
+
+    def shared_judge(person: Person, ctx: EvaluationContext) -> Outcome:
         scratch = ctx.scratch
         memo = scratch.get(shared)
         if memo is None:
@@ -158,12 +179,23 @@ def _id_of(record: DbsCheck) -> str:
     return record.id
 
 
-def _longer_term(engagements: tuple[Any, ...], after: Callable[[dt.date], dt.date]) -> bool:
-    """Any engagement open-ended, without a start, or ending later than ``after(start)``."""
+def _longer_term(
+    engagements: tuple[Any, ...], after: Callable[[dt.date], dt.date], as_of: dt.date
+) -> bool | None:
+    """Any engagement open-ended or ending later than ``after(start)``: True; else None (unknown)
+    when one has an end but no start, unless it ends later than ``after(as_of)`` (in force on
+    ``as_of``, it started on or before it); else False."""
+    unknown = False
     for e in engagements:
-        if e.start_on is None or e.end_on is None or e.end_on > after(e.start_on):
+        if e.end_on is None:
             return True
-    return False
+        if e.start_on is None:
+            if e.end_on > after(as_of):
+                return True
+            unknown = True
+        elif e.end_on > after(e.start_on):
+            return True
+    return None if unknown else False
 
 
 def _follow_up_for(

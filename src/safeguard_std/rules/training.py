@@ -21,6 +21,8 @@ from safeguard_std.rules._kind import (
     period_param,
     rule_kind,
 )
+from safeguard_std.rules._start import start_unknown as start_unknown_outcome
+from safeguard_std.rules._start import unknown_starts
 
 __all__ = ["panel_trained", "training_by_start", "training_current"]
 
@@ -82,7 +84,10 @@ def training_current(spec: RuleSpec) -> Check:
     ``as_of`` never count: the evaluator sees the evidence as it stood on ``as_of``. With
     ``new_starter_within``, a person whose earliest engagement in force started no longer ago
     than that is a new starter: where their training would be not_met, it is not yet due
-    (not_applicable, ``due_on`` the end of that period)."""
+    (not_applicable, ``due_on`` the end of that period); where an engagement in force has no
+    start date and no other shows they are past that period, whether they are a new starter is
+    unknown, and a not_met is insufficient_evidence asking for the start (``facts.start_unknown``,
+    ``facts.if_not_new_starter``)."""
     judge = _training_current(spec)
     if "new_starter_within" not in spec.params:
         return judge
@@ -92,11 +97,20 @@ def training_current(spec: RuleSpec) -> Check:
         found = judge(person, ctx)
         if found.status is not Status.NOT_MET:
             return found
-        starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
-        if not starts:
-            return found
-        due = add_period(min(starts), grace)
-        if not is_current(due, ctx.as_of):
+        engaged = ctx.engagements_of(person)
+        starts = [e.start_on for e in engaged if e.start_on]
+        due = add_period(min(starts), grace) if starts else None
+        if due is not None and not is_current(due, ctx.as_of):
+            return found  # not a new starter: the earliest start is no later than this one
+        if len(starts) < len(engaged):
+            return start_unknown_outcome(
+                unknown_starts(engaged),
+                "whether they are a new starter (training not yet due) is unknown; if not: "
+                + found.message,
+                evidence=found.evidence,
+                if_not_new_starter=found.status.value,
+            )
+        if due is None:
             return found
         return outcome(
             Status.NOT_APPLICABLE,
@@ -189,7 +203,10 @@ def training_by_start(spec: RuleSpec) -> Check:
     ``require_online_safety``; recognised by the partnership when ``require_recognised``). Not
     yet applicable until that date has passed. With ``new_staff_due_from``, a person whose
     induction fell due before that date (someone who started long before the duty) is not new
-    staff and is not applicable; their training is the refresher's to judge."""
+    staff and is not applicable; their training is the refresher's to judge. When an engagement
+    in force has no start date, when induction fell due is unknown: insufficient_evidence asking
+    for the start (``facts.start_unknown``), unless another engagement started early enough that
+    they are not new staff whenever it began."""
     courses, within = _courses(spec), period_param(spec, "within")
     online = bool(spec.params.get("require_online_safety", False))
     recognised = bool(spec.params.get("require_recognised", False))
@@ -199,11 +216,7 @@ def training_by_start(spec: RuleSpec) -> Check:
     # depends on the start date alone). Bounded: emptied when full.
     by_start: dict[dt.date, tuple[dt.date, Outcome | None]] = {}
 
-    def check(person: Person, ctx: EvaluationContext) -> Outcome:
-        starts = [e.start_on for e in ctx.engagements_of(person) if e.start_on]
-        if not starts:
-            return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
-        start = min(starts)
+    def due_by(start: dt.date) -> tuple[dt.date, Outcome | None]:
         known = by_start.get(start)
         if known is None:
             due = add_period(start, within)
@@ -220,7 +233,14 @@ def training_by_start(spec: RuleSpec) -> Check:
             if len(by_start) >= _BY_START_KEPT:
                 by_start.clear()
             known = by_start[start] = (due, old)
-        due, old = known
+        return known
+
+    def check(person: Person, ctx: EvaluationContext) -> Outcome:
+        engaged = ctx.engagements_of(person)
+        starts = [e.start_on for e in engaged if e.start_on]
+        if len(starts) < len(engaged) or not starts:
+            return undated_start(person, starts, unknown_starts(engaged))
+        due, old = due_by(min(starts))
         if old is not None:
             return old
         found = [
@@ -252,6 +272,20 @@ def training_by_start(spec: RuleSpec) -> Check:
         what = " recognised by the partnership" if recognised else ""
         what += " covering online safety" if online else ""
         return outcome(Status.NOT_MET, f"no induction training{what} by {due}", due_on=due)
+
+    def undated_start(person: Person, starts: list[dt.date], unknown: list[str]) -> Outcome:
+        # The earliest start is no later than the earliest known one: someone known to have
+        # started before the duty applied is not new staff whenever the undated one began.
+        if starts and new_from is not None:
+            _due, old = due_by(min(starts))
+            if old is not None:
+                return old
+        if not unknown:
+            return outcome(Status.INSUFFICIENT_EVIDENCE, "the engagement's start date is unknown")
+        found = [t.id for t in _matching(person, courses, recognised)]
+        return start_unknown_outcome(
+            unknown, "when induction training was due is unknown", evidence=found
+        )
 
     return check
 

@@ -363,7 +363,7 @@ def make_predicate(gen: Gen, subject: SubjectType, depth: int = 0) -> dict[str, 
     if shape == 1:
         return {"not": make_predicate(gen, subject, depth + 1)}
     if shape in (2, 3):
-        parts = gen.some(lambda: make_predicate(gen, subject, depth + 1), max_size=3)
+        parts = gen.some(lambda: make_predicate(gen, subject, depth + 1), max_size=3, min_size=1)
         return {"all" if shape == 2 else "any": list(parts)}
     facts = [f for _n, f in sorted(FACTS.items()) if f.subjects is None or subject in f.subjects]
     fact = gen.choice(facts)

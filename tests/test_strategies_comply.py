@@ -9,10 +9,11 @@ import datetime as dt
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from safeguard_std import load_pack
+from safeguard_std import evaluate, load_pack
+from safeguard_std.domain.findings import Status
 from safeguard_std.domain.organisation import Attestation, AttestationOutcome, EvidenceBundle
 from safeguard_std.evaluate import compile_pack
 from safeguard_std.strategies import evidence_bundles
@@ -56,7 +57,19 @@ def test_an_adverse_attestation_is_repaired_too(
     rid: str, person: bool, outcome: str, data: st.DataObject
 ) -> None:
     good = data.draw(evidence_bundles(PACK, as_of=AS_OF, compliant=True))
-    subject = good.people[0].id if person else None
+    subject = None
+    if person:
+        # Someone the requirement judges: a person drawn with no engagement has no finding,
+        # and an attestation about them can make nothing not_met.
+        judged = [
+            f.subject.id
+            for f in evaluate(PACK, good, as_of=AS_OF).findings
+            if f.requirement_id == rid
+            and f.subject.id != "-"
+            and f.status not in (Status.NOT_APPLICABLE, Status.WAIVED)
+        ]
+        assume(judged)
+        subject = judged[0]
     bad = _attest(good, rid, subject, outcome)
     gen = Gen(data.draw, AS_OF, first=5000)
     assert any(s.requirement.id == rid for s, _ in not_met(Fix(gen, DEMANDS, bad)))

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from safeguard_std.domain.findings import Status
+from safeguard_std.domain.organisation import EvidenceBundle
 from tests.support import judge, make_bundle
 
 D = dt.date
@@ -121,21 +122,26 @@ def test_policy_published_website_only_when_there_is_one() -> None:
         "require": ["published_on_website"],
     }
     policies = [{"id": "pol-1", "kind": "safeguarding", "published_on_website": False}]
-    no_site = make_bundle({"policies": policies})
+
+    def provider(**website: Any) -> EvidenceBundle:
+        plain = {"id": "prov-1", "name": "T", "kind": "youth", "legal_form": "charity"}
+        return make_bundle({"policies": policies, "provider": plain | website})
+
+    no_site = provider(has_website=False)
     assert judge(rule, no_site, AS_OF, **PROVIDER).status is Status.NOT_APPLICABLE
-    site = make_bundle(
-        {
-            "policies": policies,
-            "provider": {
-                "id": "prov-1",
-                "name": "T",
-                "kind": "youth",
-                "legal_form": "charity",
-                "website_url": "https://example.org",
-            },
-        }
-    )
+    site = provider(website_url="https://example.org")
     assert judge(rule, site, AS_OF, **PROVIDER).status is Status.NOT_MET
+    # Not recorded whether there is a website: "not on the website" may be "no website".
+    unknown = judge(rule, provider(), AS_OF, **PROVIDER)
+    assert (unknown.status, unknown.message) == (
+        Status.INSUFFICIENT_EVIDENCE,
+        "not recorded: provider.has_website",
+    )
+    # A policy published on a website shows there is one.
+    shown = [{"id": "pol-1", "kind": "safeguarding", "published_on_website": True}]
+    plain = {"id": "prov-1", "name": "T", "kind": "youth", "legal_form": "charity"}
+    published = make_bundle({"policies": shown, "provider": plain})
+    assert judge(rule, published, AS_OF, **PROVIDER).status is Status.MET
 
 
 RECENT = {"kind": "recent_record", "records": "training_needs_analyses", "period": "P1Y"}

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from safeguard_std import load_pack
+from safeguard_std.domain.findings import Status
 from safeguard_std.domain.organisation import Attestation, AttestationOutcome, EvidenceBundle
 from safeguard_std.evaluate import compile_pack
 from safeguard_std.strategies import evidence_bundles
@@ -61,10 +62,13 @@ def test_an_adverse_attestation_is_repaired_too(
     if person:
         # A person the requirement judges: someone with no engagement in force has no finding,
         # and an attestation about them is about nothing the requirement asks.
+        # Nor does a not_applicable or waived finding become not_met by an attestation.
         judged = sorted(
             str(f.subject.id)
             for f in PLAN.evaluate(good, as_of=AS_OF).findings
-            if f.requirement_id == rid and f.subject.id is not None
+            if f.requirement_id == rid
+            and f.subject.id is not None
+            and f.status not in (Status.NOT_APPLICABLE, Status.WAIVED)
         )
         assume(judged)
         subject = judged[0]

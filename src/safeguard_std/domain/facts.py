@@ -260,10 +260,28 @@ _ALL: tuple[Fact, ...] = (
     ),
     _provider_fact("serves_age_min", FactType.INT, "Youngest age served."),
     _provider_fact("serves_age_max", FactType.INT, "Oldest age served."),
-    _provider_fact("regulators", FactType.SET, "Inspectorates.", _choices(Regulator)),
-    _provider_fact("local_areas", FactType.SET, "Local authority areas served."),
-    _provider_fact("activities", FactType.SET, "Activities the provider runs."),
-    _provider_fact("has_website", FactType.BOOL, "Has a website."),
+    _provider_fact(
+        "regulators",
+        FactType.SET,
+        "Inspectorates (unknown when not recorded; an empty list records none).",
+        _choices(Regulator),
+    ),
+    _provider_fact(
+        "local_areas",
+        FactType.SET,
+        "Local authority areas served (unknown when not recorded; an empty list records none).",
+    ),
+    _provider_fact(
+        "activities",
+        FactType.SET,
+        "Activities the provider runs (unknown when not recorded; an empty list records none).",
+    ),
+    _provider_fact(
+        "has_website",
+        FactType.BOOL,
+        "Has a website: true with a website_url, false when recorded as having none "
+        "(has_website: false), unknown when neither is recorded.",
+    ),
     _provider_fact("records_held_centrally", FactType.BOOL, "Staff records kept at head office."),
     Fact(
         name="provider.headcount",

@@ -120,8 +120,24 @@ class Regulator(enum.StrEnum):
     ISI = "isi"
 
 
-def _regulators(values: Iterable[str | Regulator]) -> frozenset[Regulator]:
-    return frozenset(Regulator(v) for v in values)
+def _regulators(values: Iterable[str | Regulator] | None) -> frozenset[Regulator] | None:
+    return None if values is None else frozenset(Regulator(v) for v in values)
+
+
+def _texts(values: Iterable[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+def _recorded(what: str) -> dict[str, str]:
+    return {
+        "description": f"{what}. Absent (or null): not recorded, so a condition on it is "
+        "unknown and the requirement asks for evidence; [] records that there are none."
+    }
+
+
+def _website_from_url(provider: Provider) -> bool | None:
+    # A website address says the provider has one; without it, only ``has_website`` can say.
+    return True if provider.website_url else None
 
 
 @attrs.frozen(kw_only=True)
@@ -139,10 +155,34 @@ class Provider:
     serves_age_max: int | None = attrs.field(
         default=None, validator=v.optional([v.instance_of(int), v.ge(0), v.le(30)])
     )
-    regulators: frozenset[Regulator] = attrs.field(factory=frozenset, converter=_regulators)
-    local_areas: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
-    activities: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
-    website_url: str | None = None
+    #: The inspectorates, areas served and activities run. ``None`` (absent): not recorded, so
+    #: a condition on the fact is unknown; an empty set: recorded as none.
+    regulators: frozenset[Regulator] | None = attrs.field(
+        default=None, converter=_regulators, metadata=_recorded("Inspectorates")
+    )
+    local_areas: frozenset[str] | None = attrs.field(
+        default=None, converter=_texts, metadata=_recorded("Local authority areas served")
+    )
+    activities: frozenset[str] | None = attrs.field(
+        default=None, converter=_texts, metadata=_recorded("Activities the provider runs")
+    )
+    website_url: str | None = attrs.field(
+        default=None,
+        metadata={"description": "The provider's website; giving it records that there is one."},
+    )
+    #: Whether the provider has a website: ``True`` whenever ``website_url`` is given (so a
+    #: bundle with an address need not say it), ``False`` recorded as having none, ``None`` not
+    #: recorded (unknown is not "no website").
+    has_website: bool | None = attrs.field(
+        default=attrs.Factory(_website_from_url, takes_self=True),
+        validator=v.optional(v.instance_of(bool)),
+        metadata={
+            "description": "Whether the provider has a website: false records that it has "
+            "none (and refuses a website_url beside it); true without website_url, one whose "
+            "address is not recorded. Absent with website_url: true. Absent without it: not "
+            "recorded, so whether a website applies is unknown."
+        },
+    )
     records_held_centrally: bool | None = None
     #: How many staff and volunteers the provider has, as it declares (``None``: not declared).
     #: A count below the people engaged on record is a contradiction, judged as unknown.
@@ -156,6 +196,14 @@ class Provider:
             raise FieldValueError(
                 "serves_age_max",
                 f"'serves_age_max' ({high}) must not be below 'serves_age_min' ({low})",
+            )
+        if self.has_website is None and self.website_url:  # given as null beside an address
+            object.__setattr__(self, "has_website", True)
+        if self.has_website is False and self.website_url:
+            raise FieldValueError(
+                "has_website",
+                "'has_website' is false but 'website_url' gives the provider's website: "
+                "record one or the other",
             )
 
     @property
@@ -182,11 +230,6 @@ class Provider:
         if self.serves_age_min is not None and self.serves_age_min >= 18:
             return True
         return None
-
-    @property
-    def has_website(self) -> bool:
-        """Has a website on which policies could be published."""
-        return bool(self.website_url)
 
 
 class LeadRoleKind(enum.StrEnum):

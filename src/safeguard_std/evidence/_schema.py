@@ -81,6 +81,8 @@ class _Builder:
                     "description": "Stable identifier that findings point to (never "
                     "personal data).",
                 }
+            if "description" in field.metadata:
+                schema = {**schema, "description": field.metadata["description"]}
             if field.metadata.get(PERSONAL):
                 schema = {**schema, "x-personal": True}
             props[field.name] = schema

@@ -135,22 +135,27 @@ _FLAGS = (
 def policy_published(spec: RuleSpec) -> Check:
     """Every policy of ``policies`` is published as ``require`` lists (to staff, on the website,
     issued at induction, covered in training). ``published_on_website`` is not applicable to a
-    provider without a website."""
+    provider recorded as having no website; where whether it has one is not recorded, a policy
+    not shown published on one leaves the finding asking for ``provider.has_website``."""
     kinds = _kinds(spec)
     flags = tuple(spec.params["require"])
 
     def check(_provider: object, ctx: EvaluationContext) -> Outcome:
-        wanted = [
-            f for f in flags if f != "published_on_website" or ctx.bundle.provider.has_website
-        ]
+        website = ctx.bundle.provider.has_website
+        wanted = [f for f in flags if f != "published_on_website" or website is not False]
         if not wanted:
             return outcome(Status.NOT_APPLICABLE, "the provider has no website")
         found = sorted(find_policies(ctx.bundle, kinds), key=lambda p: p.id)
         if not found:
             return outcome(Status.NOT_MET, f"no {_names(kinds)} policy is recorded")
         ev = [p.id for p in found]
-        no = sorted({f for p in found for f in wanted if getattr(p, f) is False})
-        unknown = sorted({f for p in found for f in wanted if getattr(p, f) is None})
+        # Without a recorded website, "not on the website" may be because there is none.
+        doubtful = website is None and "published_on_website" in wanted
+        judged = [f for f in wanted if not (doubtful and f == "published_on_website")]
+        no = sorted({f for p in found for f in judged if getattr(p, f) is False})
+        unknown = sorted({f for p in found for f in judged if getattr(p, f) is None})
+        if doubtful and any(p.published_on_website is not True for p in found):
+            unknown.append("provider.has_website")
         if no:
             return outcome(Status.NOT_MET, "policy not " + ", ".join(no), evidence=ev, missing=no)
         if unknown:

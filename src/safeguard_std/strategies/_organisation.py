@@ -122,10 +122,18 @@ def strings(values: Iterable[str]) -> Any:
 
 
 def make_provider(gen: Gen) -> Provider:
-    """A provider of any kind and legal form; ``serves_age_max`` is never below the minimum."""
+    """A provider of any kind and legal form; ``serves_age_max`` is never below the minimum.
+
+    Its regulators, areas and activities are each not recorded (``None``, what they shrink
+    to), recorded as none, or some; its website not recorded, recorded as none, or one (with
+    or without its address)."""
     low = gen.maybe(lambda: gen.integer(0, 25))
     high = gen.maybe(lambda: gen.integer(low or 0, 30))
     n = gen.number("provider")
+    regulators = gen.maybe(lambda: frozenset(gen.subset(list(Regulator))))
+    areas = gen.maybe(lambda: strings(gen.subset(LOCAL_AREAS)))
+    activities = gen.maybe(lambda: strings(gen.subset(ACTIVITIES)))
+    website = gen.flag()
     return Provider(
         id=gen.id("prov"),
         name=f"Example Provider {n}",
@@ -134,10 +142,11 @@ def make_provider(gen: Gen) -> Provider:
         education=gen.flag(),
         serves_age_min=low,
         serves_age_max=high,
-        regulators=frozenset(gen.subset(list(Regulator))),
-        local_areas=strings(gen.subset(LOCAL_AREAS)),
-        activities=strings(gen.subset(ACTIVITIES)),
-        website_url=gen.maybe(lambda: f"https://provider-{n}.example"),
+        regulators=regulators,
+        local_areas=areas,
+        activities=activities,
+        website_url=gen.maybe(lambda: f"https://provider-{n}.example") if website else None,
+        has_website=website,
         records_held_centrally=gen.flag(),
     )
 

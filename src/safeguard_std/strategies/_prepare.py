@@ -16,11 +16,18 @@ with ``lean``): the repairs add what the pack asks for anyway.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 import attrs
 
-from safeguard_std.domain.organisation import AttestationOutcome, EvidenceBundle, PolicyKind
-from safeguard_std.domain.pack import SubjectType
+from safeguard_std.domain.organisation import (
+    AttestationOutcome,
+    EvidenceBundle,
+    PolicyKind,
+    Regulator,
+)
+from safeguard_std.domain.pack import Pack, SubjectType
+from safeguard_std.domain.predicates import AllOf, AnyOf, Not, Predicate, bind_params
 from safeguard_std.rules.policies import find_policies
 from safeguard_std.strategies._demands import Demands, Step
 from safeguard_std.strategies._fix import Fix
@@ -111,10 +118,68 @@ def _share_key(step: Step) -> Hashable:
 @attrs.frozen
 class Prepared:
     """The repairs :func:`prepare` applies: the ordered steps (one per share key), the
-    ``attested`` steps (applied only where needed)."""
+    ``attested`` steps (applied only where needed), and the provider facts the pack's
+    conditions name that a bundle may leave unrecorded, with the values they are compared with.
+    """
 
     steps: tuple[tuple[Step, Repair], ...]
     attested: tuple[tuple[Step, Repair], ...]
+    provider_facts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+#: Provider facts a bundle may leave unrecorded (``None``) that a compliant bundle records when
+#: its pack's conditions name them: left unknown, what they condition could only ask for
+#: evidence, never be met or ruled out.
+_RECORDABLE = ("regulators", "local_areas", "activities", "has_website")
+
+
+def provider_facts_named(pack: Pack) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The recordable provider facts ``pack``'s conditions (``applies_when``, ``included_when``
+    and its includes') name, each with the text values they are compared with, sorted."""
+    found: dict[str, set[str]] = {}
+
+    def walk(pred: Predicate) -> None:
+        if isinstance(pred, (AllOf, AnyOf)):
+            for part in pred.parts:
+                walk(part)
+        elif isinstance(pred, Not):
+            walk(pred.part)
+        elif pred.field.startswith("provider.") and pred.field[9:] in _RECORDABLE:
+            values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
+            found.setdefault(pred.field[9:], set()).update(v for v in values if type(v) is str)
+
+    conditions = [
+        when
+        for req in pack.requirements
+        for when in (req.applies_when, req.included_when)
+        if when is not None
+    ]
+    conditions += [inc.applies_when for inc in pack.includes if inc.applies_when is not None]
+    for when in conditions:
+        try:
+            walk(bind_params(when, lambda name: pack.parameters[name].value))
+        except KeyError:  # a parameter of another layer: the fact is named all the same
+            walk(bind_params(when, lambda _name: ()))
+    known = {r.value for r in Regulator}
+    if "regulators" in found:
+        found["regulators"] &= known
+    return tuple(sorted((name, tuple(sorted(values))) for name, values in found.items()))
+
+
+def record_provider_facts(fix: Fix, named: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+    """Record each fact of ``named`` the bundle's provider leaves unrecorded: a website or
+    none, or some of the values the pack compares it with (possibly none)."""
+    provider = fix.bundle.provider
+    changes: dict[str, Any] = {}
+    for name, values in named:
+        if getattr(provider, name) is not None:
+            continue
+        if name == "has_website":
+            changes[name] = fix.gen.boolean()
+        else:
+            changes[name] = frozenset(fix.gen.subset(values))
+    if changes:
+        fix.bundle = attrs.evolve(fix.bundle, provider=attrs.evolve(provider, **changes))
 
 
 def plan_of(demands: Demands, repairs: Mapping[str, Repair]) -> Prepared:
@@ -137,7 +202,7 @@ def plan_of(demands: Demands, repairs: Mapping[str, Repair]) -> Prepared:
             attested.append((step, repairs[step.kind]))
         else:
             ordered.append((step, repairs[step.kind]))
-    return Prepared(tuple(ordered), tuple(attested))
+    return Prepared(tuple(ordered), tuple(attested), provider_facts_named(demands.plan.pack))
 
 
 def _subjects(bundle: EvidenceBundle, subject: SubjectType) -> tuple[str, ...]:
@@ -169,6 +234,7 @@ def _apply(fix: Fix, step: Step, repair: Repair, subject: str | None) -> None:
 
 def prepare(fix: Fix, prepared: Prepared, attest: Repair) -> None:
     """Apply every requirement's repair to every subject it could judge (see the module)."""
+    record_provider_facts(fix, prepared.provider_facts)  # first: it decides what applies
     last: list[tuple[Step, Repair]] = []
     for step, repair in prepared.steps:
         if step.kind == "record_updated":

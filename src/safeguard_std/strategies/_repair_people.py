@@ -57,11 +57,19 @@ def _check_present(fix: Fix, step: Step, subject: str | None) -> None:
         fix.put(attrs.evolve(person, qualification_checks=quals))
     elif check == "suitability":
         kind = SuitabilityCheckKind(step.params["suitability_kind"])
-        dates = [c.checked_on for c in person.suitability_checks if c.kind is kind and c.checked_on]
+        same = [c for c in person.suitability_checks if c.kind is kind]
+        dates = [c.checked_on for c in same if c.checked_on]
+        # An undated completed one is dated later (checks_evidenced), on or before as_of: on
+        # as_of itself, this one (made later, so with the greater id) stays the latest.
+        undated = any(c.status is CheckStatus.COMPLETED and not c.checked_on for c in same)
         new = SuitabilityCheck(
             id=gen.id("suit"),
             kind=kind,
-            checked_on=gen.between(max(dates), fix.as_of) if dates else gen.past(),
+            checked_on=fix.as_of
+            if undated
+            else gen.between(max(dates), fix.as_of)
+            if dates
+            else gen.past(),
             checked_by="Test Checker B",
             satisfactory=True,
         )

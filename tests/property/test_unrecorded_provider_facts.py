@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from safeguard_std.domain.findings import Status
 from safeguard_std.domain.organisation import EvidenceBundle, Regulator
 from safeguard_std.domain.pack import Pack
-from safeguard_std.domain.predicates import AllOf, AnyOf, Not, Predicate
+from safeguard_std.domain.predicates import Predicate, comparisons
 from safeguard_std.evaluate import evaluate
 from safeguard_std.strategies import evidence_bundles, packs
 from safeguard_std.strategies._organisation import ACTIVITIES, LOCAL_AREAS
@@ -84,13 +84,9 @@ def _asked_whether_recorded(pack: Pack) -> set[str]:
     found: set[str] = set()
 
     def walk(pred: Predicate) -> None:
-        if isinstance(pred, (AllOf, AnyOf)):
-            for part in pred.parts:
-                walk(part)
-        elif isinstance(pred, Not):
-            walk(pred.part)
-        elif pred.op == "exists":
-            found.add(pred.field.removeprefix("provider."))
+        found.update(
+            p.field.removeprefix("provider.") for p in comparisons(pred) if p.op == "exists"
+        )
 
     for req in pack.requirements:
         for when in (req.applies_when, req.included_when):

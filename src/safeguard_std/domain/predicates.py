@@ -25,7 +25,7 @@ Nothing here is ever ``eval``-ed: predicates are parsed into values and compiled
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -44,6 +44,7 @@ __all__ = [
     "Truth",
     "bind_params",
     "compare",
+    "comparisons",
     "compile_predicate",
     "kleene_all",
     "kleene_any",
@@ -322,6 +323,17 @@ def compile_predicate(
     return lambda s, c: compare(op, expected, get(s, c), unknown)
 
 
+def comparisons(pred: Predicate) -> Iterator[Compare]:
+    """Every comparison in ``pred``, in the order written (through all, any and not)."""
+    if isinstance(pred, (AllOf, AnyOf)):
+        for part in pred.parts:
+            yield from comparisons(part)
+    elif isinstance(pred, Not):
+        yield from comparisons(pred.part)
+    else:
+        yield pred
+
+
 def unknown_fields(
     pred: Predicate,
     getters: Getters,
@@ -331,16 +343,9 @@ def unknown_fields(
 ) -> tuple[str, ...]:
     """The facts (sorted, once each) whose comparisons are unknown for ``subject``: what to
     record so that ``pred`` can be decided."""
-    found: set[str] = set()
-
-    def walk(p: Predicate) -> None:
-        if isinstance(p, (AllOf, AnyOf)):
-            for part in p.parts:
-                walk(part)
-        elif isinstance(p, Not):
-            walk(p.part)
-        elif compare(p.op, p.value, getters(p.field)(subject, ctx), unknowns(p.field)) is None:
-            found.add(p.field)
-
-    walk(pred)
+    found = {
+        p.field
+        for p in comparisons(pred)
+        if compare(p.op, p.value, getters(p.field)(subject, ctx), unknowns(p.field)) is None
+    }
     return tuple(sorted(found))

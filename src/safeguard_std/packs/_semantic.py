@@ -19,6 +19,7 @@ from safeguard_std.domain.predicates import (
     ParamRef,
     Predicate,
     bind_params,
+    comparisons,
 )
 from safeguard_std.exceptions import Location, Problem, RuleError
 from safeguard_std.io._problems import did_you_mean, rule_param_problems, shown
@@ -342,11 +343,7 @@ def _predicate_refs(pred: Predicate | None) -> set[str]:
     """The parameter names a predicate's ``{param: NAME}`` values use."""
     if pred is None:
         return set()
-    if isinstance(pred, (AllOf, AnyOf)):
-        return set().union(*(_predicate_refs(p) for p in pred.parts))
-    if isinstance(pred, Not):
-        return _predicate_refs(pred.part)
-    return {pred.value.name} if isinstance(pred.value, ParamRef) else set()
+    return {p.value.name for p in comparisons(pred) if isinstance(p.value, ParamRef)}
 
 
 def _param_refs(req: Requirement) -> set[str]:

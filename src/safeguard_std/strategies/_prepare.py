@@ -27,7 +27,7 @@ from safeguard_std.domain.organisation import (
     Regulator,
 )
 from safeguard_std.domain.pack import Pack, SubjectType
-from safeguard_std.domain.predicates import AllOf, AnyOf, Not, Predicate, bind_params
+from safeguard_std.domain.predicates import Predicate, bind_params, comparisons
 from safeguard_std.rules.policies import find_policies
 from safeguard_std.strategies._demands import Demands, Step
 from safeguard_std.strategies._fix import Fix
@@ -139,14 +139,10 @@ def provider_facts_named(pack: Pack) -> tuple[tuple[str, tuple[str, ...]], ...]:
     found: dict[str, set[str]] = {}
 
     def walk(pred: Predicate) -> None:
-        if isinstance(pred, (AllOf, AnyOf)):
-            for part in pred.parts:
-                walk(part)
-        elif isinstance(pred, Not):
-            walk(pred.part)
-        elif pred.field.startswith("provider.") and pred.field[9:] in _RECORDABLE:
-            values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
-            found.setdefault(pred.field[9:], set()).update(v for v in values if type(v) is str)
+        for leaf in comparisons(pred):
+            if leaf.field.startswith("provider.") and leaf.field[9:] in _RECORDABLE:
+                values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+                found.setdefault(leaf.field[9:], set()).update(v for v in values if type(v) is str)
 
     conditions = [
         when

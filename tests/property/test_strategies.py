@@ -4,6 +4,7 @@ about their arguments, and never imported by the library itself."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import subprocess
 import sys
@@ -117,7 +118,11 @@ def test_shrinks_as_documented() -> None:
         id="dbs-0001", level="enhanced", barred_list_children=True
     )
     assert find(evidence_bundles(), lambda b: True).people == ()
-    document = find(pack_documents(), lambda d: True)
+    # Shrinking a pack is Hypothesis's best effort: from some starts it stops at another one-
+    # requirement pack (check_current, checks_evidenced: a local minimum), also before today's
+    # changes. From a fixed start, with no saved examples, the documented minimum is reached.
+    calm = settings(database=None)
+    document = find(pack_documents(), lambda d: True, settings=calm, random=random.Random(0))
     assert [r["rule"] for r in document["requirements"]] == [{"kind": "actions_complete"}]
 
 

@@ -771,3 +771,18 @@ def test_spreadsheet_error_values_are_refused_in_any_column() -> None:
         ("DBS date", "cell.excel_error", "#VALUE!"),
         (None, "engagement.no_start", None),
     ]
+
+
+def test_a_tbc_start_date_is_a_date_not_yet_known_not_a_pending_check() -> None:
+    # It read "marked pending: not evidence of a completed check", as for a DBS date.
+    result = csv_import(
+        "Staff number,Name,Staff type,Start date,Date of birth\n1001,Alex Smith,Staff,TBC,TBC\n"
+    )
+    (row,) = result.rows
+    said = {(i.code, i.column): i.message for i in row.issues}
+    assert (
+        said[("cell.not_yet_known", "D")] == "marked 'TBC' ('awaited', ...): the date is not "
+        "yet known, so none is imported"
+    )
+    assert ("cell.not_yet_known", "E") in said
+    assert not any(code == "check.pending" for code, _column in said)

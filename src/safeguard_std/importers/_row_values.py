@@ -37,6 +37,12 @@ __all__ = [
 _new = tuple.__new__
 
 
+#: Dates that are not of a check: "TBC" in them is a date not yet known, not a check pending.
+_NOT_CHECKS = frozenset(
+    {"person.date_of_birth", "engagement.start_on", "engagement.end_on", "record.updated_on"}
+)
+
+
 class RowReader:
     """Reads one row's values, reports its issues and remembers their origins."""
 
@@ -209,6 +215,12 @@ class RowReader:
             self.issue(Severity.NOTE, "cell.unknown", "marked unknown: nothing imported", cell)
         elif mark is Mark.NO:
             self.issue(Severity.NOTE, "check.not_done", "marked not done: nothing imported", cell)
+        elif mark is Mark.PENDING and cell.column.field in _NOT_CHECKS:
+            self.warn(
+                "cell.not_yet_known",
+                "marked 'TBC' ('awaited', ...): the date is not yet known, so none is imported",
+                cell,
+            )
         elif mark is Mark.PENDING:
             self.warn(
                 "check.pending",

@@ -14,7 +14,7 @@ from safeguard_std.cli import main
 from safeguard_std.domain.consistency import Severity, check_consistency
 from safeguard_std.domain.pending import pending_checks
 from safeguard_std.evidence import bundle_from_data
-from tests.conftest import AS_OF, FIXTURES
+from tests.conftest import AS_OF, FIXTURES, ROOT
 from tests.support import BASE_BUNDLE
 
 
@@ -408,3 +408,21 @@ def test_every_kind_of_check_can_be_listed_as_pending() -> None:
         ("qualification_checks", 0),
         ("suitability_checks", 0),
     ]
+
+
+def test_validate_with_a_pack_warns_of_provider_facts_its_conditions_need(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An unrecorded provider fact makes the requirements conditioned on it ask for evidence:
+    # the bundle's author should hear of it before evaluating.
+    data = json.loads((ROOT / "examples" / "chscb-hackney-commissioned-service.json").read_text())
+    data["provider"].pop("activities", None)
+    path = write(tmp_path, data)
+    assert main(["evidence", "validate", path, "--as-of", "2026-11-23", "--pack", "chscb"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "provider.activities" in x)
+    assert line.startswith(
+        "warning: [provider.fact_unrecorded] provider.activities is not recorded: CHSCB-A10"
+    ), line
+    assert "ask for evidence until it is (record [] for none)" in line
+    assert f"@ {path} $.provider" in line

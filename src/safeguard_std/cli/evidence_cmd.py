@@ -31,6 +31,7 @@ from safeguard_std.domain.consistency import (
     Inconsistency,
     Severity,
     check_consistency,
+    unrecorded_provider_facts,
     unused_attestations,
 )
 from safeguard_std.domain.pending import PendingCheck, pending_checks
@@ -141,8 +142,10 @@ def _register_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     parser.add_argument(
         "--pack",
         metavar="REF|PATH",
-        help="also check the bundle's attestations against this pack (edition in force on "
-        "--as-of): an attestation no requirement can use is reported as not used",
+        help="also check the bundle against this pack (edition in force on --as-of): an "
+        "attestation no requirement can use is reported as not used, and a provider fact the "
+        "pack's conditions need but the bundle does not record (its requirements will ask for "
+        "evidence) is named",
     )
     parser.add_argument(
         "--include-personal-data",
@@ -318,7 +321,11 @@ def run_validate(args: argparse.Namespace) -> int:
         from safeguard_std.packs import load_pack
 
         pack = load_pack(args.pack, as_of=as_of, catalog=catalog_from(args))
-        found = (*found, *unused_attestations(bundle, pack))
+        found = (
+            *found,
+            *unused_attestations(bundle, pack),
+            *unrecorded_provider_facts(bundle, pack),
+        )
     errors = [f for f in found if f.severity is Severity.ERROR]
     warnings = [f for f in found if f.severity is Severity.WARNING]
     pending = pending_checks(bundle)  # listed, never a problem: each asks for evidence

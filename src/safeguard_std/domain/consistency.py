@@ -37,6 +37,7 @@ from safeguard_std.domain.people import (
     RoleType,
     SuitabilityCheckKind,
 )
+from safeguard_std.domain.predicates import comparisons
 
 __all__ = [
     "ConsistencyByPerson",
@@ -648,6 +649,43 @@ def _subject_ids(bundle: EvidenceBundle, kind: SubjectType) -> set[str]:
     if kind is SubjectType.CONTRACT:
         return {contract.id} if contract else set()
     return {m.id for m in contract.monitoring_meetings} if contract else set()
+
+
+def unrecorded_provider_facts(bundle: EvidenceBundle, pack: Pack) -> tuple[Inconsistency, ...]:
+    """Provider facts ``pack``'s conditions (``applies_when``) compare that the bundle leaves
+    unrecorded, each a warning naming the requirements that will ask for evidence until it is
+    recorded (an unrecorded fact is unknown, never "none")."""
+    provider = bundle.provider
+    fields = {f.name for f in attrs.fields(type(provider))}
+    needed: dict[str, set[str]] = defaultdict(set)
+    for req in pack.requirements:
+        if req.withdrawn or req.applies_when is None:
+            continue
+        for leaf in comparisons(req.applies_when):
+            name = leaf.field.removeprefix("provider.")
+            # 'exists' asks whether it is recorded: the author chose that question.
+            asks = leaf.field.startswith("provider.") and leaf.op != "exists"
+            if asks and name in fields and getattr(provider, name) is None:
+                needed[name].add(req.id)
+    found = []
+    for name, ids in sorted(needed.items()):
+        listed = sorted(ids)
+        shown = ", ".join(listed[:5]) + (f" and {len(listed) - 5} more" if len(listed) > 5 else "")
+        found.append(
+            Inconsistency(
+                Severity.WARNING,
+                "provider.fact_unrecorded",
+                f"provider.{name} is not recorded: {shown} ask for evidence until it is"
+                + (" (record [] for none)" if name in _SET_FACTS else ""),
+                ("provider",),
+                provider.id,
+            )
+        )
+    return tuple(found)
+
+
+#: Provider facts that are sets: "none" is recorded as an empty list.
+_SET_FACTS = frozenset({"regulators", "local_areas", "activities"})
 
 
 def unused_attestations(bundle: EvidenceBundle, pack: Pack) -> tuple[Inconsistency, ...]:

@@ -160,10 +160,7 @@ def _meant_branch(
     is a misspelling of counts as present: ``al`` is ``all`` misspelt), then its keys the form
     does not know. So a comparison with a misspelt operator is reported as that, not as a
     missing ``all``; and the misspelling is said once, as an unknown key with its hint."""
-    by_branch: dict[int, list[jsonschema.ValidationError]] = {}
-    for inner in error.context or ():
-        if inner.relative_schema_path:
-            by_branch.setdefault(int(inner.relative_schema_path[0]), []).append(inner)
+    by_branch = _by_branch(error.context or ())
     alternatives: Any = error.validator_value
     if len(by_branch) < 2 or len(by_branch) != len(alternatives):
         return None  # one alternative alone, or one that matched (valid under two of oneOf)
@@ -182,15 +179,23 @@ def _meant_branch(
     )
 
 
+def _by_branch(
+    errors: Iterable[jsonschema.ValidationError],
+) -> dict[int, list[jsonschema.ValidationError]]:
+    """A ``oneOf``/``anyOf``'s inner errors by the alternative (its index) that raised them."""
+    by_branch: dict[int, list[jsonschema.ValidationError]] = {}
+    for inner in errors:
+        if inner.relative_schema_path:
+            by_branch.setdefault(int(inner.relative_schema_path[0]), []).append(inner)
+    return by_branch
+
+
 def _of_no_form(
     error: jsonschema.ValidationError, branches: list[jsonschema.ValidationError]
 ) -> str | None:
     """Each form's type in words (``a whole number or {param: NAME}``) when the value is of the
     type of none of several forms (null aside); ``None`` otherwise."""
-    by_branch: dict[int, list[jsonschema.ValidationError]] = {}
-    for inner in branches:
-        if inner.relative_schema_path:
-            by_branch.setdefault(int(inner.relative_schema_path[0]), []).append(inner)
+    by_branch = _by_branch(branches)
     if len(by_branch) < 2:
         return None
     words: list[str] = []

@@ -561,15 +561,11 @@ def _attach(
             reasons.append(" and ".join(said) if said else where)
         more = len(rejected) - _NAMED_REJECTED
         text = "; ".join(reasons) + (f"; and {more} more" if more > 0 else "")
-        count = (
-            "1 row of the record was"
-            if len(rejected) == 1
-            else f"{len(rejected)} rows of the record were"
-        )
+        one = len(rejected) == 1
+        rows = "1 row of the record was" if one else f"{len(rejected)} rows of the record were"
+        whose = "its person was" if one else "their people were"
         note = Problem(
-            f"{count} rejected, so its person was not imported: {text}"
-            if len(rejected) == 1
-            else f"{count} rejected, so their people were not imported: {text}",
+            f"{rows} rejected, so {whose} not imported: {text}",
             Location(workbook.label),
         )
         raise EvidenceError([*exc.problems, note], source=exc.source) from None

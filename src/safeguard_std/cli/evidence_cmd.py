@@ -117,6 +117,15 @@ def _register_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="show personal values (names, dates of birth, DBS numbers) in messages and report",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        metavar="N",
+        help="processes reading a large CSV record's rows: 2 (the default) where the system "
+        "has two processors and os.fork, else 1; the files written are the same either way",
+    )
     parser.set_defaults(run=run_import)
 
 
@@ -201,6 +210,7 @@ def _run_import(args: argparse.Namespace) -> int:
             as_of=as_of,
             defaults=_defaults(args.default),
             include_personal_data=args.include_personal_data,
+            processes=args.jobs,
         )
         rest = people_less(result.bundle)
         # All three files appear together or none does: a report that cannot be written must

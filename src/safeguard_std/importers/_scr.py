@@ -49,6 +49,7 @@ from safeguard_std.importers._result import (
 )
 from safeguard_std.importers._sheet import SheetRow, SheetRun
 from safeguard_std.importers._sheet_row import RowOutcomes
+from safeguard_std.importers._split import TwoProcesses
 from safeguard_std.importers._stream import PeopleOut
 from safeguard_std.importers._tables import Sheet, Workbook, read_workbook
 from safeguard_std.io.documents import Limits
@@ -353,12 +354,15 @@ def import_scr_streaming(
     defaults: Mapping[str, str] | None = None,
     include_personal_data: bool = False,
     limits: Limits | None = None,
+    processes: int = 1,
 ) -> ImportResult:
     """:func:`import_scr`, each person going to ``out`` as its row is read rather than kept (so
     memory grows far slower than the record): ``out`` then gives the bundle's text and digest.
     The result's bundle holds only the people its lead roles and panels name, and its ``rows``
     are read back from ``out``'s temporary file, so use the result before ``out`` is closed;
-    everything else in it is as :func:`import_scr` gives it."""
+    everything else in it is as :func:`import_scr` gives it. ``processes=2`` reads a large CSV
+    sheet's rows in two processes where the system can (:mod:`~._split`), with the same
+    result."""
     return _import(
         source,
         provider=provider,
@@ -371,6 +375,7 @@ def import_scr_streaming(
         include_personal_data=include_personal_data,
         limits=limits,
         out=out,
+        processes=processes,
     )
 
 
@@ -387,6 +392,7 @@ def _import(
     include_personal_data: bool,
     limits: Limits | None = None,
     out: PeopleOut | None = None,
+    processes: int = 1,
 ) -> ImportResult:
     plan_mapping = _mapping(mapping, defaults)
     provider_file = load_provider(
@@ -413,7 +419,13 @@ def _import(
             reports.append(SheetReport(candidate.name, imported=False, reason=skip, issues=(note,)))
             continue
         run = SheetRun(
-            candidate, plan_mapping, as_of, prov, taken, sink=out.add if out is not None else None
+            candidate,
+            plan_mapping,
+            as_of,
+            prov,
+            taken,
+            sink=out.add if out is not None else None,
+            split=TwoProcesses(out) if out is not None and processes > 1 else None,
         )
         if out is not None:  # rows written out as they are built, as their people are
             run.rows = out.rows_of(candidate.name)

@@ -11,7 +11,7 @@ import array
 import datetime as dt
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
 
@@ -97,6 +97,32 @@ def _cached(reader: Reader) -> Reader:
 _EXCEL_ERROR = reject("cell.excel_error", "a spreadsheet error value, not data")
 
 
+@attrs.frozen
+class Reading:
+    """What reading a sheet's rows needs to know of its header: the row after it, the mapped
+    columns (and how many columns from the first are all mapped) and the header's texts."""
+
+    first: int
+    mapped: frozenset[int]
+    all_mapped: int
+    headers: list[str]
+
+    @classmethod
+    def of(cls, plan: HeaderPlan) -> Reading:
+        """For a sheet with this header."""
+        mapped = frozenset(c.index for c in plan.columns)
+        return cls(
+            plan.header_row + 1,
+            mapped,
+            next(i for i in itertools.count() if i not in mapped),
+            [cell_text(c).lower() if c is not None else "" for c in plan.header_cells],
+        )
+
+
+#: Reads a sheet's rows (``SheetRun.read_between``) and gives the sheet's width.
+Splitter = Callable[["SheetRun", Reading, RowContext, Iterator[tuple[int, Sequence[object]]], int], int]
+
+
 def _lazy(value: object) -> Parsed:
     return Parsed(value=value)
 
@@ -136,6 +162,9 @@ class SheetRun:
     date_readers: dict[tuple[Order, bool, bool], DateReader] = attrs.field(factory=dict)
     # Given, each person goes to it as its row is built and is not kept (PeopleOut.add).
     sink: Callable[[Person, RowOrigins | None], None] | None = None
+    # Given, it reads the rows under the header (``read_between``), perhaps in two processes
+    # (importers._split.read_in_two).
+    split: Splitter | None = None
 
     @property
     def name(self) -> str | None:
@@ -180,15 +209,32 @@ class SheetRun:
         rows: Iterable[tuple[int, Sequence[object]]],
         width: int,
     ) -> int:
-        """Read every row under the header; the sheet's width (its widest row)."""
-        mapped = {c.index for c in plan.columns}
-        all_mapped = next(i for i in itertools.count() if i not in mapped)  # columns before it
-        headers = [cell_text(c).lower() if c is not None else "" for c in plan.header_cells]
-        section: Value | None = None
-        first = plan.header_row + 1
+        """Read every row under the header; the sheet's width (its widest row). A large sheet
+        may be read by two processes (:attr:`split`), with the same result."""
+        reading = Reading.of(plan)
+        if self.split is not None:
+            return self.split(self, reading, ctx, iter(rows), width)
+        return self.read_between(reading, ctx, iter(rows), width)[0]
+
+    def read_between(
+        self,
+        reading: Reading,
+        ctx: RowContext,
+        rows: Iterator[tuple[int, Sequence[object]]],
+        width: int,
+        section: Value | None = None,
+        stop: int | None = None,
+    ) -> tuple[int, Value | None, tuple[int, Sequence[object]] | None]:
+        """Read the rows under the header from ``rows`` (in a section headed ``section``) up
+        to row ``stop`` (the end, if ``None``): the width, the section the last row read was
+        in, and the first row not read (at ``stop``), if any."""
+        mapped, all_mapped, headers = reading.mapped, reading.all_mapped, reading.headers
+        first = reading.first
         for number, row in rows:
             if number < first:
                 continue
+            if stop is not None and number >= stop:
+                return width, section, (number, row)
             filled = [
                 i
                 for i, v in enumerate(row)
@@ -208,7 +254,28 @@ class SheetRun:
             if filled[-1] >= all_mapped:
                 self._count_unmapped(filled, mapped)
             self._row(number, row, ctx, section)
-        return width
+        return width, section, None
+
+    def section_at(
+        self, reading: Reading, rows: Iterator[tuple[int, Sequence[object]]], stop: int
+    ) -> tuple[Value | None, tuple[int, Sequence[object]] | None]:
+        """Pass over the rows before row ``stop`` reading none of them, only what heading
+        rows they hold: the section row ``stop`` is in, and row ``stop`` (or the first after
+        it), if any."""
+        section = None
+        for number, row in rows:
+            if number >= stop:
+                return section, (number, row)
+            if number < reading.first:
+                continue
+            filled = [
+                i
+                for i, v in enumerate(row)
+                if v is not None and v != "" and not (type(v) is str and v.isspace())
+            ]
+            if len(filled) == 1:
+                section = self._heading(number, row, filled, count=False) or section
+        return section, None
 
     def _set_reading(self, plan: HeaderPlan) -> dict[str, Reader]:
         readers = {c.letter: self._reader(c) for c in plan.columns}
@@ -228,19 +295,22 @@ class SheetRun:
         )
         return readers
 
-    def _heading(self, number: int, row: Sequence[object], filled: list[int]) -> Value | None:
-        """A row whose one cell names a role ("Volunteers") heads a section: its value."""
+    def _heading(
+        self, number: int, row: Sequence[object], filled: list[int], *, count: bool = True
+    ) -> Value | None:
+        """A row whose one cell names a role ("Volunteers") heads a section: its value
+        (counted among the sheet's heading rows unless ``count`` is false)."""
         cell = row[filled[0]]
         if not isinstance(cell, str):
             return None
         role = role_type_of_words(cell, sheet=True)
         if role is None:
             return None
-        self.headings += 1
+        self.headings += count
         origin = Origin("section", raw=cell_text(cell), sheet=self.name, detail=f"row {number}")
         return Value(role, None, origin)
 
-    def _count_unmapped(self, filled: list[int], mapped: set[int]) -> None:
+    def _count_unmapped(self, filled: list[int], mapped: frozenset[int]) -> None:
         for index in filled:
             if index not in mapped:
                 self.filled[index] += 1

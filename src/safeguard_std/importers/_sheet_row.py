@@ -115,6 +115,22 @@ class SpilledRows:
     def __len__(self) -> int:
         return len(self._numbers)
 
+    def restart(self, spill: IO[bytes]) -> None:
+        """Go on in ``spill``, empty: a second process's rows (:mod:`~._split`)."""
+        self._log.restart(spill)
+        self._numbers = array.array("I")
+
+    def part(self) -> tuple[tuple[array.array[int], int], array.array[int]]:
+        """Where this store's rows are in its file, and their numbers."""
+        return self._log.part(), self._numbers
+
+    def join(self, part: tuple[tuple[array.array[int], int], array.array[int]], shift: int) -> None:
+        """Add a second process's rows (:meth:`part`), its file copied to this one's at
+        ``shift``: they follow this store's rows."""
+        log, numbers = part
+        self._log.join(log, shift)
+        self._numbers.extend(numbers)
+
     def __bool__(self) -> bool:
         return bool(self._numbers)
 

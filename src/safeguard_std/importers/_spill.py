@@ -35,6 +35,25 @@ class SpillLog:
     def __len__(self) -> int:
         return len(self._at)
 
+    def restart(self, file: IO[bytes]) -> None:
+        """Go on in ``file``, empty: a second process's part of the log
+        (:mod:`~safeguard_std.importers._split`), joined to the first's by :meth:`join`."""
+        self._file = file
+        self._at = array.array("Q")
+        self._end = 0
+
+    def part(self) -> tuple[array.array[int], int]:
+        """Where this log's records are in its file, and where the last ends."""
+        return self._at, self._end
+
+    def join(self, part: tuple[array.array[int], int], shift: int) -> None:
+        """Add the records of a log's ``part`` (:meth:`part`) whose file was copied to this
+        log's file at ``shift``."""
+        at, end = part
+        if at:
+            self._at.extend(array.array("Q", (a + shift for a in at)))
+            self._end = end + shift
+
     def _ends(self, index: int) -> int:
         return self._at[index + 1] if index + 1 < len(self._at) else self._end
 

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import heapq
 import io
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -31,7 +32,7 @@ from safeguard_std._serialization.canonical import (
 )
 from safeguard_std._serialization.converter import converter
 from safeguard_std._serialization.data import bundle_to_data
-from safeguard_std.domain.consistency import ConsistencyByPerson, KeyLog
+from safeguard_std.domain.consistency import ConsistencyByPerson, Inconsistency, KeyLog
 from safeguard_std.domain.integrity import CertificateKeys, PersonKeys
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.people import Jurisdiction, Person
@@ -157,6 +158,87 @@ class PeopleOut:
         """People added."""
         return len(self._ids)
 
+    @property
+    def spill(self) -> IO[bytes]:
+        """The temporary file of rows' outcomes and people's keys."""
+        return self._spill
+
+    def flush(self) -> None:
+        """Write out what the temporary files buffer (before the process is forked)."""
+        for file in (self._text, self._canonical, self._origins, self._spill):
+            file.flush()
+
+    def restart(self, files: PartFiles) -> tuple[IO[bytes], ...]:
+        """Go on in ``files``, as if no person had been added: a second process's part of the
+        people (:mod:`~safeguard_std.importers._split`), given by :meth:`part` and joined to
+        the first's by :meth:`join`. The keys the cross-person checks need go to
+        ``files.spill``, as the rows' outcomes do. Gives the files it wrote to before, which
+        the caller keeps open (a forked process's copies of another's files: closing one would
+        write out its buffer again)."""
+        before = (self._text, self._canonical, self._origins, self._spill)
+        self._text, self._canonical, self._origins = files.text, files.canonical, files.origins
+        self._ids = []
+        self._at = array.array("Q")
+        self._row_at = array.array("Q")
+        self._row_person = array.array("I")
+        self._row_kind = array.array("I")
+        self.records = 0
+        self.kept = []
+        self.roles = Counter()
+        self.consistency.found = []
+        self._keys().restart(files.spill)
+        return before
+
+    def _keys(self) -> SpillLog:
+        keys = self.consistency.keys
+        assert isinstance(keys, SpilledKeys)  # PeopleOut made them so
+        return keys.log
+
+    def part(self) -> PeoplePart:
+        """What this process added since :meth:`restart`, but for its files' text."""
+        return PeoplePart(
+            ids=self._ids,
+            at=self._at,
+            row_at=self._row_at,
+            row_person=self._row_person,
+            row_kind=self._row_kind,
+            kinds=self._kinds,
+            records=self.records,
+            unordered=self._unordered,
+            board=self.board,
+            roles=self.roles,
+            kept=self.kept,
+            found=self.consistency.found,
+            keys=self._keys().part(),
+        )
+
+    def join(self, part: PeoplePart, files: PartFiles, spill_shift: int) -> None:
+        """Add the people a second process added (``part``, its texts in ``files``), who
+        follow those added here; ``files.spill`` was copied to this import's own at
+        ``spill_shift`` (the caller copies it once: the rows' outcomes are there too)."""
+        base, keys_base = len(self._ids), len(self.consistency.keys)
+        if part.ids:
+            if self._ids:
+                self._text.seek(0, io.SEEK_END)
+                self._text.write(b",")  # the part's first person was written as the first
+            append_file(files.text, self._text)
+        shift = append_file(files.canonical, self._canonical)
+        self._at.extend(array.array("Q", (a + shift for a in part.at)))
+        shift = append_file(files.origins, self._origins)
+        self._row_at.extend(array.array("Q", (a + shift for a in part.row_at)))
+        self._row_person.extend(array.array("I", (p + base for p in part.row_person)))
+        # The part's kinds of row are numbered afresh here (those it inherited keep theirs).
+        number = {n: self._kinds.setdefault(s, len(self._kinds)) for s, n in part.kinds.items()}
+        self._row_kind.extend(array.array("I", (number[k] for k in part.row_kind)))
+        self._ids += part.ids
+        self.records += part.records
+        self._unordered = self._unordered or part.unordered
+        self.board = self.board or part.board
+        self.roles.update(part.roles)
+        self.kept += part.kept
+        self.consistency.found += [_renumbered(f, keys_base) for f in part.found]
+        self._keys().join(part.keys, spill_shift)
+
     def bundle_chunks(self, rest: dict[str, Any]) -> Iterator[bytes]:
         """The bundle's text in UTF-8: ``rest`` (its data without people) with the people
         added, as ``canonical_json(data, indent=2)`` and a newline give it."""
@@ -232,6 +314,11 @@ class SpilledKeys(KeyLog):
     def __len__(self) -> int:
         return len(self._log)
 
+    @property
+    def log(self) -> SpillLog:
+        """Where the keys are."""
+        return self._log
+
     @overload
     def __getitem__(self, index: int) -> PersonKeys: ...
 
@@ -256,6 +343,68 @@ def _keys(record: tuple[Any, ...]) -> PersonKeys:
         dt.date.fromordinal(born) if born is not None else None,
         tuple(CertificateKeys(Jurisdiction(j), number) for j, number in checks),
     )
+
+
+@attrs.frozen
+class PartFiles:
+    """The temporary files a second process writes its part of an import to."""
+
+    spill: IO[bytes]
+    text: IO[bytes]
+    canonical: IO[bytes]
+    origins: IO[bytes]
+
+    @classmethod
+    def make(cls) -> PartFiles:
+        """Four new temporary files (close them with :meth:`close`)."""
+        return cls(*(tempfile.TemporaryFile() for _ in range(4)))  # noqa: SIM115
+
+    def flush(self) -> None:
+        """Write out what the files buffer."""
+        for file in (self.spill, self.text, self.canonical, self.origins):
+            file.flush()
+
+    def close(self) -> None:
+        """Remove the files."""
+        for file in (self.spill, self.text, self.canonical, self.origins):
+            file.close()
+
+
+@attrs.frozen
+class PeoplePart:
+    """What a second process's :class:`PeopleOut` added (:meth:`PeopleOut.part`)."""
+
+    ids: list[str]
+    at: array.array[int]
+    row_at: array.array[int]
+    row_person: array.array[int]
+    row_kind: array.array[int]
+    kinds: dict[tuple[str, ...], int]
+    records: int
+    unordered: bool
+    board: bool
+    roles: Counter[str]
+    kept: list[Person]
+    found: list[Inconsistency]
+    keys: tuple[array.array[int], int]
+
+
+def append_file(source: IO[bytes], target: IO[bytes]) -> int:
+    """Copy ``source`` (whole) to the end of ``target``: where it starts there."""
+    source.flush()
+    source.seek(0)
+    at = target.seek(0, io.SEEK_END)
+    shutil.copyfileobj(source, target, _BLOCK)
+    return at
+
+
+def _renumbered(found: Inconsistency, base: int) -> Inconsistency:
+    """A person's own problem found by a second process, whose people were counted from 0:
+    its path counted from ``base``."""
+    path = found.path
+    if len(path) > 1 and path[0] == "people" and type(path[1]) is int:
+        return attrs.evolve(found, path=(path[0], path[1] + base, *path[2:]))
+    return found
 
 
 def people_less(bundle: EvidenceBundle) -> dict[str, Any]:

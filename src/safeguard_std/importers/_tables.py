@@ -46,6 +46,9 @@ class Sheet:
     epoch: Epoch | None = None
     hidden: bool = False
     meta: Callable[[], SheetMeta] | None = None  # hidden columns, unsaved formulas (xlsx)
+    # About how many rows the sheet has (a CSV file's line breaks), if known without reading
+    # them: what decides whether two processes share the rows (importers._split).
+    rows_hint: int | None = None
 
 
 @attrs.frozen
@@ -122,6 +125,7 @@ class _CsvBytes:
     encoding: str  # the codec: utf-8-sig, utf-16 or cp1252
     name: str  # as the provenance names it: utf-8, utf-16 or windows-1252
     notes: tuple[Note, ...]
+    lines: int = 0  # about how many lines (records are lines, unless a cell holds a break)
 
     @classmethod
     def of_bytes(cls, label: str, data: bytes) -> _CsvBytes:
@@ -129,7 +133,9 @@ class _CsvBytes:
         scan = _Scan(label)
         scan.feed(data)
         codec, name, notes = scan.finish()
-        return cls(label, lambda: io.BytesIO(data), scan.sha.hexdigest(), codec, name, notes)
+        return cls(
+            label, lambda: io.BytesIO(data), scan.sha.hexdigest(), codec, name, notes, scan.rows()
+        )
 
     @classmethod
     def of_file(cls, label: str, path: Path | str, limits: Limits) -> _CsvBytes:
@@ -157,6 +163,7 @@ class _CsvBytes:
             codec,
             name,
             notes,
+            scan.rows(),
         )
 
     def text(self) -> io.TextIOWrapper:
@@ -217,6 +224,8 @@ class _Scan:
         self.sha = hashlib.sha256()
         self.head = b""  # the first 4,096 bytes
         self.size = 0
+        self.lines = 0  # line breaks (\n, or \r alone in a file that has no \n)
+        self._cr = 0
         self.blank = True
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.bad_utf8: int | None = None
@@ -230,6 +239,8 @@ class _Scan:
             if self.head.startswith((b"\xff\xfe", b"\xfe\xff")) and self.utf16 is None:
                 self.utf16 = codecs.getincrementaldecoder("utf-16")()
         self.sha.update(block)
+        self.lines += block.count(b"\n")
+        self._cr += block.count(b"\r")
         self.blank = self.blank and not block.strip()
         if self.utf16 is not None and self.bad_utf16 is None:
             try:
@@ -244,6 +255,11 @@ class _Scan:
         if not self.bad_cp1252:
             self.bad_cp1252 = any(b in block for b in _UNDEFINED_CP1252)
         self.size += len(block)
+
+    def rows(self) -> int:
+        """About how many rows the file holds: its lines (a UTF-16 file's are counted by the
+        byte, so roughly; a quoted cell with a line break makes one row of two lines)."""
+        return (self.lines or self._cr) + 1
 
     def _offset(self, exc: UnicodeDecodeError, block: bytes) -> int:
         """The bad byte's offset in the file: the decoder's object is its buffered bytes of
@@ -347,7 +363,7 @@ def _csv(label: str, source: _CsvBytes, score: Callable[[Row], int], limits: Lim
     def rows() -> Iterator[tuple[int, Row]]:
         return _bounded(label, read(), limits)
 
-    sheet = Sheet(name=None, rows=rows)
+    sheet = Sheet(name=None, rows=rows, rows_hint=source.lines)
     return Workbook(label, "csv", source.sha256, (sheet,), source.name, delimiter, source.notes)
 
 

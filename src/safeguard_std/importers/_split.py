@@ -1,0 +1,255 @@
+"""Two processes read one large sheet: how ``evidence import-scr`` uses a second core.
+
+For an import that writes its people out as it reads them (:class:`~._stream.PeopleOut`), a
+CSV sheet of at least :data:`MIN_ROWS` rows, on a system that has :func:`os.fork` and two
+processors to run on: the process reads the first half of the rows while a copy of it (forked
+once the header is read) reads the rest into temporary files of its own; then the first takes
+the second's rows, people and counts as if it had read them itself, after its own.
+
+The result is the same, byte for byte, as reading the rows in one process. What reading a row
+takes from the rows before it is the section it is in (a heading row such as "Volunteers"),
+which the second process finds by passing over the first half, and the ids rows took (a staff
+number a row took becomes another row's id only if no row took it first): the second process
+notes every id it asked about, and if a row of the first half took one of them, the second
+half is read again in the first process, as it is if the second process fails for any reason
+(an error in a row, a file grown too large, no memory). Everything else a row's reading keeps
+(cells read before, texts met before) changes how fast, not what, and what a sheet counts
+(blank rows, filled cells, date formats, ambiguous dates) is added up in order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+import signal
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+import attrs
+
+from safeguard_std.importers._result import Issue
+from safeguard_std.importers._rows import RowContext
+from safeguard_std.importers._sheet_row import SpilledRows
+from safeguard_std.importers._stream import PartFiles, PeopleOut, PeoplePart, append_file
+
+if TYPE_CHECKING:
+    from safeguard_std.importers._sheet import Reading, SheetRun
+
+__all__ = ["MIN_ROWS", "TwoProcesses", "can_fork"]
+
+#: Below this many rows a sheet is read in one process: starting a second costs about what
+#: reading a few thousand rows does.
+MIN_ROWS = 10_000
+
+Rows = Iterator[tuple[int, Sequence[object]]]
+
+
+def can_fork() -> bool:
+    """Whether this system can read a sheet in two processes: it has :func:`os.fork` and this
+    process may run on two processors or more."""
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus >= 2
+
+
+@attrs.frozen
+class TwoProcesses:
+    """Reads a sheet's rows (a :data:`~._sheet.Splitter`): a large CSV sheet in two
+    processes, any other in this one. ``min_rows``: the fewest rows read in two."""
+
+    out: PeopleOut
+    min_rows: int = MIN_ROWS
+
+    def __call__(
+        self, run: SheetRun, reading: Reading, ctx: RowContext, rows: Rows, width: int
+    ) -> int:
+        hint = run.sheet.rows_hint
+        if hint is None or hint - reading.first < self.min_rows or not can_fork():
+            return run.read_between(reading, ctx, rows, width)[0]
+        at = reading.first + (hint - reading.first + 1) // 2
+        return _read_in_two(run, reading, ctx, rows, width, at, self.out)
+
+
+@attrs.frozen
+class _SheetPart:
+    """What the second process read: the sheet's counts and issues from its rows, the ids its
+    rows took and asked about, and its rows and people (their texts in the part's files)."""
+
+    width: int
+    blank: int
+    headings: int
+    repeated: int
+    filled: Counter[int]
+    problems: Counter[str]
+    used: Counter[str]
+    formats: dict[str, Counter[str]]
+    ambiguous: dict[str, Any]
+    issues: list[Issue]
+    added: set[str]
+    asked: set[str]
+    rows: Any
+    people: PeoplePart
+
+
+class _Asked(set[str]):
+    """The ids rows have taken, noting each id a row asks about."""
+
+    def __init__(self, taken: set[str]) -> None:
+        super().__init__(taken)
+        self.asked: set[str] = set()
+
+    def __contains__(self, item: object) -> bool:
+        if type(item) is str:
+            self.asked.add(item)
+        return super().__contains__(item)
+
+
+def _read_in_two(
+    run: SheetRun, reading: Reading, ctx: RowContext, rows: Rows, width: int, at: int, out: PeopleOut
+) -> int:
+    """Rows before ``at`` read here, the rest by a second process; its part joined to this
+    one's (or its rows read again here)."""
+    files = PartFiles.make()
+    result = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    pid = 0
+    try:
+        # Nothing left in a buffer the second process could write out again.
+        out.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        before = frozenset(run.taken_ids)
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:
+            _second(run, reading, ctx, at, out, files, result)
+        try:
+            width, section, next_row = run.read_between(reading, ctx, rows, width, stop=at)
+        except BaseException:
+            if pid > 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            raise
+        part = _waited(pid, result) if pid > 0 else None
+        if part is not None and part.asked.isdisjoint(run.taken_ids - before):
+            _join(run, out, part, files)
+            return max(width, part.width)
+        if next_row is None:
+            return width
+        more = itertools.chain((next_row,), rows)
+        return run.read_between(reading, ctx, more, width, section)[0]
+    finally:
+        files.close()
+        result.close()
+
+
+def _second(
+    run: SheetRun,
+    reading: Reading,
+    ctx: RowContext,
+    at: int,
+    out: PeopleOut,
+    files: PartFiles,
+    result: IO[bytes],
+) -> NoReturn:
+    """The second process: read the rows from ``at`` on into ``files``, the part in
+    ``result``; exit (0 once the part is written)."""
+    code = 1
+    try:
+        store = run.rows
+        assert isinstance(store, SpilledRows)  # people written out: rows are too
+        # The first process's files stay open here, unused, until the exit.
+        kept = out.restart(files)
+        store.restart(files.spill)
+        taken = run.taken_ids
+        run.taken_ids = asked = _Asked(taken)
+        issues = len(run.issues)
+        _clear(run)
+        rows = run.sheet.rows()
+        section, first = run.section_at(reading, rows, at)
+        width = 0
+        if first is not None:
+            more = itertools.chain((first,), rows)
+            width = run.read_between(reading, ctx, more, 0, section)[0]
+        part = _SheetPart(
+            width=width,
+            blank=run.blank,
+            headings=run.headings,
+            repeated=run.repeated,
+            filled=run.filled,
+            problems=run.problems,
+            used=run.used,
+            formats=dict(run.formats),
+            ambiguous=dict(run.ambiguous),
+            issues=run.issues[issues:],
+            added=set(asked) - taken,
+            asked=asked.asked,
+            rows=store.part(),
+            people=out.part(),
+        )
+        files.flush()
+        pickle.dump(part, result, pickle.HIGHEST_PROTOCOL)
+        result.flush()
+        del kept
+        code = 0
+    except BaseException:  # noqa: BLE001,S110 (the first process reads the rows again)
+        pass
+    finally:
+        os._exit(code)
+
+
+def _clear(run: SheetRun) -> None:
+    """Nothing counted yet: the second process counts what its own rows hold."""
+    run.blank = run.headings = run.repeated = 0
+    run.filled = Counter()
+    run.problems = Counter()
+    run.used = Counter()
+    run.formats.clear()
+    run.ambiguous.clear()
+
+
+def _waited(pid: int, result: IO[bytes]) -> _SheetPart | None:
+    """The second process's part, once it has exited; ``None`` if it failed."""
+    _, status = os.waitpid(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        return None
+    result.seek(0)
+    try:
+        part = pickle.load(result)  # noqa: S301 (written by this import's own second process)
+    except Exception:  # noqa: BLE001 (read the rows again instead)
+        return None
+    return part if isinstance(part, _SheetPart) else None
+
+
+def _join(run: SheetRun, out: PeopleOut, part: _SheetPart, files: PartFiles) -> None:
+    """Take the second process's part as if its rows had been read here, after this one's."""
+    store = run.rows
+    assert isinstance(store, SpilledRows)
+    shift = append_file(files.spill, out.spill)
+    store.join(part.rows, shift)
+    out.join(part.people, files, shift)
+    run.blank += part.blank
+    run.headings += part.headings
+    run.repeated += part.repeated
+    # Counters and dicts in the order their keys were first met, as reading in one would.
+    run.filled.update(part.filled)
+    run.problems.update(part.problems)
+    run.used.update(part.used)
+    for letter, formats in part.formats.items():
+        run.formats[letter].update(formats)
+    for letter, numbers in part.ambiguous.items():
+        run.ambiguous[letter].extend(numbers)
+    run.issues += part.issues
+    run.taken_ids |= part.added

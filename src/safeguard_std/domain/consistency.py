@@ -388,11 +388,13 @@ def _named(shown: tuple[str, ...], count: int) -> str:
     return f"{count} other people: {', '.join(shown)} and {count - _SHOWN} more"
 
 
-def _duplicates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
+def _duplicates(
+    people: Sequence[integrity.Keyed], found: integrity.Groups
+) -> Iterator[Inconsistency]:
     # Which exact group, and which near groups, each person was reported in: two people are
     # reported together once (kept per person, so a large group stays linear).
     exact_of: dict[int, int] = {}
-    for g, group in enumerate(integrity.duplicates(people)):
+    for g, group in enumerate(found.duplicates):
         ids = tuple(people[j].id for j in group)
         for n, i in enumerate(group):
             exact_of[i] = g
@@ -408,7 +410,7 @@ def _duplicates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
                 len(ids) - 1,
             )
     near_of: dict[int, set[int]] = defaultdict(set)
-    for g, group in enumerate(integrity.possible_duplicates(people)):
+    for g, group in enumerate(found.possible_duplicates):
         members = tuple(people[j].id for j in group)
         for i, shown, count in _not_yet_together(people, group, exact_of, near_of):
             yield Inconsistency(
@@ -467,8 +469,10 @@ def _not_yet_together(
             yield i, shown, count
 
 
-def _shared_certificates(people: Sequence[integrity.Keyed]) -> Iterator[Inconsistency]:
-    for found in integrity.shared_certificates(people):
+def _shared_certificates(
+    people: Sequence[integrity.Keyed], groups: integrity.Groups
+) -> Iterator[Inconsistency]:
+    for found in groups.shared_certificates:
         ordered = tuple(sorted({people[i].id for i, _ in found}))
         for i, j in found:
             me = people[i].id
@@ -566,10 +570,11 @@ def _gathered(
 ) -> tuple[Inconsistency, ...]:
     """Each person's ``own`` problems, the groups across ``people`` and the organisation's
     problems, in the stable order :func:`check_consistency` promises."""
+    groups = integrity.groups(people)
     found = [
         *own,
-        *_duplicates(people),
-        *_shared_certificates(people),
+        *_duplicates(people, groups),
+        *_shared_certificates(people, groups),
         *_organisation(bundle, as_of),
     ]
     return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))

@@ -22,9 +22,11 @@ from safeguard_std.domain.people import Jurisdiction, Person
 __all__ = [
     "DUPLICATE",
     "SHARED_CERTIFICATE",
+    "Groups",
     "Keyed",
     "PersonKeys",
     "duplicates",
+    "groups",
     "name_key",
     "possible_duplicates",
     "record_integrity",
@@ -107,69 +109,115 @@ def _groups(keyed: dict[Any, list[Any]]) -> Iterator[list[Any]]:
         yield keyed[key]
 
 
-def _repeated(items: Callable[[], Iterator[tuple[Any, Any]]]) -> dict[Any, list[Any]]:
-    """The values of each key ``items()`` gives more than once (and perhaps a few keys given
-    once): a first pass keeps only each key's hash, eight bytes, so the table of keys and
-    values is built for the repeated ones alone, not for every person. The hashes only choose
-    which keys to keep; the groups are the keys themselves, so the result never depends on
-    them (nor on the hash seed)."""
-    hashes = array.array("q", (hash(key) for key, _ in items()))
-    ordered = sorted(hashes)
-    del hashes
-    twice = {a for a, b in itertools.pairwise(ordered) if a == b}
-    del ordered
-    keyed: dict[Any, list[Any]] = defaultdict(list)
-    if twice:
-        for key, value in items():
-            if hash(key) in twice:
-                keyed[key].append(value)
+def _duplicate_items(p: Keyed, i: int) -> Iterator[tuple[Any, Any]]:
+    words = name_key(p.full_name)
+    if p.date_of_birth is not None and words:
+        yield (words, p.date_of_birth), i
+
+
+def _possible_items(p: Keyed, i: int) -> Iterator[tuple[Any, Any]]:
+    if p.date_of_birth is None or not name_key(p.full_name):
+        return
+    surnames = {_WORD.sub(" ", p.full_name.casefold()).split()[-1]} if p.full_name else set()
+    surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
+    for surname in surnames:
+        yield (surname, p.date_of_birth), i
+
+
+def _certificate_items(p: Keyed, i: int) -> Iterator[tuple[Any, Any]]:
+    for j, check in enumerate(p.dbs_checks):
+        if check.certificate_number:
+            yield (check.jurisdiction, check.certificate_number), (i, j)
+
+
+Items = Callable[[Keyed, int], Iterator[tuple[Any, Any]]]
+
+
+def _repeated(people: Sequence[Keyed], kinds: Sequence[Items]) -> list[dict[Any, list[Any]]]:
+    """For each kind of key, the values of each key the people give more than once (and
+    perhaps a few keys given once), in one pass over the people: it keeps only each key's hash
+    (eight bytes) and whose it is, so the tables of keys and values are built for the people
+    with a repeated hash alone, read again one by one (or in a second pass, if they are many).
+    The hashes only choose whom to read again; the groups are the keys themselves, so the
+    result never depends on them (nor on the hash seed)."""
+    hashes = [array.array("q") for _ in kinds]
+    owners = [array.array("Q") for _ in kinds]
+    for i, p in enumerate(people):
+        for items, found, whose in zip(kinds, hashes, owners, strict=True):
+            for key, _ in items(p, i):
+                found.append(hash(key))
+                whose.append(i)
+    twice = []
+    for found in hashes:
+        ordered = sorted(found)
+        twice.append({a for a, b in itertools.pairwise(ordered) if a == b})
+    chosen = sorted(
+        {
+            i
+            for found, whose, two in zip(hashes, owners, twice, strict=True)
+            for h, i in zip(found, whose, strict=True)
+            if h in two
+        }
+    )
+    del hashes, owners
+    keyed: list[dict[Any, list[Any]]] = [defaultdict(list) for _ in kinds]
+    if chosen:
+        if len(chosen) * 4 < len(people):
+            read: Iterator[tuple[int, Keyed]] = ((i, people[i]) for i in chosen)
+        else:
+            wanted = set(chosen)
+            read = ((i, p) for i, p in enumerate(people) if i in wanted)
+        for i, p in read:
+            for items, table, two in zip(kinds, keyed, twice, strict=True):
+                for key, value in items(p, i):
+                    if hash(key) in two:
+                        table[key].append(value)
     return keyed
+
+
+@attrs.frozen
+class Groups:
+    """People with the same keys (:func:`groups`): each a list of indexes (person, or person
+    and DBS check), the groups in a stable order."""
+
+    duplicates: tuple[list[int], ...]
+    possible_duplicates: tuple[list[int], ...]
+    shared_certificates: tuple[list[tuple[int, int]], ...]
+
+
+def groups(people: Sequence[Keyed]) -> Groups:
+    """:func:`duplicates`, :func:`possible_duplicates` and :func:`shared_certificates` at once,
+    reading each person once (and again those in a group)."""
+    exact, near, shared = _repeated(people, (_duplicate_items, _possible_items, _certificate_items))
+    return Groups(
+        tuple(_groups(exact)), tuple(_groups(near)), tuple(_shared(people, _groups(shared)))
+    )
 
 
 def duplicates(people: Sequence[Keyed]) -> Iterator[list[int]]:
     """Groups of indexes of people with the same name and date of birth."""
-
-    def items() -> Iterator[tuple[Any, int]]:
-        for i, p in enumerate(people):
-            words = name_key(p.full_name)
-            if p.date_of_birth is not None and words:
-                yield (words, p.date_of_birth), i
-
-    yield from _groups(_repeated(items))
+    yield from _groups(_repeated(people, (_duplicate_items,))[0])
 
 
 def possible_duplicates(people: Sequence[Keyed]) -> Iterator[list[int]]:
     """Groups of indexes of people with the same surname (or a previous surname) and date of
     birth: perhaps the same person under another name. Only people :func:`duplicates` can key
     (a date of birth and a name) are grouped."""
-
-    def items() -> Iterator[tuple[Any, int]]:
-        for i, p in enumerate(people):
-            if p.date_of_birth is None or not name_key(p.full_name):
-                continue
-            surnames = (
-                {_WORD.sub(" ", p.full_name.casefold()).split()[-1]} if p.full_name else set()
-            )
-            surnames |= {n.casefold().split()[-1] for n in p.previous_names if n.split()}
-            for surname in surnames:
-                yield (surname, p.date_of_birth), i
-
-    yield from _groups(_repeated(items))
+    yield from _groups(_repeated(people, (_possible_items,))[0])
 
 
 def shared_certificates(people: Sequence[Keyed]) -> Iterator[list[tuple[int, int]]]:
     """Groups of (person index, DBS check index) recording one certificate number for more than
     one person."""
+    yield from _shared(people, _groups(_repeated(people, (_certificate_items,))[0]))
 
-    def items() -> Iterator[tuple[Any, tuple[int, int]]]:
-        for i, p in enumerate(people):
-            for j, check in enumerate(p.dbs_checks):
-                if check.certificate_number:
-                    yield (check.jurisdiction, check.certificate_number), (i, j)
 
-    for found in _groups(_repeated(items)):
-        if len({people[i].id for i, _ in found}) > 1:
-            yield found
+def _shared(
+    people: Sequence[Keyed], found: Iterator[list[tuple[int, int]]]
+) -> Iterator[list[tuple[int, int]]]:
+    for group in found:
+        if len({people[i].id for i, _ in group}) > 1:
+            yield group
 
 
 #: At most this many other ids are named: a group of thousands stays linear and readable.

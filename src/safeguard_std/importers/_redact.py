@@ -5,7 +5,7 @@ it was typed in (a certificate number in a date column, a name in the staff-type
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from safeguard_std.importers._dates import marks_of
 
@@ -61,6 +61,7 @@ def _is_name(text: str) -> bool:
     return not any(w.lower().strip(".'’") in known for w in words)
 
 
+@lru_cache(maxsize=4096)  # a record's headers and values repeat in message after message
 def looks_personal(text: str) -> bool:
     """Whether ``text`` could be personal data by its shape alone."""
     if not text or len(text) > 200:

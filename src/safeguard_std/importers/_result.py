@@ -422,24 +422,47 @@ def role_counts(people: Iterable[Person]) -> dict[str, int]:
     return dict(roles)
 
 
+@attrs.define
+class Tally:
+    """What the rows hold, counted in one pass (:func:`tally`): rows by sheet and status, and
+    their issues by severity and code."""
+
+    statuses: Counter[tuple[str | None, RowStatus]] = attrs.field(factory=Counter)
+    severities: Counter[Severity] = attrs.field(factory=Counter)
+    codes: Counter[str] = attrs.field(factory=Counter)
+
+
+def tally(rows: Iterable[RowOutcome]) -> Tally:
+    """Count the rows, once (they may be read back from a file)."""
+    found = Tally()
+    statuses, severities, codes = found.statuses, found.severities, found.codes
+    for row in rows:
+        statuses[(row.sheet, row.status)] += 1
+        for issue in row.issues:
+            severities[issue.severity] += 1
+            codes[issue.code] += 1
+    return found
+
+
 def summarise(
-    rows: Iterable[RowOutcome],
+    rows: Iterable[RowOutcome] | Tally,
     sheets: tuple[SheetReport, ...],
     issues: tuple[Issue, ...],
     by_role_type: Mapping[str, int],
 ) -> ImportSummary:
-    """Count rows, and issues by severity and code; ``by_role_type`` from :func:`role_counts`."""
+    """Count rows (or take their :func:`tally`), and issues by severity and code;
+    ``by_role_type`` from :func:`role_counts`."""
+    counted = rows if isinstance(rows, Tally) else tally(rows)
     severities: Counter[Severity] = Counter()
     codes: Counter[str] = Counter()
     for issue in itertools.chain(issues, *(s.issues for s in sheets)):
         severities[issue.severity] += 1
         codes[issue.code] += 1
+    severities.update(counted.severities)
+    codes.update(counted.codes)
     statuses: Counter[RowStatus] = Counter()
-    for row in rows:  # once: the rows may be read back from a file
-        statuses[row.status] += 1
-        for issue in row.issues:
-            severities[issue.severity] += 1
-            codes[issue.code] += 1
+    for (_sheet, status), count in counted.statuses.items():
+        statuses[status] += count
     return ImportSummary(
         rows_read=statuses.total(),
         imported=statuses[RowStatus.IMPORTED] + statuses[RowStatus.IMPORTED_WITH_WARNINGS],
@@ -456,6 +479,15 @@ def summarise(
     )
 
 
-__all__ += ["BOARD_ROLES", "WITHHELD", "ColumnStatus", "has_board", "role_counts", "summarise"]
+__all__ += [
+    "BOARD_ROLES",
+    "WITHHELD",
+    "ColumnStatus",
+    "Tally",
+    "has_board",
+    "role_counts",
+    "summarise",
+    "tally",
+]
 # Provenance lives in its own module; these names are imported from here too.
 __all__ += ["OriginKeys", "RowEntries", "RowOrigins", "Traced", "raw_text"]

@@ -46,6 +46,7 @@ from safeguard_std.importers._result import (
     has_board,
     role_counts,
     summarise,
+    tally,
 )
 from safeguard_std.importers._sheet import SheetRow, SheetRun
 from safeguard_std.importers._sheet_row import RowOutcomes
@@ -491,12 +492,12 @@ def _finish(
     board = _board_issue(bundle.provider, board_found)
     file_issues = (*listed, *(() if board is None else (board,)))
     outcomes = _outcomes(runs, written_out=out is not None)
-    statuses = Counter((o.sheet, o.status) for o in outcomes)
-    reports = [_recount(rep, statuses) for rep in _with_differences(reports, plans)]
+    counted = tally(outcomes)  # once: the rows may be read back from a file
+    reports = [_recount(rep, counted.statuses) for rep in _with_differences(reports, plans)]
     # Written out with their people when the rows were.
     origins = () if out is not None else (r.origins for run in runs for r in run.rows)
     provenance = _provenance(workbook, mapping, provider_file, runs, origins, reports, as_of)
-    summary = summarise(outcomes, tuple(reports), file_issues, roles)
+    summary = summarise(counted, tuple(reports), file_issues, roles)
     return ImportResult(
         bundle, outcomes, tuple(reports), file_issues, summary, provenance, as_of, tuple(groups)
     )

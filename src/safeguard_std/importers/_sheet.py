@@ -120,7 +120,9 @@ class Reading:
 
 
 #: Reads a sheet's rows (``SheetRun.read_between``) and gives the sheet's width.
-Splitter = Callable[["SheetRun", Reading, RowContext, Iterator[tuple[int, Sequence[object]]], int], int]
+Splitter = Callable[
+    ["SheetRun", Reading, RowContext, Iterator[tuple[int, Sequence[object]]], int], int
+]
 
 
 def _lazy(value: object) -> Parsed:

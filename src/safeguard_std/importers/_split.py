@@ -19,6 +19,7 @@ half is read again in the first process, as it is if the second process fails fo
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pickle
@@ -113,7 +114,13 @@ class _Asked(set[str]):
 
 
 def _read_in_two(
-    run: SheetRun, reading: Reading, ctx: RowContext, rows: Rows, width: int, at: int, out: PeopleOut
+    run: SheetRun,
+    reading: Reading,
+    ctx: RowContext,
+    rows: Rows,
+    width: int,
+    at: int,
+    out: PeopleOut,
 ) -> int:
     """Rows before ``at`` read here, the rest by a second process; its part joined to this
     one's (or its rows read again here)."""
@@ -124,10 +131,8 @@ def _read_in_two(
         # Nothing left in a buffer the second process could write out again.
         out.flush()
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         before = frozenset(run.taken_ids)
         try:
             pid = os.fork()
@@ -204,7 +209,7 @@ def _second(
         result.flush()
         del kept
         code = 0
-    except BaseException:  # noqa: BLE001,S110 (the first process reads the rows again)
+    except BaseException:
         pass
     finally:
         os._exit(code)
@@ -227,8 +232,8 @@ def _waited(pid: int, result: IO[bytes]) -> _SheetPart | None:
         return None
     result.seek(0)
     try:
-        part = pickle.load(result)  # noqa: S301 (written by this import's own second process)
-    except Exception:  # noqa: BLE001 (read the rows again instead)
+        part = pickle.load(result)
+    except Exception:
         return None
     return part if isinstance(part, _SheetPart) else None
 

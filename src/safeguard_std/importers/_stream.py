@@ -130,28 +130,24 @@ class PeopleOut:
         gives them. People are taken in order of id, and a record is given once no later
         person's record can come before it (every record id starts with its person's id), so
         only the records waiting for that are held, not all of them."""
-        waiting: list[tuple[str, int, int]] = []
+        waiting: list[tuple[str, int, bytes]] = []  # (record id, where, line)
         kinds = list(self._kinds)
         ids, person, starts = self._ids, self._row_person, self._row_at
         last, end = len(starts) - 1, self._origins.seek(0, io.SEEK_END)
+        push, pop, origins = heapq.heappush, heapq.heappop, self._origins
+        ordered = not self._unordered
         for i in sorted(range(len(starts)), key=lambda k: ids[person[k]]):
             pid = ids[person[i]]
-            while waiting and waiting[0][0] < pid and not self._unordered:
-                yield self._line(heapq.heappop(waiting))
+            while waiting and waiting[0][0] < pid and ordered:
+                yield pop(waiting)[2].decode("utf-8")
             at = starts[i]
-            self._origins.seek(at)
-            lines = self._origins.read((starts[i + 1] if i < last else end) - at).split(b"\n")
+            origins.seek(at)
+            lines = origins.read((starts[i + 1] if i < last else end) - at).split(b"\n")
             for suffix, line in zip(kinds[self._row_kind[i]], lines, strict=False):
-                rid = suffix[1:] if suffix[:1] == "\0" else pid + suffix
-                heapq.heappush(waiting, (rid, at, len(line)))
+                push(waiting, (suffix[1:] if suffix[:1] == "\0" else pid + suffix, at, line))
                 at += len(line) + 1
         while waiting:
-            yield self._line(heapq.heappop(waiting))
-
-    def _line(self, found: tuple[str, int, int]) -> str:
-        _rid, at, size = found
-        self._origins.seek(at)
-        return self._origins.read(size).decode("utf-8")
+            yield pop(waiting)[2].decode("utf-8")
 
     @property
     def count(self) -> int:
@@ -357,7 +353,7 @@ class PartFiles:
     @classmethod
     def make(cls) -> PartFiles:
         """Four new temporary files (close them with :meth:`close`)."""
-        return cls(*(tempfile.TemporaryFile() for _ in range(4)))  # noqa: SIM115
+        return cls(*(tempfile.TemporaryFile() for _ in range(4)))
 
     def flush(self) -> None:
         """Write out what the files buffer."""

@@ -40,6 +40,7 @@ from safeguard_std.exceptions import EvidenceError, Problem
 from safeguard_std.importers import ImportResult, Issue, IssueGroup, RowStatus
 from safeguard_std.importers import Severity as ImportSeverity
 from safeguard_std.importers._scr import import_scr_streaming
+from safeguard_std.importers._split import MadeAhead
 from safeguard_std.importers._stream import PeopleOut, people_less
 from safeguard_std.io._terminal import printable
 from safeguard_std.io.documents import DocumentSyntaxError, load_document
@@ -223,11 +224,21 @@ def _run_import(args: argparse.Namespace) -> int:
             extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
             records = result.provenance.chunks_of(out.record_lines(), out.records, **extra)
             outputs.append((records, provenance, "--provenance"))
+        ahead = None
         if args.report:
-            report = result.report_chunks(include_personal_data=args.include_personal_data)
+            personal = args.include_personal_data
+            report: Text = result.report_chunks(include_personal_data=personal)
+            if args.jobs > 1:
+                # Made by a second process while this one writes the bundle and provenance.
+                ahead = MadeAhead(lambda: result.report_chunks(personal), out.flush)
+                report = ahead
             outputs.append((report, args.report, "--report"))
         inputs = [("FILE", args.file), ("--provider", args.provider), ("--mapping", args.mapping)]
-        write_outputs(outputs, inputs=inputs)
+        try:
+            write_outputs(outputs, inputs=inputs)
+        finally:
+            if ahead is not None:
+                ahead.close()
         _summarise(result, args, provenance)  # the rows are read back from a temporary file
     failed = result.summary.rejected or result.summary.errors
     return 1 if failed else 0

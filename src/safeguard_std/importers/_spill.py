@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import array
 import io
+import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 __all__ = ["SpillLog"]
 
 _BLOCK = 1 << 20  # bytes read back at once when reading records in order
+_PREAD: Callable[[int, int, int], bytes] | None = getattr(os, "pread", None)
 
 
 class SpillLog:
@@ -57,12 +59,20 @@ class SpillLog:
     def _ends(self, index: int) -> int:
         return self._at[index + 1] if index + 1 < len(self._at) else self._end
 
+    def _read(self, at: int, size: int) -> bytes:
+        """``size`` bytes of the file from ``at``. Where the system can, read without moving
+        the file's position, which a forked process shares (:mod:`~._split`)."""
+        self._file.flush()
+        if _PREAD is not None:
+            return _PREAD(self._file.fileno(), size, at)
+        self._file.seek(at)
+        return self._file.read(size)
+
     def load(self, index: int) -> Any:
         """Record ``index`` (counting from 0; negative indexes are not taken)."""
         if not 0 <= index < len(self._at):
             raise IndexError(index)
-        self._file.seek(self._at[index])
-        return pickle.loads(self._file.read(self._ends(index) - self._at[index]))
+        return pickle.loads(self._read(self._at[index], self._ends(index) - self._at[index]))
 
     def __iter__(self) -> Iterator[Any]:
         # A block of records at a time, each block read at its own offset: other reads of the
@@ -73,8 +83,7 @@ class SpillLog:
             last = first + 1
             while last < count and self._ends(last) - at[first] <= _BLOCK:
                 last += 1
-            self._file.seek(at[first])
-            block = memoryview(self._file.read(self._ends(last - 1) - at[first]))
+            block = memoryview(self._read(at[first], self._ends(last - 1) - at[first]))
             for index in range(first, last):
                 start = at[index] - at[first]
                 yield pickle.loads(block[start : self._ends(index) - at[first]])

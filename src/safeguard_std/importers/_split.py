@@ -27,7 +27,7 @@ import signal
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import attrs
@@ -40,7 +40,7 @@ from safeguard_std.importers._stream import PartFiles, PeopleOut, PeoplePart, ap
 if TYPE_CHECKING:
     from safeguard_std.importers._sheet import Reading, SheetRun
 
-__all__ = ["MIN_ROWS", "TwoProcesses", "can_fork"]
+__all__ = ["MIN_ROWS", "MadeAhead", "TwoProcesses", "can_fork"]
 
 #: Below this many rows a sheet is read in one process: starting a second costs about what
 #: reading a few thousand rows does.
@@ -258,3 +258,77 @@ def _join(run: SheetRun, out: PeopleOut, part: _SheetPart, files: PartFiles) -> 
         run.ambiguous[letter].extend(numbers)
     run.issues += part.issues
     run.taken_ids |= part.added
+
+
+class MadeAhead:
+    """Text made by a second process while this one goes on (``evidence import-scr`` makes
+    the report so while it writes the bundle and provenance): iterating it waits for the text,
+    then gives it in blocks of UTF-8. ``make`` must read nothing this process changes
+    meanwhile (a forked copy sees only what was there when it began); ``before`` is called
+    first, to write out any buffer the copy could write out again. Without :func:`can_fork`,
+    or if the second process fails, the text is made here when it is wanted, the same.
+
+    Close it (or use it as a context manager): a second process still running is stopped."""
+
+    def __init__(self, make: Callable[[], Iterable[str]], before: Callable[[], None]) -> None:
+        self._make = make
+        self._file: IO[bytes] | None = None
+        self._pid = -1
+        if not can_fork():
+            return
+        before()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        try:
+            self._pid = os.fork()
+        except OSError:
+            self._pid = -1
+        if self._pid == 0:
+            _make_text(make, self._file)
+
+    def __enter__(self) -> MadeAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._pid > 0:
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = -1
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and self._file is not None:
+                self._file.seek(0)
+                while block := self._file.read(1 << 20):
+                    yield block
+                return
+        for chunk in self._make():
+            yield chunk.encode("utf-8")
+
+    def close(self) -> None:
+        """Stop the second process if it is still running; remove its file."""
+        if self._pid > 0:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self._pid, 0)
+            self._pid = -1
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _make_text(make: Callable[[], Iterable[str]], file: IO[bytes]) -> NoReturn:
+    """The second process of :class:`MadeAhead`: the text into ``file``; exit (0 once it is
+    all written)."""
+    code = 1
+    try:
+        for chunk in make():
+            file.write(chunk.encode("utf-8"))
+        file.flush()
+        code = 0
+    except BaseException:
+        pass
+    finally:
+        os._exit(code)

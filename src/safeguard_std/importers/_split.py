@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["MIN_ROWS", "MadeAhead", "TwoProcesses", "can_fork"]
 
 #: Below this many rows a sheet is read in one process: starting a second costs about what
-#: reading a few thousand rows does.
-MIN_ROWS = 10_000
+#: reading a few hundred rows does (a fork, and the second passing over the first half).
+MIN_ROWS = 2_000
 
 Rows = Iterator[tuple[int, Sequence[object]]]
 
@@ -64,18 +64,22 @@ def can_fork() -> bool:
 @attrs.frozen
 class TwoProcesses:
     """Reads a sheet's rows (a :data:`~._sheet.Splitter`): a large CSV sheet in two
-    processes, any other in this one. ``min_rows``: the fewest rows read in two."""
+    processes, any other in this one. ``min_rows``: the fewest rows read in two (by default
+    :data:`MIN_ROWS`); ``at``: the first row the second process reads (by default the middle
+    row, as the file's lines tell)."""
 
     out: PeopleOut
-    min_rows: int = MIN_ROWS
+    min_rows: int | None = None
+    at: int | None = None
 
     def __call__(
         self, run: SheetRun, reading: Reading, ctx: RowContext, rows: Rows, width: int
     ) -> int:
         hint = run.sheet.rows_hint
-        if hint is None or hint - reading.first < self.min_rows or not can_fork():
+        least = MIN_ROWS if self.min_rows is None else self.min_rows
+        if hint is None or hint - reading.first < least or not can_fork():
             return run.read_between(reading, ctx, rows, width)[0]
-        at = reading.first + (hint - reading.first + 1) // 2
+        at = reading.first + (hint - reading.first + 1) // 2 if self.at is None else self.at
         return _read_in_two(run, reading, ctx, rows, width, at, self.out)
 
 

@@ -1,0 +1,254 @@
+"""A large CSV record read by two processes (``evidence import-scr --jobs 2``) gives the same
+files, byte for byte, as one process: whatever row the second process starts at, whatever
+crosses the split (a section heading, a staff number taken before it, a duplicate, a column
+mixing date formats, blank and repeated header rows), and if the second process fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safeguard_std.cli import main
+from safeguard_std.importers import _scr, _split
+from safeguard_std.importers._scr import import_scr_streaming
+from safeguard_std.importers._stream import PeopleOut, people_less
+from safeguard_std.importers._tables import read_workbook
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not _split.can_fork(), reason="needs os.fork and two CPUs")
+
+SCR = ROOT / "tests" / "fixtures" / "scr"
+PROVIDER = SCR / "provider.yaml"
+AS_OF = dt.date(2026, 11, 23)
+
+HEADER = (
+    "Staff number,Name,Date of birth,Staff type,Start date,DBS date,DBS Certificate Number,"
+    "Identity checked,Reference 1 received,DBS level"
+)
+
+
+_FIRST = ["Amy", "Ben", "Cal", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jon"]
+_LAST = ["Ames", "Bell", "Cole", "Dunn", "Ely", "Ford", "Gray"]
+
+
+def _record() -> str:
+    """Rows that hold every trap of a split: a section heading whose rows run on, staff
+    numbers used again further down, the same person twice far apart, one certificate on two
+    rows, a column mixing date formats with dates that read either way round, blank and
+    repeated header rows, rejected rows."""
+    lines = [HEADER]
+    for n in range(60):
+        staff = f"S{n % 21}" if n % 7 == 0 else f"E{n}"  # S0, S7, S14 reused further down
+        # The lead roles' holders (kept whole by the import), one in each half.
+        staff = {8: "S1002", 55: "S1001"}.get(n, staff)
+        name = "Ann Smith" if n in (3, 51) else f"{_FIRST[n % 10]} {_LAST[n // 10]}"
+        born = "01/02/1980" if n in (3, 51) else f"{1 + n % 27:02d}/0{1 + n % 9}/1985"
+        dbs = "2020-03-04" if n % 5 == 0 else f"0{1 + n % 9}/04/2021"  # ISO and day/month
+        cert = "001234567890" if n in (10, 40) else f"0012345{n:05d}"
+        role = "" if 20 <= n < 45 else "Employee"
+        start = "TBC" if n == 33 else "01/09/2022"
+        lines.append(
+            f"{staff},{name},{born},{role},{start},{dbs},{cert},Yes,05/0{1 + n % 9}/2022,Enhanced"
+        )
+        if n == 19:
+            lines.append("Volunteers")  # heads the rows without a role, across the split
+        if n in (12, 44):
+            lines.append(",,,,,,,,,")
+        if n == 30:
+            lines.append(HEADER)
+        if n == 47:
+            lines.append("X1,Acme Cleaning Ltd,,Employee,01/09/2022,,,,,")
+    return "\n".join(lines) + "\n"
+
+
+BARE = {"provider": {"id": "p", "name": "P", "kind": "youth", "legal_form": "charity"}}
+
+
+def _import_files(
+    source: Path,
+    processes: int,
+    monkeypatch: pytest.MonkeyPatch,
+    at: int | None = None,
+    provider: Any = PROVIDER,
+) -> dict[str, Any]:
+    """Everything the command writes from an import: the bundle's text and digest, the
+    provenance's record lines, the report and the summary."""
+    monkeypatch.setattr(_split, "MIN_ROWS", 1)
+    monkeypatch.setattr(_scr, "TwoProcesses", functools.partial(_split.TwoProcesses, at=at))
+    with PeopleOut(AS_OF) as out:
+        result = import_scr_streaming(
+            source, out=out, provider=provider, as_of=AS_OF, processes=processes
+        )
+        rest = people_less(result.bundle)
+        return {
+            "bundle": b"".join(out.bundle_chunks(rest)),
+            "digest": out.digest(rest),
+            "records": "".join(result.provenance.chunks_of(out.record_lines(), out.records)),
+            "report": "".join(result.report_chunks()),
+            "summary": result.summary,
+            "rows": list(result.rows),
+            "kept": [p.id for p in result.bundle.people],
+            # Where each problem is (a person's by their place in the bundle).
+            "consistency": out.consistency.finish(result.bundle),
+        }
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("split") / "scr.csv"
+    path.write_text(_record(), encoding="utf-8")
+    return path
+
+
+def test_the_rows_hint_counts_a_csv_files_lines(record: Path) -> None:
+    (sheet,) = read_workbook(record).sheets
+    assert sheet.rows_hint == _record().count("\n") + 1
+
+
+@pytest.mark.parametrize("at", [2, 3, 20, 21, 22, 31, 32, 45, 50, 66, 67, 90, 500])
+def test_two_processes_write_what_one_does_wherever_the_second_starts(
+    record: Path, at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = _import_files(record, 1, monkeypatch)
+    two = _import_files(record, 2, monkeypatch, at=at)
+    assert two == one
+
+
+def test_the_record_holds_the_traps_the_split_must_keep(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the test above compares is there to compare: a reused staff number, a duplicate, a
+    # shared certificate, flagged dates, a heading and repeated header, a rejected row.
+    codes = set(_import_files(record, 2, monkeypatch, at=40)["summary"].by_code)
+    assert {
+        "person.staff_number_reused",
+        "person.duplicate",
+        "dbs.shared_certificate",
+        "date.ambiguous",
+        "row.company",
+    } <= codes
+    summary = _import_files(record, 2, monkeypatch, at=40)["summary"]
+    assert (summary.heading_rows, summary.repeated_header_rows, summary.blank_rows) == (1, 1, 2)
+
+
+@pytest.mark.parametrize("name", ["scr.csv", "scr-windows-1252.csv"])
+def test_every_csv_fixture_reads_the_same_in_two(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = PROVIDER if name == "scr.csv" else BARE
+    one = _import_files(SCR / name, 1, monkeypatch, provider=provider)
+    for at in (3, 10, 25):
+        assert _import_files(SCR / name, 2, monkeypatch, at=at, provider=provider) == one
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(at=st.integers(1, 80), rows=st.integers(1, 60))
+def test_any_split_of_any_prefix_of_the_record_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: int, rows: int
+) -> None:
+    path = tmp_path / f"scr-{rows}.csv"
+    path.write_text("\n".join(_record().splitlines()[: rows + 1]) + "\n", encoding="utf-8")
+    one = _import_files(path, 1, monkeypatch, provider=BARE)
+    assert _import_files(path, 2, monkeypatch, at=at, provider=BARE) == one
+
+
+def test_a_second_process_that_fails_leaves_its_rows_to_the_first(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = _import_files(record, 1, monkeypatch)
+
+    def fails(*_args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(_split, "_second", fails)
+    assert _import_files(record, 2, monkeypatch, at=30) == one
+
+
+def test_a_staff_number_the_first_half_took_sends_the_second_half_back(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # S0 is taken on row 2 and used again on row 164's half: the second process could not
+    # know, so its half is read again by the first (and the row says the number is reused).
+    joined: list[object] = []
+    real = _split._join
+    monkeypatch.setattr(_split, "_join", lambda *a: joined.append(a) or real(*a))
+    files = _import_files(record, 2, monkeypatch, at=40)
+    assert not joined
+    assert "person.staff_number_reused" in files["summary"].by_code
+    # Split where no number crosses over, the second process's part is taken.
+    _import_files(record, 2, monkeypatch, at=66)
+    assert joined
+
+
+def test_a_system_that_cannot_fork_reads_in_one(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = _import_files(record, 1, monkeypatch)
+    monkeypatch.setattr(_split, "can_fork", lambda: False)
+    monkeypatch.setattr(os, "fork", None)  # would fail if called
+    assert _import_files(record, 2, monkeypatch, at=30) == one
+
+
+def test_the_command_writes_the_same_files_with_one_or_two_jobs(
+    record: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_split, "MIN_ROWS", 1)
+    written = []
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        out.mkdir()
+        code = main(
+            [
+                "evidence", "import-scr", str(record), "--provider", str(PROVIDER),
+                "--as-of", AS_OF.isoformat(), "--output", str(out / "bundle.json"),
+                "--report", str(out / "report.json"), "--quiet", "--jobs", jobs,
+            ]
+        )  # fmt: skip
+        written.append(
+            (code, *(p.read_bytes() for p in sorted(out.iterdir())), sorted(os.listdir(out)))
+        )
+    assert written[0] == written[1]
+    assert written[0][-1] == ["bundle.json", "bundle.provenance.json", "report.json"]
+
+
+def test_text_made_ahead_is_the_text_and_falls_back_when_the_second_process_fails() -> None:
+    def make() -> list[str]:
+        return ["é" * 3, "b" * (3 << 20), "end"]
+
+    with _split.MadeAhead(make, lambda: None) as ahead:
+        assert b"".join(ahead) == "".join(make()).encode("utf-8")
+
+    def broken() -> list[str]:
+        if os.getpid() != parent:
+            os._exit(4)
+        return ["made here"]
+
+    parent = os.getpid()
+    with _split.MadeAhead(broken, lambda: None) as ahead:
+        assert b"".join(ahead) == b"made here"
+
+
+def test_text_made_ahead_and_not_wanted_stops_its_process() -> None:
+    def slow() -> list[str]:
+        time.sleep(60)
+        return ["never"]
+
+    start = time.monotonic()
+    ahead = _split.MadeAhead(slow, lambda: None)
+    pid = ahead._pid
+    ahead.close()
+    assert time.monotonic() - start < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no process left behind

@@ -342,6 +342,32 @@ def test_issues_added_later_follow_the_rows_own_and_change_its_status(spill: IO[
     assert [r.person_id for r in rows.of_people({"p-8", "p-7"}).values()] == ["p-7", "p-8"]
 
 
+@given(
+    st.lists(st.tuples(st.integers(0, 49), st.sampled_from(list(Severity))), max_size=12),
+    st.sets(st.integers(0, 60), max_size=8),
+)
+def test_rows_written_out_are_tallied_as_reading_them_all_back_would(
+    later: list[tuple[int, Severity]], wanted: set[int]
+) -> None:
+    # The end of the import counts rows as they were built and reads back only those a later
+    # check added issues to (a warning may change a row's status); it finds the rows of the
+    # people named by their ids' hashes. Both as reading every row back gives them.
+    from safeguard_std.importers._result import tally
+    from safeguard_std.importers._sheet_row import outcome_of
+
+    with tempfile.TemporaryFile() as file:
+        rows, _ = _spilled(file, 50)
+        for k, severity in later:
+            rows.numbered([3 + 2 * k])[3 + 2 * k].issue(severity, "later", "added later")
+        assert rows.tally() == tally(outcome_of(r) for r in rows)
+        assert RowOutcomes([rows]).tally() == tally(RowOutcomes([rows]))
+        ids = {f"p-{k}" for k in wanted}
+        expected = {r.person_id: r.number for r in rows if r.person_id in ids}
+        found = rows.of_people(ids)
+        assert {pid: r.number for pid, r in found.items()} == expected
+        assert list(found) == list(expected)  # in the rows' order
+
+
 def test_rows_of_two_sheets_share_one_file_and_reads_may_interleave(spill: IO[bytes]) -> None:
     first, second = SpilledRows(spill, "A"), SpilledRows(spill, "B")
     for k in range(20):

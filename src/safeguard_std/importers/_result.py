@@ -453,16 +453,30 @@ class Tally:
     severities: Counter[Severity] = attrs.field(factory=Counter)
     codes: Counter[str] = attrs.field(factory=Counter)
 
+    def count(self, sheet: str | None, status: RowStatus, issues: Iterable[Issue]) -> None:
+        """Count a row of ``sheet`` and its issues."""
+        self.statuses[(sheet, status)] += 1
+        severities, codes = self.severities, self.codes
+        for issue in issues:
+            severities[issue.severity] += 1
+            codes[issue.code] += 1
+
+    def add(self, other: Tally) -> None:
+        """Add what ``other`` counted (its keys first met after this one's)."""
+        self.statuses.update(other.statuses)
+        self.severities.update(other.severities)
+        self.codes.update(other.codes)
+
+    def copy(self) -> Tally:
+        """A tally of its own with the same counts."""
+        return Tally(Counter(self.statuses), Counter(self.severities), Counter(self.codes))
+
 
 def tally(rows: Iterable[RowOutcome]) -> Tally:
     """Count the rows, once (they may be read back from a file)."""
     found = Tally()
-    statuses, severities, codes = found.statuses, found.severities, found.codes
     for row in rows:
-        statuses[(row.sheet, row.status)] += 1
-        for issue in row.issues:
-            severities[issue.severity] += 1
-            codes[issue.code] += 1
+        found.count(row.sheet, row.status, row.issues)
     return found
 
 

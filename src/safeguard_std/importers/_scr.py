@@ -492,7 +492,9 @@ def _finish(
     board = _board_issue(bundle.provider, board_found)
     file_issues = (*listed, *(() if board is None else (board,)))
     outcomes = _outcomes(runs, written_out=out is not None)
-    counted = tally(outcomes)  # once: the rows may be read back from a file
+    # Once: rows written out are counted as they were built, and only those later checks
+    # added issues to are read back.
+    counted = outcomes.tally() if isinstance(outcomes, RowOutcomes) else tally(outcomes)
     reports = [_recount(rep, counted.statuses) for rep in _with_differences(reports, plans)]
     # Written out with their people when the rows were.
     origins = () if out is not None else (r.origins for run in runs for r in run.rows)

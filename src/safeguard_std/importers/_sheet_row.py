@@ -11,7 +11,14 @@ import attrs
 
 from safeguard_std.domain.people import Person
 from safeguard_std.importers._parsed import Severity
-from safeguard_std.importers._result import Issue, RowOrigins, RowOutcome, RowStatus
+from safeguard_std.importers._result import (
+    Issue,
+    RowOrigins,
+    RowOutcome,
+    RowStatus,
+    Tally,
+    tally,
+)
 from safeguard_std.importers._row_cells import cell_issue
 from safeguard_std.importers._rows import Cell
 from safeguard_std.importers._spill import SpillLog
@@ -106,11 +113,18 @@ class SpilledRows:
         self.sheet = sheet
         self._numbers = array.array("I")
         self._held: dict[int, SheetRow] = {}
+        # Each row's person id's hash (0 for none): which rows to read back for some people.
+        self._people = array.array("q")
+        self._counted = Tally()  # the rows and their issues as built
 
     def append(self, row: SheetRow) -> None:
         """The sheet's next row, once built (its person already written out)."""
-        self._log.append((row.number, row.person_id, tuple(row.issues)))
+        issues = tuple(row.issues)
+        self._log.append((row.number, row.person_id, issues))
         self._numbers.append(row.number)
+        pid = row.person_id
+        self._people.append(0 if pid is None else hash(pid))
+        self._counted.count(self.sheet, _status(pid, issues), issues)
 
     def __len__(self) -> int:
         return len(self._numbers)
@@ -119,17 +133,33 @@ class SpilledRows:
         """Go on in ``spill``, empty: a second process's rows (:mod:`~._split`)."""
         self._log.restart(spill)
         self._numbers = array.array("I")
+        self._people = array.array("q")
+        self._counted = Tally()
 
-    def part(self) -> tuple[tuple[array.array[int], int], array.array[int]]:
-        """Where this store's rows are in its file, and their numbers."""
-        return self._log.part(), self._numbers
+    def part(self) -> RowsPart:
+        """Where this store's rows are in its file, their numbers, people and counts."""
+        return RowsPart(self._log.part(), self._numbers, self._people, self._counted)
 
-    def join(self, part: tuple[tuple[array.array[int], int], array.array[int]], shift: int) -> None:
+    def join(self, part: RowsPart, shift: int) -> None:
         """Add a second process's rows (:meth:`part`), its file copied to this one's at
         ``shift``: they follow this store's rows."""
-        log, numbers = part
-        self._log.join(log, shift)
-        self._numbers.extend(numbers)
+        self._log.join(part.log, shift)
+        self._numbers.extend(part.numbers)
+        self._people.extend(part.people)
+        self._counted.add(part.counted)
+
+    def tally(self) -> Tally:
+        """:func:`~._result.tally` of the rows as they are now, without reading back more than
+        the rows later checks added issues to."""
+        found = self._counted.copy()
+        for index, later in sorted(self._held.items()):
+            if not later.issues:
+                continue
+            _number, pid, own = self._log.load(index)
+            found.statuses[(self.sheet, _status(pid, own))] -= 1
+            found.count(self.sheet, _status(pid, (*own, *later.issues)), later.issues)
+        found.statuses = +found.statuses  # no row left in some status: not counted
+        return found
 
     def __bool__(self) -> bool:
         return bool(self._numbers)
@@ -169,12 +199,35 @@ class SpilledRows:
         return found
 
     def of_people(self, ids: Collection[str]) -> dict[str, SheetRow]:
-        """The rows that became these people, by person id, held."""
-        return {
-            row.person_id: self.hold(index, row.person_id)
-            for index, row in enumerate(self)
-            if row.person_id is not None and row.person_id in ids
-        }
+        """The rows that became these people, by person id, held: only the rows whose person
+        id has the hash of one of them are read back."""
+        wanted = {hash(i) for i in ids}
+        found = {}
+        for index, code in enumerate(self._people):
+            if code in wanted:
+                pid = self._log.load(index)[1]
+                if pid is not None and pid in ids:
+                    found[pid] = self.hold(index, pid)
+        return found
+
+
+@attrs.frozen
+class RowsPart:
+    """A second process's rows (:meth:`SpilledRows.part`)."""
+
+    log: tuple[array.array[int], int]
+    numbers: array.array[int]
+    people: array.array[int]
+    counted: Tally
+
+
+def _status(person_id: str | None, issues: Iterable[Issue]) -> RowStatus:
+    """A row's status from its issues, as :func:`row_status` gives it."""
+    if person_id is None:
+        return _REJECTED
+    if any(i.severity is not _NOTE for i in issues):
+        return _WARNED
+    return _IMPORTED
 
 
 class RowOutcomes(Sequence[RowOutcome]):
@@ -192,6 +245,16 @@ class RowOutcomes(Sequence[RowOutcome]):
         for rows in self._sheets:
             for row in rows:
                 yield outcome_of(row)
+
+    def tally(self) -> Tally:
+        """:func:`~._result.tally` of the outcomes (rows written out are not all read back)."""
+        found = Tally()
+        for rows in self._sheets:
+            if isinstance(rows, SpilledRows):
+                found.add(rows.tally())
+            else:
+                found.add(tally(outcome_of(row) for row in rows))
+        return found
 
     @overload
     def __getitem__(self, index: int) -> RowOutcome: ...

@@ -34,7 +34,7 @@ import attrs
 
 from safeguard_std.importers._result import Issue
 from safeguard_std.importers._rows import RowContext
-from safeguard_std.importers._sheet_row import SpilledRows
+from safeguard_std.importers._sheet_row import RowsPart, SpilledRows
 from safeguard_std.importers._stream import PartFiles, PeopleOut, PeoplePart, append_file
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ def can_fork() -> bool:
 class TwoProcesses:
     """Reads a sheet's rows (a :data:`~._sheet.Splitter`): a large CSV sheet in two
     processes, any other in this one. ``min_rows``: the fewest rows read in two (by default
-    :data:`MIN_ROWS`); ``at``: the first row the second process reads (by default the middle
-    row, as the file's lines tell)."""
+    :data:`MIN_ROWS`); ``at``: the first row the second process reads (by default about the
+    middle row, as the file's lines tell)."""
 
     out: PeopleOut
     min_rows: int | None = None
@@ -79,7 +79,9 @@ class TwoProcesses:
         least = MIN_ROWS if self.min_rows is None else self.min_rows
         if hint is None or hint - reading.first < least or not can_fork():
             return run.read_between(reading, ctx, rows, width)[0]
-        at = reading.first + (hint - reading.first + 1) // 2 if self.at is None else self.at
+        # A little over half here: the second process first passes over this half.
+        share = (hint - reading.first) * 51 // 100
+        at = reading.first + share if self.at is None else self.at
         return _read_in_two(run, reading, ctx, rows, width, at, self.out)
 
 
@@ -100,7 +102,7 @@ class _SheetPart:
     issues: list[Issue]
     added: set[str]
     asked: set[str]
-    rows: Any
+    rows: RowsPart
     people: PeoplePart
 
 

@@ -201,6 +201,21 @@ def test_a_system_that_cannot_fork_reads_in_one(
     assert _import_files(record, 2, monkeypatch, at=30) == one
 
 
+def test_a_process_running_other_threads_is_never_forked() -> None:
+    import threading
+
+    assert _split.can_fork()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not _split.can_fork()
+    finally:
+        stop.set()
+        other.join()
+    assert _split.can_fork()
+
+
 def test_the_command_writes_the_same_files_with_one_or_two_jobs(
     record: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

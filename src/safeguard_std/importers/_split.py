@@ -26,6 +26,7 @@ import pickle
 import signal
 import sys
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
@@ -50,9 +51,10 @@ Rows = Iterator[tuple[int, Sequence[object]]]
 
 
 def can_fork() -> bool:
-    """Whether this system can read a sheet in two processes: it has :func:`os.fork` and this
-    process may run on two processors or more."""
-    if not hasattr(os, "fork"):
+    """Whether this system can read a sheet in two processes: it has :func:`os.fork`, this
+    process may run on two processors or more, and it runs one thread (a process forked while
+    another thread holds a lock may wait for it for ever)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return False
     try:
         cpus = len(os.sched_getaffinity(0))

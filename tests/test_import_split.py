@@ -39,7 +39,7 @@ _FIRST = ["Amy", "Ben", "Cal", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jon"]
 _LAST = ["Ames", "Bell", "Cole", "Dunn", "Ely", "Ford", "Gray"]
 
 
-def _record() -> str:
+def _record(*, r5: bool = True) -> str:
     """Rows that hold every trap of a split: a section heading whose rows run on, staff
     numbers used again further down, the same person twice far apart, one certificate on two
     rows, a column mixing date formats with dates that read either way round, blank and
@@ -47,8 +47,10 @@ def _record() -> str:
     lines = [HEADER]
     for n in range(60):
         staff = f"S{n % 21}" if n % 7 == 0 else f"E{n}"  # S0, S7, S14 reused further down
-        # The lead roles' holders (kept whole by the import), one in each half.
-        staff = {8: "S1002", 55: "S1001"}.get(n, staff)
+        # The lead roles' holders (kept whole by the import), one in each half; no staff
+        # number on row 5 (its id is p-r5), a staff number r5 (p-r5 again) on row 42, X1 on
+        # row 35 after a rejected row that gave X1.
+        staff = {8: "S1002", 55: "S1001", 3: "", 36: "r5" if r5 else "E36", 30: "X1"}.get(n, staff)
         name = "Ann Smith" if n in (3, 51) else f"{_FIRST[n % 10]} {_LAST[n // 10]}"
         born = "01/02/1980" if n in (3, 51) else f"{1 + n % 27:02d}/0{1 + n % 9}/1985"
         dbs = "2020-03-04" if n % 5 == 0 else f"0{1 + n % 9}/04/2021"  # ISO and day/month
@@ -64,7 +66,7 @@ def _record() -> str:
             lines.append(",,,,,,,,,")
         if n == 30:
             lines.append(HEADER)
-        if n == 47:
+        if n == 17:
             lines.append("X1,Acme Cleaning Ltd,,Employee,01/09/2022,,,,,")
     return "\n".join(lines) + "\n"
 
@@ -176,20 +178,45 @@ def test_a_second_process_that_fails_leaves_its_rows_to_the_first(
     assert _import_files(record, 2, monkeypatch, at=30) == one
 
 
-def test_a_staff_number_the_first_half_took_sends_the_second_half_back(
-    record: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("at", "r5", "taken"),
+    [
+        # S0, S7 and S14 are taken in the first half and used again in the second, which
+        # assumes them taken (they are: its part is taken).
+        (45, True, True),
+        # X1 on row 35: a rejected row of the first half gave X1, so the second assumed it
+        # taken, but no row took it (its half is read again by the first).
+        (30, False, False),
+        # r5 on row 42 makes p-r5, the id of row 5 (which has no staff number): the second
+        # process could not know it was taken.
+        (40, True, False),
+    ],
+)
+def test_the_ids_the_first_half_took_are_checked_before_the_second_half_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: int, r5: bool, taken: bool
 ) -> None:
-    # S0 is taken on row 2 and used again on row 164's half: the second process could not
-    # know, so its half is read again by the first (and the row says the number is reused).
+    path = tmp_path / "scr.csv"
+    path.write_text(_record(r5=r5), encoding="utf-8")
+    one = _import_files(path, 1, monkeypatch)
     joined: list[object] = []
     real = _split._join
     monkeypatch.setattr(_split, "_join", lambda *a: joined.append(a) or real(*a))
-    files = _import_files(record, 2, monkeypatch, at=40)
-    assert not joined
-    assert "person.staff_number_reused" in files["summary"].by_code
-    # Split where no number crosses over, the second process's part is taken.
-    _import_files(record, 2, monkeypatch, at=66)
-    assert joined
+    assert _import_files(path, 2, monkeypatch, at=at) == one
+    assert bool(joined) is taken
+
+
+def test_the_record_reuses_the_ids_it_means_to(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reused = {
+        r.row
+        for r in _import_files(record, 1, monkeypatch)["rows"]
+        if any(i.code == "person.staff_number_reused" for i in r.issues)
+    }
+    assert {35, 42, 48} - reused == {35}  # X1 was free; r5 and S0 (row 48) were not
+    assert 21 in {
+        r.row for r in _import_files(record, 1, monkeypatch)["rows"] if r.person_id is None
+    }
 
 
 def test_a_system_that_cannot_fork_reads_in_one(

@@ -259,17 +259,23 @@ class SheetRun:
         return width, section, None
 
     def section_at(
-        self, reading: Reading, rows: Iterator[tuple[int, Sequence[object]]], stop: int
+        self,
+        reading: Reading,
+        rows: Iterator[tuple[int, Sequence[object]]],
+        stop: int,
+        each: Callable[[Sequence[object]], None] | None = None,
     ) -> tuple[Value | None, tuple[int, Sequence[object]] | None]:
         """Pass over the rows before row ``stop`` reading none of them, only what heading
-        rows they hold: the section row ``stop`` is in, and row ``stop`` (or the first after
-        it), if any."""
+        rows they hold (and giving each under the header to ``each``): the section row
+        ``stop`` is in, and row ``stop`` (or the first after it), if any."""
         section = None
         for number, row in rows:
             if number >= stop:
                 return section, (number, row)
             if number < reading.first:
                 continue
+            if each is not None:
+                each(row)
             filled = [
                 i
                 for i, v in enumerate(row)

@@ -34,6 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import attrs
 
 from safeguard_std.importers._result import Issue
+from safeguard_std.importers._row_values import ID_CHARS
 from safeguard_std.importers._rows import RowContext
 from safeguard_std.importers._sheet_row import RowsPart, SpilledRows
 from safeguard_std.importers._stream import PartFiles, PeopleOut, PeoplePart, append_file
@@ -104,21 +105,65 @@ class _SheetPart:
     issues: list[Issue]
     added: set[str]
     asked: set[str]
+    assumed: set[str]
     rows: RowsPart
     people: PeoplePart
 
 
 class _Asked(set[str]):
-    """The ids rows have taken, noting each id a row asks about."""
+    """The ids rows have taken, for the second process: an id not taken here but which a row
+    of the first half may have taken (``first``: the ids its staff numbers make) is assumed
+    taken; every other id asked about is noted. The first process checks both once its own
+    half is read (:func:`_right`)."""
 
-    def __init__(self, taken: set[str]) -> None:
+    def __init__(self, taken: set[str], first: set[str]) -> None:
         super().__init__(taken)
-        self.asked: set[str] = set()
+        self.first = first
+        self.asked: set[str] = set()  # not taken, as far as this process knew
+        self.assumed: set[str] = set()  # taken by the first half, it was assumed
 
     def __contains__(self, item: object) -> bool:
+        if super().__contains__(item):
+            return True
         if type(item) is str:
+            if item in self.first:
+                self.assumed.add(item)
+                return True
             self.asked.add(item)
-        return super().__contains__(item)
+        return False
+
+
+@attrs.frozen
+class _StaffIds:
+    """The ids a row's staff numbers would make (``RowBuilder._identify``), read from the
+    sheet's staff-number columns alone: what the second process gathers from the first half
+    as it passes over it."""
+
+    columns: tuple[tuple[int, Callable[[object], Any]], ...]
+    found: set[str] = attrs.field(factory=set)
+
+    @classmethod
+    def of(cls, run: SheetRun) -> _StaffIds:
+        """For the sheet ``run`` reads."""
+        return cls(tuple((r[1], r[4]) for r in run.reading if r[3] == "person.staff_number"))
+
+    def __call__(self, row: Sequence[object]) -> None:
+        for index, read in self.columns:
+            if index >= len(row):
+                continue
+            raw = row[index]
+            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+                continue
+            parsed = read(raw)
+            if not parsed.rejected and parsed.value is not None:
+                text = ID_CHARS.sub("-", str(parsed.value)).strip("-")[:88]
+                self.found.add("p-" + text)
+
+
+def _right(part: _SheetPart, taken: set[str]) -> bool:
+    """Whether the second process's part holds: every id it took to be free, no row of the
+    first half took, and every id it assumed the first half took, it did."""
+    return part.asked.isdisjoint(taken) and part.assumed <= taken
 
 
 def _read_in_two(
@@ -156,7 +201,7 @@ def _read_in_two(
                 os.waitpid(pid, 0)
             raise
         part = _waited(pid, result) if pid > 0 else None
-        if part is not None and part.asked.isdisjoint(run.taken_ids - before):
+        if part is not None and _right(part, run.taken_ids - before):
             _join(run, out, part, files)
             return max(width, part.width)
         if next_row is None:
@@ -187,11 +232,12 @@ def _second(
         kept = out.restart(files)
         store.restart(files.spill)
         taken = run.taken_ids
-        run.taken_ids = asked = _Asked(taken)
         issues = len(run.issues)
         _clear(run)
         rows = run.sheet.rows()
-        section, first = run.section_at(reading, rows, at)
+        staff = _StaffIds.of(run)
+        section, first = run.section_at(reading, rows, at, staff)
+        run.taken_ids = asked = _Asked(taken, staff.found)
         width = 0
         if first is not None:
             more = itertools.chain((first,), rows)
@@ -209,6 +255,7 @@ def _second(
             issues=run.issues[issues:],
             added=set(asked) - taken,
             asked=asked.asked,
+            assumed=asked.assumed,
             rows=store.part(),
             people=out.part(),
         )

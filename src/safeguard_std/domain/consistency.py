@@ -388,31 +388,30 @@ def _named(shown: tuple[str, ...], count: int) -> str:
     return f"{count} other people: {', '.join(shown)} and {count - _SHOWN} more"
 
 
-def _duplicates(
-    people: Sequence[integrity.Keyed], found: integrity.Groups
-) -> Iterator[Inconsistency]:
+def _duplicates(ids: Sequence[str], found: integrity.Groups) -> Iterator[Inconsistency]:
+    # ``ids``: each person's id, by their place among the people.
     # Which exact group, and which near groups, each person was reported in: two people are
     # reported together once (kept per person, so a large group stays linear).
     exact_of: dict[int, int] = {}
     for g, group in enumerate(found.duplicates):
-        ids = tuple(people[j].id for j in group)
+        members = tuple(ids[j] for j in group)
         for n, i in enumerate(group):
             exact_of[i] = g
-            text, related = _others(ids, n)
+            text, related = _others(members, n)
             yield Inconsistency(
                 Severity.WARNING,
                 integrity.DUPLICATE,
                 "same name and date of birth as " + text,
                 ("people", i),
-                people[i].id,
+                ids[i],
                 related,
-                ids,
-                len(ids) - 1,
+                members,
+                len(members) - 1,
             )
     near_of: dict[int, set[int]] = defaultdict(set)
     for g, group in enumerate(found.possible_duplicates):
-        members = tuple(people[j].id for j in group)
-        for i, shown, count in _not_yet_together(people, group, exact_of, near_of):
+        members = tuple(ids[j] for j in group)
+        for i, shown, count in _not_yet_together(ids, group, exact_of, near_of):
             yield Inconsistency(
                 Severity.WARNING,
                 "person.possible_duplicate",
@@ -420,7 +419,7 @@ def _duplicates(
                 + _named(shown, count)
                 + ": the same person under another name?",
                 ("people", i),
-                people[i].id,
+                ids[i],
                 shown,
                 members,
                 count,
@@ -430,7 +429,7 @@ def _duplicates(
 
 
 def _not_yet_together(
-    people: Sequence[integrity.Keyed],
+    ids: Sequence[str],
     group: list[int],
     exact_of: dict[int, int],
     near_of: dict[int, set[int]],
@@ -465,17 +464,15 @@ def _not_yet_together(
         if with_self:
             count -= 1
         if count:
-            shown = tuple(people[group[k]].id for k in first if k != at)[:_SHOWN]
+            shown = tuple(ids[group[k]] for k in first if k != at)[:_SHOWN]
             yield i, shown, count
 
 
-def _shared_certificates(
-    people: Sequence[integrity.Keyed], groups: integrity.Groups
-) -> Iterator[Inconsistency]:
+def _shared_certificates(ids: Sequence[str], groups: integrity.Groups) -> Iterator[Inconsistency]:
     for found in groups.shared_certificates:
-        ordered = tuple(sorted({people[i].id for i, _ in found}))
+        ordered = tuple(sorted({ids[i] for i, _ in found}))
         for i, j in found:
-            me = people[i].id
+            me = ids[i]
             text, related = _others(ordered, bisect.bisect_left(ordered, me))
             yield Inconsistency(
                 Severity.WARNING,
@@ -567,14 +564,18 @@ def _gathered(
     people: Sequence[integrity.Keyed],
     bundle: EvidenceBundle,
     as_of: dt.date | None,
+    ids: Sequence[str] | None = None,
 ) -> tuple[Inconsistency, ...]:
     """Each person's ``own`` problems, the groups across ``people`` and the organisation's
-    problems, in the stable order :func:`check_consistency` promises."""
-    groups = integrity.groups(people)
+    problems, in the stable order :func:`check_consistency` promises. ``ids``: the people's
+    ids, if at hand (so people kept in a file are not read back for them)."""
+    if ids is None:
+        ids = [p.id for p in people]
+    groups = integrity.groups(people, ids)
     found = [
         *own,
-        *_duplicates(people, groups),
-        *_shared_certificates(people, groups),
+        *_duplicates(ids, groups),
+        *_shared_certificates(ids, groups),
         *_organisation(bundle, as_of),
     ]
     return tuple(sorted(found, key=lambda x: (_path_key(x.path), x.code, x.message)))
@@ -627,16 +628,18 @@ class ConsistencyByPerson:
         self.as_of = as_of
         self.found: list[Inconsistency] = []
         self.keys = keys if keys is not None else KeysInMemory()
+        self.ids: list[str] = []  # the people's ids, in order (the keys may be in a file)
 
     def add(self, person: Person) -> None:
         """The bundle's next person (in the bundle's order)."""
         self.found += _person(person, len(self.keys), self.as_of)
         self.keys.append(integrity.PersonKeys.of(person))
+        self.ids.append(person.id)
 
     def finish(self, bundle: EvidenceBundle) -> tuple[Inconsistency, ...]:
         """Everything :func:`check_consistency` gives for the bundle of the people added and
         ``bundle``'s other records; ``bundle.people`` need only hold the lead roles' holders."""
-        return _gathered(self.found, self.keys, bundle, self.as_of)
+        return _gathered(self.found, self.keys, bundle, self.as_of, self.ids)
 
 
 def _subject_ids(bundle: EvidenceBundle, kind: SubjectType) -> set[str]:

@@ -185,12 +185,15 @@ class Groups:
     shared_certificates: tuple[list[tuple[int, int]], ...]
 
 
-def groups(people: Sequence[Keyed]) -> Groups:
+def groups(people: Sequence[Keyed], ids: Sequence[str] | None = None) -> Groups:
     """:func:`duplicates`, :func:`possible_duplicates` and :func:`shared_certificates` at once,
-    reading each person once (and again those in a group)."""
+    reading each person once (and again those in a group); ``ids``, the people's ids if at
+    hand, spare reading people again for them."""
     exact, near, shared = _repeated(people, (_duplicate_items, _possible_items, _certificate_items))
     return Groups(
-        tuple(_groups(exact)), tuple(_groups(near)), tuple(_shared(people, _groups(shared)))
+        tuple(_groups(exact)),
+        tuple(_groups(near)),
+        tuple(_shared(_id_of(people) if ids is None else ids.__getitem__, _groups(shared))),
     )
 
 
@@ -209,14 +212,19 @@ def possible_duplicates(people: Sequence[Keyed]) -> Iterator[list[int]]:
 def shared_certificates(people: Sequence[Keyed]) -> Iterator[list[tuple[int, int]]]:
     """Groups of (person index, DBS check index) recording one certificate number for more than
     one person."""
-    yield from _shared(people, _groups(_repeated(people, (_certificate_items,))[0]))
+    yield from _shared(_id_of(people), _groups(_repeated(people, (_certificate_items,))[0]))
+
+
+def _id_of(people: Sequence[Keyed]) -> Callable[[int], str]:
+    return lambda i: people[i].id
 
 
 def _shared(
-    people: Sequence[Keyed], found: Iterator[list[tuple[int, int]]]
+    id_of: Callable[[int], str], found: Iterator[list[tuple[int, int]]]
 ) -> Iterator[list[tuple[int, int]]]:
+    """The groups of more than one person (``id_of`` a person's place gives their id)."""
     for group in found:
-        if len({people[i].id for i, _ in group}) > 1:
+        if len({id_of(i) for i, _ in group}) > 1:
             yield group
 
 

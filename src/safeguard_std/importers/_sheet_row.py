@@ -116,6 +116,7 @@ class SpilledRows:
         # Each row's person id's hash (0 for none): which rows to read back for some people.
         self._people = array.array("q")
         self._counted = Tally()  # the rows and their issues as built
+        self._statuses = bytearray()  # each row's status as built (_STATUSES)
 
     def append(self, row: SheetRow) -> None:
         """The sheet's next row, once built (its person already written out)."""
@@ -124,7 +125,9 @@ class SpilledRows:
         self._numbers.append(row.number)
         pid = row.person_id
         self._people.append(0 if pid is None else hash(pid))
-        self._counted.count(self.sheet, _status(pid, issues), issues)
+        status = _status(pid, issues)
+        self._statuses.append(_STATUSES.index(status))
+        self._counted.count(self.sheet, status, issues)
 
     def __len__(self) -> int:
         return len(self._numbers)
@@ -135,10 +138,13 @@ class SpilledRows:
         self._numbers = array.array("I")
         self._people = array.array("q")
         self._counted = Tally()
+        self._statuses = bytearray()
 
     def part(self) -> RowsPart:
         """Where this store's rows are in its file, their numbers, people and counts."""
-        return RowsPart(self._log.part(), self._numbers, self._people, self._counted)
+        return RowsPart(
+            self._log.part(), self._numbers, self._people, self._counted, self._statuses
+        )
 
     def join(self, part: RowsPart, shift: int) -> None:
         """Add a second process's rows (:meth:`part`), its file copied to this one's at
@@ -147,17 +153,22 @@ class SpilledRows:
         self._numbers.extend(part.numbers)
         self._people.extend(part.people)
         self._counted.add(part.counted)
+        self._statuses += part.statuses
 
     def tally(self) -> Tally:
-        """:func:`~._result.tally` of the rows as they are now, without reading back more than
-        the rows later checks added issues to."""
+        """:func:`~._result.tally` of the rows as they are now, reading none back: the rows
+        later checks added issues to are counted again from their status as built."""
         found = self._counted.copy()
+        sheet = self.sheet
         for index, later in sorted(self._held.items()):
             if not later.issues:
                 continue
-            _number, pid, own = self._log.load(index)
-            found.statuses[(self.sheet, _status(pid, own))] -= 1
-            found.count(self.sheet, _status(pid, (*own, *later.issues)), later.issues)
+            built = _STATUSES[self._statuses[index]]
+            now = built
+            if built is _IMPORTED and any(i.severity is not _NOTE for i in later.issues):
+                now = _WARNED  # a rejected row stays rejected, a warned one warned
+            found.statuses[(sheet, built)] -= 1
+            found.count(sheet, now, later.issues)
         found.statuses = +found.statuses  # no row left in some status: not counted
         return found
 
@@ -219,6 +230,10 @@ class RowsPart:
     numbers: array.array[int]
     people: array.array[int]
     counted: Tally
+    statuses: bytearray
+
+
+_STATUSES = (_REJECTED, _WARNED, _IMPORTED)
 
 
 def _status(person_id: str | None, issues: Iterable[Issue]) -> RowStatus:

@@ -182,6 +182,7 @@ class PeopleOut:
         self.kept = []
         self.roles = Counter()
         self.consistency.found = []
+        self.consistency.ids = []
         self._keys().restart(files.spill)
         return before
 
@@ -234,6 +235,7 @@ class PeopleOut:
         self.kept += part.kept
         self.consistency.found += [_renumbered(f, keys_base) for f in part.found]
         self._keys().join(part.keys, spill_shift)
+        self.consistency.ids += part.ids  # the people added: the same ids, in order
 
     def bundle_chunks(self, rest: dict[str, Any]) -> Iterator[bytes]:
         """The bundle's text in UTF-8: ``rest`` (its data without people) with the people

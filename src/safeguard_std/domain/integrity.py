@@ -141,7 +141,7 @@ def _repeated(people: Sequence[Keyed], kinds: Sequence[Items]) -> list[dict[Any,
     The hashes only choose whom to read again; the groups are the keys themselves, so the
     result never depends on them (nor on the hash seed)."""
     hashes = [array.array("q") for _ in kinds]
-    owners = [array.array("Q") for _ in kinds]
+    owners = [array.array("I") for _ in kinds]  # whose: people number under 4 billion
     for i, p in enumerate(people):
         for items, found, whose in zip(kinds, hashes, owners, strict=True):
             for key, _ in items(p, i):

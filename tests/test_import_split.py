@@ -93,7 +93,7 @@ def _import_files(
         return {
             "bundle": b"".join(out.bundle_chunks(rest)),
             "digest": out.digest(rest),
-            "records": "".join(result.provenance.chunks_of(out.record_lines(), out.records)),
+            "records": "".join(result.provenance.chunks_of(out.record_lines())),
             "report": "".join(result.report_chunks()),
             "summary": result.summary,
             "rows": list(result.rows),
@@ -294,3 +294,37 @@ def test_text_made_ahead_and_not_wanted_stops_its_process() -> None:
     assert time.monotonic() - start < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no process left behind
+
+
+@pytest.mark.parametrize("kernel", ["copy", "absent", "fails halfway"])
+def test_a_part_file_is_appended_whole_and_writing_goes_on_after_it(
+    monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    import tempfile
+
+    from safeguard_std.importers._stream import append_file
+
+    real = getattr(os, "copy_file_range", None)
+    if kernel == "copy" and real is None:
+        pytest.skip("no copy_file_range here")
+    if kernel == "absent":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    if kernel == "fails halfway":
+        calls: list[int] = []
+
+        def halfway(src: int, dst: int, count: int, offset_src: int, offset_dst: int) -> int:
+            calls.append(count)
+            if len(calls) > 1:
+                raise OSError("not supported")
+            data = os.pread(src, min(count, 1000), offset_src)
+            return os.pwrite(dst, data, offset_dst)
+
+        monkeypatch.setattr(os, "copy_file_range", halfway, raising=False)
+    body = bytes(range(256)) * 9000  # over two megabytes: more than one block
+    with tempfile.TemporaryFile() as source, tempfile.TemporaryFile() as target:
+        source.write(body)  # left in its buffer: the copy writes it out first
+        target.write(b"mine")
+        assert append_file(source, target) == 4
+        target.write(b"after")  # goes on at the end, not over the copy
+        target.seek(0)
+        assert target.read() == b"mine" + body + b"after"

@@ -481,3 +481,24 @@ def test_report_rows_with_any_issues_are_written_as_the_general_encoder_writes_t
     for personal in (False, True):
         expected = canonical_json(_row_data(row, personal), indent=2).replace("\n", "\n    ")
         assert _row_text(row, personal) == expected
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 1023, 1024, 1025, 3000])
+def test_provenance_lines_given_in_blocks_read_as_one_document(count: int) -> None:
+    # Records are written a thousand lines at a time: the text is what a line at a time gave.
+    import json as _json
+
+    from safeguard_std.importers._result import Provenance, RowEntries
+
+    provenance = Provenance({"file": "x.csv"}, RowEntries(()), {"": {"A": "Name"}})
+    lines = [f'"p-{i}":{{"id":[{{"cell":"A{i}","raw":"{i}"}}]}}' for i in range(count)]
+    head = next(provenance.chunks_of(iter(()), bundle_id="b"))  # the document's start
+    assert head.endswith(',"records":{\n')
+    expected = (
+        head
+        + "".join(line + (",\n" if i < count - 1 else "\n") for i, line in enumerate(lines))
+        + "}}\n"
+    )
+    text = "".join(provenance.chunks_of(iter(lines), bundle_id="b"))
+    assert text == expected
+    assert len(_json.loads(text)["records"]) == count

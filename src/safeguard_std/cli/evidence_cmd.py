@@ -222,7 +222,7 @@ def _run_import(args: argparse.Namespace) -> int:
         provenance = _provenance_path(args)
         if provenance is not None:
             extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
-            records = result.provenance.chunks_of(out.record_lines(), out.records, **extra)
+            records = result.provenance.chunks_of(out.record_lines(), **extra)
             outputs.append((records, provenance, "--provenance"))
         ahead = None
         if args.report:

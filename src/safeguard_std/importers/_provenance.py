@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import array
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
@@ -273,18 +274,20 @@ class Provenance:
             + json.dumps(self._record(rid), sort_keys=True, ensure_ascii=False)
             for rid in sorted(self.entries)
         )
-        return self.chunks_of(lines, len(self.entries), **extra)
+        return self.chunks_of(lines, **extra)
 
-    def chunks_of(self, lines: Iterable[str], count: int, **extra: Any) -> Iterator[str]:
+    def chunks_of(self, lines: Iterable[str], **extra: Any) -> Iterator[str]:
         """:meth:`chunks` with the records given as text (as :func:`record_lines` writes
-        them), ``count`` of them in order of id: for records written out as their rows were
-        read."""
+        them), in order of id: for records written out as their rows were read. The lines are
+        given a thousand at a time (a record of 200,000 rows has two million of them)."""
         head = json.dumps(self._head(extra), sort_keys=True, ensure_ascii=False)
         yield head[:-1] + ',"records":{\n'
-        last = count - 1
-        for i, line in enumerate(lines):
-            yield line + (",\n" if i < last else "\n")
-        yield "}}\n"
+        lines = iter(lines)
+        before = ""  # what comes before the next block: nothing, then a comma
+        while block := list(itertools.islice(lines, 1024)):
+            yield before + ",\n".join(block)
+            before = ",\n"
+        yield "\n}}\n" if before else "}}\n"
 
 
 def record_lines(row: RowOrigins) -> Iterator[tuple[str, str]]:

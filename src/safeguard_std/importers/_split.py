@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
+from safeguard_std._processors import available_processors
 from safeguard_std.importers._result import Issue
 from safeguard_std.importers._row_values import ID_CHARS
 from safeguard_std.importers._rows import RowContext
@@ -57,11 +58,7 @@ def can_fork() -> bool:
     another thread holds a lock may wait for it for ever)."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return cpus >= 2
+    return available_processors() >= 2
 
 
 @attrs.frozen

@@ -36,6 +36,7 @@ from typing import Any, TypeAlias, cast
 
 import attrs
 
+from safeguard_std._processors import available_processors
 from safeguard_std.domain.findings import Assessment
 from safeguard_std.domain.organisation import EvidenceBundle
 from safeguard_std.domain.pack import Pack
@@ -294,10 +295,7 @@ def _in_parallel(
 
 def default_jobs() -> int:
     """The processors this process may use (at least 1)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    return available_processors()
 
 
 __all__ += ["default_jobs"]

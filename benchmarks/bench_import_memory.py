@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         kind = "cli" if args.cli else "report" if args.report else "none"
         got = measure(rows, args.case, kind, args.jobs)
         growth = ""
-        if previous is not None:
+        if previous is not None and rows != previous["rows"]:
             extra = (got["peak_mb"] - previous["peak_mb"]) / ((rows - previous["rows"]) / 1000)
             growth = f"{extra:.2f}"
         rate = rows / got["cpu_s"] if got["cpu_s"] else float("inf")

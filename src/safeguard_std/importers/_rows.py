@@ -33,7 +33,14 @@ from safeguard_std.importers._row_values import (
 )
 from safeguard_std.importers._values import is_company_name
 
-__all__ = ["Cell", "RowBuilder", "RowContext", "Value", "sheet_records"]
+__all__ = ["Cell", "RowBuilder", "RowContext", "Value", "sheet_records", "staff_number_id"]
+
+
+def staff_number_id(value: object) -> str:
+    """The id a staff number gives its person (``p-`` alone when nothing of it can be kept).
+    88 characters of it leave room in 128 for the longest record id made from it
+    (``p-...:risk_assessment:<kind>``)."""
+    return "p-" + ID_CHARS.sub("-", str(value)).strip("-")[:88]
 
 
 class RowBuilder(CheckReader):
@@ -161,9 +168,7 @@ class RowBuilder(CheckReader):
             )
             value = None
         if value is not None:
-            # 88 characters leave room in 128 for the longest record id made from it
-            # (p-...:risk_assessment:<kind>).
-            candidate = "p-" + ID_CHARS.sub("-", str(value.value)).strip("-")[:88]
+            candidate = staff_number_id(value.value)
             if candidate == "p-" or candidate in self.taken_ids:
                 self.warn(
                     "person.staff_number_reused",

@@ -1,20 +1,27 @@
-"""Two processes read one large sheet: how ``evidence import-scr`` uses a second core.
+"""Two processes read one large sheet: how ``evidence import-scr`` uses a second processor
+(decision 24).
 
 For an import that writes its people out as it reads them (:class:`~._stream.PeopleOut`), a
 CSV sheet of at least :data:`MIN_ROWS` rows, on a system that has :func:`os.fork` and two
-processors to run on: the process reads the first half of the rows while a copy of it (forked
-once the header is read) reads the rest into temporary files of its own; then the first takes
-the second's rows, people and counts as if it had read them itself, after its own.
+processors to run on: the process reads about the first half of the rows while a copy of it
+(forked once the header is read) reads the rest into temporary files of its own; then the
+first takes the second's rows, people and counts as if it had read them itself, after its own.
 
 The result is the same, byte for byte, as reading the rows in one process. What reading a row
 takes from the rows before it is the section it is in (a heading row such as "Volunteers"),
 which the second process finds by passing over the first half, and the ids rows took (a staff
-number a row took becomes another row's id only if no row took it first): the second process
-notes every id it asked about, and if a row of the first half took one of them, the second
-half is read again in the first process, as it is if the second process fails for any reason
-(an error in a row, a file grown too large, no memory). Everything else a row's reading keeps
-(cells read before, texts met before) changes how fast, not what, and what a sheet counts
-(blank rows, filled cells, date formats, ambiguous dates) is added up in order.
+number becomes a row's id only if no row before took it): passing over the first half, the
+second process gathers the ids its staff numbers make and assumes them taken, and notes every
+other id it asks about. The first process checks both against the ids its own rows took; if
+an assumption was wrong (the row giving that staff number was rejected) or a noted id was
+taken (a staff number ``r5`` against row 5's own id), the second half is read again in the
+first process, as it is if the second process fails for any reason (an error in a row, a file
+grown too large, no memory). Everything else a row's reading keeps (cells read before, texts
+met before) changes how fast, not what, and what a sheet counts (blank rows, filled cells,
+date formats, ambiguous dates) is added up in order.
+
+:class:`MadeAhead` makes a text (the import report) in a second process while the first goes
+on writing others.
 """
 
 from __future__ import annotations
@@ -35,8 +42,7 @@ import attrs
 
 from safeguard_std._processors import available_processors
 from safeguard_std.importers._result import Issue
-from safeguard_std.importers._row_values import ID_CHARS
-from safeguard_std.importers._rows import RowContext
+from safeguard_std.importers._rows import RowContext, staff_number_id
 from safeguard_std.importers._sheet_row import RowsPart, SpilledRows
 from safeguard_std.importers._stream import PartFiles, PeopleOut, PeoplePart, append_file
 
@@ -153,8 +159,14 @@ class _StaffIds:
                 continue
             parsed = read(raw)
             if not parsed.rejected and parsed.value is not None:
-                text = ID_CHARS.sub("-", str(parsed.value)).strip("-")[:88]
-                self.found.add("p-" + text)
+                self.found.add(staff_number_id(parsed.value))
+
+
+def _flush_streams() -> None:
+    """Write out what standard output and error buffer (a forked copy would write it again)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
 
 
 def _right(part: _SheetPart, taken: set[str]) -> bool:
@@ -180,9 +192,7 @@ def _read_in_two(
     try:
         # Nothing left in a buffer the second process could write out again.
         out.flush()
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+        _flush_streams()
         before = frozenset(run.taken_ids)
         try:
             pid = os.fork()
@@ -329,9 +339,7 @@ class MadeAhead:
         if not can_fork():
             return
         before()
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+        _flush_streams()
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         try:
             self._pid = os.fork()

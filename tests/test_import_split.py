@@ -328,3 +328,86 @@ def test_a_part_file_is_appended_whole_and_writing_goes_on_after_it(
         target.write(b"after")  # goes on at the end, not over the copy
         target.seek(0)
         assert target.read() == b"mine" + body + b"after"
+
+
+@pytest.mark.parametrize("at", [10, 30])
+def test_a_file_saved_while_two_processes_read_it_is_refused_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], at: int
+) -> None:
+    # Row 20 is read by the first process (at=30) or the second (at=10): whichever reads it
+    # saves the file then, and the import stops with nothing written, as with one process.
+    from safeguard_std.importers import _sheet
+
+    path = tmp_path / "scr.csv"
+    path.write_text(_record(r5=False), encoding="utf-8")
+    (tmp_path / "b.json").write_text("kept")
+    built = _sheet.SheetRun._row
+
+    def row_then_edit(self: object, number: int, *args: object) -> None:
+        built(self, number, *args)  # type: ignore[arg-type]
+        if number == 20:
+            path.write_text(_record(r5=False) + "X9,Zed Last,,Employee\n", encoding="utf-8")
+
+    monkeypatch.setattr(_sheet.SheetRun, "_row", row_then_edit)
+    monkeypatch.setattr(_split, "MIN_ROWS", 1)
+    monkeypatch.setattr(_scr, "TwoProcesses", functools.partial(_split.TwoProcesses, at=at))
+    code = main(
+        [
+            "evidence", "import-scr", str(path), "--provider", str(_bare_provider(tmp_path)),
+            "--as-of", AS_OF.isoformat(), "--output", str(tmp_path / "b.json"),
+            "--report", str(tmp_path / "r.json"), "--jobs", "2",
+        ]
+    )  # fmt: skip
+    assert code == 2
+    assert "the file changed while it was being imported" in capsys.readouterr().err
+    assert (tmp_path / "b.json").read_text() == "kept"
+    assert not (tmp_path / "r.json").exists()
+
+
+def _bare_provider(folder: Path) -> Path:
+    path = folder / "provider.yaml"
+    path.write_text("provider: {id: p, name: P, kind: youth, legal_form: charity}\n")
+    return path
+
+
+def test_a_first_half_changed_after_the_second_process_read_the_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The second process reads the whole file while it is as it was, and finishes; then a
+    # byte the first process has still to read changes (same length). The first process's
+    # own reading is checked whole too, so the import is refused, not made of two files.
+    import time as _time
+
+    from safeguard_std.importers import _sheet
+
+    lines = [HEADER] + [
+        f"E{n},{_FIRST[n % 10]} {_LAST[n % 7]}{chr(97 + n % 26)},01/02/1980,Employee,"
+        f"01/09/2022,2020-03-04,0012345{n:05d},Yes,05/01/2022,Enhanced"
+        for n in range(3_000)
+    ]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "scr.csv"
+    path.write_text(text, encoding="utf-8")
+    where = text.index("\nE1000,") + 2  # a byte of row 1,002, in the first half
+    built = _sheet.SheetRun._row
+
+    def row_then_edit(self: object, number: int, *args: object) -> None:
+        built(self, number, *args)  # type: ignore[arg-type]
+        if number == 20 and os.getpid() == parent:
+            _time.sleep(2)  # the second process has read its half (about 0.3 s) by now
+            with path.open("r+b") as handle:
+                handle.seek(where)
+                handle.write(b"F")
+
+    parent = os.getpid()
+    monkeypatch.setattr(_sheet.SheetRun, "_row", row_then_edit)
+    monkeypatch.setattr(_scr, "TwoProcesses", functools.partial(_split.TwoProcesses, at=2_000))
+    code = main(
+        [
+            "evidence", "import-scr", str(path), "--provider", str(_bare_provider(tmp_path)),
+            "--as-of", AS_OF.isoformat(), "--output", str(tmp_path / "b.json"), "--jobs", "2",
+        ]
+    )  # fmt: skip
+    assert "the file changed while it was being imported" in capsys.readouterr().err
+    assert code == 2
+    assert not (tmp_path / "b.json").exists()

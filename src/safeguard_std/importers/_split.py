@@ -202,6 +202,11 @@ def _read_in_two(
             _second(run, reading, ctx, at, out, files, result)
         try:
             width, section, next_row = run.read_between(reading, ctx, rows, width, stop=at)
+            # The rest of the file passed over, not read: this process's reading of the file
+            # is checked whole (a file saved while it is read is refused, its limits kept),
+            # whatever the second process read.
+            for _ in rows:
+                pass
         except BaseException:
             if pid > 0:
                 os.kill(pid, signal.SIGKILL)
@@ -213,8 +218,9 @@ def _read_in_two(
             return max(width, part.width)
         if next_row is None:
             return width
-        more = itertools.chain((next_row,), rows)
-        return run.read_between(reading, ctx, more, width, section)[0]
+        # The second half read here, from the file read afresh (and checked whole again).
+        again = itertools.dropwhile(lambda r: r[0] < at, run.sheet.rows())
+        return run.read_between(reading, ctx, again, width, section)[0]
     finally:
         files.close()
         result.close()

@@ -10,6 +10,8 @@ import attrs
 import jsonschema
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeguard_std.domain.calendar import Period, add_period
 from safeguard_std.domain.findings import Finding, Outcome, Status
@@ -445,3 +447,28 @@ def test_the_evidence_digest_hashed_a_person_at_a_time_is_the_digest_of_the_whol
         assert evidence_digest(bundle) == digest(bundle_to_data(bundle))
     nobody = bundle_from_data({**data, "people": [], "lead_roles": [], "recruitment_panels": []})
     assert evidence_digest(nobody) == digest(bundle_to_data(nobody))
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(data=_JSON, level=st.integers(0, 4))
+def test_text_indented_where_it_sits_is_the_canonical_text_indented_again(
+    data: object, level: int
+) -> None:
+    # A person's text is written as it sits in the bundle (two levels deep), not written and
+    # then indented again: the same text.
+    from safeguard_std._serialization.canonical import indented_at
+
+    expected = canonical_json(data, indent=2).replace("\n", "\n" + "  " * level)
+    assert indented_at(data, level) == expected

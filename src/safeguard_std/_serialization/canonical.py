@@ -29,6 +29,16 @@ def canonical_json(data: Any, *, indent: int | None = None) -> str:
     )
 
 
+def indented_at(data: Any, level: int) -> str:
+    """``canonical_json(data, indent=2)`` with every line after the first indented ``level``
+    steps more (as it sits ``level`` deep in a larger document): written so from the start,
+    not indented again afterwards."""
+    try:
+        return _encode(data, level, "  ")
+    except (_Unusual, RecursionError):
+        return canonical_json(data, indent=2).replace("\n", "\n" + "  " * level)
+
+
 _COMPACT = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
 )

@@ -213,28 +213,35 @@ def _run_import(args: argparse.Namespace) -> int:
             include_personal_data=args.include_personal_data,
             processes=args.jobs,
         )
-        rest = people_less(result.bundle)
-        # All three files appear together or none does: a report that cannot be written must
-        # not leave a bundle that looks complete.
-        outputs: list[tuple[Text, str | None, str]] = [
-            (out.bundle_chunks(rest), args.output, "--output")
-        ]
-        provenance = _provenance_path(args)
-        if provenance is not None:
-            extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
-            records = result.provenance.chunks_of(out.record_lines(), **extra)
-            outputs.append((records, provenance, "--provenance"))
+        report: Text | None = None
         ahead = None
         if args.report:
             personal = args.include_personal_data
-            report: Text = result.report_chunks(include_personal_data=personal)
+            report = result.report_chunks(include_personal_data=personal)
             if args.jobs > 1:
-                # Made by a second process while this one writes the bundle and provenance.
+                # Made by a second process while this one works out the evidence digest and
+                # writes the bundle and provenance (started first: it takes longest).
                 ahead = MadeAhead(lambda: result.report_chunks(personal), out.flush)
                 report = ahead
-            outputs.append((report, args.report, "--report"))
-        inputs = [("FILE", args.file), ("--provider", args.provider), ("--mapping", args.mapping)]
         try:
+            rest = people_less(result.bundle)
+            # All three files appear together or none does: a report that cannot be written
+            # must not leave a bundle that looks complete.
+            outputs: list[tuple[Text, str | None, str]] = [
+                (out.bundle_chunks(rest), args.output, "--output")
+            ]
+            provenance = _provenance_path(args)
+            if provenance is not None:
+                extra = {"bundle_id": result.bundle.id, "evidence_digest": out.digest(rest)}
+                records = result.provenance.chunks_of(out.record_lines(), **extra)
+                outputs.append((records, provenance, "--provenance"))
+            if report is not None:
+                outputs.append((report, args.report, "--report"))
+            inputs = [
+                ("FILE", args.file),
+                ("--provider", args.provider),
+                ("--mapping", args.mapping),
+            ]
             write_outputs(outputs, inputs=inputs)
         finally:
             if ahead is not None:

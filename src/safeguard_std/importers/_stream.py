@@ -30,6 +30,7 @@ from safeguard_std._serialization.canonical import (
     _canonical_lists,
     _canonical_owned,
     canonical_json,
+    indented_at,
 )
 from safeguard_std._serialization.converter import converter
 from safeguard_std._serialization.data import bundle_to_data
@@ -101,7 +102,7 @@ class PeopleOut:
         if origins is not None:
             self._add_origins(origins)
         data = converter().unstructure(person)
-        indented = canonical_json(data, indent=2).replace("\n", "\n    ")
+        indented = indented_at(data, 2)  # as it sits in the bundle's list of people
         self._text.write((("," if self._ids else "") + "\n    " + indented).encode("utf-8"))
         self._at.append(self._canonical.tell())
         # The data is this call's own and its indented text is written: sorted in place.

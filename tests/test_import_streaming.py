@@ -502,3 +502,41 @@ def test_provenance_lines_given_in_blocks_read_as_one_document(count: int) -> No
     text = "".join(provenance.chunks_of(iter(lines), bundle_id="b"))
     assert text == expected
     assert len(_json.loads(text)["records"]) == count
+
+
+@given(
+    st.lists(
+        st.builds(
+            Issue,
+            st.sampled_from(list(Severity)),
+            _TEXT,
+            _TEXT,
+            sheet=st.none() | _TEXT,
+            row=st.none() | st.integers(0, 10**6),
+            column=st.none() | _TEXT,
+            header=st.none() | _TEXT,
+            field=st.none() | _TEXT,
+            raw=st.none() | _TEXT,
+            personal=st.booleans(),
+            group=st.none() | _TEXT,
+        ),
+        max_size=3,
+    )
+)
+def test_a_rows_issues_read_back_from_the_file_are_those_written(issues: list[Issue]) -> None:
+    # Issues are kept in the file as plain values (faster to write and read than instances):
+    # every field comes back, and a field added to Issue must be added there too.
+    import attrs as _attrs
+
+    from safeguard_std.importers._sheet_row import _flat
+
+    assert [f.name for f in _attrs.fields(Issue)] == [
+        "severity", "code", "message", "sheet", "row", "column", "header", "field", "raw",
+        "personal", "group",
+    ]  # fmt: skip
+    assert all(len(_flat(i)) == len(_attrs.fields(Issue)) for i in issues)
+    with tempfile.TemporaryFile() as file:
+        rows = SpilledRows(file, "S")
+        rows.append(SheetRow("S", 5, list(issues), None, person_id="p-1"))
+        assert rows[0].issues == issues
+        assert [r.issues for r in rows] == [issues]

@@ -540,3 +540,33 @@ def test_a_rows_issues_read_back_from_the_file_are_those_written(issues: list[Is
         rows.append(SheetRow("S", 5, list(issues), None, person_id="p-1"))
         assert rows[0].issues == issues
         assert [r.issues for r in rows] == [issues]
+
+
+_ODD = _TEXT | st.none() | st.integers(-5, 5) | st.booleans()
+
+
+@given(
+    st.builds(
+        Issue,
+        st.sampled_from(list(Severity)),
+        _ODD,
+        _ODD,
+        sheet=_ODD,
+        row=st.none() | st.integers(0, 99) | st.booleans(),
+        column=_ODD,
+        field=_ODD,
+        group=_ODD,
+    ),
+    st.booleans(),
+)
+def test_a_report_issue_holding_values_that_are_not_text_is_written_as_json_writes_it(
+    issue: Issue, personal: bool
+) -> None:
+    # The direct writer takes text and whole numbers; anything else (a value a caller's own
+    # Issue may hold) goes to the general encoder, so the text is the same either way.
+    from safeguard_std._serialization.canonical import canonical_json
+    from safeguard_std.importers._result import _row_data, _row_text
+
+    row = RowOutcome("S", 7, RowStatus.IMPORTED, "p-r7", (issue,))
+    expected = canonical_json(_row_data(row, personal), indent=2).replace("\n", "\n    ")
+    assert _row_text(row, personal) == expected

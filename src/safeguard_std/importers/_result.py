@@ -381,39 +381,40 @@ _PAD = ",\n          "
 def _issue_text(issue: Issue, include_personal_data: bool) -> str:
     """An issue as ``canonical_json(issue.to_data(...), indent=2)`` writes it in a report's
     row, written straight from its fields in the order of their names (a report of 200,000
-    rows spent most of its time building and sorting these dictionaries). An issue whose
-    values are not all text (and a whole number for the row) is left to the general
-    encoder."""
+    rows spent most of its time building and sorting these dictionaries). An issue with a
+    value that is not text (or, for the row, a whole number) is left to the general encoder."""
     header = issue.header if include_personal_data else issue.shown_header
     raw = issue.shown_raw(include_personal_data)
-    severity = issue.severity.value
-    texts = (issue.code, issue.column, issue.field, issue.group, header, issue.message, raw,
-             severity, issue.sheet)  # fmt: skip
     row = issue.row
-    if any(t is not None and type(t) is not str for t in texts) or (
-        row is not None and type(row) is not int
-    ):
-        data = issue.to_data(include_personal_data)
-        return canonical_json(data, indent=2).replace("\n", "\n        ")
+    if row is not None and type(row) is not int:  # a bool, say: written as JSON writes it
+        return _general_issue_text(issue, include_personal_data)
     enc = _encode_text
-    text = '{\n          "code": ' + enc(issue.code)
-    if issue.column is not None:
-        text += _PAD + '"column": ' + enc(issue.column)
-    if issue.field is not None:
-        text += _PAD + '"field": ' + enc(issue.field)
-    if issue.group is not None:
-        text += _PAD + '"group": ' + enc(issue.group)
-    if header is not None:
-        text += _PAD + '"header": ' + enc(header)
-    text += _PAD + '"message": ' + enc(issue.message)
-    if raw is not None:
-        text += _PAD + '"raw": ' + enc(raw)
-    if row is not None:
-        text += _PAD + '"row": ' + int.__repr__(row)
-    text += _PAD + '"severity": ' + enc(severity)
-    if issue.sheet is not None:
-        text += _PAD + '"sheet": ' + enc(issue.sheet)
+    try:
+        text = '{\n          "code": ' + enc(issue.code)
+        if issue.column is not None:
+            text += _PAD + '"column": ' + enc(issue.column)
+        if issue.field is not None:
+            text += _PAD + '"field": ' + enc(issue.field)
+        if issue.group is not None:
+            text += _PAD + '"group": ' + enc(issue.group)
+        if header is not None:
+            text += _PAD + '"header": ' + enc(header)
+        text += _PAD + '"message": ' + enc(issue.message)
+        if raw is not None:
+            text += _PAD + '"raw": ' + enc(raw)
+        if row is not None:
+            text += _PAD + '"row": ' + int.__repr__(row)
+        text += _PAD + '"severity": ' + enc(issue.severity.value)
+        if issue.sheet is not None:
+            text += _PAD + '"sheet": ' + enc(issue.sheet)
+    except TypeError:  # a value that is not text
+        return _general_issue_text(issue, include_personal_data)
     return text + "\n        }"
+
+
+def _general_issue_text(issue: Issue, include_personal_data: bool) -> str:
+    data = issue.to_data(include_personal_data)
+    return canonical_json(data, indent=2).replace("\n", "\n        ")
 
 
 def _row_data(row: RowOutcome, include_personal_data: bool) -> dict[str, Any]:

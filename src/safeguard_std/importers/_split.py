@@ -26,6 +26,7 @@ on writing others.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import itertools
 import os
@@ -104,7 +105,7 @@ class _SheetPart:
     problems: Counter[str]
     used: Counter[str]
     formats: dict[str, Counter[str]]
-    ambiguous: dict[str, Any]
+    ambiguous: dict[str, array.array[int]]
     issues: list[Issue]
     added: set[str]
     asked: set[str]
@@ -241,8 +242,9 @@ def _second(
     try:
         store = run.rows
         assert isinstance(store, SpilledRows)  # people written out: rows are too
-        # The first process's files stay open here, unused, until the exit.
-        kept = out.restart(files)
+        # The first process's files, replaced here, stay open and unused until the exit: a
+        # copy closed here could write its buffer out again.
+        _kept = out.restart(files)
         store.restart(files.spill)
         taken = run.taken_ids
         issues = len(run.issues)
@@ -275,7 +277,6 @@ def _second(
         files.flush()
         pickle.dump(part, result, pickle.HIGHEST_PROTOCOL)
         result.flush()
-        del kept
         code = 0
     except BaseException:
         pass

@@ -134,7 +134,13 @@ class _CsvBytes:
         scan.feed(data)
         codec, name, notes = scan.finish()
         return cls(
-            label, lambda: io.BytesIO(data), scan.sha.hexdigest(), codec, name, notes, scan.rows()
+            label,
+            lambda: io.BytesIO(data),
+            scan.sha.hexdigest(),
+            codec,
+            name,
+            notes,
+            scan.rows_about(),
         )
 
     @classmethod
@@ -163,7 +169,7 @@ class _CsvBytes:
             codec,
             name,
             notes,
-            scan.rows(),
+            scan.rows_about(),
         )
 
     def text(self) -> io.TextIOWrapper:
@@ -256,7 +262,7 @@ class _Scan:
             self.bad_cp1252 = any(b in block for b in _UNDEFINED_CP1252)
         self.size += len(block)
 
-    def rows(self) -> int:
+    def rows_about(self) -> int:
         """About how many rows the file holds: its lines (a UTF-16 file's are counted by the
         byte, so roughly; a quoted cell with a line break makes one row of two lines)."""
         return (self.lines or self._cr) + 1

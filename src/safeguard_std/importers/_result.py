@@ -507,14 +507,13 @@ def tally(rows: Iterable[RowOutcome]) -> Tally:
 
 
 def summarise(
-    rows: Iterable[RowOutcome] | Tally,
+    counted: Tally,
     sheets: tuple[SheetReport, ...],
     issues: tuple[Issue, ...],
     by_role_type: Mapping[str, int],
 ) -> ImportSummary:
-    """Count rows (or take their :func:`tally`), and issues by severity and code;
+    """The import's summary from its rows' :func:`tally` and the file's and sheets' issues;
     ``by_role_type`` from :func:`role_counts`."""
-    counted = rows if isinstance(rows, Tally) else tally(rows)
     severities: Counter[Severity] = Counter()
     codes: Counter[str] = Counter()
     for issue in itertools.chain(issues, *(s.issues for s in sheets)):

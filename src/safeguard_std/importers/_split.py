@@ -189,7 +189,7 @@ def _read_in_two(
     one's (or its rows read again here)."""
     files = PartFiles.make()
     result = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
-    pid = 0
+    pid = -1  # no second process (yet)
     try:
         # Nothing left in a buffer the second process could write out again.
         out.flush()

@@ -446,26 +446,28 @@ def test_report_rows_are_written_as_the_general_encoder_writes_them(
 
 
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+# A row's issues, any text in any field.
+_ISSUES = st.lists(
+    st.builds(
+        Issue,
+        st.sampled_from(list(Severity)),
+        _TEXT,
+        _TEXT,
+        sheet=st.none() | _TEXT,
+        row=st.none() | st.integers(0, 10**6),
+        column=st.none() | _TEXT,
+        header=st.none() | _TEXT,
+        field=st.none() | _TEXT,
+        raw=st.none() | _TEXT,
+        personal=st.booleans(),
+        group=st.none() | _TEXT,
+    ),
+    max_size=3,
+)
 
 
 @given(
-    st.lists(
-        st.builds(
-            Issue,
-            st.sampled_from(list(Severity)),
-            _TEXT,
-            _TEXT,
-            sheet=st.none() | _TEXT,
-            row=st.none() | st.integers(0, 10**6),
-            column=st.none() | _TEXT,
-            header=st.none() | _TEXT,
-            field=st.none() | _TEXT,
-            raw=st.none() | _TEXT,
-            personal=st.booleans(),
-            group=st.none() | _TEXT,
-        ),
-        max_size=3,
-    ),
+    _ISSUES,
     st.none() | _TEXT,
     st.sampled_from(list(RowStatus)),
 )
@@ -504,25 +506,7 @@ def test_provenance_lines_given_in_blocks_read_as_one_document(count: int) -> No
     assert len(_json.loads(text)["records"]) == count
 
 
-@given(
-    st.lists(
-        st.builds(
-            Issue,
-            st.sampled_from(list(Severity)),
-            _TEXT,
-            _TEXT,
-            sheet=st.none() | _TEXT,
-            row=st.none() | st.integers(0, 10**6),
-            column=st.none() | _TEXT,
-            header=st.none() | _TEXT,
-            field=st.none() | _TEXT,
-            raw=st.none() | _TEXT,
-            personal=st.booleans(),
-            group=st.none() | _TEXT,
-        ),
-        max_size=3,
-    )
-)
+@given(_ISSUES)
 def test_a_rows_issues_read_back_from_the_file_are_those_written(issues: list[Issue]) -> None:
     # Issues are kept in the file as plain values (faster to write and read than instances):
     # every field comes back, and a field added to Issue must be added there too.

@@ -64,6 +64,15 @@ _CACHED = {
 _UNIQUE = {Kind.NAME, Kind.STAFF_NUMBER, Kind.DBS_NUMBER}  # one person's own: never repeat
 
 
+def filled_cells(row: Sequence[object]) -> list[int]:
+    """The indexes of a row's cells that hold something (not empty, not only spaces)."""
+    return [
+        i
+        for i, v in enumerate(row)
+        if v is not None and v != "" and not (type(v) is str and v.isspace())
+    ]
+
+
 def _repeats_header(row: Sequence[object], filled: list[int], headers: list[str]) -> bool:
     """A copy of the header row (a page-break repeat) is not a person."""
     first = filled[0]
@@ -165,7 +174,7 @@ class SheetRun:
     # Given, each person goes to it as its row is built and is not kept (PeopleOut.add).
     sink: Callable[[Person, RowOrigins | None], None] | None = None
     # Given, it reads the rows under the header (``read_between``), perhaps in two processes
-    # (importers._split.read_in_two).
+    # (importers._split.TwoProcesses).
     split: Splitter | None = None
 
     @property
@@ -237,11 +246,7 @@ class SheetRun:
                 continue
             if stop is not None and number >= stop:
                 return width, section, (number, row)
-            filled = [
-                i
-                for i, v in enumerate(row)
-                if v is not None and v != "" and not (type(v) is str and v.isspace())
-            ]
+            filled = filled_cells(row)
             if not filled:
                 self.blank += 1
                 continue
@@ -263,24 +268,20 @@ class SheetRun:
         reading: Reading,
         rows: Iterator[tuple[int, Sequence[object]]],
         stop: int,
-        each: Callable[[Sequence[object]], None] | None = None,
+        each: Callable[[Sequence[object], list[int]], None] | None = None,
     ) -> tuple[Value | None, tuple[int, Sequence[object]] | None]:
         """Pass over the rows before row ``stop`` reading none of them, only what heading
-        rows they hold (and giving each under the header to ``each``): the section row
-        ``stop`` is in, and row ``stop`` (or the first after it), if any."""
+        rows they hold (giving each row under the header, and its filled cells, to ``each``):
+        the section row ``stop`` is in, and row ``stop`` (or the first after it), if any."""
         section = None
         for number, row in rows:
             if number >= stop:
                 return section, (number, row)
             if number < reading.first:
                 continue
+            filled = filled_cells(row)
             if each is not None:
-                each(row)
-            filled = [
-                i
-                for i, v in enumerate(row)
-                if v is not None and v != "" and not (type(v) is str and v.isspace())
-            ]
+                each(row, filled)
             if len(filled) == 1:
                 section = self._heading(number, row, filled, count=False) or section
         return section, None

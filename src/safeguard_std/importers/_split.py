@@ -151,14 +151,11 @@ class _StaffIds:
         """For the sheet ``run`` reads."""
         return cls(tuple((r[1], r[4]) for r in run.reading if r[3] == "person.staff_number"))
 
-    def __call__(self, row: Sequence[object]) -> None:
+    def __call__(self, row: Sequence[object], filled: list[int]) -> None:
         for index, read in self.columns:
-            if index >= len(row):
+            if index not in filled:
                 continue
-            raw = row[index]
-            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
-                continue
-            parsed = read(raw)
+            parsed = read(row[index])
             if not parsed.rejected and parsed.value is not None:
                 self.found.add(staff_number_id(parsed.value))
 
